@@ -1,0 +1,182 @@
+import { readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from "yaml";
+import type { core } from "zod";
+import { environmentSchema, type EnvironmentConfig } from "./schema";
+import { planSubnets } from "./subnet-plan";
+
+/** The folder holding `<env>.yaml`, resolved from the source or the compiled file alike. */
+export const ENVIRONMENTS_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../environments" : ".");
+
+/** Environment names become stack names (`network-<env>`), state keys and resource names. */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,15}$/;
+
+/** One thing wrong with an environment file, located to the line. */
+export interface ConfigProblem {
+  /** The file as the user names it, relative to the working directory. */
+  readonly file: string;
+  /** 1-based line of the offending value (or of the nearest enclosing value that exists). */
+  readonly line: number;
+  /** Dotted path with indexes, `network.subnets.public.cidrs[1]`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Raised for any invalid environment file; the message lists every problem, one a line. */
+export class EnvironmentConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "EnvironmentConfigError";
+  }
+}
+
+/** `environments/prod.yaml:23 network.azCount: must be >= 3 in production` */
+export function formatProblem(problem: ConfigProblem): string {
+  const where = problem.path === "" ? "" : ` ${problem.path}`;
+  return `${problem.file}:${problem.line}${where}: ${problem.message}`;
+}
+
+/** Formats a path the way users read it: `a.b[0].c`. */
+export function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`))
+    .join("");
+}
+
+/**
+ * Parses and validates one environment file's text. `file` is the name used in messages and
+ * `name` the environment's name (the file's base name).
+ * @throws EnvironmentConfigError naming file, path and line of every problem.
+ */
+export function parseEnvironment(text: string, file: string, name: string): EnvironmentConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number) => lineCounter.linePos(offset).line;
+
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw new EnvironmentConfigError([
+      { file, line: 1, path: "", message: `environment name "${name}" (the file name) must match ${ENVIRONMENT_NAME.source}` },
+    ]);
+  }
+  if (doc.errors.length > 0) {
+    throw new EnvironmentConfigError(
+      doc.errors.map((error) => ({ file, line: at(error.pos[0]), path: "", message: `YAML syntax: ${firstLine(error.message)}` })),
+    );
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: "the file is empty: an environment needs stage, account, state, tags, network and github" }]);
+  }
+  if (!isMap(doc.contents)) {
+    throw new EnvironmentConfigError([{ file, line: at(doc.contents.range?.[0] ?? 0), path: "", message: "must be a mapping of keys (stage, account, ...)" }]);
+  }
+
+  const result = environmentSchema.safeParse(doc.toJS());
+  if (!result.success) {
+    throw new EnvironmentConfigError(result.error.issues.flatMap((issue) => locateIssue(issue, doc, file, at)));
+  }
+  const settings = result.data;
+
+  if (name.startsWith("prod") && settings.stage !== "production") {
+    throw new EnvironmentConfigError([
+      { file, line: lineOf(doc, ["stage"], at), path: "stage", message: `must be production in an environment named ${name}: its guarantees cannot be switched off` },
+    ]);
+  }
+
+  const plan = planSubnets(
+    settings.network.vpcCidr,
+    settings.network.azCount,
+    settings.account.availabilityZones.length,
+    settings.network.subnets,
+  );
+  if (!plan.ok) {
+    // The schema already refused an unplannable network; this guards the two from drifting apart.
+    throw new Error(`${file}: subnet plan failed after validation: ${plan.problems.map((p) => p.message).join("; ")}`);
+  }
+  return { ...settings, name, subnetPlan: plan.plan };
+}
+
+/**
+ * Loads one environment file from disk.
+ * @throws EnvironmentConfigError
+ */
+export function loadEnvironmentFile(filePath: string): EnvironmentConfig {
+  const file = path.relative(process.cwd(), filePath) || filePath;
+  let text: string;
+  try {
+    text = readFileSync(filePath, "utf8");
+  } catch (error) {
+    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  return parseEnvironment(text, file, path.basename(filePath).replace(/\.ya?ml$/, ""));
+}
+
+const STAGE_ORDER = { development: 0, staging: 1, production: 2 } as const;
+
+/**
+ * Loads every `<env>.yaml` of a folder, in promotion order (development, staging, production,
+ * then by name). Every file is checked before anything is returned, so one bad file stops all.
+ * @throws EnvironmentConfigError with the problems of every bad file.
+ */
+export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
+  const files = readdirSync(dir)
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort();
+  if (files.length === 0) {
+    throw new EnvironmentConfigError([{ file: path.relative(process.cwd(), dir) || dir, line: 1, path: "", message: "holds no <env>.yaml file" }]);
+  }
+  const problems: ConfigProblem[] = [];
+  const environments: EnvironmentConfig[] = [];
+  for (const entry of files) {
+    try {
+      environments.push(loadEnvironmentFile(path.join(dir, entry)));
+    } catch (error) {
+      if (!(error instanceof EnvironmentConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentConfigError(problems);
+  return environments.sort((a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name));
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
+
+/** Line of the node at `segments`, or of the nearest ancestor that exists in the file. */
+function lineOf(doc: Document, segments: readonly PropertyKey[], at: (offset: number) => number): number {
+  for (let depth = segments.length; depth >= 0; depth--) {
+    const node = doc.getIn(segments.slice(0, depth), true) as Node | undefined;
+    if (node?.range !== undefined && node.range !== null) return at(node.range[0]);
+  }
+  return 1;
+}
+
+/** Line of the key `key` inside the mapping at `parent` (for unknown keys). */
+function lineOfKey(doc: Document, parent: readonly PropertyKey[], key: string, at: (offset: number) => number): number {
+  const node = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
+  if (isMap(node)) {
+    const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
+    if (pair !== undefined && isScalar(pair.key) && pair.key.range) return at(pair.key.range[0]);
+  }
+  return lineOf(doc, parent, at);
+}
+
+function locateIssue(
+  issue: core.$ZodIssue,
+  doc: Document,
+  file: string,
+  at: (offset: number) => number,
+): ConfigProblem[] {
+  const segments = issue.path;
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      file,
+      line: lineOfKey(doc, segments, key, at),
+      path: formatPath([...segments, key]),
+      message: "unknown key (check the spelling against environments/environment.schema.json)",
+    }));
+  }
+  const exists = doc.hasIn(segments);
+  const message = !exists && issue.code === "invalid_type" ? "is required" : issue.message;
+  return [{ file, line: lineOf(doc, segments, at), path: formatPath(segments), message }];
+}

@@ -1,0 +1,308 @@
+import { z } from "zod";
+import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
+
+/**
+ * The schema of `environments/<env>.yaml`: the platform team's only interface.
+ *
+ * Every default lives here and is documented once (`describe`), and the JSON Schema that editors
+ * use is generated from this file (`npm run schema`). Objects are strict: an unknown key is an
+ * error, so a typo never passes silently. Cross-field rules are at the bottom.
+ */
+
+const accountId = z
+  .string({ error: "must be a quoted string of 12 digits (unquoted, YAML reads a number and drops leading zeros)" })
+  .regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+
+const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
+
+const cidr = z
+  .string()
+  .refine(isNetworkCidr, "must be an IPv4 CIDR whose address is the network address, such as 10.0.0.0/16");
+
+const arn = (service: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
+
+const tagValue = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "may hold only letters, digits, spaces and _ . : / = + - @");
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+const retentionDays = z.literal(LOG_RETENTION_DAYS, {
+  error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
+/** Interface endpoints the network layer knows how to create (service name suffixes). */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecr.api",
+  "ecr.dkr",
+  "sts",
+  "logs",
+  "kms",
+  "secretsmanager",
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "ec2",
+  "elasticloadbalancing",
+  "autoscaling",
+  "eks",
+  "eks-auth",
+] as const;
+
+/** Endpoints a production VPC must have, so image pulls and credentials never leave the VPC. */
+export const PRODUCTION_REQUIRED_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts"] as const;
+
+const subnetTier = (defaultPrefix: number, what: string) =>
+  z
+    .strictObject({
+      prefixLength: z
+        .number()
+        .int()
+        .min(16)
+        .max(28)
+        .default(defaultPrefix)
+        .describe(`Prefix length of each ${what} subnet (one per AZ). @default ${defaultPrefix}`),
+      cidrs: z
+        .array(cidr)
+        .optional()
+        .describe("Explicit CIDRs, one per AZ in use, for a layout that is already fixed. @default computed"),
+    })
+    .default({ prefixLength: defaultPrefix });
+
+const ecrRepository = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, "must be a valid ECR repository name")
+    .max(200),
+  keepTaggedImages: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(30)
+    .describe("Lifecycle: keep this many most recent tagged images. @default 30"),
+  untaggedExpiryDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(7)
+    .describe("Lifecycle: expire untagged images this many days after push. @default 7"),
+});
+
+const s3State = z.strictObject({
+  backend: z.literal("s3"),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+    .describe("State bucket of this account (versioned, encrypted, public access blocked; see README bootstrap)."),
+  region: region.optional().describe("Region of the state bucket. @default account.region"),
+  kmsKeyArn: arn("kms").optional().describe("KMS key for state objects. @default the bucket's default encryption"),
+  roleArn: arn("iam").optional().describe("Role assumed to reach the state bucket. @default the caller's credentials"),
+});
+
+const localState = z.strictObject({
+  backend: z.literal("local"),
+  directory: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "must be a relative directory inside the repository")
+    .refine((dir) => !dir.split("/").includes(".."), "must not leave the repository")
+    .default(".terraform-state")
+    .describe("Sandbox state directory, relative to the repository root (git-ignored). @default .terraform-state"),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    stage: z
+      .enum(["development", "staging", "production"])
+      .describe("Which guarantees apply: production enforces multi-AZ, NAT per AZ and private endpoints."),
+    account: z.strictObject({
+      id: accountId.describe("The one AWS account this environment deploys into; the provider refuses any other."),
+      region: region.describe("Region of every resource of this environment."),
+      availabilityZones: z
+        .array(z.string())
+        .min(1)
+        .describe("The region's availability zones this account may use, in order of preference."),
+      ownsAccountSingletons: z
+        .boolean()
+        .describe(
+          "True in exactly one environment per account: it creates account-level singletons (GitHub OIDC provider); the others look them up.",
+        ),
+      deployRoleArn: arn("iam")
+        .optional()
+        .describe("Role the AWS provider assumes for every change. @default the caller's credentials"),
+    }),
+    state: z
+      .discriminatedUnion("backend", [s3State, localState], {
+        error: "backend must be s3 or local",
+      })
+      .describe("Where each layer keeps its Terraform state: key <env>/<layer>.tfstate."),
+    tags: z.strictObject({
+      owner: tagValue.describe("Team that owns the environment (tag owner)."),
+      costCenter: tagValue.describe("Cost centre billed (tag cost-center)."),
+      additional: z
+        .record(z.string().regex(/^[A-Za-z0-9_.:/=+\-@]{1,128}$/, "must be a valid tag key"), tagValue)
+        .default({})
+        .describe("Further tags on every resource. @default {}"),
+    }),
+    network: z.strictObject({
+      vpcCidr: cidr.describe("IPv4 CIDR of the application VPC, /16 to /24."),
+      azCount: z
+        .number()
+        .int()
+        .min(1)
+        .max(6)
+        .default(3)
+        .describe("Availability zones in use, the first N of account.availabilityZones. @default 3"),
+      natGateways: z
+        .enum(["single", "perAz"])
+        .default("perAz")
+        .describe("One NAT gateway per AZ (resilient) or a single one (cheap, dev only). @default perAz"),
+      subnets: z
+        .strictObject({
+          public: subnetTier(24, "public"),
+          privateApp: subnetTier(20, "private-app"),
+          privateData: subnetTier(24, "private-data"),
+        })
+        .default({ public: { prefixLength: 24 }, privateApp: { prefixLength: 20 }, privateData: { prefixLength: 24 } })
+        .describe("Subnet tiers, computed at synth time from the VPC CIDR. @default public /24, privateApp /20, privateData /24"),
+      dataTierPorts: z
+        .array(z.number().int().min(1).max(65535))
+        .min(1)
+        .default([5432, 6379])
+        .describe("TCP ports the private-data tier's NACL admits from the private-app tier. @default [5432, 6379]"),
+      flowLogs: z
+        .strictObject({
+          retentionDays: retentionDays
+            .default(90)
+            .describe("Retention of the VPC flow log group, in days. @default 90"),
+        })
+        .default({ retentionDays: 90 }),
+      interfaceEndpoints: z
+        .array(z.enum(INTERFACE_ENDPOINT_SERVICES))
+        .default([])
+        .describe("Interface VPC endpoints (the S3 gateway endpoint is always created). @default []"),
+    }),
+    ecr: z
+      .strictObject({
+        repositories: z
+          .array(ecrRepository)
+          .min(1)
+          .default([
+            { name: "frontend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
+            { name: "backend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
+          ])
+          .describe("Application image repositories. @default frontend and backend"),
+      })
+      .default({
+        repositories: [
+          { name: "frontend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
+          { name: "backend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
+        ],
+      }),
+    github: z.strictObject({
+      repository: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name")
+        .describe("The only GitHub repository whose workflows may assume this environment's CI roles."),
+      deployBranch: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+$/, "must be a branch name")
+        .default("main")
+        .describe("Branch whose workflows may apply and push. @default main"),
+    }),
+  })
+  .superRefine((env, ctx) => {
+    const zones = env.account.availabilityZones;
+    zones.forEach((zone, index) => {
+      if (!new RegExp(`^${env.account.region}[a-z]$`).test(zone)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["account", "availabilityZones", index],
+          message: `${zone} is not an availability zone of ${env.account.region}`,
+        });
+      }
+      if (zones.indexOf(zone) !== index) {
+        ctx.addIssue({ code: "custom", path: ["account", "availabilityZones", index], message: `${zone} is listed twice` });
+      }
+    });
+    if (env.network.azCount > zones.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "azCount"],
+        message: `must be <= the ${zones.length} availability zones listed in account.availabilityZones`,
+      });
+    }
+    const vpcPrefix = Number(env.network.vpcCidr.split("/")[1]);
+    const vpcSizeAllowed = vpcPrefix >= 16 && vpcPrefix <= 24;
+    if (!vpcSizeAllowed) {
+      ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: "must be a /16 to /24 (the range AWS allows for a VPC, less the smallest)" });
+    }
+    const ports = env.network.dataTierPorts;
+    ports.forEach((port, index) => {
+      if (ports.indexOf(port) !== index) {
+        ctx.addIssue({ code: "custom", path: ["network", "dataTierPorts", index], message: `port ${port} is listed twice` });
+      }
+    });
+    const endpoints = env.network.interfaceEndpoints;
+    endpoints.forEach((service, index) => {
+      if (endpoints.indexOf(service) !== index) {
+        ctx.addIssue({ code: "custom", path: ["network", "interfaceEndpoints", index], message: `${service} is listed twice` });
+      }
+    });
+    const names = env.ecr.repositories.map((repo) => repo.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) {
+        ctx.addIssue({ code: "custom", path: ["ecr", "repositories", index, "name"], message: `repository ${name} is listed twice` });
+      }
+    });
+    if (vpcSizeAllowed && env.network.azCount <= zones.length) {
+      const result = planSubnets(env.network.vpcCidr, env.network.azCount, zones.length, env.network.subnets);
+      if (!result.ok) {
+        for (const problem of result.problems) {
+          ctx.addIssue({ code: "custom", path: ["network", ...problem.path], message: problem.message });
+        }
+      }
+    }
+    if (env.stage === "production") {
+      if (env.network.natGateways !== "perAz") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "natGateways"],
+          message: "must be perAz in production: a single NAT gateway is a single point of failure",
+        });
+      }
+      if (env.network.azCount < 3) {
+        ctx.addIssue({ code: "custom", path: ["network", "azCount"], message: "must be >= 3 in production" });
+      }
+      const missing = PRODUCTION_REQUIRED_ENDPOINTS.filter((service) => !endpoints.includes(service));
+      if (missing.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "interfaceEndpoints"],
+          message: `must include ${missing.join(", ")} in production (image pulls and credentials stay inside the VPC)`,
+        });
+      }
+    }
+  });
+
+/** What an environment file may contain, as written (defaults not yet applied). */
+export type EnvironmentFile = z.input<typeof environmentSchema>;
+
+/** A validated environment file with every default applied. */
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+
+/** A loaded environment: its settings, its name (the file name) and its literal subnet plan. */
+export interface EnvironmentConfig extends EnvironmentSettings {
+  /** The environment's name, from its file name: `dev` for `environments/dev.yaml`. */
+  readonly name: string;
+  /** Literal subnet CIDRs per tier, computed at load time. */
+  readonly subnetPlan: SubnetPlan;
+}
+
+export { SUBNET_TIERS };

@@ -1,0 +1,137 @@
+import {
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  TerraformOutput,
+  Token,
+  type DataTerraformRemoteState,
+} from "cdktf";
+import type { Layer } from "./layers";
+import type { LayerStack } from "./layer-stack";
+
+/** What kind of value an output carries across the layer boundary. */
+export type OutputKind = "string" | "list" | "number" | "map";
+
+/** One published output: its kind and what it means to the layers that read it. */
+export interface OutputSpec {
+  readonly kind: OutputKind;
+  readonly description: string;
+}
+
+export type OutputSpecs = { readonly [name: string]: OutputSpec };
+
+type ValueOfKind<K extends OutputKind> = K extends "string"
+  ? string
+  : K extends "list"
+    ? string[]
+    : K extends "number"
+      ? number
+      : { [key: string]: string };
+
+/** The values of a contract: the upstream must give every one; the downstream gets tokens. */
+export type ContractValues<S extends OutputSpecs> = { readonly [N in keyof S]: ValueOfKind<S[N]["kind"]> };
+
+/** Options for reading an upstream layer. */
+export interface ReadContractOptions {
+  /**
+   * Give the remote state plan-only placeholder values, so a stack plans before its upstream has
+   * ever been applied (a new environment or a new output). Never for apply.
+   * @default false
+   */
+  readonly planPlaceholders?: boolean;
+}
+
+/** `vpcId` -> `vpc_id`: Terraform's naming for outputs, TypeScript's for the contract keys. */
+export function outputName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** The placeholder an unapplied upstream output reads as during a plan with placeholders on. */
+export function placeholderFor(kind: OutputKind, key: string): string | number | string[] | { [key: string]: string } {
+  switch (kind) {
+    case "string":
+      return `plan-placeholder-${outputName(key)}`;
+    case "list":
+      return [`plan-placeholder-${outputName(key)}`];
+    case "number":
+      return 0;
+    case "map":
+      return {};
+  }
+}
+
+/**
+ * The single declaration of what one layer publishes. The upstream stack publishes it with
+ * {@link publish} (the type forces every output); a downstream stack reads it with {@link read},
+ * which builds the remote-state data source from the upstream stack's own backend settings and
+ * records the deployment order.
+ */
+export class LayerContract<S extends OutputSpecs> {
+  constructor(
+    /** The layer that publishes these outputs. */
+    readonly layer: Layer,
+    /** Output key (camelCase; published as snake_case) -> kind and description. */
+    readonly outputs: S,
+  ) {}
+
+  /** Creates one `TerraformOutput` per declared output on the publishing stack. */
+  publish(stack: LayerStack, values: ContractValues<S>): void {
+    this.assertLayer(stack, "publish");
+    for (const [key, spec] of Object.entries(this.outputs)) {
+      const output = new TerraformOutput(stack, `output-${outputName(key)}`, {
+        value: values[key],
+        description: spec.description,
+      });
+      output.overrideLogicalId(outputName(key));
+    }
+  }
+
+  /**
+   * Reads the upstream layer's published outputs into `downstream` as typed tokens, and records
+   * that `downstream` deploys after `upstream`.
+   */
+  read(downstream: LayerStack, upstream: LayerStack, options: ReadContractOptions = {}): ContractValues<S> {
+    this.assertLayer(upstream, "read");
+    if (upstream.environment.name !== downstream.environment.name) {
+      throw new Error(`${downstream.node.id} may read only its own environment's ${this.layer} layer, not ${upstream.node.id}`);
+    }
+    downstream.addDependency(upstream);
+    const remote = this.remoteState(downstream, upstream, options.planPlaceholders ?? false);
+    const values: { [key: string]: unknown } = {};
+    for (const [key, spec] of Object.entries(this.outputs)) {
+      const name = outputName(key);
+      switch (spec.kind) {
+        case "string":
+          values[key] = remote.getString(name);
+          break;
+        case "list":
+          values[key] = remote.getList(name);
+          break;
+        case "number":
+          values[key] = remote.getNumber(name);
+          break;
+        case "map":
+          values[key] = Token.asStringMap(remote.get(name));
+          break;
+      }
+    }
+    return values as ContractValues<S>;
+  }
+
+  private remoteState(downstream: LayerStack, upstream: LayerStack, planPlaceholders: boolean): DataTerraformRemoteState {
+    const id = `${this.layer}-state`;
+    const defaults = planPlaceholders
+      ? Object.fromEntries(Object.entries(this.outputs).map(([key, spec]) => [outputName(key), placeholderFor(spec.kind, key)]))
+      : undefined;
+    const state = upstream.state;
+    if (state.backend === "s3") {
+      return new DataTerraformRemoteStateS3(downstream, id, { ...state.s3, ...(defaults === undefined ? {} : { defaults }) });
+    }
+    return new DataTerraformRemoteStateLocal(downstream, id, { path: state.path, ...(defaults === undefined ? {} : { defaults }) });
+  }
+
+  private assertLayer(stack: LayerStack, verb: string): void {
+    if (stack.layer !== this.layer) {
+      throw new Error(`the ${this.layer} contract cannot ${verb} through ${stack.node.id}, a ${stack.layer} stack`);
+    }
+  }
+}

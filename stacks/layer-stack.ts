@@ -1,0 +1,67 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../environments/schema";
+import { partitionOf, type AwsTarget } from "../modules/aws-target";
+import { stackName, type Layer } from "./layers";
+import { stateLocation, type StateLocation } from "./state-location";
+
+export interface LayerStackProps {
+  /** The environment this stack belongs to. */
+  readonly environment: EnvironmentConfig;
+  /** Which layer this stack is. */
+  readonly layer: Layer;
+}
+
+/**
+ * What every layer stack shares: its name `<layer>-<env>`, its state backend (S3 with encryption
+ * and S3-native locking, or local for sandboxes) and an AWS provider pinned to the environment's
+ * account with default tags and an optional deploy role.
+ */
+export class LayerStack extends TerraformStack {
+  readonly environment: EnvironmentConfig;
+  readonly layer: Layer;
+  /** Where this stack's state lives; downstream stacks read it from here. */
+  readonly state: StateLocation;
+  /** The account, region and partition every resource of this stack lives in. */
+  readonly target: AwsTarget;
+  readonly awsProvider: AwsProvider;
+
+  constructor(scope: Construct, props: LayerStackProps) {
+    super(scope, stackName(props.layer, props.environment.name));
+    this.environment = props.environment;
+    this.layer = props.layer;
+    this.state = stateLocation(props.environment, props.layer);
+    const account = props.environment.account;
+    this.target = { accountId: account.id, region: account.region, partition: partitionOf(account.region) };
+
+    if (this.state.backend === "s3") {
+      const backend = new S3Backend(this, this.state.s3);
+      // cdktf 0.21 has no typed field for S3-native locking (Terraform >= 1.10).
+      backend.addOverride("use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: this.state.path });
+    }
+
+    const tags = props.environment.tags;
+    this.awsProvider = new AwsProvider(this, "aws", {
+      region: account.region,
+      allowedAccountIds: [account.id],
+      defaultTags: [
+        {
+          tags: {
+            ...tags.additional,
+            environment: props.environment.name,
+            layer: props.layer,
+            "managed-by": "cdktf",
+            owner: tags.owner,
+            "cost-center": tags.costCenter,
+          },
+        },
+      ],
+      ...(account.deployRoleArn === undefined
+        ? {}
+        : { assumeRole: [{ roleArn: account.deployRoleArn, sessionName: `cdktf-${stackName(props.layer, props.environment.name)}` }] }),
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import { LayerContract } from "../contract";
+
+/** What the network layer publishes; the platform and workloads layers read it through this. */
+export const networkContract = new LayerContract("network", {
+  vpcId: { kind: "string", description: "Id of the application VPC" },
+  vpcCidr: { kind: "string", description: "IPv4 CIDR of the application VPC" },
+  availabilityZones: { kind: "list", description: "Availability zones in use, in subnet order" },
+  publicSubnetIds: { kind: "list", description: "Public subnets (internet-facing load balancers, NAT), one per AZ" },
+  privateAppSubnetIds: { kind: "list", description: "Private-app subnets (EKS nodes and control-plane ENIs), one per AZ" },
+  privateDataSubnetIds: { kind: "list", description: "Private-data subnets (Aurora, ElastiCache), one per AZ, no internet route" },
+  privateAppSubnetCidrs: { kind: "list", description: "CIDRs of the private-app subnets (network policies to the data tier)" },
+  privateDataSubnetCidrs: { kind: "list", description: "CIDRs of the private-data subnets" },
+  publicRouteTableIds: { kind: "list", description: "Route tables of the public tier" },
+  privateAppRouteTableIds: { kind: "list", description: "Route tables of the private-app tier, one per AZ" },
+  privateDataRouteTableIds: { kind: "list", description: "Route tables of the private-data tier" },
+  natGatewayPublicIps: { kind: "list", description: "Egress IPs of the NAT gateways (for allow-lists elsewhere)" },
+  vpcEndpointSecurityGroupId: { kind: "string", description: "Security group of the interface VPC endpoints" },
+  ecrRepositoryUrls: { kind: "map", description: "ECR repository URL by application name" },
+  ecrRepositoryArns: { kind: "map", description: "ECR repository ARN by application name" },
+  ciPlanRoleArn: { kind: "string", description: "Role GitHub Actions assumes to plan (read-only)" },
+  ciDeployRoleArn: { kind: "string", description: "Role GitHub Actions assumes to apply and push images" },
+  ecrPushGroupName: { kind: "string", description: "IAM group allowed to push to the application repositories" },
+  logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },
+});

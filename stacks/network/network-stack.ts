@@ -1,0 +1,139 @@
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { EcrRepository } from "../../modules/ecr-repository";
+import { GithubCiIdentity } from "../../modules/github-ci-identity";
+import { KmsKey } from "../../modules/kms-key";
+import { TierNetworkAcls } from "../../modules/tier-network-acls";
+import { TieredVpc } from "../../modules/tiered-vpc";
+import { VpcEndpoints } from "../../modules/vpc-endpoints";
+import { VpcFlowLogs } from "../../modules/vpc-flow-logs";
+import { LayerStack } from "../layer-stack";
+import { networkContract } from "./contract";
+
+export interface NetworkStackProps {
+  readonly environment: EnvironmentConfig;
+}
+
+/**
+ * `network-<env>`: the tiered VPC with NAT, NACLs, flow logs and endpoints; the application image
+ * repositories; and CI's identity in the account. Publishes {@link networkContract}.
+ */
+export class NetworkStack extends LayerStack {
+  constructor(scope: Construct, props: NetworkStackProps) {
+    super(scope, { environment: props.environment, layer: "network" });
+    const env = props.environment;
+    const target = this.target;
+    const network = env.network;
+    const zones = env.account.availabilityZones.slice(0, network.azCount);
+
+    const logsKey = new KmsKey(this, "logs-key", {
+      target,
+      alias: `${env.name}/logs`,
+      description: `CloudWatch Logs of the ${env.name} environment`,
+      services: [
+        {
+          principal: `logs.${target.region}.amazonaws.com`,
+          conditions: [
+            {
+              test: "ArnLike",
+              variable: "kms:EncryptionContext:aws:logs:arn",
+              values: [`arn:${target.partition}:logs:${target.region}:${target.accountId}:log-group:*`],
+            },
+          ],
+        },
+      ],
+    });
+
+    const vpc = new TieredVpc(this, "vpc", {
+      name: env.name,
+      cidr: network.vpcCidr,
+      availabilityZones: zones,
+      subnets: env.subnetPlan,
+      natGateways: network.natGateways,
+    });
+
+    new TierNetworkAcls(this, "nacls", {
+      name: env.name,
+      vpcId: vpc.vpcId,
+      cidrs: env.subnetPlan,
+      subnetIds: { public: vpc.publicSubnetIds, privateApp: vpc.privateAppSubnetIds, privateData: vpc.privateDataSubnetIds },
+      dataTierPorts: network.dataTierPorts,
+    });
+
+    new VpcFlowLogs(this, "flow-logs", {
+      name: env.name,
+      target,
+      vpcId: vpc.vpcId,
+      kmsKeyArn: logsKey.keyArn,
+      retentionInDays: network.flowLogs.retentionDays,
+    });
+
+    const endpoints = new VpcEndpoints(this, "endpoints", {
+      name: env.name,
+      region: target.region,
+      vpcId: vpc.vpcId,
+      vpcCidr: network.vpcCidr,
+      gatewayRouteTableIds: [...vpc.privateAppRouteTableIds, ...vpc.privateDataRouteTableIds],
+      interfaceSubnetIds: vpc.privateAppSubnetIds,
+      interfaceServices: network.interfaceEndpoints,
+    });
+
+    const imagesKey = new KmsKey(this, "images-key", {
+      target,
+      alias: `${env.name}/ecr`,
+      description: `ECR images of the ${env.name} environment`,
+    });
+    const repositories = env.ecr.repositories.map(
+      (repo) =>
+        [
+          repo.name,
+          new EcrRepository(this, `ecr-${repo.name.replace(/[^a-z0-9]/g, "-")}`, {
+            name: `${env.name}/${repo.name}`,
+            kmsKeyArn: imagesKey.keyArn,
+            keepTaggedImages: repo.keepTaggedImages,
+            untaggedExpiryDays: repo.untaggedExpiryDays,
+          }),
+        ] as const,
+    );
+
+    const ci = new GithubCiIdentity(this, "ci", {
+      name: env.name,
+      target,
+      repository: env.github.repository,
+      deployBranch: env.github.deployBranch,
+      createOidcProvider: env.account.ownsAccountSingletons,
+      ecrRepositoryArns: repositories.map(([, repo]) => repo.repositoryArn),
+      ...(this.state.backend === "s3"
+        ? {
+            stateAccess: {
+              bucket: this.state.s3.bucket,
+              keyPrefix: `${env.name}/`,
+              ...(this.state.s3.kmsKeyId === undefined ? {} : { kmsKeyArn: this.state.s3.kmsKeyId }),
+            },
+          }
+        : {}),
+    });
+
+    networkContract.publish(this, {
+      vpcId: vpc.vpcId,
+      vpcCidr: vpc.vpcCidr,
+      availabilityZones: [...zones],
+      publicSubnetIds: vpc.publicSubnetIds,
+      privateAppSubnetIds: vpc.privateAppSubnetIds,
+      privateDataSubnetIds: vpc.privateDataSubnetIds,
+      privateAppSubnetCidrs: [...env.subnetPlan.privateApp],
+      privateDataSubnetCidrs: [...env.subnetPlan.privateData],
+      publicRouteTableIds: vpc.publicRouteTableIds,
+      privateAppRouteTableIds: vpc.privateAppRouteTableIds,
+      privateDataRouteTableIds: vpc.privateDataRouteTableIds,
+      natGatewayPublicIps: vpc.natGatewayPublicIps,
+      vpcEndpointSecurityGroupId: endpoints.securityGroupId,
+      ecrRepositoryUrls: Object.fromEntries(repositories.map(([name, repo]) => [name, repo.repositoryUrl])),
+      ecrRepositoryArns: Object.fromEntries(repositories.map(([name, repo]) => [name, repo.repositoryArn])),
+      ciPlanRoleArn: ci.planRoleArn,
+      ciDeployRoleArn: ci.deployRoleArn,
+      ecrPushGroupName: ci.ecrPushGroupName,
+      logsKmsKeyArn: logsKey.keyArn,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import type { S3BackendConfig } from "cdktf";
+import type { EnvironmentConfig } from "../environments/schema";
+import type { Layer } from "./layers";
+
+/**
+ * Where one layer of one environment keeps its state. Computed once here and used both by the
+ * layer's own backend and by every downstream remote-state read, so the two cannot disagree.
+ */
+export type StateLocation =
+  | { readonly backend: "s3"; readonly s3: S3BackendConfig }
+  | { readonly backend: "local"; readonly path: string };
+
+/** The state key of a layer: `<env>/<layer>.tfstate`. */
+export function stateKey(environment: string, layer: Layer): string {
+  return `${environment}/${layer}.tfstate`;
+}
+
+/**
+ * Terraform runs each stack in `cdktf.out/stacks/<stack>`, so a local state path relative to that
+ * folder reaches the repository root in three steps; every stack folder is a sibling, which keeps
+ * the same relative path right for the backend and for the remote-state reads.
+ */
+const REPOSITORY_ROOT_FROM_STACK_DIR = "../../..";
+
+export function stateLocation(environment: EnvironmentConfig, layer: Layer): StateLocation {
+  const state = environment.state;
+  const key = stateKey(environment.name, layer);
+  if (state.backend === "local") {
+    return { backend: "local", path: `${REPOSITORY_ROOT_FROM_STACK_DIR}/${state.directory}/${key}` };
+  }
+  return {
+    backend: "s3",
+    s3: {
+      bucket: state.bucket,
+      key,
+      region: state.region ?? environment.account.region,
+      encrypt: true,
+      ...(state.kmsKeyArn === undefined ? {} : { kmsKeyId: state.kmsKeyArn }),
+      ...(state.roleArn === undefined ? {} : { assumeRole: { roleArn: state.roleArn } }),
+    },
+  };
+}
