@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { loadEnvironments } from "../environments/load";
+import { outputName } from "../stacks/contract";
+import { stateKey } from "../stacks/state-location";
+import { networkContract } from "../stacks/network/contract";
+import { platformContract } from "../stacks/platform/contract";
+import { synthesizedStack } from "./support/synthesized";
+
+const environments = loadEnvironments();
+
+describe.each(environments.map((env) => [env.name, env] as const))("layer contracts in %s", (name, env) => {
+  const upstreams = [
+    { contract: networkContract, readers: [`platform-${name}`, `workloads-${name}`] },
+    { contract: platformContract, readers: [`workloads-${name}`] },
+  ];
+
+  it.each(upstreams.map((u) => [u.contract.layer, u] as const))("the %s layer publishes every output its contract declares", (layer, { contract }) => {
+    const published = synthesizedStack(`${layer}-${name}`).doc.output ?? {};
+    const declared = Object.keys(contract.outputs).map(outputName);
+    expect(Object.keys(published).sort()).toEqual(declared.sort());
+    for (const [key, spec] of Object.entries(contract.outputs)) {
+      expect(published[outputName(key)]?.description).toBe(spec.description);
+    }
+  });
+
+  it.each(upstreams.flatMap((u) => u.readers.map((reader) => [reader, u.contract.layer, u] as const)))(
+    "%s reads only outputs the %s layer publishes",
+    (reader, layer) => {
+      const published = new Set(Object.keys(synthesizedStack(`${layer}-${name}`).doc.output ?? {}));
+      const text = synthesizedStack(reader).json;
+      const reads = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${layer}-state\\.outputs\\.([a-z0-9_]+)`, "g"))].map((m) => m[1]);
+      for (const output of reads) expect(published, `${reader} reads ${output}`).toContain(output);
+    },
+  );
+
+  it.each(upstreams.flatMap((u) => u.readers.map((reader) => [reader, u.contract.layer] as const)))(
+    "%s reads the %s state from exactly where that stack's backend writes it",
+    (reader, layer) => {
+      const upstream = synthesizedStack(`${layer}-${name}`).doc;
+      const remote = synthesizedStack(reader).doc.data?.["terraform_remote_state"]?.[`${layer}-state`];
+      expect(remote).toBeDefined();
+      const [backendType, backendConfig] = Object.entries(upstream.terraform?.backend ?? {})[0]!;
+      expect(remote?.["backend"]).toBe(backendType);
+      const config = remote?.["config"] as Record<string, unknown>;
+      if (backendType === "s3") {
+        expect(config["bucket"]).toBe(backendConfig["bucket"]);
+        expect(config["key"]).toBe(backendConfig["key"]);
+        expect(config["key"]).toBe(stateKey(env.name, layer));
+        expect(config["region"]).toBe(backendConfig["region"]);
+      } else {
+        expect(config["path"]).toBe(backendConfig["path"]);
+      }
+    },
+  );
+});

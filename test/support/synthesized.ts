@@ -1,0 +1,50 @@
+import { readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { SHARED_SYNTH_DIR } from "./paths";
+
+/** A synthesized Terraform JSON document (cdk.tf.json), the parts the tests read. */
+export interface TerraformJson {
+  readonly terraform?: { readonly backend?: Record<string, Record<string, unknown>> };
+  readonly provider?: Record<string, readonly Record<string, unknown>[]>;
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { readonly value: unknown; readonly description?: string }>;
+}
+
+/** One synthesized stack: its JSON text (for the cdktf matchers) and the parsed document. */
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly json: string;
+  readonly doc: TerraformJson;
+}
+
+const cache = new Map<string, SynthesizedStack>();
+
+/** A stack from the run's shared synth (see global-setup.ts), e.g. `network-dev`. */
+export function synthesizedStack(name: string): SynthesizedStack {
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  const json = readFileSync(path.join(SHARED_SYNTH_DIR, "stacks", name, "cdk.tf.json"), "utf8");
+  const stack = { name, json, doc: JSON.parse(json) as TerraformJson };
+  cache.set(name, stack);
+  return stack;
+}
+
+/** Every stack the app synthesized, by name. */
+export function allSynthesizedStacks(): SynthesizedStack[] {
+  return readdirSync(path.join(SHARED_SYNTH_DIR, "stacks"))
+    .sort()
+    .map(synthesizedStack);
+}
+
+/** Every resource of a type in a document, by its logical name. */
+export function resourcesOf(doc: TerraformJson, type: string): Record<string, Record<string, unknown>> {
+  return doc.resource?.[type] ?? {};
+}
+
+/** Every resource of a document as `[address, type, body]`, e.g. `aws_vpc.vpc_vpc_1A2B3C`. */
+export function eachResource(doc: TerraformJson): [string, string, Record<string, unknown>][] {
+  return Object.entries(doc.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, body]) => [`${type}.${name}`, type, body] as [string, string, Record<string, unknown>]),
+  );
+}
