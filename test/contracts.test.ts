@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadEnvironments } from "../environments/load";
-import { outputName } from "../stacks/contract";
+import { outputName, type OutputSpecs } from "../stacks/contract";
 import { stateKey } from "../stacks/state-location";
 import { networkContract } from "../stacks/network/contract";
 import { platformContract } from "../stacks/platform/contract";
@@ -18,7 +18,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("layer contra
     const published = synthesizedStack(`${layer}-${name}`).doc.output ?? {};
     const declared = Object.keys(contract.outputs).map(outputName);
     expect(Object.keys(published).sort()).toEqual(declared.sort());
-    for (const [key, spec] of Object.entries(contract.outputs)) {
+    for (const [key, spec] of Object.entries(contract.outputs as OutputSpecs)) {
       expect(published[outputName(key)]?.description).toBe(spec.description);
     }
   });

@@ -39,6 +39,6 @@ interface CdktfMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Matchers<T = unknown> extends CdktfMatchers<T> {}
+  // vitest declares Matchers<T = any>; a merged declaration must repeat it exactly.
+  interface Matchers<T = any> extends CdktfMatchers<T> {}
 }
