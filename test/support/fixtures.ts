@@ -1,0 +1,25 @@
+import { App, Testing } from "cdktf";
+import { loadEnvironments } from "../../environments/load";
+import type { EnvironmentConfig } from "../../environments/schema";
+import type { AwsTarget } from "../../modules/aws-target";
+import { addEnvironmentStacks, type EnvironmentStacks } from "../../stacks/environment-stacks";
+import type { ReadContractOptions } from "../../stacks/contract";
+
+/** An account and region for module tests. */
+export const TEST_TARGET: AwsTarget = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
+
+/** The real environments, loaded once per test file. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = loadEnvironments();
+
+/** One real environment by name, optionally changed for a test. */
+export function environment(name: string, change: (env: EnvironmentConfig) => EnvironmentConfig = (env) => env): EnvironmentConfig {
+  const env = ENVIRONMENTS.find((candidate) => candidate.name === name);
+  if (env === undefined) throw new Error(`no environment ${name}`);
+  return change(structuredClone(env));
+}
+
+/** Builds one environment's stacks in a fresh testing app (for variations the shared synth does not cover). */
+export function buildEnvironment(env: EnvironmentConfig, options: ReadContractOptions = {}): { app: App; stacks: EnvironmentStacks } {
+  const app = Testing.app();
+  return { app, stacks: addEnvironmentStacks(app, env, options) };
+}
