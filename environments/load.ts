@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from "yaml";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { core } from "zod";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
 import { planSubnets } from "./subnet-plan";
@@ -142,13 +142,28 @@ function firstLine(message: string): string {
   return message.split("\n")[0] ?? message;
 }
 
-/** Line of the node at `segments`, or of the nearest ancestor that exists in the file. */
+/**
+ * Line of the value at `segments`, or of the nearest ancestor that exists in the file. A value
+ * held by a mapping is located by its key, so a block value (`account:` then its keys on the
+ * next lines) and a missing key (`account.id`) are reported on the `account:` line, not on the
+ * line of the first key below it.
+ */
 function lineOf(doc: Document, segments: readonly PropertyKey[], at: (offset: number) => number): number {
-  for (let depth = segments.length; depth >= 0; depth--) {
-    const node = doc.getIn(segments.slice(0, depth), true) as Node | undefined;
-    if (node?.range !== undefined && node.range !== null) return at(node.range[0]);
+  if (segments.length === 0) {
+    const root = doc.contents as Node | null;
+    return root?.range ? at(root.range[0]) : 1;
   }
-  return 1;
+  const parent = segments.slice(0, -1);
+  const last = segments[segments.length - 1];
+  const container = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
+  if (isMap(container)) {
+    const pair = container.items.find((item) => isScalar(item.key) && item.key.value === last);
+    if (pair !== undefined && isScalar(pair.key) && pair.key.range) return at(pair.key.range[0]);
+  } else if (isSeq(container) && typeof last === "number") {
+    const item = container.items[last] as Node | undefined;
+    if (item?.range) return at(item.range[0]);
+  }
+  return lineOf(doc, parent, at);
 }
 
 /** Line of the key `key` inside the mapping at `parent` (for unknown keys). */

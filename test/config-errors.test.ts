@@ -1,0 +1,243 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  EnvironmentConfigError,
+  loadEnvironmentFile,
+  loadEnvironments,
+  parseEnvironment,
+  type ConfigProblem,
+} from "../environments/load";
+
+const FIXTURES = path.join(__dirname, "fixtures/environments");
+/** How the loader names fixture files in messages: relative to the working directory (the repository root). */
+const INVALID = "test/fixtures/environments/invalid";
+const MIXED = "test/fixtures/environments/mixed";
+
+/** The problems `load` reports; fails the test when it loads or throws anything else. */
+function problemsOf(load: () => unknown): readonly ConfigProblem[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof EnvironmentConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected an EnvironmentConfigError, but the environment loaded");
+}
+
+interface Expected {
+  readonly line: number;
+  readonly path: string;
+  /** A fragment of the message, in the user's terms. */
+  readonly says: string;
+}
+
+interface BadFile {
+  readonly given: string;
+  readonly fixture: string;
+  readonly problems: readonly Expected[];
+}
+
+/** One fixture per bad input; every line number below was counted by hand in the fixture. */
+const BAD_FILES: readonly BadFile[] = [
+  { given: "a YAML syntax error (unclosed [)", fixture: "syntax.yaml", problems: [{ line: 7, path: "", says: "YAML syntax: Flow sequence" }] },
+  { given: "an empty file", fixture: "empty.yaml", problems: [{ line: 1, path: "", says: "the file is empty" }] },
+  { given: "a list at the top level", fixture: "not-a-mapping.yaml", problems: [{ line: 2, path: "", says: "must be a mapping of keys" }] },
+  { given: "network written twice", fixture: "duplicate-key.yaml", problems: [{ line: 16, path: "", says: "Map keys must be unique" }] },
+  { given: "an unknown top-level key (tag for tags)", fixture: "unknown-key.yaml", problems: [{ line: 14, path: "tag", says: "unknown key" }] },
+  {
+    given: "an unknown nested key (flowLogs.retention)",
+    fixture: "unknown-nested.yaml",
+    problems: [{ line: 17, path: "network.flowLogs.retention", says: "unknown key (check the spelling" }],
+  },
+  { given: 'a string where a number belongs (azCount: "3")', fixture: "wrong-type.yaml", problems: [{ line: 16, path: "network.azCount", says: "expected number, received string" }] },
+  {
+    given: "an unquoted account id (a YAML number)",
+    fixture: "unquoted-id.yaml",
+    problems: [{ line: 4, path: "account.id", says: "must be a quoted string of 12 digits" }],
+  },
+  { given: "no account.id", fixture: "missing-id.yaml", problems: [{ line: 3, path: "account.id", says: "is required" }] },
+  {
+    given: "a VPC CIDR with host bits (10.0.0.1/16)",
+    fixture: "cidr-host-bits.yaml",
+    problems: [{ line: 15, path: "network.vpcCidr", says: "whose address is the network address" }],
+  },
+  { given: "a /8 VPC", fixture: "vpc-too-large.yaml", problems: [{ line: 15, path: "network.vpcCidr", says: "must be a /16 to /24" }] },
+  { given: "a /26 VPC", fixture: "vpc-too-small.yaml", problems: [{ line: 15, path: "network.vpcCidr", says: "must be a /16 to /24" }] },
+  {
+    given: "default /20 and /24 subnets in a /22 VPC",
+    fixture: "subnets-too-big.yaml",
+    problems: [
+      { line: 14, path: "network.subnets.privateApp.prefixLength", says: "/20 subnets are larger than the VPC 10.0.0.0/22" },
+      { line: 14, path: "network.subnets.privateData.prefixLength", says: "3 subnets of /24 (one per listed availability zone) do not fit in the VPC 10.0.0.0/22" },
+    ],
+  },
+  {
+    given: "three /18 subnets in a /17 VPC",
+    fixture: "subnets-no-fit.yaml",
+    problems: [{ line: 18, path: "network.subnets.privateApp.prefixLength", says: "3 subnets of /18 (one per listed availability zone) do not fit in the VPC 10.0.0.0/17" }],
+  },
+  {
+    given: "explicit private-data CIDRs overlapping the public ones",
+    fixture: "cidrs-overlap.yaml",
+    problems: [{ line: 20, path: "network.subnets.privateData.cidrs[1]", says: "10.0.0.0/23 overlaps 10.0.0.0/24 of the public tier" }],
+  },
+  {
+    given: "an explicit CIDR outside the VPC",
+    fixture: "cidrs-outside.yaml",
+    problems: [{ line: 20, path: "network.subnets.public.cidrs[1]", says: "10.1.1.0/24 is not inside the VPC 10.0.0.0/16" }],
+  },
+  {
+    given: "two explicit CIDRs for three AZs",
+    fixture: "cidrs-count.yaml",
+    problems: [{ line: 19, path: "network.subnets.public.cidrs", says: "lists 2 CIDRs but azCount is 3" }],
+  },
+  {
+    given: "azCount 3 with two AZs listed",
+    fixture: "too-many-azs.yaml",
+    problems: [{ line: 16, path: "network.azCount", says: "must be <= the 2 availability zones listed in account.availabilityZones" }],
+  },
+  {
+    given: "an AZ of another region",
+    fixture: "az-wrong-region.yaml",
+    problems: [{ line: 6, path: "account.availabilityZones[1]", says: "us-east-1b is not an availability zone of eu-west-1" }],
+  },
+  {
+    given: "a prod-* file whose stage is staging",
+    fixture: "prod-wrong-stage.yaml",
+    problems: [{ line: 2, path: "stage", says: "must be production in an environment named prod-wrong-stage" }],
+  },
+  { given: "production with a single NAT gateway", fixture: "single-nat.yaml", problems: [{ line: 16, path: "network.natGateways", says: "must be perAz in production" }] },
+  { given: "production in two AZs", fixture: "two-azs.yaml", problems: [{ line: 16, path: "network.azCount", says: "must be >= 3 in production" }] },
+  {
+    given: "production without the ecr.dkr and sts endpoints",
+    fixture: "no-endpoints.yaml",
+    problems: [{ line: 16, path: "network.interfaceEndpoints", says: "must include ecr.dkr, sts in production" }],
+  },
+  {
+    given: "a flow log retention of 45 days",
+    fixture: "bad-retention.yaml",
+    problems: [{ line: 17, path: "network.flowLogs.retentionDays", says: "must be one of CloudWatch's retention periods: 1, 3, 5, 7, 14, 30" }],
+  },
+  {
+    given: "two ECR repositories named frontend",
+    fixture: "duplicate-repo.yaml",
+    problems: [{ line: 20, path: "ecr.repositories[2].name", says: "repository frontend is listed twice" }],
+  },
+  { given: "a gcs state backend", fixture: "state-gcs.yaml", problems: [{ line: 9, path: "state.backend", says: "backend must be s3 or local" }] },
+];
+
+describe("a bad environment file", () => {
+  it.each(BAD_FILES)("GIVEN $given WHEN loaded THEN it is reported at $fixture with file, line, path and message", ({ fixture, problems }) => {
+    const reported = problemsOf(() => loadEnvironmentFile(path.join(FIXTURES, "invalid", fixture)));
+
+    expect(reported).toEqual(
+      problems.map(({ line, path: at, says }) => ({ file: `${INVALID}/${fixture}`, line, path: at, message: expect.stringContaining(says) })),
+    );
+  });
+
+  it("GIVEN a bad file WHEN the error is printed THEN each line reads file:line path: message", () => {
+    const error = ((): unknown => {
+      try {
+        return loadEnvironmentFile(path.join(FIXTURES, "invalid", "two-azs.yaml"));
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(EnvironmentConfigError);
+    expect((error as Error).message).toBe(`${INVALID}/two-azs.yaml:16 network.azCount: must be >= 3 in production`);
+  });
+
+  it("GIVEN a file name that cannot name an environment WHEN parsed THEN the name is refused at line 1", () => {
+    const problems = problemsOf(() => parseEnvironment("stage: development\n", "environments/Prod_EU.yaml", "Prod_EU"));
+
+    expect(problems).toEqual([{ file: "environments/Prod_EU.yaml", line: 1, path: "", message: expect.stringContaining('environment name "Prod_EU"') }]);
+  });
+
+  it("GIVEN a path that does not exist WHEN loaded THEN it is reported as unreadable", () => {
+    const problems = problemsOf(() => loadEnvironmentFile(path.join(FIXTURES, "invalid", "absent.yaml")));
+
+    expect(problems).toEqual([{ file: `${INVALID}/absent.yaml`, line: 1, path: "", message: expect.stringContaining("cannot be read") }]);
+  });
+});
+
+describe("loading a folder", () => {
+  it("GIVEN one good and two bad files WHEN the folder is loaded THEN one error lists the problems of both bad files and nothing is returned", () => {
+    let loaded: unknown;
+    const problems = problemsOf(() => {
+      loaded = loadEnvironments(path.join(FIXTURES, "mixed"));
+    });
+
+    expect(loaded).toBeUndefined();
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { file: `${MIXED}/staging.yaml`, line: 4, path: "account.id", message: "must be a 12-digit AWS account id" },
+        { file: `${MIXED}/prod.yaml`, line: 16, path: "network.azCount", message: "must be >= 3 in production" },
+        { file: `${MIXED}/prod.yaml`, line: 17, path: "network.natGateways", message: expect.stringContaining("must be perAz in production") },
+      ]),
+    );
+  });
+
+  it("GIVEN a folder without any .yaml file WHEN loaded THEN the folder itself is reported", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "no-environments-"));
+    try {
+      const problems = problemsOf(() => loadEnvironments(dir));
+
+      expect(problems).toEqual([{ file: expect.stringContaining("no-environments-"), line: 1, path: "", message: "holds no <env>.yaml file" }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * main.ts, with its environments folder pointed at the mixed fixtures. The stacks and cdktf's
+ * App are replaced by spies, so this proves at function level (no build, no subprocess) that the
+ * app validates every file before it creates a single construct: it exits 1 and never creates
+ * the App that would write cdktf.out.
+ */
+describe("the app with a bad environments folder", () => {
+  class ExitCalled extends Error {
+    constructor(readonly code: string | number | null | undefined) {
+      super(`process.exit(${String(code)})`);
+    }
+  }
+
+  afterEach(() => {
+    vi.doUnmock("../environments/load");
+    vi.doUnmock("../stacks/environment-stacks");
+    vi.doUnmock("cdktf");
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it("GIVEN two bad files WHEN main.ts runs THEN it prints both files' problems, exits 1 and never creates the App", async () => {
+    const mixedDir = path.join(FIXTURES, "mixed");
+    const App = vi.fn();
+    const addEnvironmentStacks = vi.fn();
+    vi.resetModules();
+    vi.doMock("../environments/load", async (importOriginal) => {
+      const actual = await importOriginal<typeof import("../environments/load")>();
+      return { ...actual, loadEnvironments: () => actual.loadEnvironments(mixedDir) };
+    });
+    vi.doMock("../stacks/environment-stacks", () => ({ addEnvironmentStacks }));
+    vi.doMock("cdktf", () => ({ App }));
+    const exit = vi.spyOn(process, "exit").mockImplementation((code) => {
+      throw new ExitCalled(code);
+    });
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+
+    await expect(import("../main")).rejects.toThrow(ExitCalled);
+
+    expect(exit).toHaveBeenCalledExactlyOnceWith(1);
+    const printed = stderr.mock.calls.map(([chunk]) => String(chunk)).join("");
+    expect(printed).toContain("Invalid environment configuration:");
+    expect(printed).toContain(`${MIXED}/staging.yaml:4 account.id: must be a 12-digit AWS account id`);
+    expect(printed).toContain(`${MIXED}/prod.yaml:16 network.azCount: must be >= 3 in production`);
+    expect(App).not.toHaveBeenCalled();
+    expect(addEnvironmentStacks).not.toHaveBeenCalled();
+  });
+});

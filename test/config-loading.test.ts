@@ -1,0 +1,179 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadEnvironmentFile, loadEnvironments } from "../environments/load";
+import type { EnvironmentConfig } from "../environments/schema";
+import { SUBNET_TIERS, planSubnets, type SubnetPlan, type SubnetTierRequest } from "../environments/subnet-plan";
+
+const MINIMAL_FILE = path.join(__dirname, "fixtures/environments/valid/minimal.yaml");
+
+/** The schema's default tiers, written out by hand: public /24, private-app /20, private-data /24. */
+const DEFAULT_TIERS = {
+  public: { prefixLength: 24 },
+  privateApp: { prefixLength: 20 },
+  privateData: { prefixLength: 24 },
+} as const satisfies Record<string, SubnetTierRequest>;
+
+/** A plan, or the test fails with the planner's problems. */
+function plan(vpcCidr: string, azCount: number, azSlots: number, tiers: Record<(typeof SUBNET_TIERS)[number], SubnetTierRequest>): SubnetPlan {
+  const result = planSubnets(vpcCidr, azCount, azSlots, tiers);
+  if (!result.ok) throw new Error(`expected a plan, got: ${result.problems.map((p) => p.message).join("; ")}`);
+  return result.plan;
+}
+
+/** First and last address of a CIDR as integers: independent of the planner's own IP library. */
+function bounds(cidr: string): { first: number; last: number } {
+  const [address = "", prefix = ""] = cidr.split("/");
+  const first = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
+  return { first, last: first + 2 ** (32 - Number(prefix)) - 1 };
+}
+
+const allSubnets = (subnetPlan: SubnetPlan) => SUBNET_TIERS.flatMap((tier) => subnetPlan[tier].map((cidr) => ({ tier, cidr })));
+
+describe("the real environment files", () => {
+  it("GIVEN environments/*.yaml WHEN loaded THEN dev, staging and prod come back in promotion order", () => {
+    const environments = loadEnvironments();
+
+    expect(environments.map((env) => [env.name, env.stage])).toEqual([
+      ["dev", "development"],
+      ["staging", "staging"],
+      ["prod", "production"],
+    ]);
+  });
+
+  it("GIVEN the real files WHEN loaded THEN every environment carries a literal subnet CIDR per AZ in use and tier", () => {
+    for (const env of loadEnvironments()) {
+      for (const tier of SUBNET_TIERS) {
+        expect(env.subnetPlan[tier], `${env.name} ${tier}`).toHaveLength(env.network.azCount);
+        for (const cidr of env.subnetPlan[tier]) expect(cidr).toMatch(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
+      }
+    }
+  });
+});
+
+describe("defaults of a minimal file", () => {
+  // GIVEN test/fixtures/environments/valid/minimal.yaml, which sets only what has no default
+  const minimal: EnvironmentConfig = loadEnvironmentFile(MINIMAL_FILE);
+
+  it("WHEN loaded THEN the environment is named after its file", () => {
+    expect(minimal.name).toBe("minimal");
+  });
+
+  it("WHEN loaded THEN it uses 3 availability zones", () => {
+    expect(minimal.network.azCount).toBe(3);
+  });
+
+  it("WHEN loaded THEN it has a NAT gateway per AZ", () => {
+    expect(minimal.network.natGateways).toBe("perAz");
+  });
+
+  it("WHEN loaded THEN flow logs are kept 90 days", () => {
+    expect(minimal.network.flowLogs).toEqual({ retentionDays: 90 });
+  });
+
+  it("WHEN loaded THEN the subnet tiers are public /24, private-app /20 and private-data /24 without explicit CIDRs", () => {
+    expect(minimal.network.subnets).toEqual({
+      public: { prefixLength: 24 },
+      privateApp: { prefixLength: 20 },
+      privateData: { prefixLength: 24 },
+    });
+  });
+
+  it("WHEN loaded THEN the data tier admits PostgreSQL and Redis ports and no interface endpoint is created", () => {
+    expect(minimal.network.dataTierPorts).toEqual([5432, 6379]);
+    expect(minimal.network.interfaceEndpoints).toEqual([]);
+  });
+
+  it("WHEN loaded THEN ECR has frontend and backend, keeping 30 tagged images and expiring untagged ones after 7 days", () => {
+    expect(minimal.ecr.repositories).toEqual([
+      { name: "frontend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
+      { name: "backend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
+    ]);
+  });
+
+  it("WHEN loaded THEN the deploy branch is main and there are no additional tags", () => {
+    expect(minimal.github.deployBranch).toBe("main");
+    expect(minimal.tags.additional).toEqual({});
+  });
+
+  it("WHEN loaded THEN the state region stays unset (the stacks default it to account.region, the loader does not guess)", () => {
+    expect(minimal.state).toEqual({ backend: "s3", bucket: "acme-test-terraform-state" });
+  });
+
+  it("WHEN loaded THEN its subnet plan is computed from the /16: private-app /20s first, then the /24s", () => {
+    expect(minimal.subnetPlan).toEqual({
+      public: ["10.0.48.0/24", "10.0.49.0/24", "10.0.50.0/24"],
+      privateApp: ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"],
+      privateData: ["10.0.51.0/24", "10.0.52.0/24", "10.0.53.0/24"],
+    });
+  });
+});
+
+describe("subnet plan", () => {
+  const layouts = [
+    { vpcCidr: "10.0.0.0/16", azCount: 3, azSlots: 3, tiers: DEFAULT_TIERS },
+    { vpcCidr: "10.10.0.0/16", azCount: 2, azSlots: 3, tiers: DEFAULT_TIERS },
+    { vpcCidr: "172.16.0.0/20", azCount: 3, azSlots: 4, tiers: { public: { prefixLength: 26 }, privateApp: { prefixLength: 23 }, privateData: { prefixLength: 26 } } },
+    { vpcCidr: "192.168.10.0/24", azCount: 2, azSlots: 2, tiers: { public: { prefixLength: 28 }, privateApp: { prefixLength: 26 }, privateData: { prefixLength: 28 } } },
+  ] as const;
+
+  it.each(layouts)("GIVEN $vpcCidr with $azCount of $azSlots AZs WHEN planned THEN no two subnets of any tiers overlap", ({ vpcCidr, azCount, azSlots, tiers }) => {
+    const subnets = allSubnets(plan(vpcCidr, azCount, azSlots, tiers));
+
+    expect(subnets).toHaveLength(3 * azCount);
+    for (const [i, a] of subnets.entries()) {
+      for (const b of subnets.slice(i + 1)) {
+        const disjoint = bounds(a.cidr).last < bounds(b.cidr).first || bounds(b.cidr).last < bounds(a.cidr).first;
+        expect(disjoint, `${a.tier} ${a.cidr} vs ${b.tier} ${b.cidr}`).toBe(true);
+      }
+    }
+  });
+
+  it.each(layouts)("GIVEN $vpcCidr with $azCount of $azSlots AZs WHEN planned THEN every subnet lies inside the VPC", ({ vpcCidr, azCount, azSlots, tiers }) => {
+    const vpc = bounds(vpcCidr);
+
+    for (const { tier, cidr } of allSubnets(plan(vpcCidr, azCount, azSlots, tiers))) {
+      expect(bounds(cidr).first >= vpc.first && bounds(cidr).last <= vpc.last, `${tier} ${cidr} inside ${vpcCidr}`).toBe(true);
+    }
+  });
+
+  it("GIVEN a /24 VPC with two AZs WHEN planned THEN the CIDRs are the literal lowest free blocks, largest tier first", () => {
+    const subnetPlan = plan("192.168.10.0/24", 2, 2, { public: { prefixLength: 28 }, privateApp: { prefixLength: 26 }, privateData: { prefixLength: 28 } });
+
+    expect(subnetPlan).toEqual({
+      privateApp: ["192.168.10.0/26", "192.168.10.64/26"],
+      public: ["192.168.10.128/28", "192.168.10.144/28"],
+      privateData: ["192.168.10.160/28", "192.168.10.176/28"],
+    });
+  });
+
+  it("GIVEN 3 listed AZs WHEN azCount goes from 2 to 3 THEN the first two subnets of every tier stay where they were", () => {
+    const before = plan("10.10.0.0/16", 2, 3, DEFAULT_TIERS);
+    const after = plan("10.10.0.0/16", 3, 3, DEFAULT_TIERS);
+
+    expect(before).toEqual({
+      public: ["10.10.48.0/24", "10.10.49.0/24"],
+      privateApp: ["10.10.0.0/20", "10.10.16.0/20"],
+      privateData: ["10.10.51.0/24", "10.10.52.0/24"],
+    });
+    expect(after).toEqual({
+      public: ["10.10.48.0/24", "10.10.49.0/24", "10.10.50.0/24"],
+      privateApp: ["10.10.0.0/20", "10.10.16.0/20", "10.10.32.0/20"],
+      privateData: ["10.10.51.0/24", "10.10.52.0/24", "10.10.53.0/24"],
+    });
+  });
+
+  it("GIVEN explicit public CIDRs WHEN planned THEN they are used as written and the computed tiers are placed around them", () => {
+    const subnetPlan = plan("10.0.0.0/16", 3, 3, {
+      ...DEFAULT_TIERS,
+      public: { prefixLength: 24, cidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"] },
+    });
+
+    expect(subnetPlan).toEqual({
+      public: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+      // 10.0.0.0/20 holds the explicit /24s, so the /20s start at the next block...
+      privateApp: ["10.0.16.0/20", "10.0.32.0/20", "10.0.48.0/20"],
+      // ...and the /24s fill the rest of 10.0.0.0/20.
+      privateData: ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"],
+    });
+  });
+});
