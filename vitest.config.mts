@@ -1,15 +1,22 @@
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-/** Testing.app() leaves a temp folder per call: every test process writes below this one, which the run cleans. */
-const testTmp = fileURLToPath(new URL(".tmp/vitest", import.meta.url));
+/**
+ * Testing.app() leaves a temp folder per call, and global setup synthesizes every stack once per
+ * run: both go below a folder of this run alone (TMPDIR), which the run removes when it ends.
+ * One folder per run keeps two concurrent runs (a benchmark and an editor, say) apart.
+ */
+const runTmp = fileURLToPath(new URL(`.tmp/vitest/run-${process.pid}`, import.meta.url));
+mkdirSync(runTmp, { recursive: true });
+process.env["TMPDIR"] = runTmp;
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/matchers.ts"],
     globalSetup: ["test/support/global-setup.ts"],
-    env: { TMPDIR: testTmp, CHECKPOINT_DISABLE: "1" },
+    env: { TMPDIR: runTmp, CHECKPOINT_DISABLE: "1" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

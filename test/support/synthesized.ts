@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { SHARED_SYNTH_DIR } from "./paths";
+import { sharedSynthDir } from "./paths";
 
 /** A synthesized Terraform JSON document (cdk.tf.json), the parts the tests read. */
 export interface TerraformJson {
@@ -24,7 +24,7 @@ const cache = new Map<string, SynthesizedStack>();
 export function synthesizedStack(name: string): SynthesizedStack {
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
-  const json = readFileSync(path.join(SHARED_SYNTH_DIR, "stacks", name, "cdk.tf.json"), "utf8");
+  const json = readFileSync(path.join(sharedSynthDir(), "stacks", name, "cdk.tf.json"), "utf8");
   const stack = { name, json, doc: JSON.parse(json) as TerraformJson };
   cache.set(name, stack);
   return stack;
@@ -32,7 +32,7 @@ export function synthesizedStack(name: string): SynthesizedStack {
 
 /** Every stack the app synthesized, by name. */
 export function allSynthesizedStacks(): SynthesizedStack[] {
-  return readdirSync(path.join(SHARED_SYNTH_DIR, "stacks"))
+  return readdirSync(path.join(sharedSynthDir(), "stacks"))
     .sort()
     .map(synthesizedStack);
 }
