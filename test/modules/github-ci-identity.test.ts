@@ -6,7 +6,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { GithubCiIdentity, type GithubCiIdentityProps } from "../../modules/github-ci-identity";
-import { TEST_TARGET } from "../support/fixtures";
+import { TEST_TARGET } from "../support/target";
 import type { TerraformJson } from "../support/synthesized";
 
 const REPO_ARN = "arn:aws:ecr:eu-west-1:123456789012:repository/dev/frontend";

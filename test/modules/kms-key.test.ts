@@ -4,7 +4,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { KmsKey, type KmsKeyProps } from "../../modules/kms-key";
-import { TEST_TARGET } from "../support/fixtures";
+import { TEST_TARGET } from "../support/target";
 
 const synth = (overrides: Partial<KmsKeyProps> = {}) =>
   Testing.synthScope((scope) => new KmsKey(scope, "key", { target: TEST_TARGET, alias: "dev/logs", description: "logs", ...overrides }));

@@ -4,7 +4,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { VpcFlowLogs } from "../../modules/vpc-flow-logs";
-import { TEST_TARGET } from "../support/fixtures";
+import { TEST_TARGET } from "../support/target";
 
 const synth = () =>
   Testing.synthScope(

@@ -1,12 +1,8 @@
 import { App, Testing } from "cdktf";
 import { loadEnvironments } from "../../environments/load";
 import type { EnvironmentConfig } from "../../environments/schema";
-import type { AwsTarget } from "../../modules/aws-target";
 import { addEnvironmentStacks, type EnvironmentStacks } from "../../stacks/environment-stacks";
 import type { ReadContractOptions } from "../../stacks/contract";
-
-/** An account and region for module tests. */
-export const TEST_TARGET: AwsTarget = { accountId: "123456789012", region: "eu-west-1", partition: "aws" };
 
 /** The real environments, loaded once per test file. */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = loadEnvironments();
