@@ -1,0 +1,54 @@
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+/** Pinned add-on versions; an absent one takes EKS's default for the cluster version. */
+export interface EksAddonVersions {
+  readonly vpcCni?: string;
+  readonly coredns?: string;
+  readonly kubeProxy?: string;
+  readonly ebsCsiDriver?: string;
+}
+
+export interface EksAddonsProps {
+  readonly clusterName: string;
+  /** @default EKS's default version of each add-on */
+  readonly versions?: EksAddonVersions;
+  /** IAM role of the EBS CSI controller's service account. */
+  readonly ebsCsiRoleArn: string;
+  /**
+   * What must exist before add-ons that run pods (coredns, the EBS CSI driver): the node groups.
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** The VPC CNI's configuration: enforce Kubernetes NetworkPolicies with the CNI's eBPF agent. */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+
+/**
+ * EKS managed add-ons: vpc-cni (network policy enforcement on), kube-proxy, coredns and the EBS
+ * CSI driver with its own identity. Conflicts with hand-made changes resolve to our configuration.
+ */
+export class EksAddons extends Construct {
+  constructor(scope: Construct, id: string, props: EksAddonsProps) {
+    super(scope, id);
+    const versions = props.versions ?? {};
+    const addon = (name: string, version: string | undefined, extra: { configurationValues?: string; serviceAccountRoleArn?: string; needsNodes?: boolean } = {}) =>
+      new EksAddon(this, name, {
+        clusterName: props.clusterName,
+        addonName: name,
+        ...(version === undefined ? {} : { addonVersion: version }),
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        ...(extra.configurationValues === undefined ? {} : { configurationValues: extra.configurationValues }),
+        ...(extra.serviceAccountRoleArn === undefined ? {} : { serviceAccountRoleArn: extra.serviceAccountRoleArn }),
+        ...(extra.needsNodes === true && props.dependsOn !== undefined ? { dependsOn: [...props.dependsOn] } : {}),
+      });
+
+    addon("vpc-cni", versions.vpcCni, { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) });
+    addon("kube-proxy", versions.kubeProxy);
+    addon("coredns", versions.coredns, { needsNodes: true });
+    addon("aws-ebs-csi-driver", versions.ebsCsiDriver, { serviceAccountRoleArn: props.ebsCsiRoleArn, needsNodes: true });
+  }
+}

@@ -1,0 +1,38 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+
+/** The four managed policies every EKS node needs: join, pod networking, image pulls, metrics. */
+export const NODE_MANAGED_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEKS_CNI_Policy",
+  "AmazonEC2ContainerRegistryReadOnly",
+  "CloudWatchAgentServerPolicy",
+] as const;
+
+export interface EksNodeRoleProps {
+  /** Role name, e.g. `dev-nodes`. */
+  readonly roleName: string;
+  /** ARN partition. */
+  readonly partition: string;
+}
+
+/** The EC2 role of the cluster's managed nodes. Pods cannot borrow it: node IMDS hop limit is 1. */
+export class EksNodeRole extends Construct {
+  readonly roleArn: string;
+  readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: EksNodeRoleProps) {
+    super(scope, id);
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+    });
+    const role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
+    for (const policy of NODE_MANAGED_POLICIES) {
+      new IamRolePolicyAttachment(this, policy, { role: role.name, policyArn: `arn:${props.partition}:iam::aws:policy/${policy}` });
+    }
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+  }
+}
