@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { platformSchema, productionPlatformProblems } from "./platform-schema";
 import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
 
 /**
@@ -205,6 +206,19 @@ export const environmentSchema = z
           { name: "backend", keepTaggedImages: 30, untaggedExpiryDays: 7 },
         ],
       }),
+    dns: z
+      .strictObject({
+        domain: z
+          .string()
+          .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS domain such as dev.example.com")
+          .describe("Domain the environment's public names live under; external-dns manages records in it."),
+        hostedZoneId: z
+          .string()
+          .regex(/^Z[A-Z0-9]{4,32}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+          .describe("Route 53 public hosted zone of the domain; external-dns may change this zone only."),
+      })
+      .describe("The environment's DNS zone (a per-account fact)."),
+    platform: platformSchema.describe("The platform layer: EKS, nodes, add-ons, Aurora PostgreSQL, ElastiCache."),
     github: z.strictObject({
       repository: z
         .string()
@@ -279,6 +293,9 @@ export const environmentSchema = z
       }
       if (env.network.azCount < 3) {
         ctx.addIssue({ code: "custom", path: ["network", "azCount"], message: "must be >= 3 in production" });
+      }
+      for (const problem of productionPlatformProblems(env.platform)) {
+        ctx.addIssue({ code: "custom", path: ["platform", ...problem.path], message: problem.message });
       }
       const missing = PRODUCTION_REQUIRED_ENDPOINTS.filter((service) => !endpoints.includes(service));
       if (missing.length > 0) {

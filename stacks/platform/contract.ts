@@ -1,7 +1,30 @@
 import { LayerContract } from "../contract";
 
-/**
- * What the platform layer publishes for the workloads layer. The EKS cluster, node groups and
- * data stores (and their outputs) arrive with the platform issue; until then it publishes nothing.
- */
-export const platformContract = new LayerContract("platform", {});
+/** What the platform layer publishes; the workloads layer reads it through this. */
+export const platformContract = new LayerContract("platform", {
+  clusterName: { kind: "string", description: "Name of the EKS cluster" },
+  clusterEndpoint: { kind: "string", description: "HTTPS endpoint of the Kubernetes API server" },
+  clusterCertificateAuthorityData: { kind: "string", description: "Base64 CA bundle of the API server" },
+  clusterOidcIssuerUrl: { kind: "string", description: "OIDC issuer of the cluster (IAM roles for service accounts)" },
+  oidcProviderArn: { kind: "string", description: "IAM OIDC provider of the cluster" },
+  nodeSecurityGroupId: { kind: "string", description: "Security group of the nodes (the only source the data stores admit)" },
+  clusterSecurityGroupId: { kind: "string", description: "Additional security group of the control plane" },
+  clusterAutoscalerRoleArn: { kind: "string", description: "IAM role of the cluster-autoscaler service account" },
+  externalDnsRoleArn: { kind: "string", description: "IAM role of the external-dns service account (the hosted zone only)" },
+  fluentBitRoleArn: { kind: "string", description: "IAM role of the fluent-bit service account (the container log group only)" },
+  loadBalancerControllerRoleArn: {
+    kind: "string",
+    description: "IAM role of the AWS Load Balancer Controller service account; empty when the ALB option is off",
+  },
+  backendRoleArn: { kind: "string", description: "IAM role of the backend service account: reads its secrets, connects to the cache" },
+  containerLogGroupName: { kind: "string", description: "CloudWatch log group fluent-bit ships container logs to" },
+  databaseEndpoint: { kind: "string", description: "Aurora writer endpoint" },
+  databaseReaderEndpoint: { kind: "string", description: "Aurora reader endpoint" },
+  databasePort: { kind: "number", description: "Aurora port" },
+  databaseName: { kind: "string", description: "Application database name" },
+  databaseSecretArn: { kind: "string", description: "Secrets Manager secret of the master user, created and rotated by RDS" },
+  cacheEndpoint: { kind: "string", description: "ElastiCache primary endpoint (TLS)" },
+  cacheReaderEndpoint: { kind: "string", description: "ElastiCache reader endpoint (TLS)" },
+  cachePort: { kind: "number", description: "ElastiCache port" },
+  cacheUserName: { kind: "string", description: "ElastiCache user the backend authenticates as with IAM (no password exists)" },
+});

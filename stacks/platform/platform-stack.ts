@@ -1,10 +1,30 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { AuroraPostgres } from "../../modules/aurora-postgres";
+import {
+  cacheConnectStatements,
+  clusterAutoscalerStatements,
+  externalDnsStatements,
+  fluentBitStatements,
+  loadBalancerControllerStatements,
+  secretReaderStatements,
+} from "../../modules/controller-policies";
+import { EksAddons } from "../../modules/eks-addons";
+import { EksCluster, type ClusterAccessGrant } from "../../modules/eks-cluster";
+import { EksFargateProfile } from "../../modules/eks-fargate-profile";
+import { EksNodeGroup } from "../../modules/eks-node-group";
+import { EksNodeRole } from "../../modules/eks-node-role";
+import { EksSecurityGroups } from "../../modules/eks-security-groups";
+import { CacheReplicationGroup } from "../../modules/elasticache-replication-group";
+import { IrsaRole, type IrsaRoleProps } from "../../modules/irsa-role";
+import { KmsKey } from "../../modules/kms-key";
 import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
 import { networkContract } from "../network/contract";
 import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "./contract";
+import { SERVICE_ACCOUNTS } from "./service-accounts";
 
 export interface PlatformStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
@@ -13,8 +33,9 @@ export interface PlatformStackProps extends ReadContractOptions {
 }
 
 /**
- * `platform-<env>`: EKS, node groups, workload identity, add-ons, Aurora and ElastiCache. Reads the
- * network layer only through {@link networkContract}; publishes {@link platformContract}.
+ * `platform-<env>`: the EKS cluster with its node groups, add-ons and controller identities,
+ * Aurora PostgreSQL and ElastiCache in the data tier. Reads the network layer only through
+ * {@link networkContract}; publishes {@link platformContract}.
  */
 export class PlatformStack extends LayerStack {
   /** The network layer's outputs as seen from this stack (remote-state tokens). */
@@ -22,7 +43,187 @@ export class PlatformStack extends LayerStack {
 
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, { environment: props.environment, layer: "platform" });
-    this.network = networkContract.read(this, props.network, props);
-    platformContract.publish(this, {});
+    const env = props.environment;
+    const settings = env.platform;
+    const target = this.target;
+    const network = networkContract.read(this, props.network, props);
+    this.network = network;
+    const clusterName = env.name;
+
+    const securityGroups = new EksSecurityGroups(this, "eks-security-groups", { clusterName, vpcId: network.vpcId });
+
+    const access: ClusterAccessGrant[] = [
+      { id: "ci-deploy", principalArn: network.ciDeployRoleArn, level: "admin" },
+      { id: "ci-plan", principalArn: network.ciPlanRoleArn, level: "viewer" },
+      ...settings.access.admins.map((arn, i): ClusterAccessGrant => ({ id: `admin-${i}`, principalArn: arn, level: "admin" })),
+      ...settings.access.viewers.map((arn, i): ClusterAccessGrant => ({ id: `viewer-${i}`, principalArn: arn, level: "viewer" })),
+    ];
+    const cluster = new EksCluster(this, "eks", {
+      name: clusterName,
+      target,
+      kubernetesVersion: settings.kubernetesVersion,
+      subnetIds: network.privateAppSubnetIds,
+      securityGroupId: securityGroups.clusterSecurityGroupId,
+      endpointPublicAccess: settings.endpoint.publicAccess,
+      publicAccessCidrs: settings.endpoint.publicAccessCidrs,
+      authenticationMode: settings.authenticationMode,
+      logTypes: settings.controlPlaneLogs.types,
+      logRetentionDays: settings.controlPlaneLogs.retentionDays,
+      logsKmsKeyArn: network.logsKmsKeyArn,
+      access,
+    });
+
+    const nodeRole = new EksNodeRole(this, "node-role", { roleName: `${clusterName}-nodes`, partition: target.partition });
+    const nodeGroups = settings.nodeGroups.map(
+      (group) =>
+        new EksNodeGroup(this, `node-group-${group.name}`, {
+          clusterName: cluster.clusterName,
+          name: group.name,
+          nodeRoleArn: nodeRole.roleArn,
+          subnetIds: network.privateAppSubnetIds,
+          securityGroupId: securityGroups.nodeSecurityGroupId,
+          instanceTypes: group.instanceTypes,
+          capacityType: group.capacityType,
+          minSize: group.minSize,
+          desiredSize: group.desiredSize,
+          maxSize: group.maxSize,
+          diskSizeGiB: group.diskSizeGiB,
+          labels: group.labels,
+          taints: group.taints,
+        }),
+    );
+    if (settings.fargateNamespaces.length > 0) {
+      new EksFargateProfile(this, "fargate", {
+        clusterName: cluster.clusterName,
+        target,
+        namespaces: settings.fargateNamespaces,
+        subnetIds: network.privateAppSubnetIds,
+      });
+    }
+
+    const irsa = (id: string, role: Omit<IrsaRoleProps, "oidcProviderArn" | "oidcIssuerUrl">) =>
+      new IrsaRole(this, id, { ...role, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl });
+
+    const ebsCsi = irsa("irsa-ebs-csi", {
+      roleName: `${clusterName}-ebs-csi`,
+      serviceAccount: SERVICE_ACCOUNTS.ebsCsiController,
+      managedPolicyArns: [`arn:${target.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
+    });
+    new EksAddons(this, "addons", {
+      clusterName: cluster.clusterName,
+      versions: {
+        vpcCni: settings.addons.vpcCni.version,
+        coredns: settings.addons.coredns.version,
+        kubeProxy: settings.addons.kubeProxy.version,
+        ebsCsiDriver: settings.addons.ebsCsiDriver.version,
+      },
+      ebsCsiRoleArn: ebsCsi.roleArn,
+      dependsOn: nodeGroups.map((group) => group.nodeGroup),
+    });
+
+    const containerLogs = new CloudwatchLogGroup(this, "container-logs", {
+      name: `/aws/eks/${clusterName}/containers`,
+      retentionInDays: settings.controlPlaneLogs.retentionDays,
+      kmsKeyId: network.logsKmsKeyArn,
+    });
+    const clusterAutoscaler = irsa("irsa-cluster-autoscaler", {
+      roleName: `${clusterName}-cluster-autoscaler`,
+      serviceAccount: SERVICE_ACCOUNTS.clusterAutoscaler,
+      statements: clusterAutoscalerStatements({ clusterName }),
+    });
+    const externalDns = irsa("irsa-external-dns", {
+      roleName: `${clusterName}-external-dns`,
+      serviceAccount: SERVICE_ACCOUNTS.externalDns,
+      statements: externalDnsStatements({ hostedZoneId: env.dns.hostedZoneId, partition: target.partition }),
+    });
+    const fluentBit = irsa("irsa-fluent-bit", {
+      roleName: `${clusterName}-fluent-bit`,
+      serviceAccount: SERVICE_ACCOUNTS.fluentBit,
+      statements: fluentBitStatements({ logGroupArn: containerLogs.arn }),
+    });
+    const loadBalancerController = settings.loadBalancerController
+      ? irsa("irsa-load-balancer-controller", {
+          roleName: `${clusterName}-aws-load-balancer-controller`,
+          serviceAccount: SERVICE_ACCOUNTS.loadBalancerController,
+          statements: loadBalancerControllerStatements({ clusterName, partition: target.partition }),
+        })
+      : undefined;
+
+    const dataKey = new KmsKey(this, "data-key", {
+      target,
+      alias: `${env.name}/data`,
+      description: `Aurora, its master secret and ElastiCache of the ${env.name} environment`,
+    });
+    const database = new AuroraPostgres(this, "database", {
+      name: `${env.name}-app`,
+      target,
+      vpcId: network.vpcId,
+      subnetIds: network.privateDataSubnetIds,
+      clientSecurityGroupIds: [securityGroups.nodeSecurityGroupId],
+      kmsKeyArn: dataKey.keyArn,
+      logsKmsKeyArn: network.logsKmsKeyArn,
+      engineVersion: settings.database.engineVersion,
+      databaseName: settings.database.databaseName,
+      masterUsername: settings.database.masterUsername,
+      capacity: settings.database.capacity,
+      instances: settings.database.instances,
+      backupRetentionDays: settings.database.backupRetentionDays,
+      deletionProtection: settings.database.deletionProtection,
+      protectFromDestroy: env.stage === "production",
+      performanceInsightsRetentionDays: settings.database.performanceInsightsRetentionDays,
+      logRetentionDays: settings.database.logRetentionDays,
+    });
+
+    const cacheUser = `${env.name}-backend`;
+    const cache = new CacheReplicationGroup(this, "cache", {
+      name: `${env.name}-app`,
+      vpcId: network.vpcId,
+      subnetIds: network.privateDataSubnetIds,
+      clientSecurityGroupIds: [securityGroups.nodeSecurityGroupId],
+      engine: settings.cache.engine,
+      engineVersion: settings.cache.engineVersion,
+      nodeType: settings.cache.nodeType,
+      replicas: settings.cache.replicas,
+      multiAz: settings.cache.multiAz,
+      kmsKeyArn: dataKey.keyArn,
+      snapshotRetentionDays: settings.cache.snapshotRetentionDays,
+      logRetentionDays: settings.cache.logRetentionDays,
+      logsKmsKeyArn: network.logsKmsKeyArn,
+      appUsers: [{ userName: cacheUser }],
+    });
+
+    const backend = irsa("irsa-backend", {
+      roleName: `${clusterName}-backend`,
+      serviceAccount: SERVICE_ACCOUNTS.backend,
+      statements: [
+        ...secretReaderStatements({ secretArns: [database.masterUserSecretArn], kmsKeyArns: [dataKey.keyArn], region: target.region }),
+        ...cacheConnectStatements({ replicationGroupArn: cache.replicationGroupArn, userArns: Object.values(cache.appUserArns) }),
+      ],
+    });
+
+    platformContract.publish(this, {
+      clusterName: cluster.clusterName,
+      clusterEndpoint: cluster.endpoint,
+      clusterCertificateAuthorityData: cluster.certificateAuthorityData,
+      clusterOidcIssuerUrl: cluster.oidcIssuerUrl,
+      oidcProviderArn: cluster.oidcProviderArn,
+      nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
+      clusterSecurityGroupId: securityGroups.clusterSecurityGroupId,
+      clusterAutoscalerRoleArn: clusterAutoscaler.roleArn,
+      externalDnsRoleArn: externalDns.roleArn,
+      fluentBitRoleArn: fluentBit.roleArn,
+      loadBalancerControllerRoleArn: loadBalancerController?.roleArn ?? "",
+      backendRoleArn: backend.roleArn,
+      containerLogGroupName: containerLogs.name,
+      databaseEndpoint: database.endpoint,
+      databaseReaderEndpoint: database.readerEndpoint,
+      databasePort: database.port,
+      databaseName: database.databaseName,
+      databaseSecretArn: database.masterUserSecretArn,
+      cacheEndpoint: cache.primaryEndpoint,
+      cacheReaderEndpoint: cache.readerEndpoint,
+      cachePort: cache.port,
+      cacheUserName: cacheUser,
+    });
   }
 }

@@ -1,0 +1,195 @@
+import { z } from "zod";
+import { isNetworkCidr } from "./subnet-plan";
+
+/**
+ * The `platform` section of an environment file: EKS, node groups, add-ons, Aurora and
+ * ElastiCache. Production floors are checked with the rest of the file in schema.ts.
+ */
+
+const cidr = z
+  .string()
+  .refine(isNetworkCidr, "must be an IPv4 CIDR whose address is the network address, such as 203.0.113.0/24");
+
+const iamPrincipalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)");
+
+const retentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], {
+  error: "must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)",
+});
+
+/** Control-plane log types EKS can export. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+const addon = z
+  .strictObject({
+    version: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, "must be an EKS add-on version such as v1.19.2-eksbuild.1")
+      .optional()
+      .describe("Pinned add-on version. @default the default version for the cluster's Kubernetes version"),
+  })
+  .default({});
+
+const taint = z.strictObject({
+  key: z.string().min(1).max(63),
+  value: z.string().max(63).optional(),
+  effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
+});
+
+const nodeGroup = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and hyphens, at most 31 characters"),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("@default ON_DEMAND"),
+    instanceTypes: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large"))
+      .min(1)
+      .describe("Instance types; spot groups need at least two for capacity diversity."),
+    minSize: z.number().int().min(0).max(450),
+    desiredSize: z.number().int().min(0).max(450),
+    maxSize: z.number().int().min(1).max(450),
+    diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Encrypted gp3 root volume size. @default 50"),
+    labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels of the nodes. @default {}"),
+    taints: z.array(taint).default([]).describe("Kubernetes taints of the nodes. @default []"),
+  })
+  .superRefine((group, ctx) => {
+    if (group.desiredSize < group.minSize) {
+      ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be >= minSize (${group.minSize})` });
+    }
+    if (group.maxSize < group.minSize) {
+      ctx.addIssue({ code: "custom", path: ["maxSize"], message: `must be >= minSize (${group.minSize})` });
+    }
+    if (group.desiredSize > group.maxSize) {
+      ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be <= maxSize (${group.maxSize})` });
+    }
+    if (group.capacityType === "SPOT" && group.instanceTypes.length < 2) {
+      ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "a SPOT group needs at least two instance types" });
+    }
+  });
+
+const serverlessCapacity = z.strictObject({
+  mode: z.literal("serverless"),
+  minAcu: z.number().min(0).max(256).default(0.5).describe("Serverless v2 minimum capacity in ACUs. @default 0.5"),
+  maxAcu: z.number().min(1).max(256).default(8).describe("Serverless v2 maximum capacity in ACUs. @default 8"),
+});
+const provisionedCapacity = z.strictObject({
+  mode: z.literal("provisioned"),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.r6g.large"),
+  maxReaders: z.number().int().min(1).max(15).describe("Upper bound of read-replica autoscaling."),
+});
+
+const database = z
+  .strictObject({
+    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be an Aurora PostgreSQL version such as 16.6").default("16.6").describe("@default 16.6"),
+    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier").default("app").describe("@default app"),
+    masterUsername: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,15}$/, "must be a PostgreSQL identifier of at most 16 characters")
+      .refine((name) => !["postgres", "admin", "rdsadmin"].includes(name), "is reserved")
+      .default("app_admin")
+      .describe("Master user; its password is created and rotated by RDS in Secrets Manager. @default app_admin"),
+    capacity: z
+      .discriminatedUnion("mode", [serverlessCapacity, provisionedCapacity], { error: "mode must be serverless or provisioned" })
+      .default({ mode: "serverless", minAcu: 0.5, maxAcu: 8 })
+      .describe("Serverless v2 capacity range, or provisioned instances with read-replica autoscaling. @default serverless 0.5-8 ACU"),
+    instances: z.number().int().min(1).max(15).default(2).describe("Writer plus readers at rest. @default 2"),
+    backupRetentionDays: z.number().int().min(7).max(35).default(7).describe("@default 7 (the floor)"),
+    deletionProtection: z.boolean().default(true).describe("@default true; cannot be false in production"),
+    performanceInsightsRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => days === 7 || (days % 31 === 0 && days >= 31 && days <= 731), "must be 7, or a multiple of 31 up to 731")
+      .default(7)
+      .describe("@default 7"),
+    logRetentionDays: retentionDays.default(30).describe("PostgreSQL log retention. @default 30"),
+  })
+  .superRefine((db, ctx) => {
+    if (db.capacity.mode === "serverless" && db.capacity.minAcu > db.capacity.maxAcu) {
+      ctx.addIssue({ code: "custom", path: ["capacity", "maxAcu"], message: `must be >= minAcu (${db.capacity.minAcu})` });
+    }
+    if (db.capacity.mode === "provisioned" && db.capacity.maxReaders < db.instances - 1) {
+      ctx.addIssue({ code: "custom", path: ["capacity", "maxReaders"], message: `must be >= the ${db.instances - 1} readers that always run` });
+    }
+  });
+
+const cache = z
+  .strictObject({
+    engine: z.enum(["valkey", "redis"]).default("valkey").describe("@default valkey"),
+    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be a version such as 8.0").default("8.0").describe("@default 8.0"),
+    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be a node type such as cache.t4g.small").default("cache.t4g.small"),
+    replicas: z.number().int().min(1).max(6).default(2).describe("Nodes in the shard (primary included). @default 2"),
+    multiAz: z.boolean().default(true).describe("Automatic failover across AZs. @default true; cannot be false in production"),
+    snapshotRetentionDays: z.number().int().min(0).max(35).default(7).describe("@default 7"),
+    logRetentionDays: retentionDays.default(30).describe("Slow and engine log retention. @default 30"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.multiAz && c.replicas < 2) ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be >= 2 when multiAz is true" });
+  });
+
+export const platformSchema = z
+  .strictObject({
+    kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
+    endpoint: z
+      .strictObject({
+        publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),
+        publicAccessCidrs: z.array(cidr).default([]).describe("Who may reach the public endpoint; never 0.0.0.0/0 in production. @default []"),
+      })
+      .default({ publicAccess: false, publicAccessCidrs: [] }),
+    authenticationMode: z.enum(["API", "API_AND_CONFIG_MAP"]).default("API").describe("Access entries only, or also the aws-auth ConfigMap. @default API"),
+    controlPlaneLogs: z
+      .strictObject({
+        types: z.array(z.enum(CONTROL_PLANE_LOG_TYPES)).default([...CONTROL_PLANE_LOG_TYPES]).describe("@default all five"),
+        retentionDays: retentionDays.default(90).describe("@default 90"),
+      })
+      .default({ types: [...CONTROL_PLANE_LOG_TYPES], retentionDays: 90 }),
+    access: z
+      .strictObject({
+        admins: z.array(iamPrincipalArn).default([]).describe("IAM principals with cluster-admin (the CI deploy role is always added). @default []"),
+        viewers: z.array(iamPrincipalArn).default([]).describe("IAM principals with read-only access (the CI plan role is always added). @default []"),
+      })
+      .default({ admins: [], viewers: [] }),
+    nodeGroups: z.array(nodeGroup).min(1).describe("Managed node groups in the private-app subnets."),
+    fargateNamespaces: z
+      .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"))
+      .default([])
+      .describe("Namespaces whose pods run on Fargate (one profile). @default [] (no profile)"),
+    addons: z
+      .strictObject({ vpcCni: addon, coredns: addon, kubeProxy: addon, ebsCsiDriver: addon })
+      .default({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {} }),
+    loadBalancerController: z
+      .boolean()
+      .default(false)
+      .describe("Create the AWS Load Balancer Controller's identity (the ALB option). @default false"),
+    database: database.prefault({}).describe("Aurora PostgreSQL in the private-data subnets."),
+    cache: cache.prefault({}).describe("ElastiCache (Valkey or Redis) in the private-data subnets."),
+  })
+  .superRefine((platform, ctx) => {
+    const names = platform.nodeGroups.map((group) => group.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) ctx.addIssue({ code: "custom", path: ["nodeGroups", index, "name"], message: `node group ${name} is listed twice` });
+    });
+    if (platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs"], message: "must list who may reach the public endpoint" });
+    }
+    if (!platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs"], message: "must be empty while publicAccess is false" });
+    }
+  });
+
+export type PlatformSettings = z.output<typeof platformSchema>;
+
+/** Production floors of the platform section: reported with paths relative to `platform`. */
+export function productionPlatformProblems(platform: PlatformSettings): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  platform.endpoint.publicAccessCidrs.forEach((block, index) => {
+    if (block === "0.0.0.0/0") problems.push({ path: ["endpoint", "publicAccessCidrs", index], message: "must not open the API server to the whole internet in production" });
+  });
+  if (platform.database.instances < 2) problems.push({ path: ["database", "instances"], message: "must be >= 2 in production (a writer and a reader in another AZ)" });
+  if (!platform.database.deletionProtection) problems.push({ path: ["database", "deletionProtection"], message: "must be true in production" });
+  if (!platform.cache.multiAz) problems.push({ path: ["cache", "multiAz"], message: "must be true in production" });
+  if (platform.cache.snapshotRetentionDays < 1) problems.push({ path: ["cache", "snapshotRetentionDays"], message: "must be >= 1 in production" });
+  if (!platform.nodeGroups.some((group) => group.capacityType === "ON_DEMAND" && group.minSize >= 2)) {
+    problems.push({ path: ["nodeGroups"], message: "must include an ON_DEMAND group with minSize >= 2 in production" });
+  }
+  return problems;
+}

@@ -1,0 +1,135 @@
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { SERVICE_ACCOUNTS } from "../../stacks/platform/service-accounts";
+import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
+import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
+
+const fromNetwork = (output: string) => `\${data.terraform_remote_state.network-state.outputs.${output}}`;
+const only = (stack: string, type: string) => {
+  const all = Object.values(resourcesOf(synthesizedStack(stack).doc, type));
+  expect(all).toHaveLength(1);
+  return all[0]!;
+};
+const roleNames = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_iam_role")).map((role) => role["name"]);
+
+describe("platform stack: what each environment gets", () => {
+  it("prod protects its database: deletion protection, prevent_destroy, a final snapshot, two instances, reader autoscaling", () => {
+    const db = only("platform-prod", "aws_rds_cluster");
+    expect(db).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: "prod-app-final", lifecycle: { prevent_destroy: true } });
+    expect(Object.keys(resourcesOf(synthesizedStack("platform-prod").doc, "aws_rds_cluster_instance"))).toHaveLength(2);
+    expect(synthesizedStack("platform-prod").json).toHaveResource(RdsCluster);
+    expect(Object.keys(resourcesOf(synthesizedStack("platform-prod").doc, "aws_appautoscaling_target"))).toHaveLength(1);
+  });
+
+  it("dev runs one serverless instance it may delete", () => {
+    const db = only("platform-dev", "aws_rds_cluster");
+    expect(db).toMatchObject({ deletion_protection: false, serverlessv2_scaling_configuration: { min_capacity: 0.5, max_capacity: 4 } });
+    expect(db["lifecycle"]).toBeUndefined();
+    expect(Object.keys(resourcesOf(synthesizedStack("platform-dev").doc, "aws_rds_cluster_instance"))).toHaveLength(1);
+  });
+
+  it("prod's cache fails over across AZs; dev's is a single node", () => {
+    expect(synthesizedStack("platform-prod").json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      multi_az_enabled: true,
+      automatic_failover_enabled: true,
+      num_cache_clusters: 3,
+    });
+    expect(synthesizedStack("platform-dev").json).toHaveResourceWithProperties(ElasticacheReplicationGroup, { multi_az_enabled: false, num_cache_clusters: 1 });
+  });
+
+  it("prod's API server is private only; dev's public endpoint admits the office range only", () => {
+    expect(synthesizedStack("platform-prod").json).toHaveResourceWithProperties(EksCluster, { vpc_config: { endpoint_public_access: false } });
+    expect(synthesizedStack("platform-dev").json).toHaveResourceWithProperties(EksCluster, {
+      vpc_config: { endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] },
+    });
+  });
+
+  it("GIVEN the ALB option WHEN synthesized THEN the load balancer controller gets its role, and not otherwise", () => {
+    const withAlb = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: true } }));
+    const { stacks } = buildEnvironment(withAlb);
+    const doc = JSON.parse(Testing.synth(stacks.platform)) as TerraformJson;
+    expect(roleNames(doc)).toContain("dev-aws-load-balancer-controller");
+    expect(roleNames(synthesizedStack("platform-dev").doc)).not.toContain("dev-aws-load-balancer-controller");
+    expect(synthesizedStack("platform-dev").doc.output?.["load_balancer_controller_role_arn"]?.value).toBe("");
+  });
+
+  it("GIVEN Fargate namespaces WHEN synthesized THEN one profile selects them", () => {
+    const withFargate = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, fargateNamespaces: ["batch"] } }));
+    const doc = JSON.parse(Testing.synth(buildEnvironment(withFargate).stacks.platform)) as TerraformJson;
+    expect(Object.values(resourcesOf(doc, "aws_eks_fargate_profile"))[0]?.["selector"]).toEqual([{ namespace: "batch" }]);
+    expect(Object.keys(resourcesOf(synthesizedStack("platform-dev").doc, "aws_eks_fargate_profile"))).toHaveLength(0);
+  });
+});
+
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s", (name, env) => {
+  const stack = synthesizedStack(`platform-${name}`);
+
+  it("runs the control plane and the nodes in the network layer's private-app subnets", () => {
+    expect(stack.json).toHaveResourceWithProperties(EksCluster, { vpc_config: { subnet_ids: fromNetwork("private_app_subnet_ids") } });
+    for (const group of Object.values(resourcesOf(stack.doc, "aws_eks_node_group"))) {
+      expect(group["subnet_ids"]).toBe(fromNetwork("private_app_subnet_ids"));
+    }
+  });
+
+  it("puts the database and the cache in the private-data subnets", () => {
+    expect(only(`platform-${name}`, "aws_db_subnet_group")["subnet_ids"]).toBe(fromNetwork("private_data_subnet_ids"));
+    expect(only(`platform-${name}`, "aws_elasticache_subnet_group")["subnet_ids"]).toBe(fromNetwork("private_data_subnet_ids"));
+  });
+
+  it("admits database and cache traffic only from the nodes' security group, on their ports", () => {
+    const groups = resourcesOf(stack.doc, "aws_security_group");
+    const nodes = Object.entries(groups).find(([, sg]) => sg["name"] === `${name}-nodes`)![0];
+    const db = String(only(`platform-${name}`, "aws_rds_cluster")["vpc_security_group_ids"]);
+    const cache = String(only(`platform-${name}`, "aws_elasticache_replication_group")["security_group_ids"]);
+    const rules = Object.values(resourcesOf(stack.doc, "aws_vpc_security_group_ingress_rule"));
+    for (const [sgList, port] of [[db, 5432], [cache, 6379]] as const) {
+      const into = rules.filter((rule) => sgList.includes(String(rule["security_group_id"])));
+      expect(into).toEqual([expect.objectContaining({ from_port: port, to_port: port, referenced_security_group_id: `\${aws_security_group.${nodes}.id}` })]);
+    }
+  });
+
+  it("gives CI's deploy role admin and its plan role read access to the cluster", () => {
+    expect(stack.json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: fromNetwork("ci_deploy_role_arn") });
+    expect(stack.json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: fromNetwork("ci_plan_role_arn") });
+  });
+
+  it("maps each configured admin and viewer to an access entry", () => {
+    for (const arn of [...env.platform.access.admins, ...env.platform.access.viewers]) {
+      expect(stack.json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: arn });
+    }
+  });
+
+  it("creates one node group per configured group with its bounds", () => {
+    const groups = Object.values(resourcesOf(stack.doc, "aws_eks_node_group"));
+    expect(groups.map((g) => g["node_group_name"]).sort()).toEqual(env.platform.nodeGroups.map((g) => g.name).sort());
+    for (const group of env.platform.nodeGroups) {
+      const synthesized = groups.find((g) => g["node_group_name"] === group.name);
+      expect(synthesized?.["scaling_config"]).toEqual({ min_size: group.minSize, desired_size: group.desiredSize, max_size: group.maxSize });
+      expect(synthesized?.["capacity_type"]).toBe(group.capacityType);
+    }
+  });
+
+  it("binds each controller role to its one service account", () => {
+    const trusts = Object.values(stack.doc.data?.["aws_iam_policy_document"] ?? {})
+      .flatMap((doc) => (doc["statement"] as { condition?: { variable: string; values: string[] }[] }[]) ?? [])
+      .flatMap((s) => s.condition ?? [])
+      .filter((c) => c.variable.endsWith(":sub") && c.values.some((v) => v.startsWith("system:serviceaccount:")))
+      .map((c) => c.values);
+    for (const account of [SERVICE_ACCOUNTS.ebsCsiController, SERVICE_ACCOUNTS.clusterAutoscaler, SERVICE_ACCOUNTS.externalDns, SERVICE_ACCOUNTS.fluentBit, SERVICE_ACCOUNTS.backend]) {
+      expect(trusts).toContainEqual([`system:serviceaccount:${account.namespace}:${account.name}`]);
+    }
+  });
+
+  it("lets external-dns change the environment's hosted zone only", () => {
+    const statements = Object.values(stack.doc.data?.["aws_iam_policy_document"] ?? {}).flatMap(
+      (doc) => (doc["statement"] as { actions?: string[]; resources?: string[] }[]) ?? [],
+    );
+    const change = statements.find((s) => s.actions?.includes("route53:ChangeResourceRecordSets"));
+    expect(change?.resources).toEqual([`arn:aws:route53:::hostedzone/${env.dns.hostedZoneId}`]);
+  });
+});
