@@ -6,12 +6,18 @@ export interface Violation {
   readonly message: string;
 }
 
+/** What a rule may need to know about the stack besides its Terraform. */
+export interface StackContext {
+  /** The environment's stage is production (stronger guarantees apply). */
+  readonly production: boolean;
+}
+
 /** A guarantee every synthesized stack of every environment must keep. */
 export interface PolicyRule {
   readonly id: string;
   /** Why the rule exists, and the AWS Foundational Security Best Practices / CIS control where one applies. */
   readonly rationale: string;
-  check(doc: TerraformJson): Violation[];
+  check(doc: TerraformJson, context: StackContext): Violation[];
 }
 
 type Body = Record<string, unknown>;
@@ -24,6 +30,8 @@ const INTERNET = new Set(["0.0.0.0/0", "::/0"]);
 const WEB_PORTS = new Set([80, 443]);
 
 interface IngressLike {
+  /** The security group the permission belongs to, as referenced elsewhere (`${aws_security_group.x.id}`). */
+  readonly securityGroup: string;
   readonly protocol: string;
   readonly fromPort: number;
   readonly toPort: number;
@@ -37,6 +45,7 @@ function ingressPermissions(doc: TerraformJson): [string, IngressLike][] {
     found.push([
       address,
       {
+        securityGroup: String(body["security_group_id"]),
         protocol: String(body["ip_protocol"]),
         fromPort: Number(body["from_port"] ?? 0),
         toPort: Number(body["to_port"] ?? 65535),
@@ -49,6 +58,7 @@ function ingressPermissions(doc: TerraformJson): [string, IngressLike][] {
     found.push([
       address,
       {
+        securityGroup: String(body["security_group_id"]),
         protocol: String(body["protocol"]),
         fromPort: Number(body["from_port"]),
         toPort: Number(body["to_port"]),
@@ -61,6 +71,7 @@ function ingressPermissions(doc: TerraformJson): [string, IngressLike][] {
       found.push([
         address,
         {
+          securityGroup: `\${${address}.id}`,
           protocol: String(rule["protocol"]),
           fromPort: Number(rule["from_port"]),
           toPort: Number(rule["to_port"]),
@@ -241,5 +252,78 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       (doc.provider?.["aws"] ?? [])
         .filter((provider) => ((provider["allowed_account_ids"] as unknown[] | undefined) ?? []).length === 0)
         .map((provider) => ({ address: `provider.aws${provider["alias"] ? `.${String(provider["alias"])}` : ""}`, message: "no allowed_account_ids" })),
+  },
+  {
+    id: "ebs-encrypted",
+    rationale: "Every launch template's volumes are encrypted (FSBP EC2.7, EC2.3).",
+    check: (doc) =>
+      ofType(doc, "aws_launch_template").flatMap(([address, , body]) =>
+        ((body["block_device_mappings"] as Body[] | undefined) ?? [])
+          .filter((mapping) => String((mapping["ebs"] as Body | undefined)?.["encrypted"]) !== "true")
+          .map(() => ({ address, message: "unencrypted EBS volume" })),
+      ),
+  },
+  {
+    id: "data-stores-encrypted",
+    rationale: "Databases and caches are KMS-encrypted at rest and in transit, EKS secrets with envelope encryption (FSBP RDS.27, ElastiCache.4/5, EKS.3).",
+    check: (doc) => [
+      ...ofType(doc, "aws_rds_cluster")
+        .filter(([, , body]) => body["storage_encrypted"] !== true || body["kms_key_id"] === undefined)
+        .map(([address]) => ({ address, message: "Aurora storage not encrypted with a KMS key" })),
+      ...ofType(doc, "aws_elasticache_replication_group")
+        .filter(([, , body]) => String(body["at_rest_encryption_enabled"]) !== "true" || body["kms_key_id"] === undefined || body["transit_encryption_enabled"] !== true)
+        .map(([address]) => ({ address, message: "cache not encrypted at rest with KMS and in transit" })),
+      ...ofType(doc, "aws_eks_cluster")
+        .filter(([, , body]) => !JSON.stringify(body["encryption_config"] ?? {}).includes('"secrets"'))
+        .map(([address]) => ({ address, message: "Kubernetes secrets without envelope encryption" })),
+    ],
+  },
+  {
+    id: "data-stores-not-reachable-from-cidrs",
+    rationale: "Databases and caches admit only security groups, never address ranges (FSBP RDS.2, EC2.19).",
+    check: (doc) => {
+      const dataGroups = [
+        ...ofType(doc, "aws_rds_cluster").flatMap(([, , body]) => (body["vpc_security_group_ids"] as string[] | undefined) ?? []),
+        ...ofType(doc, "aws_elasticache_replication_group").flatMap(([, , body]) => (body["security_group_ids"] as string[] | undefined) ?? []),
+      ];
+      return ingressPermissions(doc)
+        .filter(([, rule]) => rule.cidrs.length > 0 && dataGroups.includes(rule.securityGroup))
+        .map(([address, rule]) => ({ address, message: `data store reachable from ${rule.cidrs.join(", ")}` }));
+    },
+  },
+  {
+    id: "eks-endpoint-private",
+    rationale: "The API server has its private endpoint on, and a public one only for an allow-list that is never the internet (FSBP EKS.1).",
+    check: (doc) =>
+      ofType(doc, "aws_eks_cluster").flatMap(([address, , body]) => {
+        const vpc = (body["vpc_config"] as Body | undefined) ?? {};
+        const problems: Violation[] = [];
+        if (vpc["endpoint_private_access"] !== true) problems.push({ address, message: "private endpoint off" });
+        const cidrs = (vpc["public_access_cidrs"] as string[] | undefined) ?? [];
+        if (vpc["endpoint_public_access"] !== false && (cidrs.length === 0 || cidrs.some((c) => INTERNET.has(c)))) {
+          problems.push({ address, message: "public endpoint open to the internet" });
+        }
+        return problems;
+      }),
+  },
+  {
+    id: "no-plaintext-secrets",
+    rationale: "No password, token or key material in the synthesized configuration: AWS holds secrets (RDS-managed master password, IAM-authenticated cache users).",
+    check: (doc) =>
+      eachResource(doc).flatMap(([address, , body]) =>
+        ["master_password", "password", "auth_token", "passwords", "secret_string", "access_key", "secret_key"]
+          .filter((attribute) => body[attribute] !== undefined)
+          .map((attribute) => ({ address, message: `sets ${attribute}` })),
+      ),
+  },
+  {
+    id: "production-data-protected",
+    rationale: "In production, databases cannot be deleted by a plan: deletion protection, prevent_destroy and a final snapshot (FSBP RDS.7).",
+    check: (doc, context) =>
+      !context.production
+        ? []
+        : ofType(doc, "aws_rds_cluster")
+            .filter(([, , body]) => body["deletion_protection"] !== true || (body["lifecycle"] as Body | undefined)?.["prevent_destroy"] !== true || body["skip_final_snapshot"] !== false)
+            .map(([address]) => ({ address, message: "production database not protected from deletion" })),
   },
 ];
