@@ -126,6 +126,122 @@ const BAD_FILES: readonly BadFile[] = [
     problems: [{ line: 20, path: "ecr.repositories[2].name", says: "repository frontend is listed twice" }],
   },
   { given: "a gcs state backend", fixture: "state-gcs.yaml", problems: [{ line: 9, path: "state.backend", says: "backend must be s3 or local" }] },
+  // dns and platform
+  { given: "no platform section", fixture: "missing-platform.yaml", problems: [{ line: 2, path: "platform", says: "is required" }] },
+  { given: "a platform without node groups", fixture: "no-node-groups.yaml", problems: [{ line: 19, path: "platform.nodeGroups", says: "is required" }] },
+  {
+    given: "a hosted zone id written as a Route 53 path",
+    fixture: "bad-hosted-zone.yaml",
+    problems: [{ line: 18, path: "dns.hostedZoneId", says: "must be a Route 53 hosted zone id" }],
+  },
+  {
+    given: 'a Kubernetes version "1.x"',
+    fixture: "bad-k8s-version.yaml",
+    problems: [{ line: 20, path: "platform.kubernetesVersion", says: "must be a Kubernetes minor version such as 1.33" }],
+  },
+  {
+    given: "a node group whose desiredSize is below its minSize",
+    fixture: "ng-desired-low.yaml",
+    problems: [{ line: 25, path: "platform.nodeGroups[0].desiredSize", says: "must be >= minSize (3)" }],
+  },
+  {
+    given: "a node group whose maxSize is below its minSize (and so below its desiredSize)",
+    fixture: "ng-max-low.yaml",
+    problems: [
+      { line: 26, path: "platform.nodeGroups[0].maxSize", says: "must be >= minSize (3)" },
+      { line: 25, path: "platform.nodeGroups[0].desiredSize", says: "must be <= maxSize (2)" },
+    ],
+  },
+  {
+    given: "a node group whose desiredSize is above its maxSize",
+    fixture: "ng-desired-high.yaml",
+    problems: [{ line: 25, path: "platform.nodeGroups[0].desiredSize", says: "must be <= maxSize (4)" }],
+  },
+  {
+    given: "a SPOT node group with one instance type",
+    fixture: "spot-one-type.yaml",
+    problems: [{ line: 29, path: "platform.nodeGroups[1].instanceTypes", says: "a SPOT group needs at least two instance types" }],
+  },
+  {
+    given: "two node groups named system",
+    fixture: "dup-node-group.yaml",
+    problems: [{ line: 27, path: "platform.nodeGroups[1].name", says: "node group system is listed twice" }],
+  },
+  {
+    given: "an instance type with a hyphen for the dot (m7g-xlarge)",
+    fixture: "bad-instance.yaml",
+    problems: [{ line: 25, path: "platform.nodeGroups[0].instanceTypes[1]", says: "must be an EC2 instance type such as m6i.large" }],
+  },
+  {
+    given: "a public API endpoint without publicAccessCidrs",
+    fixture: "public-no-cidrs.yaml",
+    problems: [{ line: 21, path: "platform.endpoint.publicAccessCidrs", says: "must list who may reach the public endpoint" }],
+  },
+  {
+    given: "publicAccessCidrs while publicAccess is false",
+    fixture: "private-cidrs.yaml",
+    problems: [{ line: 22, path: "platform.endpoint.publicAccessCidrs", says: "must be empty while publicAccess is false" }],
+  },
+  {
+    given: "production with 0.0.0.0/0 in publicAccessCidrs",
+    fixture: "prod-open-api.yaml",
+    problems: [{ line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must not open the API server to the whole internet in production" }],
+  },
+  {
+    given: "production with one database instance",
+    fixture: "prod-one-db.yaml",
+    problems: [{ line: 29, path: "platform.database.instances", says: "must be >= 2 in production" }],
+  },
+  {
+    given: "production with database deletion protection off",
+    fixture: "prod-no-protect.yaml",
+    problems: [{ line: 29, path: "platform.database.deletionProtection", says: "must be true in production" }],
+  },
+  {
+    given: "production with a cache that is not multi-AZ",
+    fixture: "prod-cache-1az.yaml",
+    problems: [{ line: 29, path: "platform.cache.multiAz", says: "must be true in production" }],
+  },
+  {
+    given: "production with cache snapshots off",
+    fixture: "prod-no-snapshot.yaml",
+    problems: [{ line: 29, path: "platform.cache.snapshotRetentionDays", says: "must be >= 1 in production" }],
+  },
+  {
+    given: "production without an ON_DEMAND node group of minSize >= 2",
+    fixture: "prod-no-ondemand.yaml",
+    problems: [{ line: 22, path: "platform.nodeGroups", says: "must include an ON_DEMAND group with minSize >= 2 in production" }],
+  },
+  {
+    given: "database backups kept 3 days",
+    fixture: "db-short-backups.yaml",
+    problems: [{ line: 28, path: "platform.database.backupRetentionDays", says: "expected number to be >=7" }],
+  },
+  {
+    given: "a serverless minAcu above maxAcu",
+    fixture: "db-acu-inverted.yaml",
+    problems: [{ line: 31, path: "platform.database.capacity.maxAcu", says: "must be >= minAcu (8)" }],
+  },
+  {
+    given: "a provisioned maxReaders below the readers that always run",
+    fixture: "db-few-readers.yaml",
+    problems: [{ line: 31, path: "platform.database.capacity.maxReaders", says: "must be >= the 3 readers that always run" }],
+  },
+  {
+    given: "a multi-AZ cache with one node",
+    fixture: "cache-one-node.yaml",
+    problems: [{ line: 28, path: "platform.cache.replicas", says: "must be >= 2 when multiAz is true" }],
+  },
+  {
+    given: "the reserved master username postgres",
+    fixture: "db-reserved-user.yaml",
+    problems: [{ line: 28, path: "platform.database.masterUsername", says: "is reserved" }],
+  },
+  {
+    given: "an unknown key in platform.database (backupRetention for backupRetentionDays)",
+    fixture: "unknown-db-key.yaml",
+    problems: [{ line: 28, path: "platform.database.backupRetention", says: "unknown key (check the spelling" }],
+  },
 ];
 
 describe("a bad environment file", () => {

@@ -99,6 +99,72 @@ describe("defaults of a minimal file", () => {
     expect(minimal.state).toEqual({ backend: "s3", bucket: "acme-test-terraform-state" });
   });
 
+  it("WHEN loaded THEN its DNS zone is taken as written (a per-account fact, never guessed)", () => {
+    expect(minimal.dns).toEqual({ domain: "test.acme.example", hostedZoneId: "Z0TESTACME000000001" });
+  });
+
+  it("WHEN loaded THEN the cluster uses access entries only (authenticationMode API) and a private API endpoint only", () => {
+    expect(minimal.platform.kubernetesVersion).toBe("1.34");
+    expect(minimal.platform.authenticationMode).toBe("API");
+    expect(minimal.platform.endpoint).toEqual({ publicAccess: false, publicAccessCidrs: [] });
+  });
+
+  it("WHEN loaded THEN all five control-plane log types are exported and kept 90 days", () => {
+    expect(minimal.platform.controlPlaneLogs).toEqual({
+      types: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      retentionDays: 90,
+    });
+  });
+
+  it("WHEN loaded THEN only the CI roles get cluster access, no Fargate profile, default add-on versions and no load balancer controller", () => {
+    expect(minimal.platform.access).toEqual({ admins: [], viewers: [] });
+    expect(minimal.platform.fargateNamespaces).toEqual([]);
+    expect(minimal.platform.addons).toEqual({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {} });
+    expect(minimal.platform.loadBalancerController).toBe(false);
+  });
+
+  it("WHEN loaded THEN a node group is ON_DEMAND with a 50 GiB root volume, no labels and no taints", () => {
+    expect(minimal.platform.nodeGroups).toEqual([
+      {
+        name: "system",
+        capacityType: "ON_DEMAND",
+        instanceTypes: ["m7g.large"],
+        minSize: 2,
+        desiredSize: 2,
+        maxSize: 4,
+        diskSizeGiB: 50,
+        labels: {},
+        taints: [],
+      },
+    ]);
+  });
+
+  it("WHEN loaded THEN the database is Aurora PostgreSQL 16.6 serverless 0.5-8 ACU, 2 instances, 7-day backups and deletion protection", () => {
+    expect(minimal.platform.database).toEqual({
+      engineVersion: "16.6",
+      databaseName: "app",
+      masterUsername: "app_admin",
+      capacity: { mode: "serverless", minAcu: 0.5, maxAcu: 8 },
+      instances: 2,
+      backupRetentionDays: 7,
+      deletionProtection: true,
+      performanceInsightsRetentionDays: 7,
+      logRetentionDays: 30,
+    });
+  });
+
+  it("WHEN loaded THEN the cache is Valkey 8.0 with 2 nodes, multi-AZ failover and 7-day snapshots", () => {
+    expect(minimal.platform.cache).toEqual({
+      engine: "valkey",
+      engineVersion: "8.0",
+      nodeType: "cache.t4g.small",
+      replicas: 2,
+      multiAz: true,
+      snapshotRetentionDays: 7,
+      logRetentionDays: 30,
+    });
+  });
+
   it("WHEN loaded THEN its subnet plan is computed from the /16: private-app /20s first, then the /24s", () => {
     expect(minimal.subnetPlan).toEqual({
       public: ["10.0.48.0/24", "10.0.49.0/24", "10.0.50.0/24"],

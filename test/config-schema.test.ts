@@ -47,8 +47,12 @@ describe("environments/environment.schema.json", () => {
   });
 
   it("GIVEN the schema WHEN read THEN it describes the file as written: only keys without a default are required", () => {
-    expect(schema.required).toEqual(["stage", "account", "state", "tags", "network", "github"]);
+    expect(schema.required).toEqual(["stage", "account", "state", "tags", "network", "dns", "platform", "github"]);
     expect(schema.properties?.["network"]?.required).toEqual(["vpcCidr"]);
+    expect(schema.properties?.["dns"]?.required).toEqual(["domain", "hostedZoneId"]);
+    expect(schema.properties?.["platform"]?.required).toEqual(["kubernetesVersion", "nodeGroups"]);
+    expect(schema.properties?.["platform"]?.properties?.["database"]?.required ?? []).toEqual([]);
+    expect(schema.properties?.["platform"]?.properties?.["cache"]?.required ?? []).toEqual([]);
     expect(schema.additionalProperties).toBe(false);
   });
 
