@@ -64,7 +64,7 @@ export function parseEnvironment(text: string, file: string, name: string): Envi
     );
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: "the file is empty: an environment needs stage, account, state, tags, network and github" }]);
+    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: "the file is empty: an environment needs stage, account, state, tags, network, dns, platform and github" }]);
   }
   if (!isMap(doc.contents)) {
     throw new EnvironmentConfigError([{ file, line: at(doc.contents.range?.[0] ?? 0), path: "", message: "must be a mapping of keys (stage, account, ...)" }]);

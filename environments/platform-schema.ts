@@ -69,8 +69,8 @@ const nodeGroup = z
 
 const serverlessCapacity = z.strictObject({
   mode: z.literal("serverless"),
-  minAcu: z.number().min(0).max(256).default(0.5).describe("Serverless v2 minimum capacity in ACUs. @default 0.5"),
-  maxAcu: z.number().min(1).max(256).default(8).describe("Serverless v2 maximum capacity in ACUs. @default 8"),
+  minAcu: z.number().min(0.5).max(256).multipleOf(0.5).default(0.5).describe("Serverless v2 minimum capacity in ACUs. @default 0.5"),
+  maxAcu: z.number().min(1).max(256).multipleOf(0.5).default(8).describe("Serverless v2 maximum capacity in ACUs. @default 8"),
 });
 const provisionedCapacity = z.strictObject({
   mode: z.literal("provisioned"),
@@ -84,7 +84,7 @@ const database = z
     databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier").default("app").describe("@default app"),
     masterUsername: z
       .string()
-      .regex(/^[a-z][a-z0-9_]{0,15}$/, "must be a PostgreSQL identifier of at most 16 characters")
+      .regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier of at most 63 characters")
       .refine((name) => !["postgres", "admin", "rdsadmin"].includes(name), "is reserved")
       .default("app_admin")
       .describe("Master user; its password is created and rotated by RDS in Secrets Manager. @default app_admin"),
@@ -98,7 +98,7 @@ const database = z
     performanceInsightsRetentionDays: z
       .number()
       .int()
-      .refine((days) => days === 7 || (days % 31 === 0 && days >= 31 && days <= 731), "must be 7, or a multiple of 31 up to 731")
+      .refine((days) => days === 7 || days === 731 || (days % 31 === 0 && days >= 31 && days <= 713), "must be 7, a multiple of 31 up to 713, or 731")
       .default(7)
       .describe("@default 7"),
     logRetentionDays: retentionDays.default(30).describe("PostgreSQL log retention. @default 30"),
@@ -124,11 +124,25 @@ const cache = z
   })
   .superRefine((c, ctx) => {
     if (c.multiAz && c.replicas < 2) ctx.addIssue({ code: "custom", path: ["replicas"], message: "must be >= 2 when multiAz is true" });
+    if (c.multiAz && c.snapshotRetentionDays < 1) {
+      ctx.addIssue({ code: "custom", path: ["snapshotRetentionDays"], message: "must be >= 1 when multiAz is true" });
+    }
+    const [major = 0, minor = 0] = c.engineVersion.split(".").map(Number);
+    const [needMajor, needMinor] = c.engine === "valkey" ? [7, 2] : [7, 0];
+    if (major < needMajor || (major === needMajor && minor < needMinor)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["engineVersion"],
+        message: `must be >= ${needMajor}.${needMinor} for ${c.engine}: IAM authentication needs it`,
+      });
+    }
   });
 
 export const platformSchema = z
   .strictObject({
-    kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
+    kubernetesVersion: z
+      .string({ error: 'must be a quoted string such as "1.34" (unquoted, YAML reads 1.30 as the number 1.3)' })
+      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
     endpoint: z
       .strictObject({
         publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),
@@ -182,12 +196,16 @@ export type PlatformSettings = z.output<typeof platformSchema>;
 export function productionPlatformProblems(platform: PlatformSettings): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   platform.endpoint.publicAccessCidrs.forEach((block, index) => {
-    if (block === "0.0.0.0/0") problems.push({ path: ["endpoint", "publicAccessCidrs", index], message: "must not open the API server to the whole internet in production" });
+    if (Number(block.split("/")[1]) < 16) {
+      problems.push({ path: ["endpoint", "publicAccessCidrs", index], message: "must be /16 or narrower in production: the API server is not for the whole internet" });
+    }
   });
+  if (!platform.controlPlaneLogs.types.includes("audit")) {
+    problems.push({ path: ["controlPlaneLogs", "types"], message: "must include audit in production" });
+  }
   if (platform.database.instances < 2) problems.push({ path: ["database", "instances"], message: "must be >= 2 in production (a writer and a reader in another AZ)" });
   if (!platform.database.deletionProtection) problems.push({ path: ["database", "deletionProtection"], message: "must be true in production" });
   if (!platform.cache.multiAz) problems.push({ path: ["cache", "multiAz"], message: "must be true in production" });
-  if (platform.cache.snapshotRetentionDays < 1) problems.push({ path: ["cache", "snapshotRetentionDays"], message: "must be >= 1 in production" });
   if (!platform.nodeGroups.some((group) => group.capacityType === "ON_DEMAND" && group.minSize >= 2)) {
     problems.push({ path: ["nodeGroups"], message: "must include an ON_DEMAND group with minSize >= 2 in production" });
   }

@@ -185,7 +185,7 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "production with 0.0.0.0/0 in publicAccessCidrs",
     fixture: "prod-open-api.yaml",
-    problems: [{ line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must not open the API server to the whole internet in production" }],
+    problems: [{ line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must be /16 or narrower in production" }],
   },
   {
     given: "production with one database instance",
@@ -205,7 +205,7 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "production with cache snapshots off",
     fixture: "prod-no-snapshot.yaml",
-    problems: [{ line: 29, path: "platform.cache.snapshotRetentionDays", says: "must be >= 1 in production" }],
+    problems: [{ line: 29, path: "platform.cache.snapshotRetentionDays", says: "must be >= 1 when multiAz is true" }],
   },
   {
     given: "production without an ON_DEMAND node group of minSize >= 2",
@@ -231,6 +231,31 @@ const BAD_FILES: readonly BadFile[] = [
     given: "a multi-AZ cache with one node",
     fixture: "cache-one-node.yaml",
     problems: [{ line: 28, path: "platform.cache.replicas", says: "must be >= 2 when multiAz is true" }],
+  },
+  {
+    given: "production with a /8 allowed to reach the API server",
+    fixture: "prod-wide-api.yaml",
+    problems: [{ line: 24, path: "platform.endpoint.publicAccessCidrs[0]", says: "must be /16 or narrower in production" }],
+  },
+  {
+    given: "production without the audit log",
+    fixture: "prod-no-audit.yaml",
+    problems: [{ line: 23, path: "platform.controlPlaneLogs.types", says: "must include audit in production" }],
+  },
+  {
+    given: "valkey 7.0, too old for IAM authentication",
+    fixture: "cache-old-valkey.yaml",
+    problems: [{ line: 29, path: "platform.cache.engineVersion", says: "must be >= 7.2 for valkey" }],
+  },
+  {
+    given: "a serverless minimum of 0.75 ACU (steps are 0.5)",
+    fixture: "acu-step.yaml",
+    problems: [{ line: 31, path: "platform.database.capacity.minAcu", says: "must be a multiple of 0.5" }],
+  },
+  {
+    given: "an unquoted Kubernetes version",
+    fixture: "k8s-unquoted.yaml",
+    problems: [{ line: 21, path: "platform.kubernetesVersion", says: "must be a quoted string" }],
   },
   {
     given: "the reserved master username postgres",
