@@ -59,11 +59,15 @@ describe("layer stacks: AWS provider", () => {
     });
   });
 
-  it("GIVEN a deploy role WHEN synthesized THEN the provider assumes it; without one it uses the caller", () => {
-    expect(synthesizedStack("network-prod").json).toHaveProviderWithProperties(AwsProvider, {
-      assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/prod-terraform-deploy", session_name: "cdktf-network-prod" }],
+  it("GIVEN a deploy role WHEN synthesized THEN the provider assumes it; without one it uses the caller's credentials", () => {
+    const withRole = environment("prod", (env): EnvironmentConfig => ({
+      ...env,
+      account: { ...env.account, deployRoleArn: "arn:aws:iam::222222222222:role/prod-break-glass" },
+    }));
+    expect(Testing.synth(buildEnvironment(withRole).stacks.network)).toHaveProviderWithProperties(AwsProvider, {
+      assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/prod-break-glass", session_name: "cdktf-network-prod" }],
     });
-    expect(synthesizedStack("network-dev").doc.provider?.["aws"]?.[0]?.["assume_role"]).toBeUndefined();
+    expect(synthesizedStack("network-prod").doc.provider?.["aws"]?.[0]?.["assume_role"]).toBeUndefined();
   });
 });
 
