@@ -9,10 +9,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ClientPortSecurityGroup } from "./client-port-security-group";
 import type { AwsTarget } from "./aws-target";
 
 /** Aurora Serverless v2: every instance is `db.serverless` and scales between the bounds. */
@@ -160,21 +159,13 @@ export class AuroraPostgres extends Construct {
       kmsKeyId: props.logsKmsKeyArn ?? props.kmsKeyArn,
     });
 
-    const securityGroup = new SecurityGroup(this, "security-group", {
+    const securityGroup = new ClientPortSecurityGroup(this, "security-group", {
       name: `${name}-aurora`,
-      description: `Aurora PostgreSQL ${name}: clients on ${port} only`,
+      purpose: `Aurora PostgreSQL ${name}`,
       vpcId: props.vpcId,
-      tags: { Name: `${name}-aurora` },
-    });
-    props.clientSecurityGroupIds.forEach((clientSecurityGroupId, index) => {
-      new VpcSecurityGroupIngressRule(this, `client-ingress-${index}`, {
-        securityGroupId: securityGroup.id,
-        referencedSecurityGroupId: clientSecurityGroupId,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: "PostgreSQL from client security group",
-      });
+      port,
+      protocolName: "PostgreSQL",
+      clientSecurityGroupIds: props.clientSecurityGroupIds,
     });
 
     const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
@@ -218,7 +209,7 @@ export class AuroraPostgres extends Construct {
       storageEncrypted: true,
       kmsKeyId: props.kmsKeyArn,
       dbSubnetGroupName: subnetGroup.name,
-      vpcSecurityGroupIds: [securityGroup.id],
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
       dbClusterParameterGroupName: clusterParameters.name,
       enabledCloudwatchLogsExports: ["postgresql"],
       backupRetentionPeriod: props.backupRetentionDays,
@@ -289,7 +280,7 @@ export class AuroraPostgres extends Construct {
     this.port = port;
     this.databaseName = props.databaseName;
     this.masterUserSecretArn = cluster.masterUserSecret.get(0).secretArn;
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = securityGroup.securityGroupId;
   }
 
   /** The role RDS enhanced monitoring publishes OS metrics with, assumable only for this account. */

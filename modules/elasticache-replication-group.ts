@@ -3,10 +3,9 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ClientPortSecurityGroup } from "./client-port-security-group";
 
 export type CacheEngine = "valkey" | "redis";
 
@@ -154,21 +153,13 @@ export class CacheReplicationGroup extends Construct {
       return { logType, destinationType: "cloudwatch-logs", destination: logGroup.name, logFormat: "json" };
     });
 
-    const securityGroup = new SecurityGroup(this, "security-group", {
+    const securityGroup = new ClientPortSecurityGroup(this, "security-group", {
       name: `${name}-cache`,
-      description: `ElastiCache ${name}: clients on ${port} only`,
+      purpose: `ElastiCache ${name}`,
       vpcId: props.vpcId,
-      tags: { Name: `${name}-cache` },
-    });
-    props.clientSecurityGroupIds.forEach((clientSecurityGroupId, index) => {
-      new VpcSecurityGroupIngressRule(this, `client-ingress-${index}`, {
-        securityGroupId: securityGroup.id,
-        referencedSecurityGroupId: clientSecurityGroupId,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: `${engine} from client security group`,
-      });
+      port,
+      protocolName: engine,
+      clientSecurityGroupIds: props.clientSecurityGroupIds,
     });
 
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
@@ -221,7 +212,7 @@ export class CacheReplicationGroup extends Construct {
       numCacheClusters: props.replicas,
       port,
       subnetGroupName: subnetGroup.name,
-      securityGroupIds: [securityGroup.id],
+      securityGroupIds: [securityGroup.securityGroupId],
       automaticFailoverEnabled: props.multiAz,
       multiAzEnabled: props.multiAz,
       atRestEncryptionEnabled: "true",
@@ -243,7 +234,7 @@ export class CacheReplicationGroup extends Construct {
     this.primaryEndpoint = group.primaryEndpointAddress;
     this.readerEndpoint = group.readerEndpointAddress;
     this.port = port;
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = securityGroup.securityGroupId;
     this.userGroupId = userGroup.userGroupId;
     this.appUserArns = Object.fromEntries(appUsers.map((user) => [user.userName, user.resource.arn]));
     this.appUserIds = appUsers.map((user) => user.resource.userId);
