@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { EnvironmentConfigError, loadEnvironments } from "./environments/load";
+import type { EnvironmentConfig } from "./environments/schema";
 import { addEnvironmentStacks } from "./stacks/environment-stacks";
 
 /**
@@ -9,10 +10,9 @@ import { addEnvironmentStacks } from "./stacks/environment-stacks";
  * Context `planPlaceholders=true` (e.g. `CDKTF_CONTEXT_JSON='{"planPlaceholders":true}'`) gives
  * remote-state reads plan-only placeholder values for upstream layers that were never applied.
  */
-function main(): void {
-  let environments;
+function loadOrExit(): EnvironmentConfig[] {
   try {
-    environments = loadEnvironments();
+    return loadEnvironments();
   } catch (error) {
     if (error instanceof EnvironmentConfigError) {
       process.stderr.write(`Invalid environment configuration:\n${error.message}\n`);
@@ -20,6 +20,10 @@ function main(): void {
     }
     throw error;
   }
+}
+
+function main(): void {
+  const environments = loadOrExit();
   const app = new App({ stackTraces: false });
   const planPlaceholders = [true, "true"].includes(app.node.tryGetContext("planPlaceholders"));
   for (const environment of environments) addEnvironmentStacks(app, environment, { planPlaceholders });
