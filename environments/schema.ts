@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { platformSchema, productionPlatformProblems } from "./platform-schema";
 import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
+import { productionWorkloadsProblems, workloadsSchema } from "./workloads-schema";
 
 /**
  * The schema of `environments/<env>.yaml`: the platform team's only interface.
@@ -219,6 +220,7 @@ export const environmentSchema = z
       })
       .describe("The environment's DNS zone (a per-account fact)."),
     platform: platformSchema.describe("The platform layer: EKS, nodes, add-ons, Aurora PostgreSQL, ElastiCache."),
+    workloads: workloadsSchema.describe("The workloads layer: cluster services (Helm) and the frontend and backend applications."),
     github: z.strictObject({
       repository: z
         .string()
@@ -283,7 +285,14 @@ export const environmentSchema = z
         }
       }
     }
+    const host = env.workloads.frontendHost;
+    if (host !== env.dns.domain && !host.endsWith(`.${env.dns.domain}`)) {
+      ctx.addIssue({ code: "custom", path: ["workloads", "frontendHost"], message: `must lie in dns.domain (${env.dns.domain}): external-dns manages that zone only` });
+    }
     if (env.stage === "production") {
+      for (const problem of productionWorkloadsProblems(env.workloads)) {
+        ctx.addIssue({ code: "custom", path: ["workloads", ...problem.path], message: problem.message });
+      }
       if (env.network.natGateways !== "perAz") {
         ctx.addIssue({
           code: "custom",

@@ -47,7 +47,7 @@ describe("environments/environment.schema.json", () => {
   });
 
   it("GIVEN the schema WHEN read THEN it describes the file as written: only keys without a default are required", () => {
-    expect(schema.required).toEqual(["stage", "account", "state", "tags", "network", "dns", "platform", "github"]);
+    expect(schema.required).toEqual(["stage", "account", "state", "tags", "network", "dns", "platform", "workloads", "github"]);
     expect(schema.properties?.["network"]?.required).toEqual(["vpcCidr"]);
     expect(schema.properties?.["dns"]?.required).toEqual(["domain", "hostedZoneId"]);
     expect(schema.properties?.["platform"]?.required).toEqual(["kubernetesVersion", "nodeGroups"]);

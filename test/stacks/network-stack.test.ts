@@ -12,10 +12,10 @@ const countOf = (stack: string, type: string) => Object.keys(resourcesOf(synthes
 const serviceNames = (stack: string) => Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_vpc_endpoint")).map((e) => e["service_name"]);
 
 describe("network stack: what each environment gets", () => {
-  it("dev is cheap: two AZs, one NAT gateway, no interface endpoints", () => {
+  it("dev is cheap: two AZs, one NAT gateway, only the STS interface endpoint", () => {
     expect(countOf("network-dev", "aws_subnet")).toBe(6);
     expect(countOf("network-dev", "aws_nat_gateway")).toBe(1);
-    expect(serviceNames("network-dev")).toEqual(["com.amazonaws.eu-west-1.s3"]);
+    expect(serviceNames("network-dev").sort()).toEqual(["com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.sts"]);
   });
 
   it("prod is resilient: three AZs, a NAT gateway per AZ, private endpoints for images, credentials, logs and secrets", () => {
