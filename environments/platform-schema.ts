@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isArmInstanceType } from "../modules/instance-types";
 import { isNetworkCidr } from "./subnet-plan";
 
 /**
@@ -61,6 +62,10 @@ const nodeGroup = z
     }
     if (group.desiredSize > group.maxSize) {
       ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be <= maxSize (${group.maxSize})` });
+    }
+    const arm = group.instanceTypes.map(isArmInstanceType);
+    if (arm.some((isArm) => isArm !== arm[0])) {
+      ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "must not mix Graviton (arm64) and x86_64 types: one AMI serves the group" });
     }
     if (group.capacityType === "SPOT" && group.instanceTypes.length < 2) {
       ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "a SPOT group needs at least two instance types" });
@@ -165,6 +170,7 @@ export const platformSchema = z
     nodeGroups: z.array(nodeGroup).min(1).describe("Managed node groups in the private-app subnets."),
     fargateNamespaces: z
       .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"))
+      .max(5, "at most 5 namespaces (one Fargate profile selects up to 5)")
       .default([])
       .describe("Namespaces whose pods run on Fargate (one profile). @default [] (no profile)"),
     addons: z
@@ -185,6 +191,11 @@ export const platformSchema = z
     if (platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length === 0) {
       ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs"], message: "must list who may reach the public endpoint" });
     }
+    platform.endpoint.publicAccessCidrs.forEach((block, index) => {
+      if (block.endsWith("/0")) {
+        ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs", index], message: "must not open the API server to the whole internet" });
+      }
+    });
     if (!platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length > 0) {
       ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs"], message: "must be empty while publicAccess is false" });
     }

@@ -13,8 +13,12 @@ import { KmsKey } from "./kms-key";
 /** Control-plane log types EKS can export to CloudWatch. */
 export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
 
-/** What an IAM principal may do in the cluster, as an EKS access policy. */
-export type ClusterAccessLevel = "admin" | "viewer";
+/**
+ * What an IAM principal may do in the cluster, as an EKS access policy: `admin` everything,
+ * `viewer` read without Secrets, `planner` read including Secrets (Helm keeps its release records
+ * in Secrets, so `terraform plan` of Helm releases needs them).
+ */
+export type ClusterAccessLevel = "admin" | "viewer" | "planner";
 
 /** An IAM principal mapped to an EKS access policy through an access entry. */
 export interface ClusterAccessGrant {
@@ -24,10 +28,11 @@ export interface ClusterAccessGrant {
   readonly level: ClusterAccessLevel;
 }
 
-/** EKS access policies by level: cluster-admin, or read everything (secrets included, for plans). */
+/** EKS access policies by level. */
 export const ACCESS_POLICIES: { readonly [L in ClusterAccessLevel]: string } = {
   admin: "AmazonEKSClusterAdminPolicy",
-  viewer: "AmazonEKSAdminViewPolicy",
+  viewer: "AmazonEKSViewPolicy",
+  planner: "AmazonEKSAdminViewPolicy",
 };
 
 export interface EksClusterProps {

@@ -2,6 +2,7 @@ import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws
 import { EksNodeGroup as AwsEksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
+import { isArmInstanceType } from "./instance-types";
 
 /** A Kubernetes taint on every node of the group. */
 export interface NodeTaint {
@@ -33,10 +34,7 @@ export interface EksNodeGroupProps {
   readonly taints?: readonly NodeTaint[];
 }
 
-/** Graviton families (m7g, c6gn, r8g, t4g...) run arm64 AMIs. */
-export function isArmInstanceType(instanceType: string): boolean {
-  return /^[a-z]+\d+g/.test(instanceType);
-}
+export { isArmInstanceType };
 
 /**
  * A managed node group in the private-app subnets on its own launch template: IMDSv2 required

@@ -185,7 +185,10 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "production with 0.0.0.0/0 in publicAccessCidrs",
     fixture: "prod-open-api.yaml",
-    problems: [{ line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must be /16 or narrower in production" }],
+    problems: [
+      { line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must not open the API server to the whole internet" },
+      { line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must be /16 or narrower in production" },
+    ],
   },
   {
     given: "production with one database instance",

@@ -26,6 +26,11 @@ import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "./contract";
 import { SERVICE_ACCOUNTS } from "./service-accounts";
 
+/** `arn:aws:iam::1:role/team/platform-admins` -> `role-team-platform-admins`: a stable construct id. */
+function principalKey(arn: string): string {
+  return (arn.split(":").pop() ?? arn).replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+}
+
 export interface PlatformStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
   /** The same environment's network stack, read through its contract. */
@@ -54,9 +59,10 @@ export class PlatformStack extends LayerStack {
 
     const access: ClusterAccessGrant[] = [
       { id: "ci-deploy", principalArn: network.ciDeployRoleArn, level: "admin" },
-      { id: "ci-plan", principalArn: network.ciPlanRoleArn, level: "viewer" },
-      ...settings.access.admins.map((arn, i): ClusterAccessGrant => ({ id: `admin-${i}`, principalArn: arn, level: "admin" })),
-      ...settings.access.viewers.map((arn, i): ClusterAccessGrant => ({ id: `viewer-${i}`, principalArn: arn, level: "viewer" })),
+      { id: "ci-plan", principalArn: network.ciPlanRoleArn, level: "planner" },
+      // Keyed by the principal, not its position: removing one admin leaves the others' entries alone.
+      ...settings.access.admins.map((arn): ClusterAccessGrant => ({ id: `admin-${principalKey(arn)}`, principalArn: arn, level: "admin" })),
+      ...settings.access.viewers.map((arn): ClusterAccessGrant => ({ id: `viewer-${principalKey(arn)}`, principalArn: arn, level: "viewer" })),
     ];
     const cluster = new EksCluster(this, "eks", {
       name: clusterName,

@@ -73,17 +73,21 @@ describe("EksCluster", () => {
     });
   });
 
-  it("maps admins to cluster-admin and viewers to the admin-view policy, cluster-wide", () => {
+  it("maps admins to cluster-admin, viewers to the view policy and planners to admin-view, cluster-wide", () => {
     const json = synth({
       access: [
         { id: "ops", principalArn: "arn:aws:iam::123456789012:role/ops", level: "admin" },
         { id: "audit", principalArn: "arn:aws:iam::123456789012:role/audit", level: "viewer" },
+        { id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner" },
       ],
     });
     expect(json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: "arn:aws:iam::123456789012:role/ops", type: "STANDARD" });
     expect(json).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
       policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
       access_scope: { type: "cluster" },
+    });
+    expect(json).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
+      policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
     });
     expect(json).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
       policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
