@@ -1,11 +1,27 @@
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { ClusterAutoscaler } from "../../modules/cluster-autoscaler";
+import { ExternalDns } from "../../modules/external-dns";
+import { FluentBit } from "../../modules/fluent-bit";
+import { Gp3StorageClass } from "../../modules/gp3-storage-class";
+import { IngressNginx } from "../../modules/ingress-nginx";
+import { KubePrometheusStack } from "../../modules/kube-prometheus-stack";
+import { MetricsServer } from "../../modules/metrics-server";
+import { NamespaceNetworkPolicies } from "../../modules/namespace-network-policies";
+import { SecretProviderClass } from "../../modules/secret-provider-class";
+import { SecretsStoreCsi } from "../../modules/secrets-store-csi";
+import { WebService } from "../../modules/web-service";
+import { WorkloadNamespace } from "../../modules/workload-namespace";
 import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
 import { networkContract } from "../network/contract";
 import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "../platform/contract";
 import type { PlatformStack } from "../platform/platform-stack";
+import { SERVICE_ACCOUNTS } from "../platform/service-accounts";
 
 export interface WorkloadsStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
@@ -13,10 +29,22 @@ export interface WorkloadsStackProps extends ReadContractOptions {
   readonly platform: PlatformStack;
 }
 
+/** Image tag rule shared by the config schema and the release-time variables. */
+const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+
+/** Where the backend finds its database credentials (files, never environment variables). */
+export const BACKEND_SECRETS_MOUNT = "/var/run/secrets/app";
+
+/** The Terraform variable a release sets: `frontend_image_tag`, `backend_image_tag`. */
+export function imageTagVariableName(app: "frontend" | "backend"): string {
+  return `${app}_image_tag`;
+}
+
 /**
  * `workloads-<env>`: Kubernetes and Helm on the platform's cluster. Reaches the cluster and the
- * network only through the platform and network contracts, so application releases change
- * this stack alone.
+ * network only through the platform and network contracts; the application image tags are
+ * Terraform variables, so a release is `terraform apply -var frontend_image_tag=...` on this stack
+ * alone, without re-synthesizing and without touching the infrastructure layers.
  */
 export class WorkloadsStack extends LayerStack {
   readonly network: ReturnType<typeof networkContract.read>;
@@ -24,7 +52,210 @@ export class WorkloadsStack extends LayerStack {
 
   constructor(scope: Construct, props: WorkloadsStackProps) {
     super(scope, { environment: props.environment, layer: "workloads" });
-    this.network = networkContract.read(this, props.network, props);
-    this.platform = platformContract.read(this, props.platform, props);
+    const env = props.environment;
+    const settings = env.workloads;
+    const region = env.account.region;
+    const network = networkContract.read(this, props.network, props);
+    const platform = platformContract.read(this, props.platform, props);
+    this.network = network;
+    this.platform = platform;
+
+    // Cluster access: endpoint and CA from the platform's state, a short-lived token from the
+    // caller's AWS identity at plan/apply time. No static token or kubeconfig anywhere.
+    const clusterCaCertificate = Fn.base64decode(platform.clusterCertificateAuthorityData);
+    const exec = {
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", platform.clusterName, "--region", region],
+    };
+    new KubernetesProvider(this, "kubernetes", { host: platform.clusterEndpoint, clusterCaCertificate, exec: [exec] });
+    new HelmProvider(this, "helm", { kubernetes: { host: platform.clusterEndpoint, clusterCaCertificate, exec } });
+
+    const charts = settings.charts;
+    const storageClass = new Gp3StorageClass(this, "gp3");
+    const csi = new SecretsStoreCsi(this, "secrets-store-csi", {
+      driverChartVersion: charts.secretsStoreCsiDriver,
+      providerChartVersion: charts.secretsStoreCsiProviderAws,
+    });
+    const monitoring = settings.monitoring.prometheus
+      ? new KubePrometheusStack(this, "kube-prometheus-stack", {
+          chartVersion: charts.kubePrometheusStack,
+          retention: settings.monitoring.prometheusRetention,
+          storageGiB: settings.monitoring.prometheusStorageGiB,
+          storageClassName: storageClass.name,
+          dependsOn: [storageClass.storageClass],
+        })
+      : undefined;
+    const ingress = new IngressNginx(this, "ingress-nginx", {
+      chartVersion: charts.ingressNginx,
+      replicas: settings.ingressReplicas,
+      ...(settings.certificateArn === undefined ? {} : { certificateArn: settings.certificateArn }),
+      serviceMonitor: monitoring !== undefined,
+      ...(monitoring === undefined ? {} : { dependsOn: [monitoring.release] }),
+    });
+    new ExternalDns(this, "external-dns", {
+      chartVersion: charts.externalDns,
+      roleArn: platform.externalDnsRoleArn,
+      domain: env.dns.domain,
+      hostedZoneId: env.dns.hostedZoneId,
+      txtOwnerId: env.name,
+      region,
+    });
+    new ClusterAutoscaler(this, "cluster-autoscaler", {
+      chartVersion: charts.clusterAutoscaler,
+      roleArn: platform.clusterAutoscalerRoleArn,
+      clusterName: platform.clusterName,
+      region,
+    });
+    new MetricsServer(this, "metrics-server", { chartVersion: charts.metricsServer });
+    if (settings.monitoring.fluentBit) {
+      new FluentBit(this, "fluent-bit", {
+        chartVersion: charts.fluentBit,
+        roleArn: platform.fluentBitRoleArn,
+        logGroupName: platform.containerLogGroupName,
+        region,
+        clusterName: platform.clusterName,
+      });
+    }
+
+    const imageTag = (app: "frontend" | "backend") =>
+      new TerraformVariable(this, imageTagVariableName(app), {
+        type: "string",
+        default: settings[app].imageTag,
+        description: `Image tag of the ${app} (a release sets it with -var ${imageTagVariableName(app)}=<tag>)`,
+        nullable: false,
+        validation: [
+          {
+            condition: `\${can(regex("${IMAGE_TAG_PATTERN}", var.${imageTagVariableName(app)})) && var.${imageTagVariableName(app)} != "latest"}`,
+            errorMessage: "The image tag must be a valid, immutable tag (not latest).",
+          },
+        ],
+      }).stringValue;
+    const production = env.stage === "production";
+    const common = (app: "frontend" | "backend") => {
+      const s = settings[app];
+      return {
+        replicas: s.replicas,
+        containerPort: s.containerPort,
+        requests: s.requests,
+        limits: s.limits,
+        livenessPath: s.livenessPath,
+        readinessPath: s.readinessPath,
+        podDisruptionBudget: production || s.replicas > 1,
+        ...(s.autoscaling.enabled
+          ? { autoscaling: { maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization, memoryUtilization: s.autoscaling.memoryUtilization } }
+          : {}),
+      };
+    };
+
+    // Backend: internal only, credentials from Secrets Manager as files through the CSI driver.
+    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: SERVICE_ACCOUNTS.backend.namespace });
+    const databaseSecret = new SecretProviderClass(this, "backend-secrets", {
+      name: "backend-secrets",
+      namespace: backendNamespace.name,
+      objects: [
+        {
+          objectName: platform.databaseSecretArn,
+          alias: "database",
+          jmesPath: [
+            { path: "username", objectAlias: "database-username" },
+            { path: "password", objectAlias: "database-password" },
+          ],
+        },
+      ],
+      dependsOn: [csi.providerRelease, backendNamespace.namespace],
+    });
+    const backend = new WebService(this, "backend-app", {
+      ...common("backend"),
+      name: "backend",
+      namespace: backendNamespace.name,
+      image: Fn.lookup(network.ecrRepositoryUrls, "backend"),
+      imageTag: imageTag("backend"),
+      serviceAccountName: SERVICE_ACCOUNTS.backend.name,
+      serviceAccountRoleArn: platform.backendRoleArn,
+      env: {
+        DATABASE_HOST: platform.databaseEndpoint,
+        DATABASE_READER_HOST: platform.databaseReaderEndpoint,
+        DATABASE_PORT: Fn.tostring(platform.databasePort),
+        DATABASE_NAME: platform.databaseName,
+        DATABASE_CREDENTIALS_DIR: BACKEND_SECRETS_MOUNT,
+        CACHE_HOST: platform.cacheEndpoint,
+        CACHE_READER_HOST: platform.cacheReaderEndpoint,
+        CACHE_PORT: Fn.tostring(platform.cachePort),
+        CACHE_USER: platform.cacheUserName,
+        CACHE_TLS: "true",
+        AWS_REGION: region,
+      },
+      secretVolume: { secretProviderClass: databaseSecret.name, mountPath: BACKEND_SECRETS_MOUNT },
+      dependsOn: [databaseSecret.release],
+    });
+
+    // Frontend: the only public tier, behind ingress-nginx and the NLB.
+    const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", { name: "frontend" });
+    const frontend = new WebService(this, "frontend-app", {
+      ...common("frontend"),
+      name: "frontend",
+      namespace: frontendNamespace.name,
+      image: Fn.lookup(network.ecrRepositoryUrls, "frontend"),
+      imageTag: imageTag("frontend"),
+      serviceAccountName: "frontend",
+      env: { BACKEND_URL: `http://${backend.serviceDnsName}` },
+      ingress: { host: settings.frontendHost, className: ingress.ingressClassName, tlsAtLoadBalancer: settings.certificateArn !== undefined },
+      dependsOn: [ingress.release, frontendNamespace.namespace],
+    });
+
+    // Network policies: default deny; ingress-nginx -> frontend -> backend -> data tier.
+    const namespaceSelector = (name: string) => ({ "kubernetes.io/metadata.name": name });
+    new NamespaceNetworkPolicies(this, "frontend-policies", {
+      namespace: frontendNamespace.name,
+      ingressRules: [
+        {
+          name: "from-ingress-nginx",
+          podSelector: frontend.podLabels,
+          peers: [{ namespaceLabels: namespaceSelector(ingress.namespace), podLabels: ingress.controllerPodLabels }],
+          ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
+        },
+      ],
+      egressRules: [
+        {
+          name: "to-backend",
+          podSelector: frontend.podLabels,
+          peers: [{ namespaceLabels: namespaceSelector(backendNamespace.name), podLabels: backend.podLabels }],
+          ports: [{ port: settings.backend.containerPort, protocol: "TCP" }],
+        },
+      ],
+    });
+    const dataTierCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.privateDataSubnetCidrs, i));
+    new NamespaceNetworkPolicies(this, "backend-policies", {
+      namespace: backendNamespace.name,
+      ingressRules: [
+        {
+          name: "from-frontend",
+          podSelector: backend.podLabels,
+          peers: [{ namespaceLabels: namespaceSelector(frontendNamespace.name), podLabels: frontend.podLabels }],
+          ports: [{ port: settings.backend.containerPort, protocol: "TCP" }],
+        },
+      ],
+      egressRules: [
+        {
+          name: "to-data-tier",
+          podSelector: backend.podLabels,
+          peers: [{ cidrs: dataTierCidrs }],
+          ports: env.network.dataTierPorts.map((port) => ({ port, protocol: "TCP" as const })),
+        },
+        {
+          // STS (and other AWS APIs) through the VPC's interface endpoints, for the pod's IAM role.
+          name: "to-vpc-endpoints",
+          podSelector: backend.podLabels,
+          peers: [{ cidrs: [network.vpcCidr] }],
+          ports: [{ port: 443, protocol: "TCP" }],
+        },
+      ],
+    });
+
+    new TerraformOutput(this, "frontend-url", {
+      value: `${settings.certificateArn === undefined ? "http" : "https"}://${settings.frontendHost}`,
+      description: "Public URL of the frontend",
+    }).overrideLogicalId("frontend_url");
   }
 }

@@ -1,0 +1,157 @@
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { type ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+
+/*
+ * Kubernetes shapes that several charts' values share. Each chart's values interface is built
+ * from these, so a typo in a security context or a resource quantity key fails to compile.
+ */
+
+/** CPU (`100m`) and memory (`128Mi`) quantities of a container. */
+export interface ResourceQuantities {
+  readonly cpu?: string;
+  readonly memory?: string;
+}
+
+/** A container's resource requests and limits. */
+export interface ResourceRequirements {
+  readonly requests: ResourceQuantities;
+  readonly limits: ResourceQuantities;
+}
+
+export interface SeccompProfile {
+  readonly type: "RuntimeDefault";
+}
+
+/** Pod-level security context, as charts pass it through. */
+export interface PodSecurityContext {
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly fsGroup?: number;
+  readonly seccompProfile?: SeccompProfile;
+}
+
+/** Container-level security context, as charts pass it through. */
+export interface ContainerSecurityContext {
+  readonly privileged?: boolean;
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly allowPrivilegeEscalation: boolean;
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly seccompProfile?: SeccompProfile;
+  readonly capabilities?: { readonly drop: readonly "ALL"[]; readonly add?: readonly string[] };
+}
+
+/** A pod toleration; `{ operator: "Exists" }` tolerates every taint. */
+export interface Toleration {
+  readonly operator: "Exists" | "Equal";
+  readonly key?: string;
+  readonly value?: string;
+  readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** A pod topology spread constraint. */
+export interface TopologySpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+  readonly labelSelector: { readonly matchLabels: { readonly [key: string]: string } };
+}
+
+/** A container environment variable with a literal value. */
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A service account a chart creates, bound to an IAM role through IRSA. */
+export interface IrsaServiceAccountValues {
+  readonly create: true;
+  readonly name: string;
+  readonly annotations: { readonly "eks.amazonaws.com/role-arn": string };
+}
+
+/** The service-account annotation EKS reads to inject web-identity credentials. */
+export const irsaAnnotations = (roleArn: string): IrsaServiceAccountValues["annotations"] => ({ "eks.amazonaws.com/role-arn": roleArn });
+
+/** Exact chart versions only: ranges, `latest` and pre-releases change what a plan installs. */
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+/** Helm release names are DNS labels of at most 53 characters. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface PinnedHelmReleaseProps<T extends object> {
+  /** Helm release name: a DNS label of at most 53 characters. */
+  readonly releaseName: string;
+  /** Namespace the release installs into; it must exist (the release never creates it). */
+  readonly namespace: string;
+  /** Chart repository, over HTTPS. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version, `x.y.z`. */
+  readonly version: string;
+  /** The chart's values, serialized once as JSON (which is YAML) into the release. */
+  readonly values: T;
+  /**
+   * Terraform resources the release must wait for (CRDs it uses, a driver it plugs into).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * How long Helm waits for the release's resources to become ready, in seconds.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * A Helm release with an exact chart version and production install semantics: atomic (a failed
+ * install or upgrade rolls back), cleanup on failure, wait for readiness, five revisions of history,
+ * and never creating its namespace (namespaces carry Pod Security labels; see WorkloadNamespace).
+ * Values are a typed object serialized once; Terraform tokens inside strings (ARNs, names, ids from
+ * other resources or remote state) become interpolations inside that JSON string, so they must
+ * resolve to text without quotes, backslashes or newlines, as such identifiers do.
+ */
+export class PinnedHelmRelease<T extends object> extends Construct {
+  /** The `helm_release` resource, for `dependsOn`. */
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: PinnedHelmReleaseProps<T>) {
+    super(scope, id);
+    const name = props.releaseName;
+    if (!RELEASE_NAME.test(name) || name.length > 53) {
+      throw new Error(`Helm release "${name}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`);
+    }
+    if (!EXACT_VERSION.test(props.version)) {
+      throw new Error(`Helm release ${name}: chart version "${props.version}" must be an exact version such as 1.2.3 (ranges and tags are not reproducible)`);
+    }
+    if (!props.repository.startsWith("https://")) {
+      throw new Error(`Helm release ${name}: repository "${props.repository}" must be an https:// URL`);
+    }
+    if (props.chart.trim() === "") throw new Error(`Helm release ${name}: chart must not be empty`);
+    if (!Token.isUnresolved(props.namespace) && props.namespace.trim() === "") {
+      throw new Error(`Helm release ${name}: namespace must not be empty`);
+    }
+    const timeout = props.timeoutSeconds ?? 600;
+    if (!Number.isInteger(timeout) || timeout < 60) {
+      throw new Error(`Helm release ${name}: timeoutSeconds must be an integer >= 60 (got ${timeout})`);
+    }
+
+    this.release = new Release(this, "release", {
+      name,
+      namespace: props.namespace,
+      repository: props.repository,
+      chart: props.chart,
+      version: props.version,
+      values: [JSON.stringify(props.values)],
+      atomic: true,
+      cleanupOnFail: true,
+      wait: true,
+      timeout,
+      maxHistory: 5,
+      createNamespace: false,
+      dependsOn: props.dependsOn,
+    });
+  }
+}
