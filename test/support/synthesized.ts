@@ -9,6 +9,7 @@ export interface TerraformJson {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output?: Record<string, { readonly value: unknown; readonly description?: string }>;
+  readonly variable?: Record<string, Record<string, unknown>>;
 }
 
 /** One synthesized stack: its JSON text (for the cdktf matchers) and the parsed document. */
