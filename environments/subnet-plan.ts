@@ -1,4 +1,4 @@
-import { IPv4CidrRange, IPv4Prefix, Validator } from "ip-num";
+import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from "ip-num";
 
 /** The three subnet tiers of the application VPC, in the order they are described everywhere. */
 export const SUBNET_TIERS = ["public", "privateApp", "privateData"] as const;
@@ -30,9 +30,23 @@ export function isNetworkCidr(cidr: string): boolean {
   return Validator.isValidIPv4CidrRange(cidr)[0];
 }
 
+/** An address range as numbers: cheap to compare while searching for free blocks. */
+interface Span {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+function spanOf(range: IPv4CidrRange): Span {
+  return { first: range.getFirst().getValue(), last: range.getLast().getValue() };
+}
+
+function cidrOf(span: Span, prefixLength: number): string {
+  return new IPv4CidrRange(new IPv4(span.first), new IPv4Prefix(BigInt(prefixLength))).toCidrString();
+}
+
 /** True when two ranges share any address (ip-num's `isOverlapping` leaves out containment). */
-export function overlaps(a: IPv4CidrRange, b: IPv4CidrRange): boolean {
-  return a.getFirst().getValue() <= b.getLast().getValue() && b.getFirst().getValue() <= a.getLast().getValue();
+export function overlaps(a: Span, b: Span): boolean {
+  return a.first <= b.last && b.first <= a.last;
 }
 
 /**
@@ -53,7 +67,8 @@ export function planSubnets(
   const vpc = IPv4CidrRange.fromCidr(vpcCidr);
   const vpcPrefix = Number(vpc.getPrefix().getValue());
   const problems: SubnetPlanProblem[] = [];
-  const taken: { readonly tier: SubnetTier; readonly range: IPv4CidrRange }[] = [];
+  const vpcSpan = spanOf(vpc);
+  const taken: { readonly tier: SubnetTier; readonly span: Span; readonly cidr: string }[] = [];
   const plan: Record<SubnetTier, string[]> = { public: [], privateApp: [], privateData: [] };
 
   for (const tier of SUBNET_TIERS) {
@@ -66,20 +81,20 @@ export function planSubnets(
       });
     }
     cidrs.forEach((cidr, index) => {
-      const range = IPv4CidrRange.fromCidr(cidr);
-      if (!range.inside(vpc)) {
+      const span = spanOf(IPv4CidrRange.fromCidr(cidr));
+      if (span.first < vpcSpan.first || span.last > vpcSpan.last) {
         problems.push({ path: ["subnets", tier, "cidrs", index], message: `${cidr} is not inside the VPC ${vpcCidr}` });
         return;
       }
-      const clash = taken.find((other) => overlaps(other.range, range));
+      const clash = taken.find((other) => overlaps(other.span, span));
       if (clash !== undefined) {
         problems.push({
           path: ["subnets", tier, "cidrs", index],
-          message: `${cidr} overlaps ${clash.range.toCidrString()} of the ${clash.tier} tier`,
+          message: `${cidr} overlaps ${clash.cidr} of the ${clash.tier} tier`,
         });
         return;
       }
-      taken.push({ tier, range });
+      taken.push({ tier, span, cidr });
       plan[tier].push(cidr);
     });
   }
@@ -96,11 +111,12 @@ export function planSubnets(
       });
       continue;
     }
-    const candidates = vpc.splitInto(new IPv4Prefix(BigInt(prefixLength)));
-    const chosen: IPv4CidrRange[] = [];
-    for (const candidate of candidates) {
-      if (chosen.length === azSlots) break;
-      if (!taken.some((other) => overlaps(other.range, candidate))) chosen.push(candidate);
+    // Aligned candidate blocks in address order, as numbers (ip-num's splitInto builds objects for all of them).
+    const size = 1n << BigInt(32 - prefixLength);
+    const chosen: Span[] = [];
+    for (let first = vpcSpan.first; first <= vpcSpan.last && chosen.length < azSlots; first += size) {
+      const candidate = { first, last: first + size - 1n };
+      if (!taken.some((other) => overlaps(other.span, candidate))) chosen.push(candidate);
     }
     if (chosen.length < azSlots) {
       problems.push({
@@ -111,8 +127,8 @@ export function planSubnets(
       });
       continue;
     }
-    for (const range of chosen) taken.push({ tier, range });
-    plan[tier] = chosen.slice(0, azCount).map((range) => range.toCidrString());
+    for (const span of chosen) taken.push({ tier, span, cidr: cidrOf(span, prefixLength) });
+    plan[tier] = chosen.slice(0, azCount).map((span) => cidrOf(span, prefixLength));
   }
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, plan };
