@@ -26,12 +26,19 @@ function problemsOf(load: () => unknown): readonly ConfigProblem[] {
   throw new Error("expected an EnvironmentConfigError, but the environment loaded");
 }
 
-interface Expected {
+type Expected = {
   readonly line: number;
   readonly path: string;
-  /** A fragment of the message, in the user's terms. */
-  readonly says: string;
-}
+} & (
+  | {
+      /** A fragment of the message, in the user's terms. */
+      readonly says: string;
+    }
+  | {
+      /** The whole message, exactly. */
+      readonly message: string;
+    }
+);
 
 interface BadFile {
   readonly given: string;
@@ -270,6 +277,91 @@ const BAD_FILES: readonly BadFile[] = [
     fixture: "unknown-db-key.yaml",
     problems: [{ line: 28, path: "platform.database.backupRetention", says: "unknown key (check the spelling" }],
   },
+  // workloads: whole messages, so a reworded rule is a deliberate change here too
+  {
+    given: "a CPU limit (250m) below the CPU request (500m)",
+    fixture: "cpu-limit-low.yaml",
+    problems: [{ line: 36, path: "workloads.frontend.limits.cpu", message: "must be >= the request (500m)" }],
+  },
+  {
+    given: "a memory limit (512Mi) below the memory request (1Gi)",
+    fixture: "mem-limit-low.yaml",
+    problems: [{ line: 40, path: "workloads.backend.limits.memory", message: "must be >= the request (1Gi)" }],
+  },
+  {
+    given: "autoscaling.maxReplicas 3 below replicas 4",
+    fixture: "hpa-max-low.yaml",
+    problems: [{ line: 35, path: "workloads.frontend.autoscaling.maxReplicas", message: "must be >= replicas (4)" }],
+  },
+  {
+    given: "the image tag latest",
+    fixture: "tag-latest.yaml",
+    problems: [{ line: 31, path: "workloads.frontend.imageTag", message: "must name one image: tags are immutable, `latest` is not a release" }],
+  },
+  {
+    given: 'an image tag with a colon ("backend:1.0.0")',
+    fixture: "tag-colon.yaml",
+    problems: [{ line: 34, path: "workloads.backend.imageTag", message: "must be a container image tag" }],
+  },
+  {
+    given: 'an image tag with a space ("1.0 beta")',
+    fixture: "tag-space.yaml",
+    problems: [{ line: 31, path: "workloads.frontend.imageTag", message: "must be a container image tag" }],
+  },
+  {
+    given: "a frontend host that only ends like dns.domain (apptest.acme.example vs test.acme.example)",
+    fixture: "host-outside.yaml",
+    problems: [
+      { line: 28, path: "workloads.frontendHost", message: "must lie in dns.domain (test.acme.example): external-dns manages that zone only" },
+    ],
+  },
+  {
+    given: 'a chart version "4.12" that is not exact',
+    fixture: "chart-not-exact.yaml",
+    problems: [{ line: 37, path: "workloads.charts.ingressNginx", message: "must be an exact chart version such as 1.2.3" }],
+  },
+  {
+    given: "an unquoted chart version 4.12 (a YAML number)",
+    fixture: "chart-unquoted.yaml",
+    problems: [{ line: 37, path: "workloads.charts.ingressNginx", says: "expected string, received number" }],
+  },
+  {
+    given: 'a CPU request "half"',
+    fixture: "cpu-half.yaml",
+    problems: [{ line: 33, path: "workloads.frontend.requests.cpu", message: "must be a CPU quantity such as 250m or 1" }],
+  },
+  {
+    given: "containerPort 80 (privileged, the containers run as non-root)",
+    fixture: "port-80.yaml",
+    problems: [{ line: 35, path: "workloads.backend.containerPort", message: "Too small: expected number to be >=1024" }],
+  },
+  {
+    given: "an unknown key in workloads.monitoring (retention for prometheusRetention)",
+    fixture: "unknown-mon-key.yaml",
+    problems: [
+      { line: 37, path: "workloads.monitoring.retention", message: "unknown key (check the spelling against environments/environment.schema.json)" },
+    ],
+  },
+  {
+    given: "production without a certificateArn (reported on the workloads line, the key being absent)",
+    fixture: "prod-no-cert.yaml",
+    problems: [{ line: 28, path: "workloads.certificateArn", message: "is required in production: the frontend is served over TLS" }],
+  },
+  {
+    given: "production with the backend's autoscaling off",
+    fixture: "prod-no-hpa.yaml",
+    problems: [{ line: 36, path: "workloads.backend.autoscaling.enabled", message: "must be true in production" }],
+  },
+  {
+    given: "production with one frontend replica",
+    fixture: "prod-one-replica.yaml",
+    problems: [{ line: 33, path: "workloads.frontend.replicas", message: "must be >= 2 in production (one per zone at least)" }],
+  },
+  {
+    given: "production with one ingress controller replica",
+    fixture: "prod-one-ingress.yaml",
+    problems: [{ line: 31, path: "workloads.ingressReplicas", message: "must be >= 2 in production" }],
+  },
 ];
 
 describe("a bad environment file", () => {
@@ -277,7 +369,12 @@ describe("a bad environment file", () => {
     const reported = problemsOf(() => loadEnvironmentFile(path.join(FIXTURES, "invalid", fixture)));
 
     expect(reported).toEqual(
-      problems.map(({ line, path: at, says }) => ({ file: `${INVALID}/${fixture}`, line, path: at, message: expect.stringContaining(says) })),
+      problems.map((problem) => ({
+        file: `${INVALID}/${fixture}`,
+        line: problem.line,
+        path: problem.path,
+        message: "message" in problem ? problem.message : expect.stringContaining(problem.says),
+      })),
     );
   });
 

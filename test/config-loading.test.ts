@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadEnvironmentFile, loadEnvironments } from "../environments/load";
 import type { EnvironmentConfig } from "../environments/schema";
 import { SUBNET_TIERS, planSubnets, type SubnetPlan, type SubnetTierRequest } from "../environments/subnet-plan";
+import { DEFAULT_CHART_VERSIONS, cpuMillicores, memoryBytes } from "../environments/workloads-schema";
 
 const MINIMAL_FILE = path.join(__dirname, "fixtures/environments/valid/minimal.yaml");
 
@@ -165,6 +166,31 @@ describe("defaults of a minimal file", () => {
     });
   });
 
+  it("WHEN loaded THEN both apps run 2 replicas on 8080 with 100m/128Mi requests, 500m/512Mi limits, /healthz and /ready probes", () => {
+    for (const name of ["frontend", "backend"] as const) {
+      expect(minimal.workloads[name], name).toEqual({
+        imageTag: "1.0.0",
+        replicas: 2,
+        containerPort: 8080,
+        requests: { cpu: "100m", memory: "128Mi" },
+        limits: { cpu: "500m", memory: "512Mi" },
+        livenessPath: "/healthz",
+        readinessPath: "/ready",
+        // enabled as the fixture writes it; the rest are the schema's defaults
+        autoscaling: { enabled: true, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 },
+      });
+    }
+  });
+
+  it("WHEN loaded THEN the host and certificate are taken as written, with 2 ingress controllers, the pinned chart versions and full monitoring", () => {
+    expect(minimal.workloads.frontendHost).toBe("app.test.acme.example");
+    expect(minimal.workloads.certificateArn).toBe("arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000");
+    expect(minimal.workloads.ingressReplicas).toBe(2);
+    // DEFAULT_CHART_VERSIONS is the documented default (one place to bump), not the loader's output.
+    expect(minimal.workloads.charts).toEqual(DEFAULT_CHART_VERSIONS);
+    expect(minimal.workloads.monitoring).toEqual({ prometheus: true, prometheusRetention: "15d", prometheusStorageGiB: 50, fluentBit: true });
+  });
+
   it("WHEN loaded THEN its subnet plan is computed from the /16: private-app /20s first, then the /24s", () => {
     expect(minimal.subnetPlan).toEqual({
       public: ["10.0.48.0/24", "10.0.49.0/24", "10.0.50.0/24"],
@@ -241,5 +267,42 @@ describe("subnet plan", () => {
       // ...and the /24s fill the rest of 10.0.0.0/20.
       privateData: ["10.0.3.0/24", "10.0.4.0/24", "10.0.5.0/24"],
     });
+  });
+});
+
+describe("Kubernetes quantities", () => {
+  it.each([
+    ["250m", 250],
+    ["1", 1000],
+    ["1.5", 1500],
+    ["0.1", 100],
+    ["2000m", 2000],
+  ])("GIVEN the CPU quantity %s WHEN measured THEN it is %d millicores", (quantity, millicores) => {
+    expect(cpuMillicores(quantity)).toBe(millicores);
+  });
+
+  it("GIVEN a CPU quantity that is not one (half) WHEN measured THEN it is NaN", () => {
+    expect(cpuMillicores("half")).toBeNaN();
+  });
+
+  it.each([
+    ["128Mi", 134_217_728], // 128 * 1024 * 1024
+    ["1Gi", 1_073_741_824], // 1024 * 1024 * 1024
+    ["512Ki", 524_288], // 512 * 1024
+    ["500M", 500_000_000], // 500 * 1000 * 1000
+    ["2G", 2_000_000_000],
+    ["1.5Gi", 1_610_612_736], // 1.5 * 1073741824
+    ["1000", 1000],
+  ])("GIVEN the memory quantity %s WHEN measured THEN it is %d bytes", (quantity, bytes) => {
+    expect(memoryBytes(quantity)).toBe(bytes);
+  });
+
+  it.each(["lots", "1GB", "Mi", "-1Gi", ""])("GIVEN %j, not a memory quantity, WHEN measured THEN it is NaN", (garbage) => {
+    expect(memoryBytes(garbage)).toBeNaN();
+  });
+
+  it("GIVEN a 1Gi request and a 512Mi limit WHEN compared THEN the limit is the smaller (binary units, not string order)", () => {
+    expect(memoryBytes("512Mi")).toBeLessThan(memoryBytes("1Gi"));
+    expect(cpuMillicores("250m")).toBeLessThan(cpuMillicores("0.5"));
   });
 });
