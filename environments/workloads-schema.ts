@@ -11,22 +11,38 @@ export function cpuMillicores(quantity: string): number {
   return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }
 
-const MEMORY_UNITS: { readonly [unit: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, K: 1e3, M: 1e6, G: 1e9, "": 1 };
+/** Kubernetes' memory suffixes: binary (Ki...Ei) and decimal (k...E). Uppercase K is not one. */
+const MEMORY_UNITS: { readonly [unit: string]: number } = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 /** Kubernetes memory quantity (`128Mi`, `1Gi`, `500M`) in bytes. */
 export function memoryBytes(quantity: string): number {
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(quantity);
+  const match = MEMORY_PATTERN.exec(quantity);
   if (match === null) return Number.NaN;
   return Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN);
 }
 
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, "must be a CPU quantity such as 250m or 1");
-const memory = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|K|M|G)?$/, "must be a memory quantity such as 256Mi or 1Gi");
+const memory = z.string().regex(MEMORY_PATTERN, "must be a memory quantity such as 256Mi or 1Gi");
 const resources = z.strictObject({ cpu, memory });
 
 const chartVersion = (chart: string, version: string) =>
   z
-    .string()
+    .string({ error: 'must be a quoted string such as "1.2.3" (unquoted, YAML reads 4.12 as a number)' })
     .regex(/^\d+\.\d+\.\d+$/, "must be an exact chart version such as 1.2.3")
     .default(version)
     .describe(`Pinned ${chart} chart version. @default ${version}`);
@@ -47,12 +63,12 @@ const app = (name: string, defaultPort: number) =>
   z
     .strictObject({
       imageTag: z
-        .string()
+        .string({ error: 'must be a quoted string such as "1.4.2" (unquoted, YAML reads 1.0 as a number)' })
         .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a container image tag")
         .refine((tag) => tag !== "latest", "must name one image: tags are immutable, `latest` is not a release")
         .describe(`Default image tag of ${name}; a release overrides it with -var ${name}_image_tag=<tag>.`),
       replicas: z.number().int().min(1).max(100).default(2).describe("Replicas (the HPA minimum when autoscaling). @default 2"),
-      containerPort: z.number().int().min(1024).max(65535).default(defaultPort).describe(`Port the container listens on (non-root: >= 1024). @default ${defaultPort}`),
+      containerPort: z.number().int().min(1024, "must be >= 1024: containers run as non-root and cannot bind lower ports").max(65535).default(defaultPort).describe(`Port the container listens on (non-root: >= 1024). @default ${defaultPort}`),
       requests: resources.default({ cpu: "100m", memory: "128Mi" }).describe("@default 100m CPU, 128Mi memory"),
       limits: resources.default({ cpu: "500m", memory: "512Mi" }).describe("@default 500m CPU, 512Mi memory"),
       livenessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/healthz").describe("@default /healthz"),

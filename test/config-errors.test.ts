@@ -323,7 +323,7 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "an unquoted chart version 4.12 (a YAML number)",
     fixture: "chart-unquoted.yaml",
-    problems: [{ line: 37, path: "workloads.charts.ingressNginx", says: "expected string, received number" }],
+    problems: [{ line: 37, path: "workloads.charts.ingressNginx", says: "must be a quoted string such as \"1.2.3\"" }],
   },
   {
     given: 'a CPU request "half"',
@@ -333,7 +333,7 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "containerPort 80 (privileged, the containers run as non-root)",
     fixture: "port-80.yaml",
-    problems: [{ line: 35, path: "workloads.backend.containerPort", message: "Too small: expected number to be >=1024" }],
+    problems: [{ line: 35, path: "workloads.backend.containerPort", message: "must be >= 1024: containers run as non-root and cannot bind lower ports" }],
   },
   {
     given: "an unknown key in workloads.monitoring (retention for prometheusRetention)",

@@ -293,11 +293,13 @@ describe("Kubernetes quantities", () => {
     ["2G", 2_000_000_000],
     ["1.5Gi", 1_610_612_736], // 1.5 * 1073741824
     ["1000", 1000],
+    ["500k", 500_000], // Kubernetes' decimal kilo is lowercase
+    ["1Ti", 1_099_511_627_776], // 1024 ** 4
   ])("GIVEN the memory quantity %s WHEN measured THEN it is %d bytes", (quantity, bytes) => {
     expect(memoryBytes(quantity)).toBe(bytes);
   });
 
-  it.each(["lots", "1GB", "Mi", "-1Gi", ""])("GIVEN %j, not a memory quantity, WHEN measured THEN it is NaN", (garbage) => {
+  it.each(["lots", "1GB", "Mi", "-1Gi", "", "500K"])("GIVEN %j, not a memory quantity, WHEN measured THEN it is NaN", (garbage) => {
     expect(memoryBytes(garbage)).toBeNaN();
   });
 
