@@ -23,6 +23,11 @@ export const ECR_PUSH_ACTIONS = [
   "ecr:PutImage",
 ] as const;
 
+/** Names of an environment's CI roles; the workflows derive the ARNs they assume from these. */
+export function ciRoleNames(environment: string): { readonly plan: string; readonly deploy: string } {
+  return { plan: `${environment}-github-plan`, deploy: `${environment}-github-deploy` };
+}
+
 /** The state objects the plan role reads and the lock file it writes. */
 export interface StateAccess {
   readonly bucket: string;
@@ -103,7 +108,7 @@ export class GithubCiIdentity extends Construct {
 
     // Plan: pull requests and the deploy branch, read-only everywhere, plus the state lock.
     const planRole = new IamRole(this, "plan-role", {
-      name: `${props.name}-github-plan`,
+      name: ciRoleNames(props.name).plan,
       description: `terraform plan for ${props.name} from ${props.repository}`,
       assumeRolePolicy: trust("plan", [
         `repo:${props.repository}:pull_request`,
@@ -149,7 +154,7 @@ export class GithubCiIdentity extends Construct {
 
     // Deploy: only from the GitHub environment named like ours, whose protection rules gate it.
     const deployRole = new IamRole(this, "deploy-role", {
-      name: `${props.name}-github-deploy`,
+      name: ciRoleNames(props.name).deploy,
       description: `terraform apply and image push for ${props.name} from ${props.repository}`,
       assumeRolePolicy: trust("deploy", [`repo:${props.repository}:environment:${props.name}`]).json,
       maxSessionDuration: 3600,

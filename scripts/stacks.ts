@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { EnvironmentConfigError, loadEnvironments } from "../environments/load";
+import { deploymentOrder } from "../stacks/deployment-order";
+import { ciRoleNames } from "../modules/github-ci-identity";
+import { addEnvironmentStacks } from "../stacks/environment-stacks";
+import type { LayerStack } from "../stacks/layer-stack";
+
+/**
+ * `npm run stacks -- [--env <name>] [--json]`: the stacks of every (or one) environment in the
+ * order they deploy, derived from the dependencies the app records. The GitHub workflows build
+ * their matrices from `--json`, so a new layer or environment needs no workflow edit.
+ */
+
+/** One stack as the workflows need it. */
+export interface StackEntry {
+  readonly name: string;
+  readonly layer: string;
+  readonly environment: string;
+  readonly stage: string;
+  /** 0-based position in the environment's deployment order. */
+  readonly order: number;
+  /** Where `npm run synth` writes it, relative to the repository root. */
+  readonly directory: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The read-only role a plan assumes and the role an apply assumes (network layer, GitHub OIDC). */
+  readonly planRoleArn: string;
+  readonly deployRoleArn: string;
+}
+
+/** Every stack of the given environments, each environment's stacks in deployment order. */
+export function listStacks(environmentName?: string): StackEntry[] {
+  const environments = loadEnvironments().filter((env) => environmentName === undefined || env.name === environmentName);
+  if (environmentName !== undefined && environments.length === 0) {
+    throw new Error(`no environment named ${environmentName} (environments/${environmentName}.yaml)`);
+  }
+  const outdir = mkdtempSync(path.join(tmpdir(), "stacks-"));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    return environments.flatMap((env) => {
+      const { network, platform, workloads } = addEnvironmentStacks(app, env);
+      const ordered: LayerStack[] = deploymentOrder<LayerStack>([workloads, platform, network]);
+      const roles = ciRoleNames(env.name);
+      const iam = (role: string) => `arn:${network.target.partition}:iam::${env.account.id}:role/${role}`;
+      return ordered.map((stack, order) => ({
+        name: stack.node.id,
+        layer: stack.layer,
+        environment: env.name,
+        stage: env.stage,
+        order,
+        directory: `cdktf.out/stacks/${stack.node.id}`,
+        accountId: env.account.id,
+        region: env.account.region,
+        planRoleArn: iam(roles.plan),
+        deployRoleArn: iam(roles.deploy),
+      }));
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function main(argv: readonly string[]): void {
+  const envIndex = argv.indexOf("--env");
+  const environment = envIndex === -1 ? undefined : argv[envIndex + 1];
+  if (envIndex !== -1 && environment === undefined) throw new Error("--env needs an environment name");
+  const stacks = listStacks(environment);
+  if (argv.includes("--environments")) {
+    const names = [...new Set(stacks.map((stack) => stack.environment))];
+    process.stdout.write(argv.includes("--json") ? `${JSON.stringify(names)}\n` : `${names.join("\n")}\n`);
+    return;
+  }
+  process.stdout.write(argv.includes("--json") ? `${JSON.stringify(stacks)}\n` : `${stacks.map((stack) => stack.name).join("\n")}\n`);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof EnvironmentConfigError ? "Invalid environment configuration:\n" : ""}${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,55 @@
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { listStacks } from "../scripts/stacks";
+import { deploymentOrder } from "../stacks/deployment-order";
+import { ENVIRONMENTS } from "./support/fixtures";
+
+describe("deploymentOrder", () => {
+  it("places every stack after the stacks it depends on, keeping the given order otherwise", () => {
+    const app = Testing.app();
+    const [a, b, c, d] = ["a", "b", "c", "d"].map((id) => new TerraformStack(app, id)) as [TerraformStack, TerraformStack, TerraformStack, TerraformStack];
+    c.addDependency(a);
+    b.addDependency(c);
+    expect(deploymentOrder([b, c, d, a]).map((s) => s.node.id)).toEqual(["d", "a", "c", "b"]);
+  });
+
+  it("refuses a cycle and names the stacks in it", () => {
+    const app = Testing.app();
+    const [a, b] = ["a", "b"].map((id) => new TerraformStack(app, id)) as [TerraformStack, TerraformStack];
+    a.addDependency(b);
+    b.addDependency(a);
+    expect(() => deploymentOrder([a, b])).toThrow("stack dependencies form a cycle among: a, b");
+  });
+});
+
+describe("the stack-order command", () => {
+  it("lists each environment's stacks network, platform, workloads, from the recorded dependencies", () => {
+    for (const env of ENVIRONMENTS) {
+      expect(listStacks(env.name).map((s) => s.name)).toEqual([`network-${env.name}`, `platform-${env.name}`, `workloads-${env.name}`]);
+    }
+  });
+
+  it("gives the workflows each stack's directory, account, region and CI roles", () => {
+    const [network] = listStacks("prod");
+    expect(network).toEqual({
+      name: "network-prod",
+      layer: "network",
+      environment: "prod",
+      stage: "production",
+      order: 0,
+      directory: "cdktf.out/stacks/network-prod",
+      accountId: "222222222222",
+      region: "eu-west-1",
+      planRoleArn: "arn:aws:iam::222222222222:role/prod-github-plan",
+      deployRoleArn: "arn:aws:iam::222222222222:role/prod-github-deploy",
+    });
+  });
+
+  it("lists every environment in promotion order", () => {
+    expect([...new Set(listStacks().map((s) => s.environment))]).toEqual(["dev", "staging", "prod"]);
+  });
+
+  it("refuses an environment that has no file", () => {
+    expect(() => listStacks("qa")).toThrow("no environment named qa (environments/qa.yaml)");
+  });
+});
