@@ -32,6 +32,9 @@ export interface WorkloadsStackProps extends ReadContractOptions {
 /** Image tag rule shared by the config schema and the release-time variables. */
 const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
 
+/** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
+export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
+
 /** Where the backend finds its database credentials (files, never environment variables). */
 export const BACKEND_SECRETS_MOUNT = "/var/run/secrets/app";
 
@@ -149,7 +152,7 @@ export class WorkloadsStack extends LayerStack {
     };
 
     // Backend: internal only, credentials from Secrets Manager as files through the CSI driver.
-    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: SERVICE_ACCOUNTS.backend.namespace });
+    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: SERVICE_ACCOUNTS.backend.namespace, labels: APPLICATION_NAMESPACE_LABELS });
     const databaseSecret = new SecretProviderClass(this, "backend-secrets", {
       name: "backend-secrets",
       namespace: backendNamespace.name,
@@ -191,7 +194,7 @@ export class WorkloadsStack extends LayerStack {
     });
 
     // Frontend: the only public tier, behind ingress-nginx and the NLB.
-    const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", { name: "frontend" });
+    const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", { name: "frontend", labels: APPLICATION_NAMESPACE_LABELS });
     const frontend = new WebService(this, "frontend-app", {
       ...common("frontend"),
       name: "frontend",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENTS } from "../support/fixtures";
 import { allSynthesizedStacks } from "../support/synthesized";
+import { KUBERNETES_POLICY_RULES } from "./kubernetes-rules";
 import { POLICY_RULES } from "./rules";
 
 /**
@@ -17,7 +18,7 @@ describe("policy suite", () => {
     expect(stacks.length % 3).toBe(0);
   });
 
-  describe.each(POLICY_RULES.map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {
+  describe.each([...POLICY_RULES, ...KUBERNETES_POLICY_RULES].map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {
     it.each(stacks.map((stack) => [stack.name, stack] as const))("holds in %s", (name, stack) => {
       const environment = ENVIRONMENTS.find((env) => name.endsWith(`-${env.name}`));
       const violations = rule.check(stack.doc, { production: environment?.stage === "production" }).map((v) => `${name}: ${v.address}: ${v.message} [${rule.id}]`);
