@@ -187,8 +187,10 @@ export const environmentSchema = z
         .default({ retentionDays: 90 }),
       interfaceEndpoints: z
         .array(z.enum(INTERFACE_ENDPOINT_SERVICES))
-        .default([])
-        .describe("Interface VPC endpoints (the S3 gateway endpoint is always created). @default []"),
+        .default(["sts"])
+        .describe(
+          "Interface VPC endpoints (the S3 gateway endpoint is always created); sts is required: pods get their IAM roles through it. @default [sts]",
+        ),
     }),
     ecr: z
       .strictObject({
@@ -271,7 +273,27 @@ export const environmentSchema = z
         ctx.addIssue({ code: "custom", path: ["network", "interfaceEndpoints", index], message: `${service} is listed twice` });
       }
     });
+    if (!endpoints.includes("sts")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "interfaceEndpoints"],
+        message: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints",
+      });
+    }
     const names = env.ecr.repositories.map((repo) => repo.name);
+    for (const app of ["frontend", "backend"]) {
+      if (!names.includes(app)) {
+        ctx.addIssue({ code: "custom", path: ["ecr", "repositories"], message: `must include ${app}: the workloads layer runs its image from there` });
+      }
+    }
+    const certificate = env.workloads.certificateArn;
+    if (certificate !== undefined && certificate.split(":")[3] !== env.account.region) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["workloads", "certificateArn"],
+        message: `must be a certificate in ${env.account.region}: the load balancer uses certificates of its own region`,
+      });
+    }
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) {
         ctx.addIssue({ code: "custom", path: ["ecr", "repositories", index, "name"], message: `repository ${name} is listed twice` });

@@ -47,11 +47,12 @@ export interface IngressNginxValues {
       readonly type: "LoadBalancer";
       readonly externalTrafficPolicy: "Local";
       readonly annotations: IngressNginxServiceAnnotations;
-      readonly enableHttp: true;
+      /** Off when TLS ends at the NLB: the site is served over HTTPS only, nothing listens on 80. */
+      readonly enableHttp: boolean;
       readonly enableHttps: boolean;
       /** Whether the ports declare appProtocol http/https; off when TLS ends at the NLB (443 carries plain HTTP to the pod). */
       readonly appProtocol: boolean;
-      readonly targetPorts?: { readonly http: "http"; readonly https: "http" };
+      readonly targetPorts?: { readonly https: "http" };
     };
     readonly metrics: {
       readonly enabled: true;
@@ -164,10 +165,10 @@ export class IngressNginx extends Construct {
           type: "LoadBalancer",
           externalTrafficPolicy: "Local",
           annotations,
-          enableHttp: true,
+          enableHttp: !tls,
           enableHttps: tls,
           appProtocol: !tls,
-          ...(tls ? { targetPorts: { http: "http", https: "http" } } : {}),
+          ...(tls ? { targetPorts: { https: "http" } } : {}),
         },
         metrics: { enabled: true, serviceMonitor: { enabled: props.serviceMonitor ?? false } },
       },

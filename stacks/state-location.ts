@@ -20,7 +20,7 @@ export function stateKey(environment: string, layer: Layer): string {
  * folder reaches the repository root in three steps; every stack folder is a sibling, which keeps
  * the same relative path right for the backend and for the remote-state reads.
  */
-const REPOSITORY_ROOT_FROM_STACK_DIR = "../../..";
+export const REPOSITORY_ROOT_FROM_STACK_DIR = "../../..";
 
 export function stateLocation(environment: EnvironmentConfig, layer: Layer): StateLocation {
   const state = environment.state;

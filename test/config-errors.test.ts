@@ -120,7 +120,10 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "production without the ecr.dkr and sts endpoints",
     fixture: "no-endpoints.yaml",
-    problems: [{ line: 16, path: "network.interfaceEndpoints", says: "must include ecr.dkr, sts in production" }],
+    problems: [
+      { line: 16, path: "network.interfaceEndpoints", says: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints" },
+      { line: 16, path: "network.interfaceEndpoints", says: "must include ecr.dkr, sts in production" },
+    ],
   },
   {
     given: "a flow log retention of 45 days",
@@ -241,6 +244,21 @@ const BAD_FILES: readonly BadFile[] = [
     given: "a multi-AZ cache with one node",
     fixture: "cache-one-node.yaml",
     problems: [{ line: 28, path: "platform.cache.replicas", says: "must be >= 2 when multiAz is true" }],
+  },
+  {
+    given: "ECR without the backend repository",
+    fixture: "no-backend-repo.yaml",
+    problems: [{ line: 17, path: "ecr.repositories", says: "must include backend: the workloads layer runs its image from there" }],
+  },
+  {
+    given: "a certificate of another region",
+    fixture: "cert-region.yaml",
+    problems: [{ line: 29, path: "workloads.certificateArn", says: "must be a certificate in eu-west-1" }],
+  },
+  {
+    given: "interface endpoints without sts",
+    fixture: "no-sts.yaml",
+    problems: [{ line: 16, path: "network.interfaceEndpoints", says: "must include sts" }],
   },
   {
     given: "production with a /8 allowed to reach the API server",

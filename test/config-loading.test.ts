@@ -79,9 +79,9 @@ describe("defaults of a minimal file", () => {
     });
   });
 
-  it("WHEN loaded THEN the data tier admits PostgreSQL and Redis ports and no interface endpoint is created", () => {
+  it("WHEN loaded THEN the data tier admits PostgreSQL and Redis ports and only the STS interface endpoint is created", () => {
     expect(minimal.network.dataTierPorts).toEqual([5432, 6379]);
-    expect(minimal.network.interfaceEndpoints).toEqual([]);
+    expect(minimal.network.interfaceEndpoints).toEqual(["sts"]);
   });
 
   it("WHEN loaded THEN ECR has frontend and backend, keeping 30 tagged images and expiring untagged ones after 7 days", () => {

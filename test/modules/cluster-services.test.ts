@@ -146,19 +146,20 @@ describe("IngressNginx", () => {
     });
   });
 
-  it("GIVEN a certificate THEN TLS terminates at the NLB on 443 and reaches the controller as HTTP", () => {
+  it("GIVEN a certificate THEN TLS terminates at the NLB on 443, reaches the controller as HTTP, and nothing listens on 80", () => {
     const service = controller(build({ certificateArn: CERTIFICATE })).service;
     expect(service.annotations).toMatchObject({
       "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": CERTIFICATE,
       "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
       "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
     });
-    expect(service).toMatchObject({ enableHttp: true, enableHttps: true, targetPorts: { http: "http", https: "http" } });
+    expect(service).toMatchObject({ enableHttp: false, enableHttps: true, targetPorts: { https: "http" } });
   });
 
   it("GIVEN no certificate THEN only port 80 is exposed and no TLS annotation is set", () => {
     const service = controller(build()).service;
     expect(service.enableHttps).toBe(false);
+    expect(service.enableHttp).toBe(true);
     expect(Object.keys(service.annotations).filter((key) => /ssl|backend-protocol/.test(key))).toEqual([]);
   });
 
