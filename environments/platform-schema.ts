@@ -152,8 +152,14 @@ export const platformSchema = z
       .strictObject({
         publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),
         publicAccessCidrs: z.array(cidr).default([]).describe("Who may reach the public endpoint; never 0.0.0.0/0 in production. @default []"),
+        privateAccessCidrs: z
+          .array(cidr)
+          .default([])
+          .describe(
+            "Private ranges (CI runners, VPN, peered networks) admitted to the private endpoint on 443; the nodes always are. @default []",
+          ),
       })
-      .default({ publicAccess: false, publicAccessCidrs: [] }),
+      .default({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: [] }),
     authenticationMode: z.enum(["API", "API_AND_CONFIG_MAP"]).default("API").describe("Access entries only, or also the aws-auth ConfigMap. @default API"),
     controlPlaneLogs: z
       .strictObject({
@@ -194,6 +200,11 @@ export const platformSchema = z
     platform.endpoint.publicAccessCidrs.forEach((block, index) => {
       if (block.endsWith("/0")) {
         ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs", index], message: "must not open the API server to the whole internet" });
+      }
+    });
+    platform.endpoint.privateAccessCidrs.forEach((block, index) => {
+      if (Number(block.split("/")[1]) < 8) {
+        ctx.addIssue({ code: "custom", path: ["endpoint", "privateAccessCidrs", index], message: "must be a private range (/8 or narrower), not the internet" });
       }
     });
     if (!platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length > 0) {

@@ -6,6 +6,11 @@ import { Construct } from "constructs";
 export interface EksSecurityGroupsProps {
   readonly clusterName: string;
   readonly vpcId: string;
+  /**
+   * Private ranges (CI runners, VPN, peered networks) admitted to the API server on 443.
+   * @default none: only the nodes
+   */
+  readonly apiAccessCidrs?: readonly string[];
 }
 
 /** Ports the control plane opens on nodes: kubelet and the usual admission-webhook ports. */
@@ -15,8 +20,9 @@ export const CONTROL_PLANE_TO_NODE_PORTS = [443, 4443, 6443, 8443, 9443, 10250] 
  * The cluster's additional security group and the nodes' security group, with only what EKS needs:
  * nodes reach the API server on 443; the control plane reaches kubelet and webhooks on the nodes;
  * nodes talk to each other (pods, DNS); nodes egress for image pulls and AWS APIs. Nothing is
- * opened to a CIDR. The node group carries the `kubernetes.io/cluster/<name>` tag so Kubernetes
- * load balancers manage their rules on it, and data stores admit this group alone.
+ * opened to a CIDR but the configured private API-access ranges (CI runners, VPN). The node group
+ * carries the `kubernetes.io/cluster/<name>` tag so Kubernetes load balancers manage their rules
+ * on it, and data stores admit this group alone.
  */
 export class EksSecurityGroups extends Construct {
   readonly clusterSecurityGroupId: string;
@@ -44,6 +50,17 @@ export class EksSecurityGroups extends Construct {
       fromPort: 443,
       toPort: 443,
       referencedSecurityGroupId: nodes.id,
+    });
+    (props.apiAccessCidrs ?? []).forEach((cidr, index) => {
+      if (cidr.endsWith("/0")) throw new Error(`EKS ${props.clusterName}: the API server must not admit ${cidr}`);
+      new VpcSecurityGroupIngressRule(this, `cluster-from-cidr-${index}`, {
+        securityGroupId: cluster.id,
+        description: `Operators and CI to the API server from ${cidr}`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      });
     });
     for (const port of CONTROL_PLANE_TO_NODE_PORTS) {
       new VpcSecurityGroupIngressRule(this, `nodes-from-cluster-${port}`, {

@@ -107,7 +107,7 @@ describe("defaults of a minimal file", () => {
   it("WHEN loaded THEN the cluster uses access entries only (authenticationMode API) and a private API endpoint only", () => {
     expect(minimal.platform.kubernetesVersion).toBe("1.34");
     expect(minimal.platform.authenticationMode).toBe("API");
-    expect(minimal.platform.endpoint).toEqual({ publicAccess: false, publicAccessCidrs: [] });
+    expect(minimal.platform.endpoint).toEqual({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: [] });
   });
 
   it("WHEN loaded THEN all five control-plane log types are exported and kept 90 days", () => {

@@ -55,7 +55,11 @@ export class PlatformStack extends LayerStack {
     this.network = network;
     const clusterName = env.name;
 
-    const securityGroups = new EksSecurityGroups(this, "eks-security-groups", { clusterName, vpcId: network.vpcId });
+    const securityGroups = new EksSecurityGroups(this, "eks-security-groups", {
+      clusterName,
+      vpcId: network.vpcId,
+      apiAccessCidrs: settings.endpoint.privateAccessCidrs,
+    });
 
     const access: ClusterAccessGrant[] = [
       { id: "ci-deploy", principalArn: network.ciDeployRoleArn, level: "admin" },

@@ -29,8 +29,19 @@ describe("EksSecurityGroups", () => {
     );
   });
 
-  it("opens nothing to a CIDR", () => {
+  it("opens nothing to a CIDR by default", () => {
     for (const rule of ingress) expect(rule["cidr_ipv4"]).toBeUndefined();
+  });
+
+  it("GIVEN private API-access ranges WHEN synthesized THEN they reach the API server on 443 and nothing else", () => {
+    const withAccess = JSON.parse(
+      Testing.synthScope((scope) => new EksSecurityGroups(scope, "sgs", { clusterName: "dev", vpcId: "vpc-1", apiAccessCidrs: ["10.200.0.0/24"] })),
+    ) as TerraformJson;
+    const cidrRules = Object.values(resourcesOf(withAccess, "aws_vpc_security_group_ingress_rule")).filter((r) => r["cidr_ipv4"] !== undefined);
+    expect(cidrRules).toEqual([expect.objectContaining({ cidr_ipv4: "10.200.0.0/24", from_port: 443, to_port: 443, ip_protocol: "tcp" })]);
+    expect(() => Testing.synthScope((scope) => new EksSecurityGroups(scope, "sgs", { clusterName: "dev", vpcId: "vpc-1", apiAccessCidrs: ["0.0.0.0/0"] }))).toThrow(
+      "EKS dev: the API server must not admit 0.0.0.0/0",
+    );
   });
 
   it("tags the nodes' group as the cluster's, for Kubernetes-managed load balancer rules", () => {
