@@ -1,0 +1,463 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import ts from "typescript";
+
+/**
+ * Benchmark (not a test: nothing here asserts, and no timing ever goes into a test).
+ *
+ * `npm run bench [-- --runs N | --quick]` builds, then runs each command below in a child process:
+ * one warm-up run, then N measured runs (default 5); it reports medians of wall time and of the
+ * peak resident set size, prints a table with the performance targets of docs/performance.md and
+ * writes everything to `.tmp/bench/results.json`. `--quick` is one run without warm-up, to check
+ * that the benchmark itself works.
+ *
+ * Wall time is taken in this process around the child (it includes Node start-up). Peak memory is
+ * GNU time's maximum resident set size (`/usr/bin/time -f %M`): the largest single process of the
+ * child's tree, not a sum. Without GNU time the memory column reads "n/a".
+ */
+
+/** GNU time, for the peak resident set size of a child process tree. */
+const GNU_TIME = "/usr/bin/time";
+/** The AWS provider barrel: loaded here only inside a child process, to measure what it costs. */
+const AWS_PROVIDER_PACKAGE = "@cdktf/provider-aws";
+const KIB_PER_MIB = 1024;
+/** Lines of a failing command's output shown in the report. */
+const FAILURE_TAIL_LINES = 25;
+
+/** Performance targets (docs/performance.md). */
+const TARGETS = {
+  /** Full synth wall time at most this fraction of one barrel load. */
+  synthOverBarrelMax: 1 / 3,
+  synthPeakMiBBelow: 300,
+  testSuiteMsBelow: 30_000,
+  typecheckMsBelow: 5_000,
+} as const;
+
+/** Command-line options. */
+interface BenchOptions {
+  /** Measured runs per command (after one warm-up). */
+  readonly runs: number;
+  /** One run, no warm-up: checks the benchmark works, figures are indicative only. */
+  readonly quick: boolean;
+}
+
+/** One child process to start. */
+interface Invocation {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A command to benchmark; `prepare` runs before every run (warm-up included). */
+interface BenchCase {
+  /** Stable key in results.json. */
+  readonly id: string;
+  /** Row label in the table. */
+  readonly label: string;
+  /** What the figure measures, in one sentence. */
+  readonly measures: string;
+  /** Builds this run's invocation; `scratch` is an empty folder removed after the run. */
+  readonly prepare: (scratch: string) => Invocation;
+}
+
+/** One run of one command. */
+interface RunSample {
+  readonly wallMs: number;
+  /** Maximum resident set size in MiB, or null without GNU time. */
+  readonly peakRssMiB: number | null;
+  readonly exitCode: number;
+}
+
+/** Everything measured for one command. */
+interface CaseResult {
+  readonly id: string;
+  readonly label: string;
+  readonly measures: string;
+  /** The command line of a run, as a reader would type it (scratch paths shown as <tmp>). */
+  readonly command: string;
+  /** True when every run exited 0. */
+  readonly ok: boolean;
+  /** Measured runs only (the warm-up is not included). */
+  readonly runs: readonly RunSample[];
+  readonly medianWallMs: number;
+  readonly minWallMs: number;
+  readonly maxWallMs: number;
+  readonly medianPeakRssMiB: number | null;
+  /** Tail of the output of the first failing run. */
+  readonly failure?: string;
+}
+
+/** One target next to its figure. */
+interface TargetCheck {
+  readonly id: string;
+  /** The case whose figure this target judges. */
+  readonly caseId: string;
+  readonly description: string;
+  readonly measured: number | null;
+  readonly limit: number;
+  readonly unit: "ms" | "MiB" | "ratio";
+  /** PASS, over (target missed) or FAILED (a command failed, so no figure). */
+  readonly status: "PASS" | "over" | "FAILED";
+}
+
+/** The JSON written to `.tmp/bench/results.json`. */
+interface BenchReport {
+  readonly generatedAt: string;
+  readonly command: string;
+  readonly options: BenchOptions & { readonly warmUpRuns: number };
+  readonly machine: MachineInfo;
+  readonly cases: readonly CaseResult[];
+  /** Full synth median wall time divided by the barrel-load median wall time. */
+  readonly fullSynthOverBarrelLoad: number | null;
+  readonly targets: readonly TargetCheck[];
+}
+
+/** Context for reading the figures: they depend on the machine and on what else runs on it. */
+interface MachineInfo {
+  readonly node: string;
+  readonly platform: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly totalMemoryMiB: number;
+  /** 1, 5 and 15 minute load averages when the benchmark started. */
+  readonly loadAverageAtStart: readonly number[];
+  readonly gnuTime: boolean;
+}
+
+/** The repository root: the nearest folder above this file holding package.json. */
+function findRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = findRoot(__dirname);
+const RESULTS_FILE = path.join(ROOT, ".tmp/bench/results.json");
+
+/** Parses `--runs N` and `--quick`. */
+function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { runs: { type: "string", default: "5" }, quick: { type: "boolean", default: false } },
+    strict: true,
+  });
+  const quick = values.quick === true;
+  const runs = quick ? 1 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number >= 1, got ${values.runs}`);
+  return { runs, quick };
+}
+
+/** Environment names, from `environments/<env>.yaml`. */
+function environmentNames(): string[] {
+  return readdirSync(path.join(ROOT, "environments"))
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .map((entry) => entry.replace(/\.ya?ml$/, ""))
+    .sort();
+}
+
+/** The incremental build-info file of `tsconfig.json` (deleted for a cold typecheck), if any. */
+function typecheckBuildInfoFile(): string | undefined {
+  const configPath = path.join(ROOT, "tsconfig.json");
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (read.error !== undefined) throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`);
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, ROOT, undefined, configPath);
+  return ts.getTsBuildInfoEmitOutputFilePath(parsed.options);
+}
+
+/** Every command the benchmark measures, in the order it runs them. */
+function benchCases(): BenchCase[] {
+  const buildInfo = typecheckBuildInfoFile();
+  const tsc: Invocation = { command: "npx", args: ["tsc", "-p", "tsconfig.json", "--noEmit"] };
+  return [
+    {
+      id: "barrel-load",
+      label: "AWS provider barrel load",
+      measures: `node -e 'require("${AWS_PROVIDER_PACKAGE}")': loading the provider's index once, no synth`,
+      prepare: () => ({ command: "node", args: ["-e", `require(${JSON.stringify(AWS_PROVIDER_PACKAGE)})`] }),
+    },
+    {
+      id: "synth-all",
+      label: "synth, all environments",
+      measures: "node dist/main.js: the compiled app synthesizing every stack of every environment (no build)",
+      prepare: (scratch) => ({ command: "node", args: ["dist/main.js"], env: { CDKTF_OUTDIR: scratch } }),
+    },
+    ...environmentNames().map((name): BenchCase => ({
+      id: `synth-${name}`,
+      label: `synth, ${name} alone`,
+      measures: `node dist/scripts/synth-one-environment.js ${name}: the three stacks of environments/${name}.yaml only`,
+      prepare: (scratch) => ({ command: "node", args: ["dist/scripts/synth-one-environment.js", name, scratch] }),
+    })),
+    {
+      id: "cdktf-synth",
+      label: "npx cdktf synth",
+      measures: "the CLI running the cdktf.json app command (incremental build, then node dist/main.js)",
+      prepare: (scratch) => ({ command: "npx", args: ["cdktf", "synth", "--output", scratch] }),
+    },
+    {
+      id: "test-suite",
+      label: "test suite (npx vitest run)",
+      measures: "every test file, including the shared synth of global setup",
+      prepare: () => ({ command: "npx", args: ["vitest", "run"] }),
+    },
+    {
+      id: "typecheck-cold",
+      label: "typecheck, cold",
+      measures: `npx tsc -p tsconfig.json --noEmit after deleting ${buildInfo === undefined ? "(no build info)" : path.relative(ROOT, buildInfo)}`,
+      prepare: () => {
+        if (buildInfo !== undefined) rmSync(buildInfo, { force: true });
+        return tsc;
+      },
+    },
+    {
+      id: "typecheck-warm",
+      label: "typecheck, warm",
+      measures: "npx tsc -p tsconfig.json --noEmit with the incremental build info of the previous run, no source change",
+      prepare: () => tsc,
+    },
+  ];
+}
+
+/** Shows an invocation as a reader would type it, with the scratch folder as `<tmp>`. */
+function describe(invocation: Invocation, scratch: string): string {
+  const show = (text: string) => text.split(scratch).join("<tmp>");
+  const quote = (arg: string) => (/^[\w@%+=:,./<>-]+$/.test(arg) ? arg : `'${arg}'`);
+  const env = Object.entries(invocation.env ?? {}).map(([key, value]) => `${key}=${value}`);
+  return [...env, invocation.command, ...invocation.args].map((part) => quote(show(part))).join(" ");
+}
+
+/** Runs one invocation in the repository root and measures it. */
+function runOnce(invocation: Invocation, scratch: string): RunSample & { readonly output: string } {
+  const useGnuTime = existsSync(GNU_TIME);
+  const rssFile = path.join(scratch, ".peak-rss");
+  const [command, args] = useGnuTime
+    ? [GNU_TIME, ["-f", "%M", "-o", rssFile, invocation.command, ...invocation.args]]
+    : [invocation.command, [...invocation.args]];
+  const started = performance.now();
+  const child = spawnSync(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", NO_COLOR: "1", ...invocation.env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const wallMs = round(performance.now() - started, 1);
+  if (child.error !== undefined) throw child.error;
+  const peakRssMiB = useGnuTime ? readPeakRssMiB(rssFile) : null;
+  return { wallMs, peakRssMiB, exitCode: child.status ?? 1, output: `${child.stdout}\n${child.stderr}` };
+}
+
+/** GNU time's `%M` (KiB) in MiB; the last line, since a failing command adds a status line first. */
+function readPeakRssMiB(rssFile: string): number | null {
+  if (!existsSync(rssFile)) return null;
+  const lines = readFileSync(rssFile, "utf8").trim().split("\n");
+  const kib = Number(lines[lines.length - 1]);
+  return Number.isFinite(kib) ? round(kib / KIB_PER_MIB, 2) : null;
+}
+
+/** Rounds to `decimals` places, so results.json holds readable figures. */
+function round(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** Runs a prepared invocation in a fresh scratch folder, which is removed afterwards. */
+function runInScratch(benchCase: BenchCase): RunSample & { readonly output: string; readonly command: string } {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), `bench-${benchCase.id}-`));
+  try {
+    const invocation = benchCase.prepare(scratch);
+    return { ...runOnce(invocation, scratch), command: describe(invocation, scratch) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The median of a non-empty list (mean of the middle two for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The last lines of a command's output, for a failure report. */
+function tail(output: string): string {
+  return output.trimEnd().split("\n").slice(-FAILURE_TAIL_LINES).join("\n");
+}
+
+/** Warm-up (unless quick), then the measured runs of one command. */
+function measureCase(benchCase: BenchCase, options: BenchOptions): CaseResult {
+  const warmUps = options.quick ? 0 : 1;
+  const samples: RunSample[] = [];
+  let command = "";
+  let failure: string | undefined;
+  for (let run = 1 - warmUps; run <= options.runs; run++) {
+    const { output, command: shown, ...sample } = runInScratch(benchCase);
+    command = shown;
+    const tag = run < 1 ? "warm-up" : `run ${run}/${options.runs}`;
+    log(`${benchCase.label.padEnd(30)} ${tag.padEnd(9)} ${formatMs(sample.wallMs)} ms${sample.exitCode === 0 ? "" : `  (exit ${sample.exitCode})`}`);
+    if (sample.exitCode !== 0 && failure === undefined) failure = tail(output);
+    if (run >= 1) samples.push(sample);
+  }
+  return summarize(benchCase, command, samples, failure);
+}
+
+/** Medians and range of the measured runs. */
+function summarize(benchCase: BenchCase, command: string, samples: readonly RunSample[], failure: string | undefined): CaseResult {
+  const walls = samples.map((sample) => sample.wallMs);
+  const rss = samples.map((sample) => sample.peakRssMiB).filter((value): value is number => value !== null);
+  return {
+    id: benchCase.id,
+    label: benchCase.label,
+    measures: benchCase.measures,
+    command,
+    ok: failure === undefined,
+    runs: samples,
+    medianWallMs: median(walls),
+    minWallMs: Math.min(...walls),
+    maxWallMs: Math.max(...walls),
+    medianPeakRssMiB: rss.length === samples.length ? median(rss) : null,
+    ...(failure === undefined ? {} : { failure }),
+  };
+}
+
+/** A target before it is compared: which figure, against what. */
+type TargetSpec = Omit<TargetCheck, "measured" | "status"> & { readonly inclusive: boolean };
+
+/** Compares a figure with its limit; a failed command yields FAILED. */
+function check(spec: TargetSpec, measured: number | null): TargetCheck {
+  const { inclusive, ...target } = spec;
+  if (measured === null) return { ...target, measured, status: "FAILED" };
+  const pass = inclusive ? measured <= spec.limit : measured < spec.limit;
+  return { ...target, measured, status: pass ? "PASS" : "over" };
+}
+
+/** A case's median wall time, or null if it failed or was not run. */
+function wallOf(results: readonly CaseResult[], id: string): number | null {
+  const result = results.find((candidate) => candidate.id === id);
+  return result !== undefined && result.ok ? result.medianWallMs : null;
+}
+
+/** Every target of docs/performance.md against the figures. */
+function checkTargets(results: readonly CaseResult[], ratio: number | null): TargetCheck[] {
+  const synth = results.find((result) => result.id === "synth-all");
+  const synthPeak = synth !== undefined && synth.ok ? synth.medianPeakRssMiB : null;
+  const typecheckLimit = `< ${TARGETS.typecheckMsBelow / 1000} s`;
+  return [
+    check({ id: "synth-vs-barrel", caseId: "synth-all", description: "<= 1/3 barrel load", limit: TARGETS.synthOverBarrelMax, unit: "ratio", inclusive: true }, ratio),
+    check({ id: "synth-peak-rss", caseId: "synth-all", description: `< ${TARGETS.synthPeakMiBBelow} MiB`, limit: TARGETS.synthPeakMiBBelow, unit: "MiB", inclusive: false }, synthPeak),
+    check({ id: "test-suite", caseId: "test-suite", description: `< ${TARGETS.testSuiteMsBelow / 1000} s`, limit: TARGETS.testSuiteMsBelow, unit: "ms", inclusive: false }, wallOf(results, "test-suite")),
+    check({ id: "typecheck-cold", caseId: "typecheck-cold", description: typecheckLimit, limit: TARGETS.typecheckMsBelow, unit: "ms", inclusive: false }, wallOf(results, "typecheck-cold")),
+    check({ id: "typecheck-warm", caseId: "typecheck-warm", description: typecheckLimit, limit: TARGETS.typecheckMsBelow, unit: "ms", inclusive: false }, wallOf(results, "typecheck-warm")),
+  ];
+}
+
+/** Full-synth median over barrel-load median, when both ran. */
+function synthOverBarrel(results: readonly CaseResult[]): number | null {
+  const synth = wallOf(results, "synth-all");
+  const barrel = wallOf(results, "barrel-load");
+  return synth === null || barrel === null ? null : round(synth / barrel, 4);
+}
+
+function formatMs(ms: number): string {
+  return Math.round(ms).toLocaleString("en-US");
+}
+
+function formatMiB(mib: number | null): string {
+  return mib === null ? "n/a" : mib.toFixed(1);
+}
+
+/** A target as shown in the table; the ratio target shows its ratio too. */
+function formatTarget(target: TargetCheck): string {
+  if (target.unit !== "ratio") return target.description;
+  return `${target.description} (ratio ${target.measured === null ? "-" : target.measured.toFixed(3)})`;
+}
+
+/** The target and status cells of one case's row. */
+function targetCells(result: CaseResult, targets: readonly TargetCheck[]): [string, string] {
+  const own = targets.filter((target) => target.caseId === result.id);
+  const status = !result.ok ? "FAILED" : own.length === 0 ? "ok" : own.map((target) => target.status).join(", ");
+  return [own.map(formatTarget).join(", "), status];
+}
+
+/** Lays out rows as aligned columns; numeric columns (index in `right`) are right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join("  ").trimEnd();
+  return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** The human-readable report. */
+function render(report: BenchReport): string {
+  const { runs, quick } = report.options;
+  const heading = quick
+    ? "Benchmark (--quick: 1 run, no warm-up; figures indicative only)"
+    : `Benchmark: median of ${runs} run${runs === 1 ? "" : "s"} after 1 warm-up`;
+  const figures = table(
+    ["measurement", "median ms", "min-max ms", "peak MiB", "target", "status"],
+    report.cases.map((result) => [
+      result.label,
+      formatMs(result.medianWallMs),
+      `${formatMs(result.minWallMs)}-${formatMs(result.maxWallMs)}`,
+      formatMiB(result.medianPeakRssMiB),
+      ...targetCells(result, report.targets),
+    ]),
+    new Set([1, 2, 3]),
+  );
+  const ratio = report.fullSynthOverBarrelLoad;
+  const ratioLine = ratio === null ? "full synth / barrel load: n/a (a command failed)" : `full synth / barrel load = ${ratio.toFixed(3)} (1 / ${(1 / ratio).toFixed(1)})`;
+  const machine = report.machine;
+  const context = `node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemoryMiB} MiB, load average at start ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(" ")}`;
+  const failures = report.cases.filter((result) => !result.ok).map((result) => `--- ${result.label} failed: ${result.command}\n${result.failure ?? ""}`);
+  return [heading, context, "", figures, "", ratioLine, ...(failures.length > 0 ? ["", ...failures] : []), "", `results: ${path.relative(ROOT, RESULTS_FILE)}`].join("\n");
+}
+
+function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? "unknown",
+    totalMemoryMiB: Math.round(os.totalmem() / (KIB_PER_MIB * KIB_PER_MIB)),
+    loadAverageAtStart: os.loadavg(),
+    gnuTime: existsSync(GNU_TIME),
+  };
+}
+
+/** Progress goes to stderr so stdout holds only the report. */
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function main(argv: readonly string[]): void {
+  const options = parseOptions(argv);
+  const machine = machineInfo();
+  if (!machine.gnuTime) log(`${GNU_TIME} not found: peak memory will read n/a`);
+  const results = benchCases().map((benchCase) => measureCase(benchCase, options));
+  const ratio = synthOverBarrel(results);
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    command: ["npm run bench", ...(argv.length > 0 ? ["--", ...argv] : [])].join(" "),
+    options: { ...options, warmUpRuns: options.quick ? 0 : 1 },
+    machine,
+    cases: results,
+    fullSynthOverBarrelLoad: ratio,
+    targets: checkTargets(results, ratio),
+  };
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${render(report)}\n`);
+  // Missed targets are reported, not enforced; only a command that failed fails the benchmark.
+  if (results.some((result) => !result.ok)) process.exitCode = 1;
+}
+
+main(process.argv.slice(2));
