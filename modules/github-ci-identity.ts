@@ -23,6 +23,9 @@ export const ECR_PUSH_ACTIONS = [
   "ecr:PutImage",
 ] as const;
 
+/** A deploy applies three layers in one session; two hours covers a fresh environment's EKS and Aurora. */
+export const DEPLOY_SESSION_SECONDS = 7200;
+
 /** Names of an environment's CI roles; the workflows derive the ARNs they assume from these. */
 export function ciRoleNames(environment: string): { readonly plan: string; readonly deploy: string } {
   return { plan: `${environment}-github-plan`, deploy: `${environment}-github-deploy` };
@@ -157,7 +160,7 @@ export class GithubCiIdentity extends Construct {
       name: ciRoleNames(props.name).deploy,
       description: `terraform apply and image push for ${props.name} from ${props.repository}`,
       assumeRolePolicy: trust("deploy", [`repo:${props.repository}:environment:${props.name}`]).json,
-      maxSessionDuration: 3600,
+      maxSessionDuration: DEPLOY_SESSION_SECONDS,
     });
     new IamRolePolicyAttachment(this, "deploy-power-user", {
       role: deployRole.name,

@@ -2,6 +2,7 @@ import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aw
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
@@ -88,6 +89,12 @@ describe("GithubCiIdentity", () => {
     for (const statement of iamStatements) {
       for (const resource of statement.resources ?? []) expect(resource).toMatch(/^arn:aws:iam::123456789012:[a-z-]+\/dev-\*$/);
     }
+  });
+
+  it("lets a deploy session last two hours, long enough for three layers, and a plan one hour", () => {
+    const json = synth();
+    expect(json).toHaveResourceWithProperties(IamRole, { name: "dev-github-deploy", max_session_duration: 7200 });
+    expect(json).toHaveResourceWithProperties(IamRole, { name: "dev-github-plan", max_session_duration: 3600 });
   });
 
   it("refuses a repository that is not owner/name", () => {
