@@ -205,6 +205,16 @@ export class GithubCiIdentity extends Construct {
           ],
           resources: [iamArn(`instance-profile/${prefix}*`)],
         },
+        ...(props.createOidcProvider
+          ? [
+              {
+                // The account baseline (owned by this environment) sets the password policy; it has no resource ARN.
+                sid: "ManageAccountPasswordPolicy",
+                actions: ["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy"],
+                resources: ["*"],
+              },
+            ]
+          : []),
         {
           sid: "ManageOidcProviders",
           actions: [

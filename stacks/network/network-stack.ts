@@ -1,8 +1,10 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { AccountBaseline } from "../../modules/account-baseline";
 import { EcrRepository } from "../../modules/ecr-repository";
 import { GithubCiIdentity } from "../../modules/github-ci-identity";
 import { KmsKey } from "../../modules/kms-key";
+import { ManagementNetwork } from "../../modules/management-network";
 import { TierNetworkAcls } from "../../modules/tier-network-acls";
 import { TieredVpc } from "../../modules/tiered-vpc";
 import { VpcEndpoints } from "../../modules/vpc-endpoints";
@@ -58,6 +60,7 @@ export class NetworkStack extends LayerStack {
       cidrs: env.subnetPlan,
       subnetIds: { public: vpc.publicSubnetIds, privateApp: vpc.privateAppSubnetIds, privateData: vpc.privateDataSubnetIds },
       dataTierPorts: network.dataTierPorts,
+      ...(network.management === undefined ? {} : { managementCidr: network.management.vpcCidr }),
     });
 
     new VpcFlowLogs(this, "flow-logs", {
@@ -77,6 +80,27 @@ export class NetworkStack extends LayerStack {
       interfaceSubnetIds: vpc.privateAppSubnetIds,
       interfaceServices: network.interfaceEndpoints,
     });
+
+    // Operators' way in (Session Manager, optionally Client VPN), peered with the application VPC.
+    const management =
+      network.management === undefined
+        ? undefined
+        : new ManagementNetwork(this, "management", {
+            name: env.name,
+            target,
+            cidr: network.management.vpcCidr,
+            availabilityZones: env.account.availabilityZones.slice(0, 2),
+            application: {
+              vpcId: vpc.vpcId,
+              cidr: network.vpcCidr,
+              routeTableIds: [...vpc.privateAppRouteTableIds, ...vpc.privateDataRouteTableIds],
+              dataSubnetCidrs: env.subnetPlan.privateData,
+            },
+            dataTierPorts: network.dataTierPorts,
+            logsKmsKeyArn: logsKey.keyArn,
+            logRetentionDays: network.flowLogs.retentionDays,
+            ...(network.management.clientVpn === undefined ? {} : { clientVpn: network.management.clientVpn }),
+          });
 
     const imagesKey = new KmsKey(this, "images-key", {
       target,
@@ -114,6 +138,10 @@ export class NetworkStack extends LayerStack {
         : {}),
     });
 
+    if (env.account.ownsAccountSingletons) {
+      new AccountBaseline(this, "account-baseline", { name: env.name, target, protectFromDestroy: env.stage === "production" });
+    }
+
     networkContract.publish(this, {
       vpcId: vpc.vpcId,
       vpcCidr: vpc.vpcCidr,
@@ -121,6 +149,7 @@ export class NetworkStack extends LayerStack {
       publicSubnetIds: vpc.publicSubnetIds,
       privateAppSubnetIds: vpc.privateAppSubnetIds,
       privateDataSubnetIds: vpc.privateDataSubnetIds,
+      publicSubnetCidrs: [...env.subnetPlan.public],
       privateAppSubnetCidrs: [...env.subnetPlan.privateApp],
       privateDataSubnetCidrs: [...env.subnetPlan.privateData],
       publicRouteTableIds: vpc.publicRouteTableIds,
@@ -134,6 +163,8 @@ export class NetworkStack extends LayerStack {
       ciDeployRoleArn: ci.deployRoleArn,
       ecrPushGroupName: ci.ecrPushGroupName,
       logsKmsKeyArn: logsKey.keyArn,
+      managementCidr: management?.managementCidr ?? "",
+      operatorSecurityGroupId: management?.operatorSecurityGroupId ?? "",
     });
   }
 }

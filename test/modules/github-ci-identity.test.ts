@@ -97,6 +97,12 @@ describe("GithubCiIdentity", () => {
     expect(json).toHaveResourceWithProperties(IamRole, { name: "dev-github-plan", max_session_duration: 3600 });
   });
 
+  it("GIVEN the environment owns the account WHEN synthesized THEN the deploy role may manage the account password policy, and not otherwise", () => {
+    const sids = (json: string) => statements(json).map((s) => s.sid);
+    expect(sids(synth({ createOidcProvider: true }))).toContain("ManageAccountPasswordPolicy");
+    expect(sids(synth({ createOidcProvider: false }))).not.toContain("ManageAccountPasswordPolicy");
+  });
+
   it("refuses a repository that is not owner/name", () => {
     expect(() => synth({ repository: "platform" })).toThrow('GitHub repository "platform" must be owner/name');
   });

@@ -33,7 +33,10 @@ describe("network stack: what each environment gets", () => {
   });
 
   it("prod keeps its flow logs for a year, dev for a month", () => {
-    const retention = (stack: string) => Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_cloudwatch_log_group"))[0]?.["retention_in_days"];
+    const retention = (stack: string) =>
+      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_cloudwatch_log_group")).find((group) => String(group["name"]).endsWith("/flow-logs"))?.[
+        "retention_in_days"
+      ];
     expect(retention("network-prod")).toBe(365);
     expect(retention("network-dev")).toBe(30);
   });
