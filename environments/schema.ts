@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cidrsOverlap, prefixLengthOf } from "../modules/cidrs";
 import { platformSchema, productionPlatformProblems } from "./platform-schema";
 import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
 import { productionWorkloadsProblems, workloadsSchema } from "./workloads-schema";
@@ -23,6 +24,10 @@ const cidr = z
 
 const arn = (service: string) =>
   z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
+
+const acmCertificateArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
 
 const tagValue = z
   .string()
@@ -55,6 +60,28 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "eks",
   "eks-auth",
 ] as const;
+
+/** Prefix lengths a management VPC may have: two subnets, each with room for the endpoints, the operator instance and Client VPN. */
+export const MANAGEMENT_VPC_PREFIX = { largest: 16, smallest: 26 } as const;
+/** AWS Client VPN hands clients addresses from a /12 to a /22. */
+export const CLIENT_VPN_CIDR_PREFIX = { largest: 12, smallest: 22 } as const;
+
+const clientVpn = z.strictObject({
+  serverCertificateArn: acmCertificateArn.describe("ACM certificate the Client VPN endpoint presents (in account.region)."),
+  clientRootCertificateArn: acmCertificateArn.describe(
+    "ACM certificate of the CA that issued the operators' client certificates (mutual authentication; in account.region).",
+  ),
+  clientCidr: cidr.describe("Addresses handed to VPN clients: a /22 or larger (up to /12), overlapping neither VPC."),
+});
+
+const management = z.strictObject({
+  vpcCidr: cidr.describe(
+    `IPv4 CIDR of the management VPC, /${MANAGEMENT_VPC_PREFIX.largest} to /${MANAGEMENT_VPC_PREFIX.smallest}, split into two subnets in the first two availability zones; must not overlap network.vpcCidr (the two VPCs are peered).`,
+  ),
+  clientVpn: clientVpn
+    .optional()
+    .describe("An AWS Client VPN endpoint into the management network (certificate authentication, split tunnel). @default none: Session Manager only"),
+});
 
 /** Endpoints a production VPC must have, so image pulls and credentials never leave the VPC. */
 export const PRODUCTION_REQUIRED_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts"] as const;
@@ -191,6 +218,11 @@ export const environmentSchema = z
         .describe(
           "Interface VPC endpoints (the S3 gateway endpoint is always created); sts is required: pods get their IAM roles through it. @default [sts]",
         ),
+      management: management
+        .optional()
+        .describe(
+          "A management VPC peered with the application VPC, from which operators reach the EKS API and the data stores through SSM Session Manager: no internet path, no SSH. Required in production. @default none",
+        ),
     }),
     ecr: z
       .strictObject({
@@ -280,6 +312,9 @@ export const environmentSchema = z
         message: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints",
       });
     }
+    for (const problem of managementProblems(env)) {
+      ctx.addIssue({ code: "custom", path: ["network", "management", ...problem.path], message: problem.message });
+    }
     const names = env.ecr.repositories.map((repo) => repo.name);
     for (const app of ["frontend", "backend"]) {
       if (!names.includes(app)) {
@@ -293,6 +328,18 @@ export const environmentSchema = z
         path: ["workloads", "certificateArn"],
         message: `must be a certificate in ${env.account.region}: the load balancer uses certificates of its own region`,
       });
+    }
+    if (env.workloads.entry.type === "alb") {
+      if (!env.platform.loadBalancerController) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["workloads", "entry", "type"],
+          message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)",
+        });
+      }
+      if (certificate === undefined) {
+        ctx.addIssue({ code: "custom", path: ["workloads", "entry", "type"], message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" });
+      }
     }
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) {
@@ -322,6 +369,13 @@ export const environmentSchema = z
           message: "must be perAz in production: a single NAT gateway is a single point of failure",
         });
       }
+      if (env.network.management === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", "management"],
+          message: "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
+        });
+      }
       if (env.network.azCount < 3) {
         ctx.addIssue({ code: "custom", path: ["network", "azCount"], message: "must be >= 3 in production" });
       }
@@ -338,6 +392,60 @@ export const environmentSchema = z
       }
     }
   });
+
+/** Cross-field rules of `network.management`: sizes, overlaps and certificates in the environment's region. */
+function managementProblems(env: {
+  readonly account: { readonly region: string; readonly availabilityZones: readonly string[] };
+  readonly network: { readonly vpcCidr: string; readonly management?: z.output<typeof management> | undefined };
+}): { readonly path: readonly (string | number)[]; readonly message: string }[] {
+  const settings = env.network.management;
+  if (settings === undefined) return [];
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const appCidr = env.network.vpcCidr;
+  const prefix = prefixLengthOf(settings.vpcCidr);
+  if (prefix < MANAGEMENT_VPC_PREFIX.largest || prefix > MANAGEMENT_VPC_PREFIX.smallest) {
+    problems.push({
+      path: ["vpcCidr"],
+      message: `must be a /${MANAGEMENT_VPC_PREFIX.largest} to /${MANAGEMENT_VPC_PREFIX.smallest}: two subnets, each with room for the endpoints, the operator instance and Client VPN`,
+    });
+  }
+  if (cidrsOverlap(settings.vpcCidr, appCidr)) {
+    problems.push({
+      path: ["vpcCidr"],
+      message: `${settings.vpcCidr} overlaps network.vpcCidr ${appCidr}: the management VPC is peered with the application VPC, and peered VPCs must not overlap`,
+    });
+  }
+  if (env.account.availabilityZones.length < 2) {
+    problems.push({ path: [], message: "needs two availability zones in account.availabilityZones: one management subnet in each" });
+  }
+  const vpn = settings.clientVpn;
+  if (vpn !== undefined) {
+    const clientPrefix = prefixLengthOf(vpn.clientCidr);
+    if (clientPrefix < CLIENT_VPN_CIDR_PREFIX.largest || clientPrefix > CLIENT_VPN_CIDR_PREFIX.smallest) {
+      problems.push({
+        path: ["clientVpn", "clientCidr"],
+        message: `must be a /${CLIENT_VPN_CIDR_PREFIX.smallest} or larger (up to /${CLIENT_VPN_CIDR_PREFIX.largest}): AWS Client VPN needs at least 1,024 client addresses`,
+      });
+    }
+    for (const [what, other] of [
+      ["network.vpcCidr", appCidr],
+      ["network.management.vpcCidr", settings.vpcCidr],
+    ] as const) {
+      if (cidrsOverlap(vpn.clientCidr, other)) {
+        problems.push({
+          path: ["clientVpn", "clientCidr"],
+          message: `${vpn.clientCidr} overlaps ${what} ${other}: client addresses must not collide with the networks they reach`,
+        });
+      }
+    }
+    for (const key of ["serverCertificateArn", "clientRootCertificateArn"] as const) {
+      if (vpn[key].split(":")[3] !== env.account.region) {
+        problems.push({ path: ["clientVpn", key], message: `must be a certificate in ${env.account.region}: Client VPN uses certificates of its own region` });
+      }
+    }
+  }
+  return problems;
+}
 
 /** What an environment file may contain, as written (defaults not yet applied). */
 export type EnvironmentFile = z.input<typeof environmentSchema>;

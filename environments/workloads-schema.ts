@@ -57,6 +57,7 @@ export const DEFAULT_CHART_VERSIONS = {
   metricsServer: "3.12.2",
   kubePrometheusStack: "70.4.2",
   fluentBit: "0.48.9",
+  awsLoadBalancerController: "1.17.1",
 } as const;
 
 const app = (name: string, defaultPort: number) =>
@@ -104,7 +105,30 @@ export const workloadsSchema = z.strictObject({
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN")
     .optional()
     .describe("ACM certificate the load balancer terminates TLS with. @default none: plain HTTP on 80 only"),
-  ingressReplicas: z.number().int().min(1).max(20).default(2).describe("ingress-nginx controller replicas, spread across zones. @default 2"),
+  ingressReplicas: z.number().int().min(1).max(20).default(2).describe("ingress-nginx controller replicas, spread across zones (the nlb entry). @default 2"),
+  entry: z
+    .strictObject({
+      type: z
+        .enum(["nlb", "alb"], { error: "must be nlb or alb" })
+        .default("nlb")
+        .describe(
+          "The public entry: nlb (a Network Load Balancer in front of ingress-nginx) or alb (an Application Load Balancer of the AWS Load Balancer Controller behind a WAF web ACL; needs platform.loadBalancerController and certificateArn; required in production). @default nlb",
+        ),
+      waf: z
+        .strictObject({
+          rateLimitPer5Minutes: z
+            .number()
+            .int()
+            .min(100)
+            .max(2_000_000_000)
+            .default(2000)
+            .describe("Requests one client IP may send in any 5 minutes before the web ACL blocks it. @default 2000"),
+        })
+        .prefault({})
+        .describe("The web application firewall in front of the ALB (used with type alb only)."),
+    })
+    .prefault({})
+    .describe("How the internet reaches the frontend. @default nlb"),
   frontend: app("frontend", 8080),
   backend: app("backend", 8080),
   charts: z
@@ -117,6 +141,7 @@ export const workloadsSchema = z.strictObject({
       metricsServer: chartVersion("metrics-server", DEFAULT_CHART_VERSIONS.metricsServer),
       kubePrometheusStack: chartVersion("kube-prometheus-stack", DEFAULT_CHART_VERSIONS.kubePrometheusStack),
       fluentBit: chartVersion("fluent-bit", DEFAULT_CHART_VERSIONS.fluentBit),
+      awsLoadBalancerController: chartVersion("aws-load-balancer-controller", DEFAULT_CHART_VERSIONS.awsLoadBalancerController),
     })
     .prefault({}),
   monitoring: z
@@ -141,5 +166,8 @@ export function productionWorkloadsProblems(workloads: WorkloadsSettings): { pat
   }
   if (workloads.ingressReplicas < 2) problems.push({ path: ["ingressReplicas"], message: "must be >= 2 in production" });
   if (workloads.certificateArn === undefined) problems.push({ path: ["certificateArn"], message: "is required in production: the frontend is served over TLS" });
+  if (workloads.entry.type !== "alb") {
+    problems.push({ path: ["entry", "type"], message: "must be alb in production: the public entry goes through the web application firewall" });
+  }
   return problems;
 }

@@ -21,6 +21,14 @@ export interface TierNetworkAclsProps {
    * @default [5432, 6379]
    */
   readonly dataTierPorts?: readonly number[];
+  /**
+   * CIDR of a peered management VPC. Connections from it are admitted into the app tier on 443
+   * (the EKS API) and into the data tier on the data ports; the two tiers send it only replies
+   * (ephemeral ports), so they can open no connection to a service there (a stateless NACL cannot
+   * tell a reply from a packet to an ephemeral port: the management side listens on none).
+   * @default none: no management network
+   */
+  readonly managementCidr?: string;
 }
 
 /** NACLs are stateless: replies to outbound connections come back on these ports. */
@@ -30,10 +38,20 @@ const ANYWHERE = "0.0.0.0/0";
 /** AWS allows 20 rules per direction by default; beyond that a quota increase is needed. */
 const MAX_RULES_PER_DIRECTION = 20;
 
-type Rule = Omit<NetworkAclIngress, "ruleNo" | "action">;
+/** A rule without its number (given by position); `allow` unless it says `deny`. */
+export type NaclRule = Omit<NetworkAclIngress, "ruleNo" | "action"> & { readonly action?: "allow" | "deny" };
 
-const allFrom = (cidr: string): Rule => ({ protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: cidr });
-const tcpFrom = (cidr: string, fromPort: number, toPort: number = fromPort): Rule => ({ protocol: "tcp", fromPort, toPort, cidrBlock: cidr });
+export const allFrom = (cidr: string): NaclRule => ({ protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: cidr });
+export const tcpFrom = (cidr: string, fromPort: number, toPort: number = fromPort): NaclRule => ({ protocol: "tcp", fromPort, toPort, cidrBlock: cidr });
+export const denyAll = (cidr: string): NaclRule => ({ ...allFrom(cidr), action: "deny" });
+
+/**
+ * Numbers rules in the order given (100, 110, ...): NACLs evaluate the lowest number first, so a
+ * deny placed before an allow-all wins.
+ */
+export function numberNaclRules(list: readonly NaclRule[]): NetworkAclIngress[] & NetworkAclEgress[] {
+  return list.map((rule, index) => ({ ...rule, ruleNo: 100 + index * 10, action: rule.action ?? "allow" }));
+}
 
 /**
  * One NACL per tier, enforcing the tiering below the security groups:
@@ -42,6 +60,9 @@ const tcpFrom = (cidr: string, fromPort: number, toPort: number = fromPort): Rul
  *   (answers to egress through NAT and from the data tier);
  * - private-data: only the data ports from the app tier, its own subnets, nothing else; it
  *   answers the app tier on ephemeral ports and never reaches the internet.
+ * With a management network (`managementCidr`), the app tier also admits 443 and the data tier
+ * the data ports from it; both answer it on ephemeral ports only, and the app tier's egress
+ * denies everything else toward it before its allow-all (the data tier has no allow-all).
  */
 export class TierNetworkAcls extends Construct {
   readonly publicAclId: string;
@@ -52,6 +73,11 @@ export class TierNetworkAcls extends Construct {
     super(scope, id);
     const ports = props.dataTierPorts ?? [5432, 6379];
     const { public: publicCidrs, privateApp: appCidrs, privateData: dataCidrs } = props.cidrs;
+    const management = props.managementCidr;
+    if (management !== undefined && management.endsWith("/0")) {
+      throw new Error(`NACL ${props.name}: the management CIDR must be the management VPC, not ${management}`);
+    }
+    const managementList = management === undefined ? [] : [management];
 
     const publicAcl = this.acl("public", props, props.subnetIds.public, {
       ingress: [
@@ -67,14 +93,25 @@ export class TierNetworkAcls extends Construct {
       ingress: [
         ...publicCidrs.map(allFrom),
         ...appCidrs.map(allFrom),
+        ...managementList.map((cidr) => tcpFrom(cidr, 443)),
         tcpFrom(ANYWHERE, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to),
       ],
-      egress: [allFrom(ANYWHERE)],
+      egress: [
+        // Replies to the management network only; the deny comes before the allow-all.
+        ...managementList.flatMap((cidr) => [tcpFrom(cidr, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to), denyAll(cidr)]),
+        allFrom(ANYWHERE),
+      ],
     });
 
     const dataAcl = this.acl("private-data", props, props.subnetIds.privateData, {
-      ingress: [...appCidrs.flatMap((cidr) => ports.map((port) => tcpFrom(cidr, port))), ...dataCidrs.map(allFrom)],
-      egress: [...appCidrs.map((cidr) => tcpFrom(cidr, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to)), ...dataCidrs.map(allFrom)],
+      ingress: [
+        ...[...appCidrs, ...managementList].flatMap((cidr) => ports.map((port) => tcpFrom(cidr, port))),
+        ...dataCidrs.map(allFrom),
+      ],
+      egress: [
+        ...[...appCidrs, ...managementList].map((cidr) => tcpFrom(cidr, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to)),
+        ...dataCidrs.map(allFrom),
+      ],
     });
 
     this.publicAclId = publicAcl.id;
@@ -86,7 +123,7 @@ export class TierNetworkAcls extends Construct {
     tier: string,
     props: TierNetworkAclsProps,
     subnetIds: readonly string[],
-    rules: { readonly ingress: readonly Rule[]; readonly egress: readonly Rule[] },
+    rules: { readonly ingress: readonly NaclRule[]; readonly egress: readonly NaclRule[] },
   ): NetworkAcl {
     for (const [direction, list] of Object.entries(rules)) {
       if (list.length > MAX_RULES_PER_DIRECTION) {
@@ -95,13 +132,11 @@ export class TierNetworkAcls extends Construct {
         );
       }
     }
-    const numbered = (list: readonly Rule[]): NetworkAclIngress[] & NetworkAclEgress[] =>
-      list.map((rule, index) => ({ ...rule, ruleNo: 100 + index * 10, action: "allow" }));
     return new NetworkAcl(this, tier, {
       vpcId: props.vpcId,
       subnetIds: [...subnetIds],
-      ingress: numbered(rules.ingress),
-      egress: numbered(rules.egress),
+      ingress: numberNaclRules(rules.ingress),
+      egress: numberNaclRules(rules.egress),
       tags: { Name: `${props.name}-${tier}`, tier },
     });
   }

@@ -27,6 +27,8 @@ export interface VpcEndpointsProps {
 export class VpcEndpoints extends Construct {
   readonly securityGroupId: string;
   readonly s3GatewayEndpointId: string;
+  /** The S3 prefix list the gateway endpoint routes: the destination security groups name for S3. */
+  readonly s3PrefixListId: string;
   /** Interface endpoint ids by service suffix. */
   readonly interfaceEndpointIds: { readonly [service: string]: string };
 
@@ -72,6 +74,7 @@ export class VpcEndpoints extends Construct {
     }
     this.securityGroupId = sg.id;
     this.s3GatewayEndpointId = s3.id;
+    this.s3PrefixListId = s3.prefixListId;
     this.interfaceEndpointIds = ids;
   }
 }

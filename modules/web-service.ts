@@ -37,17 +37,25 @@ export interface WebServiceSecretVolume {
 export interface WebServiceIngress {
   /** Host name the rule matches, e.g. `app.dev.example.com`. */
   readonly host: string;
-  /** IngressClass of the controller, e.g. `nginx`. */
+  /** IngressClass of the controller, e.g. `nginx` or `alb` (the AWS Load Balancer Controller). */
   readonly className: string;
   /**
-   * TLS ends at the load balancer in front of the controller (an NLB with an ACM certificate), so
+   * TLS ends at the load balancer in front of ingress-nginx (an NLB with an ACM certificate), so
    * the controller only ever sees plain HTTP. The Ingress then carries no `tls` section and
    * switches ingress-nginx's HTTP-to-HTTPS redirects off explicitly: nginx cannot tell which
    * listener a request came through (an NLB adds no X-Forwarded-Proto), so a redirect from nginx
-   * would loop. The redirect belongs to the load balancer / controller setup. When false, the host
-   * is served over plain HTTP (environments without a certificate) and no annotation is set.
+   * would loop. The redirect belongs to the load balancer / controller setup. When false, no
+   * annotation is set: the host is served over plain HTTP (environments without a certificate),
+   * or the controller is the load balancer itself (class `alb`: its TLS is in `annotations`).
    */
   readonly tlsAtLoadBalancer: boolean;
+  /**
+   * Annotations of the Ingress for its controller, e.g. `alb.ingress.kubernetes.io/scheme`.
+   * Keys are Kubernetes qualified names; they are added after (and so win over) the redirect
+   * annotations of `tlsAtLoadBalancer`.
+   * @default none
+   */
+  readonly annotations?: { readonly [key: string]: string };
 }
 
 export interface WebServiceProps {
@@ -278,8 +286,9 @@ export class WebService extends Construct {
 
     if (props.ingress !== undefined) {
       const redirectsOff = { "nginx.ingress.kubernetes.io/ssl-redirect": "false", "nginx.ingress.kubernetes.io/force-ssl-redirect": "false" };
+      const annotations = { ...(props.ingress.tlsAtLoadBalancer ? redirectsOff : {}), ...props.ingress.annotations };
       new IngressV1(this, "ingress", {
-        metadata: { ...metadata, ...(props.ingress.tlsAtLoadBalancer ? { annotations: redirectsOff } : {}) },
+        metadata: { ...metadata, ...(Object.keys(annotations).length === 0 ? {} : { annotations }) },
         spec: {
           ingressClassName: props.ingress.className,
           rule: [
@@ -324,7 +333,21 @@ function validate(props: WebServiceProps): void {
   for (const [probe, path] of [["liveness", props.livenessPath], ["readiness", props.readinessPath]] as const) {
     if (!path.startsWith("/")) throw new Error(`${what}: the ${probe} path must start with '/', got "${path}"`);
   }
+  for (const key of Object.keys(props.ingress?.annotations ?? {})) {
+    if (!isQualifiedName(key)) {
+      throw new Error(`${what}: ingress annotation "${key}" is not a Kubernetes annotation key ([<DNS subdomain>/]<name of at most 63 characters>)`);
+    }
+  }
   if (props.autoscaling !== undefined && props.autoscaling.maxReplicas < props.replicas) {
     throw new Error(`${what}: autoscaling maxReplicas (${props.autoscaling.maxReplicas}) must be >= replicas (${props.replicas})`);
   }
+}
+
+/** A Kubernetes qualified name (label and annotation keys): an optional DNS-subdomain prefix and `/`, then a name. */
+function isQualifiedName(key: string): boolean {
+  const slash = key.indexOf("/");
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
+  return prefixOk && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
 }

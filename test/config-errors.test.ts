@@ -260,6 +260,51 @@ const BAD_FILES: readonly BadFile[] = [
     fixture: "no-sts.yaml",
     problems: [{ line: 16, path: "network.interfaceEndpoints", says: "must include sts" }],
   },
+  // the management network
+  {
+    given: "a management VPC inside the application VPC",
+    fixture: "mgmt-overlap.yaml",
+    problems: [
+      {
+        line: 17,
+        path: "network.management.vpcCidr",
+        message: "10.0.255.0/24 overlaps network.vpcCidr 10.0.0.0/16: the management VPC is peered with the application VPC, and peered VPCs must not overlap",
+      },
+    ],
+  },
+  {
+    given: "production without the management network (reported on the network line, the key being absent)",
+    fixture: "prod-no-mgmt.yaml",
+    problems: [
+      {
+        line: 14,
+        path: "network.management",
+        message: "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
+      },
+    ],
+  },
+  {
+    given: "a Client VPN client CIDR of /24 (AWS needs /22 or larger)",
+    fixture: "vpn-client-cidr.yaml",
+    problems: [
+      {
+        line: 21,
+        path: "network.management.clientVpn.clientCidr",
+        message: "must be a /22 or larger (up to /12): AWS Client VPN needs at least 1,024 client addresses",
+      },
+    ],
+  },
+  {
+    given: "a Client VPN client CIDR overlapping the management VPC",
+    fixture: "vpn-overlap.yaml",
+    problems: [
+      {
+        line: 21,
+        path: "network.management.clientVpn.clientCidr",
+        message: "10.128.0.0/14 overlaps network.management.vpcCidr 10.130.0.0/24: client addresses must not collide with the networks they reach",
+      },
+    ],
+  },
   {
     given: "production with a /8 allowed to reach the API server",
     fixture: "prod-wide-api.yaml",
@@ -361,24 +406,55 @@ const BAD_FILES: readonly BadFile[] = [
     ],
   },
   {
-    given: "production without a certificateArn (reported on the workloads line, the key being absent)",
+    given: "production without a certificateArn (reported on the workloads line, the key being absent; the ALB entry needs it too)",
     fixture: "prod-no-cert.yaml",
-    problems: [{ line: 28, path: "workloads.certificateArn", message: "is required in production: the frontend is served over TLS" }],
+    problems: [
+      { line: 37, path: "workloads.entry.type", message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" },
+      { line: 29, path: "workloads.certificateArn", message: "is required in production: the frontend is served over TLS" },
+    ],
   },
   {
     given: "production with the backend's autoscaling off",
     fixture: "prod-no-hpa.yaml",
-    problems: [{ line: 36, path: "workloads.backend.autoscaling.enabled", message: "must be true in production" }],
+    problems: [{ line: 37, path: "workloads.backend.autoscaling.enabled", message: "must be true in production" }],
   },
   {
     given: "production with one frontend replica",
     fixture: "prod-one-replica.yaml",
-    problems: [{ line: 33, path: "workloads.frontend.replicas", message: "must be >= 2 in production (one per zone at least)" }],
+    problems: [{ line: 34, path: "workloads.frontend.replicas", message: "must be >= 2 in production (one per zone at least)" }],
   },
   {
     given: "production with one ingress controller replica",
     fixture: "prod-one-ingress.yaml",
-    problems: [{ line: 31, path: "workloads.ingressReplicas", message: "must be >= 2 in production" }],
+    problems: [{ line: 32, path: "workloads.ingressReplicas", message: "must be >= 2 in production" }],
+  },
+  // the public entry: the ALB's prerequisites, and the WAF required in production
+  {
+    given: "the ALB entry without platform.loadBalancerController (no IAM role for the controller)",
+    fixture: "alb-no-lbc.yaml",
+    problems: [
+      { line: 31, path: "workloads.entry.type", message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)" },
+    ],
+  },
+  {
+    given: "the ALB entry without a certificateArn",
+    fixture: "alb-no-cert.yaml",
+    problems: [{ line: 31, path: "workloads.entry.type", message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" }],
+  },
+  {
+    given: "production on the NLB entry (no web application firewall)",
+    fixture: "prod-nlb.yaml",
+    problems: [{ line: 32, path: "workloads.entry.type", message: "must be alb in production: the public entry goes through the web application firewall" }],
+  },
+  {
+    given: "a WAF rate limit of 50 requests per 5 minutes",
+    fixture: "waf-rate-low.yaml",
+    problems: [{ line: 34, path: "workloads.entry.waf.rateLimitPer5Minutes", says: "expected number to be >=100" }],
+  },
+  {
+    given: "an entry type gwlb",
+    fixture: "entry-bad-type.yaml",
+    problems: [{ line: 29, path: "workloads.entry.type", message: "must be nlb or alb" }],
   },
 ];
 

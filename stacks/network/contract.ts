@@ -8,6 +8,7 @@ export const networkContract = new LayerContract("network", {
   publicSubnetIds: { kind: "list", description: "Public subnets (internet-facing load balancers, NAT), one per AZ" },
   privateAppSubnetIds: { kind: "list", description: "Private-app subnets (EKS nodes and control-plane ENIs), one per AZ" },
   privateDataSubnetIds: { kind: "list", description: "Private-data subnets (Aurora, ElastiCache), one per AZ, no internet route" },
+  publicSubnetCidrs: { kind: "list", description: "CIDRs of the public subnets (network policies admitting an ALB's ENIs)" },
   privateAppSubnetCidrs: { kind: "list", description: "CIDRs of the private-app subnets (network policies to the data tier)" },
   privateDataSubnetCidrs: { kind: "list", description: "CIDRs of the private-data subnets" },
   publicRouteTableIds: { kind: "list", description: "Route tables of the public tier" },
@@ -21,4 +22,9 @@ export const networkContract = new LayerContract("network", {
   ciDeployRoleArn: { kind: "string", description: "Role GitHub Actions assumes to apply and push images" },
   ecrPushGroupName: { kind: "string", description: "IAM group allowed to push to the application repositories" },
   logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },
+  managementCidr: { kind: "string", description: "CIDR of the management VPC peered with the application VPC; empty when the environment has none" },
+  operatorSecurityGroupId: {
+    kind: "string",
+    description: "Security group of the operator host in the management VPC (admitted by the data stores); empty when the environment has none",
+  },
 });

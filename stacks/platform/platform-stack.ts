@@ -54,12 +54,20 @@ export class PlatformStack extends LayerStack {
     const network = networkContract.read(this, props.network, props);
     this.network = network;
     const clusterName = env.name;
+    // Whether the network layer built a management network is decided from the configuration at
+    // synth time: its published outputs are remote-state tokens (empty strings when it is off).
+    const management = env.network.management;
 
     const securityGroups = new EksSecurityGroups(this, "eks-security-groups", {
       clusterName,
       vpcId: network.vpcId,
-      apiAccessCidrs: settings.endpoint.privateAccessCidrs,
+      apiAccessCidrs: [...new Set([...settings.endpoint.privateAccessCidrs, ...(management === undefined ? [] : [management.vpcCidr])])],
     });
+    // The data stores admit the nodes and, where the management network exists, the operator host.
+    const dataClientSecurityGroupIds = [
+      securityGroups.nodeSecurityGroupId,
+      ...(management === undefined ? [] : [network.operatorSecurityGroupId]),
+    ];
 
     const access: ClusterAccessGrant[] = [
       { id: "ci-deploy", principalArn: network.ciDeployRoleArn, level: "admin" },
@@ -169,7 +177,7 @@ export class PlatformStack extends LayerStack {
       target,
       vpcId: network.vpcId,
       subnetIds: network.privateDataSubnetIds,
-      clientSecurityGroupIds: [securityGroups.nodeSecurityGroupId],
+      clientSecurityGroupIds: dataClientSecurityGroupIds,
       kmsKeyArn: dataKey.keyArn,
       logsKmsKeyArn: network.logsKmsKeyArn,
       engineVersion: settings.database.engineVersion,
@@ -189,7 +197,7 @@ export class PlatformStack extends LayerStack {
       name: `${env.name}-app`,
       vpcId: network.vpcId,
       subnetIds: network.privateDataSubnetIds,
-      clientSecurityGroupIds: [securityGroups.nodeSecurityGroupId],
+      clientSecurityGroupIds: dataClientSecurityGroupIds,
       engine: settings.cache.engine,
       engineVersion: settings.cache.engineVersion,
       nodeType: settings.cache.nodeType,

@@ -1,8 +1,9 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
+import { Fn, type ITerraformDependable, TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { AwsLoadBalancerController } from "../../modules/aws-load-balancer-controller";
 import { ClusterAutoscaler } from "../../modules/cluster-autoscaler";
 import { ExternalDns } from "../../modules/external-dns";
 import { FluentBit } from "../../modules/fluent-bit";
@@ -13,7 +14,8 @@ import { MetricsServer } from "../../modules/metrics-server";
 import { NamespaceNetworkPolicies } from "../../modules/namespace-network-policies";
 import { SecretProviderClass } from "../../modules/secret-provider-class";
 import { SecretsStoreCsi } from "../../modules/secrets-store-csi";
-import { WebService } from "../../modules/web-service";
+import { WebApplicationFirewall } from "../../modules/web-acl";
+import { WebService, type WebServiceIngress } from "../../modules/web-service";
 import { WorkloadNamespace } from "../../modules/workload-namespace";
 import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
@@ -37,6 +39,12 @@ export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": 
 
 /** Where the backend finds its database credentials (files, never environment variables). */
 export const BACKEND_SECRETS_MOUNT = "/var/run/secrets/app";
+
+/** TLS 1.3 and 1.2 only, forward secrecy (the ALB's HTTPS listener). */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Namespace label that has the AWS Load Balancer Controller add target-health readiness gates to new pods. */
+const POD_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 
 /** The Terraform variable a release sets: `frontend_image_tag`, `backend_image_tag`. */
 export function imageTagVariableName(app: "frontend" | "backend"): string {
@@ -89,13 +97,35 @@ export class WorkloadsStack extends LayerStack {
           dependsOn: [storageClass.storageClass],
         })
       : undefined;
-    const ingress = new IngressNginx(this, "ingress-nginx", {
-      chartVersion: charts.ingressNginx,
-      replicas: settings.ingressReplicas,
-      ...(settings.certificateArn === undefined ? {} : { certificateArn: settings.certificateArn }),
-      serviceMonitor: monitoring !== undefined,
-      ...(monitoring === undefined ? {} : { dependsOn: [monitoring.release] }),
-    });
+    // The public entry: an NLB in front of ingress-nginx, or an ALB (AWS Load Balancer Controller)
+    // behind a WAF web ACL. Only the chosen one is installed.
+    const alb = settings.entry.type === "alb";
+    const ingress = alb
+      ? undefined
+      : new IngressNginx(this, "ingress-nginx", {
+          chartVersion: charts.ingressNginx,
+          replicas: settings.ingressReplicas,
+          ...(settings.certificateArn === undefined ? {} : { certificateArn: settings.certificateArn }),
+          serviceMonitor: monitoring !== undefined,
+          ...(monitoring === undefined ? {} : { dependsOn: [monitoring.release] }),
+        });
+    const firewall = alb
+      ? new WebApplicationFirewall(this, "web-acl", {
+          name: `${env.name}-frontend`,
+          target: this.target,
+          rateLimitPer5Minutes: settings.entry.waf.rateLimitPer5Minutes,
+          logsKmsKeyArn: network.logsKmsKeyArn,
+        })
+      : undefined;
+    const loadBalancerController = alb
+      ? new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
+          chartVersion: charts.awsLoadBalancerController,
+          roleArn: platform.loadBalancerControllerRoleArn,
+          clusterName: platform.clusterName,
+          region,
+          vpcId: network.vpcId,
+        })
+      : undefined;
     new ExternalDns(this, "external-dns", {
       chartVersion: charts.externalDns,
       roleArn: platform.externalDnsRoleArn,
@@ -193,8 +223,40 @@ export class WorkloadsStack extends LayerStack {
       dependsOn: [databaseSecret.release],
     });
 
-    // Frontend: the only public tier, behind ingress-nginx and the NLB.
-    const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", { name: "frontend", labels: APPLICATION_NAMESPACE_LABELS });
+    // Frontend: the only public tier, behind ingress-nginx and the NLB, or the ALB and its web ACL.
+    const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", {
+      name: "frontend",
+      // With ALB ip targets, a rolling update waits for each new pod to pass the ALB's health check.
+      labels: alb ? { ...APPLICATION_NAMESPACE_LABELS, ...POD_READINESS_GATE_LABEL } : APPLICATION_NAMESPACE_LABELS,
+    });
+    let frontendIngress: WebServiceIngress;
+    let entryRelease: ITerraformDependable;
+    if (ingress !== undefined) {
+      frontendIngress = { host: settings.frontendHost, className: ingress.ingressClassName, tlsAtLoadBalancer: settings.certificateArn !== undefined };
+      entryRelease = ingress.release;
+    } else if (loadBalancerController !== undefined && firewall !== undefined && settings.certificateArn !== undefined) {
+      frontendIngress = {
+        host: settings.frontendHost,
+        className: loadBalancerController.ingressClassName,
+        tlsAtLoadBalancer: false,
+        annotations: {
+          "alb.ingress.kubernetes.io/scheme": "internet-facing",
+          // Pod IPs as targets (the VPC CNI): no NodePort, no second hop through kube-proxy.
+          "alb.ingress.kubernetes.io/target-type": "ip",
+          "alb.ingress.kubernetes.io/subnets": Fn.join(",", network.publicSubnetIds),
+          // HTTPS only: nothing listens on 80, so there is no plain-HTTP path to redirect.
+          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
+          "alb.ingress.kubernetes.io/certificate-arn": settings.certificateArn,
+          "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
+          "alb.ingress.kubernetes.io/wafv2-acl-arn": firewall.webAclArn,
+          "alb.ingress.kubernetes.io/healthcheck-path": settings.frontend.readinessPath,
+          "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true",
+        },
+      };
+      entryRelease = loadBalancerController.release;
+    } else {
+      throw new Error(`workloads-${env.name}: the alb entry needs workloads.certificateArn (the schema requires it)`);
+    }
     const frontend = new WebService(this, "frontend-app", {
       ...common("frontend"),
       name: "frontend",
@@ -203,21 +265,30 @@ export class WorkloadsStack extends LayerStack {
       imageTag: imageTag("frontend"),
       serviceAccountName: "frontend",
       env: { BACKEND_URL: `http://${backend.serviceDnsName}` },
-      ingress: { host: settings.frontendHost, className: ingress.ingressClassName, tlsAtLoadBalancer: settings.certificateArn !== undefined },
-      dependsOn: [ingress.release, frontendNamespace.namespace],
+      ingress: frontendIngress,
+      dependsOn: [entryRelease, frontendNamespace.namespace],
     });
 
-    // Network policies: default deny; ingress-nginx -> frontend -> backend -> data tier.
+    // Network policies: default deny; ingress-nginx (or the ALB) -> frontend -> backend -> data tier.
     const namespaceSelector = (name: string) => ({ "kubernetes.io/metadata.name": name });
+    // With ip targets the ALB connects (and health-checks) from its ENIs in the public subnets.
+    const publicCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.publicSubnetCidrs, i));
     new NamespaceNetworkPolicies(this, "frontend-policies", {
       namespace: frontendNamespace.name,
       ingressRules: [
-        {
-          name: "from-ingress-nginx",
-          podSelector: frontend.podLabels,
-          peers: [{ namespaceLabels: namespaceSelector(ingress.namespace), podLabels: ingress.controllerPodLabels }],
-          ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
-        },
+        ingress === undefined
+          ? {
+              name: "from-load-balancer",
+              podSelector: frontend.podLabels,
+              peers: [{ cidrs: publicCidrs }],
+              ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
+            }
+          : {
+              name: "from-ingress-nginx",
+              podSelector: frontend.podLabels,
+              peers: [{ namespaceLabels: namespaceSelector(ingress.namespace), podLabels: ingress.controllerPodLabels }],
+              ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
+            },
       ],
       egressRules: [
         {

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { TierNetworkAcls, type TierNetworkAclsProps } from "../../modules/tier-network-acls";
+import { naclVerdict } from "../support/nacl";
 import { resourcesOf, type TerraformJson } from "../support/synthesized";
 
 const props: TierNetworkAclsProps = {
@@ -100,5 +101,62 @@ describe("TierNetworkAcls", () => {
 
   it("refuses more rules than the NACL quota allows", () => {
     expect(() => acls({ dataTierPorts: Array.from({ length: 10 }, (_, i) => 5000 + i) })).toThrow(/exceed the default quota of 20/);
+  });
+});
+
+describe("TierNetworkAcls with a management network", () => {
+  const MANAGEMENT = "10.130.0.0/24";
+  const OPERATOR = "10.130.0.10";
+  const withManagement = () => acls({ managementCidr: MANAGEMENT });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the app tier admits it on 443 (the EKS API) and not on SSH or HTTP", () => {
+    const app = withManagement()["private-app"]!;
+    expect(naclVerdict(app.ingress, OPERATOR, 443)).toBe("allow");
+    expect(naclVerdict(app.ingress, OPERATOR, 22)).toBe("deny");
+    expect(naclVerdict(app.ingress, OPERATOR, 80)).toBe("deny");
+  });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the data tier admits it on the data ports only", () => {
+    const data = withManagement()["private-data"]!;
+    expect(naclVerdict(data.ingress, OPERATOR, 5432)).toBe("allow");
+    expect(naclVerdict(data.ingress, OPERATOR, 6379)).toBe("allow");
+    expect(naclVerdict(data.ingress, OPERATOR, 22)).toBe("deny");
+    expect(naclVerdict(data.ingress, OPERATOR, 443)).toBe("deny");
+  });
+
+  // A stateless NACL cannot tell a reply from a connection to an ephemeral port; nothing in the
+  // management network listens on one (its NACL, the operator host's and the endpoints' groups).
+  it("GIVEN a management CIDR WHEN synthesized THEN the app and data tiers answer it on ephemeral ports and reach no service port there", () => {
+    const byTier = withManagement();
+    for (const tier of ["private-app", "private-data"]) {
+      const egress = byTier[tier]!.egress;
+      expect(naclVerdict(egress, OPERATOR, 40000), `${tier} replies`).toBe("allow");
+      for (const port of [22, 53, 80, 443, 636, 1023]) {
+        expect(naclVerdict(egress, OPERATOR, port), `${tier} to the management network on ${port}`).toBe("deny");
+      }
+    }
+  });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the app tier still reaches the internet and the data tier through its allow rules", () => {
+    const byTier = withManagement();
+    expect(naclVerdict(byTier["private-app"]!.egress, "203.0.113.9", 443)).toBe("allow");
+    expect(naclVerdict(byTier["private-app"]!.egress, "10.0.51.10", 5432)).toBe("allow");
+    expect(naclVerdict(byTier["private-data"]!.egress, "10.0.0.10", 40000)).toBe("allow");
+  });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the public tier names no management rule (it has no route there)", () => {
+    expect(JSON.stringify(withManagement()["public"])).not.toContain("10.130.");
+  });
+
+  it("GIVEN no management CIDR WHEN synthesized THEN no rule denies anything and the app tier's egress is the single allow-all", () => {
+    const byTier = acls();
+    for (const acl of Object.values(byTier)) {
+      expect([...acl.ingress, ...acl.egress].every((rule) => rule.action === "allow")).toBe(true);
+    }
+    expect(byTier["private-app"]!.egress).toEqual([expect.objectContaining({ cidr_block: "0.0.0.0/0", protocol: "-1", rule_no: 100 })]);
+  });
+
+  it("refuses 0.0.0.0/0 as the management CIDR", () => {
+    expect(() => acls({ managementCidr: "0.0.0.0/0" })).toThrow("NACL test: the management CIDR must be the management VPC, not 0.0.0.0/0");
   });
 });

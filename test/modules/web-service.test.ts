@@ -210,6 +210,20 @@ describe("WebService", () => {
     });
   });
 
+  it("GIVEN controller annotations WHEN synthesized THEN the Ingress carries exactly them, with no nginx redirect annotations", () => {
+    const annotations = { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/target-type": "ip" };
+    const json = synth({ ingress: { host: "api.dev.example.com", className: "alb", tlsAtLoadBalancer: false, annotations } });
+    const [ingress] = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "kubernetes_ingress_v1"));
+    expect((ingress?.["metadata"] as Record<string, unknown>)["annotations"]).toEqual(annotations);
+    expect(json).toHaveResourceWithProperties(IngressV1, { spec: { ingress_class_name: "alb" } });
+  });
+
+  it("refuses an ingress annotation key that is not a Kubernetes qualified name", () => {
+    expect(() => synth({ ingress: { host: "api.dev.example.com", className: "alb", tlsAtLoadBalancer: false, annotations: { "alb ingress/scheme": "x" } } })).toThrow(
+      'Web service "backend": ingress annotation "alb ingress/scheme" is not a Kubernetes annotation key',
+    );
+  });
+
   it("GIVEN no ingress WHEN synthesized THEN the service stays inside the cluster", () => {
     expect(resourcesOf(JSON.parse(synth()) as TerraformJson, "kubernetes_ingress_v1")).toEqual({});
   });

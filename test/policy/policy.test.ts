@@ -11,11 +11,12 @@ import { POLICY_RULES } from "./rules";
 const stacks = allSynthesizedStacks();
 
 describe("policy suite", () => {
-  it("covers the three layers of every environment", () => {
-    expect(stacks.map((s) => s.name)).toEqual(
-      expect.arrayContaining(["network-dev", "platform-dev", "workloads-dev", "network-staging", "network-prod", "workloads-prod"]),
-    );
-    expect(stacks.length % 3).toBe(0);
+  it("covers the three layers of every environment and the bootstrap stack of every account", () => {
+    const names = stacks.map((s) => s.name);
+    for (const env of ENVIRONMENTS) {
+      expect(names).toEqual(expect.arrayContaining([`network-${env.name}`, `platform-${env.name}`, `workloads-${env.name}`]));
+    }
+    expect(names).toEqual(expect.arrayContaining(["bootstrap-111111111111", "bootstrap-222222222222"]));
   });
 
   describe.each([...POLICY_RULES, ...KUBERNETES_POLICY_RULES].map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {

@@ -2,13 +2,20 @@ import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aw
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { Ec2ClientVpnEndpoint } from "@cdktf/provider-aws/lib/ec2-client-vpn-endpoint";
+import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { managementSubnetCidrs } from "../../modules/management-network";
 import { networkContract } from "../../stacks/network/contract";
 import { outputName } from "../../stacks/contract";
-import { ENVIRONMENTS } from "../support/fixtures";
+import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
 import { resourcesOf, synthesizedStack } from "../support/synthesized";
 
 const countOf = (stack: string, type: string) => Object.keys(resourcesOf(synthesizedStack(stack).doc, type)).length;
+/** Subnets of the application VPC's three tiers (the management VPC's are tagged tier=management). */
+const applicationSubnetCount = (stack: string) =>
+  Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_subnet")).filter((s) => (s["tags"] as Record<string, string>)["tier"] !== "management").length;
 const serviceNames = (stack: string) => Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_vpc_endpoint")).map((e) => e["service_name"]);
 
 describe("network stack: what each environment gets", () => {
@@ -19,7 +26,7 @@ describe("network stack: what each environment gets", () => {
   });
 
   it("prod is resilient: three AZs, a NAT gateway per AZ, private endpoints for images, credentials, logs and secrets", () => {
-    expect(countOf("network-prod", "aws_subnet")).toBe(9);
+    expect(applicationSubnetCount("network-prod")).toBe(9);
     expect(countOf("network-prod", "aws_nat_gateway")).toBe(3);
     expect(serviceNames("network-prod")).toEqual(
       expect.arrayContaining(["ecr.api", "ecr.dkr", "sts", "logs", "kms", "secretsmanager"].map((s) => `com.amazonaws.eu-west-1.${s}`)),
@@ -40,6 +47,48 @@ describe("network stack: what each environment gets", () => {
     expect(retention("network-prod")).toBe(365);
     expect(retention("network-dev")).toBe(30);
   });
+
+  it("prod has the management VPC, peered with the application VPC, with the operator host; dev and staging do not", () => {
+    expect(countOf("network-prod", "aws_vpc")).toBe(2);
+    expect(countOf("network-prod", "aws_vpc_peering_connection")).toBe(1);
+    expect(countOf("network-prod", "aws_instance")).toBe(1);
+    expect(serviceNames("network-prod")).toEqual(
+      expect.arrayContaining(["ssm", "ssmmessages", "ec2messages"].map((s) => `com.amazonaws.eu-west-1.${s}`)),
+    );
+    expect(synthesizedStack("network-prod").doc.output?.["management_cidr"]?.value).toBe("10.130.0.0/24");
+    expect(synthesizedStack("network-prod").doc.output?.["operator_security_group_id"]?.value).toMatch(/^\$\{aws_security_group\.management_operator_sg_[A-Z0-9]+\.id\}$/);
+    for (const stack of ["network-dev", "network-staging"]) {
+      expect(countOf(stack, "aws_vpc")).toBe(1);
+      expect(countOf(stack, "aws_vpc_peering_connection")).toBe(0);
+      expect(countOf(stack, "aws_instance")).toBe(0);
+      expect(synthesizedStack(stack).doc.output?.["management_cidr"]?.value).toBe("");
+      expect(synthesizedStack(stack).doc.output?.["operator_security_group_id"]?.value).toBe("");
+    }
+  });
+
+  it("GIVEN prod with clientVpn WHEN synthesized THEN a Client VPN endpoint serves the management network; prod as committed has none", () => {
+    const clientVpn = {
+      serverCertificateArn: "arn:aws:acm:eu-west-1:222222222222:certificate/11111111-1111-4111-8111-111111111111",
+      clientRootCertificateArn: "arn:aws:acm:eu-west-1:222222222222:certificate/22222222-2222-4222-8222-222222222222",
+      clientCidr: "10.140.0.0/22",
+    };
+    const withVpn = environment("prod", (env): EnvironmentConfig => ({
+      ...env,
+      network: { ...env.network, management: { vpcCidr: "10.130.0.0/24", clientVpn } },
+    }));
+    const json = Testing.synth(buildEnvironment(withVpn).stacks.network);
+    expect(json).toHaveResourceWithProperties(Ec2ClientVpnEndpoint, { client_cidr_block: "10.140.0.0/22", split_tunnel: true });
+    expect(countOf("network-prod", "aws_ec2_client_vpn_endpoint")).toBe(0);
+  });
+
+  it("prod's private-app NACL admits the management VPC on 443; dev's names no management range", () => {
+    const appAcl = (stack: string) =>
+      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_network_acl")).find((acl) => (acl["tags"] as Record<string, string>)["tier"] === "private-app")!;
+    expect(appAcl("network-prod")["ingress"]).toContainEqual(
+      expect.objectContaining({ cidr_block: "10.130.0.0/24", protocol: "tcp", from_port: 443, to_port: 443, action: "allow" }),
+    );
+    expect(JSON.stringify(appAcl("network-dev"))).not.toContain("10.130.");
+  });
 });
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s", (name, env) => {
@@ -47,7 +96,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s",
 
   it("lays out the subnets of the environment's plan as literal CIDRs", () => {
     const cidrs = Object.values(resourcesOf(stack.doc, "aws_subnet")).map((s) => s["cidr_block"]);
-    expect(cidrs.sort()).toEqual([...env.subnetPlan.public, ...env.subnetPlan.privateApp, ...env.subnetPlan.privateData].sort());
+    const management = env.network.management === undefined ? [] : managementSubnetCidrs(env.network.management.vpcCidr);
+    expect(cidrs.sort()).toEqual([...env.subnetPlan.public, ...env.subnetPlan.privateApp, ...env.subnetPlan.privateData, ...management].sort());
     for (const cidr of cidrs) expect(cidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
   });
 

@@ -15,6 +15,8 @@ const only = (stack: string, type: string) => {
   expect(all).toHaveLength(1);
   return all[0]!;
 };
+/** Which environments have the management network (environments/<env>.yaml network.management), written out by hand. */
+const HAS_MANAGEMENT_NETWORK: Record<string, boolean> = { dev: false, staging: false, prod: true };
 const roleNames = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_iam_role")).map((role) => role["name"]);
 
 describe("platform stack: what each environment gets", () => {
@@ -49,6 +51,21 @@ describe("platform stack: what each environment gets", () => {
     });
   });
 
+  it("prod admits the management VPC to the API server beside the CI runners' range; dev admits no private range", () => {
+    const apiRanges = (stack: string) => {
+      const doc = synthesizedStack(stack).doc;
+      const [cluster] = Object.entries(resourcesOf(doc, "aws_security_group")).find(([, sg]) => String(sg["name"]).endsWith("-cluster"))!;
+      return Object.values(resourcesOf(doc, "aws_vpc_security_group_ingress_rule"))
+        .filter((rule) => rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` && rule["cidr_ipv4"] !== undefined)
+        .map((rule) => [rule["cidr_ipv4"], rule["from_port"], rule["to_port"]]);
+    };
+    expect(apiRanges("platform-prod")).toEqual([
+      ["10.200.0.0/24", 443, 443],
+      ["10.130.0.0/24", 443, 443],
+    ]);
+    expect(apiRanges("platform-dev")).toEqual([]);
+  });
+
   it("GIVEN the ALB option WHEN synthesized THEN the load balancer controller gets its role, and not otherwise", () => {
     const withAlb = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: true } }));
     const { stacks } = buildEnvironment(withAlb);
@@ -81,15 +98,18 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
     expect(only(`platform-${name}`, "aws_elasticache_subnet_group")["subnet_ids"]).toBe(fromNetwork("private_data_subnet_ids"));
   });
 
-  it("admits database and cache traffic only from the nodes' security group, on their ports", () => {
+  it("admits database and cache traffic only from the nodes' security group, plus the operator host's where the management network exists, on their ports", () => {
     const groups = resourcesOf(stack.doc, "aws_security_group");
     const nodes = Object.entries(groups).find(([, sg]) => sg["name"] === `${name}-nodes`)![0];
     const db = String(only(`platform-${name}`, "aws_rds_cluster")["vpc_security_group_ids"]);
     const cache = String(only(`platform-${name}`, "aws_elasticache_replication_group")["security_group_ids"]);
     const rules = Object.values(resourcesOf(stack.doc, "aws_vpc_security_group_ingress_rule"));
+    expect(env.network.management !== undefined).toBe(HAS_MANAGEMENT_NETWORK[name]);
     for (const [sgList, port] of [[db, 5432], [cache, 6379]] as const) {
       const into = rules.filter((rule) => sgList.includes(String(rule["security_group_id"])));
-      expect(into).toEqual([expect.objectContaining({ from_port: port, to_port: port, referenced_security_group_id: `\${aws_security_group.${nodes}.id}` })]);
+      const fromNodes = expect.objectContaining({ from_port: port, to_port: port, referenced_security_group_id: `\${aws_security_group.${nodes}.id}` });
+      const fromOperator = expect.objectContaining({ from_port: port, to_port: port, referenced_security_group_id: fromNetwork("operator_security_group_id") });
+      expect(into).toEqual(HAS_MANAGEMENT_NETWORK[name] ? [fromNodes, fromOperator] : [fromNodes]);
     }
   });
 
