@@ -19,6 +19,8 @@ export default defineConfig({
     setupFiles: ["test/support/matchers.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     env: { TMPDIR: runTmp, CHECKPOINT_DISABLE: "1" },
+    // One module graph per worker: cdktf and the providers load once, not once per test file.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
