@@ -131,7 +131,11 @@ const s3State = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
     .describe("State bucket of this account (versioned, encrypted, public access blocked; see README bootstrap)."),
   region: region.optional().describe("Region of the state bucket. @default account.region"),
-  kmsKeyArn: arn("kms").optional().describe("KMS key for state objects. @default the bucket's default encryption"),
+  kmsKeyArn: arn("kms")
+    .optional()
+    .describe(
+      "KMS key for state objects (set it to the bootstrap stack's key output). @default SSE-S3: Terraform's S3 backend asks for AES256 when no key is named",
+    ),
   roleArn: arn("iam").optional().describe("Role assumed to reach the state bucket. @default the caller's credentials"),
 });
 
@@ -160,7 +164,7 @@ export const environmentSchema = z
       ownsAccountSingletons: z
         .boolean()
         .describe(
-          "True in exactly one environment per account: it creates account-level singletons (GitHub OIDC provider); the others look them up.",
+          "True in exactly one environment per account: it creates the account-level singletons (GitHub OIDC provider, GuardDuty, CloudTrail, AWS Config, password policy, account public access block); the others look the OIDC provider up.",
         ),
       deployRoleArn: arn("iam")
         .optional()

@@ -164,7 +164,6 @@ export function productionWorkloadsProblems(workloads: WorkloadsSettings): { pat
     if (settings.replicas < 2) problems.push({ path: [name, "replicas"], message: "must be >= 2 in production (one per zone at least)" });
     if (!settings.autoscaling.enabled) problems.push({ path: [name, "autoscaling", "enabled"], message: "must be true in production" });
   }
-  if (workloads.ingressReplicas < 2) problems.push({ path: ["ingressReplicas"], message: "must be >= 2 in production" });
   if (workloads.certificateArn === undefined) problems.push({ path: ["certificateArn"], message: "is required in production: the frontend is served over TLS" });
   if (workloads.entry.type !== "alb") {
     problems.push({ path: ["entry", "type"], message: "must be alb in production: the public entry goes through the web application firewall" });

@@ -423,11 +423,6 @@ const BAD_FILES: readonly BadFile[] = [
     fixture: "prod-one-replica.yaml",
     problems: [{ line: 34, path: "workloads.frontend.replicas", message: "must be >= 2 in production (one per zone at least)" }],
   },
-  {
-    given: "production with one ingress controller replica",
-    fixture: "prod-one-ingress.yaml",
-    problems: [{ line: 32, path: "workloads.ingressReplicas", message: "must be >= 2 in production" }],
-  },
   // the public entry: the ALB's prerequisites, and the WAF required in production
   {
     given: "the ALB entry without platform.loadBalancerController (no IAM role for the controller)",
