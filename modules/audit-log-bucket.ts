@@ -1,13 +1,9 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import type { AwsTarget } from "./aws-target";
+import { PrivateBucket } from "./private-bucket";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -99,42 +95,10 @@ export class AuditLogBucket extends Construct {
     }
     const protectFromDestroy = props.protectFromDestroy ?? true;
 
-    const bucket = new S3Bucket(this, "bucket", {
-      bucket: name,
-      forceDestroy: false,
-      ...(protectFromDestroy ? { lifecycle: { preventDestroy: true } } : {}),
-    });
-
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
-          // Off: with a bucket key S3 asks KMS with the bucket's encryption context instead of each
-          // request's, and CloudTrail's key grant is conditioned on its own context. Audit logs are
-          // a few objects an hour, so per-object KMS calls cost little.
-          bucketKeyEnabled: false,
-        },
-      ],
-    });
-
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
+    // No bucket key: S3 would ask KMS with the bucket's encryption context instead of each
+    // request's, and CloudTrail's key grant is conditioned on its own context. Audit logs are a few
+    // objects an hour, so per-object KMS calls cost little.
+    const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: props.kmsKeyArn, bucketKeyEnabled: false, protectFromDestroy });
 
     const bucketArn = bucketArnOf(props.target, name);
     const objectsArn = `${bucketArn}/*`;
@@ -161,10 +125,10 @@ export class AuditLogBucket extends Construct {
       ],
     });
     this.bucketPolicy = new S3BucketPolicy(this, "bucket-policy", {
-      bucket: bucket.id,
+      bucket: storage.bucket.id,
       policy: policy.json,
       // S3 refuses concurrent changes to a bucket's public access block and policy.
-      dependsOn: [publicAccessBlock],
+      dependsOn: [storage.publicAccessBlock],
     });
 
     const rules: S3BucketLifecycleConfigurationRule[] = [
@@ -188,13 +152,13 @@ export class AuditLogBucket extends Construct {
       },
     ];
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
+      bucket: storage.bucket.id,
       rule: rules,
       // Noncurrent-version rules need versioning switched on first.
-      dependsOn: [versioning],
+      dependsOn: [storage.versioning],
     });
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
+    this.bucketName = storage.bucket.bucket;
+    this.bucketArn = storage.bucket.arn;
   }
 }

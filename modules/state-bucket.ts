@@ -1,13 +1,9 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import type { AwsTarget } from "./aws-target";
+import { PrivateBucket } from "./private-bucket";
 import { KmsKey } from "./kms-key";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (as environments/schema.ts checks it). */
@@ -79,39 +75,7 @@ export class StateBucket extends Construct {
         description: `Terraform state in s3://${name}`,
       }).keyArn;
 
-    const bucket = new S3Bucket(this, "bucket", {
-      bucket: name,
-      forceDestroy: false,
-      lifecycle: { preventDestroy: true },
-    });
-
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
+    const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: this.kmsKeyArn });
 
     // Literal ARNs: the policy document is readable at plan time and in tests.
     const bucketArn = `arn:${props.target.partition}:s3:::${name}`;
@@ -152,14 +116,14 @@ export class StateBucket extends Construct {
     }
     const policy = new DataAwsIamPolicyDocument(this, "policy", { statement: statements });
     new S3BucketPolicy(this, "bucket-policy", {
-      bucket: bucket.id,
+      bucket: storage.bucket.id,
       policy: policy.json,
       // S3 refuses concurrent changes to a bucket's public access block and policy.
-      dependsOn: [publicAccessBlock],
+      dependsOn: [storage.publicAccessBlock],
     });
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
+      bucket: storage.bucket.id,
       rule: [
         {
           id: "expire-noncurrent-versions",
@@ -175,10 +139,10 @@ export class StateBucket extends Construct {
         },
       ],
       // Noncurrent-version rules need versioning switched on first.
-      dependsOn: [versioning],
+      dependsOn: [storage.versioning],
     });
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
+    this.bucketName = storage.bucket.bucket;
+    this.bucketArn = storage.bucket.arn;
   }
 }

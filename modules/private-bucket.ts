@@ -1,0 +1,70 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+
+export interface PrivateBucketProps {
+  /** Bucket name. */
+  readonly name: string;
+  /** KMS key every object is encrypted with by default. */
+  readonly kmsKeyArn: string;
+  /**
+   * Use an S3 bucket key (fewer KMS calls). Off where a key grant is conditioned on each
+   * request's encryption context (CloudTrail), which a bucket key replaces with the bucket's.
+   * @default true
+   */
+  readonly bucketKeyEnabled?: boolean;
+  /**
+   * Refuse `terraform destroy` of the bucket (`lifecycle.prevent_destroy`).
+   * @default true
+   */
+  readonly protectFromDestroy?: boolean;
+}
+
+/**
+ * The core every bucket of this platform shares: versioning, SSE-KMS by default, all four public
+ * access blocks, ACLs disabled (bucket owner enforced), never force-destroyed. Callers add their
+ * bucket policy and lifecycle (S3 allows one of each per bucket).
+ */
+export class PrivateBucket extends Construct {
+  readonly bucket: S3Bucket;
+  /** Versioning must exist before noncurrent-version lifecycle rules. */
+  readonly versioning: S3BucketVersioningA;
+  /** The public access block must exist before a bucket policy is attached. */
+  readonly publicAccessBlock: S3BucketPublicAccessBlock;
+
+  constructor(scope: Construct, id: string, props: PrivateBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.name,
+      forceDestroy: false,
+      ...((props.protectFromDestroy ?? true) ? { lifecycle: { preventDestroy: true } } : {}),
+    });
+    this.versioning = new S3BucketVersioningA(this, "versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+          bucketKeyEnabled: props.bucketKeyEnabled ?? true,
+        },
+      ],
+    });
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+  }
+}
