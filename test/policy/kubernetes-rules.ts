@@ -210,7 +210,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "k8s-no-load-balancer-services",
     rationale:
-      "The internet reaches the cluster through one path: the ingress-nginx controller's Service behind an NLB. No other Service is a LoadBalancer, and none is a NodePort (which opens a port on every node).",
+      "The internet reaches the cluster through one entry: the ingress-nginx controller's Service behind an NLB, or (prod) an ALB the AWS Load Balancer Controller makes from the frontend's Ingress. No other Service is a LoadBalancer, and none is a NodePort (which opens a port on every node).",
     check: (doc) => {
       const services = ofTypes(doc, ["kubernetes_service", "kubernetes_service_v1"])
         .filter(([, , body]) => ["LoadBalancer", "NodePort"].includes(String(block(body["spec"])?.["type"])))
