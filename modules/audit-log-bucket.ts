@@ -3,7 +3,7 @@ import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "./aws-target";
-import { PrivateBucket } from "./private-bucket";
+import { PrivateBucket, privateBucketDenyStatements } from "./private-bucket";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -101,26 +101,9 @@ export class AuditLogBucket extends Construct {
     const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: props.kmsKeyArn, bucketKeyEnabled: false, protectFromDestroy });
 
     const bucketArn = bucketArnOf(props.target, name);
-    const objectsArn = `${bucketArn}/*`;
-    const everyone = [{ type: "*", identifiers: ["*"] }];
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: everyone,
-          actions: ["s3:*"],
-          resources: [bucketArn, objectsArn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
-        {
-          sid: "DenyCustomerProvidedKeys",
-          effect: "Deny",
-          principals: everyone,
-          actions: ["s3:PutObject"],
-          resources: [objectsArn],
-          condition: [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }],
-        },
+        ...privateBucketDenyStatements(bucketArn),
         ...props.deliveryStatements,
       ],
     });

@@ -194,7 +194,8 @@ export class AuroraPostgres extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const takeFinalSnapshot = props.protectFromDestroy || props.deletionProtection;
+    // A database protected either way always leaves a final snapshot behind.
+    const takeFinalSnapshot = props.protectFromDestroy === true || props.deletionProtection === true;
     const cluster = new RdsCluster(this, "cluster", {
       clusterIdentifier: name,
       engine: "aurora-postgresql",

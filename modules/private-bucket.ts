@@ -1,9 +1,37 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+
+/**
+ * The bucket-policy statements every private bucket starts with: refuse plain HTTP, and refuse
+ * customer-provided keys (objects must be readable with the bucket's KMS key).
+ */
+export function privateBucketDenyStatements(bucketArn: string): DataAwsIamPolicyDocumentStatement[] {
+  const everyone = [{ type: "*", identifiers: ["*"] }];
+  const objectsArn = `${bucketArn}/*`;
+  return [
+    {
+      sid: "DenyInsecureTransport",
+      effect: "Deny",
+      principals: everyone,
+      actions: ["s3:*"],
+      resources: [bucketArn, objectsArn],
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    },
+    {
+      sid: "DenyCustomerProvidedKeys",
+      effect: "Deny",
+      principals: everyone,
+      actions: ["s3:PutObject"],
+      resources: [objectsArn],
+      condition: [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }],
+    },
+  ];
+}
 
 export interface PrivateBucketProps {
   /** Bucket name. */

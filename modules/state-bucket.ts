@@ -3,7 +3,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "./aws-target";
-import { PrivateBucket } from "./private-bucket";
+import { PrivateBucket, privateBucketDenyStatements } from "./private-bucket";
 import { KmsKey } from "./kms-key";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (as environments/schema.ts checks it). */
@@ -82,22 +82,7 @@ export class StateBucket extends Construct {
     const objectsArn = `${bucketArn}/*`;
     const everyone = [{ type: "*", identifiers: ["*"] }];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
-      {
-        sid: "DenyInsecureTransport",
-        effect: "Deny",
-        principals: everyone,
-        actions: ["s3:*"],
-        resources: [bucketArn, objectsArn],
-        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      },
-      {
-        sid: "DenyCustomerProvidedKeys",
-        effect: "Deny",
-        principals: everyone,
-        actions: ["s3:PutObject"],
-        resources: [objectsArn],
-        condition: [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }],
-      },
+      ...privateBucketDenyStatements(bucketArn),
     ];
     if (denyNonKmsUploads) {
       // Both conditions must hold: a request without the header gets the bucket's SSE-KMS default,
