@@ -3,10 +3,9 @@ import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "./aws-target";
-import { PrivateBucket, privateBucketDenyStatements } from "./private-bucket";
+import { PrivateBucket, assertBucketName, privateBucketDenyStatements } from "./private-bucket";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Multipart uploads abandoned by a writer are removed after this many days. */
 const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 7;
@@ -75,9 +74,7 @@ export class AuditLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AuditLogBucketProps) {
     super(scope, id);
     const name = props.bucketName;
-    if (!BUCKET_NAME.test(name) || name.includes("..")) {
-      throw new Error(`Audit log bucket ${name}: not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)`);
-    }
+    assertBucketName(name, "Audit log bucket");
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
       throw new Error(`Audit log bucket ${name}: noncurrentVersionExpirationDays must be a whole number >= 1, got ${noncurrentDays}`);

@@ -6,6 +6,15 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Refuses a name S3 would refuse, naming what the bucket is for (`State bucket`, `Audit log bucket`). */
+export function assertBucketName(name: string, what: string): void {
+  if (!BUCKET_NAME.test(name) || name.includes("..")) {
+    throw new Error(`${what} ${name}: not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)`);
+  }
+}
+
 /**
  * The bucket-policy statements every private bucket starts with: refuse plain HTTP, and refuse
  * customer-provided keys (objects must be readable with the bucket's KMS key).

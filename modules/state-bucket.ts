@@ -3,11 +3,10 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "./aws-target";
-import { PrivateBucket, privateBucketDenyStatements } from "./private-bucket";
+import { PrivateBucket, assertBucketName, privateBucketDenyStatements } from "./private-bucket";
 import { KmsKey } from "./kms-key";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (as environments/schema.ts checks it). */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Multipart uploads Terraform or anyone else abandoned are removed after this many days. */
 const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 7;
@@ -58,9 +57,7 @@ export class StateBucket extends Construct {
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
     const name = props.bucketName;
-    if (!BUCKET_NAME.test(name) || name.includes("..")) {
-      throw new Error(`State bucket ${name}: not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)`);
-    }
+    assertBucketName(name, "State bucket");
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
       throw new Error(`State bucket ${name}: noncurrentVersionExpirationDays must be a whole number >= 1, got ${noncurrentDays}`);
