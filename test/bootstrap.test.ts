@@ -299,7 +299,7 @@ describe("the bootstrap app", () => {
     vi.stubEnv("CDKTF_OUTDIR", outdir);
     vi.resetModules();
 
-    await import("../bootstrap");
+    await import("../bootstrap.js");
 
     const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
     expect(Object.keys(manifest.stacks)).toEqual([`bootstrap-${NONPROD}`, `bootstrap-${PROD}`]);
@@ -319,7 +319,7 @@ describe("the bootstrap app", () => {
     });
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
 
-    await expect(import("../bootstrap")).rejects.toThrow(ExitCalled);
+    await expect(import("../bootstrap.js")).rejects.toThrow(ExitCalled);
 
     expect(exit).toHaveBeenCalledExactlyOnceWith(1);
     const printed = stderr.mock.calls.map(([chunk]) => String(chunk)).join("");

@@ -560,7 +560,7 @@ describe("the app with a bad environments folder", () => {
     });
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
 
-    await expect(import("../main")).rejects.toThrow(ExitCalled);
+    await expect(import("../main.js")).rejects.toThrow(ExitCalled);
 
     expect(exit).toHaveBeenCalledExactlyOnceWith(1);
     const printed = stderr.mock.calls.map(([chunk]) => String(chunk)).join("");

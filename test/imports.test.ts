@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "typescript-5";
 import { describe, expect, it } from "vitest";
 
 /**

@@ -8,7 +8,7 @@ import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import ts from "typescript";
+import ts from "typescript-5";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../support/paths";
 import { allSynthesizedStacks, eachResource, type TerraformJson } from "../support/synthesized";
