@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { EnvironmentConfigError, loadEnvironments } from "./environments/load";
 import type { EnvironmentConfig } from "./environments/schema";
 import { BootstrapPlanError, addBootstrapStacks, type BootstrapStack } from "./stacks/bootstrap/bootstrap-stack";
+import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 
 /**
  * The account bootstrap, a second app beside main.ts: every `environments/<env>.yaml`, grouped by
@@ -35,17 +36,19 @@ function loadOrExit(): EnvironmentConfig[] {
 
 function main(): void {
   const environments = loadOrExit();
-  const app = new App({ outdir: process.env["CDKTF_OUTDIR"] ?? DEFAULT_OUTDIR, stackTraces: false });
-  let stacks: BootstrapStack[];
-  try {
-    stacks = addBootstrapStacks(app, environments);
-  } catch (error) {
-    exitOnConfigError(error);
-  }
-  if (stacks.length === 0) {
-    process.stderr.write("No environment keeps its state in S3: there is no state bucket to bootstrap.\n");
-  }
-  app.synth();
+  withoutTokenCreationStacks(() => {
+    const app = new App({ outdir: process.env["CDKTF_OUTDIR"] ?? DEFAULT_OUTDIR, stackTraces: false });
+    let stacks: BootstrapStack[];
+    try {
+      stacks = addBootstrapStacks(app, environments);
+    } catch (error) {
+      exitOnConfigError(error);
+    }
+    if (stacks.length === 0) {
+      process.stderr.write("No environment keeps its state in S3: there is no state bucket to bootstrap.\n");
+    }
+    app.synth();
+  });
 }
 
 main();

@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { EnvironmentConfigError, loadEnvironments } from "./environments/load";
 import type { EnvironmentConfig } from "./environments/schema";
 import { addEnvironmentStacks } from "./stacks/environment-stacks";
+import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 
 /**
  * The app: every `environments/<env>.yaml`, three stacks each. All files are validated before a
@@ -24,10 +25,12 @@ function loadOrExit(): EnvironmentConfig[] {
 
 function main(): void {
   const environments = loadOrExit();
-  const app = new App({ stackTraces: false });
-  const planPlaceholders = [true, "true"].includes(app.node.tryGetContext("planPlaceholders"));
-  for (const environment of environments) addEnvironmentStacks(app, environment, { planPlaceholders });
-  app.synth();
+  withoutTokenCreationStacks(() => {
+    const app = new App({ stackTraces: false });
+    const planPlaceholders = [true, "true"].includes(app.node.tryGetContext("planPlaceholders"));
+    for (const environment of environments) addEnvironmentStacks(app, environment, { planPlaceholders });
+    app.synth();
+  });
 }
 
 main();

@@ -16,7 +16,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Needs terraform with downloadable providers: `npm run test:integration` (CI only).
     exclude: ["test/integration/**", "node_modules/**"],
-    setupFiles: ["test/support/matchers.ts"],
+    setupFiles: ["test/support/matchers.ts", "test/support/token-stacks.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     env: { TMPDIR: runTmp, CHECKPOINT_DISABLE: "1" },
     // One module graph per worker: cdktf and the providers load once, not once per test file.

@@ -6,6 +6,7 @@ import { EnvironmentConfigError, loadEnvironments } from "../environments/load";
 import { deploymentOrder } from "../stacks/deployment-order";
 import { ciRoleNames } from "../modules/github-ci-identity";
 import { addEnvironmentStacks } from "../stacks/environment-stacks";
+import { withoutTokenCreationStacks } from "../stacks/token-creation-stacks";
 import type { LayerStack } from "../stacks/layer-stack";
 
 /**
@@ -40,24 +41,26 @@ export function listStacks(environmentName?: string): StackEntry[] {
   const outdir = mkdtempSync(path.join(tmpdir(), "stacks-"));
   try {
     const app = new App({ outdir, stackTraces: false });
-    return environments.flatMap((env) => {
-      const { network, platform, workloads } = addEnvironmentStacks(app, env);
-      const ordered: LayerStack[] = deploymentOrder<LayerStack>([workloads, platform, network]);
-      const roles = ciRoleNames(env.name);
-      const iam = (role: string) => `arn:${network.target.partition}:iam::${env.account.id}:role/${role}`;
-      return ordered.map((stack, order) => ({
-        name: stack.node.id,
-        layer: stack.layer,
-        environment: env.name,
-        stage: env.stage,
-        order,
-        directory: `cdktf.out/stacks/${stack.node.id}`,
-        accountId: env.account.id,
-        region: env.account.region,
-        planRoleArn: iam(roles.plan),
-        deployRoleArn: iam(roles.deploy),
-      }));
-    });
+    return withoutTokenCreationStacks(() =>
+      environments.flatMap((env) => {
+        const { network, platform, workloads } = addEnvironmentStacks(app, env);
+        const ordered: LayerStack[] = deploymentOrder<LayerStack>([workloads, platform, network]);
+        const roles = ciRoleNames(env.name);
+        const iam = (role: string) => `arn:${network.target.partition}:iam::${env.account.id}:role/${role}`;
+        return ordered.map((stack, order) => ({
+          name: stack.node.id,
+          layer: stack.layer,
+          environment: env.name,
+          stage: env.stage,
+          order,
+          directory: `cdktf.out/stacks/${stack.node.id}`,
+          accountId: env.account.id,
+          region: env.account.region,
+          planRoleArn: iam(roles.plan),
+          deployRoleArn: iam(roles.deploy),
+        }));
+      }),
+    );
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

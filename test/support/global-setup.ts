@@ -3,6 +3,7 @@ import { App } from "cdktf";
 import { loadEnvironments } from "../../environments/load";
 import { addBootstrapStacks } from "../../stacks/bootstrap/bootstrap-stack";
 import { addEnvironmentStacks } from "../../stacks/environment-stacks";
+import { withoutTokenCreationStacks } from "../../stacks/token-creation-stacks";
 import { sharedSynthDir, testTmp } from "./paths";
 
 /**
@@ -13,11 +14,13 @@ import { sharedSynthDir, testTmp } from "./paths";
 export default function setup(): () => void {
   const tmp = testTmp();
   mkdirSync(tmp, { recursive: true });
-  const app = new App({ outdir: sharedSynthDir(), stackTraces: false });
-  const environments = loadEnvironments();
-  for (const environment of environments) addEnvironmentStacks(app, environment);
-  // The bootstrap app's stacks (one per account) too, so the policy suite covers the state buckets.
-  addBootstrapStacks(app, environments);
-  app.synth();
+  withoutTokenCreationStacks(() => {
+    const app = new App({ outdir: sharedSynthDir(), stackTraces: false });
+    const environments = loadEnvironments();
+    for (const environment of environments) addEnvironmentStacks(app, environment);
+    // The bootstrap app's stacks (one per account) too, so the policy suite covers the state buckets.
+    addBootstrapStacks(app, environments);
+    app.synth();
+  });
   return () => rmSync(tmp, { recursive: true, force: true });
 }
