@@ -4,12 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { CODE_CACHE_DIR } from "../launch";
 
 /**
  * Benchmark (not a test: nothing here asserts, and no timing ever goes into a test).
  *
  * `npm run bench [-- --runs N | --quick]` builds, then runs each command below in a child process:
- * one warm-up run, then N measured runs (default 5); it reports medians of wall time and of the
+ * one warm-up round, then N measured rounds (default 5), each round running every command once
+ * (interleaved, so drift on the machine touches all rows alike); it reports medians of wall time and of the
  * peak resident set size, prints a table with the performance targets of docs/performance.md and
  * writes everything to `.tmp/bench/results.json`. `--quick` is one run without warm-up, to check
  * that the benchmark itself works.
@@ -183,21 +185,42 @@ function benchCases(): BenchCase[] {
       prepare: () => ({ command: "node", args: ["-e", `require(${JSON.stringify(AWS_PROVIDER_PACKAGE)})`] }),
     },
     {
+      id: "synth-all-no-cache",
+      label: "synth, all, no code cache",
+      measures: `node dist/launch.js after deleting ${path.relative(ROOT, CODE_CACHE_DIR)}: the first synth after a build changed the bundle (it writes the cache the next row uses)`,
+      prepare: (scratch) => {
+        rmSync(CODE_CACHE_DIR, { recursive: true, force: true });
+        return { command: "node", args: ["dist/launch.js"], env: { CDKTF_OUTDIR: scratch } };
+      },
+    },
+    {
       id: "synth-all",
       label: "synth, all environments",
-      measures: "node dist/main.js: the compiled app synthesizing every stack of every environment (no build)",
+      measures: "node dist/launch.js: the bundled app synthesizing every stack of every environment, with the code cache of the previous run (no build)",
+      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js"], env: { CDKTF_OUTDIR: scratch } }),
+    },
+    {
+      id: "synth-all-unbundled",
+      label: "synth, all, unbundled",
+      measures: "node dist/main.js: tsc's output run directly, module by module, no code cache",
       prepare: (scratch) => ({ command: "node", args: ["dist/main.js"], env: { CDKTF_OUTDIR: scratch } }),
     },
     ...environmentNames().map((name): BenchCase => ({
       id: `synth-${name}`,
       label: `synth, ${name} alone`,
-      measures: `node dist/scripts/synth-one-environment.js ${name}: the three stacks of environments/${name}.yaml only`,
-      prepare: (scratch) => ({ command: "node", args: ["dist/scripts/synth-one-environment.js", name, scratch] }),
+      measures: `node dist/launch.js synth-one-environment ${name}: the three stacks of environments/${name}.yaml only, bundled, with the code cache`,
+      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js", "synth-one-environment", name, scratch] }),
     })),
+    {
+      id: "npm-run-synth",
+      label: "npm run synth",
+      measures: "the whole command: npm, the incremental build (tsc, then the esbuild bundle) and the cached launch",
+      prepare: (scratch) => ({ command: "npm", args: ["run", "synth"], env: { CDKTF_OUTDIR: scratch } }),
+    },
     {
       id: "cdktf-synth",
       label: "npx cdktf synth",
-      measures: "the CLI running the cdktf.json app command (incremental build, then node dist/main.js)",
+      measures: "the CLI running the cdktf.json app command (incremental build, then node dist/launch.js)",
       prepare: (scratch) => ({ command: "npx", args: ["cdktf", "synth", "--output", scratch] }),
     },
     {
@@ -290,21 +313,27 @@ function tail(output: string): string {
   return output.trimEnd().split("\n").slice(-FAILURE_TAIL_LINES).join("\n");
 }
 
-/** Warm-up (unless quick), then the measured runs of one command. */
-function measureCase(benchCase: BenchCase, options: BenchOptions): CaseResult {
+/**
+ * Warm-up round (unless quick), then `runs` rounds; each round runs every command once, in order.
+ * Interleaving spreads whatever else the machine does over all commands alike, so the ratios
+ * between them (full synth over barrel load) hold even when the absolute figures drift.
+ */
+function measureCases(cases: readonly BenchCase[], options: BenchOptions): CaseResult[] {
   const warmUps = options.quick ? 0 : 1;
-  const samples: RunSample[] = [];
-  let command = "";
-  let failure: string | undefined;
-  for (let run = 1 - warmUps; run <= options.runs; run++) {
-    const { output, command: shown, ...sample } = runInScratch(benchCase);
-    command = shown;
-    const tag = run < 1 ? "warm-up" : `run ${run}/${options.runs}`;
-    log(`${benchCase.label.padEnd(30)} ${tag.padEnd(9)} ${formatMs(sample.wallMs)} ms${sample.exitCode === 0 ? "" : `  (exit ${sample.exitCode})`}`);
-    if (sample.exitCode !== 0 && failure === undefined) failure = tail(output);
-    if (run >= 1) samples.push(sample);
+  const samples = new Map<string, RunSample[]>(cases.map((benchCase) => [benchCase.id, []]));
+  const commands = new Map<string, string>();
+  const failures = new Map<string, string>();
+  for (let round = 1 - warmUps; round <= options.runs; round++) {
+    const tag = round < 1 ? "warm-up" : `run ${round}/${options.runs}`;
+    for (const benchCase of cases) {
+      const { output, command, ...sample } = runInScratch(benchCase);
+      commands.set(benchCase.id, command);
+      log(`${benchCase.label.padEnd(30)} ${tag.padEnd(9)} ${formatMs(sample.wallMs)} ms${sample.exitCode === 0 ? "" : `  (exit ${sample.exitCode})`}`);
+      if (sample.exitCode !== 0 && !failures.has(benchCase.id)) failures.set(benchCase.id, tail(output));
+      if (round >= 1) samples.get(benchCase.id)?.push(sample);
+    }
   }
-  return summarize(benchCase, command, samples, failure);
+  return cases.map((benchCase) => summarize(benchCase, commands.get(benchCase.id) ?? "", samples.get(benchCase.id) ?? [], failures.get(benchCase.id)));
 }
 
 /** Medians and range of the measured runs. */
@@ -440,7 +469,7 @@ function main(argv: readonly string[]): void {
   const options = parseOptions(argv);
   const machine = machineInfo();
   if (!machine.gnuTime) log(`${GNU_TIME} not found: peak memory will read n/a`);
-  const results = benchCases().map((benchCase) => measureCase(benchCase, options));
+  const results = measureCases(benchCases(), options);
   const ratio = synthOverBarrel(results);
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),

@@ -2,13 +2,15 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { ENVIRONMENTS_DIR, EnvironmentConfigError, loadEnvironmentFile } from "../environments/load";
 import { addEnvironmentStacks } from "../stacks/environment-stacks";
+import { withoutTokenCreationStacks } from "../stacks/token-creation-stacks";
 
 /**
  * Bench-only entry: synthesizes the three stacks of ONE environment, so `scripts/bench.ts` can
  * report what each environment costs on its own. The app (`main.ts`) always synthesizes every
  * environment; this file is not a second way to deploy.
  *
- * Usage: `node dist/scripts/synth-one-environment.js <env> [outdir]`
+ * Usage: `node dist/launch.js synth-one-environment <env> [outdir]` (bundled, as the bench runs it)
+ * or `node dist/scripts/synth-one-environment.js <env> [outdir]`
  * - `<env>`: the base name of `environments/<env>.yaml` (`dev`, `staging`, `prod`).
  * - `[outdir]`: where to write `stacks/<layer>-<env>/`; defaults to cdktf's own choice
  *   (`CDKTF_OUTDIR`, else `cdktf.out`).
@@ -20,9 +22,11 @@ function main(argv: readonly string[]): void {
     process.exit(2);
   }
   const environment = loadOrExit(path.join(ENVIRONMENTS_DIR, `${name}.yaml`));
-  const app = new App({ stackTraces: false, ...(outdir === undefined ? {} : { outdir }) });
-  addEnvironmentStacks(app, environment);
-  app.synth();
+  withoutTokenCreationStacks(() => {
+    const app = new App({ stackTraces: false, ...(outdir === undefined ? {} : { outdir }) });
+    addEnvironmentStacks(app, environment);
+    app.synth();
+  });
 }
 
 /** Loads one environment file, or prints its problems (file:line) and exits 1. */

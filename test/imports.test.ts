@@ -193,6 +193,13 @@ describe("cdktf.json", () => {
     expect(commands.join(" && ")).not.toMatch(/ts-node|\btsx\b|--loader|--require\s+ts-node/);
   });
 
+  it("runs the app the way `npm run synth` does (the bundled app through the code-cache launcher)", () => {
+    const packageJson = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { readonly scripts: Record<string, string> };
+    const synth = (packageJson.scripts["synth"] ?? "").split("&&").map((command) => command.trim());
+    expect(synth.at(-1)).toBe(appCommands().at(-1));
+    expect(appCommands().at(-1)).toBe("node dist/launch.js");
+  });
+
   it("runs the compiled form of a source file that exists", () => {
     const last = appCommands().at(-1) ?? "";
     const compiled = /^node\s+dist\/(\S+)\.js$/.exec(last)?.[1];
