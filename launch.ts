@@ -136,10 +136,23 @@ export function bundleFileFor(entry: string, root: string = ROOT): string {
   return file;
 }
 
+/** What `storeCacheOnCleanExit` listens to: the process, or a stand-in in tests. */
+export interface ExitEvents {
+  once(event: "exit", listener: (code: number) => void): unknown;
+}
+
 /**
- * `node dist/launch.js [entry] [args...]`. The cache is stored when the process exits 0 after a
- * run without an accepted cache; `LAUNCH_DEBUG=1` prints what happened to it.
+ * Stores the bundle's code cache when the process exits 0, unless V8 accepted the cache already.
+ * A failed run (a bad environment file, an exception) stores nothing.
  */
+export function storeCacheOnCleanExit(bundle: PreparedBundle, events: ExitEvents = process): void {
+  if (bundle.cache === "used") return;
+  events.once("exit", (code) => {
+    if (code === 0) bundle.storeCache();
+  });
+}
+
+/** `node dist/launch.js [entry] [args...]`; `LAUNCH_DEBUG=1` prints what happened to the code cache. */
 function main(argv: readonly string[]): void {
   const [entry = DEFAULT_ENTRY, ...args] = argv;
   let file: string;
@@ -152,11 +165,7 @@ function main(argv: readonly string[]): void {
   }
   const bundle = prepareBundle({ file, cacheDir: CODE_CACHE_DIR, args });
   if (process.env["LAUNCH_DEBUG"] === "1") process.stderr.write(`launch: ${entry}: code cache ${bundle.cache} (${bundle.cacheFile})\n`);
-  if (bundle.cache !== "used") {
-    process.once("exit", (code) => {
-      if (code === 0) bundle.storeCache();
-    });
-  }
+  storeCacheOnCleanExit(bundle);
   bundle.run();
 }
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { BUNDLED_ENTRIES, BUNDLE_DIR, LaunchError, bundleFileFor, cacheFileFor, prepareBundle } from "../launch";
+import { EventEmitter } from "node:events";
+import { BUNDLED_ENTRIES, BUNDLE_DIR, LaunchError, bundleFileFor, cacheFileFor, prepareBundle, storeCacheOnCleanExit } from "../launch";
 import { ROOT, testTmp } from "./support/paths";
 
 /** What a test bundle reports about the environment it ran in. */
@@ -101,6 +102,30 @@ describe("launcher: V8 code cache", () => {
     expect(bundle.cache).toBe("rejected");
     bundle.run();
     expect(globals[RESULT_KEY]?.args).toEqual(["x"]);
+  });
+
+  it("stores the cache when the process exits 0, not after a failed run, and not over an accepted cache", () => {
+    const failed = bundleFixture();
+    const failing = prepareBundle({ file: failed.file, cacheDir: failed.cacheDir, args: [] });
+    const failingExit = new EventEmitter();
+    storeCacheOnCleanExit(failing, failingExit);
+    failing.run();
+    failingExit.emit("exit", 1);
+    expect(existsSync(failing.cacheFile)).toBe(false);
+
+    const { file, cacheDir } = bundleFixture();
+    const clean = prepareBundle({ file, cacheDir, args: [] });
+    const cleanExit = new EventEmitter();
+    storeCacheOnCleanExit(clean, cleanExit);
+    clean.run();
+    cleanExit.emit("exit", 0);
+    expect(existsSync(clean.cacheFile)).toBe(true);
+
+    const cached = prepareBundle({ file, cacheDir, args: [] });
+    expect(cached.cache).toBe("used");
+    const cachedExit = new EventEmitter();
+    storeCacheOnCleanExit(cached, cachedExit);
+    expect(cachedExit.listenerCount("exit")).toBe(0);
   });
 
   it("ignores a cache path it cannot write (a file where the folder should be)", () => {
