@@ -24,7 +24,7 @@ import { Script } from "node:vm";
  */
 
 /** The repository root: the parent of `dist/` when compiled, this folder when run from source (tests). */
-const ROOT = path.resolve(__dirname, path.basename(__dirname) === "dist" ? ".." : ".");
+export const ROOT = path.resolve(__dirname, path.basename(__dirname) === "dist" ? ".." : ".");
 
 /** Where `scripts/bundle-app.ts` writes the bundles, relative to the root. */
 export const BUNDLE_DIR = "dist/bundle";
@@ -90,13 +90,21 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-function storeCodeCache(script: Script, cacheFile: string): void {
+/** The code cache files of one entry point in `cacheDir` (any build of it), as full paths. */
+export function codeCacheFilesOf(entry: string, cacheDir: string): string[] {
+  if (!existsSync(cacheDir)) return [];
+  const prefix = `${entry}-`;
+  return readdirSync(cacheDir)
+    .filter((file) => file.startsWith(prefix) && /^[0-9a-f]{64}\.bin$/.test(file.slice(prefix.length)))
+    .map((file) => path.join(cacheDir, file));
+}
+
+function storeCodeCache(script: Script, cacheFile: string, entry: string): void {
   try {
     const dir = path.dirname(cacheFile);
     mkdirSync(dir, { recursive: true });
-    const entryPrefix = `${path.basename(cacheFile).replace(/-[0-9a-f]{64}\.bin$/, "")}-`;
-    for (const old of readdirSync(dir)) {
-      if (old.startsWith(entryPrefix) && old !== path.basename(cacheFile)) rmSync(path.join(dir, old), { force: true });
+    for (const old of codeCacheFilesOf(entry, dir)) {
+      if (old !== cacheFile) rmSync(old, { force: true });
     }
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temporary, script.createCachedData());
@@ -120,7 +128,7 @@ export function prepareBundle(target: LaunchTarget): PreparedBundle {
     process.argv = [process.argv[0] ?? "node", target.file, ...target.args];
     wrapper(bundleModule.exports, createRequire(target.file), bundleModule, target.file, path.dirname(target.file));
   };
-  return { cacheFile, cache, run, storeCache: () => storeCodeCache(script, cacheFile) };
+  return { cacheFile, cache, run, storeCache: () => storeCodeCache(script, cacheFile, path.basename(target.file, ".js")) };
 }
 
 /** A launcher argument that names no bundle, or a bundle not built yet. */

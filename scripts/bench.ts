@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { CODE_CACHE_DIR } from "../launch";
+import { CODE_CACHE_DIR, codeCacheFilesOf } from "../launch";
 
 /**
  * Benchmark (not a test: nothing here asserts, and no timing ever goes into a test).
@@ -173,12 +173,9 @@ function typecheckBuildInfoFile(): string | undefined {
   return file === undefined ? undefined : path.resolve(ROOT, file);
 }
 
-/** Deletes the code cache of the app's bundle (`main-<sha256>.bin`), leaving other entries' caches alone. */
+/** Deletes the code cache of the app's bundle, leaving other entries' caches alone. */
 function removeAppCodeCache(): void {
-  if (!existsSync(CODE_CACHE_DIR)) return;
-  for (const file of readdirSync(CODE_CACHE_DIR)) {
-    if (file.startsWith("main-")) rmSync(path.join(CODE_CACHE_DIR, file), { force: true });
-  }
+  for (const file of codeCacheFilesOf("main", CODE_CACHE_DIR)) rmSync(file, { force: true });
 }
 
 /** Every command the benchmark measures, in the order it runs them. */

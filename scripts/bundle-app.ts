@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { BuildOptions } from "esbuild";
-import { BUNDLED_ENTRIES, BUNDLE_DIR } from "../launch";
+import { BUNDLED_ENTRIES, BUNDLE_DIR, ROOT } from "../launch";
 
 /**
  * Second step of `npm run build`, after `tsc`: bundles the compiled app into one file per entry
@@ -21,9 +21,6 @@ import { BUNDLED_ENTRIES, BUNDLE_DIR } from "../launch";
  * Paths: modules that find repository files from `__dirname` (environments, charts) expect to sit
  * two folders below the root, as `dist/<folder>/<file>.js` does; `dist/bundle/<entry>.js` keeps that.
  */
-
-/** The repository root, from `dist/scripts/bundle-app.js`. */
-const ROOT = path.resolve(__dirname, "../..");
 
 /** What to bundle, and where. */
 export interface BundleJob {

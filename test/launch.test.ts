@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
-import { BUNDLED_ENTRIES, BUNDLE_DIR, LaunchError, bundleFileFor, cacheFileFor, prepareBundle, storeCacheOnCleanExit } from "../launch";
+import { BUNDLED_ENTRIES, BUNDLE_DIR, LaunchError, bundleFileFor, cacheFileFor, codeCacheFilesOf, prepareBundle, storeCacheOnCleanExit } from "../launch";
 import { ROOT, testTmp } from "./support/paths";
 
 /** What a test bundle reports about the environment it ran in. */
@@ -87,6 +87,21 @@ describe("launcher: V8 code cache", () => {
     expect(globals[RESULT_KEY]?.joined).toBe(`${path.join("a", "b")}190`);
     after.storeCache();
     expect(readdirSync(cacheDir)).toEqual([path.basename(after.cacheFile)]);
+  });
+
+  it("replaces only its own entry's older caches, not another entry's", () => {
+    const { dir, file, cacheDir } = bundleFixture();
+    mkdirSync(cacheDir, { recursive: true });
+    const olderBuild = path.join(cacheDir, `app-${"0".repeat(64)}.bin`);
+    const otherEntry = path.join(cacheDir, `app-other-${"0".repeat(64)}.bin`);
+    for (const cache of [olderBuild, otherEntry]) writeFileSync(cache, "");
+    expect(codeCacheFilesOf("app", cacheDir)).toEqual([olderBuild]);
+
+    const bundle = prepareBundle({ file, cacheDir, args: [] });
+    bundle.run();
+    bundle.storeCache();
+    expect(readdirSync(cacheDir).sort()).toEqual([path.basename(bundle.cacheFile), path.basename(otherEntry)].sort());
+    expect(codeCacheFilesOf("app", path.join(dir, "absent"))).toEqual([]);
   });
 
   it("names the cache file after the entry and the SHA-256 of the source", () => {
