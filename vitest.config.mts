@@ -13,7 +13,7 @@ process.env["TMPDIR"] = runTmp;
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "modules/**/*.test.ts"],
     // Needs terraform with downloadable providers: `npm run test:integration` (CI only).
     exclude: ["test/integration/**", "node_modules/**"],
     setupFiles: ["test/support/matchers.ts", "test/support/token-stacks.ts"],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isArmInstanceType } from "../modules/instance-types";
+import { isArmInstanceType } from "../modules/core/instance-types";
 import { isNetworkCidr } from "./subnet-plan";
 
 /**

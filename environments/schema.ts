@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidrsOverlap, prefixLengthOf } from "../modules/cidrs";
+import { cidrsOverlap, prefixLengthOf } from "../modules/core/cidrs";
 import { platformSchema, productionPlatformProblems } from "./platform-schema";
 import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
 import { productionWorkloadsProblems, workloadsSchema } from "./workloads-schema";

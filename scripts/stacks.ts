@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { EnvironmentConfigError, loadEnvironments } from "../environments/load";
 import { deploymentOrder } from "../stacks/deployment-order";
-import { ciRoleNames } from "../modules/github-ci-identity";
+import { ciRoleNames } from "../modules/ci/github-ci-identity";
 import { addEnvironmentStacks } from "../stacks/environment-stacks";
 import { withoutTokenCreationStacks } from "../stacks/token-creation-stacks";
 import type { LayerStack } from "../stacks/layer-stack";

@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
-import { partitionOf, type AwsTarget } from "../modules/aws-target";
+import { partitionOf, type AwsTarget } from "../modules/core/aws-target";
 import { stackName, type Layer } from "./layers";
 import { stateLocation, type StateLocation } from "./state-location";
 

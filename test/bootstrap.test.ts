@@ -13,7 +13,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Testing } from "cdktf";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EnvironmentConfig } from "../environments/schema";
-import { StateBucket, type StateBucketProps } from "../modules/state-bucket";
+import { StateBucket, type StateBucketProps } from "../modules/storage/state-bucket";
 import { BootstrapPlanError, BootstrapStack, addBootstrapStacks, planBootstraps } from "../stacks/bootstrap/bootstrap-stack";
 import { ENVIRONMENTS, environment } from "./support/fixtures";
 import type { TerraformJson } from "./support/synthesized";

@@ -2,8 +2,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { partitionOf, type AwsTarget } from "../../modules/aws-target";
-import { StateBucket } from "../../modules/state-bucket";
+import { partitionOf, type AwsTarget } from "../../modules/core/aws-target";
+import { StateBucket } from "../../modules/storage/state-bucket";
 import { REPOSITORY_ROOT_FROM_STACK_DIR } from "../state-location";
 
 /** A state bucket the bootstrap creates, with what its writers allow. */

@@ -1,14 +1,14 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { AccountBaseline } from "../../modules/account-baseline";
-import { EcrRepository } from "../../modules/ecr-repository";
-import { GithubCiIdentity } from "../../modules/github-ci-identity";
-import { KmsKey } from "../../modules/kms-key";
-import { ManagementNetwork } from "../../modules/management-network";
-import { TierNetworkAcls } from "../../modules/tier-network-acls";
-import { TieredVpc } from "../../modules/tiered-vpc";
-import { VpcEndpoints } from "../../modules/vpc-endpoints";
-import { VpcFlowLogs } from "../../modules/vpc-flow-logs";
+import { AccountBaseline } from "../../modules/security/account-baseline";
+import { EcrRepository } from "../../modules/ci/ecr-repository";
+import { GithubCiIdentity } from "../../modules/ci/github-ci-identity";
+import { KmsKey } from "../../modules/security/kms-key";
+import { ManagementNetwork } from "../../modules/network/management-network";
+import { TierNetworkAcls } from "../../modules/network/tier-network-acls";
+import { TieredVpc } from "../../modules/network/tiered-vpc";
+import { VpcEndpoints } from "../../modules/network/vpc-endpoints";
+import { VpcFlowLogs } from "../../modules/network/vpc-flow-logs";
 import { LayerStack } from "../layer-stack";
 import { networkContract } from "./contract";
 

@@ -1,7 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { AuroraPostgres } from "../../modules/aurora-postgres";
+import { AuroraPostgres } from "../../modules/data/aurora-postgres";
 import {
   cacheConnectStatements,
   clusterAutoscalerStatements,
@@ -9,16 +9,16 @@ import {
   fluentBitStatements,
   loadBalancerControllerStatements,
   secretReaderStatements,
-} from "../../modules/controller-policies";
-import { EksAddons } from "../../modules/eks-addons";
-import { EksCluster, type ClusterAccessGrant } from "../../modules/eks-cluster";
-import { EksFargateProfile } from "../../modules/eks-fargate-profile";
-import { EksNodeGroup } from "../../modules/eks-node-group";
-import { EksNodeRole } from "../../modules/eks-node-role";
-import { EksSecurityGroups } from "../../modules/eks-security-groups";
-import { CacheReplicationGroup } from "../../modules/elasticache-replication-group";
-import { IrsaRole, type IrsaRoleProps } from "../../modules/irsa-role";
-import { KmsKey } from "../../modules/kms-key";
+} from "../../modules/cluster-services/controller-policies";
+import { EksAddons } from "../../modules/eks/eks-addons";
+import { EksCluster, type ClusterAccessGrant } from "../../modules/eks/eks-cluster";
+import { EksFargateProfile } from "../../modules/eks/eks-fargate-profile";
+import { EksNodeGroup } from "../../modules/eks/eks-node-group";
+import { EksNodeRole } from "../../modules/eks/eks-node-role";
+import { EksSecurityGroups } from "../../modules/eks/eks-security-groups";
+import { CacheReplicationGroup } from "../../modules/data/elasticache-replication-group";
+import { IrsaRole, type IrsaRoleProps } from "../../modules/eks/irsa-role";
+import { KmsKey } from "../../modules/security/kms-key";
 import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
 import { networkContract } from "../network/contract";

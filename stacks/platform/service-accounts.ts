@@ -1,4 +1,4 @@
-import type { ServiceAccountRef } from "../../modules/irsa-role";
+import type { ServiceAccountRef } from "../../modules/eks/irsa-role";
 
 /**
  * The Kubernetes service accounts the platform layer's IAM roles trust, and which the workloads

@@ -81,10 +81,10 @@ function eachContainer(doc: TerraformJson, check: (container: Container, pod: Bo
 const QUANTITIES = ["cpu", "memory"] as const;
 const PROBE_HANDLERS = ["exec", "http_get", "tcp_socket", "grpc"] as const;
 const POD_SECURITY_LEVELS = new Set(["restricted", "baseline", "privileged"]);
-/** The label the workloads stack puts on application namespaces (modules/workload-namespace.ts). */
+/** The label the workloads stack puts on application namespaces (modules/kubernetes/workload-namespace.ts). */
 const APPLICATION_NAMESPACE_LABEL = "platform.acme.example/workload";
 const POD_SECURITY_ENFORCE = "pod-security.kubernetes.io/enforce";
-/** Same value as POD_SECURITY_JUSTIFICATION_ANNOTATION in modules/workload-namespace.ts, written out so the policy does not trust the module. */
+/** Same value as POD_SECURITY_JUSTIFICATION_ANNOTATION in modules/kubernetes/workload-namespace.ts, written out so the policy does not trust the module. */
 const POD_SECURITY_JUSTIFICATION = "platform.acme.example/pod-security-justification";
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 /** A cdktf asset: `assets/<construct id>/<content hash>[/file]`, so the chart is pinned by its content. */
@@ -239,7 +239,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "k8s-namespaces-enforce-psa",
     rationale:
-      "Every namespace enforces a Pod Security Standard level through Pod Security Admission; any level but `restricted` carries a written justification (annotation platform.acme.example/pod-security-justification, see modules/workload-namespace.ts).",
+      "Every namespace enforces a Pod Security Standard level through Pod Security Admission; any level but `restricted` carries a written justification (annotation platform.acme.example/pod-security-justification, see modules/kubernetes/workload-namespace.ts).",
     check: (doc) =>
       ofTypes(doc, ["kubernetes_namespace", "kubernetes_namespace_v1"]).flatMap(([address, , body]) => {
         const metadata = block(body["metadata"]) ?? {};

@@ -155,7 +155,7 @@ describe("policy rules catch what they exist for", () => {
 
   describe("s3-bucket-hardened", () => {
     const BUCKET = "${aws_s3_bucket.b.id}";
-    /** A bucket hardened the way modules/state-bucket.ts does it: every companion resource, a TLS-only policy document. */
+    /** A bucket hardened the way modules/storage/state-bucket.ts does it: every companion resource, a TLS-only policy document. */
     const hardened = (): TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> } => ({
       data: {
         aws_iam_policy_document: {

@@ -184,7 +184,7 @@ const READ_ACCESS_LEVELS = new Set(["Read", "List"]);
 
 /**
  * The one wildcard grant allowed: a KMS key policy's statement that delegates the key to the
- * account's IAM (sid AccountIamDelegation in modules/kms-key.ts): `kms:*` to the account root only.
+ * account's IAM (sid AccountIamDelegation in modules/security/kms-key.ts): `kms:*` to the account root only.
  * Without it no IAM policy could grant use of the key, and the key could become unmanageable.
  */
 function isKeyPolicyRootDelegation(doc: TerraformJson, address: string, statement: PolicyStatement): boolean {
@@ -486,7 +486,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "no-iam-wildcard-actions-beyond-read",
     rationale:
-      "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the one exception is a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/kms-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
+      "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the one exception is a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/security/kms-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
     check: (doc) =>
       policyStatements(doc)
         .filter(([, statement]) => isAllow(statement))

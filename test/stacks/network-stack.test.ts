@@ -6,7 +6,7 @@ import { Ec2ClientVpnEndpoint } from "@cdktf/provider-aws/lib/ec2-client-vpn-end
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { managementSubnetCidrs } from "../../modules/management-network";
+import { managementSubnetCidrs } from "../../modules/network/management-network";
 import { networkContract } from "../../stacks/network/contract";
 import { outputName } from "../../stacks/contract";
 import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";

@@ -1,0 +1,113 @@
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import { type ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
+import {
+  type ContainerSecurityContext,
+  type EnvVar,
+  type IrsaServiceAccountValues,
+  irsaAnnotations,
+  PinnedHelmRelease,
+  type PodSecurityContext,
+  type ResourceRequirements,
+} from "../pinned-helm-release";
+import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
+
+/** The external-dns chart values this construct sets. */
+export interface ExternalDnsValues {
+  readonly provider: { readonly name: "aws" };
+  /** Creates and updates records, never deletes: a bad Ingress cannot remove a live record. */
+  readonly policy: "upsert-only";
+  readonly registry: "txt";
+  readonly txtOwnerId: string;
+  readonly domainFilters: readonly string[];
+  readonly extraArgs: readonly string[];
+  readonly sources: readonly ("ingress" | "service")[];
+  readonly serviceAccount: IrsaServiceAccountValues;
+  readonly env: readonly EnvVar[];
+  readonly podSecurityContext: PodSecurityContext;
+  readonly securityContext: ContainerSecurityContext;
+  readonly resources: ResourceRequirements;
+}
+
+export interface ExternalDnsProps {
+  /** Exact external-dns chart version. */
+  readonly chartVersion: string;
+  /** IRSA role of the external-dns service account (Route 53 changes in the one hosted zone). */
+  readonly roleArn: string;
+  /** The only domain external-dns manages records in, e.g. `dev.example.com`. */
+  readonly domain: string;
+  /** The only Route 53 hosted zone external-dns touches. */
+  readonly hostedZoneId: string;
+  /** Owner id written into the TXT ownership records; unique per cluster sharing a zone. */
+  readonly txtOwnerId: string;
+  /** AWS region of the Route 53 API client. */
+  readonly region: string;
+  /**
+   * Resources the release waits for.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * external-dns in its own `restricted` namespace: Route 53 records for Ingresses and Services of
+ * one domain in one hosted zone, upsert-only, ownership tracked in TXT records, AWS credentials
+ * from the IRSA role bound to SERVICE_ACCOUNTS.externalDns.
+ */
+export class ExternalDns extends Construct {
+  readonly namespace: string;
+  /** The Helm release, for `dependsOn`. */
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: ExternalDnsProps) {
+    super(scope, id);
+    const literal = (value: string) => !Token.isUnresolved(value);
+    if (literal(props.domain) && !/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(props.domain)) {
+      throw new Error(`external-dns: domain "${props.domain}" is not a DNS name such as dev.example.com`);
+    }
+    if (literal(props.hostedZoneId) && !/^Z[A-Z0-9]{1,31}$/.test(props.hostedZoneId)) {
+      throw new Error(`external-dns: hostedZoneId "${props.hostedZoneId}" is not a Route 53 hosted zone id`);
+    }
+    if (literal(props.txtOwnerId) && !/^[A-Za-z0-9._-]+$/.test(props.txtOwnerId)) {
+      throw new Error(`external-dns: txtOwnerId "${props.txtOwnerId}" must be non-empty letters, digits, '.', '_' or '-'`);
+    }
+
+    const account = SERVICE_ACCOUNTS.externalDns;
+    const namespace = new WorkloadNamespace(this, "namespace", { name: account.namespace, level: "restricted" });
+    const values: ExternalDnsValues = {
+      provider: { name: "aws" },
+      policy: "upsert-only",
+      registry: "txt",
+      txtOwnerId: props.txtOwnerId,
+      domainFilters: [props.domain],
+      extraArgs: [`--zone-id-filter=${props.hostedZoneId}`],
+      sources: ["ingress", "service"],
+      serviceAccount: { create: true, name: account.name, annotations: irsaAnnotations(props.roleArn) },
+      env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
+      podSecurityContext: { runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        privileged: false,
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        seccompProfile: { type: "RuntimeDefault" },
+        capabilities: { drop: ["ALL"] },
+      },
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+    };
+    const release = new PinnedHelmRelease(this, "release", {
+      releaseName: "external-dns",
+      namespace: namespace.name,
+      repository: "https://kubernetes-sigs.github.io/external-dns/",
+      chart: "external-dns",
+      version: props.chartVersion,
+      values,
+      dependsOn: props.dependsOn,
+    });
+    this.namespace = namespace.name;
+    this.release = release.release;
+  }
+}

@@ -1,0 +1,136 @@
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import { type ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+import { PinnedHelmRelease } from "../pinned-helm-release";
+import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
+
+const RELEASE = "kube-prometheus-stack";
+const NAMESPACE = "monitoring";
+
+/** The kube-prometheus-stack chart values this construct sets. */
+export interface KubePrometheusStackValues {
+  readonly prometheus: {
+    readonly prometheusSpec: {
+      readonly retention: string;
+      readonly storageSpec: {
+        readonly volumeClaimTemplate: {
+          readonly spec: {
+            readonly storageClassName: string;
+            readonly accessModes: readonly ["ReadWriteOnce"];
+            readonly resources: { readonly requests: { readonly storage: string } };
+          };
+        };
+      };
+      /** False: select every ServiceMonitor/PodMonitor/PrometheusRule, not only this release's. */
+      readonly serviceMonitorSelectorNilUsesHelmValues: false;
+      readonly podMonitorSelectorNilUsesHelmValues: false;
+      readonly ruleSelectorNilUsesHelmValues: false;
+    };
+  };
+  readonly grafana: {
+    readonly enabled: true;
+    /**
+     * Blank on purpose, and never a password: the umbrella chart defaults it to `prom-operator`;
+     * blank makes the Grafana chart generate a random one into its Secret (kept across upgrades).
+     */
+    readonly adminPassword: "";
+    readonly service: { readonly type: "ClusterIP" };
+  };
+  readonly alertmanager: { readonly enabled: true };
+  /** EKS runs the control plane: there is no etcd, scheduler or controller manager to scrape. */
+  readonly kubeEtcd: { readonly enabled: false };
+  readonly kubeScheduler: { readonly enabled: false };
+  readonly kubeControllerManager: { readonly enabled: false };
+}
+
+export interface KubePrometheusStackProps {
+  /** Exact kube-prometheus-stack chart version. */
+  readonly chartVersion: string;
+  /** How long Prometheus keeps samples, a Prometheus duration (`15d`, `48h`). */
+  readonly retention: string;
+  /** Size of Prometheus' persistent volume, GiB. */
+  readonly storageGiB: number;
+  /** StorageClass of that volume (see Gp3StorageClass). */
+  readonly storageClassName: string;
+  /**
+   * Resources the release waits for (the StorageClass, say).
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * Prometheus (persistent, with retention), Alertmanager, Grafana, node-exporter and
+ * kube-state-metrics in the `monitoring` namespace, through the Prometheus Operator.
+ *
+ * Pod Security: `privileged`, because node-exporter needs the host network and PID namespace
+ * and hostPath mounts of /proc, /sys and /.
+ *
+ * Grafana is never exposed (ClusterIP) and its admin password is in no config file and no
+ * Terraform state: the chart generates it into the Secret `kube-prometheus-stack-grafana`.
+ * Read it with
+ * `kubectl -n monitoring get secret kube-prometheus-stack-grafana -o jsonpath='{.data.admin-password}' | base64 -d`
+ * and reach Grafana with `kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80`.
+ */
+export class KubePrometheusStack extends Construct {
+  /** The monitoring namespace. */
+  readonly namespace: string;
+  /** Name of the Secret holding Grafana's generated admin user and password. */
+  readonly grafanaAdminSecretName: string = `${RELEASE}-grafana`;
+  /** The Helm release, for `dependsOn` (its CRDs: ServiceMonitor, PodMonitor, PrometheusRule). */
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
+    super(scope, id);
+    if (!/^\d+(ms|s|m|h|d|w|y)$/.test(props.retention)) {
+      throw new Error(`kube-prometheus-stack: retention "${props.retention}" must be a Prometheus duration such as 15d`);
+    }
+    if (!Number.isInteger(props.storageGiB) || props.storageGiB < 1) {
+      throw new Error(`kube-prometheus-stack: storageGiB must be a positive integer (got ${props.storageGiB})`);
+    }
+    if (!Token.isUnresolved(props.storageClassName) && props.storageClassName.trim() === "") {
+      throw new Error("kube-prometheus-stack: storageClassName must not be empty");
+    }
+
+    const namespace = new WorkloadNamespace(this, "namespace", {
+      name: NAMESPACE,
+      level: "privileged",
+      justification: "node-exporter needs the host network and PID namespace (and hostPath mounts of /proc, /sys and /) to report node metrics",
+    });
+    const values: KubePrometheusStackValues = {
+      prometheus: {
+        prometheusSpec: {
+          retention: props.retention,
+          storageSpec: {
+            volumeClaimTemplate: {
+              spec: {
+                storageClassName: props.storageClassName,
+                accessModes: ["ReadWriteOnce"],
+                resources: { requests: { storage: `${props.storageGiB}Gi` } },
+              },
+            },
+          },
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          podMonitorSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+        },
+      },
+      grafana: { enabled: true, adminPassword: "", service: { type: "ClusterIP" } },
+      alertmanager: { enabled: true },
+      kubeEtcd: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeControllerManager: { enabled: false },
+    };
+    const release = new PinnedHelmRelease(this, "release", {
+      releaseName: RELEASE,
+      namespace: namespace.name,
+      repository: "https://prometheus-community.github.io/helm-charts",
+      chart: "kube-prometheus-stack",
+      version: props.chartVersion,
+      values,
+      dependsOn: props.dependsOn,
+    });
+    this.namespace = namespace.name;
+    this.release = release.release;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { PinnedHelmRelease, type Toleration } from "../pinned-helm-release";
+
+const NAMESPACE = "kube-system";
+/** Node-level daemons: every node a pod may mount secrets on, whatever its taints. */
+const EVERY_NODE: readonly Toleration[] = [{ operator: "Exists" }];
+
+/** The secrets-store-csi-driver chart values this construct sets. */
+export interface SecretsStoreCsiDriverValues {
+  readonly linux: {
+    readonly tolerations: readonly Toleration[];
+    readonly priorityClassName: "system-node-critical";
+  };
+  /** Off: secrets stay files in the pod, never copies in Kubernetes Secrets (nor RBAC to write them). */
+  readonly syncSecret: { readonly enabled: false };
+  readonly enableSecretRotation: true;
+  readonly rotationPollInterval: string;
+}
+
+/** The secrets-store-csi-driver-provider-aws chart values this construct sets. */
+export interface SecretsStoreCsiProviderAwsValues {
+  readonly tolerations: readonly Toleration[];
+  readonly priorityClassName: "system-node-critical";
+}
+
+export interface SecretsStoreCsiProps {
+  /** Exact secrets-store-csi-driver chart version. */
+  readonly driverChartVersion: string;
+  /** Exact secrets-store-csi-driver-provider-aws chart version. */
+  readonly providerChartVersion: string;
+  /**
+   * How often mounted secrets are re-read, a Go duration (`2m`, `1h`). Every poll of every mount
+   * is a Secrets Manager API call (billed): lengthen it when many pods mount secrets.
+   * @default "2m"
+   */
+  readonly rotationPollInterval?: string;
+  /**
+   * Resources the driver waits for.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * The Secrets Store CSI driver and its AWS provider in kube-system: pods mount Secrets Manager
+ * secrets and SSM parameters as files through a SecretProviderClass, with rotation on and
+ * syncing to Kubernetes Secrets off. Install SecretProviderClasses after `providerRelease`.
+ */
+export class SecretsStoreCsi extends Construct {
+  /** The driver release (CRDs SecretProviderClass and SecretProviderClassPodStatus). */
+  readonly driverRelease: Release;
+  /** The AWS provider release, installed after the driver. */
+  readonly providerRelease: Release;
+
+  constructor(scope: Construct, id: string, props: SecretsStoreCsiProps) {
+    super(scope, id);
+    const rotationPollInterval = props.rotationPollInterval ?? "2m";
+    if (!/^\d+(s|m|h)$/.test(rotationPollInterval)) {
+      throw new Error(`Secrets Store CSI: rotationPollInterval "${rotationPollInterval}" must be a duration such as 2m or 1h`);
+    }
+
+    const driver = new PinnedHelmRelease<SecretsStoreCsiDriverValues>(this, "driver", {
+      releaseName: "secrets-store-csi-driver",
+      namespace: NAMESPACE,
+      repository: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
+      chart: "secrets-store-csi-driver",
+      version: props.driverChartVersion,
+      values: {
+        linux: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical" },
+        syncSecret: { enabled: false },
+        enableSecretRotation: true,
+        rotationPollInterval,
+      },
+      dependsOn: props.dependsOn,
+    });
+    const provider = new PinnedHelmRelease<SecretsStoreCsiProviderAwsValues>(this, "provider-aws", {
+      releaseName: "secrets-store-csi-driver-provider-aws",
+      namespace: NAMESPACE,
+      repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
+      chart: "secrets-store-csi-driver-provider-aws",
+      version: props.providerChartVersion,
+      values: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical" },
+      dependsOn: [driver.release],
+    });
+    this.driverRelease = driver.release;
+    this.providerRelease = provider.release;
+  }
+}

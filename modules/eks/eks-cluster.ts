@@ -1,0 +1,185 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksCluster as AwsEksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import type { AwsTarget } from "../core/aws-target";
+import { KmsKey } from "../security/kms-key";
+
+/** Control-plane log types EKS can export to CloudWatch. */
+export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+
+/**
+ * What an IAM principal may do in the cluster, as an EKS access policy: `admin` everything,
+ * `viewer` read without Secrets, `planner` read including Secrets (Helm keeps its release records
+ * in Secrets, so `terraform plan` of Helm releases needs them).
+ */
+export type ClusterAccessLevel = "admin" | "viewer" | "planner";
+
+/** An IAM principal mapped to an EKS access policy through an access entry. */
+export interface ClusterAccessGrant {
+  /** Stable construct id of the grant (principal ARNs may be tokens). */
+  readonly id: string;
+  readonly principalArn: string;
+  readonly level: ClusterAccessLevel;
+}
+
+/** EKS access policies by level. */
+export const ACCESS_POLICIES: { readonly [L in ClusterAccessLevel]: string } = {
+  admin: "AmazonEKSClusterAdminPolicy",
+  viewer: "AmazonEKSViewPolicy",
+  planner: "AmazonEKSAdminViewPolicy",
+};
+
+export interface EksClusterProps {
+  readonly name: string;
+  readonly target: AwsTarget;
+  /** Kubernetes minor version, e.g. `1.33`. */
+  readonly kubernetesVersion: string;
+  /** Private-app subnets for the control-plane network interfaces. */
+  readonly subnetIds: string[];
+  /** The cluster's additional security group (see EksSecurityGroups). */
+  readonly securityGroupId: string;
+  /**
+   * Expose the API server publicly, to `publicAccessCidrs` only. The private endpoint is always on.
+   * @default false
+   */
+  readonly endpointPublicAccess?: boolean;
+  /**
+   * Who may reach the public endpoint. Required when `endpointPublicAccess` is true; never 0.0.0.0/0.
+   * @default []
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /**
+   * `API` (access entries only) or `API_AND_CONFIG_MAP` (also the aws-auth ConfigMap, for migrations).
+   * @default "API"
+   */
+  readonly authenticationMode?: "API" | "API_AND_CONFIG_MAP";
+  /** Control-plane log types to export. */
+  readonly logTypes: readonly ControlPlaneLogType[];
+  readonly logRetentionDays: number;
+  /** KMS key of the control-plane log group (its policy must admit CloudWatch Logs). */
+  readonly logsKmsKeyArn: string;
+  /**
+   * IAM principals and their access.
+   * @default none: nobody, not even the creator, has access until granted
+   */
+  readonly access?: readonly ClusterAccessGrant[];
+}
+
+/**
+ * An EKS cluster: its IAM role, a dedicated KMS key for envelope encryption of Secrets (rotation
+ * on), control-plane logs to a KMS-encrypted log group with retention, the private endpoint on
+ * (public only to an allow-list), access entries instead of the aws-auth ConfigMap, and the IAM
+ * OIDC provider for IAM roles for service accounts.
+ */
+export class EksCluster extends Construct {
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly endpoint: string;
+  readonly certificateAuthorityData: string;
+  readonly oidcIssuerUrl: string;
+  readonly oidcProviderArn: string;
+  /** The security group EKS creates and attaches to the control plane (and managed nodes by default). */
+  readonly primarySecurityGroupId: string;
+  readonly secretsKmsKeyArn: string;
+  /** The cluster resource itself, for dependencies. */
+  readonly cluster: AwsEksCluster;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const publicAccess = props.endpointPublicAccess ?? false;
+    const publicCidrs = props.publicAccessCidrs ?? [];
+    if (publicAccess && publicCidrs.length === 0) {
+      throw new Error(`EKS ${props.name}: a public endpoint needs publicAccessCidrs (who may reach it)`);
+    }
+    if (publicCidrs.includes("0.0.0.0/0")) {
+      throw new Error(`EKS ${props.name}: the public endpoint must not be open to 0.0.0.0/0`);
+    }
+    if (props.logTypes.length === 0) throw new Error(`EKS ${props.name}: export at least the audit log`);
+    const { partition } = props.target;
+
+    const secretsKey = new KmsKey(this, "secrets-key", {
+      target: props.target,
+      alias: `${props.name}/eks-secrets`,
+      description: `Envelope encryption of Kubernetes secrets in ${props.name}`,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole", "sts:TagSession"],
+          principals: [{ type: "Service", identifiers: ["eks.amazonaws.com"] }],
+        },
+      ],
+    });
+    const role = new IamRole(this, "role", { name: `${props.name}-cluster`, assumeRolePolicy: trust.json });
+    const attachments = ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"].map(
+      (policy) =>
+        new IamRolePolicyAttachment(this, `role-${policy}`, { role: role.name, policyArn: `arn:${partition}:iam::aws:policy/${policy}` }),
+    );
+
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      // EKS writes to this exact name; creating it first gives it our retention and key.
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logsKmsKeyArn,
+    });
+
+    const cluster = new AwsEksCluster(this, "cluster", {
+      name: props.name,
+      version: props.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        securityGroupIds: [props.securityGroupId],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        ...(publicAccess ? { publicAccessCidrs: [...publicCidrs] } : {}),
+      },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.keyArn } },
+      enabledClusterLogTypes: [...props.logTypes],
+      accessConfig: {
+        authenticationMode: props.authenticationMode ?? "API",
+        bootstrapClusterCreatorAdminPermissions: false,
+      },
+      upgradePolicy: { supportType: "STANDARD" },
+      dependsOn: [logGroup, ...attachments],
+    });
+
+    for (const grant of props.access ?? []) {
+      const entry = new EksAccessEntry(this, `access-${grant.id}`, {
+        clusterName: cluster.name,
+        principalArn: grant.principalArn,
+        type: "STANDARD",
+      });
+      new EksAccessPolicyAssociation(this, `access-${grant.id}-policy`, {
+        clusterName: cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[grant.level]}`,
+        accessScope: { type: "cluster" },
+      });
+    }
+
+    const issuer = cluster.identity.get(0).oidc.get(0).issuer;
+    const oidc = new IamOpenidConnectProvider(this, "oidc", {
+      url: issuer,
+      clientIdList: ["sts.amazonaws.com"],
+      tags: { Name: `${props.name}-irsa` },
+    });
+
+    this.cluster = cluster;
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+    this.endpoint = cluster.endpoint;
+    this.certificateAuthorityData = cluster.certificateAuthority.get(0).data;
+    this.oidcIssuerUrl = issuer;
+    this.oidcProviderArn = oidc.arn;
+    this.primarySecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+    this.secretsKmsKeyArn = secretsKey.keyArn;
+  }
+}

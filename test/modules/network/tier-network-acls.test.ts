@@ -1,0 +1,162 @@
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { TierNetworkAcls, type TierNetworkAclsProps } from "../../../modules/network/tier-network-acls";
+import { naclVerdict } from "../../support/nacl";
+import { resourcesOf, type TerraformJson } from "../../support/synthesized";
+
+const props: TierNetworkAclsProps = {
+  name: "test",
+  vpcId: "vpc-123",
+  cidrs: {
+    public: ["10.0.48.0/24", "10.0.49.0/24"],
+    privateApp: ["10.0.0.0/20", "10.0.16.0/20"],
+    privateData: ["10.0.51.0/24", "10.0.52.0/24"],
+  },
+  subnetIds: { public: ["subnet-p0", "subnet-p1"], privateApp: ["subnet-a0", "subnet-a1"], privateData: ["subnet-d0", "subnet-d1"] },
+};
+
+interface AclRule {
+  readonly cidr_block: string;
+  readonly protocol: string;
+  readonly from_port: number;
+  readonly to_port: number;
+  readonly action: string;
+  readonly rule_no: number;
+}
+
+function acls(overrides: Partial<TierNetworkAclsProps> = {}): Record<string, { ingress: AclRule[]; egress: AclRule[]; subnet_ids: string[] }> {
+  const doc = JSON.parse(Testing.synthScope((scope) => new TierNetworkAcls(scope, "nacls", { ...props, ...overrides }))) as TerraformJson;
+  return Object.fromEntries(
+    Object.values(resourcesOf(doc, "aws_network_acl")).map((acl) => [(acl["tags"] as Record<string, string>)["tier"], acl as never]),
+  );
+}
+
+/** Whether a rule list admits TCP `port` from `source` (a CIDR that some rule covers exactly or via 0.0.0.0/0). */
+function admits(rules: readonly AclRule[], source: string, port: number): boolean {
+  return rules.some(
+    (rule) =>
+      rule.action === "allow" &&
+      (rule.cidr_block === source || rule.cidr_block === "0.0.0.0/0") &&
+      (rule.protocol === "-1" || (rule.protocol === "tcp" && rule.from_port <= port && port <= rule.to_port)),
+  );
+}
+
+describe("TierNetworkAcls", () => {
+  it("associates one NACL with each tier's subnets", () => {
+    const byTier = acls();
+    expect(byTier["public"]?.subnet_ids).toEqual(["subnet-p0", "subnet-p1"]);
+    expect(byTier["private-app"]?.subnet_ids).toEqual(["subnet-a0", "subnet-a1"]);
+    expect(byTier["private-data"]?.subnet_ids).toEqual(["subnet-d0", "subnet-d1"]);
+  });
+
+  it("admits the data ports into the data tier from the app tier only", () => {
+    const data = acls()["private-data"]!;
+    expect(admits(data.ingress, "10.0.0.0/20", 5432)).toBe(true);
+    expect(admits(data.ingress, "10.0.16.0/20", 6379)).toBe(true);
+    expect(admits(data.ingress, "10.0.48.0/24", 5432)).toBe(false);
+    expect(admits(data.ingress, "203.0.113.9", 5432)).toBe(false);
+    expect(admits(data.ingress, "10.0.0.0/20", 22)).toBe(false);
+  });
+
+  it("lets the data tier answer the app tier on ephemeral ports and nothing on the internet", () => {
+    const data = acls()["private-data"]!;
+    expect(admits(data.egress, "10.0.0.0/20", 40000)).toBe(true);
+    expect(data.egress.some((rule) => rule.cidr_block === "0.0.0.0/0")).toBe(false);
+  });
+
+  it("GIVEN configured data ports WHEN synthesized THEN only those ports enter the data tier", () => {
+    const data = acls({ dataTierPorts: [3306] })["private-data"]!;
+    expect(admits(data.ingress, "10.0.0.0/20", 3306)).toBe(true);
+    expect(admits(data.ingress, "10.0.0.0/20", 5432)).toBe(false);
+  });
+
+  it("admits the app tier from the public tier and itself, and replies from anywhere on ephemeral ports", () => {
+    const app = acls()["private-app"]!;
+    expect(admits(app.ingress, "10.0.48.0/24", 8080)).toBe(true);
+    expect(admits(app.ingress, "10.0.16.0/20", 10250)).toBe(true);
+    expect(admits(app.ingress, "203.0.113.9", 50000)).toBe(true);
+    expect(admits(app.ingress, "203.0.113.9", 443)).toBe(false);
+    expect(admits(app.ingress, "203.0.113.9", 22)).toBe(false);
+  });
+
+  it("opens only 80, 443 and ephemeral replies of the public tier to the internet", () => {
+    const internetRules = acls()["public"]!.ingress.filter((rule) => rule.cidr_block === "0.0.0.0/0");
+    expect(internetRules.map((rule) => [rule.protocol, rule.from_port, rule.to_port]).sort()).toEqual(
+      [
+        ["tcp", 443, 443],
+        ["tcp", 80, 80],
+        ["tcp", 1024, 65535],
+      ].sort(),
+    );
+  });
+
+  it("numbers rules uniquely within each direction", () => {
+    for (const acl of Object.values(acls())) {
+      for (const rules of [acl.ingress, acl.egress]) {
+        const numbers = rules.map((rule) => rule.rule_no);
+        expect(new Set(numbers).size).toBe(numbers.length);
+      }
+    }
+  });
+
+  it("refuses more rules than the NACL quota allows", () => {
+    expect(() => acls({ dataTierPorts: Array.from({ length: 10 }, (_, i) => 5000 + i) })).toThrow(/exceed the default quota of 20/);
+  });
+});
+
+describe("TierNetworkAcls with a management network", () => {
+  const MANAGEMENT = "10.130.0.0/24";
+  const OPERATOR = "10.130.0.10";
+  const withManagement = () => acls({ managementCidr: MANAGEMENT });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the app tier admits it on 443 (the EKS API) and not on SSH or HTTP", () => {
+    const app = withManagement()["private-app"]!;
+    expect(naclVerdict(app.ingress, OPERATOR, 443)).toBe("allow");
+    expect(naclVerdict(app.ingress, OPERATOR, 22)).toBe("deny");
+    expect(naclVerdict(app.ingress, OPERATOR, 80)).toBe("deny");
+  });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the data tier admits it on the data ports only", () => {
+    const data = withManagement()["private-data"]!;
+    expect(naclVerdict(data.ingress, OPERATOR, 5432)).toBe("allow");
+    expect(naclVerdict(data.ingress, OPERATOR, 6379)).toBe("allow");
+    expect(naclVerdict(data.ingress, OPERATOR, 22)).toBe("deny");
+    expect(naclVerdict(data.ingress, OPERATOR, 443)).toBe("deny");
+  });
+
+  // A stateless NACL cannot tell a reply from a connection to an ephemeral port; nothing in the
+  // management network listens on one (its NACL, the operator host's and the endpoints' groups).
+  it("GIVEN a management CIDR WHEN synthesized THEN the app and data tiers answer it on ephemeral ports and reach no service port there", () => {
+    const byTier = withManagement();
+    for (const tier of ["private-app", "private-data"]) {
+      const egress = byTier[tier]!.egress;
+      expect(naclVerdict(egress, OPERATOR, 40000), `${tier} replies`).toBe("allow");
+      for (const port of [22, 53, 80, 443, 636, 1023]) {
+        expect(naclVerdict(egress, OPERATOR, port), `${tier} to the management network on ${port}`).toBe("deny");
+      }
+    }
+  });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the app tier still reaches the internet and the data tier through its allow rules", () => {
+    const byTier = withManagement();
+    expect(naclVerdict(byTier["private-app"]!.egress, "203.0.113.9", 443)).toBe("allow");
+    expect(naclVerdict(byTier["private-app"]!.egress, "10.0.51.10", 5432)).toBe("allow");
+    expect(naclVerdict(byTier["private-data"]!.egress, "10.0.0.10", 40000)).toBe("allow");
+  });
+
+  it("GIVEN a management CIDR WHEN synthesized THEN the public tier names no management rule (it has no route there)", () => {
+    expect(JSON.stringify(withManagement()["public"])).not.toContain("10.130.");
+  });
+
+  it("GIVEN no management CIDR WHEN synthesized THEN no rule denies anything and the app tier's egress is the single allow-all", () => {
+    const byTier = acls();
+    for (const acl of Object.values(byTier)) {
+      expect([...acl.ingress, ...acl.egress].every((rule) => rule.action === "allow")).toBe(true);
+    }
+    expect(byTier["private-app"]!.egress).toEqual([expect.objectContaining({ cidr_block: "0.0.0.0/0", protocol: "-1", rule_no: 100 })]);
+  });
+
+  it("refuses 0.0.0.0/0 as the management CIDR", () => {
+    expect(() => acls({ managementCidr: "0.0.0.0/0" })).toThrow("NACL test: the management CIDR must be the management VPC, not 0.0.0.0/0");
+  });
+});
