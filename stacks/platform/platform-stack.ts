@@ -2,14 +2,6 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AuroraPostgres } from "../../modules/data/aurora-postgres";
-import {
-  cacheConnectStatements,
-  clusterAutoscalerStatements,
-  externalDnsStatements,
-  fluentBitStatements,
-  loadBalancerControllerStatements,
-  secretReaderStatements,
-} from "../../modules/cluster-services/controller-policies";
 import { EksAddons } from "../../modules/eks/eks-addons";
 import { EksCluster, type ClusterAccessGrant } from "../../modules/eks/eks-cluster";
 import { EksFargateProfile } from "../../modules/eks/eks-fargate-profile";
@@ -24,7 +16,18 @@ import { LayerStack } from "../layer-stack";
 import { networkContract } from "../network/contract";
 import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "./contract";
-import { SERVICE_ACCOUNTS } from "./service-accounts";
+import { cacheConnectStatements } from "../../modules/apps/cache-connect-statements";
+import { clusterAutoscalerStatements } from "../../modules/cluster-services/cluster-autoscaler/iam-policy";
+import { externalDnsStatements } from "../../modules/cluster-services/external-dns/iam-policy";
+import { fluentBitStatements } from "../../modules/cluster-services/fluent-bit/iam-policy";
+import { loadBalancerControllerStatements } from "../../modules/cluster-services/aws-load-balancer-controller/iam-policy";
+import { secretReaderStatements } from "../../modules/apps/secret-reader-statements";
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/cluster-services/aws-load-balancer-controller/identity";
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../modules/cluster-services/cluster-autoscaler/identity";
+import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/external-dns/identity";
+import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
+import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
+import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
 
 /** `arn:aws:iam::1:role/team/platform-admins` -> `role-team-platform-admins`: a stable construct id. */
 function principalKey(arn: string): string {
@@ -124,7 +127,7 @@ export class PlatformStack extends LayerStack {
 
     const ebsCsi = irsa("irsa-ebs-csi", {
       roleName: `${clusterName}-ebs-csi`,
-      serviceAccount: SERVICE_ACCOUNTS.ebsCsiController,
+      serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT,
       managedPolicyArns: [`arn:${target.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
     });
     new EksAddons(this, "addons", {
@@ -146,23 +149,23 @@ export class PlatformStack extends LayerStack {
     });
     const clusterAutoscaler = irsa("irsa-cluster-autoscaler", {
       roleName: `${clusterName}-cluster-autoscaler`,
-      serviceAccount: SERVICE_ACCOUNTS.clusterAutoscaler,
+      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
       statements: clusterAutoscalerStatements({ clusterName }),
     });
     const externalDns = irsa("irsa-external-dns", {
       roleName: `${clusterName}-external-dns`,
-      serviceAccount: SERVICE_ACCOUNTS.externalDns,
+      serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT,
       statements: externalDnsStatements({ hostedZoneId: env.dns.hostedZoneId, partition: target.partition }),
     });
     const fluentBit = irsa("irsa-fluent-bit", {
       roleName: `${clusterName}-fluent-bit`,
-      serviceAccount: SERVICE_ACCOUNTS.fluentBit,
+      serviceAccount: FLUENT_BIT_SERVICE_ACCOUNT,
       statements: fluentBitStatements({ logGroupArn: containerLogs.arn }),
     });
     const loadBalancerController = settings.loadBalancerController
       ? irsa("irsa-load-balancer-controller", {
           roleName: `${clusterName}-aws-load-balancer-controller`,
-          serviceAccount: SERVICE_ACCOUNTS.loadBalancerController,
+          serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
           statements: loadBalancerControllerStatements({ clusterName, partition: target.partition }),
         })
       : undefined;
@@ -212,7 +215,7 @@ export class PlatformStack extends LayerStack {
 
     const backend = irsa("irsa-backend", {
       roleName: `${clusterName}-backend`,
-      serviceAccount: SERVICE_ACCOUNTS.backend,
+      serviceAccount: BACKEND_SERVICE_ACCOUNT,
       statements: [
         ...secretReaderStatements({ secretArns: [database.masterUserSecretArn], kmsKeyArns: [dataKey.keyArn], region: target.region }),
         ...cacheConnectStatements({ replicationGroupArn: cache.replicationGroupArn, userArns: Object.values(cache.appUserArns) }),

@@ -23,7 +23,7 @@ import { networkContract } from "../network/contract";
 import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "../platform/contract";
 import type { PlatformStack } from "../platform/platform-stack";
-import { SERVICE_ACCOUNTS } from "../platform/service-accounts";
+import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
 
 export interface WorkloadsStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
@@ -182,7 +182,7 @@ export class WorkloadsStack extends LayerStack {
     };
 
     // Backend: internal only, credentials from Secrets Manager as files through the CSI driver.
-    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: SERVICE_ACCOUNTS.backend.namespace, labels: APPLICATION_NAMESPACE_LABELS });
+    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: BACKEND_SERVICE_ACCOUNT.namespace, labels: APPLICATION_NAMESPACE_LABELS });
     const databaseSecret = new SecretProviderClass(this, "backend-secrets", {
       name: "backend-secrets",
       namespace: backendNamespace.name,
@@ -204,7 +204,7 @@ export class WorkloadsStack extends LayerStack {
       namespace: backendNamespace.name,
       image: Fn.lookup(network.ecrRepositoryUrls, "backend"),
       imageTag: imageTag("backend"),
-      serviceAccountName: SERVICE_ACCOUNTS.backend.name,
+      serviceAccountName: BACKEND_SERVICE_ACCOUNT.name,
       serviceAccountRoleArn: platform.backendRoleArn,
       env: {
         DATABASE_HOST: platform.databaseEndpoint,

@@ -5,9 +5,13 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { SERVICE_ACCOUNTS } from "../../stacks/platform/service-accounts";
 import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
 import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../modules/cluster-services/cluster-autoscaler/identity";
+import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/external-dns/identity";
+import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
+import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
+import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
 
 const fromNetwork = (output: string) => `\${data.terraform_remote_state.network-state.outputs.${output}}`;
 const only = (stack: string, type: string) => {
@@ -140,7 +144,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
       .flatMap((s) => s.condition ?? [])
       .filter((c) => c.variable.endsWith(":sub") && c.values.some((v) => v.startsWith("system:serviceaccount:")))
       .map((c) => c.values);
-    for (const account of [SERVICE_ACCOUNTS.ebsCsiController, SERVICE_ACCOUNTS.clusterAutoscaler, SERVICE_ACCOUNTS.externalDns, SERVICE_ACCOUNTS.fluentBit, SERVICE_ACCOUNTS.backend]) {
+    for (const account of [EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, EXTERNAL_DNS_SERVICE_ACCOUNT, FLUENT_BIT_SERVICE_ACCOUNT, BACKEND_SERVICE_ACCOUNT]) {
       expect(trusts).toContainEqual([`system:serviceaccount:${account.namespace}:${account.name}`]);
     }
   });

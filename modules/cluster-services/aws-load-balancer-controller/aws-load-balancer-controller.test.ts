@@ -6,8 +6,8 @@ import {
   type AwsLoadBalancerControllerProps,
   type AwsLoadBalancerControllerValues,
 } from "./aws-load-balancer-controller";
-import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
 import { resourcesOf, type TerraformJson } from "../../../test/support/synthesized";
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "./identity";
 
 const ROLE = "arn:aws:iam::123456789012:role/test-aws-load-balancer-controller";
 const props: AwsLoadBalancerControllerProps = {
@@ -36,7 +36,7 @@ describe("AwsLoadBalancerController", () => {
       repository: "https://aws.github.io/eks-charts",
       chart: "aws-load-balancer-controller",
       version: "1.17.1",
-      namespace: SERVICE_ACCOUNTS.loadBalancerController.namespace,
+      namespace: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT.namespace,
     });
   });
 
@@ -47,7 +47,7 @@ describe("AwsLoadBalancerController", () => {
   it("creates the service account the platform's role trusts, annotated with that role", () => {
     expect(valuesOf(synth()).serviceAccount).toEqual({
       create: true,
-      name: SERVICE_ACCOUNTS.loadBalancerController.name,
+      name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT.name,
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
   });

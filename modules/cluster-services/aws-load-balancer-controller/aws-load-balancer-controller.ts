@@ -1,7 +1,6 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
 import {
   type ContainerSecurityContext,
   type IrsaServiceAccountValues,
@@ -11,6 +10,7 @@ import {
   type ResourceRequirements,
   type TopologySpreadConstraint,
 } from "../pinned-helm-release";
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "./identity";
 
 const RELEASE = "aws-load-balancer-controller";
 /** The IngressClass the chart creates; Ingresses of this class become ALBs. */
@@ -80,7 +80,7 @@ export interface AwsLoadBalancerControllerProps {
 /**
  * The AWS Load Balancer Controller in kube-system: turns Ingresses of class `alb` into Application
  * Load Balancers (and associates the WAF web ACLs they name), with AWS credentials from the IRSA
- * role bound to SERVICE_ACCOUNTS.loadBalancerController. Two replicas spread across zones with a
+ * role bound to LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT. Two replicas spread across zones with a
  * PodDisruptionBudget, non-root with a read-only root filesystem and every capability dropped.
  * Its Service mutator webhook is off, so Services of type LoadBalancer (ingress-nginx's NLB) stay
  * with whoever provisions them today.
@@ -107,7 +107,7 @@ export class AwsLoadBalancerController extends Construct {
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`${what}: replicas must be a positive integer (got ${replicas})`);
 
-    const account = SERVICE_ACCOUNTS.loadBalancerController;
+    const account = LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
     const values: AwsLoadBalancerControllerValues = {
       clusterName: props.clusterName,
       region: props.region,

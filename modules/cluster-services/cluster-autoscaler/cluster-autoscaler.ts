@@ -1,7 +1,6 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
 import {
   type ContainerSecurityContext,
   type IrsaServiceAccountValues,
@@ -10,6 +9,7 @@ import {
   type PodSecurityContext,
   type ResourceRequirements,
 } from "../pinned-helm-release";
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "./identity";
 
 /** The cluster-autoscaler chart values this construct sets. */
 export interface ClusterAutoscalerValues {
@@ -48,7 +48,7 @@ export interface ClusterAutoscalerProps {
 /**
  * Cluster Autoscaler in kube-system: discovers the cluster's managed node groups by tag, balances
  * similar groups across zones, picks the least-waste group to grow, with AWS credentials from the
- * IRSA role bound to SERVICE_ACCOUNTS.clusterAutoscaler.
+ * IRSA role bound to CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.
  */
 export class ClusterAutoscaler extends Construct {
   /** The Helm release, for `dependsOn`. */
@@ -62,7 +62,7 @@ export class ClusterAutoscaler extends Construct {
     if (!Token.isUnresolved(props.region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
       throw new Error(`cluster-autoscaler: region "${props.region}" is not an AWS region such as eu-west-1`);
     }
-    const account = SERVICE_ACCOUNTS.clusterAutoscaler;
+    const account = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
     const values: ClusterAutoscalerValues = {
       cloudProvider: "aws",
       autoDiscovery: { clusterName: props.clusterName },

@@ -1,7 +1,6 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
 import {
   type ContainerSecurityContext,
   type EnvVar,
@@ -12,6 +11,7 @@ import {
   type ResourceRequirements,
 } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
+import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "./identity";
 
 /** The external-dns chart values this construct sets. */
 export interface ExternalDnsValues {
@@ -53,7 +53,7 @@ export interface ExternalDnsProps {
 /**
  * external-dns in its own `restricted` namespace: Route 53 records for Ingresses and Services of
  * one domain in one hosted zone, upsert-only, ownership tracked in TXT records, AWS credentials
- * from the IRSA role bound to SERVICE_ACCOUNTS.externalDns.
+ * from the IRSA role bound to EXTERNAL_DNS_SERVICE_ACCOUNT.
  */
 export class ExternalDns extends Construct {
   readonly namespace: string;
@@ -73,7 +73,7 @@ export class ExternalDns extends Construct {
       throw new Error(`external-dns: txtOwnerId "${props.txtOwnerId}" must be non-empty letters, digits, '.', '_' or '-'`);
     }
 
-    const account = SERVICE_ACCOUNTS.externalDns;
+    const account = EXTERNAL_DNS_SERVICE_ACCOUNT;
     const namespace = new WorkloadNamespace(this, "namespace", { name: account.namespace, level: "restricted" });
     const values: ExternalDnsValues = {
       provider: { name: "aws" },

@@ -1,7 +1,6 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
 import {
   type IrsaServiceAccountValues,
   irsaAnnotations,
@@ -10,6 +9,7 @@ import {
   type Toleration,
 } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
+import { FLUENT_BIT_SERVICE_ACCOUNT } from "./identity";
 
 /** The fluent-bit chart values this construct sets. */
 export interface FluentBitValues {
@@ -54,7 +54,7 @@ function section(name: string, entries: readonly (readonly [string, string])[]):
  * Fluent Bit as a DaemonSet on every node: tails container logs, enriches them with Kubernetes
  * metadata and ships them to one existing CloudWatch Logs group (`auto_create_group Off`: the
  * platform layer owns the group, its retention and KMS key), with AWS credentials from the IRSA
- * role bound to SERVICE_ACCOUNTS.fluentBit.
+ * role bound to FLUENT_BIT_SERVICE_ACCOUNT.
  *
  * Pod Security: `privileged`, because Fluent Bit reads container logs from the node's /var/log
  * through hostPath volumes (and keeps its read positions there).
@@ -76,7 +76,7 @@ export class FluentBit extends Construct {
       }
     }
 
-    const account = SERVICE_ACCOUNTS.fluentBit;
+    const account = FLUENT_BIT_SERVICE_ACCOUNT;
     const namespace = new WorkloadNamespace(this, "namespace", {
       name: account.namespace,
       level: "privileged",

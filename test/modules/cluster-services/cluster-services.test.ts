@@ -14,7 +14,9 @@ import { MetricsServer, type MetricsServerValues } from "../../../modules/cluste
 import { PinnedHelmRelease, type PinnedHelmReleaseProps } from "../../../modules/cluster-services/pinned-helm-release";
 import { SecretsStoreCsi, type SecretsStoreCsiDriverValues, type SecretsStoreCsiProviderAwsValues } from "../../../modules/cluster-services/secrets-store-csi/secrets-store-csi";
 import { WorkloadNamespace, type WorkloadNamespaceProps } from "../../../modules/kubernetes/workload-namespace";
-import { SERVICE_ACCOUNTS } from "../../../stacks/platform/service-accounts";
+import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../../modules/cluster-services/cluster-autoscaler/identity";
+import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../../modules/cluster-services/external-dns/identity";
+import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../../modules/cluster-services/fluent-bit/identity";
 
 /** A `helm_release` as synthesized: the fields these tests read. */
 interface SynthesizedRelease {
@@ -272,11 +274,11 @@ describe("ExternalDns", () => {
     const json = build();
     expect(valuesOf<ExternalDnsValues>(json, "external-dns").serviceAccount).toEqual({
       create: true,
-      name: SERVICE_ACCOUNTS.externalDns.name,
+      name: EXTERNAL_DNS_SERVICE_ACCOUNT.name,
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
     expect(json).toHaveResourceWithProperties(NamespaceV1, {
-      metadata: { name: SERVICE_ACCOUNTS.externalDns.namespace, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+      metadata: { name: EXTERNAL_DNS_SERVICE_ACCOUNT.namespace, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
     });
     expect(releaseOf(json, "external-dns").namespace).toEqual(NAMESPACE_REFERENCE);
   });
@@ -329,7 +331,7 @@ describe("ClusterAutoscaler", () => {
     expect(releaseOf(json, "cluster-autoscaler")).toMatchObject({ namespace: "kube-system", version: "9.46.6" });
     expect(valuesOf<ClusterAutoscalerValues>(json, "cluster-autoscaler").rbac.serviceAccount).toEqual({
       create: true,
-      name: SERVICE_ACCOUNTS.clusterAutoscaler.name,
+      name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
   });
@@ -471,7 +473,7 @@ describe("FluentBit", () => {
     expect(values(json).tolerations).toEqual([{ operator: "Exists" }]);
     expect(values(json).serviceAccount).toEqual({
       create: true,
-      name: SERVICE_ACCOUNTS.fluentBit.name,
+      name: FLUENT_BIT_SERVICE_ACCOUNT.name,
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
   });
@@ -480,7 +482,7 @@ describe("FluentBit", () => {
     const json = build();
     expect(json).toHaveResourceWithProperties(NamespaceV1, {
       metadata: {
-        name: SERVICE_ACCOUNTS.fluentBit.namespace,
+        name: FLUENT_BIT_SERVICE_ACCOUNT.namespace,
         labels: { "pod-security.kubernetes.io/enforce": "privileged" },
         annotations: { "platform.acme.example/pod-security-justification": "fluent-bit reads container logs from the node's /var/log via hostPath" },
       },

@@ -5,15 +5,13 @@ import {
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { TerraformVariable, Testing, Token } from "cdktf";
 import { describe, expect, it } from "vitest";
-import {
-  cacheConnectStatements,
-  clusterAutoscalerStatements,
-  externalDnsStatements,
-  fluentBitStatements,
-  loadBalancerControllerStatements,
-  secretReaderStatements,
-} from "../../../modules/cluster-services/controller-policies";
 import type { TerraformJson } from "../../support/synthesized";
+import { cacheConnectStatements } from "../../../modules/apps/cache-connect-statements";
+import { clusterAutoscalerStatements } from "../../../modules/cluster-services/cluster-autoscaler/iam-policy";
+import { externalDnsStatements } from "../../../modules/cluster-services/external-dns/iam-policy";
+import { fluentBitStatements } from "../../../modules/cluster-services/fluent-bit/iam-policy";
+import { loadBalancerControllerStatements } from "../../../modules/cluster-services/aws-load-balancer-controller/iam-policy";
+import { secretReaderStatements } from "../../../modules/apps/secret-reader-statements";
 
 type Statement = DataAwsIamPolicyDocumentStatement;
 type Condition = DataAwsIamPolicyDocumentStatementCondition;
