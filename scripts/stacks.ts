@@ -5,7 +5,7 @@ import { App } from "cdktf";
 import { EnvironmentConfigError, loadEnvironments } from "../environments/load";
 import { deploymentOrder } from "../stacks/deployment-order";
 import { ciRoleNames } from "../modules/ci/github-ci-identity";
-import { addEnvironmentStacks } from "../stacks/environment-stacks";
+import { addEnvironmentStacks, layerStacks } from "../stacks/environment-stacks";
 import { withoutTokenCreationStacks } from "../stacks/token-creation-stacks";
 import type { LayerStack } from "../stacks/layer-stack";
 
@@ -43,10 +43,10 @@ export function listStacks(environmentName?: string): StackEntry[] {
     const app = new App({ outdir, stackTraces: false });
     return withoutTokenCreationStacks(() =>
       environments.flatMap((env) => {
-        const { network, platform, workloads } = addEnvironmentStacks(app, env);
-        const ordered: LayerStack[] = deploymentOrder<LayerStack>([workloads, platform, network]);
+        const stacks = addEnvironmentStacks(app, env);
+        const ordered: LayerStack[] = deploymentOrder<LayerStack>(layerStacks(stacks));
         const roles = ciRoleNames(env.name);
-        const iam = (role: string) => `arn:${network.target.partition}:iam::${env.account.id}:role/${role}`;
+        const iam = (role: string) => `arn:${stacks.network.target.partition}:iam::${env.account.id}:role/${role}`;
         return ordered.map((stack, order) => ({
           name: stack.node.id,
           layer: stack.layer,

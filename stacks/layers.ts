@@ -1,4 +1,8 @@
-/** The three layers, in deployment order. Each is one Terraform stack per environment. */
+/**
+ * The layers, in deployment order: the one declaration of which layers exist. Each is one
+ * Terraform stack per environment (environment-stacks.ts builds one per entry), and the stack
+ * listing (`npm run stacks`), the workflows' matrices and CI's stack count follow from it.
+ */
 export const LAYERS = ["network", "platform", "workloads"] as const;
 export type Layer = (typeof LAYERS)[number];
 

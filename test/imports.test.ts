@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import ts from "typescript-5";
 import { describe, expect, it } from "vitest";
+import { moduleReferences, typeScriptFiles } from "./support/source-files";
 
 /**
  * Deep imports only (docs/design "Construct style"): the provider barrels load ~1,500 modules, so
@@ -13,7 +14,6 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "..");
 /** What the guard reads: the app and every folder of TypeScript source. */
 const SCANNED = ["main.ts", "bootstrap.ts", "launch.ts", "environments", "stacks", "modules", "scripts", "test"];
-const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", "cdktf.out", ".tmp", ".git"]);
 /** A provider package's root or its `lib` index: everything but `<package>/lib/<resource>`. */
 const PROVIDER_BARREL = /^@cdktf\/provider-(?:aws|kubernetes|helm)(?:\/lib(?:\/index(?:\.js)?)?)?\/?$/;
 
@@ -22,46 +22,6 @@ interface BarrelImport {
   readonly file: string;
   readonly line: number;
   readonly specifier: string;
-}
-
-/** A module name in the code and the node that names it. */
-interface ModuleReference {
-  readonly specifier: string;
-  readonly node: ts.Node;
-}
-
-/** Every module a file loads: import/export `from`, `import x = require()`, `require()`, `import()`, `import("...")` types. */
-function moduleReferences(source: ts.SourceFile): ModuleReference[] {
-  const found: ModuleReference[] = [];
-  const visit = (node: ts.Node): void => {
-    const specifier = specifierOf(node);
-    if (specifier !== undefined) found.push({ specifier, node });
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
-}
-
-/** The module name a node loads, if it is an import of any kind. */
-function specifierOf(node: ts.Node): string | undefined {
-  if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined) {
-    return literalText(node.moduleSpecifier);
-  }
-  if (ts.isExternalModuleReference(node)) return literalText(node.expression);
-  if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) return literalText(node.argument.literal);
-  if (ts.isCallExpression(node) && isRequireOrImport(node.expression)) {
-    const [first] = node.arguments;
-    return first === undefined ? undefined : literalText(first);
-  }
-  return undefined;
-}
-
-function isRequireOrImport(callee: ts.Expression): boolean {
-  return callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === "require");
-}
-
-function literalText(node: ts.Node): string | undefined {
-  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : undefined;
 }
 
 /** Barrel imports of the provider packages in one file's text; `file` names it in the result. */
@@ -81,16 +41,6 @@ function formatFinding(finding: BarrelImport): string {
   return `${finding.file}:${finding.line} imports the barrel "${finding.specifier}"; import from "${finding.specifier.replace(/\/lib.*$/, "")}/lib/<resource>" instead`;
 }
 
-/** TypeScript files under `entry` (a file or a folder), repository-relative, skipping build output. */
-function typeScriptFiles(entry: string): string[] {
-  const absolute = path.join(ROOT, entry);
-  if (!existsSync(absolute)) return [];
-  if (!statSync(absolute).isDirectory()) return /\.[cm]?ts$/.test(entry) ? [entry] : [];
-  return readdirSync(absolute, { withFileTypes: true })
-    .filter((child) => !(child.isDirectory() && SKIPPED_DIRECTORIES.has(child.name)))
-    .flatMap((child) => typeScriptFiles(path.join(entry, child.name)));
-}
-
 /** The scanned files and the barrel imports in them. */
 interface RepositoryScan {
   readonly files: readonly string[];
@@ -106,7 +56,7 @@ function scanRepository(): RepositoryScan {
 }
 
 function readRepository(): RepositoryScan {
-  const files = SCANNED.flatMap(typeScriptFiles).map((file) => file.split(path.sep).join("/"));
+  const files = SCANNED.flatMap((entry) => typeScriptFiles(ROOT, entry)).map((file) => file.split(path.sep).join("/"));
   const findings = files.flatMap((file) => findBarrelImports(readFileSync(path.join(ROOT, file), "utf8"), file));
   return { files, findings };
 }
