@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { isArmInstanceType } from "../modules/core/instance-types";
+import { EKS_KUBERNETES_VERSIONS_SOURCE, KUBERNETES_VERSIONS, isKubernetesVersion } from "../modules/core/kubernetes-versions";
+import { EKS_ADDON_VERSIONS } from "../modules/eks/addon-versions";
 import { isNetworkCidr } from "./subnet-plan";
+import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
 
 /**
  * The `platform` section of an environment file: EKS, node groups, add-ons, Aurora and
@@ -15,8 +18,8 @@ const iamPrincipalArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)");
 
-const retentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], {
-  error: "must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)",
+const retentionDays = z.literal(CLOUDWATCH_LOG_RETENTION_DAYS, {
+  error: `must be one of CloudWatch's retention periods: ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
 });
 
 /** Control-plane log types EKS can export. */
@@ -146,8 +149,17 @@ const cache = z
 export const platformSchema = z
   .strictObject({
     kubernetesVersion: z
-      .string({ error: 'must be a quoted string such as "1.34" (unquoted, YAML reads 1.30 as the number 1.3)' })
-      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
+      .string({ error: 'must be a quoted string such as "1.35" (unquoted, YAML reads 1.30 as the number 1.3)' })
+      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.35")
+      .refine(
+        isKubernetesVersion,
+        `must be a Kubernetes version EKS supports: ${KUBERNETES_VERSIONS.join(", ")} (modules/core/kubernetes-versions.ts, from the EKS release calendar)`,
+      )
+      .refine(
+        (version) => !isKubernetesVersion(version) || Object.prototype.hasOwnProperty.call(EKS_ADDON_VERSIONS, version),
+        `has no pinned EKS add-on versions: modules/eks/addon-versions.ts covers ${Object.keys(EKS_ADDON_VERSIONS).join(", ")}`,
+      )
+      .describe(`Kubernetes minor of the cluster; one of the versions EKS supports (${EKS_KUBERNETES_VERSIONS_SOURCE}).`),
     endpoint: z
       .strictObject({
         publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),

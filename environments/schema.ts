@@ -1,8 +1,11 @@
 import { z } from "zod";
-import { cidrsOverlap, prefixLengthOf } from "../modules/core/cidrs";
-import { platformSchema, productionPlatformProblems } from "./platform-schema";
-import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
-import { productionWorkloadsProblems, workloadsSchema } from "./workloads-schema";
+import { AWS_REGION_ZONES } from "./aws-regions";
+import { platformSchema } from "./platform-schema";
+import { MANAGEMENT_VPC_PREFIX, environmentRuleProblems } from "./rules";
+import { SUBNET_TIERS, isNetworkCidr, type SubnetPlan } from "./subnet-plan";
+import { workloadsSchema } from "./workloads-schema";
+import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
+import { DEFAULT_DATA_PORTS } from "../modules/core/data-ports";
 
 /**
  * The schema of `environments/<env>.yaml`: the platform team's only interface.
@@ -36,11 +39,8 @@ const tagValue = z
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "may hold only letters, digits, spaces and _ . : / = + - @");
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-const retentionDays = z.literal(LOG_RETENTION_DAYS, {
-  error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+const retentionDays = z.literal(CLOUDWATCH_LOG_RETENTION_DAYS, {
+  error: `must be one of CloudWatch's retention periods: ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
 });
 
 /** Interface endpoints the network layer knows how to create (service name suffixes). */
@@ -207,7 +207,7 @@ export const environmentSchema = z
       dataTierPorts: z
         .array(z.number().int().min(1).max(65535))
         .min(1)
-        .default([5432, 6379])
+        .default([DEFAULT_DATA_PORTS.postgres, DEFAULT_DATA_PORTS.cache])
         .describe("TCP ports the private-data tier's NACL admits from the private-app tier. @default [5432, 6379]"),
       flowLogs: z
         .strictObject({
@@ -342,8 +342,16 @@ export const environmentSchema = z
         });
       }
       if (certificate === undefined) {
-        ctx.addIssue({ code: "custom", path: ["workloads", "entry", "type"], message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["workloads", "entry", "type"],
+          message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
+        });
       }
+    }
+    // Every chart the environment installs must support its Kubernetes minor (modules/core/chart-versions.ts).
+    for (const problem of kubernetesRangeProblems(env.workloads, env.platform.kubernetesVersion)) {
+      ctx.addIssue({ code: "custom", path: ["workloads", ...problem.path], message: problem.message });
     }
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) {

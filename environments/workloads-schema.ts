@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { CHART_VERSIONS, type ChartName, chartRelease, chartVersionProblem, supportsKubernetes } from "../modules/core/chart-versions";
+import { KUBERNETES_VERSIONS } from "../modules/core/kubernetes-versions";
+import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../modules/core/image-tag";
 
 /**
  * The `workloads` section of an environment file: the cluster services (Helm charts, pinned) and
@@ -65,8 +68,8 @@ const app = (name: string, defaultPort: number) =>
     .strictObject({
       imageTag: z
         .string({ error: 'must be a quoted string such as "1.4.2" (unquoted, YAML reads 1.0 as a number)' })
-        .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a container image tag")
-        .refine((tag) => tag !== "latest", "must name one image: tags are immutable, `latest` is not a release")
+        .regex(new RegExp(IMAGE_TAG_PATTERN), "must be a container image tag")
+        .refine((tag) => tag !== MOVING_IMAGE_TAG, "must name one image: tags are immutable, `latest` is not a release")
         .describe(`Default image tag of ${name}; a release overrides it with -var ${name}_image_tag=<tag>.`),
       replicas: z.number().int().min(1).max(100).default(2).describe("Replicas (the HPA minimum when autoscaling). @default 2"),
       containerPort: z.number().int().min(1024, "must be >= 1024: containers run as non-root and cannot bind lower ports").max(65535).default(defaultPort).describe(`Port the container listens on (non-root: >= 1024). @default ${defaultPort}`),

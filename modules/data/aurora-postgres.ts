@@ -13,6 +13,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ClientPortSecurityGroup } from "./client-port-security-group";
 import type { AwsTarget } from "../core/aws-target";
+import { DEFAULT_DATA_PORTS } from "../core/data-ports";
 
 /** Aurora Serverless v2: every instance is `db.serverless` and scales between the bounds. */
 export interface AuroraServerlessCapacity {
@@ -146,7 +147,7 @@ export class AuroraPostgres extends Construct {
   constructor(scope: Construct, id: string, props: AuroraPostgresProps) {
     super(scope, id);
     const { name, capacity } = props;
-    const port = props.port ?? 5432;
+    const port = props.port ?? DEFAULT_DATA_PORTS.postgres;
     const performanceInsightsRetentionDays = props.performanceInsightsRetentionDays ?? 7;
     const preferredBackupWindow = props.preferredBackupWindow ?? "02:00-03:00";
     const preferredMaintenanceWindow = props.preferredMaintenanceWindow ?? "sun:03:30-sun:04:30";

@@ -6,6 +6,8 @@ import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-g
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ClientPortSecurityGroup } from "./client-port-security-group";
+import { CLOUDWATCH_LOG_RETENTION_DAYS, isCloudWatchLogRetention } from "../core/cloudwatch-logs";
+import { DEFAULT_DATA_PORTS } from "../core/data-ports";
 
 export type CacheEngine = "valkey" | "redis";
 
@@ -96,7 +98,6 @@ const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY = 24 * 60;
 const WEEK = 7 * DAY;
 /** Retention values CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Lowest engine version with IAM authentication, per engine. */
 const IAM_AUTH_MINIMUM: Record<CacheEngine, readonly [number, number]> = { valkey: [7, 2], redis: [7, 0] };
 /** ElastiCache: at most 100 users per user group. */
@@ -139,7 +140,7 @@ export class CacheReplicationGroup extends Construct {
     super(scope, id);
     const { name } = props;
     const engine = props.engine ?? "valkey";
-    const port = props.port ?? 6379;
+    const port = props.port ?? DEFAULT_DATA_PORTS.cache;
     const snapshotWindow = props.snapshotWindow ?? "03:00-04:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:04:30-sun:05:30";
     const major = validate(props, engine, port, snapshotWindow, maintenanceWindow);
@@ -266,8 +267,8 @@ function validate(props: CacheReplicationGroupProps, engine: CacheEngine, port: 
   const retention = props.snapshotRetentionDays;
   if (!Number.isInteger(retention) || retention < 0 || retention > 35) fail(`snapshotRetentionDays ${retention} must be an integer from 0 to 35`);
   if (props.multiAz && retention < 1) fail("snapshotRetentionDays must be >= 1 with multiAz");
-  if (!LOG_RETENTION_DAYS.includes(props.logRetentionDays)) {
-    fail(`logRetentionDays ${props.logRetentionDays} is not a CloudWatch retention (${LOG_RETENTION_DAYS.join(", ")})`);
+  if (!isCloudWatchLogRetention(props.logRetentionDays)) {
+    fail(`logRetentionDays ${props.logRetentionDays} is not a CloudWatch retention (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`);
   }
   if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length === 0) fail("subnetIds must name at least one subnet");
   if (Token.isUnresolved(props.clientSecurityGroupIds)) fail("clientSecurityGroupIds must be a literal array (its items may be tokens)");

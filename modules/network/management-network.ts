@@ -17,6 +17,7 @@ import { OperatorHost, type OperatorEgress } from "./operator-host";
 import { EPHEMERAL_PORTS, denyAll, numberNaclRules, tcpFrom, type NaclRule } from "./tier-network-acls";
 import { VpcEndpoints } from "./vpc-endpoints";
 import { VpcFlowLogs } from "./vpc-flow-logs";
+import { DEFAULT_DATA_PORTS } from "../core/data-ports";
 
 /** Interface endpoints Session Manager cannot work without. */
 export const SESSION_MANAGER_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
@@ -120,7 +121,7 @@ export class ManagementNetwork extends Construct {
     super(scope, id);
     const name = `${props.name}-management`;
     const app = props.application;
-    const ports = props.dataTierPorts ?? [5432, 6379];
+    const ports = props.dataTierPorts ?? [DEFAULT_DATA_PORTS.postgres, DEFAULT_DATA_PORTS.cache];
     const services = props.interfaceServices ?? [...SESSION_MANAGER_ENDPOINTS, "logs", "kms"];
     const prefix = prefixLengthOf(props.cidr);
     if (prefix < 16 || prefix > 27) {

@@ -1,6 +1,7 @@
 import { NetworkAcl, type NetworkAclEgress, type NetworkAclIngress } from "@cdktf/provider-aws/lib/network-acl";
 import { Construct } from "constructs";
 import type { TierCidrs } from "./tiered-vpc";
+import { DEFAULT_DATA_PORTS } from "../core/data-ports";
 
 /** The subnets of one tier. */
 export interface TierSubnetIds {
@@ -71,7 +72,7 @@ export class TierNetworkAcls extends Construct {
 
   constructor(scope: Construct, id: string, props: TierNetworkAclsProps) {
     super(scope, id);
-    const ports = props.dataTierPorts ?? [5432, 6379];
+    const ports = props.dataTierPorts ?? [DEFAULT_DATA_PORTS.postgres, DEFAULT_DATA_PORTS.cache];
     const { public: publicCidrs, privateApp: appCidrs, privateData: dataCidrs } = props.cidrs;
     const management = props.managementCidr;
     if (management !== undefined && management.endsWith("/0")) {

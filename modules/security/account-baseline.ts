@@ -17,9 +17,9 @@ import { S3AccountPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-account-p
 import { Construct } from "constructs";
 import { AuditLogBucket, bucketArnOf } from "./audit-log-bucket";
 import type { AwsTarget } from "../core/aws-target";
+import { CLOUDWATCH_LOG_RETENTION_DAYS, isCloudWatchLogRetention } from "../core/cloudwatch-logs";
 
 /** Retention values CloudWatch Logs accepts, in days. */
-const LOG_RETENTION_DAYS = new Set([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 
 /** Key prefixes of the audit bucket. */
 const CLOUDTRAIL_PREFIX = "cloudtrail";
@@ -174,9 +174,9 @@ export class AccountBaseline extends Construct {
       throw new Error(`Account baseline ${name}: cloudTrailRetentionDays must be a whole number >= 1, got ${cloudTrailRetentionDays}`);
     }
     const logGroupRetentionDays = props.cloudTrailLogGroupRetentionDays ?? 90;
-    if (!LOG_RETENTION_DAYS.has(logGroupRetentionDays)) {
+    if (!isCloudWatchLogRetention(logGroupRetentionDays)) {
       throw new Error(
-        `Account baseline ${name}: cloudTrailLogGroupRetentionDays ${logGroupRetentionDays} is not a CloudWatch Logs retention (${[...LOG_RETENTION_DAYS].join(", ")})`,
+        `Account baseline ${name}: cloudTrailLogGroupRetentionDays ${logGroupRetentionDays} is not a CloudWatch Logs retention (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`,
       );
     }
     const configRetentionDays = props.configRetentionDays ?? 365;

@@ -6,6 +6,7 @@ import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-w
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
+import { CLOUDWATCH_LOG_RETENTION_DAYS, isCloudWatchLogRetention } from "../core/cloudwatch-logs";
 
 /** WAF delivers logs to CloudWatch Logs only into groups whose name starts with this. */
 export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
@@ -30,7 +31,6 @@ export const RATE_LIMIT_PRIORITY = 1;
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
-const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Web ACL names: 1-128 letters, digits, `-` and `_`; the log group adds its prefix to it. */
 const NAME = /^[A-Za-z0-9_-]{1,115}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -101,8 +101,8 @@ export class WebApplicationFirewall extends Construct {
       throw new Error(`${what}: rateLimitPer5Minutes must be an integer from ${RATE_LIMIT.min} to ${RATE_LIMIT.max} (got ${limit})`);
     }
     const retention = props.logRetentionInDays ?? 90;
-    if (!LOG_RETENTION_DAYS.includes(retention)) {
-      throw new Error(`${what}: logRetentionInDays ${retention} is not a CloudWatch retention period (${LOG_RETENTION_DAYS.join(", ")})`);
+    if (!isCloudWatchLogRetention(retention)) {
+      throw new Error(`${what}: logRetentionInDays ${retention} is not a CloudWatch retention period (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`);
     }
     if (!Token.isUnresolved(props.logsKmsKeyArn) && !KMS_KEY_ARN.test(props.logsKmsKeyArn)) {
       throw new Error(`${what}: logsKmsKeyArn "${props.logsKmsKeyArn}" is not a KMS key ARN`);

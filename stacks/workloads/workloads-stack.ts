@@ -24,6 +24,7 @@ import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "../platform/contract";
 import type { PlatformStack } from "../platform/platform-stack";
 import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
+import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../../modules/core/image-tag";
 
 export interface WorkloadsStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
@@ -31,8 +32,6 @@ export interface WorkloadsStackProps extends ReadContractOptions {
   readonly platform: PlatformStack;
 }
 
-/** Image tag rule shared by the config schema and the release-time variables. */
-const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
 
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
@@ -159,7 +158,7 @@ export class WorkloadsStack extends LayerStack {
         nullable: false,
         validation: [
           {
-            condition: `\${can(regex("${IMAGE_TAG_PATTERN}", var.${imageTagVariableName(app)})) && var.${imageTagVariableName(app)} != "latest"}`,
+            condition: `\${can(regex("${IMAGE_TAG_PATTERN}", var.${imageTagVariableName(app)})) && var.${imageTagVariableName(app)} != "${MOVING_IMAGE_TAG}"}`,
             errorMessage: "The image tag must be a valid, immutable tag (not latest).",
           },
         ],
