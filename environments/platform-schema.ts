@@ -1,7 +1,5 @@
 import { z } from "zod";
 import { isArmInstanceType } from "../modules/core/instance-types";
-import { EKS_KUBERNETES_VERSIONS_SOURCE, KUBERNETES_VERSIONS, isKubernetesVersion } from "../modules/core/kubernetes-versions";
-import { EKS_ADDON_VERSIONS } from "../modules/eks/addon-versions";
 import { isNetworkCidr } from "./subnet-plan";
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
 
@@ -149,17 +147,8 @@ const cache = z
 export const platformSchema = z
   .strictObject({
     kubernetesVersion: z
-      .string({ error: 'must be a quoted string such as "1.35" (unquoted, YAML reads 1.30 as the number 1.3)' })
-      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.35")
-      .refine(
-        isKubernetesVersion,
-        `must be a Kubernetes version EKS supports: ${KUBERNETES_VERSIONS.join(", ")} (modules/core/kubernetes-versions.ts, from the EKS release calendar)`,
-      )
-      .refine(
-        (version) => !isKubernetesVersion(version) || Object.prototype.hasOwnProperty.call(EKS_ADDON_VERSIONS, version),
-        `has no pinned EKS add-on versions: modules/eks/addon-versions.ts covers ${Object.keys(EKS_ADDON_VERSIONS).join(", ")}`,
-      )
-      .describe(`Kubernetes minor of the cluster; one of the versions EKS supports (${EKS_KUBERNETES_VERSIONS_SOURCE}).`),
+      .string({ error: 'must be a quoted string such as "1.34" (unquoted, YAML reads 1.30 as the number 1.3)' })
+      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
     endpoint: z
       .strictObject({
         publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),

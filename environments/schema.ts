@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { AWS_REGION_ZONES } from "./aws-regions";
-import { platformSchema } from "./platform-schema";
-import { MANAGEMENT_VPC_PREFIX, environmentRuleProblems } from "./rules";
-import { SUBNET_TIERS, isNetworkCidr, type SubnetPlan } from "./subnet-plan";
-import { workloadsSchema } from "./workloads-schema";
+import { cidrsOverlap, prefixLengthOf } from "../modules/core/cidrs";
+import { platformSchema, productionPlatformProblems } from "./platform-schema";
+import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
+import { productionWorkloadsProblems, workloadsSchema } from "./workloads-schema";
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
 import { DEFAULT_DATA_PORTS } from "../modules/core/data-ports";
 
@@ -342,16 +341,8 @@ export const environmentSchema = z
         });
       }
       if (certificate === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["workloads", "entry", "type"],
-          message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
-        });
+        ctx.addIssue({ code: "custom", path: ["workloads", "entry", "type"], message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" });
       }
-    }
-    // Every chart the environment installs must support its Kubernetes minor (modules/core/chart-versions.ts).
-    for (const problem of kubernetesRangeProblems(env.workloads, env.platform.kubernetesVersion)) {
-      ctx.addIssue({ code: "custom", path: ["workloads", ...problem.path], message: problem.message });
     }
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) {

@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { CHART_VERSIONS, type ChartName, chartRelease, chartVersionProblem, supportsKubernetes } from "../modules/core/chart-versions";
-import { KUBERNETES_VERSIONS } from "../modules/core/kubernetes-versions";
 import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../modules/core/image-tag";
 
 /**
