@@ -268,6 +268,15 @@ export const environmentSchema = z
         .regex(/^[A-Za-z0-9._/-]+$/, "must be a branch name")
         .default("main")
         .describe("Branch whose workflows may apply and push. @default main"),
+      connectionArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+          "must be an AWS CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)",
+        )
+        .describe(
+          "AWS CodeConnections connection to GitHub, created and authorized once per account (console: Developer Tools > Settings > Connections; docs/ci-cd.md). The environment's CodeBuild-hosted GitHub Actions runner (in the private-app subnets, the only CI path to the private cluster API) reads the repository and registers through it: no token is stored anywhere.",
+        ),
     }),
   })
   .superRefine((env, ctx) => {

@@ -376,3 +376,32 @@ describe("every workflow", () => {
     expect(inline.map(({ file, id, step }) => `${file}#${id}: ${step.name ?? step.run}`)).toEqual([]);
   });
 });
+
+describe("jobs that talk to a cluster run inside its VPC (issue 13, item 2)", () => {
+  const runsOn = (file: string, id: string) => (job(file, id) as Job & { readonly "runs-on"?: unknown })["runs-on"];
+  // network-<env> makes the CodeBuild project <env>-github-runner in the private-app subnets
+  // (test/stacks/ci-cluster-path.test.ts); CodeBuild takes a job whose label names it.
+  const codebuild = (environment: string) => `codebuild-${environment}-github-runner-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+
+  it("plans a workloads stack on its environment's CodeBuild runner, the other layers on GitHub-hosted runners", () => {
+    expect(runsOn("pull-request.yml", "plan")).toBe(
+      "${{ matrix.stack.layer == 'workloads' && format('codebuild-{0}-github-runner-{1}-{2}', matrix.stack.environment, github.run_id, github.run_attempt) || 'ubuntu-latest' }}",
+    );
+  });
+
+  it("deploys an environment (network, platform, workloads in one job) on its CodeBuild runner", () => {
+    expect(runsOn("deploy-environment.yml", "deploy")).toBe(codebuild("${{ inputs.environment }}"));
+  });
+
+  it("releases (image build and the workloads apply) on the environment's CodeBuild runner", () => {
+    expect(runsOn("release.yml", "release")).toBe(codebuild("${{ inputs.environment }}"));
+  });
+
+  it("leaves no job that plans or applies with terraform on a GitHub-hosted runner but the plans of the AWS-only layers", () => {
+    const hosted = allJobs()
+      .filter(({ job: found }) => steps(found).some((s) => /terraform (plan|apply)/.test(s.run ?? "")))
+      .filter(({ file, id }) => !String(runsOn(file, id)).includes("codebuild-"))
+      .map(({ file, id }) => `${file}#${id}`);
+    expect(hosted).toEqual([]);
+  });
+});

@@ -11,6 +11,12 @@ export interface EksSecurityGroupsProps {
    * @default none: only the nodes
    */
   readonly apiAccessCidrs?: readonly string[];
+  /**
+   * Security groups in the VPC admitted to the API server on 443 (the CI runner), by name: the
+   * construct id of each rule is `cluster-from-<key>`.
+   * @default none
+   */
+  readonly apiAccessSecurityGroups?: { readonly [key: string]: string };
 }
 
 /** Ports the control plane opens on nodes: kubelet and the usual admission-webhook ports. */
@@ -62,6 +68,16 @@ export class EksSecurityGroups extends Construct {
         cidrIpv4: cidr,
       });
     });
+    for (const [key, groupId] of Object.entries(props.apiAccessSecurityGroups ?? {})) {
+      new VpcSecurityGroupIngressRule(this, `cluster-from-${key}`, {
+        securityGroupId: cluster.id,
+        description: `${key} to the API server`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        referencedSecurityGroupId: groupId,
+      });
+    }
     for (const port of CONTROL_PLANE_TO_NODE_PORTS) {
       new VpcSecurityGroupIngressRule(this, `nodes-from-cluster-${port}`, {
         securityGroupId: nodes.id,

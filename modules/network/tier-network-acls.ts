@@ -30,6 +30,13 @@ export interface TierNetworkAclsProps {
    * @default none: no management network
    */
   readonly managementCidr?: string;
+  /**
+   * Private ranges outside the VPC admitted to the EKS API (`platform.endpoint.privateAccessCidrs`):
+   * the app tier, where the control plane's network interfaces live, admits 443 from them (its
+   * egress already answers anywhere on ephemeral ports). The route to them is not made here.
+   * @default none
+   */
+  readonly apiClientCidrs?: readonly string[];
 }
 
 /** NACLs are stateless: replies to outbound connections come back on these ports. */
@@ -95,6 +102,7 @@ export class TierNetworkAcls extends Construct {
         ...publicCidrs.map(allFrom),
         ...appCidrs.map(allFrom),
         ...managementList.map((cidr) => tcpFrom(cidr, 443)),
+        ...(props.apiClientCidrs ?? []).map((cidr) => tcpFrom(cidr, 443)),
         tcpFrom(ANYWHERE, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to),
       ],
       egress: [

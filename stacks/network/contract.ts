@@ -21,6 +21,11 @@ export const networkContract = new LayerContract("network", {
   ciPlanRoleArn: { kind: "string", description: "Role GitHub Actions assumes to plan (read-only)" },
   ciDeployRoleArn: { kind: "string", description: "Role GitHub Actions assumes to apply and push images" },
   ecrPushGroupName: { kind: "string", description: "IAM group allowed to push to the application repositories" },
+  ciRunnerProjectName: {
+    kind: "string",
+    description: "CodeBuild project hosting this environment's GitHub Actions runner (runs-on: codebuild-<project>-<run id>-<attempt>)",
+  },
+  ciRunnerSecurityGroupId: { kind: "string", description: "Security group of the CI runner in the private-app subnets (admitted by the cluster API)" },
   logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },
   managementCidr: { kind: "string", description: "CIDR of the management VPC peered with the application VPC; empty when the environment has none" },
   operatorSecurityGroupId: {

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AccountBaseline } from "../../modules/security/account-baseline";
+import { CodebuildGithubRunner } from "../../modules/ci/codebuild-github-runner";
 import { EcrRepository } from "../../modules/ci/ecr-repository";
 import { GithubCiIdentity } from "../../modules/ci/github-ci-identity";
 import { KmsKey } from "../../modules/security/kms-key";
@@ -61,6 +62,7 @@ export class NetworkStack extends LayerStack {
       subnetIds: { public: vpc.publicSubnetIds, privateApp: vpc.privateAppSubnetIds, privateData: vpc.privateDataSubnetIds },
       dataTierPorts: network.dataTierPorts,
       ...(network.management === undefined ? {} : { managementCidr: network.management.vpcCidr }),
+      apiClientCidrs: env.platform.endpoint.privateAccessCidrs,
     });
 
     new VpcFlowLogs(this, "flow-logs", {
@@ -138,6 +140,18 @@ export class NetworkStack extends LayerStack {
         : {}),
     });
 
+    // CI's way to the private cluster API: GitHub Actions jobs run by CodeBuild in the private-app subnets.
+    const runner = new CodebuildGithubRunner(this, "ci-runner", {
+      name: env.name,
+      target,
+      repository: env.github.repository,
+      connectionArn: env.github.connectionArn,
+      vpcId: vpc.vpcId,
+      subnetIds: vpc.privateAppSubnetIds,
+      logsKmsKeyArn: logsKey.keyArn,
+      logRetentionDays: network.flowLogs.retentionDays,
+    });
+
     if (env.account.ownsAccountSingletons) {
       new AccountBaseline(this, "account-baseline", { name: env.name, target, protectFromDestroy: env.stage === "production" });
     }
@@ -163,6 +177,8 @@ export class NetworkStack extends LayerStack {
       ciDeployRoleArn: ci.deployRoleArn,
       ecrPushGroupName: ci.ecrPushGroupName,
       logsKmsKeyArn: logsKey.keyArn,
+      ciRunnerProjectName: runner.projectName,
+      ciRunnerSecurityGroupId: runner.securityGroupId,
       managementCidr: management?.managementCidr ?? "",
       operatorSecurityGroupId: management?.operatorSecurityGroupId ?? "",
     });

@@ -65,6 +65,8 @@ export class PlatformStack extends LayerStack {
       clusterName,
       vpcId: network.vpcId,
       apiAccessCidrs: [...new Set([...settings.endpoint.privateAccessCidrs, ...(management === undefined ? [] : [management.vpcCidr])])],
+      // CI's runner in the private-app subnets (the network layer's CodeBuild project).
+      apiAccessSecurityGroups: { "ci-runner": network.ciRunnerSecurityGroupId },
     });
     // The data stores admit the nodes and, where the management network exists, the operator host.
     const dataClientSecurityGroupIds = [

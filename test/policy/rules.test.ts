@@ -147,6 +147,11 @@ describe("policy rules catch what they exist for", () => {
     ]);
   });
 
+  it("no-plaintext-secrets: a GitHub token as CodeBuild's source credential (the runner uses a CodeConnections connection instead)", () => {
+    const doc = resources({ aws_codebuild_source_credential: { github: { auth_type: "PERSONAL_ACCESS_TOKEN", server_type: "GITHUB", token: "ghp_x" } } });
+    expect(rule("no-plaintext-secrets").check(doc, NON_PRODUCTION)).toEqual([{ address: "aws_codebuild_source_credential.github", message: "sets token" }]);
+  });
+
   it("production-data-protected: applies in production only", () => {
     const doc = resources({ aws_rds_cluster: { db: { deletion_protection: false, skip_final_snapshot: true } } });
     expect(rule("production-data-protected").check(doc, { production: true })).toHaveLength(1);

@@ -421,7 +421,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     rationale: "No password, token or key material in the synthesized configuration: AWS holds secrets (RDS-managed master password, IAM-authenticated cache users).",
     check: (doc) =>
       eachResource(doc).flatMap(([address, , body]) =>
-        ["master_password", "password", "auth_token", "passwords", "secret_string", "access_key", "secret_key"]
+        ["master_password", "password", "auth_token", "passwords", "secret_string", "access_key", "secret_key", "token"]
           .filter((attribute) => body[attribute] !== undefined)
           .map((attribute) => ({ address, message: `sets ${attribute}` })),
       ),

@@ -55,7 +55,7 @@ describe("platform stack: what each environment gets", () => {
     });
   });
 
-  it("prod admits the management VPC to the API server beside the CI runners' range; dev admits no private range", () => {
+  it("prod admits the management VPC to the API server; dev admits no private range", () => {
     const apiRanges = (stack: string) => {
       const doc = synthesizedStack(stack).doc;
       const [cluster] = Object.entries(resourcesOf(doc, "aws_security_group")).find(([, sg]) => String(sg["name"]).endsWith("-cluster"))!;
@@ -63,10 +63,7 @@ describe("platform stack: what each environment gets", () => {
         .filter((rule) => rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` && rule["cidr_ipv4"] !== undefined)
         .map((rule) => [rule["cidr_ipv4"], rule["from_port"], rule["to_port"]]);
     };
-    expect(apiRanges("platform-prod")).toEqual([
-      ["10.200.0.0/24", 443, 443],
-      ["10.130.0.0/24", 443, 443],
-    ]);
+    expect(apiRanges("platform-prod")).toEqual([["10.130.0.0/24", 443, 443]]);
     expect(apiRanges("platform-dev")).toEqual([]);
   });
 

@@ -22,6 +22,7 @@ import { allSynthesizedStacks, type TerraformJson } from "../support/synthesized
 const PINNED: Readonly<Record<string, readonly string[]>> = {
   "network-dev": [
     "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
+    "aws_cloudwatch_log_group.ci-runner_logs_33672359",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",
     "aws_ecr_repository.ecr-frontend_repository_1A19570C",
@@ -32,6 +33,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E",
   ],
   "network-staging": [
+    "aws_cloudwatch_log_group.ci-runner_logs_33672359",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",
     "aws_ecr_repository.ecr-frontend_repository_1A19570C",
@@ -40,6 +42,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   ],
   "network-prod": [
     "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
+    "aws_cloudwatch_log_group.ci-runner_logs_33672359",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_cloudwatch_log_group.management_flow-logs_log-group_9493F440",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",

@@ -1,0 +1,218 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Construct } from "constructs";
+import type { AwsTarget } from "../core/aws-target";
+
+/** The CodeBuild event that hands a queued GitHub Actions job to the project (its runner). */
+export const WORKFLOW_JOB_QUEUED = "WORKFLOW_JOB_QUEUED";
+
+/** CodeConnections connection ARN (either service prefix AWS has used for it). */
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
+
+/** Name of an environment's runner project; a workflow job asks for it with {@link runnerLabel}. */
+export function runnerProjectName(environment: string): string {
+  return `${environment}-github-runner`;
+}
+
+/**
+ * The `runs-on` label that sends a GitHub Actions job to a CodeBuild runner project, as a
+ * workflow expression: `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+ */
+export function runnerLabel(project: string): string {
+  return `codebuild-${project}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+}
+
+export interface CodebuildGithubRunnerProps {
+  /** Environment name; the project, role, security group and log group are `<name>-github-runner`. */
+  readonly name: string;
+  readonly target: AwsTarget;
+  /** `owner/name` of the GitHub repository whose workflow jobs the runner takes. */
+  readonly repository: string;
+  /** AWS CodeConnections connection to GitHub, authorized by an administrator (no token in configuration or state). */
+  readonly connectionArn: string;
+  readonly vpcId: string;
+  /** Private subnets the builds run in (the private-app tier: a route to the cluster API, internet only through NAT). */
+  readonly subnetIds: readonly string[];
+  /** KMS key of the build log group. */
+  readonly logsKmsKeyArn: string;
+  /** Days the build logs are kept. */
+  readonly logRetentionDays: number;
+  /**
+   * CodeBuild compute type of each runner.
+   * @default "BUILD_GENERAL1_MEDIUM" (4 GiB, 2 vCPU)
+   */
+  readonly computeType?: string;
+  /**
+   * Build image: it must bring the AWS CLI v2 (the Kubernetes and Helm providers run `aws eks get-token`) and Docker.
+   * @default "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+   */
+  readonly image?: string;
+  /**
+   * Run the Docker daemon (privileged mode), which the release job needs to build images.
+   * @default true
+   */
+  readonly docker?: boolean;
+  /**
+   * Longest a job may run, in minutes (the deploy job's own timeout is 120).
+   * @default 150
+   */
+  readonly timeoutMinutes?: number;
+}
+
+/**
+ * A GitHub Actions runner hosted by AWS CodeBuild inside the application VPC: the only CI path to
+ * a private EKS API. Each queued job of the repository that asks for
+ * `runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}` starts one
+ * ephemeral build (the webhook filters `WORKFLOW_JOB_QUEUED`), in the given subnets, behind a
+ * security group with no ingress and HTTPS egress only (GitHub, registries and AWS APIs through
+ * NAT or the VPC endpoints; the cluster API admits this group).
+ *
+ * The project's role can do nothing but run the build: write its log group, create its network
+ * interface in those subnets and use the GitHub connection. What a job changes in AWS comes from
+ * the OIDC role the job assumes (`<env>-github-plan` or `<env>-github-deploy`), as on any runner.
+ */
+export class CodebuildGithubRunner extends Construct {
+  readonly projectName: string;
+  readonly projectArn: string;
+  readonly securityGroupId: string;
+  readonly roleArn: string;
+  readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: CodebuildGithubRunnerProps) {
+    super(scope, id);
+    const name = runnerProjectName(props.name);
+    const timeout = props.timeoutMinutes ?? 150;
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(props.repository)) {
+      throw new Error(`GitHub runner ${name}: repository "${props.repository}" must be owner/name`);
+    }
+    if (!CONNECTION_ARN.test(props.connectionArn)) {
+      throw new Error(`GitHub runner ${name}: ${props.connectionArn} is not a CodeConnections connection ARN`);
+    }
+    if (props.subnetIds.length === 0) throw new Error(`GitHub runner ${name}: needs at least one subnet`);
+    if (!Number.isInteger(timeout) || timeout < 5 || timeout > 2160) {
+      throw new Error(`GitHub runner ${name}: timeout ${timeout} minutes must be a whole number from 5 to 2160`);
+    }
+    const { partition, region, accountId } = props.target;
+    const projectArn = `arn:${partition}:codebuild:${region}:${accountId}:project/${name}`;
+
+    const group = new SecurityGroup(this, "sg", {
+      name,
+      description: `GitHub Actions runner ${name}: no ingress, HTTPS out (GitHub, registries, AWS APIs, the cluster API)`,
+      vpcId: props.vpcId,
+      tags: { Name: name },
+    });
+    new VpcSecurityGroupEgressRule(this, "https-out", {
+      securityGroupId: group.id,
+      description: "HTTPS: GitHub and registries through NAT, AWS APIs, the EKS API",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    const logs = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/codebuild/${name}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logsKmsKeyArn,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["codebuild.amazonaws.com"] }],
+          // Only this project may use the role (no confused deputy).
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [projectArn] },
+          ],
+        },
+      ],
+    });
+    const role = new IamRole(this, "role", {
+      name,
+      description: `CodeBuild project ${name}: logs, its network interfaces, the GitHub connection; nothing else`,
+      assumeRolePolicy: trust.json,
+    });
+    const subnetArns = props.subnetIds.map((subnet) => `arn:${partition}:ec2:${region}:${accountId}:subnet/${subnet}`);
+    const connectionService = props.connectionArn.split(":")[2]!;
+    const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
+      statement: [
+        { sid: "BuildLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logs.arn}:*`] },
+        {
+          // These EC2 actions have no resource-level permissions: "*" is the only resource they take.
+          sid: "VpcNetworkInterfaces",
+          actions: [
+            "ec2:CreateNetworkInterface",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DescribeDhcpOptions",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeVpcs",
+          ],
+          resources: ["*"],
+        },
+        {
+          sid: "AttachInTheRunnerSubnets",
+          actions: ["ec2:CreateNetworkInterfacePermission"],
+          resources: [`arn:${partition}:ec2:${region}:${accountId}:network-interface/*`],
+          condition: [
+            { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
+            { test: "ArnEquals", variable: "ec2:Subnet", values: subnetArns },
+          ],
+        },
+        {
+          sid: "GithubConnection",
+          actions: [`${connectionService}:GetConnection`, `${connectionService}:GetConnectionToken`, `${connectionService}:UseConnection`],
+          resources: [props.connectionArn],
+        },
+      ],
+    });
+    const rolePolicy = new IamRolePolicy(this, "role-policy", { name: "runner", role: role.id, policy: permissions.json });
+
+    const project = new CodebuildProject(this, "project", {
+      name,
+      description: `GitHub Actions runner for ${props.repository} in the ${props.name} VPC`,
+      serviceRole: role.arn,
+      buildTimeout: timeout,
+      queuedTimeout: 60,
+      source: {
+        type: "GITHUB",
+        location: `https://github.com/${props.repository}.git`,
+        gitCloneDepth: 1,
+        auth: { type: "CODECONNECTIONS", resource: props.connectionArn },
+      },
+      artifacts: { type: "NO_ARTIFACTS" },
+      environment: {
+        type: "LINUX_CONTAINER",
+        computeType: props.computeType ?? "BUILD_GENERAL1_MEDIUM",
+        image: props.image ?? "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+        imagePullCredentialsType: "CODEBUILD",
+        privilegedMode: props.docker ?? true,
+      },
+      vpcConfig: { vpcId: props.vpcId, subnets: [...props.subnetIds], securityGroupIds: [group.id] },
+      logsConfig: { cloudwatchLogs: { groupName: logs.name, status: "ENABLED" }, s3Logs: { status: "DISABLED" } },
+      tags: { Name: name },
+      // CodeBuild checks at creation that the role may create the VPC network interfaces.
+      dependsOn: [logs, rolePolicy],
+    });
+    new CodebuildWebhook(this, "webhook", {
+      projectName: project.name,
+      buildType: "BUILD",
+      filterGroup: [{ filter: [{ type: "EVENT", pattern: WORKFLOW_JOB_QUEUED }] }],
+    });
+
+    this.projectName = project.name;
+    this.projectArn = project.arn;
+    this.securityGroupId = group.id;
+    this.roleArn = role.arn;
+    this.logGroupName = logs.name;
+  }
+}

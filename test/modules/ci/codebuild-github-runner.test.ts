@@ -1,0 +1,103 @@
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { CodebuildGithubRunner, type CodebuildGithubRunnerProps } from "../../../modules/ci/codebuild-github-runner";
+import { resourcesOf, type TerraformJson } from "../../support/synthesized";
+import { TEST_TARGET } from "../../support/target";
+
+const CONNECTION = "arn:aws:codeconnections:eu-west-1:123456789012:connection/00000000-0000-4000-8000-000000000001";
+const props: CodebuildGithubRunnerProps = {
+  name: "test",
+  target: TEST_TARGET,
+  repository: "acme/platform",
+  connectionArn: CONNECTION,
+  vpcId: "vpc-1",
+  subnetIds: ["subnet-a", "subnet-b"],
+  logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
+  logRetentionDays: 30,
+};
+const synth = (overrides: Partial<CodebuildGithubRunnerProps> = {}): TerraformJson =>
+  JSON.parse(Testing.synthScope((scope) => new CodebuildGithubRunner(scope, "runner", { ...props, ...overrides }))) as TerraformJson;
+const only = (doc: TerraformJson, type: string) => {
+  const all = Object.values(resourcesOf(doc, type));
+  expect(all).toHaveLength(1);
+  return all[0]!;
+};
+const statements = (doc: TerraformJson, key: string) =>
+  (doc.data?.["aws_iam_policy_document"]?.[Object.keys(doc.data["aws_iam_policy_document"]).find((k) => k.includes(key))!]?.["statement"] ?? []) as {
+    sid?: string;
+    actions: string[];
+    resources?: string[];
+    condition?: { test: string; variable: string; values: string[] }[];
+  }[];
+
+describe("CodebuildGithubRunner", () => {
+  it("runs each build in the given subnets behind a group that admits nothing and sends only HTTPS out", () => {
+    const doc = synth();
+    const project = only(doc, "aws_codebuild_project");
+    expect(project["name"]).toBe("test-github-runner");
+    expect(project["vpc_config"]).toMatchObject({ vpc_id: "vpc-1", subnets: ["subnet-a", "subnet-b"] });
+    expect(Object.keys(resourcesOf(doc, "aws_vpc_security_group_ingress_rule"))).toEqual([]);
+    expect(only(doc, "aws_vpc_security_group_egress_rule")).toMatchObject({ ip_protocol: "tcp", from_port: 443, to_port: 443 });
+  });
+
+  it("reads the repository through the named connection and registers for queued workflow jobs", () => {
+    const doc = synth();
+    expect(only(doc, "aws_codebuild_project")["source"]).toMatchObject({
+      type: "GITHUB",
+      location: "https://github.com/acme/platform.git",
+      auth: { type: "CODECONNECTIONS", resource: CONNECTION },
+    });
+    expect(only(doc, "aws_codebuild_webhook")["filter_group"]).toEqual([{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }]);
+  });
+
+  it("logs to an encrypted log group with retention", () => {
+    expect(only(synth(), "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/codebuild/test-github-runner",
+      retention_in_days: 30,
+      kms_key_id: props.logsKmsKeyArn,
+    });
+  });
+
+  it("lets only this project assume its role (source account and project ARN)", () => {
+    const [trust] = statements(synth(), "trust");
+    expect(trust!.condition).toEqual(
+      expect.arrayContaining([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+        { test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:codebuild:eu-west-1:123456789012:project/test-github-runner"] },
+      ]),
+    );
+  });
+
+  it("gives the role nothing but logs, its network interfaces in these subnets and the connection", () => {
+    const list = statements(synth(), "permissions");
+    const actions = list.flatMap((s) => s.actions).sort();
+    expect(actions).toEqual([
+      "codeconnections:GetConnection",
+      "codeconnections:GetConnectionToken",
+      "codeconnections:UseConnection",
+      "ec2:CreateNetworkInterface",
+      "ec2:CreateNetworkInterfacePermission",
+      "ec2:DeleteNetworkInterface",
+      "ec2:DescribeDhcpOptions",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]);
+    const attach = list.find((s) => s.actions.includes("ec2:CreateNetworkInterfacePermission"))!;
+    expect(attach.condition).toEqual(
+      expect.arrayContaining([
+        { test: "ArnEquals", variable: "ec2:Subnet", values: ["arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-a", "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-b"] },
+        { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
+      ]),
+    );
+    expect(list.find((s) => s.sid === "GithubConnection")!.resources).toEqual([CONNECTION]);
+  });
+
+  it("refuses a connection that is not a CodeConnections ARN and a repository that is not owner/name", () => {
+    expect(() => synth({ connectionArn: "ghp_secret-token" })).toThrow("is not a CodeConnections connection ARN");
+    expect(() => synth({ repository: "platform" })).toThrow('repository "platform" must be owner/name');
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ENVIRONMENTS } from "../support/fixtures";
+import { naclVerdict, type AclRule } from "../support/nacl";
+import { ROOT } from "../support/paths";
+import { resourcesOf, synthesizedStack } from "../support/synthesized";
+
+/**
+ * Issue 13, item 2: every environment has a network path from CI to its cluster's private API,
+ * made by this repository: a GitHub Actions runner hosted by CodeBuild in the private-app subnets
+ * (where the control plane's network interfaces live), admitted by the cluster security group,
+ * allowed by the tier's NACL, routed to the internet (GitHub) through NAT; and the workflow jobs
+ * that plan or apply a workloads stack run there.
+ */
+const fromNetwork = (output: string) => `\${data.terraform_remote_state.network-state.outputs.${output}}`;
+/** A host inside a CIDR (its tenth address): a runner ENI or a control-plane ENI. */
+const hostIn = (cidr: string) => {
+  const [base] = cidr.split("/");
+  const parts = base!.split(".").map(Number);
+  parts[3] = parts[3]! + 10;
+  return parts.join(".");
+};
+
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to the cluster API in %s", (name, env) => {
+  const network = synthesizedStack(`network-${name}`).doc;
+  const platform = synthesizedStack(`platform-${name}`).doc;
+  const projects = Object.entries(resourcesOf(network, "aws_codebuild_project"));
+
+  it("network: a CodeBuild project named <env>-github-runner runs in the private-app subnets, behind its own security group", () => {
+    expect(projects.map(([, p]) => p["name"])).toEqual([`${name}-github-runner`]);
+    const [, project] = projects[0]!;
+    const vpc = project["vpc_config"] as Record<string, unknown>;
+    const subnetIds = Object.entries(resourcesOf(network, "aws_subnet"))
+      .filter(([, subnet]) => env.subnetPlan.privateApp.includes(String(subnet["cidr_block"])))
+      .map(([key]) => `\${aws_subnet.${key}.id}`);
+    expect(subnetIds).toHaveLength(env.network.azCount);
+    expect([...(vpc["subnets"] as string[])].sort()).toEqual(subnetIds.sort());
+    const groups = vpc["security_group_ids"] as string[];
+    expect(groups).toHaveLength(1);
+    // The runner's group admits nothing: each job is started by CodeBuild, never reached from outside.
+    expect(Object.values(resourcesOf(network, "aws_vpc_security_group_ingress_rule")).filter((r) => r["security_group_id"] === groups[0])).toEqual([]);
+    expect(network.output?.["ci_runner_security_group_id"]?.value).toBe(groups[0]);
+  });
+
+  it("network: the project reads GitHub through the connection the environment file names, and takes queued workflow jobs", () => {
+    const file = parse(readFileSync(path.join(ROOT, "environments", `${name}.yaml`), "utf8")) as { github: { connectionArn: string } };
+    const [key, project] = projects[0]!;
+    expect(project["source"]).toMatchObject({ type: "GITHUB", location: `https://github.com/${env.github.repository}.git`, auth: { type: "CODECONNECTIONS", resource: file.github.connectionArn } });
+    const hooks = Object.values(resourcesOf(network, "aws_codebuild_webhook"));
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({
+      project_name: `\${aws_codebuild_project.${key}.name}`,
+      filter_group: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
+    });
+    // No token in configuration (hence none in state): the connection holds the GitHub authorization.
+    expect(Object.keys(resourcesOf(network, "aws_codebuild_source_credential"))).toEqual([]);
+  });
+
+  it("platform: the cluster security group admits the runner's group on 443", () => {
+    const cluster = Object.entries(resourcesOf(platform, "aws_security_group")).find(([, sg]) => sg["name"] === `${name}-cluster`)![0];
+    const fromRunner = Object.values(resourcesOf(platform, "aws_vpc_security_group_ingress_rule")).filter(
+      (rule) => rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` && rule["referenced_security_group_id"] === fromNetwork("ci_runner_security_group_id"),
+    );
+    expect(fromRunner.map((rule) => [rule["ip_protocol"], rule["from_port"], rule["to_port"]])).toEqual([["tcp", 443, 443]]);
+  });
+
+  it("NACL: the private-app tier lets a runner in one AZ reach the API server's interfaces in every AZ on 443, and the replies back", () => {
+    const acl = Object.values(resourcesOf(network, "aws_network_acl")).find((a) => (a["tags"] as Record<string, string>)["tier"] === "private-app")!;
+    const ingress = acl["ingress"] as AclRule[];
+    const egress = acl["egress"] as AclRule[];
+    for (const runnerSubnet of env.subnetPlan.privateApp) {
+      for (const apiSubnet of env.subnetPlan.privateApp) {
+        expect(naclVerdict(egress, hostIn(apiSubnet), 443)).toBe("allow");
+        expect(naclVerdict(ingress, hostIn(runnerSubnet), 443)).toBe("allow");
+        expect(naclVerdict(egress, hostIn(runnerSubnet), 50000)).toBe("allow");
+        expect(naclVerdict(ingress, hostIn(apiSubnet), 50000)).toBe("allow");
+      }
+    }
+  });
+
+  it("routes: every private-app route table sends internet traffic (GitHub, the registries) through a NAT gateway", () => {
+    const appTables = Object.entries(resourcesOf(network, "aws_route_table"))
+      .filter(([, table]) => String((table["tags"] as Record<string, string>)["Name"] ?? "").includes("private-app"))
+      .map(([key]) => `\${aws_route_table.${key}.id}`);
+    expect(appTables.length).toBeGreaterThan(0);
+    for (const table of appTables) {
+      const routes = Object.values(resourcesOf(network, "aws_route")).filter((r) => r["route_table_id"] === table && r["destination_cidr_block"] === "0.0.0.0/0");
+      expect(routes).toHaveLength(1);
+      expect(String(routes[0]!["nat_gateway_id"])).toMatch(/^\$\{aws_nat_gateway\./);
+    }
+  });
+});
