@@ -10,6 +10,7 @@ import { managementSubnetCidrs } from "../../modules/network/management-network"
 import { networkContract } from "../../stacks/network/contract";
 import { outputName } from "../../stacks/contract";
 import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
+import { naclVerdict, type AclRule } from "../support/nacl";
 import { resourcesOf, synthesizedStack } from "../support/synthesized";
 
 const countOf = (stack: string, type: string) => Object.keys(resourcesOf(synthesizedStack(stack).doc, type)).length;
@@ -81,13 +82,15 @@ describe("network stack: what each environment gets", () => {
     expect(countOf("network-prod", "aws_ec2_client_vpn_endpoint")).toBe(0);
   });
 
-  it("prod's private-app NACL admits the management VPC on 443; dev's names no management range", () => {
-    const appAcl = (stack: string) =>
-      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_network_acl")).find((acl) => (acl["tags"] as Record<string, string>)["tier"] === "private-app")!;
-    expect(appAcl("network-prod")["ingress"]).toContainEqual(
-      expect.objectContaining({ cidr_block: "10.130.0.0/24", protocol: "tcp", from_port: 443, to_port: 443, action: "allow" }),
-    );
-    expect(JSON.stringify(appAcl("network-dev"))).not.toContain("10.130.");
+  it("prod's private-app NACL admits a management host on 443 and not on SSH; dev's refuses that host on 443", () => {
+    const appIngress = (stack: string) =>
+      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_network_acl")).find((acl) => (acl["tags"] as Record<string, string>)["tier"] === "private-app")![
+        "ingress"
+      ] as AclRule[];
+    const operator = "10.130.0.10";
+    expect(naclVerdict(appIngress("network-prod"), operator, 443)).toBe("allow");
+    expect(naclVerdict(appIngress("network-prod"), operator, 22)).toBe("deny");
+    expect(naclVerdict(appIngress("network-dev"), operator, 443)).toBe("deny");
   });
 });
 
