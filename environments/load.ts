@@ -2,11 +2,23 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { core } from "zod";
+import { crossEnvironmentProblems } from "./cross-environment-rules";
 import { environmentSchema, type EnvironmentConfig } from "./schema";
 import { planSubnets } from "./subnet-plan";
+import { locateSyntaxError } from "./yaml-syntax";
 
 /** The folder holding `<env>.yaml`, resolved from the source or the compiled file alike. */
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../../environments" : ".");
+
+/**
+ * The folder the app, the scripts and the tests read environment files from: `environments/`, or
+ * the folder named by the `ENVIRONMENTS_DIR` variable (relative to the working directory). The
+ * variable exists for the test that adds an environment and for the benchmark's 100 files.
+ */
+export function environmentsDir(): string {
+  const override = process.env["ENVIRONMENTS_DIR"];
+  return override === undefined || override === "" ? ENVIRONMENTS_DIR : path.resolve(override);
+}
 
 /** Environment names become stack names (`network-<env>`), state keys and resource names. */
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,15}$/;
@@ -17,6 +29,8 @@ export interface ConfigProblem {
   readonly file: string;
   /** 1-based line of the offending value (or of the nearest enclosing value that exists). */
   readonly line: number;
+  /** 1-based column, for YAML syntax errors only. */
+  readonly column?: number;
   /** Dotted path with indexes, `network.subnets.public.cidrs[1]`; empty for the whole file. */
   readonly path: string;
   readonly message: string;
@@ -30,10 +44,11 @@ export class EnvironmentConfigError extends Error {
   }
 }
 
-/** `environments/prod.yaml:23 network.azCount: must be >= 3 in production` */
+/** `environments/prod.yaml:23 network.azCount: must be >= 3 in production`; a syntax error adds its column (`:23:5`). */
 export function formatProblem(problem: ConfigProblem): string {
   const where = problem.path === "" ? "" : ` ${problem.path}`;
-  return `${problem.file}:${problem.line}${where}: ${problem.message}`;
+  const column = problem.column === undefined ? "" : `:${problem.column}`;
+  return `${problem.file}:${problem.line}${column}${where}: ${problem.message}`;
 }
 
 /** Formats a path the way users read it: `a.b[0].c`. */
@@ -43,12 +58,24 @@ export function formatPath(segments: readonly PropertyKey[]): string {
     .join("");
 }
 
+/** A validated environment with a way back to its file's lines. */
+interface ParsedEnvironment {
+  readonly config: EnvironmentConfig;
+  readonly file: string;
+  /** Line of the value at `segments` (or of its nearest ancestor in the file). */
+  readonly lineOf: (segments: readonly PropertyKey[]) => number;
+}
+
 /**
  * Parses and validates one environment file's text. `file` is the name used in messages and
  * `name` the environment's name (the file's base name).
  * @throws EnvironmentConfigError naming file, path and line of every problem.
  */
 export function parseEnvironment(text: string, file: string, name: string): EnvironmentConfig {
+  return parseLocated(text, file, name).config;
+}
+
+function parseLocated(text: string, file: string, name: string): ParsedEnvironment {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number) => lineCounter.linePos(offset).line;
@@ -58,10 +85,11 @@ export function parseEnvironment(text: string, file: string, name: string): Envi
       { file, line: 1, path: "", message: `environment name "${name}" (the file name) must match ${ENVIRONMENT_NAME.source}` },
     ]);
   }
-  if (doc.errors.length > 0) {
-    throw new EnvironmentConfigError(
-      doc.errors.map((error) => ({ file, line: at(error.pos[0]), path: "", message: `YAML syntax: ${firstLine(error.message)}` })),
-    );
+  const [firstError] = doc.errors;
+  if (firstError !== undefined) {
+    // Only the first: what follows a syntax error is mostly its echo.
+    const { line, column, message } = locateSyntaxError(text, firstError, lineCounter);
+    throw new EnvironmentConfigError([{ file, line, column, path: "", message: `YAML syntax: ${message}` }]);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new EnvironmentConfigError([{ file, line: 1, path: "", message: "the file is empty: an environment needs stage, account, state, tags, network, dns, platform and github" }]);
@@ -92,14 +120,19 @@ export function parseEnvironment(text: string, file: string, name: string): Envi
     // The schema already refused an unplannable network; this guards the two from drifting apart.
     throw new Error(`${file}: subnet plan failed after validation: ${plan.problems.map((p) => p.message).join("; ")}`);
   }
-  return { ...settings, name, subnetPlan: plan.plan };
+  return { config: { ...settings, name, subnetPlan: plan.plan }, file, lineOf: (segments) => (segments.length === 0 ? 1 : lineOf(doc, segments, at)) };
 }
 
 /**
- * Loads one environment file from disk.
+ * Loads one environment file from disk, on its own (the rules across files need them all: see
+ * `loadEnvironments`).
  * @throws EnvironmentConfigError
  */
 export function loadEnvironmentFile(filePath: string): EnvironmentConfig {
+  return readLocated(filePath).config;
+}
+
+function readLocated(filePath: string): ParsedEnvironment {
   const file = path.relative(process.cwd(), filePath) || filePath;
   let text: string;
   try {
@@ -107,17 +140,18 @@ export function loadEnvironmentFile(filePath: string): EnvironmentConfig {
   } catch (error) {
     throw new EnvironmentConfigError([{ file, line: 1, path: "", message: `cannot be read: ${(error as Error).message}` }]);
   }
-  return parseEnvironment(text, file, path.basename(filePath).replace(/\.ya?ml$/, ""));
+  return parseLocated(text, file, path.basename(filePath).replace(/\.ya?ml$/, ""));
 }
 
 const STAGE_ORDER = { development: 0, staging: 1, production: 2 } as const;
 
 /**
  * Loads every `<env>.yaml` of a folder, in promotion order (development, staging, production,
- * then by name). Every file is checked before anything is returned, so one bad file stops all.
+ * then by name). Every file is checked, then the rules across files (cross-environment-rules.ts)
+ * run over all of them, before anything is returned: one bad file stops all.
  * @throws EnvironmentConfigError with the problems of every bad file.
  */
-export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): EnvironmentConfig[] {
+export function loadEnvironments(dir: string = environmentsDir()): EnvironmentConfig[] {
   const files = readdirSync(dir)
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort();
@@ -125,21 +159,63 @@ export function loadEnvironments(dir: string = ENVIRONMENTS_DIR): EnvironmentCon
     throw new EnvironmentConfigError([{ file: path.relative(process.cwd(), dir) || dir, line: 1, path: "", message: "holds no <env>.yaml file" }]);
   }
   const problems: ConfigProblem[] = [];
-  const environments: EnvironmentConfig[] = [];
+  const parsed: ParsedEnvironment[] = [];
   for (const entry of files) {
     try {
-      environments.push(loadEnvironmentFile(path.join(dir, entry)));
+      parsed.push(readLocated(path.join(dir, entry)));
     } catch (error) {
       if (!(error instanceof EnvironmentConfigError)) throw error;
       problems.push(...error.problems);
     }
   }
   if (problems.length > 0) throw new EnvironmentConfigError(problems);
-  return environments.sort((a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name));
+
+  const byConfig = new Map(parsed.map((entry) => [entry.config, entry]));
+  const where = (config: EnvironmentConfig) => {
+    const entry = byConfig.get(config);
+    if (entry === undefined) throw new Error(`environment ${config.name} was not loaded from a file`);
+    return entry;
+  };
+  const crossProblems = crossEnvironmentProblems(
+    parsed.map((entry) => entry.config),
+    (config, segments) => `${where(config).file}:${where(config).lineOf(segments)}`,
+  );
+  if (crossProblems.length > 0) {
+    throw new EnvironmentConfigError(
+      crossProblems
+        .map((problem) => ({
+          file: where(problem.environment).file,
+          line: where(problem.environment).lineOf(problem.path),
+          path: formatPath(problem.path),
+          message: problem.message,
+        }))
+        .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
+    );
+  }
+  return parsed.map((entry) => entry.config).sort((a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name));
 }
 
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
+/** Raised when asked for environments that have no file. */
+export class UnknownEnvironmentError extends Error {
+  constructor(
+    readonly unknown: readonly string[],
+    readonly known: readonly string[],
+  ) {
+    super(`${unknown.length === 1 ? "no environment named" : "no environments named"} ${unknown.join(", ")}; known: ${known.join(", ")} (environments/<name>.yaml)`);
+    this.name = "UnknownEnvironmentError";
+  }
+}
+
+/**
+ * The environments named, in the order loaded (promotion order); all of them when `names` is empty.
+ * @throws UnknownEnvironmentError listing the names that have no file and the known ones.
+ */
+export function selectEnvironments(environments: readonly EnvironmentConfig[], names: readonly string[]): EnvironmentConfig[] {
+  if (names.length === 0) return [...environments];
+  const known = environments.map((env) => env.name);
+  const unknown = [...new Set(names.filter((name) => !known.includes(name)))];
+  if (unknown.length > 0) throw new UnknownEnvironmentError(unknown, known);
+  return environments.filter((env) => names.includes(env.name));
 }
 
 /**

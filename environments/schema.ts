@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { cidrsOverlap, prefixLengthOf } from "../modules/core/cidrs";
-import { platformSchema, productionPlatformProblems } from "./platform-schema";
-import { SUBNET_TIERS, isNetworkCidr, planSubnets, type SubnetPlan } from "./subnet-plan";
-import { productionWorkloadsProblems, workloadsSchema } from "./workloads-schema";
+import { AWS_REGION_ZONES } from "./aws-regions";
+import { platformSchema } from "./platform-schema";
+import { MANAGEMENT_VPC_PREFIX, environmentRuleProblems } from "./rules";
+import { SUBNET_TIERS, isNetworkCidr, type SubnetPlan } from "./subnet-plan";
+import { workloadsSchema } from "./workloads-schema";
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
 import { DEFAULT_DATA_PORTS } from "../modules/core/data-ports";
 
@@ -11,14 +12,18 @@ import { DEFAULT_DATA_PORTS } from "../modules/core/data-ports";
  *
  * Every default lives here and is documented once (`describe`), and the JSON Schema that editors
  * use is generated from this file (`npm run schema`). Objects are strict: an unknown key is an
- * error, so a typo never passes silently. Cross-field rules are at the bottom.
+ * error, so a typo never passes silently. The cross-field rules of one file are named in rules.ts,
+ * the rules across files in cross-environment-rules.ts.
  */
 
 const accountId = z
   .string({ error: "must be a quoted string of 12 digits (unquoted, YAML reads a number and drops leading zeros)" })
   .regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
+/** A region of the table in aws-regions.ts (an enum, so editors complete it). */
+const region = z.enum(Object.keys(AWS_REGION_ZONES) as [string, ...string[]], {
+  error: (issue) => `${String(issue.input)} is not an AWS region: environments/aws-regions.ts lists them (eu-west-1, us-east-1, ...)`,
+});
 
 const cidr = z
   .string()
@@ -60,10 +65,6 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "eks-auth",
 ] as const;
 
-/** Prefix lengths a management VPC may have: two subnets, each with room for the endpoints, the operator instance and Client VPN. */
-export const MANAGEMENT_VPC_PREFIX = { largest: 16, smallest: 26 } as const;
-/** AWS Client VPN hands clients addresses from a /12 to a /22. */
-export const CLIENT_VPN_CIDR_PREFIX = { largest: 12, smallest: 22 } as const;
 
 const clientVpn = z.strictObject({
   serverCertificateArn: acmCertificateArn.describe("ACM certificate the Client VPN endpoint presents (in account.region)."),
@@ -82,8 +83,6 @@ const management = z.strictObject({
     .describe("An AWS Client VPN endpoint into the management network (certificate authentication, split tunnel). @default none: Session Manager only"),
 });
 
-/** Endpoints a production VPC must have, so image pulls and credentials never leave the VPC. */
-export const PRODUCTION_REQUIRED_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts"] as const;
 
 const subnetTier = (defaultPrefix: number, what: string) =>
   z
@@ -148,7 +147,8 @@ const localState = z.strictObject({
     .describe("Sandbox state directory, relative to the repository root (git-ignored). @default .terraform-state"),
 });
 
-export const environmentSchema = z
+/** The fields of an environment file, before the cross-field rules. */
+const environmentFields = z
   .strictObject({
     stage: z
       .enum(["development", "staging", "production"])
@@ -278,186 +278,15 @@ export const environmentSchema = z
           "AWS CodeConnections connection to GitHub, created and authorized once per account (console: Developer Tools > Settings > Connections; docs/ci-cd.md). The environment's CodeBuild-hosted GitHub Actions runner (in the private-app subnets, the only CI path to the private cluster API) reads the repository and registers through it: no token is stored anywhere.",
         ),
     }),
-  })
-  .superRefine((env, ctx) => {
-    const zones = env.account.availabilityZones;
-    zones.forEach((zone, index) => {
-      if (!new RegExp(`^${env.account.region}[a-z]$`).test(zone)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["account", "availabilityZones", index],
-          message: `${zone} is not an availability zone of ${env.account.region}`,
-        });
-      }
-      if (zones.indexOf(zone) !== index) {
-        ctx.addIssue({ code: "custom", path: ["account", "availabilityZones", index], message: `${zone} is listed twice` });
-      }
-    });
-    if (env.network.azCount > zones.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["network", "azCount"],
-        message: `must be <= the ${zones.length} availability zones listed in account.availabilityZones`,
-      });
-    }
-    const vpcPrefix = Number(env.network.vpcCidr.split("/")[1]);
-    const vpcSizeAllowed = vpcPrefix >= 16 && vpcPrefix <= 24;
-    if (!vpcSizeAllowed) {
-      ctx.addIssue({ code: "custom", path: ["network", "vpcCidr"], message: "must be a /16 to /24 (the range AWS allows for a VPC, less the smallest)" });
-    }
-    const ports = env.network.dataTierPorts;
-    ports.forEach((port, index) => {
-      if (ports.indexOf(port) !== index) {
-        ctx.addIssue({ code: "custom", path: ["network", "dataTierPorts", index], message: `port ${port} is listed twice` });
-      }
-    });
-    const endpoints = env.network.interfaceEndpoints;
-    endpoints.forEach((service, index) => {
-      if (endpoints.indexOf(service) !== index) {
-        ctx.addIssue({ code: "custom", path: ["network", "interfaceEndpoints", index], message: `${service} is listed twice` });
-      }
-    });
-    if (!endpoints.includes("sts")) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["network", "interfaceEndpoints"],
-        message: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints",
-      });
-    }
-    for (const problem of managementProblems(env)) {
-      ctx.addIssue({ code: "custom", path: ["network", "management", ...problem.path], message: problem.message });
-    }
-    const names = env.ecr.repositories.map((repo) => repo.name);
-    for (const app of ["frontend", "backend"]) {
-      if (!names.includes(app)) {
-        ctx.addIssue({ code: "custom", path: ["ecr", "repositories"], message: `must include ${app}: the workloads layer runs its image from there` });
-      }
-    }
-    const certificate = env.workloads.certificateArn;
-    if (certificate !== undefined && certificate.split(":")[3] !== env.account.region) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["workloads", "certificateArn"],
-        message: `must be a certificate in ${env.account.region}: the load balancer uses certificates of its own region`,
-      });
-    }
-    if (env.workloads.entry.type === "alb") {
-      if (!env.platform.loadBalancerController) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["workloads", "entry", "type"],
-          message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)",
-        });
-      }
-      if (certificate === undefined) {
-        ctx.addIssue({ code: "custom", path: ["workloads", "entry", "type"], message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" });
-      }
-    }
-    names.forEach((name, index) => {
-      if (names.indexOf(name) !== index) {
-        ctx.addIssue({ code: "custom", path: ["ecr", "repositories", index, "name"], message: `repository ${name} is listed twice` });
-      }
-    });
-    if (vpcSizeAllowed && env.network.azCount <= zones.length) {
-      const result = planSubnets(env.network.vpcCidr, env.network.azCount, zones.length, env.network.subnets);
-      if (!result.ok) {
-        for (const problem of result.problems) {
-          ctx.addIssue({ code: "custom", path: ["network", ...problem.path], message: problem.message });
-        }
-      }
-    }
-    const host = env.workloads.frontendHost;
-    if (host !== env.dns.domain && !host.endsWith(`.${env.dns.domain}`)) {
-      ctx.addIssue({ code: "custom", path: ["workloads", "frontendHost"], message: `must lie in dns.domain (${env.dns.domain}): external-dns manages that zone only` });
-    }
-    if (env.stage === "production") {
-      for (const problem of productionWorkloadsProblems(env.workloads)) {
-        ctx.addIssue({ code: "custom", path: ["workloads", ...problem.path], message: problem.message });
-      }
-      if (env.network.natGateways !== "perAz") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["network", "natGateways"],
-          message: "must be perAz in production: a single NAT gateway is a single point of failure",
-        });
-      }
-      if (env.network.management === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["network", "management"],
-          message: "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
-        });
-      }
-      if (env.network.azCount < 3) {
-        ctx.addIssue({ code: "custom", path: ["network", "azCount"], message: "must be >= 3 in production" });
-      }
-      for (const problem of productionPlatformProblems(env.platform)) {
-        ctx.addIssue({ code: "custom", path: ["platform", ...problem.path], message: problem.message });
-      }
-      const missing = PRODUCTION_REQUIRED_ENDPOINTS.filter((service) => !endpoints.includes(service));
-      if (missing.length > 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["network", "interfaceEndpoints"],
-          message: `must include ${missing.join(", ")} in production (image pulls and credentials stay inside the VPC)`,
-        });
-      }
-    }
   });
 
-/** Cross-field rules of `network.management`: sizes, overlaps and certificates in the environment's region. */
-function managementProblems(env: {
-  readonly account: { readonly region: string; readonly availabilityZones: readonly string[] };
-  readonly network: { readonly vpcCidr: string; readonly management?: z.output<typeof management> | undefined };
-}): { readonly path: readonly (string | number)[]; readonly message: string }[] {
-  const settings = env.network.management;
-  if (settings === undefined) return [];
-  const problems: { path: (string | number)[]; message: string }[] = [];
-  const appCidr = env.network.vpcCidr;
-  const prefix = prefixLengthOf(settings.vpcCidr);
-  if (prefix < MANAGEMENT_VPC_PREFIX.largest || prefix > MANAGEMENT_VPC_PREFIX.smallest) {
-    problems.push({
-      path: ["vpcCidr"],
-      message: `must be a /${MANAGEMENT_VPC_PREFIX.largest} to /${MANAGEMENT_VPC_PREFIX.smallest}: two subnets, each with room for the endpoints, the operator instance and Client VPN`,
-    });
-  }
-  if (cidrsOverlap(settings.vpcCidr, appCidr)) {
-    problems.push({
-      path: ["vpcCidr"],
-      message: `${settings.vpcCidr} overlaps network.vpcCidr ${appCidr}: the management VPC is peered with the application VPC, and peered VPCs must not overlap`,
-    });
-  }
-  if (env.account.availabilityZones.length < 2) {
-    problems.push({ path: [], message: "needs two availability zones in account.availabilityZones: one management subnet in each" });
-  }
-  const vpn = settings.clientVpn;
-  if (vpn !== undefined) {
-    const clientPrefix = prefixLengthOf(vpn.clientCidr);
-    if (clientPrefix < CLIENT_VPN_CIDR_PREFIX.largest || clientPrefix > CLIENT_VPN_CIDR_PREFIX.smallest) {
-      problems.push({
-        path: ["clientVpn", "clientCidr"],
-        message: `must be a /${CLIENT_VPN_CIDR_PREFIX.smallest} or larger (up to /${CLIENT_VPN_CIDR_PREFIX.largest}): AWS Client VPN needs at least 1,024 client addresses`,
-      });
-    }
-    for (const [what, other] of [
-      ["network.vpcCidr", appCidr],
-      ["network.management.vpcCidr", settings.vpcCidr],
-    ] as const) {
-      if (cidrsOverlap(vpn.clientCidr, other)) {
-        problems.push({
-          path: ["clientVpn", "clientCidr"],
-          message: `${vpn.clientCidr} overlaps ${what} ${other}: client addresses must not collide with the networks they reach`,
-        });
-      }
-    }
-    for (const key of ["serverCertificateArn", "clientRootCertificateArn"] as const) {
-      if (vpn[key].split(":")[3] !== env.account.region) {
-        problems.push({ path: ["clientVpn", key], message: `must be a certificate in ${env.account.region}: Client VPN uses certificates of its own region` });
-      }
-    }
-  }
-  return problems;
-}
+/** A file's fields with defaults applied, as the cross-field rules (rules.ts) see them. */
+export type EnvironmentFields = z.output<typeof environmentFields>;
+
+/** An environment file: its fields, then the cross-field rules of rules.ts, in their order. */
+export const environmentSchema = environmentFields.superRefine((env, ctx) => {
+  for (const problem of environmentRuleProblems(env)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
+});
 
 /** What an environment file may contain, as written (defaults not yet applied). */
 export type EnvironmentFile = z.input<typeof environmentSchema>;

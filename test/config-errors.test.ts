@@ -28,6 +28,8 @@ function problemsOf(load: () => unknown): readonly ConfigProblem[] {
 
 type Expected = {
   readonly line: number;
+  /** YAML syntax errors only. */
+  readonly column?: number;
   readonly path: string;
 } & (
   | {
@@ -48,10 +50,14 @@ interface BadFile {
 
 /** One fixture per bad input; every line number below was counted by hand in the fixture. */
 const BAD_FILES: readonly BadFile[] = [
-  { given: "a YAML syntax error (unclosed [)", fixture: "syntax.yaml", problems: [{ line: 7, path: "", says: "YAML syntax: Flow sequence" }] },
+  {
+    given: "a YAML syntax error (unclosed [), reported where the [ opens, not where the parser noticed",
+    fixture: "syntax.yaml",
+    problems: [{ line: 6, column: 22, path: "", message: 'YAML syntax: flow sequence "[" opened here is never closed with "]"' }],
+  },
   { given: "an empty file", fixture: "empty.yaml", problems: [{ line: 1, path: "", says: "the file is empty" }] },
   { given: "a list at the top level", fixture: "not-a-mapping.yaml", problems: [{ line: 2, path: "", says: "must be a mapping of keys" }] },
-  { given: "network written twice", fixture: "duplicate-key.yaml", problems: [{ line: 16, path: "", says: "Map keys must be unique" }] },
+  { given: "network written twice", fixture: "duplicate-key.yaml", problems: [{ line: 16, column: 1, path: "", says: "Map keys must be unique" }] },
   { given: "an unknown top-level key (tag for tags)", fixture: "unknown-key.yaml", problems: [{ line: 14, path: "tag", says: "unknown key" }] },
   {
     given: "an unknown nested key (flowLogs.retention)",
@@ -461,6 +467,7 @@ describe("a bad environment file", () => {
       problems.map((problem) => ({
         file: `${INVALID}/${fixture}`,
         line: problem.line,
+        ...(problem.column === undefined ? {} : { column: problem.column }),
         path: problem.path,
         message: "message" in problem ? problem.message : expect.stringContaining(problem.says),
       })),
