@@ -3,7 +3,6 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { ALB_SSL_POLICY, imageTagVariableName } from "../../stacks/workloads/workloads-stack";
 import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
 import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
 
@@ -65,13 +64,17 @@ describe("workloads stack: what each environment gets", () => {
       "alb.ingress.kubernetes.io/scheme": "internet-facing",
       "alb.ingress.kubernetes.io/target-type": "ip",
       "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
-      "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
+      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
       "alb.ingress.kubernetes.io/wafv2-acl-arn": `\${aws_wafv2_web_acl.${acls[0]!}.arn}`,
       "alb.ingress.kubernetes.io/healthcheck-path": "/ready",
     });
     expect(charts("workloads-prod")).toContain("aws-load-balancer-controller");
     expect(charts("workloads-prod")).not.toContain("ingress-nginx");
     expect(byName("workloads-prod", "kubernetes_namespace_v1", "ingress-nginx")).toBeUndefined();
+  });
+
+  it("GIVEN prod's ALB entry WHEN synthesized THEN its listener negotiates TLS 1.2 and 1.3 only (no TLS 1.0 or 1.1 policy)", () => {
+    expect(ingressAnnotations(synthesizedStack("workloads-prod").doc)["alb.ingress.kubernetes.io/ssl-policy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
   });
 
   it("prod's controller runs under the platform's role for it, in the network's VPC", () => {
@@ -129,7 +132,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
 
   it("takes each app's image from the network layer's repository with the tag as a release variable", () => {
     for (const app of ["frontend", "backend"] as const) {
-      expect(stack.doc.variable?.[imageTagVariableName(app)]?.["default"]).toBe(env.workloads[app].imageTag);
+      expect(stack.doc.variable?.[`${app}_image_tag`]?.["default"]).toBe(env.workloads[app].imageTag);
       const deployment = byName(stackName, "kubernetes_deployment_v1", app);
       const container = ((((deployment?.["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0];
       expect(container?.["image"]).toBe(`\${data.terraform_remote_state.network-state.outputs.ecr_repository_urls.${app}}:\${var.${app}_image_tag}`);
@@ -152,7 +155,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     }
   });
 
-  it("lets the backend egress only to the data tier's subnets on the data ports, the VPC endpoints and DNS", () => {
+  it("lets the backend reach the data tier's subnets on the data ports (443 and DNS: backend-egress.test.ts)", () => {
     const toData = byName(stackName, "kubernetes_network_policy_v1", "egress-to-data-tier");
     const egress = ((toData?.["spec"] as Body)["egress"] as Body[])[0]!;
     expect((egress["to"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
