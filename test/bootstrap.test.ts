@@ -164,8 +164,8 @@ describe("StateBucket", () => {
 });
 
 describe("bootstrap plan from the environment files", () => {
-  it("plans one bootstrap per account: dev and staging share the non-production bucket, prod has its own", () => {
-    expect(planBootstraps(ENVIRONMENTS)).toEqual([
+  it("plans one bootstrap per account: dev and staging share the non-production bucket, prod has its own (the example files, named)", () => {
+    expect(planBootstraps([environment("dev"), environment("staging"), environment("prod")])).toEqual([
       {
         accountId: NONPROD,
         region: "eu-west-1",

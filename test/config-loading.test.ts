@@ -1,6 +1,7 @@
+import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEnvironmentFile, loadEnvironments } from "../environments/load";
+import { environmentsDir, loadEnvironmentFile, loadEnvironments } from "../environments/load";
 import type { EnvironmentConfig } from "../environments/schema";
 import { SUBNET_TIERS, planSubnets, type SubnetPlan, type SubnetTierRequest } from "../environments/subnet-plan";
 import { DEFAULT_CHART_VERSIONS, cpuMillicores, memoryBytes } from "../environments/workloads-schema";
@@ -31,14 +32,19 @@ function bounds(cidr: string): { first: number; last: number } {
 const allSubnets = (subnetPlan: SubnetPlan) => SUBNET_TIERS.flatMap((tier) => subnetPlan[tier].map((cidr) => ({ tier, cidr })));
 
 describe("the real environment files", () => {
-  it("GIVEN environments/*.yaml WHEN loaded THEN dev, staging and prod come back in promotion order", () => {
-    const environments = loadEnvironments();
+  it("GIVEN environments/*.yaml WHEN loaded THEN every file comes back once, named after it", () => {
+    const files = readdirSync(environmentsDir())
+      .filter((entry) => /\.ya?ml$/.test(entry))
+      .map((entry) => entry.replace(/\.ya?ml$/, ""));
 
-    expect(environments.map((env) => [env.name, env.stage])).toEqual([
-      ["dev", "development"],
-      ["staging", "staging"],
-      ["prod", "production"],
-    ]);
+    expect(loadEnvironments().map((env) => env.name).sort()).toEqual(files.sort());
+  });
+
+  it("GIVEN environments/*.yaml WHEN loaded THEN they come in promotion order: development, then staging, then production", () => {
+    const rank = { development: 0, staging: 1, production: 2 } as const;
+    const ranks = loadEnvironments().map((env) => rank[env.stage]);
+
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
   it("GIVEN the real files WHEN loaded THEN every environment carries a literal subnet CIDR per AZ in use and tier", () => {

@@ -53,11 +53,11 @@ describe("the stack-order command", () => {
     });
   });
 
-  it("lists every environment in promotion order", () => {
-    expect([...new Set(all.map((s) => s.environment))]).toEqual(["dev", "staging", "prod"]);
+  it("lists every environment once, in the loader's (promotion) order", () => {
+    expect([...new Set(all.map((s) => s.environment))]).toEqual(ENVIRONMENTS.map((env) => env.name));
   });
 
   it("refuses an environment that has no file", () => {
-    expect(() => listStacks("qa")).toThrow("no environment named qa (environments/qa.yaml)");
+    expect(() => listStacks("no-such-env")).toThrow("no environment named no-such-env (environments/no-such-env.yaml)");
   });
 });
