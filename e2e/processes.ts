@@ -1,0 +1,157 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
+import * as path from "node:path";
+
+/** A setup problem: printed as one line, exit code 2. */
+export class SetupError extends Error {}
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Runs a command to completion, capturing output; kills it after `timeoutSeconds`. */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly timeoutSeconds: number },
+): Promise<CommandResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      stderr += `\n[e2e] killed after ${options.timeoutSeconds} s\n`;
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+    }, options.timeoutSeconds * 1000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, binary);
+    if (dir !== "" && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Where terraform, the mirrored AWS provider and moto_server are; throws a SetupError naming what is missing. */
+export interface Tools {
+  readonly terraform: string;
+  readonly terraformVersion: string;
+  readonly mirror: string;
+  readonly providerVersion: string;
+  readonly moto: string;
+}
+
+const MIRROR_CANDIDATES = ["/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins", path.join(process.env["HOME"] ?? "/root", ".terraform.d", "plugins")];
+
+export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
+  const terraform = env["E2E_TERRAFORM"] ?? onPath("terraform");
+  if (terraform === undefined) throw new SetupError("e2e: terraform is not on the PATH: install terraform 1.11.4 (https://developer.hashicorp.com/terraform/install) or set E2E_TERRAFORM");
+  const versionRun = spawnSync(terraform, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
+  const terraformVersion = versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
+  if (terraformVersion === "?") throw new SetupError(`e2e: ${terraform} version -json failed: install terraform 1.11.4`);
+  const mirrors = env["E2E_PROVIDER_MIRROR"] !== undefined ? [env["E2E_PROVIDER_MIRROR"]] : MIRROR_CANDIDATES;
+  for (const mirror of mirrors) {
+    const versionsDir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws");
+    if (!existsSync(versionsDir)) continue;
+    const versions = readdirSync(versionsDir).filter((version) => existsSync(path.join(versionsDir, version, "linux_amd64")));
+    const found = versions
+      .filter((version) => readdirSync(path.join(versionsDir, version, "linux_amd64")).some((file) => file.startsWith("terraform-provider-aws_")))
+      .sort();
+    if (found.length > 0) {
+      const moto = env["E2E_MOTO_SERVER"] ?? onPath("moto_server");
+      if (moto === undefined) throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
+      return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] ?? found[found.length - 1]!, moto };
+    }
+  }
+  throw new SetupError(
+    `e2e: no AWS provider in a filesystem mirror (looked in ${mirrors.join(", ")}): put registry.terraform.io/hashicorp/aws/<version>/linux_amd64/terraform-provider-aws_* there or set E2E_PROVIDER_MIRROR`,
+  );
+}
+
+/** One moto_server for one account, on a free port of 127.0.0.1. */
+export class Moto {
+  private constructor(
+    readonly endpoint: string,
+    readonly account: string,
+    private readonly child: ReturnType<typeof spawn>,
+  ) {}
+
+  static async start(tools: Tools, account: string, logFile: string): Promise<Moto> {
+    const port = await freePort();
+    const log = createWriteStream(logFile);
+    const child = spawn(tools.moto, ["-H", "127.0.0.1", "-p", String(port)], {
+      env: { ...process.env, MOTO_ACCOUNT_ID: account, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", AWS_DEFAULT_REGION: "eu-west-1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const endpoint = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new SetupError(`e2e: moto_server exited at start (${child.exitCode}); see ${logFile}`);
+      try {
+        const response = await fetch(`${endpoint}/moto-api/data.json`);
+        if (response.ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        child.kill();
+        throw new SetupError(`e2e: moto_server did not answer on ${endpoint} within 60 s; see ${logFile}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return new Moto(endpoint, account, child);
+  }
+
+  /** An AWS query-protocol call signed with a dummy signature (moto does not check signatures). */
+  async query(service: string, params: Record<string, string>): Promise<string> {
+    const body = new URLSearchParams(params).toString();
+    const response = await fetch(`${this.endpoint}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${service} ${params["Action"]}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+    return text;
+  }
+
+  stop(): void {
+    this.child.kill("SIGTERM");
+  }
+}

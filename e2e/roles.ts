@@ -1,0 +1,106 @@
+import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { IamRequest } from "./calls";
+import type { Moto } from "./processes";
+
+/** An IAM policy document as JSON. */
+export type PolicyDocument = { readonly Version?: string; readonly Statement: unknown };
+
+/** A role's identity policies and boundary, read back from the emulator after the apply. */
+export interface RolePolicies {
+  readonly roleArn: string;
+  readonly policies: readonly { readonly name: string; readonly policy: PolicyDocument }[];
+  readonly permissionsBoundary?: PolicyDocument;
+}
+
+function xmlValues(xml: string, tag: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((match) => match[1]!);
+}
+
+function decodeXml(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+function parseDocument(text: string): PolicyDocument {
+  const decoded = decodeXml(text.trim());
+  return JSON.parse(decoded.startsWith("%7B") || decoded.startsWith("%7b") ? decodeURIComponent(decoded) : decoded) as PolicyDocument;
+}
+
+async function managedPolicy(moto: Moto, arn: string): Promise<PolicyDocument> {
+  const policy = await moto.query("iam", { Action: "GetPolicy", PolicyArn: arn, Version: "2010-05-08" });
+  const version = xmlValues(policy, "DefaultVersionId")[0] ?? "v1";
+  const document = await moto.query("iam", { Action: "GetPolicyVersion", PolicyArn: arn, VersionId: version, Version: "2010-05-08" });
+  return parseDocument(xmlValues(document, "Document")[0] ?? "{}");
+}
+
+/** Reads a role's attached and inline policies and its permissions boundary from the emulator. */
+export async function readRolePolicies(moto: Moto, roleName: string): Promise<RolePolicies> {
+  const role = await moto.query("iam", { Action: "GetRole", RoleName: roleName, Version: "2010-05-08" });
+  const roleArn = xmlValues(role, "Arn")[0] ?? "";
+  const boundaryArn = xmlValues(xmlValues(role, "PermissionsBoundary")[0] ?? "", "PermissionsBoundaryArn")[0];
+  const policies: { name: string; policy: PolicyDocument }[] = [];
+  const attached = await moto.query("iam", { Action: "ListAttachedRolePolicies", RoleName: roleName, Version: "2010-05-08" });
+  for (const arn of xmlValues(attached, "PolicyArn")) policies.push({ name: arn, policy: await managedPolicy(moto, arn) });
+  const inline = await moto.query("iam", { Action: "ListRolePolicies", RoleName: roleName, Version: "2010-05-08" });
+  for (const name of xmlValues(xmlValues(inline, "PolicyNames")[0] ?? "", "member")) {
+    const document = await moto.query("iam", { Action: "GetRolePolicy", RoleName: roleName, PolicyName: name, Version: "2010-05-08" });
+    policies.push({ name: `inline ${name}`, policy: parseDocument(xmlValues(document, "PolicyDocument")[0] ?? "{}") });
+  }
+  return { roleArn, policies, ...(boundaryArn === undefined ? {} : { permissionsBoundary: await managedPolicy(moto, boundaryArn) }) };
+}
+
+/** A request the role may not make. */
+export interface Violation {
+  readonly stack: string;
+  readonly role: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly call: string;
+  readonly result: string;
+}
+
+/** Evaluates each distinct request against the role's policies with iam-simulate. */
+export async function evaluate(stack: string, role: RolePolicies, account: string, requests: readonly IamRequest[]): Promise<Violation[]> {
+  const seen = new Set<string>();
+  const violations: Violation[] = [];
+  for (const request of requests) {
+    const key = `${request.action} ${request.resource} ${JSON.stringify(request.context)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const simulation: Simulation = {
+      request: {
+        principal: role.roleArn,
+        action: request.action,
+        resource: { resource: request.resource, accountId: account },
+        contextVariables: { ...request.context },
+      },
+      identityPolicies: role.policies.map((policy) => ({ name: policy.name, policy: policy.policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(role.permissionsBoundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.permissionsBoundary }] }),
+    };
+    const result = await runSimulation(simulation, {});
+    const outcome = result.resultType === "error" ? `simulation error: ${JSON.stringify(result.errors)}` : result.overallResult;
+    if (outcome !== "Allowed") {
+      violations.push({ stack, role: role.roleArn, action: request.action, resource: request.resource, call: request.call, result: outcome });
+    }
+  }
+  return violations;
+}
+
+/**
+ * Actions a role's policies grant explicitly (no wildcards) that no recorded request used: the
+ * start of least privilege. Wildcard grants (managed policies) are summarised by count only.
+ */
+export function unusedGrants(role: RolePolicies, requests: readonly IamRequest[]): string[] {
+  const used = new Set(requests.map((request) => request.action.toLowerCase()));
+  const granted = new Set<string>();
+  for (const { name, policy } of role.policies) {
+    if (name.startsWith("arn:aws:iam::aws:policy/")) continue;
+    const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    for (const statement of statements as { Effect?: string; Action?: string | string[] }[]) {
+      if (statement.Effect !== "Allow") continue;
+      for (const action of ([] as string[]).concat(statement.Action ?? [])) if (!action.includes("*")) granted.add(action);
+    }
+  }
+  return [...granted].filter((action) => !used.has(action.toLowerCase())).sort();
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { iamActionOf, iamRequestsOf, parseApiCalls, passedRoles, type ApiCall } from "../../e2e/calls";
+
+/** Reading a Terraform debug log into the IAM requests a role must be allowed (e2e/calls.ts). */
+
+// Two entries in the shape the AWS provider 5.x logs them (aws-sdk-go-base), shortened.
+const LOG = [
+  '2026-12-02T04:25:43.557Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: tf_resource_type=aws_iam_role http.method=POST rpc.service=IAM',
+  "  http.request.body=",
+  "  | Action=CreateRole&AssumeRolePolicyDocument=%7B%7D&PermissionsBoundary=arn%3Aaws%3Aiam%3A%3A111111111111%3Apolicy%2Fdev-permissions-boundary&RoleName=dev-flow-logs&Version=2010-05-08",
+  '   rpc.method=CreateRole http.url=http://127.0.0.1:4566/ timestamp=2026-12-02T04:25:43.552Z',
+  '2026-12-02T04:25:43.600Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Response Received: rpc.service=IAM rpc.method=CreateRole',
+  '2026-12-02T04:25:44.122Z [DEBUG] backend-s3: HTTP Request Sent: rpc.service=S3 http.method=HEAD rpc.method=HeadObject http.url="http://127.0.0.1:4566/acme-state/dev/network.tfstate?x-id=HeadObject"',
+  "",
+].join("\n");
+
+const call = (service: string, operation: string, body = "", url = ""): ApiCall => ({ service, operation, body, url });
+
+describe("parseApiCalls", () => {
+  it("keeps each request sent (not the responses), with its service, operation, URL and multi-line body", () => {
+    const calls = parseApiCalls(LOG);
+    expect(calls.map((c) => `${c.service} ${c.operation}`)).toEqual(["IAM CreateRole", "S3 HeadObject"]);
+    expect(calls[0]!.body).toContain("RoleName=dev-flow-logs");
+    expect(calls[1]!.url).toBe("http://127.0.0.1:4566/acme-state/dev/network.tfstate?x-id=HeadObject");
+  });
+});
+
+describe("iamActionOf", () => {
+  it.each([
+    ["EC2", "DescribeVpcs", "ec2:DescribeVpcs"],
+    ["CloudWatch Logs", "CreateLogGroup", "logs:CreateLogGroup"],
+    ["Config Service", "PutConfigurationRecorder", "config:PutConfigurationRecorder"],
+    ["S3", "HeadObject", "s3:GetObject"],
+    ["S3", "HeadBucket", "s3:ListBucket"],
+    ["S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"],
+    ["S3", "PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"],
+  ])("%s %s needs %s", (service, operation, action) => {
+    expect(iamActionOf({ service, operation })).toBe(action);
+  });
+});
+
+describe("iamRequestsOf", () => {
+  it("names the IAM resource from the request body and carries the role's boundary", () => {
+    const [request] = iamRequestsOf(parseApiCalls(LOG)[0]!, "111111111111", "eu-west-1");
+    expect(request).toMatchObject({ action: "iam:CreateRole", resource: "arn:aws:iam::111111111111:role/dev-flow-logs" });
+    expect(request!.context["iam:PermissionsBoundary"]).toBe("arn:aws:iam::111111111111:policy/dev-permissions-boundary");
+  });
+
+  it("names the S3 object of an object operation and the bucket of a bucket operation", () => {
+    const [head] = iamRequestsOf(parseApiCalls(LOG)[1]!, "111111111111", "eu-west-1");
+    expect(head).toMatchObject({ action: "s3:GetObject", resource: "arn:aws:s3:::acme-state/dev/network.tfstate" });
+    const [list] = iamRequestsOf(call("S3", "ListObjectsV2", "", "http://127.0.0.1:4566/acme-state?list-type=2"), "1", "eu-west-1");
+    expect(list).toMatchObject({ action: "s3:ListBucket", resource: "arn:aws:s3:::acme-state" });
+  });
+
+  it("adds iam:PassRole, with the service it is passed to, where a call hands a role to a service", () => {
+    const create = call("EKS", "CreateCluster", '{"name":"dev","roleArn":"arn:aws:iam::111111111111:role/dev-cluster"}');
+    expect(passedRoles(create)).toEqual([{ roleArn: "arn:aws:iam::111111111111:role/dev-cluster", toService: "eks.amazonaws.com" }]);
+    const requests = iamRequestsOf(create, "111111111111", "eu-west-1");
+    expect(requests.map((r) => r.action)).toEqual(["eks:CreateCluster", "iam:PassRole"]);
+    expect(requests[1]!.context).toEqual({ "iam:PassedToService": "eks.amazonaws.com" });
+  });
+
+  it("asks nothing for GetCallerIdentity, which no policy can deny", () => {
+    expect(iamRequestsOf(call("STS", "GetCallerIdentity"), "1", "eu-west-1")).toEqual([]);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import {
+  awsPartOf,
+  backendConfigFile,
+  countResources,
+  ignoreChangesOverride,
+  leaveOutGaps,
+  preventDestroyAddresses,
+  providerOverride,
+  remoteStateOverride,
+  type TerraformJson,
+} from "../../e2e/scratch";
+
+/** The end-to-end harness's pure transformations of a synthesized stack (e2e/scratch.ts). */
+
+const EMULATOR = { endpoint: "http://127.0.0.1:5555", accessKey: "test", secretKey: "test" };
+
+function stack(): TerraformJson {
+  return {
+    terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } }, backend: { s3: { bucket: "b", key: "dev/network.tfstate" } } },
+    provider: { aws: [{ region: "eu-west-1" }] },
+    resource: {
+      aws_cloudtrail: { trail: { name: "t", s3_bucket_name: "${aws_s3_bucket.audit.id}" } },
+      aws_s3_bucket: { audit: { bucket: "audit" } },
+      aws_cloudwatch_metric_filter: { on_trail: { name: "f", log_group_name: "${aws_cloudtrail.trail.cloud_watch_logs_group_arn}" } },
+      aws_sns_topic_subscription: { on_filter: { topic_arn: "${aws_cloudwatch_metric_filter.on_trail.id}" } },
+      aws_config_delivery_channel: { channel: { name: "c", depends_on: ["aws_cloudtrail.trail", "aws_s3_bucket.audit"] } },
+      aws_vpc: { main: { cidr_block: "10.0.0.0/16" } },
+    },
+    output: {
+      trail_arn: { value: "${aws_cloudtrail.trail.arn}" },
+      vpc_id: { value: "${aws_vpc.main.id}" },
+    },
+  };
+}
+
+const trailIsGap = (type: string) => (type === "aws_cloudtrail" ? "emulator gap: aws_cloudtrail" : undefined);
+
+describe("leaveOutGaps", () => {
+  it("GIVEN a gap resource WHEN left out THEN what refers to it goes too, transitively, and is counted", () => {
+    const { stack: pruned, leftOut } = leaveOutGaps(stack(), trailIsGap);
+    expect(Object.keys(pruned.resource ?? {}).sort()).toEqual(["aws_config_delivery_channel", "aws_s3_bucket", "aws_vpc"]);
+    expect(leftOut.map((entry) => entry.address).sort()).toEqual([
+      "aws_cloudtrail.trail",
+      "aws_cloudwatch_metric_filter.on_trail",
+      "aws_sns_topic_subscription.on_filter",
+      "output.trail_arn",
+    ]);
+    expect(countResources(leftOut)).toBe(3);
+  });
+
+  it("keeps a block that only waits for a left-out resource (depends_on), dropping that entry", () => {
+    const { stack: pruned } = leaveOutGaps(stack(), trailIsGap);
+    expect(pruned.resource?.["aws_config_delivery_channel"]?.["channel"]?.["depends_on"]).toEqual(["aws_s3_bucket.audit"]);
+  });
+
+  it("does not modify its input, and leaves a stack without gaps as it is", () => {
+    const input = stack();
+    const before = JSON.stringify(input);
+    leaveOutGaps(input, trailIsGap);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(leaveOutGaps(input, () => undefined).stack).toEqual(input);
+  });
+
+  it("removes a section left empty (Terraform rejects an empty resource object)", () => {
+    const only: TerraformJson = { resource: { aws_cloudtrail: { trail: { name: "t" } } } };
+    expect(leaveOutGaps(only, trailIsGap).stack).not.toHaveProperty("resource");
+  });
+});
+
+describe("overrides", () => {
+  it("pins the provider to the mirrored version and points every endpoint at the emulator", () => {
+    const override = providerOverride(stack(), EMULATOR, "5.100.0");
+    expect(override.terraform?.required_providers?.["aws"]?.version).toBe("5.100.0");
+    const aws = (override.provider?.["aws"] as Record<string, unknown>[])[0]!;
+    const endpoints = (aws["endpoints"] as Record<string, string>[])[0]!;
+    for (const service of ["s3", "sts", "iam", "ec2", "eks", "s3control"]) expect(endpoints[service]).toBe("http://127.0.0.1:5555");
+    expect(aws).toMatchObject({ s3_use_path_style: true, skip_credentials_validation: true, access_key: "test" });
+  });
+
+  it("refuses a stack with no aws provider", () => {
+    expect(() => providerOverride({ terraform: { required_providers: {} } }, EMULATOR, "5.100.0")).toThrow("does not require the aws provider");
+  });
+
+  it("gives the S3 backend the emulator's endpoints, not a new bucket or key", () => {
+    const file = backendConfigFile(EMULATOR);
+    expect(file).toContain('s3 = "http://127.0.0.1:5555"');
+    expect(file).toContain("use_path_style = true");
+    expect(file).not.toMatch(/^bucket|^key/m);
+  });
+
+  it("repeats a remote-state read's own config with the emulator settings", () => {
+    const reading: TerraformJson = { data: { terraform_remote_state: { network: { backend: "s3", config: { bucket: "b", key: "dev/network.tfstate", region: "eu-west-1" } } } } };
+    const config = remoteStateOverride(reading, EMULATOR)?.data?.["terraform_remote_state"]?.["network"]?.["config"] as Record<string, unknown>;
+    expect(config).toMatchObject({ bucket: "b", key: "dev/network.tfstate", region: "eu-west-1", use_path_style: true });
+    expect(config["endpoints"]).toMatchObject({ s3: "http://127.0.0.1:5555" });
+    expect(remoteStateOverride(stack(), EMULATOR)).toBeUndefined();
+  });
+
+  it("adds ignored attributes to those the stack already ignores", () => {
+    const keyed: TerraformJson = { resource: { aws_kms_key: { a: { lifecycle: { ignore_changes: ["policy"] } }, b: {} }, aws_vpc: { v: {} } } };
+    const { override, blocks } = ignoreChangesOverride(keyed, (type) => (type === "aws_kms_key" ? ["rotation_period_in_days"] : []));
+    expect(blocks).toBe(2);
+    expect(override?.resource?.["aws_kms_key"]?.["a"]).toEqual({ lifecycle: { ignore_changes: ["policy", "rotation_period_in_days"] } });
+    expect(override?.resource?.["aws_vpc"]).toBeUndefined();
+  });
+
+  it("finds the resources guarded by prevent_destroy", () => {
+    const guarded: TerraformJson = { resource: { aws_rds_cluster: { db: { lifecycle: { prevent_destroy: true } } }, aws_s3_bucket: { logs: { lifecycle: { prevent_destroy: false } } } } };
+    expect(preventDestroyAddresses(guarded)).toEqual(["aws_rds_cluster.db"]);
+  });
+});
+
+describe("awsPartOf (workloads)", () => {
+  it("removes the kubernetes and helm resources, providers and what refers to them, keeping the AWS part", () => {
+    const workloads: TerraformJson = {
+      terraform: { required_providers: { aws: { source: "aws" }, helm: { source: "helm" }, kubernetes: { source: "kubernetes" } } },
+      provider: { aws: [{}], helm: [{}], kubernetes: [{}] },
+      resource: {
+        kubernetes_namespace_v1: { apps: { metadata: [{ name: "apps" }] } },
+        helm_release: { nginx: { namespace: "${kubernetes_namespace_v1.apps.metadata[0].name}" } },
+        aws_wafv2_web_acl: { acl: { name: "acl" } },
+      },
+    };
+    const { stack: aws, removed } = awsPartOf(workloads);
+    expect(Object.keys(aws.resource ?? {})).toEqual(["aws_wafv2_web_acl"]);
+    expect(Object.keys(aws.provider ?? {})).toEqual(["aws"]);
+    expect(Object.keys(aws.terraform?.required_providers ?? {})).toEqual(["aws"]);
+    expect(countResources(removed)).toBe(2);
+  });
+});
