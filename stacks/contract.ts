@@ -8,8 +8,13 @@ import {
 import type { Layer } from "./layers";
 import type { LayerStack } from "./layer-stack";
 
-/** What kind of value an output carries across the layer boundary. */
-export type OutputKind = "string" | "list" | "number" | "map";
+/**
+ * What kind of value an output carries across the layer boundary. `optional-string` is a value the
+ * upstream may not have (the management network's CIDR where there is none): it publishes no
+ * output then, and a downstream stack reads `undefined`, decided from what the upstream stack
+ * published rather than from the upstream's configuration.
+ */
+export type OutputKind = "string" | "optional-string" | "list" | "number" | "map";
 
 /** One published output: its kind and what it means to the layers that read it. */
 export interface OutputSpec {
@@ -21,7 +26,9 @@ export type OutputSpecs = { readonly [name: string]: OutputSpec };
 
 type ValueOfKind<K extends OutputKind> = K extends "string"
   ? string
-  : K extends "list"
+  : K extends "optional-string"
+    ? string | undefined
+    : K extends "list"
     ? string[]
     : K extends "number"
       ? number
@@ -49,6 +56,7 @@ export function outputName(key: string): string {
 export function placeholderFor(kind: OutputKind, key: string): string | number | string[] | { [key: string]: string } {
   switch (kind) {
     case "string":
+    case "optional-string":
       return `plan-placeholder-${outputName(key)}`;
     case "list":
       return [`plan-placeholder-${outputName(key)}`];
@@ -66,6 +74,9 @@ export function placeholderFor(kind: OutputKind, key: string): string | number |
  * records the deployment order.
  */
 export class LayerContract<S extends OutputSpecs> {
+  /** Which outputs each publishing stack created (an optional one may be absent). */
+  private readonly published = new WeakMap<LayerStack, ReadonlySet<string>>();
+
   constructor(
     /** The layer that publishes these outputs. */
     readonly layer: Layer,
@@ -76,13 +87,20 @@ export class LayerContract<S extends OutputSpecs> {
   /** Creates one `TerraformOutput` per declared output on the publishing stack. */
   publish(stack: LayerStack, values: ContractValues<S>): void {
     this.assertLayer(stack, "publish");
+    const published = new Set<string>();
     for (const [key, spec] of Object.entries(this.outputs)) {
+      if (values[key] === undefined) {
+        if (spec.kind !== "optional-string") throw new Error(`${stack.node.id}: the ${this.layer} output ${key} is not optional and has no value`);
+        continue;
+      }
+      published.add(key);
       const output = new TerraformOutput(stack, `output-${outputName(key)}`, {
         value: values[key],
         description: spec.description,
       });
       output.overrideLogicalId(outputName(key));
     }
+    this.published.set(stack, published);
   }
 
   /**
@@ -95,13 +113,22 @@ export class LayerContract<S extends OutputSpecs> {
       throw new Error(`${downstream.node.id} may read only its own environment's ${this.layer} layer, not ${upstream.node.id}`);
     }
     downstream.addDependency(upstream);
-    const remote = this.remoteState(downstream, upstream, options.planPlaceholders ?? false);
+    const published = this.published.get(upstream);
+    const hasOptional = Object.values(this.outputs).some((spec) => spec.kind === "optional-string");
+    if (hasOptional && published === undefined) {
+      throw new Error(`${downstream.node.id} reads ${upstream.node.id} before it published its outputs: whether an optional output exists is known only after publish`);
+    }
+    const exists = (key: string) => published === undefined || published.has(key);
+    const remote = this.remoteState(downstream, upstream, options.planPlaceholders ?? false, exists);
     const values: { [key: string]: unknown } = {};
     for (const [key, spec] of Object.entries(this.outputs)) {
       const name = outputName(key);
       switch (spec.kind) {
         case "string":
           values[key] = remote.getString(name);
+          break;
+        case "optional-string":
+          values[key] = exists(key) ? remote.getString(name) : undefined;
           break;
         case "list":
           values[key] = remote.getList(name);
@@ -117,10 +144,14 @@ export class LayerContract<S extends OutputSpecs> {
     return values as ContractValues<S>;
   }
 
-  private remoteState(downstream: LayerStack, upstream: LayerStack, planPlaceholders: boolean): DataTerraformRemoteState {
+  private remoteState(downstream: LayerStack, upstream: LayerStack, planPlaceholders: boolean, exists: (key: string) => boolean): DataTerraformRemoteState {
     const id = `${this.layer}-state`;
     const defaults = planPlaceholders
-      ? Object.fromEntries(Object.entries(this.outputs).map(([key, spec]) => [outputName(key), placeholderFor(spec.kind, key)]))
+      ? Object.fromEntries(
+          Object.entries(this.outputs)
+            .filter(([key]) => exists(key))
+            .map(([key, spec]) => [outputName(key), placeholderFor(spec.kind, key)]),
+        )
       : undefined;
     const state = upstream.state;
     if (state.backend === "s3") {

@@ -27,9 +27,9 @@ export const networkContract = new LayerContract("network", {
   },
   ciRunnerSecurityGroupId: { kind: "string", description: "Security group of the CI runner in the private-app subnets (admitted by the cluster API)" },
   logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },
-  managementCidr: { kind: "string", description: "CIDR of the management VPC peered with the application VPC; empty when the environment has none" },
+  managementCidr: { kind: "optional-string", description: "CIDR of the management VPC peered with the application VPC; absent when the environment has none" },
   operatorSecurityGroupId: {
-    kind: "string",
-    description: "Security group of the operator host in the management VPC (admitted by the data stores); empty when the environment has none",
+    kind: "optional-string",
+    description: "Security group of the operator host in the management VPC (admitted by the data stores); absent when the environment has none",
   },
 });

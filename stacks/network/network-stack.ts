@@ -179,8 +179,8 @@ export class NetworkStack extends LayerStack {
       logsKmsKeyArn: logsKey.keyArn,
       ciRunnerProjectName: runner.projectName,
       ciRunnerSecurityGroupId: runner.securityGroupId,
-      managementCidr: management?.managementCidr ?? "",
-      operatorSecurityGroupId: management?.operatorSecurityGroupId ?? "",
+      managementCidr: management?.managementCidr,
+      operatorSecurityGroupId: management?.operatorSecurityGroupId,
     });
   }
 }

@@ -57,21 +57,22 @@ export class PlatformStack extends LayerStack {
     const network = networkContract.read(this, props.network, props);
     this.network = network;
     const clusterName = env.name;
-    // Whether the network layer built a management network is decided from the configuration at
-    // synth time: its published outputs are remote-state tokens (empty strings when it is off).
-    const management = env.network.management;
+    // Whether the network layer built a management network is what its contract says: the two
+    // management outputs are optional and absent (undefined here) where it has none.
+    const managementCidr = network.managementCidr;
+    const operatorSecurityGroupId = network.operatorSecurityGroupId;
 
     const securityGroups = new EksSecurityGroups(this, "eks-security-groups", {
       clusterName,
       vpcId: network.vpcId,
-      apiAccessCidrs: [...new Set([...settings.endpoint.privateAccessCidrs, ...(management === undefined ? [] : [management.vpcCidr])])],
+      apiAccessCidrs: [...new Set([...settings.endpoint.privateAccessCidrs, ...(managementCidr === undefined ? [] : [managementCidr])])],
       // CI's runner in the private-app subnets (the network layer's CodeBuild project).
       apiAccessSecurityGroups: { "ci-runner": network.ciRunnerSecurityGroupId },
     });
     // The data stores admit the nodes and, where the management network exists, the operator host.
     const dataClientSecurityGroupIds = [
       securityGroups.nodeSecurityGroupId,
-      ...(management === undefined ? [] : [network.operatorSecurityGroupId]),
+      ...(operatorSecurityGroupId === undefined ? [] : [operatorSecurityGroupId]),
     ];
 
     const access: ClusterAccessGrant[] = [

@@ -62,7 +62,8 @@ describe("platform stack: what each environment gets", () => {
         .filter((rule) => rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` && rule["cidr_ipv4"] !== undefined)
         .map((rule) => [rule["cidr_ipv4"], rule["from_port"], rule["to_port"]]);
     };
-    expect(apiRanges("platform-prod")).toEqual([["10.130.0.0/24", 443, 443]]);
+    // The management VPC's CIDR comes from the network layer's optional output (absent in dev).
+    expect(apiRanges("platform-prod")).toEqual([["${data.terraform_remote_state.network-state.outputs.management_cidr}", 443, 443]]);
     expect(apiRanges("platform-dev")).toEqual([]);
   });
 
