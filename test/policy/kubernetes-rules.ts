@@ -136,6 +136,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-container-resources",
     rationale:
       "Every container requests and is limited in CPU and memory: the scheduler places it, the autoscalers measure it, and a leak cannot starve its node (CIS Kubernetes 5.7 general policies; NSA/CISA Kubernetes hardening).",
+    subjects: (doc) => podSpecs(doc).map(([address]) => address),
     check: (doc) =>
       eachContainer(doc, ({ body }) => {
         const resources = block(body["resources"]) ?? {};
@@ -154,6 +155,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-container-probes",
     rationale:
       "Every (non-init) container has a liveness and a readiness probe with a handler: rolling updates, PodDisruptionBudgets and Service endpoints rely on readiness, restarts on liveness.",
+    subjects: (doc) => podSpecs(doc).map(([address]) => address),
     check: (doc) =>
       eachContainer(doc, ({ body, init }) =>
         init
@@ -169,6 +171,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-hardened-security-context",
     rationale:
       "Containers meet the Pod Security Standard `restricted` at synth time, not only at admission: non-root, no privilege escalation, read-only root filesystem, not privileged, ALL capabilities dropped (NET_BIND_SERVICE alone may be added back), seccomp RuntimeDefault (CIS Kubernetes 5.2, 5.7.2).",
+    subjects: (doc) => podSpecs(doc).map(([address]) => address),
     check: (doc) =>
       eachContainer(doc, ({ body }, pod) => {
         const podContext = block(pod["security_context"]) ?? {};
@@ -196,6 +199,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-no-host-access",
     rationale:
       "No pod shares the node's network, PID or IPC namespace, mounts a host path or binds a host port (Pod Security Standard baseline; CIS Kubernetes 5.2.2-5.2.4). Agents that need the node run from Helm charts in a namespace with a written justification.",
+    subjects: (doc) => podSpecs(doc).map(([address]) => address),
     check: (doc) =>
       podSpecs(doc).flatMap(([address, pod]) => {
         const problems: string[] = [];
@@ -211,6 +215,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-no-load-balancer-services",
     rationale:
       "The internet reaches the cluster through one entry: the ingress-nginx controller's Service behind an NLB, or (prod) an ALB the AWS Load Balancer Controller makes from the frontend's Ingress. No other Service is a LoadBalancer, and none is a NodePort (which opens a port on every node).",
+    subjects: (doc) => ofTypes(doc, ["kubernetes_service", "kubernetes_service_v1", "helm_release"]).map(([address]) => address),
     check: (doc) => {
       const services = ofTypes(doc, ["kubernetes_service", "kubernetes_service_v1"])
         .filter(([, , body]) => ["LoadBalancer", "NodePort"].includes(String(block(body["spec"])?.["type"])))
@@ -240,6 +245,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-namespaces-enforce-psa",
     rationale:
       "Every namespace enforces a Pod Security Standard level through Pod Security Admission; any level but `restricted` carries a written justification (annotation platform.acme.example/pod-security-justification, see modules/kubernetes/workload-namespace.ts).",
+    subjects: (doc) => ofTypes(doc, ["kubernetes_namespace", "kubernetes_namespace_v1"]).map(([address]) => address),
     check: (doc) =>
       ofTypes(doc, ["kubernetes_namespace", "kubernetes_namespace_v1"]).flatMap(([address, , body]) => {
         const metadata = block(body["metadata"]) ?? {};
@@ -259,6 +265,10 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "k8s-default-deny",
     rationale:
       "Every application namespace (labelled `platform.acme.example/workload: application`) starts from zero trust: a NetworkPolicy selecting all pods, for Ingress and Egress, with no rule, so only flows other policies allow pass (NSA/CISA Kubernetes hardening; CIS Kubernetes 5.3.2).",
+    subjects: (doc) =>
+      ofTypes(doc, ["kubernetes_namespace", "kubernetes_namespace_v1"])
+        .filter(([, , body]) => (block(block(body["metadata"])?.["labels"]) as Body | undefined)?.[APPLICATION_NAMESPACE_LABEL] === "application")
+        .map(([address]) => address),
     check: (doc) => {
       const policies = ofTypes(doc, ["kubernetes_network_policy", "kubernetes_network_policy_v1"]).map(([, , body]) => ({
         namespace: String(block(body["metadata"])?.["namespace"] ?? "default"),
@@ -293,6 +303,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     id: "helm-charts-pinned",
     rationale:
       "A plan installs exactly the chart that was reviewed: a remote chart comes from an https:// repository at an exact x.y.z version (no range, tag or pre-release); a local chart is a cdktf asset, pinned by the content hash in its path (and any version it states is exact).",
+    subjects: (doc) => ofTypes(doc, ["helm_release"]).map(([address]) => address),
     check: (doc) =>
       ofTypes(doc, ["helm_release"]).flatMap(([address, , body]) => {
         const chart = String(body["chart"] ?? "");

