@@ -7,11 +7,6 @@ import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
 import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
-import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../modules/cluster-services/cluster-autoscaler/identity";
-import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/external-dns/identity";
-import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
-import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
-import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
 
 const fromNetwork = (output: string) => `\${data.terraform_remote_state.network-state.outputs.${output}}`;
 const only = (stack: string, type: string) => {
@@ -142,8 +137,14 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
       .flatMap((s) => s.condition ?? [])
       .filter((c) => c.variable.endsWith(":sub") && c.values.some((v) => v.startsWith("system:serviceaccount:")))
       .map((c) => c.values);
-    for (const account of [EBS_CSI_CONTROLLER_SERVICE_ACCOUNT, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, EXTERNAL_DNS_SERVICE_ACCOUNT, FLUENT_BIT_SERVICE_ACCOUNT, BACKEND_SERVICE_ACCOUNT]) {
-      expect(trusts).toContainEqual([`system:serviceaccount:${account.namespace}:${account.name}`]);
+    for (const subject of [
+      "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+      "system:serviceaccount:kube-system:cluster-autoscaler",
+      "system:serviceaccount:external-dns:external-dns",
+      "system:serviceaccount:logging:fluent-bit",
+      "system:serviceaccount:backend:backend",
+    ]) {
+      expect(trusts).toContainEqual([subject]);
     }
   });
 

@@ -7,7 +7,6 @@ import {
   type AwsLoadBalancerControllerValues,
 } from "./aws-load-balancer-controller";
 import { resourcesOf, type TerraformJson } from "../../../test/support/synthesized";
-import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "./identity";
 
 const ROLE = "arn:aws:iam::123456789012:role/test-aws-load-balancer-controller";
 const props: AwsLoadBalancerControllerProps = {
@@ -36,7 +35,7 @@ describe("AwsLoadBalancerController", () => {
       repository: "https://aws.github.io/eks-charts",
       chart: "aws-load-balancer-controller",
       version: "1.17.1",
-      namespace: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT.namespace,
+      namespace: "kube-system",
     });
   });
 
@@ -47,7 +46,7 @@ describe("AwsLoadBalancerController", () => {
   it("creates the service account the platform's role trusts, annotated with that role", () => {
     expect(valuesOf(synth()).serviceAccount).toEqual({
       create: true,
-      name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT.name,
+      name: "aws-load-balancer-controller",
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
   });

@@ -14,9 +14,6 @@ import { MetricsServer, type MetricsServerValues } from "../../../modules/cluste
 import { PinnedHelmRelease, type PinnedHelmReleaseProps } from "../../../modules/cluster-services/pinned-helm-release";
 import { SecretsStoreCsi, type SecretsStoreCsiDriverValues, type SecretsStoreCsiProviderAwsValues } from "../../../modules/cluster-services/secrets-store-csi/secrets-store-csi";
 import { WorkloadNamespace, type WorkloadNamespaceProps } from "../../../modules/kubernetes/workload-namespace";
-import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../../modules/cluster-services/cluster-autoscaler/identity";
-import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../../modules/cluster-services/external-dns/identity";
-import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../../modules/cluster-services/fluent-bit/identity";
 
 /** A `helm_release` as synthesized: the fields these tests read. */
 interface SynthesizedRelease {
@@ -274,11 +271,11 @@ describe("ExternalDns", () => {
     const json = build();
     expect(valuesOf<ExternalDnsValues>(json, "external-dns").serviceAccount).toEqual({
       create: true,
-      name: EXTERNAL_DNS_SERVICE_ACCOUNT.name,
+      name: "external-dns",
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
     expect(json).toHaveResourceWithProperties(NamespaceV1, {
-      metadata: { name: EXTERNAL_DNS_SERVICE_ACCOUNT.namespace, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+      metadata: { name: "external-dns", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
     });
     expect(releaseOf(json, "external-dns").namespace).toEqual(NAMESPACE_REFERENCE);
   });
@@ -331,7 +328,7 @@ describe("ClusterAutoscaler", () => {
     expect(releaseOf(json, "cluster-autoscaler")).toMatchObject({ namespace: "kube-system", version: "9.46.6" });
     expect(valuesOf<ClusterAutoscalerValues>(json, "cluster-autoscaler").rbac.serviceAccount).toEqual({
       create: true,
-      name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name,
+      name: "cluster-autoscaler",
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
   });
@@ -473,7 +470,7 @@ describe("FluentBit", () => {
     expect(values(json).tolerations).toEqual([{ operator: "Exists" }]);
     expect(values(json).serviceAccount).toEqual({
       create: true,
-      name: FLUENT_BIT_SERVICE_ACCOUNT.name,
+      name: "fluent-bit",
       annotations: { "eks.amazonaws.com/role-arn": ROLE },
     });
   });
@@ -482,7 +479,7 @@ describe("FluentBit", () => {
     const json = build();
     expect(json).toHaveResourceWithProperties(NamespaceV1, {
       metadata: {
-        name: FLUENT_BIT_SERVICE_ACCOUNT.namespace,
+        name: "logging",
         labels: { "pod-security.kubernetes.io/enforce": "privileged" },
         annotations: { "platform.acme.example/pod-security-justification": "fluent-bit reads container logs from the node's /var/log via hostPath" },
       },

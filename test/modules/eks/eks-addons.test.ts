@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { EksAddons } from "../../../modules/eks/eks-addons";
 import { EksFargateProfile } from "../../../modules/eks/eks-fargate-profile";
 import { EksNodeGroup } from "../../../modules/eks/eks-node-group";
-import { EksNodeRole, NODE_MANAGED_POLICIES } from "../../../modules/eks/eks-node-role";
+import { EksNodeRole } from "../../../modules/eks/eks-node-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { EksFargateProfile as AwsEksFargateProfile } from "@cdktf/provider-aws/lib/eks-fargate-profile";
 import { resourcesOf, type TerraformJson } from "../../support/synthesized";
@@ -56,11 +56,16 @@ describe("EksAddons", () => {
 });
 
 describe("EksNodeRole", () => {
-  it("attaches the four node policies", () => {
+  it("attaches the four node policies and no other", () => {
     const json = Testing.synthScope((scope) => new EksNodeRole(scope, "role", { roleName: "dev-nodes", partition: "aws" }));
-    for (const policy of NODE_MANAGED_POLICIES) {
-      expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: `arn:aws:iam::aws:policy/${policy}` });
-    }
+    expect(json).toHaveResource(IamRolePolicyAttachment);
+    const attached = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_iam_role_policy_attachment")).map((a) => a["policy_arn"]);
+    expect(attached.sort()).toEqual([
+      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+      "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+      "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+    ]);
   });
 });
 
