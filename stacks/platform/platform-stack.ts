@@ -27,6 +27,8 @@ import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../modules/cluster-servic
 import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/external-dns/identity";
 import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
 import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
+import { databaseConnectStatements } from "../../modules/apps/database-connect-statements";
+import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
 import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
 
 /** `arn:aws:iam::1:role/team/platform-admins` -> `role-team-platform-admins`: a stable construct id. */
@@ -216,13 +218,28 @@ export class PlatformStack extends LayerStack {
       appUsers: [{ userName: cacheUser }],
     });
 
+    // The backend logs in to Aurora as its own role with IAM authentication (a token signed with its
+    // IRSA credentials), never as the master user; it reads no secret.
     const backend = irsa("irsa-backend", {
       roleName: `${clusterName}-backend`,
       serviceAccount: BACKEND_SERVICE_ACCOUNT,
       statements: [
-        ...secretReaderStatements({ secretArns: [database.masterUserSecretArn], kmsKeyArns: [dataKey.keyArn], region: target.region }),
+        ...databaseConnectStatements({
+          partition: target.partition,
+          region: target.region,
+          accountId: target.accountId,
+          clusterResourceId: database.clusterResourceId,
+          userName: BACKEND_DATABASE_USER,
+        }),
         ...cacheConnectStatements({ replicationGroupArn: cache.replicationGroupArn, userArns: Object.values(cache.appUserArns) }),
       ],
+    });
+    // The one identity that may read the RDS-managed master secret: the workloads layer's Job that
+    // creates the application's database role. People use it for break-glass through their own roles.
+    const databaseRoles = irsa("irsa-database-roles", {
+      roleName: `${clusterName}-database-roles`,
+      serviceAccount: DATABASE_ROLES_SERVICE_ACCOUNT,
+      statements: secretReaderStatements({ secretArns: [database.masterUserSecretArn], kmsKeyArns: [dataKey.keyArn], region: target.region }),
     });
 
     platformContract.publish(this, {
@@ -238,6 +255,8 @@ export class PlatformStack extends LayerStack {
       fluentBitRoleArn: fluentBit.roleArn,
       loadBalancerControllerRoleArn: loadBalancerController?.roleArn ?? "",
       backendRoleArn: backend.roleArn,
+      databaseRolesRoleArn: databaseRoles.roleArn,
+      databaseAppUser: BACKEND_DATABASE_USER,
       containerLogGroupName: containerLogs.name,
       databaseEndpoint: database.endpoint,
       databaseReaderEndpoint: database.readerEndpoint,

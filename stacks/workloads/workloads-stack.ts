@@ -17,6 +17,9 @@ import { SecretsStoreCsi } from "../../modules/cluster-services/secrets-store-cs
 import { WebApplicationFirewall } from "../../modules/security/web-acl";
 import { WebService, type WebServiceIngress } from "../../modules/apps/web-service";
 import { WorkloadNamespace } from "../../modules/kubernetes/workload-namespace";
+import { DatabaseAppRole } from "../../modules/apps/database-app-role";
+import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
+import { DEFAULT_DATA_PORTS } from "../../modules/core/data-ports";
 import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
 import { networkContract } from "../network/contract";
@@ -35,9 +38,6 @@ export interface WorkloadsStackProps extends ReadContractOptions {
 
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
-
-/** Where the backend finds its database credentials (files, never environment variables). */
-export const BACKEND_SECRETS_MOUNT = "/var/run/secrets/app";
 
 /** TLS 1.3 and 1.2 only, forward secrecy (the ALB's HTTPS listener). */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -180,23 +180,55 @@ export class WorkloadsStack extends LayerStack {
       };
     };
 
-    // Backend: internal only, credentials from Secrets Manager as files through the CSI driver.
-    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: BACKEND_SERVICE_ACCOUNT.namespace, labels: APPLICATION_NAMESPACE_LABELS });
-    const databaseSecret = new SecretProviderClass(this, "backend-secrets", {
-      name: "backend-secrets",
-      namespace: backendNamespace.name,
+    // The backend's database role, with IAM authentication: created by a Job that alone may read
+    // the master secret (RDS rotates that one every 7 days; no application holds it).
+    const dataTierCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.privateDataSubnetCidrs, i));
+    const rolesNamespace = new WorkloadNamespace(this, "database-roles-namespace", {
+      name: DATABASE_ROLES_SERVICE_ACCOUNT.namespace,
+      labels: APPLICATION_NAMESPACE_LABELS,
+    });
+    const masterSecret = new SecretProviderClass(this, "database-master-secret", {
+      name: "database-master",
+      namespace: rolesNamespace.name,
       objects: [
         {
           objectName: platform.databaseSecretArn,
-          alias: "database",
+          alias: "master",
           jmesPath: [
-            { path: "username", objectAlias: "database-username" },
-            { path: "password", objectAlias: "database-password" },
+            { path: "username", objectAlias: "username" },
+            { path: "password", objectAlias: "password" },
           ],
         },
       ],
-      dependsOn: [csi.providerRelease, backendNamespace.namespace],
+      dependsOn: [csi.providerRelease, rolesNamespace.namespace],
     });
+    new NamespaceNetworkPolicies(this, "database-roles-policies", {
+      namespace: rolesNamespace.name,
+      ingressRules: [],
+      egressRules: [
+        {
+          name: "to-database",
+          peers: [{ cidrs: dataTierCidrs }],
+          ports: [{ port: DEFAULT_DATA_PORTS.postgres, protocol: "TCP" }],
+        },
+      ],
+    });
+    const appDatabaseRole = new DatabaseAppRole(this, "database-app-role", {
+      namespace: rolesNamespace.name,
+      serviceAccountName: DATABASE_ROLES_SERVICE_ACCOUNT.name,
+      serviceAccountRoleArn: platform.databaseRolesRoleArn,
+      masterSecretProviderClass: masterSecret.name,
+      host: platform.databaseEndpoint,
+      port: Fn.tostring(platform.databasePort),
+      // Literals from the environment file: the Job's name hashes them, so it changes only when they do.
+      database: env.platform.database.databaseName,
+      appUser: BACKEND_DATABASE_USER,
+      dependsOn: [masterSecret.release],
+    });
+
+    // Backend: internal only; Aurora and the cache with IAM authentication (tokens signed with the
+    // pod's role), so it holds no password at all.
+    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: BACKEND_SERVICE_ACCOUNT.namespace, labels: APPLICATION_NAMESPACE_LABELS });
     const backend = new WebService(this, "backend-app", {
       ...common("backend"),
       name: "backend",
@@ -210,7 +242,8 @@ export class WorkloadsStack extends LayerStack {
         DATABASE_READER_HOST: platform.databaseReaderEndpoint,
         DATABASE_PORT: Fn.tostring(platform.databasePort),
         DATABASE_NAME: platform.databaseName,
-        DATABASE_CREDENTIALS_DIR: BACKEND_SECRETS_MOUNT,
+        DATABASE_USER: platform.databaseAppUser,
+        DATABASE_AUTH: "iam",
         CACHE_HOST: platform.cacheEndpoint,
         CACHE_READER_HOST: platform.cacheReaderEndpoint,
         CACHE_PORT: Fn.tostring(platform.cachePort),
@@ -218,8 +251,8 @@ export class WorkloadsStack extends LayerStack {
         CACHE_TLS: "true",
         AWS_REGION: region,
       },
-      secretVolume: { secretProviderClass: databaseSecret.name, mountPath: BACKEND_SECRETS_MOUNT },
-      dependsOn: [databaseSecret.release],
+      // The role must exist before the first pod logs in.
+      dependsOn: [appDatabaseRole.job, backendNamespace.namespace],
     });
 
     // Frontend: the only public tier, behind ingress-nginx and the NLB, or the ALB and its web ACL.
@@ -298,7 +331,6 @@ export class WorkloadsStack extends LayerStack {
         },
       ],
     });
-    const dataTierCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.privateDataSubnetCidrs, i));
     new NamespaceNetworkPolicies(this, "backend-policies", {
       namespace: backendNamespace.name,
       ingressRules: [

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
@@ -81,6 +82,7 @@ const KINDS: Readonly<Record<string, Kind>> = {
   },
   kubernetes_pod_disruption_budget_v1: { model: PodDisruptionBudget, module: "kubernetes-models/policy/v1/PodDisruptionBudget", type: "IPodDisruptionBudget" },
   kubernetes_storage_class_v1: { model: StorageClass, module: "kubernetes-models/storage.k8s.io/v1/StorageClass", type: "IStorageClass" },
+  kubernetes_job_v1: { model: Job, module: "kubernetes-models/batch/v1/Job", type: "IJob" },
 };
 
 /**
@@ -103,6 +105,7 @@ const TERRAFORM_ONLY = new Set([
   "connection",
   "timeouts",
   "wait_for_rollout",
+  "wait_for_completion",
   "wait_for_load_balancer",
   "wait_for_default_service_account",
 ]);

@@ -69,12 +69,16 @@ const containersOf = (pod: Body): Container[] => [
   ...blocks(pod["container"]).map((body) => ({ label: `container ${String(body["name"])}`, init: false, body })),
 ];
 
+/** Pods that run to completion (Jobs): a probe would restart or gate nothing. */
+const RUN_TO_COMPLETION = new Set(["kubernetes_job", "kubernetes_job_v1", "kubernetes_cron_job", "kubernetes_cron_job_v1"]);
+const typeOf = (address: string) => address.slice(0, address.indexOf("."));
+
 /** Runs `check` over every container of every pod spec; a pod spec without containers is a violation itself. */
-function eachContainer(doc: TerraformJson, check: (container: Container, pod: Body) => string[]): Violation[] {
+function eachContainer(doc: TerraformJson, check: (container: Container, pod: Body, address: string) => string[]): Violation[] {
   return podSpecs(doc).flatMap(([address, pod]) => {
     const containers = containersOf(pod);
     if (containers.length === 0) return [{ address, message: "pod template without containers (nothing to check)" }];
-    return containers.flatMap((container) => check(container, pod).map((problem) => ({ address, message: `${container.label}: ${problem}` })));
+    return containers.flatMap((container) => check(container, pod, address).map((problem) => ({ address, message: `${container.label}: ${problem}` })));
   });
 }
 
@@ -157,8 +161,8 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
       "Every (non-init) container has a liveness and a readiness probe with a handler: rolling updates, PodDisruptionBudgets and Service endpoints rely on readiness, restarts on liveness.",
     subjects: (doc) => podSpecs(doc).map(([address]) => address),
     check: (doc) =>
-      eachContainer(doc, ({ body, init }) =>
-        init
+      eachContainer(doc, ({ body, init }, _pod, address) =>
+        init || RUN_TO_COMPLETION.has(typeOf(address))
           ? []
           : (["liveness_probe", "readiness_probe"] as const).flatMap((probe) => {
               const found = block(body[probe]);

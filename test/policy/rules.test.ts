@@ -175,6 +175,38 @@ describe("policy rules catch what they exist for", () => {
     expect(rule("no-plaintext-secrets").check(doc, NON_PRODUCTION)).toEqual([{ address: "aws_codebuild_source_credential.github", message: "sets token" }]);
   });
 
+  it("rds-db-connect-one-user: a wildcard user or cluster, but not one named user of one cluster", () => {
+    const connect = (sid: string, resource: string) => ({ sid, actions: ["rds-db:connect"], resources: [resource] });
+    const doc: TerraformJson = {
+      data: {
+        aws_iam_policy_document: {
+          d: {
+            statement: [
+              connect("AnyUser", "arn:aws:rds-db:eu-west-1:123456789012:dbuser:${aws_rds_cluster.db.cluster_resource_id}/*"),
+              connect("AnyCluster", "arn:aws:rds-db:eu-west-1:123456789012:dbuser:*/backend"),
+              connect("OneUser", "arn:aws:rds-db:eu-west-1:123456789012:dbuser:${aws_rds_cluster.db.cluster_resource_id}/backend"),
+              connect("Literal", "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/backend"),
+            ],
+          },
+        },
+      },
+    };
+    expect(rule("rds-db-connect-one-user").check(doc, NON_PRODUCTION).map((v) => v.message.split(" allows")[0])).toEqual(["statement AnyUser", "statement AnyCluster"]);
+  });
+
+  it("rds-master-secret-one-reader: two policies that read the master secret, each named; one alone passes", () => {
+    const reader = (sid: string) => ({ sid, actions: ["secretsmanager:GetSecretValue"], resources: ["${aws_rds_cluster.db.master_user_secret[0].secret_arn}"] });
+    const doc = (documents: Record<string, Record<string, unknown>>): TerraformJson => ({
+      resource: { aws_rds_cluster: { db: { engine: "aurora-postgresql" } } },
+      data: { aws_iam_policy_document: documents },
+    });
+    expect(rule("rds-master-secret-one-reader").check(doc({ jobs: { statement: [reader("Job")] }, app: { statement: [reader("App")] } }), NON_PRODUCTION).map((v) => v.address)).toEqual([
+      "data.aws_iam_policy_document.jobs",
+      "data.aws_iam_policy_document.app",
+    ]);
+    expect(rule("rds-master-secret-one-reader").check(doc({ jobs: { statement: [reader("Job")] } }), NON_PRODUCTION)).toEqual([]);
+  });
+
   it("production-data-protected: applies in production only", () => {
     const doc = resources({ aws_rds_cluster: { db: { deletion_protection: false, skip_final_snapshot: true } } });
     expect(rule("production-data-protected").check(doc, { production: true })).toHaveLength(1);

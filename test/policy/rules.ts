@@ -186,6 +186,11 @@ export function policyStatements(doc: TerraformJson): [string, PolicyStatement][
 }
 
 const sidOf = (statement: PolicyStatement) => statement.sid ?? "(no sid)";
+/** Allow statements that let a principal sign RDS IAM authentication tokens. */
+const rdsConnectStatements = (doc: TerraformJson) =>
+  policyStatements(doc).filter(([, statement]) => isAllow(statement) && (statement.actions ?? []).some((action) => /^rds-db:(connect|\*)$/i.test(action) || action === "*"));
+/** One database user of one cluster: `arn:<partition>:rds-db:<region>:<account>:dbuser:<cluster resource id>/<user>`, no wildcard. */
+const RDS_DB_USER = /^arn:aws[a-z-]*:rds-db:[a-z0-9-]+:\d{12}:dbuser:(cluster-[A-Z0-9]+|\$\{[^}*?]+\})\/[a-z_][a-z0-9_]*$/;
 const isAllow = (statement: PolicyStatement) => (statement.effect ?? "Allow") === "Allow";
 
 /** Access levels a wildcard may expand to: reading and listing, nothing that changes anything. */
@@ -577,6 +582,41 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         }
         return problems.map((message) => ({ address, message }));
       }),
+  },
+  {
+    id: "rds-db-connect-one-user",
+    rationale:
+      "IAM database authentication names one database user of one cluster: every Allow of rds-db:connect (or rds-db:*) is on `arn:...:rds-db:<region>:<account>:dbuser:<cluster resource id>/<user>` without a wildcard, so the role cannot sign a token for another user, the master user included (RDS IAM database authentication policy guidance).",
+    subjects: (doc) => rdsConnectStatements(doc).map(([address]) => address),
+    check: (doc) =>
+      rdsConnectStatements(doc)
+        .flatMap(([address, statement]) =>
+          (statement.resources ?? ["(no resource)"])
+            .filter((resource) => !RDS_DB_USER.test(resource))
+            .map((resource) => ({ address, message: `statement ${sidOf(statement)} allows rds-db:connect on ${resource}, not on one user of one cluster` })),
+        ),
+  },
+  {
+    id: "rds-master-secret-one-reader",
+    rationale:
+      "The RDS-managed master secret is read by one identity per stack, the Job that creates the application's database roles; applications log in as their own users (IAM authentication), so a rotation of the master password never breaks them, and break-glass goes through people's own roles.",
+    subjects: (doc) => addressesOf(doc, "aws_rds_cluster"),
+    check: (doc) => {
+      const clusters = ofType(doc, "aws_rds_cluster").map(([address]) => `\${${address}.master_user_secret`);
+      if (clusters.length === 0) return [];
+      const readers = [
+        ...new Set(
+          policyStatements(doc)
+            .filter(([, statement]) => isAllow(statement))
+            .filter(([, statement]) => (statement.actions ?? []).some((action) => /^secretsmanager:(GetSecretValue|\*)$/i.test(action) || action === "*"))
+            .filter(([, statement]) => (statement.resources ?? []).some((resource) => resource === "*" || clusters.some((cluster) => resource.startsWith(cluster))))
+            .map(([address]) => address),
+        ),
+      ];
+      return readers.length <= 1
+        ? []
+        : readers.map((address) => ({ address, message: `one of ${readers.length} policies that read the master secret (${readers.join(", ")})` }));
+    },
   },
   {
     id: "guardduty-enabled",

@@ -105,6 +105,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   ],
   "workloads-dev": [
     "kubernetes_namespace_v1.backend-namespace_8CCF115A",
+    "kubernetes_namespace_v1.database-roles-namespace_52A5A945",
     "kubernetes_namespace_v1.external-dns_namespace_54DE43FE",
     "kubernetes_namespace_v1.fluent-bit_namespace_3A4A621D",
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",
@@ -113,6 +114,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   ],
   "workloads-staging": [
     "kubernetes_namespace_v1.backend-namespace_8CCF115A",
+    "kubernetes_namespace_v1.database-roles-namespace_52A5A945",
     "kubernetes_namespace_v1.external-dns_namespace_54DE43FE",
     "kubernetes_namespace_v1.fluent-bit_namespace_3A4A621D",
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",
@@ -122,6 +124,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   "workloads-prod": [
     "aws_cloudwatch_log_group.web-acl_log-group_64640BE7",
     "kubernetes_namespace_v1.backend-namespace_8CCF115A",
+    "kubernetes_namespace_v1.database-roles-namespace_52A5A945",
     "kubernetes_namespace_v1.external-dns_namespace_54DE43FE",
     "kubernetes_namespace_v1.fluent-bit_namespace_3A4A621D",
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",

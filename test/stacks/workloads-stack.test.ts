@@ -139,9 +139,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     }
   });
 
-  it("mounts the database credentials into the backend from Secrets Manager, under the backend's own role", () => {
-    const spc = releases(stackName).find((r) => String(r["name"]) === "backend-secrets");
-    expect(String((spc?.["values"] as string[])[0])).toContain(fromPlatform("database_secret_arn"));
+  it("runs the backend under its own role (IAM authentication to Aurora and the cache: test/stacks/database-app-role.test.ts)", () => {
+    expect(releases(stackName).find((r) => String(r["name"]) === "backend-secrets")).toBeUndefined();
     const account = byName(stackName, "kubernetes_service_account_v1", "backend");
     expect((account?.["metadata"] as Body)["annotations"]).toEqual({ "eks.amazonaws.com/role-arn": fromPlatform("backend_role_arn") });
   });
