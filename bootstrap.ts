@@ -1,6 +1,7 @@
 import { App } from "cdktf";
-import { EnvironmentConfigError, loadEnvironments } from "./environments/load";
-import type { EnvironmentConfig } from "./environments/schema";
+import { exitOnConfigError, loadEnvironmentsOrExit } from "./scripts/cli";
+import { commandLineOrExit } from "./scripts/command-line";
+import { BOOTSTRAP_COMMAND } from "./scripts/commands";
 import { BootstrapPlanError, addBootstrapStacks, type BootstrapStack } from "./stacks/bootstrap/bootstrap-stack";
 import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 
@@ -17,32 +18,17 @@ import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
  */
 const DEFAULT_OUTDIR = "cdktf.out.bootstrap";
 
-/** Prints a configuration problem the way main.ts does and exits 1; rethrows anything else. */
-function exitOnConfigError(error: unknown): never {
-  if (error instanceof EnvironmentConfigError || error instanceof BootstrapPlanError) {
-    process.stderr.write(`Invalid environment configuration:\n${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
 
-function loadOrExit(): EnvironmentConfig[] {
-  try {
-    return loadEnvironments();
-  } catch (error) {
-    return exitOnConfigError(error);
-  }
-}
-
-function main(): void {
-  const environments = loadOrExit();
+function main(argv: readonly string[]): void {
+  commandLineOrExit(BOOTSTRAP_COMMAND, argv);
+  const environments = loadEnvironmentsOrExit();
   withoutTokenCreationStacks(() => {
     const app = new App({ outdir: process.env["CDKTF_OUTDIR"] ?? DEFAULT_OUTDIR, stackTraces: false });
     let stacks: BootstrapStack[];
     try {
       stacks = addBootstrapStacks(app, environments);
     } catch (error) {
-      exitOnConfigError(error);
+      exitOnConfigError(error, BootstrapPlanError);
     }
     if (stacks.length === 0) {
       process.stderr.write("No environment keeps its state in S3: there is no state bucket to bootstrap.\n");
@@ -51,4 +37,4 @@ function main(): void {
   });
 }
 
-main();
+main(process.argv.slice(2));

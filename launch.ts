@@ -8,7 +8,10 @@ import { Script } from "node:vm";
  * Runs a bundled entry point (`dist/bundle/<entry>.js`, made by `npm run build`) with V8's code
  * cache. This is how `npm run synth` and the cdktf CLI (`cdktf.json`) run the app:
  *
- *   node dist/launch.js [entry] [args...]      entry: "main" (default) or "synth-one-environment"
+ *   node dist/launch.js [entry] [args...]      entry: "main" (the default, and the only one today)
+ *
+ * An argument that names no entry is the default entry's (`npm run synth -- --env dev` runs
+ * `node dist/launch.js --env dev`), which then judges it.
  *
  * Most of a synth's fixed cost is V8 parsing and compiling some 20 MB of provider and cdktf
  * JavaScript, again on every run. After a successful run the launcher stores V8's code cache for
@@ -31,10 +34,8 @@ export const BUNDLE_DIR = "dist/bundle";
 
 /** Entry point name (the launcher's first argument) to its compiled file, relative to the root. */
 export const BUNDLED_ENTRIES: Readonly<Record<string, string>> = {
-  /** The app: every stack of every environment (`main.ts`). */
+  /** The app: the stacks of every environment, or of those named with `--env` (`main.ts`). */
   main: "dist/main.js",
-  /** Bench-only: the three stacks of one environment (`scripts/synth-one-environment.ts`). */
-  "synth-one-environment": "dist/scripts/synth-one-environment.js",
 };
 
 /** The default entry point. */
@@ -160,9 +161,15 @@ export function storeCacheOnCleanExit(bundle: PreparedBundle, events: ExitEvents
   });
 }
 
+/** The entry and its arguments: the first argument when it names an entry, else the default entry with every argument. */
+export function entryAndArguments(argv: readonly string[]): { readonly entry: string; readonly args: readonly string[] } {
+  const [first, ...rest] = argv;
+  return first !== undefined && Object.hasOwn(BUNDLED_ENTRIES, first) ? { entry: first, args: rest } : { entry: DEFAULT_ENTRY, args: argv };
+}
+
 /** `node dist/launch.js [entry] [args...]`; `LAUNCH_DEBUG=1` prints what happened to the code cache. */
 function main(argv: readonly string[]): void {
-  const [entry = DEFAULT_ENTRY, ...args] = argv;
+  const { entry, args } = entryAndArguments(argv);
   let file: string;
   try {
     file = bundleFileFor(entry);

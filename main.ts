@@ -1,36 +1,47 @@
+import * as path from "node:path";
 import { App } from "cdktf";
-import { EnvironmentConfigError, loadEnvironments } from "./environments/load";
-import type { EnvironmentConfig } from "./environments/schema";
-import { addEnvironmentStacks } from "./stacks/environment-stacks";
+import { loadEnvironmentsOrExit, selectEnvironmentsOrExit } from "./scripts/cli";
+import { commandLineOrExit } from "./scripts/command-line";
+import { SYNTH_COMMAND } from "./scripts/commands";
+import { planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "./scripts/synth-output";
+import { addEnvironmentStacks, layerStacks } from "./stacks/environment-stacks";
+import { LAYERS, stackName } from "./stacks/layers";
 import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 
 /**
- * The app: every `environments/<env>.yaml`, three stacks each. All files are validated before a
- * single construct exists, so a bad file writes no stack output.
+ * The app: the stacks of every `environments/<env>.yaml` (or of those named with `--env`), one per
+ * layer. All files are validated, alone and across files, before a single construct exists, so a
+ * bad file writes no stack output. After writing, it removes the output of stacks that no longer
+ * exist (a deleted environment's folders) and prints what it wrote and how long it took.
  *
- * Context `planPlaceholders=true` (e.g. `CDKTF_CONTEXT_JSON='{"planPlaceholders":true}'`) gives
- * remote-state reads plan-only placeholder values for upstream layers that were never applied.
+ * Plan placeholders (`--plan-placeholders`, or the context `planPlaceholders=true`, e.g.
+ * `CDKTF_CONTEXT_JSON='{"planPlaceholders":true}'` when the cdktf CLI runs the app) give
+ * remote-state reads plan-only values for upstream layers that were never applied; the app warns
+ * loudly when they are on.
  */
-function loadOrExit(): EnvironmentConfig[] {
-  try {
-    return loadEnvironments();
-  } catch (error) {
-    if (error instanceof EnvironmentConfigError) {
-      process.stderr.write(`Invalid environment configuration:\n${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
 
-function main(): void {
-  const environments = loadOrExit();
+function main(argv: readonly string[]): void {
+  const commandLine = commandLineOrExit(SYNTH_COMMAND, argv);
+  const names = commandLine.values("env");
+  const all = loadEnvironmentsOrExit();
+  const selected = selectEnvironmentsOrExit(all, names);
   withoutTokenCreationStacks(() => {
-    const app = new App({ stackTraces: false });
+    const app = new App({ stackTraces: false, ...(commandLine.flag("plan-placeholders") ? { context: { planPlaceholders: true } } : {}) });
     const planPlaceholders = [true, "true"].includes(app.node.tryGetContext("planPlaceholders"));
-    for (const environment of environments) addEnvironmentStacks(app, environment, { planPlaceholders });
+    if (planPlaceholders) process.stderr.write(planPlaceholderWarning());
+    const written = selected.map((environment) => ({
+      environment: environment.name,
+      stacks: layerStacks(addEnvironmentStacks(app, environment, { planPlaceholders })).map((stack) => stack.node.id),
+    }));
     app.synth();
+
+    const stacksDir = path.join(app.outdir, "stacks");
+    const existing = new Set(all.flatMap((environment) => LAYERS.map((layer) => stackName(layer, environment.name))));
+    const removed = removeStaleStackOutput(stacksDir, existing);
+    const where = path.relative(process.cwd(), stacksDir) || stacksDir;
+    const summary = synthSummary({ written, removed, where, skipped: all.length - selected.length, only: names, seconds: process.uptime(), planPlaceholders });
+    process.stdout.write(`${summary.join("\n")}\n`);
   });
 }
 
-main();
+main(process.argv.slice(2));

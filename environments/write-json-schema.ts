@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { ENVIRONMENTS_DIR } from "./load";
@@ -35,11 +34,3 @@ export function environmentJsonSchema(): string {
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
-
-/** Writes the schema next to the environment files; `npm run schema` runs this from `dist/`. */
-function main(): void {
-  writeFileSync(ENVIRONMENT_JSON_SCHEMA_FILE, environmentJsonSchema());
-  process.stdout.write(`wrote ${path.relative(process.cwd(), ENVIRONMENT_JSON_SCHEMA_FILE)}\n`);
-}
-
-if (require.main === module) main();

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { CODE_CACHE_DIR, codeCacheFilesOf } from "../launch";
+import { commandLineOrExit } from "./command-line";
+import { BENCH_COMMAND } from "./commands";
 
 /**
  * Benchmark (not a test: nothing here asserts, and no timing ever goes into a test).
@@ -54,7 +55,7 @@ interface Invocation {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** A command to benchmark; `prepare` runs before every run (warm-up included). */
+/** A command to benchmark; `prepare` runs before every run (warm-up included), `cleanup` after it. */
 interface BenchCase {
   /** Stable key in results.json. */
   readonly id: string;
@@ -64,6 +65,8 @@ interface BenchCase {
   readonly measures: string;
   /** Builds this run's invocation; `scratch` is an empty folder removed after the run. */
   readonly prepare: (scratch: string) => Invocation;
+  /** Undoes what `prepare` changed outside the scratch folder (always runs). */
+  readonly cleanup?: () => void;
 }
 
 /** One run of one command. */
@@ -144,16 +147,17 @@ function findRoot(start: string): string {
 const ROOT = findRoot(__dirname);
 const RESULTS_FILE = path.join(ROOT, ".tmp/bench/results.json");
 
-/** Parses `--runs N` and `--quick`. */
+
+/** Parses `--runs N` and `--quick` (or prints the help, or refuses a bad command line, and exits). */
 function parseOptions(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { runs: { type: "string", default: "5" }, quick: { type: "boolean", default: false } },
-    strict: true,
-  });
-  const quick = values.quick === true;
-  const runs = quick ? 1 : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number >= 1, got ${values.runs}`);
+  const commandLine = commandLineOrExit(BENCH_COMMAND, argv);
+  const quick = commandLine.flag("quick");
+  const runsText = commandLine.value("runs") ?? "5";
+  const runs = quick ? 1 : Number(runsText);
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`${BENCH_COMMAND.name}: --runs must be a whole number >= 1, got ${runsText}\n`);
+    return process.exit(2);
+  }
   return { runs, quick };
 }
 
@@ -163,6 +167,56 @@ function environmentNames(): string[] {
     .filter((entry) => /\.ya?ml$/.test(entry))
     .map((entry) => entry.replace(/\.ya?ml$/, ""))
     .sort();
+}
+
+/** How many environment files the scaling rows synthesize among. */
+const MANY_ENVIRONMENTS = 100;
+/** Where the benchmark writes them (removed at the end). */
+const MANY_ENVIRONMENTS_DIR = path.join(ROOT, ".tmp/bench/environments-100");
+
+/**
+ * A folder of MANY_ENVIRONMENTS valid environment files: the real ones, plus copies of staging,
+ * each in an account of its own (so that it owns its singletons and its state bucket) with its
+ * own VPC range, domain, hosted zone and host, as the rules across files require.
+ */
+function writeManyEnvironments(): string {
+  rmSync(MANY_ENVIRONMENTS_DIR, { recursive: true, force: true });
+  mkdirSync(MANY_ENVIRONMENTS_DIR, { recursive: true });
+  const real = environmentNames();
+  for (const name of real) writeFileSync(path.join(MANY_ENVIRONMENTS_DIR, `${name}.yaml`), readFileSync(path.join(ROOT, "environments", `${name}.yaml`)));
+  const staging = readFileSync(path.join(ROOT, "environments/staging.yaml"), "utf8");
+  const stagingAccount = /^ {2}id: "(\d{12})"/m.exec(staging)?.[1] ?? "";
+  for (let i = 1; i <= MANY_ENVIRONMENTS - real.length; i++) {
+    const n = String(i).padStart(3, "0");
+    const account = String(300_000_000_000 + i);
+    const text = staging
+      .split(stagingAccount)
+      .join(account)
+      .replace(/^ {2}ownsAccountSingletons: .*$/m, "  ownsAccountSingletons: true")
+      .replace(/^ {2}bucket: .*$/m, `  bucket: acme-bench-${n}-terraform-state`)
+      .replace(/^ {2}vpcCidr: .*$/m, `  vpcCidr: 10.${i}.0.0/16`)
+      .replace(/^ {2}domain: .*$/m, `  domain: bench${n}.acme.example`)
+      .replace(/^ {2}hostedZoneId: .*$/m, `  hostedZoneId: Z0BENCH${n}ACME00001`)
+      .replace(/^ {2}frontendHost: .*$/m, `  frontendHost: app.bench${n}.acme.example`);
+    writeFileSync(path.join(MANY_ENVIRONMENTS_DIR, `bench-${n}.yaml`), text);
+  }
+  return MANY_ENVIRONMENTS_DIR;
+}
+
+/** The module the edit-to-synth row changes (a comment line appended, then removed). */
+const EDITED_MODULE = path.join(ROOT, "modules/core/cidrs.ts");
+const EDIT_MARKER = "// bench: edit-to-synth";
+
+/** Appends a comment that changes the module's content (and so tsc's output and the bundle). */
+function editModule(): void {
+  writeFileSync(EDITED_MODULE, `${readFileSync(EDITED_MODULE, "utf8")}${EDIT_MARKER} ${Date.now()}\n`);
+}
+
+/** Removes exactly the lines `editModule` added, whatever else changed in the file meanwhile. */
+function undoModuleEdit(): void {
+  const text = readFileSync(EDITED_MODULE, "utf8");
+  const kept = text.split("\n").filter((line) => !line.startsWith(EDIT_MARKER));
+  if (kept.length !== text.split("\n").length) writeFileSync(EDITED_MODULE, kept.join("\n"));
 }
 
 /** The incremental build-info file of `tsconfig.json` (deleted for a cold typecheck), if any. The file is plain JSON. */
@@ -179,8 +233,10 @@ function removeAppCodeCache(): void {
 }
 
 /** Every command the benchmark measures, in the order it runs them. */
-function benchCases(): BenchCase[] {
+function benchCases(many: string): BenchCase[] {
   const buildInfo = typecheckBuildInfoFile();
+  /** The environment the one-environment rows synthesize: the first file of environments/. */
+  const one = environmentNames()[0] ?? "dev";
   const tsc: Invocation = { command: "npx", args: ["tsc", "-p", "tsconfig.json", "--noEmit"] };
   return [
     {
@@ -210,12 +266,34 @@ function benchCases(): BenchCase[] {
       measures: "node dist/main.js: tsc's output run directly, module by module, no code cache",
       prepare: (scratch) => ({ command: "node", args: ["dist/main.js"], env: { CDKTF_OUTDIR: scratch } }),
     },
-    ...environmentNames().map((name): BenchCase => ({
-      id: `synth-${name}`,
-      label: `synth, ${name} alone`,
-      measures: `node dist/launch.js synth-one-environment ${name}: the three stacks of environments/${name}.yaml only, bundled, with the code cache`,
-      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js", "synth-one-environment", name, scratch] }),
-    })),
+    {
+      id: "synth-one-of-3",
+      label: `synth --env ${one}, 1 of ${environmentNames().length}`,
+      measures: `node dist/launch.js main --env ${one}: the stacks of one environment, every file of environments/ validated (alone and across files), with the code cache`,
+      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js", "main", "--env", one], env: { CDKTF_OUTDIR: scratch } }),
+    },
+    {
+      id: "synth-one-of-100",
+      label: `synth --env ${one}, 1 of ${MANY_ENVIRONMENTS}`,
+      measures: `ENVIRONMENTS_DIR=<${MANY_ENVIRONMENTS} files> node dist/launch.js main --env ${one}: the same environment among ${MANY_ENVIRONMENTS} files, all validated`,
+      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js", "main", "--env", one], env: { CDKTF_OUTDIR: scratch, ENVIRONMENTS_DIR: many } }),
+    },
+    {
+      id: "synth-all-of-100",
+      label: `synth, all ${MANY_ENVIRONMENTS}`,
+      measures: `ENVIRONMENTS_DIR=<${MANY_ENVIRONMENTS} files> node dist/launch.js main: every stack of ${MANY_ENVIRONMENTS} environments`,
+      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js", "main"], env: { CDKTF_OUTDIR: scratch, ENVIRONMENTS_DIR: many } }),
+    },
+    {
+      id: "edit-to-synth",
+      label: `edit a module, synth --env ${one}`,
+      measures: `a comment appended to ${path.relative(ROOT, EDITED_MODULE)}, then npm run synth -- --env ${one}: the incremental build (tsc, the bundle) and a synth without a code cache for the new bundle`,
+      prepare: (scratch) => {
+        editModule();
+        return { command: "npm", args: ["run", "synth", "--", "--env", one], env: { CDKTF_OUTDIR: scratch } };
+      },
+      cleanup: undoModuleEdit,
+    },
     {
       id: "npm-run-synth",
       label: "npm run synth",
@@ -230,9 +308,9 @@ function benchCases(): BenchCase[] {
     },
     {
       id: "test-suite",
-      label: "test suite (npx vitest run)",
-      measures: "every test file, including the shared synth of global setup",
-      prepare: () => ({ command: "npx", args: ["vitest", "run"] }),
+      label: "npm test",
+      measures: "every test file, including the shared synth of global setup and the added-environment run",
+      prepare: () => ({ command: "npm", args: ["test"] }),
     },
     {
       id: "typecheck-cold",
@@ -302,6 +380,7 @@ function runInScratch(benchCase: BenchCase): RunSample & { readonly output: stri
     const invocation = benchCase.prepare(scratch);
     return { ...runOnce(invocation, scratch), command: describe(invocation, scratch) };
   } finally {
+    benchCase.cleanup?.();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
@@ -474,7 +553,14 @@ function main(argv: readonly string[]): void {
   const options = parseOptions(argv);
   const machine = machineInfo();
   if (!machine.gnuTime) log(`${GNU_TIME} not found: peak memory will read n/a`);
-  const results = measureCases(benchCases(), options);
+  const many = writeManyEnvironments();
+  let results: CaseResult[];
+  try {
+    results = measureCases(benchCases(many), options);
+  } finally {
+    undoModuleEdit();
+    rmSync(many, { recursive: true, force: true });
+  }
   const ratio = synthOverBarrel(results);
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { BuildOptions } from "esbuild";
 import { BUNDLED_ENTRIES, BUNDLE_DIR, ROOT } from "../launch";
+import { commandLineOrExit } from "./command-line";
+import { BUNDLE_COMMAND } from "./commands";
 
 /**
  * Second step of `npm run build`, after `tsc`: bundles the compiled app into one file per entry
@@ -98,4 +100,7 @@ export function bundleApp(job: BundleJob): "bundled" | "up to date" {
   return "bundled";
 }
 
-if (require.main === module) bundleApp({ root: ROOT, entries: BUNDLED_ENTRIES, outdir: BUNDLE_DIR });
+if (require.main === module) {
+  commandLineOrExit(BUNDLE_COMMAND, process.argv.slice(2));
+  bundleApp({ root: ROOT, entries: BUNDLED_ENTRIES, outdir: BUNDLE_DIR });
+}

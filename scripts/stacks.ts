@@ -2,12 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { EnvironmentConfigError, loadEnvironments } from "../environments/load";
+import { loadEnvironments, selectEnvironments } from "../environments/load";
 import { deploymentOrder } from "../stacks/deployment-order";
 import { ciRoleNames } from "../modules/ci/github-ci-identity";
 import { addEnvironmentStacks, layerStacks } from "../stacks/environment-stacks";
 import { withoutTokenCreationStacks } from "../stacks/token-creation-stacks";
 import type { LayerStack } from "../stacks/layer-stack";
+import { exitOnConfigError, loadEnvironmentsOrExit, selectEnvironmentsOrExit } from "./cli";
+import { commandLineOrExit } from "./command-line";
+import { STACKS_COMMAND } from "./commands";
 
 /**
  * `npm run stacks -- [--env <name>] [--json]`: the stacks of every (or one) environment in the
@@ -32,12 +35,13 @@ export interface StackEntry {
   readonly deployRoleArn: string;
 }
 
-/** Every stack of the given environments, each environment's stacks in deployment order. */
-export function listStacks(environmentName?: string): StackEntry[] {
-  const environments = loadEnvironments().filter((env) => environmentName === undefined || env.name === environmentName);
-  if (environmentName !== undefined && environments.length === 0) {
-    throw new Error(`no environment named ${environmentName} (environments/${environmentName}.yaml)`);
-  }
+/**
+ * Every stack of the given environments (all when none is named), each environment's stacks in
+ * deployment order.
+ * @throws UnknownEnvironmentError for a name without a file, EnvironmentConfigError for a bad file.
+ */
+export function listStacks(...environmentNames: readonly string[]): StackEntry[] {
+  const environments = selectEnvironments(loadEnvironments(), environmentNames);
   const outdir = mkdtempSync(path.join(tmpdir(), "stacks-"));
   try {
     const app = new App({ outdir, stackTraces: false });
@@ -66,24 +70,23 @@ export function listStacks(environmentName?: string): StackEntry[] {
   }
 }
 
+
 function main(argv: readonly string[]): void {
-  const envIndex = argv.indexOf("--env");
-  const environment = envIndex === -1 ? undefined : argv[envIndex + 1];
-  if (envIndex !== -1 && environment === undefined) throw new Error("--env needs an environment name");
-  const stacks = listStacks(environment);
-  if (argv.includes("--environments")) {
-    const names = [...new Set(stacks.map((stack) => stack.environment))];
-    process.stdout.write(argv.includes("--json") ? `${JSON.stringify(names)}\n` : `${names.join("\n")}\n`);
+  const commandLine = commandLineOrExit(STACKS_COMMAND, argv);
+  const json = commandLine.flag("json");
+  const environments = selectEnvironmentsOrExit(loadEnvironmentsOrExit(), commandLine.values("env"));
+  if (commandLine.flag("environments")) {
+    const names = environments.map((env) => env.name);
+    process.stdout.write(json ? `${JSON.stringify(names)}\n` : `${names.join("\n")}\n`);
     return;
   }
-  process.stdout.write(argv.includes("--json") ? `${JSON.stringify(stacks)}\n` : `${stacks.map((stack) => stack.name).join("\n")}\n`);
+  let stacks: StackEntry[];
+  try {
+    stacks = listStacks(...environments.map((env) => env.name));
+  } catch (error) {
+    return exitOnConfigError(error);
+  }
+  process.stdout.write(json ? `${JSON.stringify(stacks)}\n` : `${stacks.map((stack) => stack.name).join("\n")}\n`);
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${error instanceof EnvironmentConfigError ? "Invalid environment configuration:\n" : ""}${(error as Error).message}\n`);
-    process.exit(1);
-  }
-}
+if (require.main === module) main(process.argv.slice(2));

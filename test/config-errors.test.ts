@@ -566,8 +566,13 @@ describe("the app with a bad environments folder", () => {
       throw new ExitCalled(code);
     });
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-
-    await expect(import("../main.js")).rejects.toThrow(ExitCalled);
+    const argv = process.argv;
+    process.argv = [process.execPath, "main.js"]; // no options: the whole app, as npm run synth runs it
+    try {
+      await expect(import("../main.js")).rejects.toThrow(ExitCalled);
+    } finally {
+      process.argv = argv;
+    }
 
     expect(exit).toHaveBeenCalledExactlyOnceWith(1);
     const printed = stderr.mock.calls.map(([chunk]) => String(chunk)).join("");

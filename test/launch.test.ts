@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
-import { BUNDLED_ENTRIES, BUNDLE_DIR, LaunchError, bundleFileFor, cacheFileFor, codeCacheFilesOf, prepareBundle, storeCacheOnCleanExit } from "../launch";
+import { BUNDLED_ENTRIES, BUNDLE_DIR, LaunchError, bundleFileFor, cacheFileFor, codeCacheFilesOf, entryAndArguments, prepareBundle, storeCacheOnCleanExit } from "../launch";
 import { ROOT, testTmp } from "./support/paths";
 
 /** What a test bundle reports about the environment it ran in. */
@@ -164,7 +164,14 @@ describe("launcher: entry points", () => {
   });
 
   it("names the entries it knows when given another", () => {
-    expect(() => bundleFileFor("mian", testTmp())).toThrow(new LaunchError('unknown entry "mian"; one of: main, synth-one-environment'));
+    expect(() => bundleFileFor("mian", testTmp())).toThrow(new LaunchError('unknown entry "mian"; one of: main'));
+  });
+
+  it("passes options and other arguments that name no entry to the app (npm run synth -- --env dev)", () => {
+    expect(entryAndArguments(["--env", "dev"])).toEqual({ entry: "main", args: ["--env", "dev"] });
+    expect(entryAndArguments(["prod"])).toEqual({ entry: "main", args: ["prod"] });
+    expect(entryAndArguments(["main", "--env", "dev"])).toEqual({ entry: "main", args: ["--env", "dev"] });
+    expect(entryAndArguments([])).toEqual({ entry: "main", args: [] });
   });
 
   it("says to build first when the bundle is missing", () => {

@@ -58,6 +58,6 @@ describe("the stack-order command", () => {
   });
 
   it("refuses an environment that has no file", () => {
-    expect(() => listStacks("no-such-env")).toThrow("no environment named no-such-env (environments/no-such-env.yaml)");
+    expect(() => listStacks("no-such-env")).toThrow(`no environment named no-such-env; known: ${ENVIRONMENTS.map((env) => env.name).join(", ")} (environments/<name>.yaml)`);
   });
 });

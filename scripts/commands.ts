@@ -1,0 +1,80 @@
+import type { CommandSpec } from "./command-line";
+
+/**
+ * Every command of the repository, as its `--help` describes it: one place, read by the commands
+ * themselves and by the test that checks the README and docs name only options that exist.
+ */
+
+/** `npm run synth` (main.ts). */
+export const SYNTH_COMMAND: CommandSpec = {
+  name: "synth",
+  usage: "npm run synth --",
+  summary:
+    "Validates every environments/<env>.yaml, then writes the Terraform JSON of its stacks (network-<env>, platform-<env>, workloads-<env>) to cdktf.out/stacks/.",
+  options: {
+    env: {
+      type: "value",
+      multiple: true,
+      placeholder: "<name>",
+      description: "Synthesize only this environment (environments/<name>.yaml); every file is still validated.",
+    },
+    "plan-placeholders": {
+      type: "flag",
+      description: "Give remote-state reads plan-only values for upstream layers never applied (review plans only; never apply them).",
+    },
+  },
+  notes: ["Examples:", "  npm run synth", "  npm run synth -- --env dev --env staging", "More: docs/operations.md"],
+};
+
+/** `npm run synth:bootstrap` (bootstrap.ts); `npm run bootstrap` deploys its output. */
+export const BOOTSTRAP_COMMAND: CommandSpec = {
+  name: "synth:bootstrap",
+  usage: "npm run synth:bootstrap --",
+  summary: `Writes one bootstrap-<accountId> stack per account whose environments keep their state in S3 (the state bucket and its key) to cdktf.out.bootstrap/ (or $CDKTF_OUTDIR). \`npm run bootstrap\` deploys it.`,
+  options: {},
+  notes: ["More: docs/operations.md (Bootstrap an account)"],
+};
+
+/** `npm run stacks` (scripts/stacks.ts). */
+export const STACKS_COMMAND: CommandSpec = {
+  name: "stacks",
+  usage: "npm run stacks --",
+  summary: "Lists the stacks of every environment (or of those named) in the order they deploy, from the dependencies the app records.",
+  options: {
+    env: { type: "value", multiple: true, placeholder: "<name>", description: "Only this environment's stacks." },
+    json: { type: "flag", description: "One JSON array of stacks with directory, account, region and CI roles (the workflows' matrices)." },
+    environments: { type: "flag", description: "List environment names instead of stacks." },
+  },
+  notes: ["Examples:", "  npm run stacks", "  npm run --silent stacks -- --env prod --json"],
+};
+
+/** `npm run bench` (scripts/bench.ts). */
+export const BENCH_COMMAND: CommandSpec = {
+  name: "bench",
+  usage: "npm run bench --",
+  summary:
+    "Builds, then measures what users wait for (synth of everything and of one environment among 3 and among 100 files, edit-to-synth, npm test, typecheck) as medians; writes .tmp/bench/results.json. docs/performance.md keeps the figures.",
+  options: {
+    runs: { type: "value", placeholder: "<N>", description: "Measured runs per command, after one warm-up (default 5)." },
+    quick: { type: "flag", description: "One run, no warm-up: checks that the benchmark works; figures indicative only." },
+  },
+};
+
+/** `npm run schema` (scripts/write-json-schema.ts). */
+export const SCHEMA_COMMAND: CommandSpec = {
+  name: "schema",
+  usage: "npm run schema --",
+  summary: "Writes environments/environment.schema.json (the JSON Schema editors validate environment files with) from environments/schema.ts.",
+  options: {},
+};
+
+/** The second step of `npm run build` (scripts/bundle-app.ts). */
+export const BUNDLE_COMMAND: CommandSpec = {
+  name: "bundle-app",
+  usage: "node dist/scripts/bundle-app.js",
+  summary: "The second step of `npm run build`: bundles tsc's output of the app into dist/bundle/ (skipped when no input changed).",
+  options: {},
+};
+
+/** Every command, by its npm script name (or file for the build step). */
+export const COMMANDS: readonly CommandSpec[] = [SYNTH_COMMAND, BOOTSTRAP_COMMAND, STACKS_COMMAND, BENCH_COMMAND, SCHEMA_COMMAND, BUNDLE_COMMAND];

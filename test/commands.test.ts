@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { UsageError, helpText, parseCommandLine, type CommandLine } from "../scripts/command-line";
+import { COMMANDS, SYNTH_COMMAND } from "../scripts/commands";
+import { planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "../scripts/synth-output";
+import { ENVIRONMENTS } from "./support/fixtures";
+import { testTmp } from "./support/paths";
+
+/** A scratch folder of this run. */
+function scratch(prefix: string): string {
+  const base = path.join(testTmp(), "commands");
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(path.join(base, prefix));
+}
+
+/** The parsed command line, or the test fails. */
+function parsed(argv: readonly string[]): CommandLine {
+  const result = parseCommandLine(SYNTH_COMMAND, argv);
+  if (result === "help") throw new Error("expected options, got --help");
+  return result;
+}
+
+/** The one-line message a command line is refused with. */
+function refusal(argv: readonly string[], spec = SYNTH_COMMAND): string {
+  try {
+    parseCommandLine(spec, argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error(`${argv.join(" ")} was accepted`);
+}
+
+describe("the command line of npm run synth", () => {
+  it("GIVEN --env twice, once with = WHEN parsed THEN both names are kept in order", () => {
+    expect(parsed(["--env", "dev", "--env=staging"]).values("env")).toEqual(["dev", "staging"]);
+  });
+
+  it("GIVEN nothing WHEN parsed THEN no environment is named and placeholders are off", () => {
+    const commandLine = parsed([]);
+    expect(commandLine.values("env")).toEqual([]);
+    expect(commandLine.flag("plan-placeholders")).toBe(false);
+  });
+
+  it("GIVEN --help (or -h) anywhere WHEN parsed THEN it asks for the help", () => {
+    expect(parseCommandLine(SYNTH_COMMAND, ["--env", "dev", "--help"])).toBe("help");
+    expect(parseCommandLine(SYNTH_COMMAND, ["-h"])).toBe("help");
+  });
+
+  it.each([
+    [["--nope"], "unknown option --nope (see npm run synth -- --help)"],
+    [["-x"], "unknown option -x (see npm run synth -- --help)"],
+    [["prod"], 'unexpected argument "prod" (see npm run synth -- --help)'],
+    [["--env"], "--env needs a value: --env <name> (see npm run synth -- --help)"],
+    [["--env", "--plan-placeholders"], "--env needs a value: --env <name> (see npm run synth -- --help)"],
+    [["--plan-placeholders=yes"], "--plan-placeholders takes no value (see npm run synth -- --help)"],
+  ])("GIVEN %j WHEN parsed THEN it is refused in one line: %s", (argv, message) => {
+    expect(refusal(argv)).toBe(message);
+  });
+});
+
+describe.each(COMMANDS.map((spec) => [spec.name, spec] as const))("the %s command", (_, spec) => {
+  it("answers --help with its usage, every option and --help itself", () => {
+    const help = helpText(spec);
+    expect(help.startsWith(`Usage: ${spec.usage}`)).toBe(true);
+    for (const option of [...Object.keys(spec.options), "help"]) expect(help).toContain(`  --${option}`);
+  });
+
+  it("refuses an unknown option and a stray argument, each in one line", () => {
+    for (const message of [refusal(["--bogus"], spec), refusal(["stray"], spec)]) {
+      expect(message).not.toContain("\n");
+      expect(message).toContain(`see ${spec.usage} --help`);
+    }
+  });
+});
+
+describe("what synth does with stack folders that no longer exist", () => {
+  it("GIVEN folders of stacks that exist, of one that does not, and a folder that is not stack output WHEN cleaned THEN only the stale stack goes", () => {
+    const dir = scratch("stacks-");
+    for (const name of ["network-dev", "network-gone"]) {
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, "cdk.tf.json"), "{}");
+    }
+    mkdirSync(path.join(dir, "notes"));
+
+    const removed = removeStaleStackOutput(dir, new Set(["network-dev"]));
+
+    expect(removed).toEqual(["network-gone"]);
+    expect(readdirSync(dir).sort()).toEqual(["network-dev", "notes"]);
+  });
+
+  it("GIVEN no stacks folder yet WHEN cleaned THEN nothing happens", () => {
+    expect(removeStaleStackOutput(path.join(scratch("none-"), "stacks"), new Set())).toEqual([]);
+  });
+});
+
+describe("what synth prints", () => {
+  it("GIVEN one environment of three synthesized and a stale stack removed WHEN summarized THEN it says what it wrote, what it removed, where, how long and what it left alone", () => {
+    const lines = synthSummary({
+      written: [{ environment: "dev", stacks: ["network-dev", "platform-dev", "workloads-dev"] }],
+      removed: ["network-old"],
+      where: "cdktf.out/stacks",
+      skipped: 2,
+      only: ["dev"],
+      seconds: 1.234,
+      planPlaceholders: false,
+    });
+
+    expect(lines).toEqual([
+      "synth: dev  network-dev, platform-dev, workloads-dev",
+      "synth: removed cdktf.out/stacks/network-old: no environment file or layer makes it any more",
+      "synth: wrote 3 stacks of 1 environment to cdktf.out/stacks/ in 1.2 s (only --env dev: the output of the 2 other environments was left as it was)",
+    ]);
+  });
+
+  it("GIVEN plan placeholders WHEN summarized THEN the last line repeats the warning, and the warning says never to apply", () => {
+    const lines = synthSummary({ written: [], removed: [], where: "out", skipped: 0, only: [], seconds: 0, planPlaceholders: true });
+
+    expect(lines.at(-1)).toBe("synth: PLAN PLACEHOLDERS ARE ON (see the warning above): never apply a plan made from this output");
+    expect(planPlaceholderWarning()).toContain("NEVER APPLY IT");
+  });
+});
+
+/**
+ * main.ts itself, as `node dist/launch.js main <args>` runs it (imported with its arguments set;
+ * process.exit becomes an exception).
+ */
+describe("npm run synth", () => {
+  class ExitCalled extends Error {
+    constructor(readonly code: string | number | null | undefined) {
+      super(`process.exit(${String(code)})`);
+    }
+  }
+  const saved = { argv: process.argv, outdir: process.env["CDKTF_OUTDIR"] };
+
+  afterEach(() => {
+    process.argv = saved.argv;
+    if (saved.outdir === undefined) delete process.env["CDKTF_OUTDIR"];
+    else process.env["CDKTF_OUTDIR"] = saved.outdir;
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  /** Runs main.ts with these arguments; returns what it printed and its exit code (0 when it returned). */
+  async function runMain(args: readonly string[], outdir: string): Promise<{ code: unknown; stdout: string; stderr: string }> {
+    vi.resetModules();
+    process.argv = [process.execPath, "main.js", ...args];
+    process.env["CDKTF_OUTDIR"] = outdir;
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    vi.spyOn(process, "exit").mockImplementation((code) => {
+      throw new ExitCalled(code);
+    });
+    let code: unknown = 0;
+    try {
+      await import("../main.js");
+    } catch (error) {
+      if (!(error instanceof ExitCalled)) throw error;
+      code = error.code;
+    }
+    vi.restoreAllMocks();
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  }
+
+  it("GIVEN an unknown option WHEN run THEN one line on stderr, exit 2, nothing written", async () => {
+    const outdir = scratch("synth-");
+
+    const result = await runMain(["--nope"], outdir);
+
+    expect(result).toEqual({ code: 2, stdout: "", stderr: "synth: unknown option --nope (see npm run synth -- --help)\n" });
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+
+  it("GIVEN --env with a name that has no file WHEN run THEN it names the known environments, exits 1 and writes nothing", async () => {
+    const outdir = scratch("synth-");
+
+    const result = await runMain(["--env", "no-such-env"], outdir);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`no environment named no-such-env; known: ${ENVIRONMENTS.map((env) => env.name).join(", ")} (environments/<name>.yaml)\n`);
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+
+  it("GIVEN --env <one> and the output of another environment and of a deleted one WHEN run THEN it writes that environment's stacks, keeps the other's, removes the deleted one's and says so", async () => {
+    const [one, other] = ENVIRONMENTS;
+    if (one === undefined || other === undefined) throw new Error("this test needs two environment files");
+    const outdir = scratch("synth-");
+    for (const name of [`network-${other.name}`, "network-deleted-env"]) {
+      mkdirSync(path.join(outdir, "stacks", name), { recursive: true });
+      writeFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "{}");
+    }
+
+    const result = await runMain(["--env", one.name], outdir);
+
+    expect(result.code).toBe(0);
+    const written = readdirSync(path.join(outdir, "stacks")).sort();
+    expect(written).toEqual([`network-${one.name}`, `network-${other.name}`, `platform-${one.name}`, `workloads-${one.name}`].sort());
+    expect(existsSync(path.join(outdir, "stacks", `platform-${one.name}`, "cdk.tf.json"))).toBe(true);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(`synth: ${one.name}  network-${one.name}, platform-${one.name}, workloads-${one.name}`);
+    expect(lines[1]).toBe(`synth: removed ${path.relative(process.cwd(), path.join(outdir, "stacks"))}/network-deleted-env: no environment file or layer makes it any more`);
+    expect(lines[2]).toMatch(new RegExp(`^synth: wrote 3 stacks of 1 environment to .+ in \\d+\\.\\d s \\(only --env ${one.name}: the output of the ${ENVIRONMENTS.length - 1} other environments? was left as it was\\)$`));
+    expect(result.stderr).toBe("");
+  });
+
+  it("GIVEN --plan-placeholders WHEN run THEN the warning comes first, on stderr", async () => {
+    const [one] = ENVIRONMENTS;
+    if (one === undefined) throw new Error("no environment file");
+
+    const result = await runMain(["--env", one.name, "--plan-placeholders"], scratch("synth-"));
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("PLAN PLACEHOLDERS ARE ON");
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toContain("PLAN PLACEHOLDERS ARE ON");
+  });
+});
