@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isArmInstanceType } from "../modules/core/instance-types";
+import { EKS_KUBERNETES_VERSIONS_SOURCE, KUBERNETES_VERSIONS, isKubernetesVersion } from "../modules/core/kubernetes-versions";
+import { EKS_ADDON_VERSIONS } from "../modules/core/eks-addon-versions";
 import { isNetworkCidr } from "./subnet-plan";
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
 
@@ -147,8 +149,17 @@ const cache = z
 export const platformSchema = z
   .strictObject({
     kubernetesVersion: z
-      .string({ error: 'must be a quoted string such as "1.34" (unquoted, YAML reads 1.30 as the number 1.3)' })
-      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
+      .string({ error: 'must be a quoted string such as "1.35" (unquoted, YAML reads 1.30 as the number 1.3)' })
+      .regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.35")
+      .refine(
+        (version) => !/^1\.\d{2}$/.test(version) || isKubernetesVersion(version),
+        `must be a Kubernetes version EKS supports: ${KUBERNETES_VERSIONS.join(", ")} (modules/core/kubernetes-versions.ts, from the EKS release calendar)`,
+      )
+      .refine(
+        (version) => !isKubernetesVersion(version) || Object.prototype.hasOwnProperty.call(EKS_ADDON_VERSIONS, version),
+        `has no pinned EKS add-on versions: modules/core/eks-addon-versions.ts covers ${Object.keys(EKS_ADDON_VERSIONS).join(", ")}`,
+      )
+      .describe(`Kubernetes minor of the cluster; one of the versions EKS supports (${EKS_KUBERNETES_VERSIONS_SOURCE}).`),
     endpoint: z
       .strictObject({
         publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),
@@ -185,8 +196,8 @@ export const platformSchema = z
       .default({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {} }),
     loadBalancerController: z
       .boolean()
-      .default(false)
-      .describe("Create the AWS Load Balancer Controller's identity (the ALB option). @default false"),
+      .default(true)
+      .describe("Create the AWS Load Balancer Controller's identity: the public entry (Gateway API on an ALB) needs it. @default true"),
     database: database.prefault({}).describe("Aurora PostgreSQL in the private-data subnets."),
     cache: cache.prefault({}).describe("ElastiCache (Valkey or Redis) in the private-data subnets."),
   })

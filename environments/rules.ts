@@ -3,7 +3,7 @@ import { isKnownRegion, zonesOf } from "./aws-regions";
 import { productionPlatformProblems } from "./platform-schema";
 import type { EnvironmentFields } from "./schema";
 import { planSubnets } from "./subnet-plan";
-import { productionWorkloadsProblems } from "./workloads-schema";
+import { kubernetesRangeProblems, productionWorkloadsProblems } from "./workloads-schema";
 
 /**
  * The cross-field rules of one environment file: what the field schemas alone cannot say. Each
@@ -181,7 +181,10 @@ const albEntryPrerequisites: EnvironmentRule = {
       });
     }
     if (env.workloads.certificateArn === undefined) {
-      problems.push({ path: ["workloads", "entry", "type"], message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" });
+      problems.push({
+        path: ["workloads", "entry", "type"],
+        message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
+      });
     }
     return problems;
   },
@@ -217,6 +220,13 @@ const frontendHostInDomain: EnvironmentRule = {
       ? []
       : [{ path: ["workloads", "frontendHost"], message: `must lie in dns.domain (${domain}): external-dns manages that zone only` }];
   },
+};
+
+/** Every chart the environment installs supports its Kubernetes minor (modules/core/chart-versions.ts). */
+const chartsForKubernetesVersion: EnvironmentRule = {
+  name: "chart versions for the Kubernetes version",
+  check: (env) =>
+    kubernetesRangeProblems(env.workloads, env.platform.kubernetesVersion).map((problem) => ({ path: ["workloads", ...problem.path], message: problem.message })),
 };
 
 /** What production cannot switch off: resilience, private paths, protection of data. */
@@ -258,6 +268,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   applicationRepositories,
   certificateInRegion,
   albEntryPrerequisites,
+  chartsForKubernetesVersion,
   repositoriesOnce,
   subnetsFit,
   frontendHostInDomain,

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CHART_VERSIONS, type ChartName, chartRelease, chartVersionProblem, supportsKubernetes } from "../modules/core/chart-versions";
+import { KUBERNETES_VERSIONS, isKubernetesVersion } from "../modules/core/kubernetes-versions";
 import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../modules/core/image-tag";
 
 /**
@@ -41,25 +43,26 @@ const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, "must be a CPU quantity suc
 const memory = z.string().regex(MEMORY_PATTERN, "must be a memory quantity such as 256Mi or 1Gi");
 const resources = z.strictObject({ cpu, memory });
 
-const chartVersion = (chart: string, version: string) =>
+const chartVersion = (name: ChartName) =>
   z
     .string({ error: 'must be a quoted string such as "1.2.3" (unquoted, YAML reads 4.12 as a number)' })
     .regex(/^\d+\.\d+\.\d+$/, "must be an exact chart version such as 1.2.3")
-    .default(version)
-    .describe(`Pinned ${chart} chart version. @default ${version}`);
+    .optional()
+    .describe(
+      `Pinned ${CHART_VERSIONS[name].chart} chart version, one listed in modules/core/chart-versions.ts. @default the newest listed version that supports platform.kubernetesVersion (${CHART_VERSIONS[name].default} on ${newestListedMinor()})`,
+    );
 
-/** Chart versions this project was written against; bump deliberately, one at a time. */
-export const DEFAULT_CHART_VERSIONS = {
-  ingressNginx: "4.12.1",
-  secretsStoreCsiDriver: "1.4.8",
-  secretsStoreCsiProviderAws: "1.0.1",
-  externalDns: "1.15.2",
-  clusterAutoscaler: "9.46.6",
-  metricsServer: "3.12.2",
-  kubePrometheusStack: "70.4.2",
-  fluentBit: "0.48.9",
-  awsLoadBalancerController: "1.17.1",
-} as const;
+/** The newest Kubernetes minor of the EKS table, for the documented defaults. */
+function newestListedMinor(): string {
+  return KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1] ?? "";
+}
+
+/** What an old environment file may still carry from the ingress-nginx entry, and what to do instead. */
+const INGRESS_NGINX_REMOVED =
+  "ingress-nginx was removed (retired upstream in March 2026, no security fixes after 1.15.1): the public entry is Gateway API on the AWS Load Balancer Controller (entry.type alb); see docs/migrations/ingress-nginx-to-gateway-api.md";
+
+/** A key that no longer exists: its presence is an error that says what replaced it. */
+const removedKey = (message: string) => z.never({ error: message }).optional().describe(`Removed. ${message}`);
 
 const app = (name: string, defaultPort: number) =>
   z
@@ -106,14 +109,16 @@ export const workloadsSchema = z.strictObject({
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN")
     .optional()
     .describe("ACM certificate the load balancer terminates TLS with. @default none: plain HTTP on 80 only"),
-  ingressReplicas: z.number().int().min(1).max(20).default(2).describe("ingress-nginx controller replicas, spread across zones (the nlb entry). @default 2"),
+  ingressReplicas: removedKey(INGRESS_NGINX_REMOVED),
   entry: z
     .strictObject({
       type: z
-        .enum(["nlb", "alb"], { error: "must be nlb or alb" })
-        .default("nlb")
+        .string()
+        .refine((type) => type !== "nlb", INGRESS_NGINX_REMOVED.replace("the public entry is", "nlb (ingress-nginx behind an NLB) is gone; the public entry is"))
+        .pipe(z.enum(["alb"], { error: "must be alb" }))
+        .default("alb")
         .describe(
-          "The public entry: nlb (a Network Load Balancer in front of ingress-nginx) or alb (an Application Load Balancer of the AWS Load Balancer Controller behind a WAF web ACL; needs platform.loadBalancerController and certificateArn; required in production). @default nlb",
+          "The public entry: alb, Gateway API on the AWS Load Balancer Controller: an internet-facing Application Load Balancer (HTTPS 443 with the ACM certificate, HTTP 80 redirected to HTTPS) behind a WAF web ACL. Needs platform.loadBalancerController and certificateArn. @default alb",
         ),
       waf: z
         .strictObject({
@@ -126,25 +131,37 @@ export const workloadsSchema = z.strictObject({
             .describe("Requests one client IP may send in any 5 minutes before the web ACL blocks it. @default 2000"),
         })
         .prefault({})
-        .describe("The web application firewall in front of the ALB (used with type alb only)."),
+        .describe("The web application firewall in front of the ALB."),
+      deletionProtection: z
+        .boolean()
+        .default(true)
+        .describe("The ALB's deletion protection (deleting the Gateway then leaves the ALB until an operator lifts it). @default true; cannot be false in production"),
+      accessLogs: z
+        .strictObject({
+          enabled: z.boolean().default(true).describe("ALB access logs to an encrypted S3 bucket of this environment. @default true; required in production"),
+          retentionDays: z.number().int().min(1).max(3650).default(90).describe("Days the access log objects are kept. @default 90"),
+        })
+        .prefault({})
+        .describe("The ALB's access logs."),
     })
     .prefault({})
-    .describe("How the internet reaches the frontend. @default nlb"),
+    .describe("How the internet reaches the frontend. @default alb"),
   frontend: app("frontend", 8080),
   backend: app("backend", 8080),
   charts: z
     .strictObject({
-      ingressNginx: chartVersion("ingress-nginx", DEFAULT_CHART_VERSIONS.ingressNginx),
-      secretsStoreCsiDriver: chartVersion("secrets-store-csi-driver", DEFAULT_CHART_VERSIONS.secretsStoreCsiDriver),
-      secretsStoreCsiProviderAws: chartVersion("secrets-store-csi-driver-provider-aws", DEFAULT_CHART_VERSIONS.secretsStoreCsiProviderAws),
-      externalDns: chartVersion("external-dns", DEFAULT_CHART_VERSIONS.externalDns),
-      clusterAutoscaler: chartVersion("cluster-autoscaler", DEFAULT_CHART_VERSIONS.clusterAutoscaler),
-      metricsServer: chartVersion("metrics-server", DEFAULT_CHART_VERSIONS.metricsServer),
-      kubePrometheusStack: chartVersion("kube-prometheus-stack", DEFAULT_CHART_VERSIONS.kubePrometheusStack),
-      fluentBit: chartVersion("fluent-bit", DEFAULT_CHART_VERSIONS.fluentBit),
-      awsLoadBalancerController: chartVersion("aws-load-balancer-controller", DEFAULT_CHART_VERSIONS.awsLoadBalancerController),
+      ingressNginx: removedKey(INGRESS_NGINX_REMOVED),
+      secretsStoreCsiDriver: chartVersion("secretsStoreCsiDriver"),
+      secretsStoreCsiProviderAws: chartVersion("secretsStoreCsiProviderAws"),
+      externalDns: chartVersion("externalDns"),
+      clusterAutoscaler: chartVersion("clusterAutoscaler"),
+      metricsServer: chartVersion("metricsServer"),
+      kubePrometheusStack: chartVersion("kubePrometheusStack"),
+      fluentBit: chartVersion("fluentBit"),
+      awsLoadBalancerController: chartVersion("awsLoadBalancerController"),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Chart versions an environment pins (to roll a bump through dev and staging first). @default per chart: the newest version of modules/core/chart-versions.ts that supports platform.kubernetesVersion"),
   monitoring: z
     .strictObject({
       prometheus: z.boolean().default(true).describe("kube-prometheus-stack (Prometheus, Alertmanager, Grafana). @default true"),
@@ -157,6 +174,63 @@ export const workloadsSchema = z.strictObject({
 
 export type WorkloadsSettings = z.output<typeof workloadsSchema>;
 
+/** The charts an environment file may pin (the local CRD charts follow the controller and the Gateway API release). */
+export const PINNABLE_CHARTS = [
+  "secretsStoreCsiDriver",
+  "secretsStoreCsiProviderAws",
+  "externalDns",
+  "clusterAutoscaler",
+  "metricsServer",
+  "kubePrometheusStack",
+  "fluentBit",
+  "awsLoadBalancerController",
+] as const satisfies readonly ChartName[];
+export type PinnableChart = (typeof PINNABLE_CHARTS)[number];
+
+/**
+ * The chart version each release installs: the environment's pin, else the newest version of the
+ * chart table whose Kubernetes range includes the cluster's minor (else the table's default, which
+ * the schema then reports).
+ */
+export function resolvedChartVersions(workloads: WorkloadsSettings, kubernetesVersion: string): { readonly [name in PinnableChart]: string } {
+  const resolve = (name: PinnableChart): string => {
+    const pinned = workloads.charts[name];
+    if (pinned !== undefined) return pinned;
+    const entry = CHART_VERSIONS[name];
+    const fitting = Object.keys(entry.versions)
+      .filter((version) => {
+        const release = chartRelease(name, version);
+        return release !== undefined && supportsKubernetes(release.kubernetes, kubernetesVersion);
+      })
+      .sort(compareSemver);
+    return fitting[fitting.length - 1] ?? entry.default;
+  };
+  return Object.fromEntries(PINNABLE_CHARTS.map((name) => [name, resolve(name)])) as { readonly [name in PinnableChart]: string };
+}
+
+/** Every chart the environment would install that cannot run on its Kubernetes version, paths relative to `workloads`. */
+export function kubernetesRangeProblems(workloads: WorkloadsSettings, kubernetesVersion: string): { path: (string | number)[]; message: string }[] {
+  // An unknown version is reported once, at platform.kubernetesVersion.
+  if (!isKubernetesVersion(kubernetesVersion)) return [];
+  const versions = resolvedChartVersions(workloads, kubernetesVersion);
+  return PINNABLE_CHARTS.flatMap((name) => {
+    // A version that is not x.y.z is reported by its field.
+    if (!/^\d+\.\d+\.\d+$/.test(versions[name])) return [];
+    const problem = chartVersionProblem(name, versions[name], kubernetesVersion);
+    return problem === undefined ? [] : [{ path: ["charts", name], message: problem }];
+  });
+}
+
+function compareSemver(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
 /** Production floors of the workloads section, paths relative to `workloads`. */
 export function productionWorkloadsProblems(workloads: WorkloadsSettings): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
@@ -166,8 +240,11 @@ export function productionWorkloadsProblems(workloads: WorkloadsSettings): { pat
     if (!settings.autoscaling.enabled) problems.push({ path: [name, "autoscaling", "enabled"], message: "must be true in production" });
   }
   if (workloads.certificateArn === undefined) problems.push({ path: ["certificateArn"], message: "is required in production: the frontend is served over TLS" });
-  if (workloads.entry.type !== "alb") {
-    problems.push({ path: ["entry", "type"], message: "must be alb in production: the public entry goes through the web application firewall" });
+  if (!workloads.entry.deletionProtection) {
+    problems.push({ path: ["entry", "deletionProtection"], message: "must be true in production: the public entry is not deleted by a stray change" });
+  }
+  if (!workloads.entry.accessLogs.enabled) {
+    problems.push({ path: ["entry", "accessLogs", "enabled"], message: "must be true in production: every request to the public entry is recorded" });
   }
   return problems;
 }

@@ -153,7 +153,45 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: 'a Kubernetes version "1.x"',
     fixture: "bad-k8s-version.yaml",
-    problems: [{ line: 20, path: "platform.kubernetesVersion", says: "must be a Kubernetes minor version such as 1.33" }],
+    problems: [{ line: 20, path: "platform.kubernetesVersion", message: "must be a Kubernetes minor version such as 1.35" }],
+  },
+  {
+    given: "Kubernetes 1.31, past the end of its extended support on EKS",
+    fixture: "k8s-unsupported.yaml",
+    problems: [
+      {
+        line: 20,
+        path: "platform.kubernetesVersion",
+        message: "must be a Kubernetes version EKS supports: 1.32, 1.33, 1.34, 1.35 (modules/core/kubernetes-versions.ts, from the EKS release calendar)",
+      },
+    ],
+  },
+  {
+    given: "Kubernetes 1.35 with the cluster-autoscaler chart of today's pin (autoscaler 1.32)",
+    fixture: "ca-old-pin.yaml",
+    problems: [{ line: 37, path: "workloads.charts.clusterAutoscaler", message: "cluster-autoscaler 9.46.6 (app 1.32.0) supports Kubernetes 1.32, not 1.35" }],
+  },
+  {
+    given: "a chart version the chart table does not list (its Kubernetes range is unknown)",
+    fixture: "chart-unlisted.yaml",
+    problems: [
+      {
+        line: 37,
+        path: "workloads.charts.awsLoadBalancerController",
+        message:
+          "aws-load-balancer-controller 1.17.1 is not in the chart version table (modules/core/chart-versions.ts lists 3.5.0): add it with the Kubernetes minors it supports",
+      },
+    ],
+  },
+  {
+    given: "an old file that still sizes ingress-nginx",
+    fixture: "old-ingress-reps.yaml",
+    problems: [{ line: 30, path: "workloads.ingressReplicas", says: "ingress-nginx was removed (retired upstream in March 2026" }],
+  },
+  {
+    given: "an old file that still pins the ingress-nginx chart",
+    fixture: "old-nginx-chart.yaml",
+    problems: [{ line: 37, path: "workloads.charts.ingressNginx", says: "docs/migrations/ingress-nginx-to-gateway-api.md" }],
   },
   {
     given: "a node group whose desiredSize is below its minSize",
@@ -387,12 +425,12 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: 'a chart version "4.12" that is not exact',
     fixture: "chart-not-exact.yaml",
-    problems: [{ line: 37, path: "workloads.charts.ingressNginx", message: "must be an exact chart version such as 1.2.3" }],
+    problems: [{ line: 37, path: "workloads.charts.externalDns", message: "must be an exact chart version such as 1.2.3" }],
   },
   {
     given: "an unquoted chart version 4.12 (a YAML number)",
     fixture: "chart-unquoted.yaml",
-    problems: [{ line: 37, path: "workloads.charts.ingressNginx", says: "must be a quoted string such as \"1.2.3\"" }],
+    problems: [{ line: 37, path: "workloads.charts.externalDns", says: "must be a quoted string such as \"1.2.3\"" }],
   },
   {
     given: 'a CPU request "half"',
@@ -415,7 +453,7 @@ const BAD_FILES: readonly BadFile[] = [
     given: "production without a certificateArn (reported on the workloads line, the key being absent; the ALB entry needs it too)",
     fixture: "prod-no-cert.yaml",
     problems: [
-      { line: 37, path: "workloads.entry.type", message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" },
+      { line: 37, path: "workloads.entry.type", message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)" },
       { line: 29, path: "workloads.certificateArn", message: "is required in production: the frontend is served over TLS" },
     ],
   },
@@ -434,18 +472,39 @@ const BAD_FILES: readonly BadFile[] = [
     given: "the ALB entry without platform.loadBalancerController (no IAM role for the controller)",
     fixture: "alb-no-lbc.yaml",
     problems: [
-      { line: 31, path: "workloads.entry.type", message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)" },
+      { line: 32, path: "workloads.entry.type", message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)" },
     ],
   },
   {
     given: "the ALB entry without a certificateArn",
     fixture: "alb-no-cert.yaml",
-    problems: [{ line: 31, path: "workloads.entry.type", message: "alb needs workloads.certificateArn: the ALB listens on HTTPS 443 only" }],
+    problems: [
+      {
+        line: 31,
+        path: "workloads.entry.type",
+        message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
+      },
+    ],
   },
   {
-    given: "production on the NLB entry (no web application firewall)",
+    given: "an old file on the nlb entry (ingress-nginx behind an NLB): the migration says what replaced it",
     fixture: "prod-nlb.yaml",
-    problems: [{ line: 32, path: "workloads.entry.type", message: "must be alb in production: the public entry goes through the web application firewall" }],
+    problems: [
+      {
+        line: 32,
+        path: "workloads.entry.type",
+        message:
+          "ingress-nginx was removed (retired upstream in March 2026, no security fixes after 1.15.1): nlb (ingress-nginx behind an NLB) is gone; the public entry is Gateway API on the AWS Load Balancer Controller (entry.type alb); see docs/migrations/ingress-nginx-to-gateway-api.md",
+      },
+    ],
+  },
+  {
+    given: "production with the ALB's deletion protection and access logs off",
+    fixture: "prod-entry-open.yaml",
+    problems: [
+      { line: 32, path: "workloads.entry.deletionProtection", message: "must be true in production: the public entry is not deleted by a stray change" },
+      { line: 33, path: "workloads.entry.accessLogs.enabled", message: "must be true in production: every request to the public entry is recorded" },
+    ],
   },
   {
     given: "a WAF rate limit of 50 requests per 5 minutes",
@@ -455,7 +514,7 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "an entry type gwlb",
     fixture: "entry-bad-type.yaml",
-    problems: [{ line: 29, path: "workloads.entry.type", message: "must be nlb or alb" }],
+    problems: [{ line: 29, path: "workloads.entry.type", message: "must be alb" }],
   },
 ];
 

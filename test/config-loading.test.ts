@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { environmentsDir, loadEnvironmentFile, loadEnvironments } from "../environments/load";
 import type { EnvironmentConfig } from "../environments/schema";
 import { SUBNET_TIERS, planSubnets, type SubnetPlan, type SubnetTierRequest } from "../environments/subnet-plan";
-import { DEFAULT_CHART_VERSIONS, cpuMillicores, memoryBytes } from "../environments/workloads-schema";
+import { cpuMillicores, memoryBytes, resolvedChartVersions } from "../environments/workloads-schema";
 
 const MINIMAL_FILE = path.join(__dirname, "fixtures/environments/valid/minimal.yaml");
 
@@ -123,11 +123,12 @@ describe("defaults of a minimal file", () => {
     });
   });
 
-  it("WHEN loaded THEN only the CI roles get cluster access, no Fargate profile, default add-on versions and no load balancer controller", () => {
+  it("WHEN loaded THEN only the CI roles get cluster access, no Fargate profile, add-on versions from the per-minor table and the load balancer controller's identity", () => {
     expect(minimal.platform.access).toEqual({ admins: [], viewers: [] });
     expect(minimal.platform.fargateNamespaces).toEqual([]);
     expect(minimal.platform.addons).toEqual({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {} });
-    expect(minimal.platform.loadBalancerController).toBe(false);
+    // The public entry is Gateway API on the controller in every environment: its identity is on by default.
+    expect(minimal.platform.loadBalancerController).toBe(true);
   });
 
   it("WHEN loaded THEN a node group is ON_DEMAND with a 50 GiB root volume, no labels and no taints", () => {
@@ -188,13 +189,32 @@ describe("defaults of a minimal file", () => {
     }
   });
 
-  it("WHEN loaded THEN the host and certificate are taken as written, with 2 ingress controllers, the pinned chart versions and full monitoring", () => {
+  it("WHEN loaded THEN the host and certificate are taken as written, the entry is the Gateway API ALB with its guarantees, and full monitoring", () => {
     expect(minimal.workloads.frontendHost).toBe("app.test.acme.example");
     expect(minimal.workloads.certificateArn).toBe("arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000");
-    expect(minimal.workloads.ingressReplicas).toBe(2);
-    // DEFAULT_CHART_VERSIONS is the documented default (one place to bump), not the loader's output.
-    expect(minimal.workloads.charts).toEqual(DEFAULT_CHART_VERSIONS);
+    expect(minimal.workloads.entry).toEqual({
+      type: "alb",
+      waf: { rateLimitPer5Minutes: 2000 },
+      deletionProtection: true,
+      accessLogs: { enabled: true, retentionDays: 90 },
+    });
     expect(minimal.workloads.monitoring).toEqual({ prometheus: true, prometheusRetention: "15d", prometheusStorageGiB: 50, fluentBit: true });
+  });
+
+  it("WHEN no chart is pinned THEN each resolves to the newest listed version that supports the cluster's minor", () => {
+    // The oracle: the versions this repository was moved to (issue 14), and the autoscaler built for each minor.
+    expect(resolvedChartVersions(minimal.workloads, "1.35")).toEqual({
+      secretsStoreCsiDriver: "1.6.0",
+      secretsStoreCsiProviderAws: "3.1.1",
+      externalDns: "1.21.1",
+      clusterAutoscaler: "9.59.0",
+      metricsServer: "3.13.1",
+      kubePrometheusStack: "88.5.3",
+      fluentBit: "0.58.1",
+      awsLoadBalancerController: "3.5.0",
+    });
+    expect(resolvedChartVersions(minimal.workloads, "1.34").clusterAutoscaler).toBe("9.53.0");
+    expect(resolvedChartVersions(minimal.workloads, "1.32").clusterAutoscaler).toBe("9.46.6");
   });
 
   it("WHEN loaded THEN its subnet plan is computed from the /16: private-app /20s first, then the /24s", () => {

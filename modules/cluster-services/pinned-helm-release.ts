@@ -103,6 +103,12 @@ export interface PinnedHelmReleaseProps<T extends object> {
    * @default 600
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Skip the chart's `crds/` folder (its CRDs then ship in a local chart of ours, which Helm upgrades;
+   * Helm installs `crds/` once and never upgrades them).
+   * @default false
+   */
+  readonly skipCrds?: boolean;
 }
 
 /**
@@ -151,6 +157,7 @@ export class PinnedHelmRelease<T extends object> extends Construct {
       timeout,
       maxHistory: 5,
       createNamespace: false,
+      ...(props.skipCrds === true ? { skipCrds: true } : {}),
       dependsOn: props.dependsOn,
     });
   }

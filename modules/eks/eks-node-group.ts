@@ -16,6 +16,12 @@ export interface EksNodeGroupProps {
   /** Node group name within the cluster, e.g. `system`. */
   readonly name: string;
   readonly nodeRoleArn: string;
+  /**
+   * Kubernetes minor of the nodes (their EKS-optimized AMI). Give the cluster's version attribute,
+   * so that a version bump rolls the nodes in the same apply, after the control plane.
+   * @default the cluster's version when the group is created, never upgraded afterwards
+   */
+  readonly kubernetesVersion?: string;
   /** Private-app subnets, one per AZ. */
   readonly subnetIds: string[];
   /** The nodes' security group (EksSecurityGroups). */
@@ -99,6 +105,7 @@ export class EksNodeGroup extends Construct {
       capacityType,
       instanceTypes: [...props.instanceTypes],
       amiType: arm[0] ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+      ...(props.kubernetesVersion === undefined ? {} : { version: props.kubernetesVersion }),
       scalingConfig: { minSize: props.minSize, desiredSize: props.desiredSize, maxSize: props.maxSize },
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: template.id, version: template.latestVersion.toString() },

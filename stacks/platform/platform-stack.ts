@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AuroraPostgres } from "../../modules/data/aurora-postgres";
 import { EksAddons } from "../../modules/eks/eks-addons";
+import { addonVersionsFor } from "../../modules/core/eks-addon-versions";
 import { EksCluster, type ClusterAccessGrant } from "../../modules/eks/eks-cluster";
 import { EksFargateProfile } from "../../modules/eks/eks-fargate-profile";
 import { EksNodeGroup } from "../../modules/eks/eks-node-group";
@@ -106,6 +107,8 @@ export class PlatformStack extends LayerStack {
           clusterName: cluster.clusterName,
           name: group.name,
           nodeRoleArn: nodeRole.roleArn,
+          // The cluster's version attribute: nodes follow the control plane in the same apply.
+          kubernetesVersion: cluster.cluster.version,
           subnetIds: network.privateAppSubnetIds,
           securityGroupId: securityGroups.nodeSecurityGroupId,
           instanceTypes: group.instanceTypes,
@@ -135,13 +138,16 @@ export class PlatformStack extends LayerStack {
       serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT,
       managedPolicyArns: [`arn:${target.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
     });
+    const pinnedAddons = addonVersionsFor(settings.kubernetesVersion);
     new EksAddons(this, "addons", {
       clusterName: cluster.clusterName,
+      // Pinned per Kubernetes minor (modules/eks/addon-versions.ts): a version bump moves the
+      // add-ons in the same apply, after the control plane; the file may pin one explicitly.
       versions: {
-        vpcCni: settings.addons.vpcCni.version,
-        coredns: settings.addons.coredns.version,
-        kubeProxy: settings.addons.kubeProxy.version,
-        ebsCsiDriver: settings.addons.ebsCsiDriver.version,
+        vpcCni: settings.addons.vpcCni.version ?? pinnedAddons?.vpcCni,
+        coredns: settings.addons.coredns.version ?? pinnedAddons?.coredns,
+        kubeProxy: settings.addons.kubeProxy.version ?? pinnedAddons?.kubeProxy,
+        ebsCsiDriver: settings.addons.ebsCsiDriver.version ?? pinnedAddons?.ebsCsiDriver,
       },
       ebsCsiRoleArn: ebsCsi.roleArn,
       dependsOn: nodeGroups.map((group) => group.nodeGroup),

@@ -1,6 +1,6 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Fn, type ITerraformDependable, TerraformOutput, TerraformVariable } from "cdktf";
+import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AwsLoadBalancerController } from "../../modules/cluster-services/aws-load-balancer-controller/aws-load-balancer-controller";
@@ -8,14 +8,17 @@ import { ClusterAutoscaler } from "../../modules/cluster-services/cluster-autosc
 import { ExternalDns } from "../../modules/cluster-services/external-dns/external-dns";
 import { FluentBit } from "../../modules/cluster-services/fluent-bit/fluent-bit";
 import { Gp3StorageClass } from "../../modules/kubernetes/gp3-storage-class";
-import { IngressNginx } from "../../modules/cluster-services/ingress-nginx/ingress-nginx";
 import { KubePrometheusStack } from "../../modules/cluster-services/kube-prometheus-stack/kube-prometheus-stack";
 import { MetricsServer } from "../../modules/cluster-services/metrics-server/metrics-server";
 import { NamespaceNetworkPolicies } from "../../modules/kubernetes/namespace-network-policies";
 import { SecretProviderClass } from "../../modules/apps/secret-provider-class";
 import { SecretsStoreCsi } from "../../modules/cluster-services/secrets-store-csi/secrets-store-csi";
 import { WebApplicationFirewall } from "../../modules/security/web-acl";
-import { WebService, type WebServiceIngress } from "../../modules/apps/web-service";
+import { SERVICE_PORT, WebService } from "../../modules/apps/web-service";
+import { AlbGateway } from "../../modules/apps/alb-gateway";
+import { GatewayApiCrds } from "../../modules/kubernetes/gateway-api-crds";
+import { LoadBalancerLogBucket } from "../../modules/storage/load-balancer-log-bucket";
+import { resolvedChartVersions } from "../../environments/workloads-schema";
 import { WorkloadNamespace } from "../../modules/kubernetes/workload-namespace";
 import { DatabaseAppRole } from "../../modules/apps/database-app-role";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
@@ -39,8 +42,7 @@ export interface WorkloadsStackProps extends ReadContractOptions {
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
 
-/** TLS 1.3 and 1.2 only, forward secrecy (the ALB's HTTPS listener). */
-export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export { ALB_SSL_POLICY } from "../../modules/apps/alb-gateway";
 
 /** Namespace label that has the AWS Load Balancer Controller add target-health readiness gates to new pods. */
 const POD_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
@@ -81,50 +83,53 @@ export class WorkloadsStack extends LayerStack {
     new KubernetesProvider(this, "kubernetes", { host: platform.clusterEndpoint, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, "helm", { kubernetes: { host: platform.clusterEndpoint, clusterCaCertificate, exec } });
 
-    const charts = settings.charts;
+    const charts = resolvedChartVersions(settings, env.platform.kubernetesVersion);
     const storageClass = new Gp3StorageClass(this, "gp3");
     const csi = new SecretsStoreCsi(this, "secrets-store-csi", {
       driverChartVersion: charts.secretsStoreCsiDriver,
       providerChartVersion: charts.secretsStoreCsiProviderAws,
     });
-    const monitoring = settings.monitoring.prometheus
-      ? new KubePrometheusStack(this, "kube-prometheus-stack", {
-          chartVersion: charts.kubePrometheusStack,
-          retention: settings.monitoring.prometheusRetention,
-          storageGiB: settings.monitoring.prometheusStorageGiB,
-          storageClassName: storageClass.name,
-          dependsOn: [storageClass.storageClass],
-        })
-      : undefined;
-    // The public entry: an NLB in front of ingress-nginx, or an ALB (AWS Load Balancer Controller)
-    // behind a WAF web ACL. Only the chosen one is installed.
-    const alb = settings.entry.type === "alb";
-    const ingress = alb
-      ? undefined
-      : new IngressNginx(this, "ingress-nginx", {
-          chartVersion: charts.ingressNginx,
-          replicas: settings.ingressReplicas,
-          ...(settings.certificateArn === undefined ? {} : { certificateArn: settings.certificateArn }),
-          serviceMonitor: monitoring !== undefined,
-          ...(monitoring === undefined ? {} : { dependsOn: [monitoring.release] }),
-        });
-    const firewall = alb
-      ? new WebApplicationFirewall(this, "web-acl", {
-          name: `${env.name}-frontend`,
-          target: this.target,
-          rateLimitPer5Minutes: settings.entry.waf.rateLimitPer5Minutes,
-          logsKmsKeyArn: network.logsKmsKeyArn,
-        })
-      : undefined;
-    const loadBalancerController = alb
-      ? new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
-          chartVersion: charts.awsLoadBalancerController,
-          roleArn: platform.loadBalancerControllerRoleArn,
-          clusterName: platform.clusterName,
+    if (settings.monitoring.prometheus) {
+      new KubePrometheusStack(this, "kube-prometheus-stack", {
+        chartVersion: charts.kubePrometheusStack,
+        retention: settings.monitoring.prometheusRetention,
+        storageGiB: settings.monitoring.prometheusStorageGiB,
+        storageClassName: storageClass.name,
+        dependsOn: [storageClass.storageClass],
+      });
+    }
+    // The public entry, the same path in every environment: Gateway API on the AWS Load Balancer
+    // Controller 3.x, an internet-facing ALB behind a WAF web ACL. CRDs first (ADR 0007), then the
+    // controller, then the Gateway objects (after the frontend, below).
+    const certificateArn = settings.certificateArn;
+    if (certificateArn === undefined) {
+      throw new Error(`workloads-${env.name}: the alb entry needs workloads.certificateArn (the schema requires it)`);
+    }
+    const firewall = new WebApplicationFirewall(this, "web-acl", {
+      name: `${env.name}-frontend`,
+      target: this.target,
+      rateLimitPer5Minutes: settings.entry.waf.rateLimitPer5Minutes,
+      logsKmsKeyArn: network.logsKmsKeyArn,
+    });
+    const accessLogs = settings.entry.accessLogs.enabled
+      ? new LoadBalancerLogBucket(this, "alb-access-logs", {
+          name: `${env.name}-alb-access-logs-${env.account.id}-${region}`,
           region,
-          vpcId: network.vpcId,
+          accountId: env.account.id,
+          partition: this.target.partition,
+          prefix: "frontend",
+          retentionDays: settings.entry.accessLogs.retentionDays,
         })
       : undefined;
+    const gatewayCrds = new GatewayApiCrds(this, "gateway-api-crds");
+    const loadBalancerController = new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
+      chartVersion: charts.awsLoadBalancerController,
+      roleArn: platform.loadBalancerControllerRoleArn,
+      clusterName: platform.clusterName,
+      region,
+      vpcId: network.vpcId,
+      dependsOn: [gatewayCrds.release],
+    });
     new ExternalDns(this, "external-dns", {
       chartVersion: charts.externalDns,
       roleArn: platform.externalDnsRoleArn,
@@ -255,40 +260,12 @@ export class WorkloadsStack extends LayerStack {
       dependsOn: [appDatabaseRole.job, backendNamespace.namespace],
     });
 
-    // Frontend: the only public tier, behind ingress-nginx and the NLB, or the ALB and its web ACL.
+    // Frontend: the only public tier, behind the Gateway's ALB and its web ACL.
     const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", {
       name: "frontend",
       // With ALB ip targets, a rolling update waits for each new pod to pass the ALB's health check.
-      labels: alb ? { ...APPLICATION_NAMESPACE_LABELS, ...POD_READINESS_GATE_LABEL } : APPLICATION_NAMESPACE_LABELS,
+      labels: { ...APPLICATION_NAMESPACE_LABELS, ...POD_READINESS_GATE_LABEL },
     });
-    let frontendIngress: WebServiceIngress;
-    let entryRelease: ITerraformDependable;
-    if (ingress !== undefined) {
-      frontendIngress = { host: settings.frontendHost, className: ingress.ingressClassName, tlsAtLoadBalancer: settings.certificateArn !== undefined };
-      entryRelease = ingress.release;
-    } else if (loadBalancerController !== undefined && firewall !== undefined && settings.certificateArn !== undefined) {
-      frontendIngress = {
-        host: settings.frontendHost,
-        className: loadBalancerController.ingressClassName,
-        tlsAtLoadBalancer: false,
-        annotations: {
-          "alb.ingress.kubernetes.io/scheme": "internet-facing",
-          // Pod IPs as targets (the VPC CNI): no NodePort, no second hop through kube-proxy.
-          "alb.ingress.kubernetes.io/target-type": "ip",
-          "alb.ingress.kubernetes.io/subnets": Fn.join(",", network.publicSubnetIds),
-          // HTTPS only: nothing listens on 80, so there is no plain-HTTP path to redirect.
-          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
-          "alb.ingress.kubernetes.io/certificate-arn": settings.certificateArn,
-          "alb.ingress.kubernetes.io/ssl-policy": ALB_SSL_POLICY,
-          "alb.ingress.kubernetes.io/wafv2-acl-arn": firewall.webAclArn,
-          "alb.ingress.kubernetes.io/healthcheck-path": settings.frontend.readinessPath,
-          "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true",
-        },
-      };
-      entryRelease = loadBalancerController.release;
-    } else {
-      throw new Error(`workloads-${env.name}: the alb entry needs workloads.certificateArn (the schema requires it)`);
-    }
     const frontend = new WebService(this, "frontend-app", {
       ...common("frontend"),
       name: "frontend",
@@ -297,30 +274,39 @@ export class WorkloadsStack extends LayerStack {
       imageTag: imageTag("frontend"),
       serviceAccountName: "frontend",
       env: { BACKEND_URL: `http://${backend.serviceDnsName}` },
-      ingress: frontendIngress,
-      dependsOn: [entryRelease, frontendNamespace.namespace],
+      // The controller's pod webhook injects the readiness gates: it must be up before the pods.
+      dependsOn: [loadBalancerController.release, frontendNamespace.namespace],
+    });
+    const publicSubnetIds = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.publicSubnetIds, i));
+    new AlbGateway(this, "public-gateway", {
+      name: "public",
+      namespace: frontendNamespace.name,
+      host: settings.frontendHost,
+      certificateArn,
+      subnetIds: publicSubnetIds,
+      webAclArn: firewall.webAclArn,
+      backend: { serviceName: frontend.serviceName, servicePort: SERVICE_PORT, healthCheckPath: settings.frontend.readinessPath },
+      deletionProtection: settings.entry.deletionProtection,
+      ...(accessLogs === undefined ? {} : { accessLogs: { bucketName: accessLogs.bucketName, prefix: accessLogs.prefix } }),
+      tags: { environment: env.name },
+      dependsOn: [loadBalancerController.release, frontend.service, ...(accessLogs === undefined ? [] : [accessLogs.policy])],
     });
 
-    // Network policies: default deny; ingress-nginx (or the ALB) -> frontend -> backend -> data tier.
+    // Network policies: default deny; the ALB -> frontend -> backend -> data tier.
     const namespaceSelector = (name: string) => ({ "kubernetes.io/metadata.name": name });
     // With ip targets the ALB connects (and health-checks) from its ENIs in the public subnets.
     const publicCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.publicSubnetCidrs, i));
     new NamespaceNetworkPolicies(this, "frontend-policies", {
       namespace: frontendNamespace.name,
       ingressRules: [
-        ingress === undefined
-          ? {
-              name: "from-load-balancer",
-              podSelector: frontend.podLabels,
-              peers: [{ cidrs: publicCidrs }],
-              ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
-            }
-          : {
-              name: "from-ingress-nginx",
-              podSelector: frontend.podLabels,
-              peers: [{ namespaceLabels: namespaceSelector(ingress.namespace), podLabels: ingress.controllerPodLabels }],
-              ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
-            },
+        {
+          // The ALB's nodes, and only they, live in the public subnets: its ENIs there connect to
+          // the pods (ip targets) for traffic and health checks. Nothing else admits to the frontend.
+          name: "from-load-balancer",
+          podSelector: frontend.podLabels,
+          peers: [{ cidrs: publicCidrs }],
+          ports: [{ port: settings.frontend.containerPort, protocol: "TCP" }],
+        },
       ],
       egressRules: [
         {

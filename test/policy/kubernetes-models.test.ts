@@ -401,7 +401,8 @@ describe("synthesized Kubernetes objects match the upstream schemas", () => {
   it("every workloads stack has Kubernetes objects to check, of every converted type", () => {
     expect(workloads.map((stack) => stack.name)).toEqual(expect.arrayContaining(["workloads-dev", "workloads-staging", "workloads-prod"]));
     for (const stack of workloads) expect(cases.filter(([name]) => name === stack.name).length, stack.name).toBeGreaterThan(10);
-    expect(new Set(cases.map(([, , type]) => type))).toEqual(new Set(Object.keys(KINDS)));
+    // No stack renders an Ingress since the entry moved to Gateway API (its converter stays, for WebService's ingress option, tested below).
+    expect(new Set(cases.map(([, , type]) => type))).toEqual(new Set(Object.keys(KINDS).filter((type) => type !== "kubernetes_ingress_v1")));
   });
 
   it("every kubernetes_* resource type of every stack is converted or skipped with a reason", () => {

@@ -107,6 +107,33 @@ interface PolicyStatement {
   readonly condition?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
 }
 
+/**
+ * Elastic Load Balancing's access-log writers: the service principal of the regions opened from
+ * August 2022, and the ELB account of each older region (ELB User Guide, "Enable access logs for
+ * your Application Load Balancer"), written here by hand as the oracle.
+ */
+const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+const ELB_LOG_DELIVERY_ACCOUNTS = new Set([
+  "127311923021", "033677994240", "027434742980", "797873946194", "098369216593", "754344448648", "589379963580", "718504428378",
+  "383597477331", "600734575887", "114774131450", "783225319266", "582318560864", "985666609251", "054676820928", "156460612806",
+  "652711504416", "635631232127", "009996457667", "897822967062", "076674570225", "507241528517",
+]);
+
+/** An Allow of s3:PutObject only, to Elastic Load Balancing's log delivery only. */
+function isElbLogDelivery(statement: PolicyStatement): boolean {
+  const principals = statement.principals ?? [];
+  return (
+    (statement.actions ?? []).length > 0 &&
+    (statement.actions ?? []).every((action) => action === "s3:PutObject") &&
+    principals.length > 0 &&
+    principals.every((p) =>
+      p.type === "Service"
+        ? p.identifiers.every((id) => id === ELB_LOG_DELIVERY_SERVICE)
+        : p.type === "AWS" && p.identifiers.every((id) => ELB_LOG_DELIVERY_ACCOUNTS.has(/^arn:[^:]+:iam::(\d{12}):root$/.exec(id)?.[1] ?? "")),
+    )
+  );
+}
+
 /** Attributes of any resource type that may hold a policy document as JSON text. */
 const POLICY_ATTRIBUTES = ["policy", "assume_role_policy", "policy_document", "access_policy", "access_policies"] as const;
 const POLICY_DOCUMENT_REFERENCE = /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(?:json|minified_json)\}$/;
@@ -484,7 +511,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "s3-bucket-hardened",
     rationale:
-      "Every bucket blocks all public access, encrypts by default with KMS, keeps versions and refuses requests without TLS (FSBP S3.2, S3.3, S3.5, S3.8; Security Hub S3.14 versioning, S3.17 SSE-KMS; CIS v3.0.0 2.1.1, 2.1.4).",
+      "Every bucket blocks all public access, encrypts by default with KMS, keeps versions and refuses requests without TLS (FSBP S3.2, S3.3, S3.5, S3.8; Security Hub S3.14 versioning, S3.17 SSE-KMS; CIS v3.0.0 2.1.1, 2.1.4). The one exception to KMS: a bucket that only Elastic Load Balancing's log delivery may write to, encrypted with SSE-S3, the only encryption ALB access logs support.",
     subjects: (doc) => addressesOf(doc, "aws_s3_bucket"),
     check: (doc) =>
       ofType(doc, "aws_s3_bucket").flatMap(([address, , body]) => {
@@ -502,7 +529,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
           ...blocks(body["server_side_encryption_configuration"]).flatMap((sse) => blocks(sse["rule"])),
         ];
         const algorithms = encryptionRules.flatMap((rule) => blocks(rule["apply_server_side_encryption_by_default"]).map((d) => String(d["sse_algorithm"])));
-        if (!algorithms.some((algorithm) => algorithm === "aws:kms" || algorithm === "aws:kms:dsse")) {
+        const policyStatementsOfBucket = [...companions("aws_s3_bucket_policy").map(([, , policy]) => policy["policy"]), ...(body["policy"] === undefined ? [] : [body["policy"]])].flatMap(
+          (policy) => statementsOfPolicy(doc, policy) ?? [],
+        );
+        // Load balancer access logs are delivered with SSE-S3 only (ELB User Guide, "access logs":
+        // "the only server-side encryption option that's supported is SSE-S3").
+        const loadBalancerLogsOnly =
+          algorithms.length > 0 && algorithms.every((algorithm) => algorithm === "AES256") && policyStatementsOfBucket.filter(isAllow).length > 0 && policyStatementsOfBucket.filter(isAllow).every(isElbLogDelivery);
+        if (!loadBalancerLogsOnly && !algorithms.some((algorithm) => algorithm === "aws:kms" || algorithm === "aws:kms:dsse")) {
           problems.push(`default encryption is not aws:kms (${algorithms.length === 0 ? "none configured" : algorithms.join(", ")})`);
         }
 

@@ -62,13 +62,26 @@ describe("platform stack: what each environment gets", () => {
     expect(apiRanges("platform-dev")).toEqual([]);
   });
 
-  it("GIVEN the ALB option WHEN synthesized THEN the load balancer controller gets its role, and not otherwise", () => {
-    const withAlb = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: true } }));
-    const { stacks } = buildEnvironment(withAlb);
-    const doc = JSON.parse(Testing.synth(stacks.platform)) as TerraformJson;
-    expect(roleNames(doc)).toContain("dev-aws-load-balancer-controller");
-    expect(roleNames(synthesizedStack("platform-dev").doc)).not.toContain("dev-aws-load-balancer-controller");
-    expect(synthesizedStack("platform-dev").doc.output?.["load_balancer_controller_role_arn"]?.value).toBe("");
+  it("every environment's load balancer controller gets its role (the Gateway API entry needs it); GIVEN the option off THEN none", () => {
+    for (const name of ["dev", "staging", "prod"]) {
+      expect(roleNames(synthesizedStack(`platform-${name}`).doc)).toContain(`${name}-aws-load-balancer-controller`);
+    }
+    const without = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }));
+    const doc = JSON.parse(Testing.synth(buildEnvironment(without).stacks.platform)) as TerraformJson;
+    expect(roleNames(doc)).not.toContain("dev-aws-load-balancer-controller");
+    expect(doc.output?.["load_balancer_controller_role_arn"]?.value).toBe("");
+  });
+
+  it("pins kube-proxy and CoreDNS to the versions EKS lists for Kubernetes 1.35, and moves the node groups with the cluster's version", () => {
+    const doc = synthesizedStack("platform-prod").doc;
+    const versionOf = (name: string) => Object.values(resourcesOf(doc, "aws_eks_addon")).find((addon) => addon["addon_name"] === name)?.["addon_version"];
+    // The oracle: the EKS user guide's tables of the latest add-on version per Kubernetes version.
+    expect(versionOf("kube-proxy")).toBe("v1.35.3-eksbuild.2");
+    expect(versionOf("coredns")).toBe("v1.14.2-eksbuild.4");
+    const clusters = Object.keys(resourcesOf(doc, "aws_eks_cluster"));
+    for (const group of Object.values(resourcesOf(doc, "aws_eks_node_group"))) {
+      expect(group["version"]).toBe(`\${aws_eks_cluster.${clusters[0]}.version}`);
+    }
   });
 
   it("GIVEN Fargate namespaces WHEN synthesized THEN one profile selects them", () => {

@@ -1,9 +1,8 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import type { EnvironmentConfig } from "../../environments/schema";
-import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
+import { resolvedChartVersions } from "../../environments/workloads-schema";
+import { ENVIRONMENTS } from "../support/fixtures";
 import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
 
 const fromPlatform = (output: string) => `\${data.terraform_remote_state.platform-state.outputs.${output}}`;
@@ -16,13 +15,12 @@ const releases = (stack: string) => releasesOf(synthesizedStack(stack).doc);
 const valuesOf = (doc: TerraformJson, chart: string) => JSON.parse(String((releasesOf(doc).find((r) => r["chart"] === chart)?.["values"] as string[])[0])) as Body;
 const releaseValues = (stack: string, chart: string) => valuesOf(synthesizedStack(stack).doc, chart);
 const charts = (stack: string) => releases(stack).map((r) => r["chart"]);
-const onlyIngress = (doc: TerraformJson) => {
-  const ingresses = Object.values(resourcesOf(doc, "kubernetes_ingress_v1"));
-  expect(ingresses).toHaveLength(1);
-  return ingresses[0]!;
-};
-const ingressAnnotations = (doc: TerraformJson) => ((onlyIngress(doc)["metadata"] as Body)["annotations"] ?? {}) as Record<string, string>;
-const CERTIFICATE = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000000";
+const releaseNamed = (doc: TerraformJson, name: string) => releasesOf(doc).find((r) => r["name"] === name);
+const valuesNamed = (doc: TerraformJson, name: string) => JSON.parse(String((releaseNamed(doc, name)?.["values"] as string[])[0])) as Body;
+const idOf = (doc: TerraformJson, name: string) => Object.entries(resourcesOf(doc, "helm_release")).find(([, r]) => r["name"] === name)?.[0];
+/** The ALB attributes the Gateway's LoadBalancerConfiguration sets, as a map. */
+const albAttributes = (doc: TerraformJson) =>
+  Object.fromEntries((valuesNamed(doc, "public-gateway")["loadBalancerAttributes"] as { key: string; value: string }[]).map((a) => [a.key, a.value]));
 
 describe("workloads stack: what each environment gets", () => {
   it("prod autoscales both apps on CPU and memory and protects them with disruption budgets; dev runs single replicas without", () => {
@@ -37,44 +35,54 @@ describe("workloads stack: what each environment gets", () => {
     expect(Object.keys(resourcesOf(synthesizedStack("workloads-dev").doc, "kubernetes_pod_disruption_budget_v1"))).toHaveLength(0);
   });
 
-  it("prod serves HTTPS from its certificate; dev serves plain HTTP", () => {
-    expect(ingressAnnotations(synthesizedStack("workloads-prod").doc)["alb.ingress.kubernetes.io/certificate-arn"]).toBe(
-      "arn:aws:acm:eu-west-1:222222222222:certificate/5f0c1a2b-3d4e-4f60-8a9b-0c1d2e3f4a5b",
-    );
-    expect(JSON.stringify(releaseValues("workloads-dev", "ingress-nginx"))).not.toContain("aws-load-balancer-ssl-cert");
-    expect(synthesizedStack("workloads-prod").doc.output?.["frontend_url"]?.value).toBe("https://app.acme.example");
-    expect(synthesizedStack("workloads-dev").doc.output?.["frontend_url"]?.value).toBe("http://app.dev.acme.example");
+  it("no environment installs ingress-nginx, an Ingress or an IngressClass any more", () => {
+    for (const env of ENVIRONMENTS) {
+      const stack = synthesizedStack(`workloads-${env.name}`);
+      expect(charts(`workloads-${env.name}`)).not.toContain("ingress-nginx");
+      expect(resourcesOf(stack.doc, "kubernetes_ingress_v1")).toEqual({});
+      expect(stack.json).not.toContain("ingress-nginx");
+      expect(byName(`workloads-${env.name}`, "kubernetes_namespace_v1", "ingress-nginx")).toBeUndefined();
+    }
   });
 
-  it("GIVEN the nlb entry with a certificate WHEN synthesized THEN TLS ends at the NLB in front of ingress-nginx", () => {
-    const withCertificate = environment("dev", (env): EnvironmentConfig => ({ ...env, workloads: { ...env.workloads, certificateArn: CERTIFICATE } }));
-    const doc = JSON.parse(Testing.synth(buildEnvironment(withCertificate).stacks.workloads)) as TerraformJson;
-    const service = (valuesOf(doc, "ingress-nginx")["controller"] as Body)["service"] as Body;
-    expect((service["annotations"] as Body)["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toBe(CERTIFICATE);
-    expect(doc.output?.["frontend_url"]?.value).toBe("https://app.dev.acme.example");
+  it("staging runs exactly prod's entry path: the same releases, the web ACL, deletion protection and access logs", () => {
+    const entryOf = (stack: string) => {
+      const doc = synthesizedStack(stack).doc;
+      const values = valuesNamed(doc, "public-gateway");
+      return {
+        releases: releasesOf(doc).map((r) => r["name"]).sort(),
+        acls: Object.keys(resourcesOf(doc, "aws_wafv2_web_acl")).length,
+        sslPolicy: values["sslPolicy"],
+        attributes: Object.keys(albAttributes(doc)).sort(),
+        deletionProtection: albAttributes(doc)["deletion_protection.enabled"],
+        accessLogs: albAttributes(doc)["access_logs.s3.enabled"],
+      };
+    };
+    expect(entryOf("workloads-staging")).toEqual(entryOf("workloads-prod"));
+    expect(entryOf("workloads-prod")).toMatchObject({ acls: 1, deletionProtection: "true", accessLogs: "true" });
   });
 
-  it("prod's public entry is an ALB behind the WAF web ACL, with no ingress-nginx installed", () => {
+  it("prod's ALB: deletion protection on, access logs to its encrypted log bucket, invalid header fields dropped, TLS 1.2+ only", () => {
     const doc = synthesizedStack("workloads-prod").doc;
-    const ingress = onlyIngress(doc);
-    expect((ingress["spec"] as Body)["ingress_class_name"]).toBe("alb");
-    const acls = Object.keys(resourcesOf(doc, "aws_wafv2_web_acl"));
-    expect(acls).toHaveLength(1);
-    expect(ingressAnnotations(doc)).toMatchObject({
-      "alb.ingress.kubernetes.io/scheme": "internet-facing",
-      "alb.ingress.kubernetes.io/target-type": "ip",
-      "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
-      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      "alb.ingress.kubernetes.io/wafv2-acl-arn": `\${aws_wafv2_web_acl.${acls[0]!}.arn}`,
-      "alb.ingress.kubernetes.io/healthcheck-path": "/ready",
+    const buckets = resourcesOf(doc, "aws_s3_bucket");
+    const logBucket = Object.entries(buckets).find(([, b]) => String(b["bucket"]).startsWith("prod-alb-access-logs-"));
+    expect(logBucket?.[1]["bucket"]).toBe("prod-alb-access-logs-222222222222-eu-west-1");
+    expect(albAttributes(doc)).toEqual({
+      "deletion_protection.enabled": "true",
+      "routing.http.drop_invalid_header_fields.enabled": "true",
+      "idle_timeout.timeout_seconds": "60",
+      "access_logs.s3.enabled": "true",
+      "access_logs.s3.bucket": `\${aws_s3_bucket.${logBucket?.[0]}.bucket}`,
+      "access_logs.s3.prefix": "frontend",
     });
-    expect(charts("workloads-prod")).toContain("aws-load-balancer-controller");
-    expect(charts("workloads-prod")).not.toContain("ingress-nginx");
-    expect(byName("workloads-prod", "kubernetes_namespace_v1", "ingress-nginx")).toBeUndefined();
+    // SSE-S3: the only server-side encryption ALB log delivery writes with.
+    const encryption = Object.values(resourcesOf(doc, "aws_s3_bucket_server_side_encryption_configuration")).find((e) => e["bucket"] === `\${aws_s3_bucket.${logBucket?.[0]}.id}`);
+    expect(JSON.stringify(encryption?.["rule"])).toContain('"sse_algorithm":"AES256"');
+    expect(valuesNamed(doc, "public-gateway")["sslPolicy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
   });
 
-  it("GIVEN prod's ALB entry WHEN synthesized THEN its listener negotiates TLS 1.2 and 1.3 only (no TLS 1.0 or 1.1 policy)", () => {
-    expect(ingressAnnotations(synthesizedStack("workloads-prod").doc)["alb.ingress.kubernetes.io/ssl-policy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+  it("dev may switch the ALB's deletion protection off (a sandbox is torn down), and still logs", () => {
+    expect(albAttributes(synthesizedStack("workloads-dev").doc)).toMatchObject({ "deletion_protection.enabled": "false", "access_logs.s3.enabled": "true" });
   });
 
   it("prod's controller runs under the platform's role for it, in the network's VPC", () => {
@@ -92,25 +100,6 @@ describe("workloads stack: what each environment gets", () => {
     expect(JSON.stringify(acl["rule"])).toContain('"limit":2000');
     const group = Object.values(resourcesOf(doc, "aws_cloudwatch_log_group"))[0]!;
     expect(group).toMatchObject({ name: "aws-waf-logs-prod-frontend", kms_key_id: fromNetwork("logs_kms_key_arn") });
-  });
-
-  it("prod's frontend admits the ALB from the public subnets on its container port, and nothing from ingress-nginx", () => {
-    const policy = byName("workloads-prod", "kubernetes_network_policy_v1", "ingress-from-load-balancer");
-    const rule = ((policy?.["spec"] as Body)["ingress"] as Body[])[0]!;
-    expect((rule["from"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
-      [0, 1, 2].map((i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_cidrs, ${i})}`),
-    );
-    expect((rule["ports"] as Body[]).map((p) => p["port"])).toEqual(["8080"]);
-    expect(byName("workloads-prod", "kubernetes_network_policy_v1", "ingress-from-ingress-nginx")).toBeUndefined();
-  });
-
-  it("dev keeps the NLB and ingress-nginx, with no web ACL and no load balancer controller", () => {
-    const doc = synthesizedStack("workloads-dev").doc;
-    expect((onlyIngress(doc)["spec"] as Body)["ingress_class_name"]).toBe("nginx");
-    expect(charts("workloads-dev")).toContain("ingress-nginx");
-    expect(charts("workloads-dev")).not.toContain("aws-load-balancer-controller");
-    expect(resourcesOf(doc, "aws_wafv2_web_acl")).toEqual({});
-    expect(byName("workloads-dev", "kubernetes_network_policy_v1", "ingress-from-ingress-nginx")).toBeDefined();
   });
 });
 
@@ -145,13 +134,41 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     expect((account?.["metadata"] as Body)["annotations"]).toEqual({ "eks.amazonaws.com/role-arn": fromPlatform("backend_role_arn") });
   });
 
-  it("exposes only the frontend, through the ingress class of its entry on the configured host", () => {
-    const spec = onlyIngress(stack.doc)["spec"] as Body;
-    expect(spec["ingress_class_name"]).toBe(env.workloads.entry.type === "alb" ? "alb" : "nginx");
-    expect(JSON.stringify(spec["rule"])).toContain(`"host":"${env.workloads.frontendHost}"`);
+  it("serves the frontend through a Gateway of the controller's ALB: the host, the certificate, the web ACL, the public subnets, pod targets", () => {
+    const values = valuesNamed(stack.doc, "public-gateway");
+    const acls = Object.keys(resourcesOf(stack.doc, "aws_wafv2_web_acl"));
+    expect(acls).toHaveLength(1);
+    expect(values).toMatchObject({
+      gatewayClassName: "public-alb",
+      host: env.workloads.frontendHost,
+      certificateArn: env.workloads.certificateArn,
+      webAclArn: `\${aws_wafv2_web_acl.${acls[0]!}.arn}`,
+      subnetIds: Array.from({ length: env.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_ids, ${i})}`),
+      backend: { serviceName: "frontend", servicePort: 80, healthCheckPath: env.workloads.frontend.readinessPath },
+    });
     for (const service of Object.values(resourcesOf(stack.doc, "kubernetes_service_v1"))) {
       expect((service["spec"] as Body)["type"]).toBe("ClusterIP");
     }
+    expect(stack.doc.output?.["frontend_url"]?.value).toBe(`https://${env.workloads.frontendHost}`);
+  });
+
+  it("installs the Gateway API CRDs, then the controller's CRDs, then the controller (without its crds/), then the Gateway", () => {
+    const dependsOn = (name: string) => releaseNamed(stack.doc, name)?.["depends_on"] as string[] | undefined;
+    const ref = (name: string) => `helm_release.${idOf(stack.doc, name)}`;
+    expect(dependsOn("aws-load-balancer-controller-crds")).toEqual([ref("gateway-api-crds")]);
+    expect(dependsOn("aws-load-balancer-controller")).toEqual([ref("aws-load-balancer-controller-crds")]);
+    expect(releaseNamed(stack.doc, "aws-load-balancer-controller")?.["skip_crds"]).toBe(true);
+    expect(dependsOn("public-gateway")).toContain(ref("aws-load-balancer-controller"));
+  });
+
+  it("admits to the frontend only the load balancer's addresses in the public subnets, on the container port", () => {
+    const policy = byName(stackName, "kubernetes_network_policy_v1", "ingress-from-load-balancer");
+    const rules = (policy?.["spec"] as Body)["ingress"] as Body[];
+    expect(rules).toHaveLength(1);
+    expect((rules[0]!["from"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
+      Array.from({ length: env.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_cidrs, ${i})}`),
+    );
+    expect((rules[0]!["ports"] as Body[]).map((p) => p["port"])).toEqual([String(env.workloads.frontend.containerPort)]);
   });
 
   it("lets the backend reach the data tier's subnets on the data ports (443 and DNS: backend-egress.test.ts)", () => {
@@ -163,17 +180,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     expect((egress["ports"] as Body[]).map((p) => Number(p["port"]))).toEqual(env.network.dataTierPorts);
   });
 
-  it("installs every cluster service from a pinned chart version of the environment file", () => {
+  it("installs every cluster service at the version resolved for its Kubernetes minor (the file's pin, else the table's newest fitting)", () => {
     const versions = Object.fromEntries(releases(stackName).map((r) => [r["chart"], r["version"]]));
-    if (env.workloads.entry.type === "alb") {
-      expect(versions["aws-load-balancer-controller"]).toBe(env.workloads.charts.awsLoadBalancerController);
-    } else {
-      expect(versions["ingress-nginx"]).toBe(env.workloads.charts.ingressNginx);
-    }
-    expect(versions["external-dns"]).toBe(env.workloads.charts.externalDns);
-    expect(versions["cluster-autoscaler"]).toBe(env.workloads.charts.clusterAutoscaler);
-    expect(versions["metrics-server"]).toBe(env.workloads.charts.metricsServer);
-    expect(versions["secrets-store-csi-driver"]).toBe(env.workloads.charts.secretsStoreCsiDriver);
+    const resolved = resolvedChartVersions(env.workloads, env.platform.kubernetesVersion);
+    expect(versions["aws-load-balancer-controller"]).toBe(resolved.awsLoadBalancerController);
+    expect(versions["external-dns"]).toBe(resolved.externalDns);
+    expect(versions["cluster-autoscaler"]).toBe(resolved.clusterAutoscaler);
+    expect(versions["metrics-server"]).toBe(resolved.metricsServer);
+    expect(versions["secrets-store-csi-driver"]).toBe(resolved.secretsStoreCsiDriver);
+    expect(versions["secrets-store-csi-driver-provider-aws"]).toBe(resolved.secretsStoreCsiProviderAws);
   });
 
   it("runs each controller under the IAM role the platform created for it", () => {

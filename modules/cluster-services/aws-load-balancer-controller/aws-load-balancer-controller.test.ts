@@ -10,11 +10,12 @@ import { resourcesOf, type TerraformJson } from "../../../test/support/synthesiz
 
 const ROLE = "arn:aws:iam::123456789012:role/test-aws-load-balancer-controller";
 const props: AwsLoadBalancerControllerProps = {
-  chartVersion: "1.17.1",
+  chartVersion: "3.5.0",
   roleArn: ROLE,
   clusterName: "test",
   region: "eu-west-1",
   vpcId: "vpc-0123456789abcdef0",
+  dependsOn: [],
 };
 const synth = (overrides: Partial<AwsLoadBalancerControllerProps> = {}) =>
   Testing.synthScope((scope) => new AwsLoadBalancerController(scope, "lbc", { ...props, ...overrides }));
@@ -34,7 +35,8 @@ describe("AwsLoadBalancerController", () => {
       name: "aws-load-balancer-controller",
       repository: "https://aws.github.io/eks-charts",
       chart: "aws-load-balancer-controller",
-      version: "1.17.1",
+      version: "3.5.0",
+      skip_crds: true,
       namespace: "kube-system",
     });
   });
@@ -55,14 +57,24 @@ describe("AwsLoadBalancerController", () => {
     expect(valuesOf(synth()).enableServiceMutatorWebhook).toBe(false);
   });
 
-  it("serves the non-default IngressClass alb and associates WAFv2 web ACLs only", () => {
+  it("serves Gateway API for ALBs only, creates no IngressClass and associates WAFv2 web ACLs only", () => {
     expect(valuesOf(synth())).toMatchObject({
-      ingressClass: "alb",
-      createIngressClassResource: true,
-      ingressClassConfig: { default: false },
+      createIngressClassResource: false,
+      controllerConfig: { featureGates: { ALBGatewayAPI: true, NLBGatewayAPI: false, GatewayListenerSet: false } },
       enableWafv2: true,
       enableWaf: false,
     });
+  });
+
+  it("leaves the chart's crds/ to the local CRD charts and installs after them", () => {
+    const json = Testing.synthScope((scope) => {
+      const crds = new Release(scope, "crds", { name: "crds", chart: "./crds" });
+      new AwsLoadBalancerController(scope, "lbc", { ...props, dependsOn: [crds] });
+    });
+    const releases = resourcesOf(JSON.parse(json) as TerraformJson, "helm_release");
+    const controller = Object.values(releases).find((release) => release["name"] === "aws-load-balancer-controller");
+    expect(controller?.["skip_crds"]).toBe(true);
+    expect(controller?.["depends_on"]).toEqual(["helm_release.crds"]);
   });
 
   it("runs two replicas spread across zones with a disruption budget by default", () => {

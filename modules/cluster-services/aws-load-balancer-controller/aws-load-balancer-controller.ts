@@ -13,8 +13,6 @@ import {
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "./identity";
 
 const RELEASE = "aws-load-balancer-controller";
-/** The IngressClass the chart creates; Ingresses of this class become ALBs. */
-const INGRESS_CLASS = "alb";
 /** The chart's selector labels (name and instance), for the spread constraint. */
 const POD_LABELS = { "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": RELEASE } as const;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -36,26 +34,28 @@ export interface AwsLoadBalancerControllerValues {
   readonly podSecurityContext: PodSecurityContext;
   readonly securityContext: ContainerSecurityContext;
   readonly resources: ResourceRequirements;
-  readonly ingressClass: typeof INGRESS_CLASS;
-  readonly createIngressClassResource: true;
-  /** Not the default class: an Ingress asks for an ALB by naming the class. */
-  readonly ingressClassConfig: { readonly default: false };
+  /** No IngressClass: the entry is Gateway API (GatewayClass `gateway.k8s.aws/alb`), no Ingress is served. */
+  readonly createIngressClassResource: false;
   /**
    * Off: the webhook would make this controller the default for every new Service of type
-   * LoadBalancer, taking ingress-nginx's NLB Service over from the in-tree cloud provider.
+   * LoadBalancer; no Service here asks for a load balancer.
    */
   readonly enableServiceMutatorWebhook: false;
-  /** WAFv2 web ACLs only (`alb.ingress.kubernetes.io/wafv2-acl-arn`); WAF Classic is not used. */
+  /** Gateway API for ALBs (HTTPRoute, GRPCRoute) on; the NLB gateway and ListenerSets, unused, off. */
+  readonly controllerConfig: {
+    readonly featureGates: { readonly ALBGatewayAPI: true; readonly NLBGatewayAPI: false; readonly GatewayListenerSet: false };
+  };
+  /** WAFv2 web ACLs only (a LoadBalancerConfiguration's `wafV2.webACL`); WAF Classic is not used. */
   readonly enableWafv2: true;
   readonly enableWaf: false;
 }
 
 export interface AwsLoadBalancerControllerProps {
-  /** Exact aws-load-balancer-controller chart version (https://aws.github.io/eks-charts). */
+  /** Exact aws-load-balancer-controller chart version (https://aws.github.io/eks-charts), 3.x: Gateway API. */
   readonly chartVersion: string;
   /** IRSA role of the controller's service account (the platform layer's `loadBalancerControllerRoleArn`). */
   readonly roleArn: string;
-  /** EKS cluster whose Ingresses it serves. */
+  /** EKS cluster whose Gateways it serves. */
   readonly clusterName: string;
   readonly region: string;
   /** VPC the load balancers and their target groups go in. */
@@ -71,24 +71,22 @@ export interface AwsLoadBalancerControllerProps {
    */
   readonly resources?: ResourceRequirements;
   /**
-   * Resources the release waits for.
-   * @default none
+   * Resources the release waits for: the controller's CRDs (GatewayApiCrds), which this release does
+   * not install (skip_crds: Helm would install the chart's crds/ once and never upgrade them).
    */
-  readonly dependsOn?: ITerraformDependable[];
+  readonly dependsOn: ITerraformDependable[];
 }
 
 /**
- * The AWS Load Balancer Controller in kube-system: turns Ingresses of class `alb` into Application
- * Load Balancers (and associates the WAF web ACLs they name), with AWS credentials from the IRSA
- * role bound to LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT. Two replicas spread across zones with a
- * PodDisruptionBudget, non-root with a read-only root filesystem and every capability dropped.
- * Its Service mutator webhook is off, so Services of type LoadBalancer (ingress-nginx's NLB) stay
- * with whoever provisions them today.
+ * The AWS Load Balancer Controller 3.x in kube-system: turns Gateways of a GatewayClass with
+ * controllerName `gateway.k8s.aws/alb` into Application Load Balancers (listeners, rules from
+ * HTTPRoutes, the WAF web ACL their LoadBalancerConfiguration names), with AWS credentials from the
+ * IRSA role bound to LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT. Two replicas spread across zones with
+ * a PodDisruptionBudget, non-root with a read-only root filesystem and every capability dropped.
+ * No IngressClass, no Service mutator webhook; its CRDs come from GatewayApiCrds (skip_crds here).
  */
 export class AwsLoadBalancerController extends Construct {
-  /** IngressClass name Ingresses use to get an ALB. */
-  readonly ingressClassName: string = INGRESS_CLASS;
-  /** The Helm release, for `dependsOn` (its webhooks validate Ingresses of class alb). */
+  /** The Helm release, for `dependsOn` (its webhooks validate the gateway.k8s.aws objects). */
   readonly release: Release;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
@@ -134,10 +132,9 @@ export class AwsLoadBalancerController extends Construct {
         capabilities: { drop: ["ALL"] },
       },
       resources: props.resources ?? { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-      ingressClass: INGRESS_CLASS,
-      createIngressClassResource: true,
-      ingressClassConfig: { default: false },
+      createIngressClassResource: false,
       enableServiceMutatorWebhook: false,
+      controllerConfig: { featureGates: { ALBGatewayAPI: true, NLBGatewayAPI: false, GatewayListenerSet: false } },
       enableWafv2: true,
       enableWaf: false,
     };
@@ -148,6 +145,7 @@ export class AwsLoadBalancerController extends Construct {
       chart: "aws-load-balancer-controller",
       version: props.chartVersion,
       values,
+      skipCrds: true,
       dependsOn: props.dependsOn,
     });
     this.release = release.release;

@@ -16,13 +16,14 @@ import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "./identity";
 /** The external-dns chart values this construct sets. */
 export interface ExternalDnsValues {
   readonly provider: { readonly name: "aws" };
-  /** Creates and updates records, never deletes: a bad Ingress cannot remove a live record. */
+  /** Creates and updates records, never deletes: a bad route cannot remove a live record. */
   readonly policy: "upsert-only";
   readonly registry: "txt";
   readonly txtOwnerId: string;
   readonly domainFilters: readonly string[];
   readonly extraArgs: readonly string[];
-  readonly sources: readonly ("ingress" | "service")[];
+  /** Host names of HTTPRoutes (pointing at their Gateway's load balancer) and of Services. */
+  readonly sources: readonly ("gateway-httproute" | "service")[];
   readonly serviceAccount: IrsaServiceAccountValues;
   readonly env: readonly EnvVar[];
   readonly podSecurityContext: PodSecurityContext;
@@ -51,7 +52,7 @@ export interface ExternalDnsProps {
 }
 
 /**
- * external-dns in its own `restricted` namespace: Route 53 records for Ingresses and Services of
+ * external-dns in its own `restricted` namespace: Route 53 records for HTTPRoutes (Gateway API) and Services of
  * one domain in one hosted zone, upsert-only, ownership tracked in TXT records, AWS credentials
  * from the IRSA role bound to EXTERNAL_DNS_SERVICE_ACCOUNT.
  */
@@ -82,7 +83,7 @@ export class ExternalDns extends Construct {
       txtOwnerId: props.txtOwnerId,
       domainFilters: [props.domain],
       extraArgs: [`--zone-id-filter=${props.hostedZoneId}`],
-      sources: ["ingress", "service"],
+      sources: ["gateway-httproute", "service"],
       serviceAccount: { create: true, name: account.name, annotations: irsaAnnotations(props.roleArn) },
       env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
       podSecurityContext: { runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },

@@ -37,6 +37,12 @@ export interface KubePrometheusStackValues {
     readonly service: { readonly type: "ClusterIP" };
   };
   readonly alertmanager: { readonly enabled: true };
+  /**
+   * Helm installs a chart's CRDs once and never upgrades them; the chart's upgrade job applies the
+   * Prometheus Operator CRDs of the new version server-side (taking the fields over from Helm) in a
+   * pre-upgrade hook, before the operator that needs them rolls out.
+   */
+  readonly crds: { readonly enabled: true; readonly upgradeJob: { readonly enabled: true; readonly forceConflicts: true } };
   /** EKS runs the control plane: there is no etcd, scheduler or controller manager to scrape. */
   readonly kubeEtcd: { readonly enabled: false };
   readonly kubeScheduler: { readonly enabled: false };
@@ -117,6 +123,7 @@ export class KubePrometheusStack extends Construct {
       },
       grafana: { enabled: true, adminPassword: "", service: { type: "ClusterIP" } },
       alertmanager: { enabled: true },
+      crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true } },
       kubeEtcd: { enabled: false },
       kubeScheduler: { enabled: false },
       kubeControllerManager: { enabled: false },

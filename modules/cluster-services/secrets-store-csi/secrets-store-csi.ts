@@ -17,12 +17,22 @@ export interface SecretsStoreCsiDriverValues {
   readonly syncSecret: { readonly enabled: false };
   readonly enableSecretRotation: true;
   readonly rotationPollInterval: string;
+  /**
+   * The service-account tokens the driver hands the AWS provider (2.0+ reads them instead of
+   * requesting its own): IRSA's audience and EKS Pod Identity's.
+   */
+  readonly tokenRequests: readonly [{ readonly audience: "sts.amazonaws.com" }, { readonly audience: "pods.eks.amazonaws.com" }];
 }
 
 /** The secrets-store-csi-driver-provider-aws chart values this construct sets. */
 export interface SecretsStoreCsiProviderAwsValues {
   readonly tolerations: readonly Toleration[];
   readonly priorityClassName: "system-node-critical";
+  /**
+   * Off: from chart 2.0 the provider bundles the CSI driver (install defaults to true), which would
+   * put a second driver DaemonSet and CSIDriver object next to our driver release.
+   */
+  readonly "secrets-store-csi-driver": { readonly install: false };
 }
 
 export interface SecretsStoreCsiProps {
@@ -72,6 +82,7 @@ export class SecretsStoreCsi extends Construct {
         syncSecret: { enabled: false },
         enableSecretRotation: true,
         rotationPollInterval,
+        tokenRequests: [{ audience: "sts.amazonaws.com" }, { audience: "pods.eks.amazonaws.com" }],
       },
       dependsOn: props.dependsOn,
     });
@@ -81,7 +92,7 @@ export class SecretsStoreCsi extends Construct {
       repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
       chart: "secrets-store-csi-driver-provider-aws",
       version: props.providerChartVersion,
-      values: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical" },
+      values: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical", "secrets-store-csi-driver": { install: false } },
       dependsOn: [driver.release],
     });
     this.driverRelease = driver.release;

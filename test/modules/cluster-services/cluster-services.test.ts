@@ -8,7 +8,6 @@ import { ClusterAutoscaler, type ClusterAutoscalerValues } from "../../../module
 import { ExternalDns, type ExternalDnsProps, type ExternalDnsValues } from "../../../modules/cluster-services/external-dns/external-dns";
 import { FluentBit, type FluentBitValues } from "../../../modules/cluster-services/fluent-bit/fluent-bit";
 import { Gp3StorageClass } from "../../../modules/kubernetes/gp3-storage-class";
-import { IngressNginx, type IngressNginxProps, type IngressNginxValues } from "../../../modules/cluster-services/ingress-nginx/ingress-nginx";
 import { KubePrometheusStack, type KubePrometheusStackProps, type KubePrometheusStackValues } from "../../../modules/cluster-services/kube-prometheus-stack/kube-prometheus-stack";
 import { MetricsServer, type MetricsServerValues } from "../../../modules/cluster-services/metrics-server/metrics-server";
 import { PinnedHelmRelease, type PinnedHelmReleaseProps } from "../../../modules/cluster-services/pinned-helm-release";
@@ -126,94 +125,13 @@ describe("WorkloadNamespace", () => {
   });
 });
 
-describe("IngressNginx", () => {
-  const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e";
-  const props: IngressNginxProps = { chartVersion: "4.12.1", replicas: 2 };
-  const build = (overrides: Partial<IngressNginxProps> = {}) => synth((scope) => new IngressNginx(scope, "ingress", { ...props, ...overrides }));
-  const controller = (json: string) => valuesOf<IngressNginxValues>(json, "ingress-nginx").controller;
-
-  it("publishes the controller through an internet-facing, cross-zone NLB that preserves client IPs", () => {
-    const service = controller(build()).service;
-    expect(service).toMatchObject({
-      type: "LoadBalancer",
-      externalTrafficPolicy: "Local",
-      annotations: {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-      },
-    });
-  });
-
-  it("GIVEN a certificate THEN TLS terminates at the NLB on 443, reaches the controller as HTTP, and nothing listens on 80", () => {
-    const service = controller(build({ certificateArn: CERTIFICATE })).service;
-    expect(service.annotations).toMatchObject({
-      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": CERTIFICATE,
-      "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
-      "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
-    });
-    expect(service).toMatchObject({ enableHttp: false, enableHttps: true, targetPorts: { https: "http" } });
-  });
-
-  it("GIVEN no certificate THEN only port 80 is exposed and no TLS annotation is set", () => {
-    const service = controller(build()).service;
-    expect(service.enableHttps).toBe(false);
-    expect(service.enableHttp).toBe(true);
-    expect(Object.keys(service.annotations).filter((key) => /ssl|backend-protocol/.test(key))).toEqual([]);
-  });
-
-  it("spreads replicas across zones and keeps one up during drains; a single replica gets no PDB floor", () => {
-    const values = controller(build({ replicas: 3 }));
-    expect(values.replicaCount).toBe(3);
-    expect(values.minAvailable).toBe(1);
-    expect(values.topologySpreadConstraints).toEqual([
-      {
-        maxSkew: 1,
-        topologyKey: "topology.kubernetes.io/zone",
-        whenUnsatisfiable: "ScheduleAnyway",
-        labelSelector: {
-          matchLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller", "app.kubernetes.io/instance": "ingress-nginx" },
-        },
-      },
-    ]);
-    expect(controller(build({ replicas: 1 })).minAvailable).toBeUndefined();
-  });
-
-  it("runs in a restricted namespace with a restricted-compliant controller and exposes the class and pod labels", () => {
-    let ingress: IngressNginx | undefined;
-    const json = synth((scope) => {
-      ingress = new IngressNginx(scope, "ingress", props);
-    });
-    expect(json).toHaveResourceWithProperties(NamespaceV1, {
-      metadata: { name: "ingress-nginx", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
-    });
-    expect(releaseOf(json, "ingress-nginx").namespace).toEqual(NAMESPACE_REFERENCE);
-    expect(controller(json).containerSecurityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 101,
-      runAsGroup: 82,
-      allowPrivilegeEscalation: false,
-      seccompProfile: { type: "RuntimeDefault" },
-      capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
-      readOnlyRootFilesystem: false,
-    });
-    expect(ingress?.ingressClassName).toBe("nginx");
-    expect(ingress?.controllerPodLabels).toEqual({ "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" });
-  });
-
-  it("exports metrics, with a ServiceMonitor only when asked", () => {
-    expect(controller(build()).metrics).toEqual({ enabled: true, serviceMonitor: { enabled: false } });
-    expect(controller(build({ serviceMonitor: true })).metrics).toEqual({ enabled: true, serviceMonitor: { enabled: true } });
-  });
-});
-
 describe("SecretsStoreCsi", () => {
   const build = () =>
     synth(
       (scope) =>
         new SecretsStoreCsi(scope, "secrets", {
-          driverChartVersion: "1.4.8",
-          providerChartVersion: "1.0.1",
+          driverChartVersion: "1.6.0",
+          providerChartVersion: "3.1.1",
         }),
     );
 
@@ -227,12 +145,21 @@ describe("SecretsStoreCsi", () => {
 
   it("installs the pinned driver and AWS provider in kube-system, the provider after the driver", () => {
     const json = build();
-    expect(releaseOf(json, "secrets-store-csi-driver")).toMatchObject({ namespace: "kube-system", version: "1.4.8" });
+    expect(releaseOf(json, "secrets-store-csi-driver")).toMatchObject({ namespace: "kube-system", version: "1.6.0" });
     expect(releaseOf(json, "secrets-store-csi-driver-provider-aws")).toMatchObject({
       namespace: "kube-system",
-      version: "1.0.1",
+      version: "3.1.1",
       depends_on: [RELEASE_REFERENCE],
     });
+  });
+
+  it("GIVEN the provider chart 2.0+ that bundles a driver THEN only our driver release installs one, with the tokens the provider reads", () => {
+    const json = build();
+    expect(valuesOf<SecretsStoreCsiProviderAwsValues>(json, "secrets-store-csi-driver-provider-aws")["secrets-store-csi-driver"]).toEqual({ install: false });
+    expect(valuesOf<SecretsStoreCsiDriverValues>(json, "secrets-store-csi-driver").tokenRequests).toEqual([
+      { audience: "sts.amazonaws.com" },
+      { audience: "pods.eks.amazonaws.com" },
+    ]);
   });
 
   it("runs both daemons on every node, tainted or not", () => {
@@ -262,7 +189,7 @@ describe("ExternalDns", () => {
       policy: "upsert-only",
       registry: "txt",
       txtOwnerId: "dev",
-      sources: ["ingress", "service"],
+      sources: ["gateway-httproute", "service"],
       env: [{ name: "AWS_DEFAULT_REGION", value: "eu-west-1" }],
     });
   });
@@ -387,6 +314,10 @@ describe("KubePrometheusStack", () => {
       /password/i.test(key) && typeof value === "string" && value !== "" ? [value] : passwords(value),
     );
   };
+
+  it("upgrades the Prometheus Operator CRDs with the chart's pre-upgrade job (Helm never upgrades crds/)", () => {
+    expect(values(build()).crds).toEqual({ enabled: true, upgradeJob: { enabled: true, forceConflicts: true } });
+  });
 
   it("sets no Grafana admin password (the chart generates one) and keeps Grafana inside the cluster", () => {
     const json = build();

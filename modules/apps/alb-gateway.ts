@@ -1,0 +1,152 @@
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import { type ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+import { LocalChartRelease } from "../kubernetes/local-chart-release";
+
+/** TLS 1.3 and 1.2 only, forward secrecy (the HTTPS listener). */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** The GatewayClass of the AWS Load Balancer Controller's ALB gateways. */
+export const ALB_GATEWAY_CONTROLLER = "gateway.k8s.aws/alb";
+
+/** One ALB attribute (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html). */
+export interface LoadBalancerAttribute {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The values of charts/alb-gateway, exactly as its templates read them. */
+export interface AlbGatewayValues {
+  /** Name of the Gateway, its LoadBalancerConfiguration and the app's HTTPRoute. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly gatewayClassName: string;
+  readonly host: string;
+  readonly certificateArn: string;
+  readonly sslPolicy: string;
+  readonly subnetIds: readonly string[];
+  readonly webAclArn: string;
+  readonly loadBalancerAttributes: readonly LoadBalancerAttribute[];
+  readonly tags: { readonly [key: string]: string };
+  readonly backend: { readonly serviceName: string; readonly servicePort: number; readonly healthCheckPath: string };
+}
+
+export interface AlbGatewayAccessLogs {
+  /** Bucket the ALB writes to (SSE-S3: the only encryption ALB log delivery supports). */
+  readonly bucketName: string;
+  /** Key prefix of the objects. */
+  readonly prefix: string;
+}
+
+export interface AlbGatewayProps {
+  /** Name of the Gateway (and of its GatewayClass, `<name>-alb`). */
+  readonly name: string;
+  /** Namespace of the Gateway and its routes: the application's namespace. */
+  readonly namespace: string;
+  /** Public host name; both listeners and the routes serve only it. */
+  readonly host: string;
+  /** ACM certificate of the HTTPS listener (in the cluster's region). */
+  readonly certificateArn: string;
+  /** Public subnets the internet-facing ALB goes in (one per AZ in use). */
+  readonly subnetIds: readonly string[];
+  /** WAFv2 web ACL the ALB is associated with. */
+  readonly webAclArn: string;
+  /** The application's Service, its port and readiness path (the target group health check; targets are pod IPs). */
+  readonly backend: { readonly serviceName: string; readonly servicePort: number; readonly healthCheckPath: string };
+  /**
+   * Deletion protection of the ALB.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Access logs of the ALB.
+   * @default none (off)
+   */
+  readonly accessLogs?: AlbGatewayAccessLogs;
+  /**
+   * Seconds an idle connection stays open.
+   * @default 60
+   */
+  readonly idleTimeoutSeconds?: number;
+  /**
+   * Tags of the ALB and its target groups.
+   * @default none
+   */
+  readonly tags?: { readonly [key: string]: string };
+  /** The Gateway API CRDs and the controller's release: the objects' kinds and their controller. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The public entry through Gateway API: an internet-facing ALB made by the AWS Load Balancer
+ * Controller 3.x from a Gateway with two listeners for one host, HTTPS 443 (TLS at the ALB with
+ * the ACM certificate and a TLS 1.2+ policy) routed to the application's Service with pod IPs as
+ * targets, and HTTP 80 answering every request with a 301 to HTTPS. The web ACL, deletion
+ * protection, access logs and dropping invalid header fields are set in its
+ * LoadBalancerConfiguration. Released through charts/alb-gateway (custom kinds: ADR 0004, 0007).
+ */
+export class AlbGateway extends Construct {
+  readonly gatewayName: string;
+  readonly gatewayClassName: string;
+  readonly release: Release;
+  /** The ALB attributes set, for review and tests. */
+  readonly loadBalancerAttributes: readonly LoadBalancerAttribute[];
+
+  constructor(scope: Construct, id: string, props: AlbGatewayProps) {
+    super(scope, id);
+    const what = `ALB gateway ${props.name}`;
+    if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(props.name)) throw new Error(`${what}: the name must be a DNS label of at most 42 characters`);
+    if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(props.host)) throw new Error(`${what}: host "${props.host}" is not a DNS name`);
+    if (!Token.isUnresolved(props.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(props.certificateArn)) {
+      throw new Error(`${what}: "${props.certificateArn}" is not an ACM certificate ARN`);
+    }
+    if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
+      throw new Error(`${what}: an ALB needs subnets in at least two availability zones (got ${props.subnetIds.length})`);
+    }
+    const idle = props.idleTimeoutSeconds ?? 60;
+    if (!Number.isInteger(idle) || idle < 1 || idle > 4000) throw new Error(`${what}: idleTimeoutSeconds must be 1 to 4000 (got ${idle})`);
+    const logs = props.accessLogs;
+    if (logs !== undefined && !Token.isUnresolved(logs.prefix) && (logs.prefix.startsWith("/") || logs.prefix.endsWith("/") || /AWSLogs/.test(logs.prefix))) {
+      throw new Error(`${what}: access log prefix "${logs.prefix}" must not start or end with "/" nor contain AWSLogs`);
+    }
+
+    const attributes: LoadBalancerAttribute[] = [
+      { key: "deletion_protection.enabled", value: String(props.deletionProtection ?? true) },
+      { key: "routing.http.drop_invalid_header_fields.enabled", value: "true" },
+      { key: "idle_timeout.timeout_seconds", value: String(idle) },
+      ...(logs === undefined
+        ? [{ key: "access_logs.s3.enabled", value: "false" }]
+        : [
+            { key: "access_logs.s3.enabled", value: "true" },
+            { key: "access_logs.s3.bucket", value: logs.bucketName },
+            { key: "access_logs.s3.prefix", value: logs.prefix },
+          ]),
+    ];
+    const gatewayClassName = `${props.name}-alb`;
+    const values: AlbGatewayValues = {
+      name: props.name,
+      namespace: props.namespace,
+      gatewayClassName,
+      host: props.host,
+      certificateArn: props.certificateArn,
+      sslPolicy: ALB_SSL_POLICY,
+      subnetIds: props.subnetIds,
+      webAclArn: props.webAclArn,
+      loadBalancerAttributes: attributes,
+      tags: props.tags ?? {},
+      backend: props.backend,
+    };
+    const release = new LocalChartRelease(this, "gateway", {
+      chart: "alb-gateway",
+      releaseName: `${props.name}-gateway`,
+      namespace: props.namespace,
+      values,
+      dependsOn: props.dependsOn,
+      // The ALB takes minutes; readiness of custom kinds is not something Helm can wait for.
+      wait: false,
+    });
+    this.gatewayName = props.name;
+    this.gatewayClassName = gatewayClassName;
+    this.loadBalancerAttributes = attributes;
+    this.release = release.release;
+  }
+}

@@ -1,0 +1,191 @@
+import { compareMinors, minorOf } from "./kubernetes-versions";
+
+/**
+ * Every Helm chart the workloads layer installs: the one table of chart versions, with the
+ * application version each ships, the Kubernetes minors it supports and where that was read.
+ *
+ * How to bump a chart: add the new version under `versions` with its app version, its Kubernetes
+ * range and the source of that range (the chart's `kubeVersion`, its README's compatibility
+ * table, the project's release notes), handle its upgrade notes (`upgrade` below, the module's
+ * values type), then point `default` at it. An environment may pin any version listed here
+ * (`workloads.charts.<name>`), to roll a bump through dev and staging before prod; a version
+ * missing from the table, or one whose range excludes the environment's `platform.kubernetesVersion`,
+ * is an error of the environment file.
+ */
+export interface KubernetesRange {
+  /** Oldest supported minor, `1.x`. */
+  readonly min: string;
+  /** Newest supported minor, `1.x`. */
+  readonly max: string;
+  /** Where the range comes from (chart kubeVersion, compatibility table, release notes). */
+  readonly basis: string;
+}
+
+export interface ChartRelease {
+  /** The application version the chart ships (its `appVersion`). */
+  readonly appVersion: string;
+  readonly kubernetes: KubernetesRange;
+}
+
+export interface ChartEntry {
+  /** Helm chart repository (https) or `local` for a chart under charts/. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Where the versions were read: the chart's source repository and path. */
+  readonly source: string;
+  /** The version installed unless an environment pins another listed one. */
+  readonly default: string;
+  readonly versions: { readonly [chartVersion: string]: ChartRelease };
+  /** What a bump to `default` must handle, in one line (details in docs/operations.md). */
+  readonly upgrade?: string;
+}
+
+/** Kubernetes minors a component supports from `min` to `max`, both inclusive. */
+const range = (min: string, max: string, basis: string): KubernetesRange => ({ min, max, basis });
+
+export const CHART_VERSIONS = {
+  awsLoadBalancerController: {
+    repository: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    source: "github.com/kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller (tag v3.5.0, 2026-08-03)",
+    default: "3.5.0",
+    versions: {
+      "3.5.0": {
+        appVersion: "v3.5.0",
+        kubernetes: range("1.22", "1.35", "chart README: v1.5.0+ requires 1.22+; v3.5.0 released after Kubernetes 1.35 and built for Gateway API v1.6"),
+      },
+    },
+    upgrade:
+      "1.x to 3.x: Helm does not upgrade the chart's crds/; the controller's CRDs ship in charts/aws-load-balancer-controller-crds (skip_crds on this release); the IAM policy is tied to the version by a test",
+  },
+  secretsStoreCsiDriver: {
+    repository: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
+    chart: "secrets-store-csi-driver",
+    source: "github.com/kubernetes-sigs/secrets-store-csi-driver charts/secrets-store-csi-driver (tag v1.6.0)",
+    default: "1.6.0",
+    versions: {
+      "1.6.0": { appVersion: "1.6.0", kubernetes: range("1.30", "1.35", "Chart.yaml kubeVersion >=1.30.0-0; released after Kubernetes 1.35") },
+    },
+    upgrade: "needs tokenRequests for the AWS provider's audiences (sts.amazonaws.com, pods.eks.amazonaws.com) from provider 2.0 on",
+  },
+  secretsStoreCsiProviderAws: {
+    repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
+    chart: "secrets-store-csi-driver-provider-aws",
+    source: "github.com/aws/secrets-store-csi-driver-provider-aws charts/secrets-store-csi-driver-provider-aws (main, 2026-06-04; newest git tag 2.1.1)",
+    default: "3.1.1",
+    versions: {
+      "3.1.1": { appVersion: "3.1.1", kubernetes: range("1.17", "1.35", "Chart.yaml kubeVersion >=1.17.0-0; released after Kubernetes 1.35") },
+    },
+    upgrade: "2.0+ bundles the CSI driver (secrets-store-csi-driver.install defaults to true): set it false, our separate driver release stays",
+  },
+  externalDns: {
+    repository: "https://kubernetes-sigs.github.io/external-dns/",
+    chart: "external-dns",
+    source: "github.com/kubernetes-sigs/external-dns charts/external-dns (tag external-dns-helm-chart-1.21.1)",
+    default: "1.21.1",
+    versions: {
+      "1.21.1": { appVersion: "0.21.0", kubernetes: range("1.22", "1.35", "external-dns README compatibility (networking.k8s.io/v1, gateway.networking.k8s.io/v1); released after Kubernetes 1.35") },
+    },
+    upgrade: "0.16+ calls route53:ListTagsForResources (granted); the Gateway API source gateway-httproute replaces ingress",
+  },
+  clusterAutoscaler: {
+    repository: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    source: "github.com/kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler (tags cluster-autoscaler-chart-9.46.6, -9.53.0, -9.59.0)",
+    default: "9.59.0",
+    versions: {
+      // Cluster Autoscaler supports exactly the Kubernetes minor it was built for (its README's version table).
+      "9.46.6": { appVersion: "1.32.0", kubernetes: range("1.32", "1.32", "autoscaler README: the autoscaler minor must equal the cluster's") },
+      "9.53.0": { appVersion: "1.34.2", kubernetes: range("1.34", "1.34", "autoscaler README: the autoscaler minor must equal the cluster's") },
+      "9.59.0": { appVersion: "1.35.0", kubernetes: range("1.35", "1.35", "autoscaler README: the autoscaler minor must equal the cluster's") },
+    },
+    upgrade: "bump together with platform.kubernetesVersion: the autoscaler's minor must equal the cluster's",
+  },
+  metricsServer: {
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    source: "github.com/kubernetes-sigs/metrics-server charts/metrics-server (tag metrics-server-helm-chart-3.13.1)",
+    default: "3.13.1",
+    versions: {
+      "3.13.1": { appVersion: "0.8.1", kubernetes: range("1.31", "1.35", "metrics-server README compatibility matrix: 0.8.x for Kubernetes 1.31+") },
+    },
+  },
+  kubePrometheusStack: {
+    repository: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-prometheus-stack",
+    source: "github.com/prometheus-community/helm-charts charts/kube-prometheus-stack (tag kube-prometheus-stack-88.5.3)",
+    default: "88.5.3",
+    versions: {
+      "88.5.3": { appVersion: "v0.93.1", kubernetes: range("1.25", "1.35", "Chart.yaml kubeVersion >=1.25.0-0; released after Kubernetes 1.35") },
+    },
+    upgrade: "Helm never upgrades the chart's CRDs: the chart's CRD upgrade job (crds.upgradeJob) applies them server-side before the operator rolls",
+  },
+  fluentBit: {
+    repository: "https://fluent.github.io/helm-charts",
+    chart: "fluent-bit",
+    source: "github.com/fluent/helm-charts charts/fluent-bit (tag fluent-bit-0.58.1)",
+    default: "0.58.1",
+    versions: {
+      "0.58.1": { appVersion: "5.1.1", kubernetes: range("1.22", "1.35", "a DaemonSet of stable APIs only (apps/v1, rbac/v1); released after Kubernetes 1.35") },
+    },
+  },
+  gatewayApiCrds: {
+    repository: "local",
+    chart: "charts/gateway-api-crds",
+    source: "github.com/kubernetes-sigs/gateway-api config/crd/standard (tag v1.6.1), vendored verbatim",
+    default: "1.6.1",
+    versions: {
+      "1.6.1": {
+        appVersion: "v1.6.1",
+        kubernetes: range("1.31", "1.35", "Gateway API supports the five newest Kubernetes minors at its release; its safe-upgrades ValidatingAdmissionPolicy needs admissionregistration.k8s.io/v1 (1.30+)"),
+      },
+    },
+    upgrade: "CRDs are templates of a local chart (upgraded by Helm, kept on uninstall); a bump vendors the new standard channel",
+  },
+  awsLoadBalancerControllerCrds: {
+    repository: "local",
+    chart: "charts/aws-load-balancer-controller-crds",
+    source: "github.com/kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller/crds (tag v3.5.0), vendored verbatim",
+    default: "3.5.0",
+    versions: {
+      "3.5.0": { appVersion: "v3.5.0", kubernetes: range("1.22", "1.35", "the controller's own range (same tag)") },
+    },
+    upgrade: "vendored from the same tag as the controller chart: a test fails when the two differ",
+  },
+} as const satisfies { readonly [name: string]: ChartEntry };
+
+export type ChartName = keyof typeof CHART_VERSIONS;
+
+/** The default version of every chart, by name. */
+export const DEFAULT_CHART_VERSIONS = Object.fromEntries(
+  (Object.keys(CHART_VERSIONS) as ChartName[]).map((name) => [name, CHART_VERSIONS[name].default]),
+) as { readonly [name in ChartName]: (typeof CHART_VERSIONS)[name]["default"] };
+
+/** The release entry of a chart version, or undefined when the table does not list it. */
+export function chartRelease(name: ChartName, version: string): ChartRelease | undefined {
+  const versions: { readonly [chartVersion: string]: ChartRelease } = CHART_VERSIONS[name].versions;
+  return Object.prototype.hasOwnProperty.call(versions, version) ? versions[version] : undefined;
+}
+
+/** Whether `kubernetesVersion` (`1.x`) lies within `range`. */
+export function supportsKubernetes(range: KubernetesRange, kubernetesVersion: string): boolean {
+  return !Number.isNaN(minorOf(kubernetesVersion)) && compareMinors(range.min, kubernetesVersion) <= 0 && compareMinors(kubernetesVersion, range.max) <= 0;
+}
+
+/**
+ * Why a chart version cannot run on a Kubernetes version, or undefined when it can: the version is
+ * not in the table (its range is unknown), or the range excludes the cluster's minor.
+ */
+export function chartVersionProblem(name: ChartName, version: string, kubernetesVersion: string): string | undefined {
+  const entry = CHART_VERSIONS[name];
+  const release = chartRelease(name, version);
+  if (release === undefined) {
+    const listed = Object.keys(entry.versions).join(", ");
+    return `${entry.chart} ${version} is not in the chart version table (modules/core/chart-versions.ts lists ${listed}): add it with the Kubernetes minors it supports`;
+  }
+  if (!supportsKubernetes(release.kubernetes, kubernetesVersion)) {
+    const supported = release.kubernetes.min === release.kubernetes.max ? release.kubernetes.min : `${release.kubernetes.min} to ${release.kubernetes.max}`;
+    return `${entry.chart} ${version} (app ${release.appVersion}) supports Kubernetes ${supported}, not ${kubernetesVersion}`;
+  }
+  return undefined;
+}

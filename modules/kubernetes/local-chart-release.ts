@@ -1,0 +1,63 @@
+import * as path from "node:path";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { AssetType, type ITerraformDependable, TerraformAsset, Token } from "cdktf";
+import { Construct } from "constructs";
+import { findRepositoryPath } from "../core/repository-path";
+
+/** The folder of a chart this repository ships under `charts/<name>`, from the source, the compiled tree and the bundle alike. */
+export function localChartDir(name: string): string {
+  return path.dirname(findRepositoryPath(__dirname, `charts/${name}/Chart.yaml`));
+}
+
+export interface LocalChartReleaseProps<T extends object> {
+  /** The chart's folder name under charts/. */
+  readonly chart: string;
+  /** Helm release name: a DNS label of at most 53 characters. */
+  readonly releaseName: string;
+  /** Namespace of the release (its history Secrets); it must exist. */
+  readonly namespace: string;
+  /** The chart's values, serialized once as JSON. */
+  readonly values: T;
+  /**
+   * What must be installed first (the CRDs of the kinds the chart renders, the controller that validates them).
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Wait until every object is ready (for CRDs: Established) before the release counts as installed.
+   * @default true
+   */
+  readonly wait?: boolean;
+}
+
+/**
+ * A Helm release of a chart under `charts/`, shipped as a cdktf asset (copied under the stack's
+ * `assets/` at a path keyed by its content hash, so a template change shows in the plan). Atomic,
+ * cleanup on failure, five revisions of history. This is how objects of custom kinds reach the
+ * cluster (ADR 0004, 0007): the helm provider checks nothing against the cluster at plan time.
+ */
+export class LocalChartRelease<T extends object> extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: LocalChartReleaseProps<T>) {
+    super(scope, id);
+    const name = props.releaseName;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 53) {
+      throw new Error(`Helm release "${name}": the name must be a DNS label of at most 53 characters`);
+    }
+    if (!Token.isUnresolved(props.namespace) && props.namespace.trim() === "") throw new Error(`Helm release ${name}: namespace must not be empty`);
+    const chart = new TerraformAsset(this, "chart", { path: localChartDir(props.chart), type: AssetType.DIRECTORY });
+    this.release = new Release(this, "release", {
+      name,
+      namespace: props.namespace,
+      chart: chart.path,
+      values: [JSON.stringify(props.values)],
+      atomic: true,
+      cleanupOnFail: true,
+      wait: props.wait ?? true,
+      maxHistory: 5,
+      createNamespace: false,
+      ...(props.dependsOn === undefined ? {} : { dependsOn: [...props.dependsOn] }),
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { resolvedChartVersions } from "../environments/workloads-schema";
+import { CHART_VERSIONS, chartRelease, supportsKubernetes } from "../modules/core/chart-versions";
+import { EKS_KUBERNETES_VERSIONS, type KubernetesVersion, isKubernetesVersion, supportStatus } from "../modules/core/kubernetes-versions";
+import { EKS_ADDON_VERSIONS } from "../modules/core/eks-addon-versions";
+import { ENVIRONMENTS } from "./support/fixtures";
+import { ROOT } from "./support/paths";
+
+/** Today, as the EKS calendar counts days (UTC). */
+const TODAY = new Date().toISOString().slice(0, 10);
+/** Days before the end of standard support from which an environment must already have moved on. */
+const UPGRADE_NOTICE_DAYS = 30;
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+describe("Kubernetes version currency", () => {
+  it.each(ENVIRONMENTS.map((env) => [env.name, env.platform.kubernetesVersion] as const))(
+    "%s runs Kubernetes %s, in EKS standard support for at least the next 30 days (no extended-support billing)",
+    (_name, version) => {
+      expect(isKubernetesVersion(version)).toBe(true);
+      const row = EKS_KUBERNETES_VERSIONS[version as KubernetesVersion];
+      expect(row.endOfStandardSupport >= addDays(TODAY, UPGRADE_NOTICE_DAYS)).toBe(true);
+    },
+  );
+
+  it("the EKS table lists no version whose extended support has ended (a stale row is removed, not kept)", () => {
+    const gone = (Object.keys(EKS_KUBERNETES_VERSIONS) as KubernetesVersion[]).filter((version) => supportStatus(version, TODAY) === "unsupported");
+    expect(gone).toEqual([]);
+  });
+
+  it("the support status follows the calendar: 1.34's standard support ends on 2026-12-02, its extended support a year later", () => {
+    // The oracle is the EKS calendar (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
+    expect(supportStatus("1.34", "2026-12-02")).toBe("standard");
+    expect(supportStatus("1.34", "2026-12-03")).toBe("extended");
+    expect(supportStatus("1.34", "2027-12-03")).toBe("unsupported");
+    expect(supportStatus("1.35", "2027-03-27")).toBe("standard");
+  });
+});
+
+describe("every version-bound component supports each environment's Kubernetes minor", () => {
+  const cases = ENVIRONMENTS.flatMap((env) => {
+    const charts = resolvedChartVersions(env.workloads, env.platform.kubernetesVersion);
+    return Object.entries(charts).map(([name, version]) => [env.name, env.platform.kubernetesVersion, name, version] as const);
+  });
+
+  it.each(cases)("%s (Kubernetes %s): chart %s %s", (_env, kubernetesVersion, name, version) => {
+    const release = chartRelease(name as keyof typeof CHART_VERSIONS, version);
+    expect(release, `${name} ${version} is not in the chart table`).toBeDefined();
+    expect(supportsKubernetes(release!.kubernetes, kubernetesVersion)).toBe(true);
+  });
+
+  it.each(ENVIRONMENTS.map((env) => [env.name, env.platform.kubernetesVersion] as const))(
+    "%s (Kubernetes %s): kube-proxy and CoreDNS are pinned for its minor, kube-proxy built for that very minor",
+    (_env, kubernetesVersion) => {
+      const row = (EKS_ADDON_VERSIONS as { readonly [minor: string]: { readonly kubeProxy: string; readonly coredns: string } })[kubernetesVersion];
+      expect(row).toBeDefined();
+      expect(row!.kubeProxy.startsWith(`v${kubernetesVersion}.`)).toBe(true);
+      expect(row!.coredns).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    },
+  );
+
+  it("the cluster autoscaler of each table row runs exactly the minor its range names (its image minor must equal the cluster's)", () => {
+    for (const [version, release] of Object.entries(CHART_VERSIONS.clusterAutoscaler.versions)) {
+      const appMinor = release.appVersion.split(".").slice(0, 2).join(".");
+      expect({ version, min: release.kubernetes.min, max: release.kubernetes.max }).toEqual({ version, min: appMinor, max: appMinor });
+    }
+  });
+
+  it("GIVEN the pins of before this move WHEN checked against Kubernetes 1.35 THEN they are refused", () => {
+    // cluster-autoscaler 9.46.6 ships autoscaler 1.32.0; ingress-nginx 4.12.1 (controller 1.12.1) stops at 1.32.
+    expect(supportsKubernetes(chartRelease("clusterAutoscaler", "9.46.6")!.kubernetes, "1.35")).toBe(false);
+    expect(supportsKubernetes(chartRelease("clusterAutoscaler", "9.46.6")!.kubernetes, "1.34")).toBe(false);
+    expect(Object.keys(CHART_VERSIONS)).not.toContain("ingressNginx");
+    expect(chartRelease("awsLoadBalancerController", "1.17.1")).toBeUndefined();
+  });
+});
+
+describe("the local CRD charts match the releases they were vendored from", () => {
+  const chartYaml = (chart: string) => parse(readFileSync(path.join(ROOT, "charts", chart, "Chart.yaml"), "utf8")) as { version: string; appVersion: string };
+
+  it("charts/gateway-api-crds carries the Gateway API bundle its files were copied from", () => {
+    const dir = path.join(ROOT, "charts/gateway-api-crds/files");
+    const bundles = new Set(
+      readdirSync(dir).flatMap((file) => [...readFileSync(path.join(dir, file), "utf8").matchAll(/gateway\.networking\.k8s\.io\/bundle-version: (v[\d.]+)/g)].map((m) => m[1])),
+    );
+    expect([...bundles]).toEqual([chartYaml("gateway-api-crds").appVersion]);
+    expect(chartYaml("gateway-api-crds").version).toBe(CHART_VERSIONS.gatewayApiCrds.default);
+    // Standard channel only: experimental CRDs on top are refused by the bundle's own admission policy.
+    expect(readdirSync(dir).some((file) => /experimental/.test(readFileSync(path.join(dir, file), "utf8").match(/gateway\.networking\.k8s\.io\/channel: (\w+)/)?.[1] ?? ""))).toBe(false);
+  });
+
+  it("charts/aws-load-balancer-controller-crds is of the controller version the controller chart runs", () => {
+    const entry = CHART_VERSIONS.awsLoadBalancerController;
+    expect(chartYaml("aws-load-balancer-controller-crds").appVersion).toBe(entry.versions[entry.default].appVersion);
+    expect(chartYaml("aws-load-balancer-controller-crds").version).toBe(CHART_VERSIONS.awsLoadBalancerControllerCrds.default);
+    expect(CHART_VERSIONS.awsLoadBalancerControllerCrds.default).toBe(entry.default);
+  });
+});
