@@ -148,7 +148,7 @@ describe("the plan workflow (pull-request.yml)", () => {
     expect(at("npm test")).toBeGreaterThan(at("npm run typecheck"));
     expect(at("npm run synth")).toBeGreaterThan(at("npm test"));
     expect(at("npm run --silent stacks -- --json")).toBeGreaterThan(at("npm run synth"));
-    expect(stepUsing(build, "actions/setup-node").with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(stepUsing(build, "actions/setup-node").with).toMatchObject({ "node-version-file": ".nvmrc", cache: "npm" });
     expect(stepUsing(build, "actions/upload-artifact").with).toMatchObject({ name: "cdktf-out", path: "cdktf.out" });
   });
 
