@@ -1,6 +1,5 @@
 import { DeploymentV1, type DeploymentV1SpecTemplateSpecVolume, type DeploymentV1SpecTemplateSpecContainerVolumeMount } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
-import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
@@ -31,31 +30,6 @@ export interface WebServiceSecretVolume {
   readonly secretProviderClass: string;
   /** Where the secret files appear in the container, e.g. `/mnt/secrets`. */
   readonly mountPath: string;
-}
-
-/** Public routing through an ingress controller. */
-export interface WebServiceIngress {
-  /** Host name the rule matches, e.g. `app.dev.example.com`. */
-  readonly host: string;
-  /** IngressClass of the controller, e.g. `nginx` or `alb` (the AWS Load Balancer Controller). */
-  readonly className: string;
-  /**
-   * TLS ends at the load balancer in front of ingress-nginx (an NLB with an ACM certificate), so
-   * the controller only ever sees plain HTTP. The Ingress then carries no `tls` section and
-   * switches ingress-nginx's HTTP-to-HTTPS redirects off explicitly: nginx cannot tell which
-   * listener a request came through (an NLB adds no X-Forwarded-Proto), so a redirect from nginx
-   * would loop. The redirect belongs to the load balancer / controller setup. When false, no
-   * annotation is set: the host is served over plain HTTP (environments without a certificate),
-   * or the controller is the load balancer itself (class `alb`: its TLS is in `annotations`).
-   */
-  readonly tlsAtLoadBalancer: boolean;
-  /**
-   * Annotations of the Ingress for its controller, e.g. `alb.ingress.kubernetes.io/scheme`.
-   * Keys are Kubernetes qualified names; they are added after (and so win over) the redirect
-   * annotations of `tlsAtLoadBalancer`.
-   * @default none
-   */
-  readonly annotations?: { readonly [key: string]: string };
 }
 
 export interface WebServiceProps {
@@ -103,13 +77,9 @@ export interface WebServiceProps {
   /** A PodDisruptionBudget allowing one pod at a time to be evicted (see the class docs). */
   readonly podDisruptionBudget: boolean;
   /**
-   * An Ingress routing the host's `/` to the Service.
-   * @default none: reachable inside the cluster only
-   */
-  readonly ingress?: WebServiceIngress;
-  /**
-   * What must exist before any of these objects: the SecretProviderClass release, the ingress
-   * controller (its admission webhook), the metrics server.
+   * What must exist before any of these objects: the SecretProviderClass release, the load
+   * balancer controller (its pod webhook adds readiness gates), the metrics server. Public routing
+   * is not here: a Gateway's route names the Service (see AlbGateway).
    * @default none
    */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -134,7 +104,7 @@ const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
  * One application tier: a ServiceAccount (IRSA optional), a hardened Deployment (non-root,
  * read-only root file system with a writable /tmp, no privilege escalation, every capability
  * dropped, RuntimeDefault seccomp), probes, resources, spread across zones and nodes, a ClusterIP
- * Service, and optionally an HPA on CPU and memory, a PodDisruptionBudget and an Ingress.
+ * Service, and optionally an HPA on CPU and memory and a PodDisruptionBudget.
  *
  * The PodDisruptionBudget uses `maxUnavailable: 1` rather than `minAvailable: 1`: with one replica,
  * `minAvailable: 1` would forbid every eviction and hang node drains (and so cluster upgrades);
@@ -284,26 +254,6 @@ export class WebService extends Construct {
       });
     }
 
-    if (props.ingress !== undefined) {
-      const redirectsOff = { "nginx.ingress.kubernetes.io/ssl-redirect": "false", "nginx.ingress.kubernetes.io/force-ssl-redirect": "false" };
-      const annotations = { ...(props.ingress.tlsAtLoadBalancer ? redirectsOff : {}), ...props.ingress.annotations };
-      new IngressV1(this, "ingress", {
-        metadata: { ...metadata, ...(Object.keys(annotations).length === 0 ? {} : { annotations }) },
-        spec: {
-          ingressClassName: props.ingress.className,
-          rule: [
-            {
-              host: props.ingress.host,
-              http: {
-                path: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: PORT_NAME } } } }],
-              },
-            },
-          ],
-        },
-        ...dependsOn,
-      });
-    }
-
     this.serviceName = props.name;
     this.serviceDnsName = `${props.name}.${props.namespace}.svc.cluster.local`;
     this.podLabels = podLabels;
@@ -333,21 +283,7 @@ function validate(props: WebServiceProps): void {
   for (const [probe, path] of [["liveness", props.livenessPath], ["readiness", props.readinessPath]] as const) {
     if (!path.startsWith("/")) throw new Error(`${what}: the ${probe} path must start with '/', got "${path}"`);
   }
-  for (const key of Object.keys(props.ingress?.annotations ?? {})) {
-    if (!isQualifiedName(key)) {
-      throw new Error(`${what}: ingress annotation "${key}" is not a Kubernetes annotation key ([<DNS subdomain>/]<name of at most 63 characters>)`);
-    }
-  }
   if (props.autoscaling !== undefined && props.autoscaling.maxReplicas < props.replicas) {
     throw new Error(`${what}: autoscaling maxReplicas (${props.autoscaling.maxReplicas}) must be >= replicas (${props.replicas})`);
   }
-}
-
-/** A Kubernetes qualified name (label and annotation keys): an optional DNS-subdomain prefix and `/`, then a name. */
-function isQualifiedName(key: string): boolean {
-  const slash = key.indexOf("/");
-  const prefix = slash === -1 ? undefined : key.slice(0, slash);
-  const name = slash === -1 ? key : key.slice(slash + 1);
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix));
-  return prefixOk && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
 }

@@ -158,11 +158,11 @@ describe("k8s-no-load-balancer-services", () => {
     ]);
   });
 
-  it("a LoadBalancer deep in a chart's values, allowed in ingress-nginx only", () => {
+  it("a LoadBalancer or NodePort deep in any chart's values (the entry is the Gateway's ALB, no chart's Service)", () => {
     const values = (tree: unknown) => [JSON.stringify(tree)];
     const doc = resources({
       helm_release: {
-        nginx: { chart: "ingress-nginx", values: values({ controller: { service: { type: "LoadBalancer" } } }) },
+        retired: { chart: "ingress-nginx", values: values({ controller: { service: { type: "LoadBalancer" } } }) },
         grafana: { chart: "kube-prometheus-stack", values: values({ grafana: { service: { type: "LoadBalancer" } }, alertmanager: { service: { type: "ClusterIP" } } }) },
         nodeport: { chart: "ingress-nginx/ingress-nginx", values: values({ controller: { service: { type: "NodePort" } } }) },
         listed: { chart: "oci://registry.example/charts/other", values: values({ services: [{ type: "LoadBalancer" }] }) },
@@ -171,6 +171,7 @@ describe("k8s-no-load-balancer-services", () => {
       },
     });
     expect(check("k8s-no-load-balancer-services", doc)).toEqual([
+      { address: "helm_release.retired", message: "values controller.service.type is LoadBalancer in chart ingress-nginx" },
       { address: "helm_release.grafana", message: "values grafana.service.type is LoadBalancer in chart kube-prometheus-stack" },
       { address: "helm_release.nodeport", message: "values controller.service.type is NodePort in chart ingress-nginx" },
       { address: "helm_release.listed", message: "values services[0].type is LoadBalancer in chart other" },
@@ -293,7 +294,7 @@ describe("helm-charts-pinned", () => {
   it("an exact version from https, and a content-hashed local asset, pass", () => {
     const doc = resources({
       helm_release: {
-        remote: { chart: "ingress-nginx", repository: "https://kubernetes.github.io/ingress-nginx", version: "4.12.1" },
+        remote: { chart: "external-dns", repository: "https://kubernetes-sigs.github.io/external-dns/", version: "1.21.1" },
         asset: { chart: "assets/backend-secrets_chart_E47459D1/2F7A7CCF8D4830F20F4A3E1B1E155051" },
       },
     });

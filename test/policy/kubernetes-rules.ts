@@ -93,8 +93,6 @@ const POD_SECURITY_JUSTIFICATION = "platform.acme.example/pod-security-justifica
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 /** A cdktf asset: `assets/<construct id>/<content hash>[/file]`, so the chart is pinned by its content. */
 const ASSET_CHART = /^assets\/[^/]+\/[0-9A-Fa-f]{32,}(\/[^/]+)*$/;
-/** The only chart whose values may ask for a LoadBalancer Service: the ingress controller behind the NLB. */
-const LOAD_BALANCER_CHART = "ingress-nginx";
 
 /** The values documents of a helm_release (`values` is a list of YAML/JSON strings), parsed. */
 function helmValues(body: Body): { readonly values: unknown[]; readonly unreadable: number } {
@@ -123,7 +121,7 @@ function serviceTypesIn(tree: unknown, types: ReadonlySet<string>, at = ""): [st
   return [...own, ...Object.entries(tree).flatMap(([key, child]) => serviceTypesIn(child, types, at === "" ? key : `${at}.${key}`))];
 }
 
-/** The chart's own name: `ingress-nginx` for `ingress-nginx`, `ingress-nginx/ingress-nginx` or an oci:// reference. */
+/** The chart's own name: `external-dns` for `external-dns`, `external-dns/external-dns` or an oci:// reference. */
 const chartName = (chart: string) => chart.split("/").filter((part) => part !== "").at(-1) ?? "";
 
 /** How a NetworkPolicy names its namespace when it refers to the namespace resource at `address`. */
@@ -218,7 +216,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "k8s-no-load-balancer-services",
     rationale:
-      "The internet reaches the cluster through one entry: the ingress-nginx controller's Service behind an NLB, or (prod) an ALB the AWS Load Balancer Controller makes from the frontend's Ingress. No other Service is a LoadBalancer, and none is a NodePort (which opens a port on every node).",
+      "The internet reaches the cluster through one entry: the ALB the AWS Load Balancer Controller makes from the Gateway (Gateway API, ADR 0007), straight to pod IPs. No Service is a LoadBalancer, in a chart's values or our own, and none is a NodePort (which opens a port on every node).",
     subjects: (doc) => ofTypes(doc, ["kubernetes_service", "kubernetes_service_v1", "helm_release"]).map(([address]) => address),
     check: (doc) => {
       const services = ofTypes(doc, ["kubernetes_service", "kubernetes_service_v1"])
@@ -226,17 +224,16 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         .map(([address, , body]) => ({ address, message: `Service of type ${String(block(body["spec"])?.["type"])}` }));
       const releases = ofTypes(doc, ["helm_release"]).flatMap(([address, , body]) => {
         const chart = chartName(String(body["chart"] ?? ""));
-        const mayBalance = chart === LOAD_BALANCER_CHART;
         const { values, unreadable } = helmValues(body);
         const problems: Violation[] = [];
         if (unreadable > 0) problems.push({ address, message: `${unreadable} values document(s) neither JSON nor YAML: Service types cannot be checked` });
         for (const [at, type] of values.flatMap((tree) => serviceTypesIn(tree, new Set(["LoadBalancer", "NodePort"])))) {
-          if (type === "NodePort" || !mayBalance) problems.push({ address, message: `values ${at} is ${type} in chart ${chart}` });
+          problems.push({ address, message: `values ${at} is ${type} in chart ${chart}` });
         }
         for (const set of [...blocks(body["set"]), ...blocks(body["set_string"])]) {
           const name = String(set["name"] ?? "");
           const type = String(set["value"] ?? "");
-          if ((name === "type" || name.endsWith(".type")) && (type === "NodePort" || (type === "LoadBalancer" && !mayBalance))) {
+          if ((name === "type" || name.endsWith(".type")) && (type === "NodePort" || type === "LoadBalancer")) {
             problems.push({ address, message: `set ${name} is ${type} in chart ${chart}` });
           }
         }

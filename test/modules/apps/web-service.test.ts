@@ -1,6 +1,5 @@
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
-import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
@@ -124,7 +123,7 @@ describe("WebService", () => {
   });
 
   it("exposes the pods on a ClusterIP Service, port 80 to the container's http port", () => {
-    const json = synth({ ingress: { host: "api.dev.example.com", className: "nginx", tlsAtLoadBalancer: true } });
+    const json = synth();
     const services = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "kubernetes_service_v1"));
     expect(services).toEqual([
       expect.objectContaining({
@@ -182,49 +181,7 @@ describe("WebService", () => {
     expect(resourcesOf(JSON.parse(synth()) as TerraformJson, "kubernetes_pod_disruption_budget_v1")).toEqual({});
   });
 
-  it("GIVEN an ingress WHEN synthesized THEN the nginx class routes the host's / prefix to the Service's http port", () => {
-    expect(synth({ ingress: { host: "api.dev.example.com", className: "nginx", tlsAtLoadBalancer: false } })).toHaveResourceWithProperties(IngressV1, {
-      spec: {
-        ingress_class_name: "nginx",
-        rule: [
-          {
-            host: "api.dev.example.com",
-            http: {
-              path: [
-                {
-                  path: "/",
-                  path_type: "Prefix",
-                  backend: { service: { name: expect.stringMatching(/^\$\{kubernetes_service_v1\..*\.metadata\[0\]\.name\}$/), port: { name: "http" } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    });
-  });
-
-  it("GIVEN TLS ends at the load balancer WHEN synthesized THEN nginx's HTTPS redirects are off (nginx only sees HTTP)", () => {
-    expect(synth({ ingress: { host: "api.dev.example.com", className: "nginx", tlsAtLoadBalancer: true } })).toHaveResourceWithProperties(IngressV1, {
-      metadata: { annotations: { "nginx.ingress.kubernetes.io/ssl-redirect": "false", "nginx.ingress.kubernetes.io/force-ssl-redirect": "false" } },
-    });
-  });
-
-  it("GIVEN controller annotations WHEN synthesized THEN the Ingress carries exactly them, with no nginx redirect annotations", () => {
-    const annotations = { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/target-type": "ip" };
-    const json = synth({ ingress: { host: "api.dev.example.com", className: "alb", tlsAtLoadBalancer: false, annotations } });
-    const [ingress] = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "kubernetes_ingress_v1"));
-    expect((ingress?.["metadata"] as Record<string, unknown>)["annotations"]).toEqual(annotations);
-    expect(json).toHaveResourceWithProperties(IngressV1, { spec: { ingress_class_name: "alb" } });
-  });
-
-  it("refuses an ingress annotation key that is not a Kubernetes qualified name", () => {
-    expect(() => synth({ ingress: { host: "api.dev.example.com", className: "alb", tlsAtLoadBalancer: false, annotations: { "alb ingress/scheme": "x" } } })).toThrow(
-      'Web service "backend": ingress annotation "alb ingress/scheme" is not a Kubernetes annotation key',
-    );
-  });
-
-  it("GIVEN no ingress WHEN synthesized THEN the service stays inside the cluster", () => {
+  it("creates no Ingress: public routing is a Gateway's route to the Service (AlbGateway), never the service's own", () => {
     expect(resourcesOf(JSON.parse(synth()) as TerraformJson, "kubernetes_ingress_v1")).toEqual({});
   });
 

@@ -17,7 +17,7 @@ function policyNamed(json: string, name: string): Record<string, unknown> | unde
 const FROM_INGRESS_CONTROLLER: PeerRule = {
   name: "frontend-from-ingress",
   podSelector: { "app.kubernetes.io/name": "frontend" },
-  peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": "ingress-nginx" }, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }],
+  peers: [{ namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" }, podLabels: { "app.kubernetes.io/name": "prometheus" } }],
   ports: [{ port: 8080, protocol: "TCP" }],
 };
 
@@ -68,8 +68,8 @@ describe("NamespaceNetworkPolicies", () => {
           {
             from: [
               {
-                namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
-                pod_selector: { match_labels: { "app.kubernetes.io/name": "ingress-nginx" } },
+                namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "monitoring" } },
+                pod_selector: { match_labels: { "app.kubernetes.io/name": "prometheus" } },
               },
             ],
             ports: [{ port: "8080", protocol: "TCP" }],
