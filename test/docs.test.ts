@@ -1,0 +1,216 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../scripts/commands";
+import { ROOT } from "./support/paths";
+
+/**
+ * The README and docs/ name commands, options, files and lines of the environment files; each of
+ * those must exist, so that a reader who follows the docs never meets a command that is not
+ * there, a link that goes nowhere, or a sample error on the wrong line.
+ */
+
+/** Markdown files of the docs, relative to the root: README.md and everything under docs/. */
+function markdownFiles(): string[] {
+  const found: string[] = ["README.md"];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith(".md")) found.push(rel);
+    }
+  };
+  walk("docs");
+  return found.sort();
+}
+
+const DOCS = markdownFiles();
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const SCRIPTS = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts;
+
+/** GitHub's anchor of a heading: lowercase, punctuation dropped, spaces to hyphens; repeats get -1, -2. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) fenced = !fenced;
+    const heading = fenced ? null : /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading === null) continue;
+    const base = (heading[1] ?? "")
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+    const count = seen.get(base) ?? 0;
+    anchors.add(count === 0 ? base : `${base}-${count}`);
+    seen.set(base, count + 1);
+  }
+  return anchors;
+}
+
+/** Text outside fenced code blocks, and the code blocks, of a markdown file. */
+function split(markdown: string): { prose: string; code: string[] } {
+  const prose: string[] = [];
+  const code: string[] = [];
+  let block: string[] | undefined;
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) {
+      if (block === undefined) block = [];
+      else {
+        code.push(block.join("\n"));
+        block = undefined;
+      }
+    } else if (block !== undefined) block.push(line);
+    else prose.push(line);
+  }
+  return { prose: prose.join("\n"), code };
+}
+
+/** The repository's files (git's view: no build output, scratch or local files), relative to the root. */
+const TRACKED: readonly string[] = (() => {
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached"], { cwd: ROOT, encoding: "utf8" });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  return listed.stdout.split("\0").filter((file) => file !== "" && existsSync(path.join(ROOT, file)));
+})();
+
+/** Top-level names a backticked repository path may start with. */
+const REPOSITORY_ROOTS = [...new Set(TRACKED.map((file) => file.split("/")[0] ?? ""))];
+
+/** Backticked tokens that name a repository file or folder (no placeholders or globs). */
+function namedPaths(prose: string): string[] {
+  const tokens = [...prose.matchAll(/`([^`\s]+)`/g)].map((match) => match[1] ?? "");
+  return tokens.filter(
+    (token) =>
+      !/[<>*{}$]/.test(token) &&
+      REPOSITORY_ROOTS.some((root) => token === root || token.startsWith(`${root}/`)) &&
+      (/\.(ts|mts|json|ya?ml|md|sh)$/.test(token) || token.endsWith("/") || token === ".ci/run"),
+  );
+}
+
+describe("the README", () => {
+  const readme = read("README.md");
+  const lines = readme.split("\n");
+
+  it("is a front door: under 250 lines", () => {
+    expect(lines.length).toBeLessThan(250);
+  });
+
+  it("shows the quick start within the first screen (its first command in the first 40 lines)", () => {
+    const firstCommand = lines.findIndex((line) => /^npm (ci|test|run)\b/.test(line));
+    expect(firstCommand).toBeGreaterThanOrEqual(0);
+    expect(firstCommand).toBeLessThan(40);
+  });
+
+  it("has one diagram", () => {
+    expect(readme.match(/```mermaid/g) ?? []).toHaveLength(1);
+  });
+
+  it.each(["Deploy a layer", "Release an app", "Add an environment", "Upgrade Kubernetes"])("has the everyday task %s, with a link to more", (task) => {
+    const section = readme.split(`### ${task}`)[1]?.split("\n### ")[0] ?? "";
+    expect(section, task).not.toBe("");
+    expect(section).toMatch(/\]\(docs\/[\w./-]+(#[\w-]+)?\)/);
+  });
+});
+
+describe.each(DOCS)("%s", (file) => {
+  const markdown = read(file);
+  const { prose, code } = split(markdown);
+
+  it("links only to files and headings that exist", () => {
+    const broken: string[] = [];
+    for (const match of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = match[1] ?? "";
+      if (/^[a-z]+:/.test(target)) continue; // https:, mailto:
+      const [targetPath = "", anchor] = target.split("#");
+      const resolved = targetPath === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), targetPath));
+      if (!existsSync(path.join(ROOT, resolved))) {
+        broken.push(`${target}: no ${resolved}`);
+        continue;
+      }
+      if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(read(resolved)).has(anchor)) broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("names only npm scripts that exist, with options their command has", () => {
+    const wrong: string[] = [];
+    for (const match of markdown.matchAll(/npm run (?:--silent )?([\w:-]*[\w-])((?: -- (?:--?[\w-]+(?:[ =](?!--)[^\s`|)]+)?\s*)+)?)/g)) {
+      const script = match[1] ?? "";
+      if (SCRIPTS[script] === undefined) {
+        wrong.push(`npm run ${script}: no such script`);
+        continue;
+      }
+      const spec = COMMANDS.find((command) => command.name === script);
+      const options = [...(match[2] ?? "").matchAll(/--([\w-]+)/g)].map((option) => option[1] ?? "").filter((option) => option !== "");
+      for (const option of options) {
+        if (spec !== undefined && option !== "help" && spec.options[option] === undefined) wrong.push(`npm run ${script} -- --${option}: no such option`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("names only repository files and folders that exist", () => {
+    // An environment file that does not exist is an example (environments/qa.yaml, a sandbox).
+    const missing = namedPaths(prose).filter((named) => !existsSync(path.join(ROOT, named)) && !/^environments\/[\w-]+\.yaml$/.test(named));
+    expect(missing).toEqual([]);
+  });
+
+  it("quotes errors of the environment files on the lines where their keys are", () => {
+    const wrong: string[] = [];
+    for (const block of [...code, prose]) {
+      for (const match of block.matchAll(/(environments\/([\w-]+)\.ya?ml):(\d+)(?::\d+)? ([\w.[\]]+):/g)) {
+        const [, envFile = "", , line = "", at = ""] = match;
+        if (!existsSync(path.join(ROOT, envFile))) continue; // an example file (qa.yaml) that is not in the repository
+        const key = at.replace(/\[\d+\]/g, "").split(".").at(-1) ?? "";
+        const text = read(envFile).split("\n")[Number(line) - 1] ?? "";
+        if (!text.includes(key.replace(/s$/, ""))) wrong.push(`${envFile}:${line} holds "${text.trim()}", not ${at}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("docs/", () => {
+  it("has a table of contents (docs/README.md) that links every page", () => {
+    const toc = read("docs/README.md");
+    const unlisted = DOCS.filter((file) => file.startsWith("docs/") && file !== "docs/README.md").filter(
+      (file) => !toc.includes(`](${path.posix.relative("docs", file)})`),
+    );
+    expect(unlisted).toEqual([]);
+  });
+
+  it("lays out every top-level entry, every file of environments/, stacks/ and scripts/ and every folder of modules/ (docs/repository.md)", () => {
+    const layout = read("docs/repository.md").split("## Layout")[1]?.split("```text")[1]?.split("```")[0] ?? "";
+    const named = new Set<string>();
+    let parent = "";
+    for (const line of layout.split("\n")) {
+      // The first column: names up to two spaces, several separated by commas.
+      const match = /^( *)(\S.*?)(?: {2,}|$)/.exec(line);
+      if (match === null) continue;
+      const [, indent = "", first = ""] = match;
+      for (const name of first.split(/,\s*/).filter((part) => part !== "")) {
+        if (indent === "") {
+          named.add(name.replace(/\/$/, ""));
+          if (name.endsWith("/")) parent = name;
+        } else named.add(`${parent}${name}`.replace(/\/$/, ""));
+      }
+    }
+    const tracked = (dir: string, filter: (name: string, isDir: boolean) => boolean) =>
+      [...new Set(TRACKED.filter((file) => dir === "." || file.startsWith(`${dir}/`)).map((file) => (dir === "." ? file : file.slice(dir.length + 1)).split("/")[0] ?? ""))]
+        .filter((name) => filter(name, statSync(path.join(ROOT, dir, name)).isDirectory()))
+        .map((name) => (dir === "." ? name : `${dir}/${name}`));
+    const expected = [
+      ...tracked(".", (name) => REPOSITORY_ROOTS.includes(name) && !["package-lock.json", ".gitignore", ".github", "README.md"].includes(name)),
+      ".github/workflows",
+      ...tracked("environments", (name, isDir) => !isDir),
+      ...tracked("stacks", () => true),
+      ...tracked("scripts", (name) => name.endsWith(".ts")),
+      ...tracked("modules", (_, isDir) => isDir),
+    ];
+    const missing = expected.filter((entry) => !named.has(entry) && ![...named].some((name) => name.startsWith(`${entry}/`)));
+    const absent = [...named].filter((entry) => !existsSync(path.join(ROOT, entry)));
+    expect({ missing, absent }).toEqual({ missing: [], absent: [] });
+  });
+});
