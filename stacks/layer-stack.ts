@@ -1,7 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
+import { ciRoleNames, permissionsBoundaryArn, permissionsBoundaryName } from "../modules/ci/github-ci-identity";
+import { RequirePermissionsBoundary } from "../modules/ci/permissions-boundary";
 import { partitionOf, type AwsTarget } from "../modules/core/aws-target";
 import { stackName, type Layer } from "./layers";
 import { stateLocation, type StateLocation } from "./state-location";
@@ -63,5 +65,11 @@ export class LayerStack extends TerraformStack {
         ? {}
         : { assumeRole: [{ roleArn: account.deployRoleArn, sessionName: `cdktf-${stackName(props.layer, props.environment.name)}` }] }),
     });
+
+    // The CI deploy role may only create or change roles under the environment's boundary.
+    const ci = ciRoleNames(props.environment.name);
+    Aspects.of(this).add(
+      new RequirePermissionsBoundary(permissionsBoundaryName(props.environment.name), permissionsBoundaryArn(this.target, props.environment.name), [ci.plan, ci.deploy]),
+    );
   }
 }

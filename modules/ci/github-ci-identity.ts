@@ -26,6 +26,45 @@ export const ECR_PUSH_ACTIONS = [
 /** A deploy applies three layers in one session; two hours covers a fresh environment's EKS and Aurora. */
 export const DEPLOY_SESSION_SECONDS = 7200;
 
+/** ARN of the account's GitHub Actions OIDC provider (IAM names it after the issuer's host). */
+export function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
+  return `arn:${target.partition}:iam::${target.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+}
+
+/**
+ * The GitHub environment whose jobs may assume the plan role: `<env>-plan`. A pull request's job
+ * runs in it to plan; in production it has required reviewers, so no pull request reaches the
+ * plan role (which reads everything, Kubernetes Secrets included) before a reviewer approves.
+ */
+export function planEnvironmentName(environment: string): string {
+  return `${environment}-plan`;
+}
+
+/** Name of the permissions boundary every role the deploy role creates or changes must carry. */
+export function permissionsBoundaryName(environment: string): string {
+  return `${environment}-permissions-boundary`;
+}
+
+/** ARN of {@link permissionsBoundaryName}. */
+export function permissionsBoundaryArn(target: Pick<AwsTarget, "accountId" | "partition">, environment: string): string {
+  return `arn:${target.partition}:iam::${target.accountId}:policy/${permissionsBoundaryName(environment)}`;
+}
+
+/**
+ * Services the deploy role may pass the environment's roles to (iam:PassedToService): the EKS
+ * cluster and node roles, EC2 instance profiles, flow logs, AWS Config, CloudTrail's log
+ * delivery, RDS Enhanced Monitoring, the CodeBuild runner.
+ */
+export const PASS_ROLE_SERVICES = [
+  "eks.amazonaws.com",
+  "ec2.amazonaws.com",
+  "vpc-flow-logs.amazonaws.com",
+  "config.amazonaws.com",
+  "cloudtrail.amazonaws.com",
+  "monitoring.rds.amazonaws.com",
+  "codebuild.amazonaws.com",
+] as const;
+
 /** Names of an environment's CI roles; the workflows derive the ARNs they assume from these. */
 export function ciRoleNames(environment: string): { readonly plan: string; readonly deploy: string } {
   return { plan: `${environment}-github-plan`, deploy: `${environment}-github-deploy` };
@@ -65,11 +104,17 @@ export interface GithubCiIdentityProps {
 /**
  * CI's identity in the account, keyless:
  * - the GitHub Actions OIDC provider (created once per account, looked up elsewhere);
- * - `<env>-github-plan`: read-only, for `terraform plan` on pull requests and the deploy branch;
+ * - `<env>-github-plan`: read-only without secret values, for `terraform plan` in the GitHub
+ *   environment `<env>-plan` (pull requests; required reviewers in production) and on the deploy branch;
  * - `<env>-github-deploy`: applies and pushes, assumable only from the GitHub environment `<env>`
- *   (so its protection rules gate every apply), IAM limited to names starting `<env>-`;
+ *   (so its protection rules gate every apply); IAM limited to names starting `<env>-`, every role
+ *   it creates or changes under the boundary `<env>-permissions-boundary`, roles passed only to
+ *   the services of {@link PASS_ROLE_SERVICES}, and never its own identity (these roles, the boundary);
  * - `<env>-ecr-push`: a policy with GetAuthorizationToken and push on these repositories only,
- *   attached to the deploy role and to the IAM group `<env>-ecr-push` for people and tools.
+ *   attached to the IAM group `<env>-ecr-push` for people and tools (inline on the deploy role).
+ *
+ * The CI identity is applied by an administrator when the environment is first deployed, and
+ * again whenever it changes: the deploy role may not change it.
  */
 export class GithubCiIdentity extends Construct {
   readonly oidcProviderArn: string;
@@ -77,6 +122,8 @@ export class GithubCiIdentity extends Construct {
   readonly deployRoleArn: string;
   readonly ecrPushGroupName: string;
   readonly ecrPushPolicyArn: string;
+  /** The boundary policy (a token: roles of the same stack that carry it wait for it). */
+  readonly permissionsBoundaryArn: string;
 
   constructor(scope: Construct, id: string, props: GithubCiIdentityProps) {
     super(scope, id);
@@ -93,7 +140,9 @@ export class GithubCiIdentity extends Construct {
           clientIdList: ["sts.amazonaws.com"],
           tags: { Name: "github-actions" },
         }).arn
-      : new DataAwsIamOpenidConnectProvider(this, "github-oidc", { url: GITHUB_OIDC_URL }).arn;
+      : // By ARN (iam:GetOpenIDConnectProvider), not by URL: a URL lookup lists every provider of the
+        // account (iam:ListOpenIDConnectProviders), which the deploy role is not granted.
+        new DataAwsIamOpenidConnectProvider(this, "github-oidc", { arn: githubOidcProviderArn(props.target) }).arn;
 
     const trust = (name: string, subjects: readonly string[]) =>
       new DataAwsIamPolicyDocument(this, `${name}-trust`, {
@@ -109,12 +158,14 @@ export class GithubCiIdentity extends Construct {
         ],
       });
 
-    // Plan: pull requests and the deploy branch, read-only everywhere, plus the state lock.
+    // Plan: jobs in the GitHub environment `<env>-plan` (pull requests; reviewers in production)
+    // and the deploy branch; read-only everywhere, plus the state lock. No bare `pull_request`
+    // subject: any same-repository pull request would get it, with its own copy of the workflow.
     const planRole = new IamRole(this, "plan-role", {
       name: ciRoleNames(props.name).plan,
       description: `terraform plan for ${props.name} from ${props.repository}`,
       assumeRolePolicy: trust("plan", [
-        `repo:${props.repository}:pull_request`,
+        `repo:${props.repository}:environment:${planEnvironmentName(props.name)}`,
         `repo:${props.repository}:ref:refs/heads/${props.deployBranch}`,
       ]).json,
       maxSessionDuration: 3600,
@@ -123,6 +174,25 @@ export class GithubCiIdentity extends Construct {
       role: planRole.name,
       policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
     });
+    // Secret values are never a plan's business: an explicit deny whatever a managed policy grants.
+    const noSecrets = new DataAwsIamPolicyDocument(this, "plan-no-secret-values", {
+      statement: [
+        {
+          sid: "NoSecretValues",
+          effect: "Deny",
+          actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+          resources: ["*"],
+        },
+        {
+          // The account's own parameters (SecureString values); AWS's public parameters (AMI ids) stay readable.
+          sid: "NoParameterValues",
+          effect: "Deny",
+          actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+          resources: [`arn:${partition}:ssm:*:${accountId}:parameter/*`],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "plan-no-secrets-policy", { name: "no-secret-values", role: planRole.id, policy: noSecrets.json });
     if (props.stateAccess !== undefined) {
       const state = props.stateAccess;
       const objects = `arn:${partition}:s3:::${state.bucket}/${state.keyPrefix}`;
@@ -139,7 +209,8 @@ export class GithubCiIdentity extends Construct {
       new IamRolePolicy(this, "plan-state-policy", { name: "terraform-state", role: planRole.id, policy: statePolicy.json });
     }
 
-    // Push: the book's group, and the same policy for the deploy role.
+    // Push: the book's group gets the managed policy; the deploy role gets the same statements
+    // inline (a managed policy attached to the deploy role would be one it could rewrite).
     const push = new DataAwsIamPolicyDocument(this, "push", {
       statement: [
         // GetAuthorizationToken has no resource-level permissions: "*" is the only resource it takes.
@@ -155,6 +226,21 @@ export class GithubCiIdentity extends Construct {
     const group = new IamGroup(this, "push-group", { name: `${props.name}-ecr-push` });
     new IamGroupPolicyAttachment(this, "push-group-policy", { group: group.name, policyArn: pushPolicy.arn });
 
+    // The ceiling of every role the deploy role creates or changes: anything but IAM (beyond
+    // reading and service-linked roles), Organizations and account settings. A role under it can
+    // never grant itself or anyone more, so the deploy role cannot escalate through a role it makes.
+    const boundaryDocument = new DataAwsIamPolicyDocument(this, "boundary", {
+      statement: [
+        { sid: "ServicesButIdentity", notActions: ["iam:*", "organizations:*", "account:*"], resources: ["*"] },
+        { sid: "ReadIdentity", actions: ["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole"], resources: ["*"] },
+      ],
+    });
+    const boundary = new IamPolicy(this, "permissions-boundary", {
+      name: permissionsBoundaryName(props.name),
+      description: `Permissions boundary of every role the ${props.name} deploy role creates or changes`,
+      policy: boundaryDocument.json,
+    });
+
     // Deploy: only from the GitHub environment named like ours, whose protection rules gate it.
     const deployRole = new IamRole(this, "deploy-role", {
       name: ciRoleNames(props.name).deploy,
@@ -166,36 +252,58 @@ export class GithubCiIdentity extends Construct {
       role: deployRole.name,
       policyArn: `arn:${partition}:iam::aws:policy/PowerUserAccess`,
     });
-    new IamRolePolicyAttachment(this, "deploy-push", { role: deployRole.name, policyArn: pushPolicy.arn });
+    new IamRolePolicy(this, "deploy-push", { name: "ecr-push", role: deployRole.id, policy: push.json });
     const prefix = `${props.name}-`;
+    const boundaryArn = permissionsBoundaryArn(props.target, props.name);
+    const ciRoles = [iamArn(`role/${ciRoleNames(props.name).plan}`), iamArn(`role/${ciRoleNames(props.name).deploy}`)];
+    const withBoundary = { test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryArn] };
+    const environmentTag = (key: "aws:RequestTag/environment" | "aws:ResourceTag/environment") => ({ test: "StringEquals", variable: key, values: [props.name] });
+    const eksOidcProviders = iamArn(`oidc-provider/oidc.eks.${props.target.region}.amazonaws.com/id/*`);
     const iamScope = new DataAwsIamPolicyDocument(this, "deploy-iam", {
       statement: [
         {
-          sid: "ManageEnvironmentRoles",
+          sid: "ReadEnvironmentRoles",
+          actions: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRoleTags"],
+          resources: [iamArn(`role/${prefix}*`)],
+        },
+        {
+          // Every change of a role's permissions or trust requires our boundary on that role.
+          sid: "ManageEnvironmentRolesWithinBoundary",
           actions: [
-            "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
-            "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:PassRole",
-            "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
-            "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies",
-            "iam:ListInstanceProfilesForRole",
+            "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+            "iam:PutRolePermissionsBoundary",
           ],
           resources: [iamArn(`role/${prefix}*`)],
+          condition: [withBoundary],
+        },
+        { sid: "TagEnvironmentRoles", actions: ["iam:TagRole", "iam:UntagRole"], resources: [iamArn(`role/${prefix}*`)] },
+        {
+          sid: "PassEnvironmentRolesToServices",
+          actions: ["iam:PassRole"],
+          resources: [iamArn(`role/${prefix}*`)],
+          condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: [...PASS_ROLE_SERVICES] }],
         },
         {
           sid: "ManageEnvironmentPolicies",
           actions: [
             "iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
-            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
+            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags",
           ],
           resources: [iamArn(`policy/${prefix}*`)],
         },
         {
-          sid: "ManageEnvironmentGroups",
-          actions: [
-            "iam:CreateGroup", "iam:DeleteGroup", "iam:GetGroup", "iam:AttachGroupPolicy", "iam:DetachGroupPolicy",
-            "iam:ListAttachedGroupPolicies", "iam:ListGroupPolicies",
-          ],
+          sid: "ReadEnvironmentGroups",
+          actions: ["iam:GetGroup", "iam:ListAttachedGroupPolicies", "iam:ListGroupPolicies"],
           resources: [iamArn(`group/${prefix}*`)],
+        },
+        { sid: "ManageEnvironmentGroups", actions: ["iam:CreateGroup", "iam:DeleteGroup"], resources: [iamArn(`group/${prefix}*`)] },
+        {
+          // Groups hold people: only the environment's own policies go on them.
+          sid: "AttachEnvironmentPoliciesToGroups",
+          actions: ["iam:AttachGroupPolicy", "iam:DetachGroupPolicy"],
+          resources: [iamArn(`group/${prefix}*`)],
+          condition: [{ test: "ArnLike", variable: "iam:PolicyARN", values: [iamArn(`policy/${prefix}*`)] }],
         },
         {
           sid: "ManageEnvironmentInstanceProfiles",
@@ -216,13 +324,43 @@ export class GithubCiIdentity extends Construct {
             ]
           : []),
         {
-          sid: "ManageOidcProviders",
+          // The GitHub provider is read (looked up, refreshed), never changed by a deploy.
+          sid: "ReadGithubOidcProvider",
+          actions: ["iam:GetOpenIDConnectProvider"],
+          resources: [githubOidcProviderArn(props.target)],
+        },
+        {
+          // The clusters' IRSA providers: random ids, so scoped by the environment tag the stacks put on them.
+          sid: "CreateClusterOidcProvidersOfEnvironment",
+          actions: ["iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"],
+          resources: [eksOidcProviders],
+          condition: [environmentTag("aws:RequestTag/environment")],
+        },
+        { sid: "ReadClusterOidcProviders", actions: ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"], resources: [eksOidcProviders] },
+        {
+          sid: "ManageClusterOidcProvidersOfEnvironment",
           actions: [
-            "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
-            "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
+            "iam:DeleteOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
             "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
           ],
-          resources: [iamArn("oidc-provider/*")],
+          resources: [eksOidcProviders],
+          condition: [environmentTag("aws:ResourceTag/environment")],
+        },
+        {
+          // The CI identity itself (these roles, their boundary) changes only by an administrator's apply.
+          sid: "NeverTheCiIdentity",
+          effect: "Deny",
+          actions: [
+            "iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*",
+            "iam:PassRole", "iam:SetDefaultPolicyVersion", "iam:AddRoleToInstanceProfile",
+          ],
+          resources: [...ciRoles, boundaryArn],
+        },
+        {
+          sid: "NeverRemoveABoundary",
+          effect: "Deny",
+          actions: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
+          resources: ["*"],
         },
       ],
     });
@@ -232,5 +370,6 @@ export class GithubCiIdentity extends Construct {
     this.deployRoleArn = deployRole.arn;
     this.ecrPushGroupName = group.name;
     this.ecrPushPolicyArn = pushPolicy.arn;
+    this.permissionsBoundaryArn = boundary.arn;
   }
 }

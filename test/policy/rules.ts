@@ -247,6 +247,22 @@ function isKeyPolicyRootDelegation(doc: TerraformJson, address: string, statemen
   );
 }
 
+/**
+ * A permissions boundary's document: it grants nothing, it is the ceiling of the roles that carry
+ * it (modules/ci/github-ci-identity.ts). Recognised as the policy document of an `aws_iam_policy`
+ * that some role of the stack names as its `permissions_boundary`.
+ */
+function isPermissionsBoundaryDocument(doc: TerraformJson, address: string): boolean {
+  const boundaries = new Set(ofType(doc, "aws_iam_role").map(([, , body]) => body["permissions_boundary"]).filter((value): value is string => typeof value === "string"));
+  return ofType(doc, "aws_iam_policy").some(([policyAddress, , body]) => {
+    const reference = typeof body["policy"] === "string" ? POLICY_DOCUMENT_REFERENCE.exec(body["policy"]) : null;
+    return reference !== null && `data.aws_iam_policy_document.${reference[1]!}` === address && boundaries.has(`\${${policyAddress}.arn}`);
+  });
+}
+
+/** Whether an action pattern covers iam:PassRole (`iam:PassRole`, `iam:Pass*`, `iam:*`, `*`). */
+const coversPassRole = (action: string) => new RegExp(`^${action.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test("iam:PassRole");
+
 /** Whether a value is a literal `true` (Terraform JSON may carry booleans as strings). */
 const isTrue = (value: unknown) => value === true || value === "true";
 
@@ -573,6 +589,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       policyStatements(doc)
         .filter(([, statement]) => isAllow(statement))
         .filter(([address, statement]) => !isKeyPolicyRootDelegation(doc, address, statement))
+        .filter(([address]) => !isPermissionsBoundaryDocument(doc, address))
         .flatMap(([address, statement]) => {
           const problems: string[] = [];
           if (statement.not_actions !== undefined) problems.push(`allows everything but not_actions [${statement.not_actions.join(", ")}]`);
@@ -594,6 +611,21 @@ export const POLICY_RULES: readonly PolicyRule[] = [
           }
           return problems.map((problem) => ({ address, message: `statement ${sidOf(statement)} ${problem}` }));
         }),
+  },
+  {
+    id: "pass-role-names-its-service",
+    rationale:
+      "An Allow of iam:PassRole says which service the role may be passed to (condition iam:PassedToService): otherwise whoever holds it can hand a role to any service that runs code (EC2, Lambda, CodeBuild) and act as that role (issue 13, item 3).",
+    subjects: (doc) =>
+      policyStatements(doc)
+        .filter(([, statement]) => isAllow(statement) && (statement.actions ?? []).some(coversPassRole))
+        .map(([address]) => address),
+    check: (doc) =>
+      policyStatements(doc)
+        .filter(([, statement]) => isAllow(statement) && (statement.actions ?? []).some(coversPassRole))
+        .filter(([address]) => !isPermissionsBoundaryDocument(doc, address))
+        .filter(([, statement]) => !(statement.condition ?? []).some((condition) => condition.variable === "iam:PassedToService" && /^String(Equals|Like)$/.test(condition.test)))
+        .map(([address, statement]) => ({ address, message: `statement ${sidOf(statement)} allows iam:PassRole without an iam:PassedToService condition` })),
   },
   {
     id: "cloudtrail-hardened",

@@ -7,6 +7,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { GithubCiIdentity, type GithubCiIdentityProps } from "../../../modules/ci/github-ci-identity";
+import { decide, policyJson, POWER_USER_ACCESS, READ_ONLY_ACCESS } from "../../support/iam-simulate";
 import { TEST_TARGET } from "../../support/target";
 import type { TerraformJson } from "../../support/synthesized";
 
@@ -41,16 +42,20 @@ describe("GithubCiIdentity", () => {
     expect(json).not.toHaveDataSource(DataAwsIamOpenidConnectProvider);
   });
 
-  it("GIVEN another environment owns the singletons WHEN synthesized THEN it looks the provider up instead", () => {
+  it("GIVEN another environment owns the singletons WHEN synthesized THEN it looks the provider up by its ARN, never by URL", () => {
+    // A lookup by URL lists every provider (iam:ListOpenIDConnectProviders), which the deploy role lacks (issue 13, item 1).
     const json = synth({ createOidcProvider: false });
     expect(json).not.toHaveResource(IamOpenidConnectProvider);
-    expect(json).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, { url: "https://token.actions.githubusercontent.com" });
+    expect(json).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, { arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" });
+    const lookup = Object.values((JSON.parse(json) as TerraformJson).data?.["aws_iam_openid_connect_provider"] ?? {})[0];
+    expect(lookup).not.toHaveProperty("url");
   });
 
-  it("trusts the plan role only from the repository's pull requests and deploy branch, for the STS audience", () => {
+  it("trusts the plan role only from the GitHub environment <env>-plan and the deploy branch, never a bare pull request, for the STS audience", () => {
     const trust = statements(synth()).filter((s) => s.actions?.includes("sts:AssumeRoleWithWebIdentity"));
     const subjects = trust.map(subjectsOf);
-    expect(subjects).toContainEqual(["repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"]);
+    expect(subjects).toContainEqual(["repo:acme/platform:environment:dev-plan", "repo:acme/platform:ref:refs/heads/main"]);
+    expect(subjects.flat()).not.toContain("repo:acme/platform:pull_request");
     for (const statement of trust) {
       expect(statement.condition).toContainEqual({ test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] });
     }
@@ -109,5 +114,92 @@ describe("GithubCiIdentity", () => {
 
   it("uses the statement document types cdktf synthesizes", () => {
     expect(synth()).toHaveDataSource(DataAwsIamPolicyDocument);
+  });
+});
+
+/**
+ * What the CI roles may do, decided by iam-simulate over the synthesized documents plus AWS's
+ * managed policies written here as oracles (issue 13, items 1, 3 and 4).
+ */
+describe("GithubCiIdentity, evaluated", () => {
+  const ACCOUNT = "arn:aws:iam::123456789012";
+  const BOUNDARY = `${ACCOUNT}:policy/dev-permissions-boundary`;
+  const documents = (json: string) => (JSON.parse(json) as TerraformJson).data?.["aws_iam_policy_document"] ?? {};
+  const documentNamed = (json: string, id: string) => {
+    const found = Object.entries(documents(json)).find(([name]) => name.startsWith(`ci_${id}_`));
+    if (found === undefined) throw new Error(`no policy document ci/${id}`);
+    return policyJson(found[1]);
+  };
+  const shared = synth({ createOidcProvider: false });
+  const deployPolicies = [POWER_USER_ACCESS, documentNamed(shared, "deploy-iam"), documentNamed(shared, "push")];
+  const deploy = (action: string, resource: string, context?: Record<string, string>) => decide(deployPolicies, { action, resource, ...(context === undefined ? {} : { context }) });
+
+  it("lets the deploy role read the GitHub OIDC provider it looks up, and no other way of finding it is needed", async () => {
+    expect(await deploy("iam:GetOpenIDConnectProvider", `${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`)).toBe("Allowed");
+  });
+
+  it("never lets the deploy role change its own role or the plan role, boundary or not", async () => {
+    for (const role of ["dev-github-deploy", "dev-github-plan"]) {
+      for (const action of ["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"]) {
+        expect(await deploy(action, `${ACCOUNT}:role/${role}`, { "iam:PermissionsBoundary": BOUNDARY }), `${action} on ${role}`).toBe("ExplicitlyDenied");
+      }
+    }
+  });
+
+  it("lets the deploy role create and change the environment's roles only under the boundary", async () => {
+    expect(await deploy("iam:CreateRole", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": BOUNDARY })).toBe("Allowed");
+    expect(await deploy("iam:PutRolePolicy", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": BOUNDARY })).toBe("Allowed");
+    expect(await deploy("iam:CreateRole", `${ACCOUNT}:role/dev-cluster`)).not.toBe("Allowed");
+    expect(await deploy("iam:AttachRolePolicy", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": `${ACCOUNT}:policy/dev-anything` })).not.toBe("Allowed");
+  });
+
+  it("never lets the deploy role change the boundary itself", async () => {
+    expect(await deploy("iam:CreatePolicyVersion", BOUNDARY)).toBe("ExplicitlyDenied");
+    expect(await deploy("iam:DeletePolicy", BOUNDARY)).toBe("ExplicitlyDenied");
+    expect(await deploy("iam:CreatePolicyVersion", `${ACCOUNT}:policy/dev-ecr-push`)).toBe("Allowed");
+  });
+
+  it("does not attach to the deploy role a managed policy the deploy role may rewrite", () => {
+    const attachments = Object.values((JSON.parse(shared) as TerraformJson).resource?.["aws_iam_role_policy_attachment"] ?? {});
+    for (const attachment of attachments) expect(String(attachment["policy_arn"])).toMatch(/^arn:aws:iam::aws:policy\//);
+  });
+
+  it("passes roles only to the services the stacks hand roles to", async () => {
+    const pass = (service: string) => deploy("iam:PassRole", `${ACCOUNT}:role/dev-cluster`, { "iam:PassedToService": service });
+    expect(await pass("eks.amazonaws.com")).toBe("Allowed");
+    expect(await pass("lambda.amazonaws.com")).not.toBe("Allowed");
+    expect(await deploy("iam:PassRole", `${ACCOUNT}:role/dev-cluster`)).not.toBe("Allowed");
+  });
+
+  it("manages only this environment's cluster OIDC providers, never a new identity provider", async () => {
+    const eksProvider = `${ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC`;
+    expect(await deploy("iam:CreateOpenIDConnectProvider", eksProvider, { "aws:RequestTag/environment": "dev" })).toBe("Allowed");
+    expect(await deploy("iam:CreateOpenIDConnectProvider", eksProvider, { "aws:RequestTag/environment": "staging" })).not.toBe("Allowed");
+    expect(await deploy("iam:DeleteOpenIDConnectProvider", eksProvider, { "aws:ResourceTag/environment": "staging" })).not.toBe("Allowed");
+    expect(await deploy("iam:CreateOpenIDConnectProvider", `${ACCOUNT}:oidc-provider/token.example.com`, { "aws:RequestTag/environment": "dev" })).not.toBe("Allowed");
+  });
+
+  it("cannot touch the other environment's roles in a shared account", async () => {
+    expect(await deploy("iam:PutRolePolicy", `${ACCOUNT}:role/staging-cluster`, { "iam:PermissionsBoundary": `${ACCOUNT}:policy/staging-permissions-boundary` })).not.toBe("Allowed");
+    expect(await deploy("iam:PassRole", `${ACCOUNT}:role/staging-cluster`, { "iam:PassedToService": "eks.amazonaws.com" })).not.toBe("Allowed");
+  });
+
+  it("gives a role under the boundary no way to change identities", async () => {
+    const boundary = documentNamed(shared, "boundary");
+    const admin = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    const underBoundary = (action: string) => decide([admin], { action, resource: `${ACCOUNT}:role/dev-github-deploy`, boundary }, `${ACCOUNT}:role/dev-cluster`);
+    expect(await underBoundary("iam:PutRolePolicy")).not.toBe("Allowed");
+    expect(await underBoundary("iam:UpdateAssumeRolePolicy")).not.toBe("Allowed");
+    expect(await decide([admin], { action: "ec2:DescribeVpcs", resource: "*", boundary }, `${ACCOUNT}:role/dev-cluster`)).toBe("Allowed");
+  });
+
+  it("never gives the plan role a secret value, whatever its managed policy grants", async () => {
+    const planPolicies = [READ_ONLY_ACCESS, documentNamed(shared, "plan-no-secret-values")];
+    const plan = (action: string, resource: string) => decide(planPolicies, { action, resource }, `${ACCOUNT}:role/dev-github-plan`);
+    expect(await plan("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf")).toBe("ExplicitlyDenied");
+    expect(await plan("ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/app/password")).toBe("ExplicitlyDenied");
+    // AWS's public parameters (the operator host's AMI, ARNs without an account) stay readable for a plan.
+    const denied = statements(shared).find((statement) => statement.sid === "NoParameterValues");
+    expect(denied?.resources).toEqual(["arn:aws:ssm:*:123456789012:parameter/*"]);
   });
 });
