@@ -36,22 +36,27 @@ const addon = z
   .default({});
 
 const taint = z.strictObject({
-  key: z.string().min(1).max(63),
-  value: z.string().max(63).optional(),
-  effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"]),
+  key: z.string().min(1).max(63).describe("Taint key: pods need a toleration for it."),
+  value: z.string().max(63).optional().describe("Taint value. @default none"),
+  effect: z
+    .enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"])
+    .describe("What happens to pods without a toleration: not scheduled, evicted, or avoided where possible."),
 });
 
 const nodeGroup = z
   .strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and hyphens, at most 31 characters"),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("@default ON_DEMAND"),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and hyphens, at most 31 characters")
+      .describe("Name of the managed node group, unique in the environment."),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("On-demand instances, or spot capacity (cheaper, may be reclaimed). @default ON_DEMAND"),
     instanceTypes: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large"))
       .min(1)
       .describe("Instance types; spot groups need at least two for capacity diversity."),
-    minSize: z.number().int().min(0).max(450),
-    desiredSize: z.number().int().min(0).max(450),
-    maxSize: z.number().int().min(1).max(450),
+    minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps (the cluster-autoscaler never goes below)."),
+    desiredSize: z.number().int().min(0).max(450).describe("Nodes at creation; the cluster-autoscaler owns it afterwards, between minSize and maxSize."),
+    maxSize: z.number().int().min(1).max(450).describe("Most nodes the cluster-autoscaler may start."),
     diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Encrypted gp3 root volume size. @default 50"),
     labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels of the nodes. @default {}"),
     taints: z.array(taint).default([]).describe("Kubernetes taints of the nodes. @default []"),
@@ -76,20 +81,23 @@ const nodeGroup = z
   });
 
 const serverlessCapacity = z.strictObject({
-  mode: z.literal("serverless"),
+  mode: z.literal("serverless").describe("Aurora Serverless v2: capacity scales between minAcu and maxAcu."),
   minAcu: z.number().min(0.5).max(256).multipleOf(0.5).default(0.5).describe("Serverless v2 minimum capacity in ACUs. @default 0.5"),
   maxAcu: z.number().min(1).max(256).multipleOf(0.5).default(8).describe("Serverless v2 maximum capacity in ACUs. @default 8"),
 });
 const provisionedCapacity = z.strictObject({
-  mode: z.literal("provisioned"),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.r6g.large"),
+  mode: z.literal("provisioned").describe("Provisioned instances of one class, readers scaled by Aurora autoscaling."),
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.r6g.large")
+    .describe("RDS instance class of the writer and the readers, such as db.r7g.large."),
   maxReaders: z.number().int().min(1).max(15).describe("Upper bound of read-replica autoscaling."),
 });
 
 const database = z
   .strictObject({
-    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be an Aurora PostgreSQL version such as 16.6").default("16.6").describe("@default 16.6"),
-    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier").default("app").describe("@default app"),
+    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be an Aurora PostgreSQL version such as 16.6").default("16.6").describe("Aurora PostgreSQL engine version, major.minor. @default 16.6"),
+    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier").default("app").describe("Database created in the cluster for the backend. @default app"),
     masterUsername: z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier of at most 63 characters")
@@ -101,14 +109,14 @@ const database = z
       .default({ mode: "serverless", minAcu: 0.5, maxAcu: 8 })
       .describe("Serverless v2 capacity range, or provisioned instances with read-replica autoscaling. @default serverless 0.5-8 ACU"),
     instances: z.number().int().min(1).max(15).default(2).describe("Writer plus readers at rest. @default 2"),
-    backupRetentionDays: z.number().int().min(7).max(35).default(7).describe("@default 7 (the floor)"),
-    deletionProtection: z.boolean().default(true).describe("@default true; cannot be false in production"),
+    backupRetentionDays: z.number().int().min(7).max(35).default(7).describe("Days of automated backups (point-in-time recovery window). @default 7 (the floor)"),
+    deletionProtection: z.boolean().default(true).describe("RDS refuses to delete the cluster while true. @default true; cannot be false in production"),
     performanceInsightsRetentionDays: z
       .number()
       .int()
       .refine((days) => days === 7 || days === 731 || (days % 31 === 0 && days >= 31 && days <= 713), "must be 7, a multiple of 31 up to 713, or 731")
       .default(7)
-      .describe("@default 7"),
+      .describe("Days Performance Insights keeps its data: 7 (free), multiples of 31, or 731. @default 7"),
     logRetentionDays: retentionDays.default(30).describe("PostgreSQL log retention. @default 30"),
   })
   .superRefine((db, ctx) => {
@@ -122,12 +130,13 @@ const database = z
 
 const cache = z
   .strictObject({
-    engine: z.enum(["valkey", "redis"]).default("valkey").describe("@default valkey"),
-    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be a version such as 8.0").default("8.0").describe("@default 8.0"),
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be a node type such as cache.t4g.small").default("cache.t4g.small"),
+    engine: z.enum(["valkey", "redis"]).default("valkey").describe("Cache engine: Valkey or Redis OSS. @default valkey"),
+    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be a version such as 8.0").default("8.0").describe("Engine version, major.minor; IAM authentication needs Valkey >= 7.2 or Redis >= 7.0. @default 8.0"),
+    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be a node type such as cache.t4g.small").default("cache.t4g.small")
+      .describe("ElastiCache node type of every node. @default cache.t4g.small"),
     replicas: z.number().int().min(1).max(6).default(2).describe("Nodes in the shard (primary included). @default 2"),
     multiAz: z.boolean().default(true).describe("Automatic failover across AZs. @default true; cannot be false in production"),
-    snapshotRetentionDays: z.number().int().min(0).max(35).default(7).describe("@default 7"),
+    snapshotRetentionDays: z.number().int().min(0).max(35).default(7).describe("Days of automatic snapshots; 0 turns them off (not with multiAz). @default 7"),
     logRetentionDays: retentionDays.default(30).describe("Slow and engine log retention. @default 30"),
   })
   .superRefine((c, ctx) => {
@@ -175,8 +184,8 @@ export const platformSchema = z
     authenticationMode: z.enum(["API", "API_AND_CONFIG_MAP"]).default("API").describe("Access entries only, or also the aws-auth ConfigMap. @default API"),
     controlPlaneLogs: z
       .strictObject({
-        types: z.array(z.enum(CONTROL_PLANE_LOG_TYPES)).default([...CONTROL_PLANE_LOG_TYPES]).describe("@default all five"),
-        retentionDays: retentionDays.default(90).describe("@default 90"),
+        types: z.array(z.enum(CONTROL_PLANE_LOG_TYPES)).default([...CONTROL_PLANE_LOG_TYPES]).describe("Control-plane log types sent to CloudWatch Logs. @default all five"),
+        retentionDays: retentionDays.default(90).describe("Retention of the control-plane (and container) log groups, in days. @default 90"),
       })
       .default({ types: [...CONTROL_PLANE_LOG_TYPES], retentionDays: 90 }),
     access: z

@@ -105,7 +105,8 @@ const ecrRepository = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, "must be a valid ECR repository name")
-    .max(200),
+    .max(200)
+    .describe("Application name; the repository is <env>/<name> (frontend and backend are required)."),
   keepTaggedImages: z
     .number()
     .int()
@@ -123,7 +124,7 @@ const ecrRepository = z.strictObject({
 });
 
 const s3State = z.strictObject({
-  backend: z.literal("s3"),
+  backend: z.literal("s3").describe("Terraform's S3 backend: encrypted, with S3-native locking."),
   bucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
@@ -138,7 +139,7 @@ const s3State = z.strictObject({
 });
 
 const localState = z.strictObject({
-  backend: z.literal("local"),
+  backend: z.literal("local").describe("Local state files, for a sandbox without a state bucket."),
   directory: z
     .string()
     .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "must be a relative directory inside the repository")

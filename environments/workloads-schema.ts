@@ -39,8 +39,14 @@ export function memoryBytes(quantity: string): number {
   return Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN);
 }
 
-const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, "must be a CPU quantity such as 250m or 1");
-const memory = z.string().regex(MEMORY_PATTERN, "must be a memory quantity such as 256Mi or 1Gi");
+const cpu = z
+  .string()
+  .regex(/^(\d+m|\d+(\.\d+)?)$/, "must be a CPU quantity such as 250m or 1")
+  .describe("CPU as a Kubernetes quantity: millicores (`250m`) or cores (`1`, `0.5`).");
+const memory = z
+  .string()
+  .regex(MEMORY_PATTERN, "must be a memory quantity such as 256Mi or 1Gi")
+  .describe("Memory as a Kubernetes quantity: binary (`256Mi`, `1Gi`) or decimal (`500M`) units.");
 const resources = z.strictObject({ cpu, memory });
 
 const chartVersion = (name: ChartName) =>
@@ -74,14 +80,14 @@ const app = (name: string, defaultPort: number) =>
         .describe(`Default image tag of ${name}; a release overrides it with -var ${name}_image_tag=<tag>.`),
       replicas: z.number().int().min(1).max(100).default(2).describe("Replicas (the HPA minimum when autoscaling). @default 2"),
       containerPort: z.number().int().min(1024, "must be >= 1024: containers run as non-root and cannot bind lower ports").max(65535).default(defaultPort).describe(`Port the container listens on (non-root: >= 1024). @default ${defaultPort}`),
-      requests: resources.default({ cpu: "100m", memory: "128Mi" }).describe("@default 100m CPU, 128Mi memory"),
-      limits: resources.default({ cpu: "500m", memory: "512Mi" }).describe("@default 500m CPU, 512Mi memory"),
-      livenessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/healthz").describe("@default /healthz"),
-      readinessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/ready").describe("@default /ready"),
+      requests: resources.default({ cpu: "100m", memory: "128Mi" }).describe("What the scheduler reserves for each pod (and what autoscaling utilization is a percentage of). @default 100m CPU, 128Mi memory"),
+      limits: resources.default({ cpu: "500m", memory: "512Mi" }).describe("The most each pod may use: CPU is throttled above it, a pod is killed above its memory; each at least its request. @default 500m CPU, 512Mi memory"),
+      livenessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/healthz").describe("HTTP path of the liveness probe: a failing pod is restarted. @default /healthz"),
+      readinessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/ready").describe("HTTP path of the readiness probe: a pod gets traffic only while it answers. @default /ready"),
       autoscaling: z
         .strictObject({
           enabled: z.boolean().default(false).describe("Horizontal pod autoscaling on CPU and memory. @default false; required in production"),
-          maxReplicas: z.number().int().min(1).max(100).default(10).describe("@default 10"),
+          maxReplicas: z.number().int().min(1).max(100).default(10).describe("Most pods the autoscaler may run (replicas is the least). @default 10"),
           cpuUtilization: z.number().int().min(10).max(100).default(70).describe("Target average CPU utilization, %. @default 70"),
           memoryUtilization: z.number().int().min(10).max(100).default(80).describe("Target average memory utilization, %. @default 80"),
         })
@@ -165,8 +171,8 @@ export const workloadsSchema = z.strictObject({
   monitoring: z
     .strictObject({
       prometheus: z.boolean().default(true).describe("kube-prometheus-stack (Prometheus, Alertmanager, Grafana). @default true"),
-      prometheusRetention: z.string().regex(/^\d+[dh]$/, "must be a duration such as 15d").default("15d").describe("@default 15d"),
-      prometheusStorageGiB: z.number().int().min(10).max(4096).default(50).describe("@default 50"),
+      prometheusRetention: z.string().regex(/^\d+[dh]$/, "must be a duration such as 15d").default("15d").describe("How long Prometheus keeps samples, in days (`15d`) or hours (`12h`). @default 15d"),
+      prometheusStorageGiB: z.number().int().min(10).max(4096).default(50).describe("Size of Prometheus's encrypted gp3 volume, in GiB. @default 50"),
       fluentBit: z.boolean().default(true).describe("Fluent Bit shipping container logs to CloudWatch Logs. @default true"),
     })
     .prefault({}),

@@ -27,9 +27,9 @@ export function environmentJsonSchema(): string {
     $id: "environment.schema.json",
     title: "Environment file (environments/<env>.yaml)",
     description:
-      "One environment of the AWS platform: its account, state backend, tags, network, ECR repositories, DNS zone, platform (EKS, Aurora, ElastiCache) and GitHub repository. " +
+      "One environment of the AWS platform: its account, state backend, tags, network, ECR repositories, DNS zone, platform (EKS, Aurora, ElastiCache), workloads (cluster services and the frontend and backend applications) and GitHub repository. " +
       "Generated from environments/schema.ts by `npm run schema`; do not edit. Cross-field rules (subnets inside the VPC and " +
-      "not overlapping, availability zones of the region, production guarantees) are checked when the app loads the file.",
+      "not overlapping, availability zones of the region, production guarantees) and the rules across environment files are checked when the app loads the files.",
     ...body,
   };
   return `${JSON.stringify(document, null, 2)}\n`;

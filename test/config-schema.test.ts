@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ENVIRONMENTS_DIR } from "../environments/load";
+import { environmentsDir } from "../environments/load";
 import { ENVIRONMENT_JSON_SCHEMA_FILE, environmentJsonSchema } from "../environments/write-json-schema";
 
 /** The parts of the generated JSON Schema this light check reads. */
@@ -17,7 +17,8 @@ interface ObjectSchema {
   readonly additionalProperties?: unknown;
 }
 
-const ENVIRONMENT_FILES = ["dev.yaml", "staging.yaml", "prod.yaml"];
+/** Every environment file (a test about every environment reads the folder). */
+const ENVIRONMENT_FILES = readdirSync(environmentsDir()).filter((entry) => /\.ya?ml$/.test(entry));
 
 const committed = readFileSync(ENVIRONMENT_JSON_SCHEMA_FILE, "utf8");
 const schema = JSON.parse(committed) as ObjectSchema;
@@ -57,7 +58,7 @@ describe("environments/environment.schema.json", () => {
   });
 
   it.each(ENVIRONMENT_FILES)("GIVEN environments/%s WHEN read THEN its first line points the editor at ./environment.schema.json", (file) => {
-    const firstLine = readFileSync(path.join(ENVIRONMENTS_DIR, file), "utf8").split("\n")[0];
+    const firstLine = readFileSync(path.join(environmentsDir(), file), "utf8").split("\n")[0];
 
     expect(firstLine).toBe("# yaml-language-server: $schema=./environment.schema.json");
   });
@@ -65,7 +66,7 @@ describe("environments/environment.schema.json", () => {
   it.each(ENVIRONMENT_FILES)(
     "GIVEN environments/%s WHEN checked against the schema's top level THEN it has every required key and no unknown one",
     (file) => {
-      const document: unknown = parse(readFileSync(path.join(ENVIRONMENTS_DIR, file), "utf8"));
+      const document: unknown = parse(readFileSync(path.join(environmentsDir(), file), "utf8"));
       if (!isMapping(document)) throw new Error(`${file} is not a mapping`);
       const known = Object.keys(schema.properties ?? {});
 

@@ -204,7 +204,7 @@ describe("docs/", () => {
     const expected = [
       ...tracked(".", (name) => REPOSITORY_ROOTS.includes(name) && !["package-lock.json", ".gitignore", ".github", "README.md"].includes(name)),
       ".github/workflows",
-      ...tracked("environments", (name, isDir) => !isDir),
+      ...tracked("environments", (_, isDir) => !isDir),
       ...tracked("stacks", () => true),
       ...tracked("scripts", (name) => name.endsWith(".ts")),
       ...tracked("modules", (_, isDir) => isDir),
