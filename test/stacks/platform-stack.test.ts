@@ -63,7 +63,7 @@ describe("platform stack: what each environment gets", () => {
   });
 
   it("every environment's load balancer controller gets its role (the Gateway API entry needs it); GIVEN the option off THEN none", () => {
-    for (const name of ["dev", "staging", "prod"]) {
+    for (const { name } of ENVIRONMENTS) {
       expect(roleNames(synthesizedStack(`platform-${name}`).doc)).toContain(`${name}-aws-load-balancer-controller`);
     }
     const without = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }));
