@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_REGION_ZONES } from "./aws-regions";
+import { alertsSchema } from "./alerts-schema";
 import { platformSchema } from "./platform-schema";
 import { MANAGEMENT_VPC_PREFIX, environmentRuleProblems } from "./rules";
 import { SUBNET_TIERS, isNetworkCidr, type SubnetPlan } from "./subnet-plan";
@@ -257,6 +258,7 @@ const environmentFields = z
           .describe("Route 53 public hosted zone of the domain; external-dns may change this zone only."),
       })
       .describe("The environment's DNS zone (a per-account fact)."),
+    alerts: alertsSchema,
     platform: platformSchema.describe("The platform layer: EKS, nodes, add-ons, Aurora PostgreSQL, ElastiCache."),
     workloads: workloadsSchema.describe("The workloads layer: cluster services (Helm) and the frontend and backend applications."),
     github: z.strictObject({

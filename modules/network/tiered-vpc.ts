@@ -55,6 +55,8 @@ export class TieredVpc extends Construct {
   readonly privateAppRouteTableIds: string[];
   readonly privateDataRouteTableIds: string[];
   readonly natGatewayPublicIps: string[];
+  /** NAT gateways, one per AZ (`perAz`) or one (`single`): what the NAT alarms watch. */
+  readonly natGatewayIds: string[];
 
   constructor(scope: Construct, id: string, props: TieredVpcProps) {
     super(scope, id);
@@ -154,5 +156,6 @@ export class TieredVpc extends Construct {
     this.privateAppRouteTableIds = appRouteTables.map((t) => t.id);
     this.privateDataRouteTableIds = [dataRouteTable.id];
     this.natGatewayPublicIps = nats.map(({ eip }) => eip.publicIp);
+    this.natGatewayIds = nats.map(({ nat }) => nat.id);
   }
 }

@@ -26,6 +26,8 @@ export const networkContract = new LayerContract("network", {
     description: "CodeBuild project hosting this environment's GitHub Actions runner (runs-on: codebuild-<project>-<run id>-<attempt>)",
   },
   ciRunnerSecurityGroupId: { kind: "string", description: "Security group of the CI runner in the private-app subnets (admitted by the cluster API)" },
+  alertsTopicArn: { kind: "string", description: "SNS topic <env>-alerts that every alarm and Alertmanager publish to" },
+  alertsKmsKeyArn: { kind: "string", description: "KMS key of the alert topic (publishers need kms:GenerateDataKey through SNS)" },
   logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },
   managementCidr: { kind: "optional-string", description: "CIDR of the management VPC peered with the application VPC; absent when the environment has none" },
   operatorSecurityGroupId: {

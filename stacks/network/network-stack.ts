@@ -2,6 +2,9 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AccountBaseline } from "../../modules/security/account-baseline";
 import { CodebuildGithubRunner } from "../../modules/ci/codebuild-github-runner";
+import { AlertTopic } from "../../modules/observability/alert-topic";
+import { natGatewayAlarms } from "../../modules/observability/alarm-specs";
+import { MetricAlarms } from "../../modules/observability/metric-alarms";
 import { EcrRepository } from "../../modules/ci/ecr-repository";
 import { GithubCiIdentity } from "../../modules/ci/github-ci-identity";
 import { KmsKey } from "../../modules/security/kms-key";
@@ -64,6 +67,26 @@ export class NetworkStack extends LayerStack {
       ...(network.management === undefined ? {} : { managementCidr: network.management.vpcCidr }),
       apiClientCidrs: env.platform.endpoint.privateAccessCidrs,
     });
+
+    // Alerts: the topic every alarm of the environment (and Alertmanager) publishes to.
+    const alertsKey = new KmsKey(this, "alerts-key", {
+      target,
+      alias: `${env.name}/alerts`,
+      description: `SNS alert topic of the ${env.name} environment`,
+      services: [
+        {
+          principal: "cloudwatch.amazonaws.com",
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [target.accountId] }],
+        },
+      ],
+    });
+    const alerts = new AlertTopic(this, "alerts", {
+      name: env.name,
+      target,
+      kmsKeyArn: alertsKey.keyArn,
+      subscriptions: env.alerts.subscriptions,
+    });
+    new MetricAlarms(this, "nat-alarms", { prefix: env.name, topicArn: alerts.topicArn, alarms: natGatewayAlarms(vpc.natGatewayIds) });
 
     new VpcFlowLogs(this, "flow-logs", {
       name: env.name,
@@ -176,6 +199,8 @@ export class NetworkStack extends LayerStack {
       ciPlanRoleArn: ci.planRoleArn,
       ciDeployRoleArn: ci.deployRoleArn,
       ecrPushGroupName: ci.ecrPushGroupName,
+      alertsTopicArn: alerts.topicArn,
+      alertsKmsKeyArn: alertsKey.keyArn,
       logsKmsKeyArn: logsKey.keyArn,
       ciRunnerProjectName: runner.projectName,
       ciRunnerSecurityGroupId: runner.securityGroupId,

@@ -24,6 +24,7 @@ export const platformContract = new LayerContract("platform", {
     kind: "string",
     description: "IAM role of the Job that creates the application's database role: the only identity that reads the master secret",
   },
+  alertmanagerRoleArn: { kind: "string", description: "IAM role of Alertmanager's service account: publishes to the alert topic (SNS receiver, SigV4)" },
   databaseAppUser: { kind: "string", description: "PostgreSQL role the backend logs in as with IAM authentication (no password exists)" },
   containerLogGroupName: { kind: "string", description: "CloudWatch log group fluent-bit ships container logs to" },
   databaseEndpoint: { kind: "string", description: "Aurora writer endpoint" },

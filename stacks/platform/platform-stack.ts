@@ -29,6 +29,10 @@ import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/ext
 import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
 import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
 import { databaseConnectStatements } from "../../modules/apps/database-connect-statements";
+import { alertmanagerStatements } from "../../modules/cluster-services/kube-prometheus-stack/iam-policy";
+import { ALERTMANAGER_SERVICE_ACCOUNT } from "../../modules/cluster-services/kube-prometheus-stack/identity";
+import { auroraAlarms, cacheAlarms, nodeCapacityAlarms } from "../../modules/observability/alarm-specs";
+import { MetricAlarms } from "../../modules/observability/metric-alarms";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
 import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
 
@@ -203,6 +207,9 @@ export class PlatformStack extends LayerStack {
       deletionProtection: settings.database.deletionProtection,
       protectFromDestroy: env.stage === "production",
       performanceInsightsRetentionDays: settings.database.performanceInsightsRetentionDays,
+      // OS metrics every minute in production (processes, memory, swap: what CloudWatch's
+      // hypervisor metrics cannot see); off elsewhere.
+      enhancedMonitoringInterval: env.stage === "production" ? 60 : 0,
       logRetentionDays: settings.database.logRetentionDays,
     });
 
@@ -248,6 +255,27 @@ export class PlatformStack extends LayerStack {
       statements: secretReaderStatements({ secretArns: [database.masterUserSecretArn], kmsKeyArns: [dataKey.keyArn], region: target.region }),
     });
 
+    // What pages a human, to the network layer's alert topic.
+    new MetricAlarms(this, "alarms", {
+      prefix: env.name,
+      topicArn: network.alertsTopicArn,
+      alarms: [
+        ...auroraAlarms({
+          clusterIdentifier: `${env.name}-app`,
+          serverless: settings.database.capacity.mode === "serverless",
+          instances: settings.database.instances,
+        }),
+        ...cacheAlarms({ replicationGroupId: `${env.name}-app`, nodes: settings.cache.replicas }),
+        ...nodeCapacityAlarms({ clusterName }),
+      ],
+    });
+    // Alertmanager publishes Prometheus' alerts to the same topic (SNS receiver, SigV4).
+    const alertmanager = irsa("irsa-alertmanager", {
+      roleName: `${clusterName}-alertmanager`,
+      serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+      statements: alertmanagerStatements({ topicArn: network.alertsTopicArn, kmsKeyArn: network.alertsKmsKeyArn, region: target.region }),
+    });
+
     platformContract.publish(this, {
       clusterName: cluster.clusterName,
       clusterEndpoint: cluster.endpoint,
@@ -262,6 +290,7 @@ export class PlatformStack extends LayerStack {
       loadBalancerControllerRoleArn: loadBalancerController?.roleArn ?? "",
       backendRoleArn: backend.roleArn,
       databaseRolesRoleArn: databaseRoles.roleArn,
+      alertmanagerRoleArn: alertmanager.roleArn,
       databaseAppUser: BACKEND_DATABASE_USER,
       containerLogGroupName: containerLogs.name,
       databaseEndpoint: database.endpoint,

@@ -21,6 +21,8 @@ import { LoadBalancerLogBucket } from "../../modules/storage/load-balancer-log-b
 import { resolvedChartVersions } from "../../environments/workloads-schema";
 import { WorkloadNamespace } from "../../modules/kubernetes/workload-namespace";
 import { DatabaseAppRole } from "../../modules/apps/database-app-role";
+import { loadBalancerAlarms } from "../../modules/observability/alarm-specs";
+import { MetricAlarms } from "../../modules/observability/metric-alarms";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
 import { DEFAULT_DATA_PORTS } from "../../modules/core/data-ports";
 import type { ReadContractOptions } from "../contract";
@@ -95,6 +97,7 @@ export class WorkloadsStack extends LayerStack {
         retention: settings.monitoring.prometheusRetention,
         storageGiB: settings.monitoring.prometheusStorageGiB,
         storageClassName: storageClass.name,
+        alertmanagerSns: { topicArn: network.alertsTopicArn, region, roleArn: platform.alertmanagerRoleArn },
         dependsOn: [storageClass.storageClass],
       });
     }
@@ -111,6 +114,8 @@ export class WorkloadsStack extends LayerStack {
       rateLimitPer5Minutes: settings.entry.waf.rateLimitPer5Minutes,
       logsKmsKeyArn: network.logsKmsKeyArn,
     });
+    // The ALB exists only once the controller made it: alarms over the ALBs tagged with this cluster.
+    new MetricAlarms(this, "entry-alarms", { prefix: env.name, topicArn: network.alertsTopicArn, alarms: loadBalancerAlarms({ clusterName: env.name }) });
     const accessLogs = settings.entry.accessLogs.enabled
       ? new LoadBalancerLogBucket(this, "alb-access-logs", {
           name: `${env.name}-alb-access-logs-${env.account.id}-${region}`,

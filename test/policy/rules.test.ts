@@ -207,6 +207,26 @@ describe("policy rules catch what they exist for", () => {
     expect(rule("rds-master-secret-one-reader").check(doc({ jobs: { statement: [reader("Job")] } }), NON_PRODUCTION)).toEqual([]);
   });
 
+  it("alarms-notify: an alarm without actions, and one without an OK action", () => {
+    const doc = resources({
+      aws_cloudwatch_metric_alarm: {
+        silent: { alarm_name: "a" },
+        half: { alarm_name: "b", alarm_actions: ["arn:aws:sns:eu-west-1:123456789012:t"] },
+        good: { alarm_name: "c", alarm_actions: ["arn:aws:sns:eu-west-1:123456789012:t"], ok_actions: ["arn:aws:sns:eu-west-1:123456789012:t"] },
+      },
+    });
+    expect(rule("alarms-notify").check(doc, NON_PRODUCTION)).toEqual([
+      { address: "aws_cloudwatch_metric_alarm.silent", message: "no alarm_actions: the alarm notifies nobody" },
+      { address: "aws_cloudwatch_metric_alarm.silent", message: "no ok_actions: the alarm notifies nobody" },
+      { address: "aws_cloudwatch_metric_alarm.half", message: "no ok_actions: the alarm notifies nobody" },
+    ]);
+  });
+
+  it("sns-topic-encrypted: a topic without a KMS key", () => {
+    const doc = resources({ aws_sns_topic: { plain: { name: "x" }, sealed: { name: "y", kms_master_key_id: "${aws_kms_key.k.arn}" } } });
+    expect(rule("sns-topic-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_sns_topic.plain"]);
+  });
+
   it("production-data-protected: applies in production only", () => {
     const doc = resources({ aws_rds_cluster: { db: { deletion_protection: false, skip_final_snapshot: true } } });
     expect(rule("production-data-protected").check(doc, { production: true })).toHaveLength(1);

@@ -685,6 +685,27 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     },
   },
   {
+    id: "alarms-notify",
+    rationale:
+      "An alarm that notifies nobody pages nobody: every CloudWatch alarm has an alarm action and an OK action (the environment's alert topic), so a human hears when it fires and when it recovers (Security Hub CloudWatch.15).",
+    subjects: (doc) => addressesOf(doc, "aws_cloudwatch_metric_alarm"),
+    check: (doc) =>
+      ofType(doc, "aws_cloudwatch_metric_alarm").flatMap(([address, , body]) =>
+        (["alarm_actions", "ok_actions"] as const)
+          .filter((attribute) => !Array.isArray(body[attribute]) || (body[attribute] as unknown[]).length === 0)
+          .map((attribute) => ({ address, message: `no ${attribute}: the alarm notifies nobody` })),
+      ),
+  },
+  {
+    id: "sns-topic-encrypted",
+    rationale: "Every SNS topic is encrypted at rest with a KMS key the account controls (alerts carry resource names and error text) (Security Hub SNS.1).",
+    subjects: (doc) => addressesOf(doc, "aws_sns_topic"),
+    check: (doc) =>
+      ofType(doc, "aws_sns_topic")
+        .filter(([, , body]) => typeof body["kms_master_key_id"] !== "string" || body["kms_master_key_id"] === "")
+        .map(([address]) => ({ address, message: "SNS topic without kms_master_key_id" })),
+  },
+  {
     id: "guardduty-enabled",
     rationale: "A GuardDuty detector, where one is declared, is enabled (the provider's default; never switched off) (FSBP GuardDuty.1).",
     subjects: (doc) => addressesOf(doc, "aws_guardduty_detector"),

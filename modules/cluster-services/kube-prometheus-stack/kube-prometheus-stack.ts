@@ -3,6 +3,7 @@ import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PinnedHelmRelease } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
+import { ALERTMANAGER_SERVICE_ACCOUNT } from "./identity";
 
 const RELEASE = "kube-prometheus-stack";
 const NAMESPACE = "monitoring";
@@ -36,7 +37,13 @@ export interface KubePrometheusStackValues {
     readonly adminPassword: "";
     readonly service: { readonly type: "ClusterIP" };
   };
-  readonly alertmanager: { readonly enabled: true };
+  readonly alertmanager: {
+    readonly enabled: true;
+    /** With an alert topic: the service account of ALERTMANAGER_SERVICE_ACCOUNT, annotated with its IAM role. */
+    readonly serviceAccount?: { readonly create: true; readonly name: string; readonly annotations: { readonly [key: string]: string } };
+    /** With an alert topic: every alert but the heartbeat to SNS (SigV4 with the pod's role). */
+    readonly config?: AlertmanagerConfig;
+  };
   /**
    * Helm installs a chart's CRDs once and never upgrades them; the chart's upgrade job applies the
    * Prometheus Operator CRDs of the new version server-side (taking the fields over from Helm) in a
@@ -49,6 +56,39 @@ export interface KubePrometheusStackValues {
   readonly kubeControllerManager: { readonly enabled: false };
 }
 
+/** The Alertmanager configuration this construct writes (alertmanager.yaml). */
+export interface AlertmanagerConfig {
+  readonly route: {
+    readonly receiver: string;
+    readonly group_by: readonly string[];
+    readonly group_wait: string;
+    readonly group_interval: string;
+    readonly repeat_interval: string;
+    readonly routes: readonly { readonly receiver: string; readonly matchers: readonly string[] }[];
+  };
+  readonly inhibit_rules: readonly { readonly source_matchers: readonly string[]; readonly target_matchers: readonly string[]; readonly equal: readonly string[] }[];
+  readonly receivers: readonly (
+    | { readonly name: "null" }
+    | {
+        readonly name: string;
+        readonly sns_configs: readonly {
+          readonly topic_arn: string;
+          readonly sigv4: { readonly region: string };
+          readonly subject: string;
+          readonly send_resolved: true;
+        }[];
+      }
+  )[];
+}
+
+/** Where Alertmanager sends alerts: the environment's SNS topic, with its own IAM role. */
+export interface AlertmanagerSns {
+  readonly topicArn: string;
+  readonly region: string;
+  /** IAM role of ALERTMANAGER_SERVICE_ACCOUNT (IRSA), allowed sns:Publish on the topic. */
+  readonly roleArn: string;
+}
+
 export interface KubePrometheusStackProps {
   /** Exact kube-prometheus-stack chart version. */
   readonly chartVersion: string;
@@ -58,6 +98,11 @@ export interface KubePrometheusStackProps {
   readonly storageGiB: number;
   /** StorageClass of that volume (see Gp3StorageClass). */
   readonly storageClassName: string;
+  /**
+   * Route Alertmanager's alerts to an SNS topic.
+   * @default none: Alertmanager has no receiver (alerts are visible in its UI only)
+   */
+  readonly alertmanagerSns?: AlertmanagerSns;
   /**
    * Resources the release waits for (the StorageClass, say).
    * @default none
@@ -122,7 +167,7 @@ export class KubePrometheusStack extends Construct {
         },
       },
       grafana: { enabled: true, adminPassword: "", service: { type: "ClusterIP" } },
-      alertmanager: { enabled: true },
+      alertmanager: props.alertmanagerSns === undefined ? { enabled: true } : alertmanagerValues(props.alertmanagerSns),
       crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true } },
       kubeEtcd: { enabled: false },
       kubeScheduler: { enabled: false },
@@ -140,4 +185,43 @@ export class KubePrometheusStack extends Construct {
     this.namespace = namespace.name;
     this.release = release.release;
   }
+}
+
+/** Alertmanager with an SNS receiver: the heartbeat (Watchdog) and info-level alerts stay silent, a critical alert inhibits the warning of the same name. */
+function alertmanagerValues(sns: AlertmanagerSns): KubePrometheusStackValues["alertmanager"] {
+  return {
+    enabled: true,
+    serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": sns.roleArn } },
+    config: {
+      route: {
+        receiver: "sns",
+        group_by: ["alertname", "namespace"],
+        group_wait: "30s",
+        group_interval: "5m",
+        repeat_interval: "4h",
+        routes: [
+          { receiver: "null", matchers: ['alertname = "Watchdog"'] },
+          { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
+          { receiver: "null", matchers: ['severity = "info"'] },
+        ],
+      },
+      inhibit_rules: [
+        { source_matchers: ['severity = "critical"'], target_matchers: ['severity = "warning"'], equal: ["alertname", "namespace"] },
+      ],
+      receivers: [
+        { name: "null" },
+        {
+          name: "sns",
+          sns_configs: [
+            {
+              topic_arn: sns.topicArn,
+              sigv4: { region: sns.region },
+              subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})',
+              send_resolved: true,
+            },
+          ],
+        },
+      ],
+    },
+  };
 }

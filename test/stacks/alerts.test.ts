@@ -1,0 +1,120 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { alertsSchema } from "../../environments/alerts-schema";
+import { ENVIRONMENTS } from "../support/fixtures";
+import { ROOT } from "../support/paths";
+import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
+
+/**
+ * Issue 13, item 7: alerts go somewhere. Per environment an encrypted SNS topic with the
+ * subscriptions of the environment file; CloudWatch alarms on what pages a human, each notifying
+ * the topic; Alertmanager routed to the topic over SigV4 with its own role; Enhanced Monitoring in
+ * production.
+ */
+type Body = Record<string, unknown>;
+const fromNetwork = (output: string) => `\${data.terraform_remote_state.network-state.outputs.${output}}`;
+const fromPlatform = (output: string) => `\${data.terraform_remote_state.platform-state.outputs.${output}}`;
+const alarms = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_cloudwatch_metric_alarm"));
+const statementsOf = (doc: TerraformJson, reference: unknown) => {
+  const key = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(reference))?.[1];
+  return ((key === undefined ? undefined : doc.data?.["aws_iam_policy_document"]?.[key]?.["statement"]) ?? []) as Body[];
+};
+
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s", (name, env) => {
+  const network = synthesizedStack(`network-${name}`).doc;
+  const platform = synthesizedStack(`platform-${name}`).doc;
+  const workloads = synthesizedStack(`workloads-${name}`).doc;
+  const topics = Object.entries(resourcesOf(network, "aws_sns_topic"));
+  const topicArn = `\${aws_sns_topic.${topics[0]?.[0]}.arn}`;
+
+  it("network: one topic <env>-alerts, encrypted with a key CloudWatch of this account may use", () => {
+    expect(topics.map(([, topic]) => topic["name"])).toEqual([`${name}-alerts`]);
+    const keyReference = String(topics[0]![1]["kms_master_key_id"]);
+    const keyName = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(keyReference)?.[1];
+    expect(keyName).toBeDefined();
+    const keyPolicy = statementsOf(network, resourcesOf(network, "aws_kms_key")[keyName!]!["policy"]);
+    const forCloudWatch = keyPolicy.find((s) => JSON.stringify(s["principals"]).includes("cloudwatch.amazonaws.com"));
+    expect(forCloudWatch?.["actions"]).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey"]));
+    expect(forCloudWatch?.["condition"]).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [env.account.id] }]);
+    expect(network.output?.["alerts_topic_arn"]?.value).toBe(topicArn);
+  });
+
+  it("network: the topic's subscriptions are exactly those of the environment file", () => {
+    const file = parse(readFileSync(path.join(ROOT, "environments", `${name}.yaml`), "utf8")) as { alerts?: { subscriptions?: { protocol: string; endpoint: string }[] } };
+    const subscribed = Object.values(resourcesOf(network, "aws_sns_topic_subscription")).map((s) => ({ protocol: s["protocol"], endpoint: s["endpoint"], topic: s["topic_arn"] }));
+    expect(subscribed).toEqual((file.alerts?.subscriptions ?? []).map((s) => ({ ...s, topic: topicArn })));
+  });
+
+  it("every alarm of the three layers notifies the topic when it fires and when it recovers", () => {
+    const all = [
+      ...alarms(network).map((alarm) => [alarm, topicArn] as const),
+      ...alarms(platform).map((alarm) => [alarm, fromNetwork("alerts_topic_arn")] as const),
+      ...alarms(workloads).map((alarm) => [alarm, fromNetwork("alerts_topic_arn")] as const),
+    ];
+    expect(all.length).toBeGreaterThan(0);
+    for (const [alarm, topic] of all) {
+      expect(alarm["alarm_actions"], String(alarm["alarm_name"])).toEqual([topic]);
+      expect(alarm["ok_actions"], String(alarm["alarm_name"])).toEqual([topic]);
+    }
+  });
+
+  it("alarms on Aurora, ElastiCache, NAT gateways, node capacity and (with the ALB entry) the load balancer", () => {
+    const names = [...alarms(network), ...alarms(platform), ...alarms(workloads)].map((alarm) => String(alarm["alarm_name"]));
+    const db = env.platform.database;
+    const expected = [
+      `${name}-aurora-cpu`,
+      `${name}-aurora-freeable-memory`,
+      ...(db.capacity.mode === "serverless" ? [`${name}-aurora-acu-at-max`] : []),
+      ...(db.instances > 1 ? [`${name}-aurora-replica-lag`] : []),
+      ...Array.from({ length: env.platform.cache.replicas }, (_, i) => [`${name}-cache-${i + 1}-engine-cpu`, `${name}-cache-${i + 1}-memory`, `${name}-cache-${i + 1}-evictions`]).flat(),
+      ...Array.from({ length: env.network.natGateways === "perAz" ? env.network.azCount : 1 }, (_, i) => [
+        `${name}-nat-${i}-port-allocation-errors`,
+        `${name}-nat-${i}-packets-dropped`,
+      ]).flat(),
+      `${name}-unschedulable-pods`,
+      ...(env.workloads.entry.type === "alb" ? [`${name}-alb-target-5xx`, `${name}-alb-elb-5xx`, `${name}-alb-unhealthy-targets`] : []),
+    ];
+    expect(names.sort()).toEqual(expected.sort());
+  });
+
+  it("Alertmanager: routed to the topic by its SNS receiver with SigV4, as its own service account and role", () => {
+    const release = Object.values(resourcesOf(workloads, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack")!;
+    const values = JSON.parse((release["values"] as string[])[0]!) as { alertmanager: Body };
+    const config = values.alertmanager["config"] as { route: { receiver: string }; receivers: { name: string; sns_configs?: Body[] }[] };
+    const receiver = config.receivers.find((r) => r.name === config.route.receiver);
+    expect(receiver?.sns_configs).toEqual([expect.objectContaining({ topic_arn: fromNetwork("alerts_topic_arn"), sigv4: { region: env.account.region }, send_resolved: true })]);
+    expect(values.alertmanager["serviceAccount"]).toEqual({ create: true, name: "alertmanager", annotations: { "eks.amazonaws.com/role-arn": fromPlatform("alertmanager_role_arn") } });
+
+    const [roleKey, role] = Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, r]) => r["name"] === `${name}-alertmanager`)!;
+    const trust = statementsOf(platform, role["assume_role_policy"]);
+    expect(JSON.stringify(trust)).toContain("system:serviceaccount:monitoring:alertmanager");
+    const policy = Object.values(resourcesOf(platform, "aws_iam_role_policy")).find((p) => p["role"] === `\${aws_iam_role.${roleKey}.id}`)!;
+    const publish = statementsOf(platform, policy["policy"]).filter((s) => (s["actions"] as string[]).includes("sns:Publish"));
+    expect(publish.map((s) => s["resources"])).toEqual([[fromNetwork("alerts_topic_arn")]]);
+  });
+
+  it("Enhanced Monitoring: every Aurora instance every 60 s in production, off elsewhere", () => {
+    for (const instance of Object.values(resourcesOf(platform, "aws_rds_cluster_instance"))) {
+      if (env.stage === "production") {
+        expect(instance["monitoring_interval"]).toBe(60);
+        expect(String(instance["monitoring_role_arn"])).toMatch(/^\$\{aws_iam_role\./);
+      } else {
+        expect(instance["monitoring_interval"]).toBe(0);
+      }
+    }
+  });
+});
+
+describe("alerts in the environment file", () => {
+  it("GIVEN a subscription whose endpoint does not fit its protocol WHEN parsed THEN the endpoint is named", () => {
+    const result = alertsSchema.safeParse({ subscriptions: [{ protocol: "email", endpoint: "https://hooks.example/x" }] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["subscriptions.0.endpoint", "must be an email address for protocol email"]]);
+  });
+
+  it("GIVEN no alerts key WHEN parsed THEN the topic has no subscription (the default)", () => {
+    expect(alertsSchema.parse(undefined)).toEqual({ subscriptions: [] });
+  });
+});
