@@ -22,6 +22,16 @@ import { DEFAULT_DATA_PORTS } from "../core/data-ports";
 /** Interface endpoints Session Manager cannot work without. */
 export const SESSION_MANAGER_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
 
+/**
+ * Interface endpoints the operator tasks on the host call (docs/operations.md, "Operator tasks on
+ * the host"), with no NAT in the management network: STS (the operator's own credentials, assume
+ * role), EKS (update-kubeconfig; `aws eks get-token` only signs locally), RDS (finding the cluster
+ * and its secret; `generate-db-auth-token` only signs locally), ElastiCache (finding the
+ * replication group; its IAM token is signed locally too), Secrets Manager and KMS (the master
+ * secret, break-glass), CloudWatch Logs (the session logs).
+ */
+export const OPERATOR_TASK_ENDPOINTS = ["sts", "eks", "rds", "elasticache", "secretsmanager", "kms", "logs"] as const;
+
 /** The application VPC the management network is peered with (same account and region). */
 export interface PeeredApplicationVpc {
   readonly vpcId: string;
@@ -63,7 +73,7 @@ export interface ManagementNetworkProps {
   readonly logRetentionDays: number;
   /**
    * Interface endpoints with private DNS (ssm, ssmmessages and ec2messages are required).
-   * @default ["ssm", "ssmmessages", "ec2messages", "logs", "kms"]
+   * @default SESSION_MANAGER_ENDPOINTS and OPERATOR_TASK_ENDPOINTS
    */
   readonly interfaceServices?: readonly string[];
   /**
@@ -90,7 +100,8 @@ export function managementSubnetCidrs(cidr: string): readonly [string, string] {
  * SSM Session Manager, with no path to or from the internet and no SSH:
  * - two private subnets (no internet gateway, no NAT), the default security group, NACL and
  *   route table emptied, flow logs of all traffic;
- * - interface endpoints for Session Manager (ssm, ssmmessages, ec2messages) plus logs and kms,
+ * - interface endpoints for Session Manager (ssm, ssmmessages, ec2messages) and for the operator
+ *   tasks on the host (sts, eks, rds, elasticache, secretsmanager, kms, logs),
  *   with private DNS, and the S3 gateway endpoint (package repositories and agent updates);
  * - a peering connection with the application VPC, routed both ways: management to the whole
  *   application VPC, the private-app and private-data route tables back to the management VPC;
@@ -122,7 +133,7 @@ export class ManagementNetwork extends Construct {
     const name = `${props.name}-management`;
     const app = props.application;
     const ports = props.dataTierPorts ?? [DEFAULT_DATA_PORTS.postgres, DEFAULT_DATA_PORTS.cache];
-    const services = props.interfaceServices ?? [...SESSION_MANAGER_ENDPOINTS, "logs", "kms"];
+    const services = props.interfaceServices ?? [...SESSION_MANAGER_ENDPOINTS, ...OPERATOR_TASK_ENDPOINTS];
     const prefix = prefixLengthOf(props.cidr);
     if (prefix < 16 || prefix > 27) {
       throw new Error(`Management network ${name}: ${props.cidr} must be a /16 to /27 (two subnets of at least /28)`);
