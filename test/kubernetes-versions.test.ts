@@ -92,6 +92,12 @@ describe("the local CRD charts match the releases they were vendored from", () =
     expect(readdirSync(dir).some((file) => /experimental/.test(readFileSync(path.join(dir, file), "utf8").match(/gateway\.networking\.k8s\.io\/channel: (\w+)/)?.[1] ?? ""))).toBe(false);
   });
 
+  it("each local chart's kubeVersion starts at the minor the table gives it (Helm refuses to install it below)", () => {
+    const chartKube = (chart: string) => (parse(readFileSync(path.join(ROOT, "charts", chart, "Chart.yaml"), "utf8")) as { kubeVersion: string }).kubeVersion;
+    expect(chartKube("gateway-api-crds")).toBe(`>=${CHART_VERSIONS.gatewayApiCrds.versions["1.6.1"].kubernetes.min}.0-0`);
+    expect(chartKube("aws-load-balancer-controller-crds")).toBe(`>=${CHART_VERSIONS.awsLoadBalancerControllerCrds.versions["3.5.0"].kubernetes.min}.0-0`);
+  });
+
   it("charts/aws-load-balancer-controller-crds is of the controller version the controller chart runs", () => {
     const entry = CHART_VERSIONS.awsLoadBalancerController;
     expect(chartYaml("aws-load-balancer-controller-crds").appVersion).toBe(entry.versions[entry.default].appVersion);
