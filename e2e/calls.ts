@@ -28,8 +28,30 @@ export interface IamRequest {
 /** Splits a Terraform debug log into entries (an entry starts with an ISO timestamp) and keeps the AWS requests. */
 export function parseApiCalls(log: string): ApiCall[] {
   const calls: ApiCall[] = [];
+  // A provider serving through TF_REATTACH_PROVIDERS logs JSON lines.
+  for (const line of log.split("\n")) {
+    if (!line.startsWith("{") || !line.includes("HTTP Request Sent")) continue;
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (entry["@message"] !== "HTTP Request Sent") continue;
+    const service = entry["rpc.service"];
+    const operation = entry["rpc.method"];
+    if (typeof service !== "string" || typeof operation !== "string") continue;
+    const resourceType = entry["tf_resource_type"];
+    calls.push({
+      service,
+      operation,
+      url: typeof entry["http.url"] === "string" ? entry["http.url"] : "",
+      body: typeof entry["http.request.body"] === "string" ? entry["http.request.body"].trim() : "",
+      ...(typeof resourceType === "string" ? { resourceType } : {}),
+    });
+  }
   for (const entry of log.split(/\n(?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)/)) {
-    if (!entry.includes("HTTP Request Sent")) continue;
+    if (!entry.includes("HTTP Request Sent") || entry.startsWith("{")) continue;
     const field = (name: string) => {
       const match = new RegExp(`(?:^|\\s)${name.replace(/\./g, "\\.")}=(?:"((?:[^"\\\\]|\\\\.)*)"|(\\S+))`).exec(entry);
       return match === null ? undefined : (match[1] ?? match[2]);
@@ -99,6 +121,15 @@ const ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
 /** Calls no IAM policy can deny (AWS documents GetCallerIdentity as always allowed). */
 const ALWAYS_ALLOWED = new Set(["sts:GetCallerIdentity"]);
 
+/**
+ * The provider's account-id probe: while configuring, it calls iam:GetUser without a user name
+ * and, when that fails (always, for a role's session), falls back to sts:GetCallerIdentity. A
+ * denial changes nothing, so the probe is not a request the role must be allowed.
+ */
+function isAccountIdProbe(call: ApiCall): boolean {
+  return call.service === "IAM" && call.operation === "GetUser" && formField(call.body, "UserName") === undefined;
+}
+
 /** The IAM action of an SDK call. */
 export function iamActionOf(call: Pick<ApiCall, "service" | "operation">): string {
   const prefix = SERVICE_PREFIX[call.service] ?? call.service.toLowerCase().replace(/\s+/g, "");
@@ -107,7 +138,7 @@ export function iamActionOf(call: Pick<ApiCall, "service" | "operation">): strin
 }
 
 function formField(body: string, name: string): string | undefined {
-  const match = new RegExp(`(?:^|&)${name}=([^&]*)`).exec(body);
+  const match = new RegExp(`(?:^|&)${name.replace(/\./g, "\\.")}=([^&]*)`).exec(body);
   return match === null ? undefined : decodeURIComponent(match[1]!.replace(/\+/g, " "));
 }
 
@@ -122,12 +153,13 @@ function jsonField(body: string, names: readonly string[]): string | undefined {
 /** The resource ARN of an IAM API call, from its query-protocol body. */
 export function iamResourceOf(call: ApiCall, account: string, partition = "aws"): string {
   const arn = (path: string) => `arn:${partition}:iam::${account}:${path}`;
+  // An instance profile operation names the profile (AddRoleToInstanceProfile names the role too).
+  const profile = formField(call.body, "InstanceProfileName");
+  if (profile !== undefined) return arn(`instance-profile/${profile}`);
   const role = formField(call.body, "RoleName");
   if (role !== undefined) return arn(`role/${role}`);
   const group = formField(call.body, "GroupName");
   if (group !== undefined) return arn(`group/${group}`);
-  const profile = formField(call.body, "InstanceProfileName");
-  if (profile !== undefined) return arn(`instance-profile/${profile}`);
   const user = formField(call.body, "UserName");
   if (user !== undefined) return arn(`user/${user}`);
   const provider = formField(call.body, "OpenIDConnectProviderArn");
@@ -199,7 +231,7 @@ export function passedRoles(call: ApiCall): { readonly roleArn: string; readonly
 /** The IAM requests of one call (the call's own action, plus iam:PassRole where it passes a role). */
 export function iamRequestsOf(call: ApiCall, account: string, region: string): IamRequest[] {
   const action = iamActionOf(call);
-  if (ALWAYS_ALLOWED.has(action)) return [];
+  if (ALWAYS_ALLOWED.has(action) || isAccountIdProbe(call)) return [];
   const name = `${call.service} ${call.operation}`;
   const prefix = action.split(":")[0];
   let resource = "*";
@@ -208,6 +240,13 @@ export function iamRequestsOf(call: ApiCall, account: string, region: string): I
   const context: Record<string, string> = { "aws:RequestedRegion": region };
   const boundary = prefix === "iam" ? formField(call.body, "PermissionsBoundary") : undefined;
   if (boundary !== undefined) context["iam:PermissionsBoundary"] = boundary;
+  if (prefix === "iam") {
+    for (let index = 1; ; index += 1) {
+      const key = formField(call.body, `Tags.member.${index}.Key`);
+      if (key === undefined) break;
+      context[`aws:RequestTag/${key}`] = formField(call.body, `Tags.member.${index}.Value`) ?? "";
+    }
+  }
   const policyArn = prefix === "iam" ? formField(call.body, "PolicyArn") : undefined;
   if (policyArn !== undefined && resource !== policyArn) context["iam:PolicyARN"] = policyArn;
   const requests: IamRequest[] = [{ action, resource, context, call: name }];

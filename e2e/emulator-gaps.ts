@@ -38,6 +38,68 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     wrong: "EnableKeyRotation ignores RotationPeriodInDays and GetKeyRotationStatus returns none, so the provider reads 0 and the next plan wants 365 again.",
     evidence: "moto/kms has no occurrence of RotationPeriodInDays (grep, 5.2.1); observed: plan after apply of bootstrap-111111111111: `rotation_period_in_days = 0 -> 365`.",
   },
+  ...(["aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"] as const).map(
+    (type): EmulatorGap => ({
+      type,
+      when: (block) => typeof block["prefix_list_id"] === "string",
+      condition: "with prefix_list_id",
+      ignoreAttributes: ["description"],
+      wrong: "A rule to a prefix list loses its description: DescribeSecurityGroupRules returns it without one, and the next plan sets it again.",
+      evidence:
+        "moto/ec2/models/security_groups.py SecurityRule.__init__ keeps only `prefix_list_id[\"PrefixListId\"]` (the description of a cidr or group rule lives in ip_range / source_group); observed: plan after apply of network-prod: aws_vpc_security_group_egress_rule.management_operator_egress-s3 (update: description).",
+    }),
+  ),
+  {
+    type: "aws_vpc_security_group_ingress_rule",
+    when: (block) => typeof block["referenced_security_group_id"] === "string",
+    condition: "with referenced_security_group_id",
+    ignoreAttributes: ["description"],
+    wrong: "A rule from another security group loses its description in DescribeSecurityGroupRules, and the next plan sets it again.",
+    evidence:
+      "moto/ec2/models/security_groups.py keeps the description in source_group[\"Description\"], which the DescribeSecurityGroupRules response does not emit; observed: plan after apply of platform-dev: every group-to-group ingress rule (update: description null -> ...).",
+  },
+  {
+    type: "aws_eks_cluster",
+    ignoreAttributes: ["access_config", "upgrade_policy"],
+    wrong: "CreateCluster ignores accessConfig and upgradePolicy; DescribeCluster returns neither (nor resourcesVpcConfig.vpcId), so the next plan replaces the cluster (bootstrap_cluster_creator_admin_permissions forces a new cluster).",
+    evidence:
+      "moto/eks/responses.py create_cluster reads name, version, roleArn, resourcesVpcConfig, kubernetesNetworkConfig, logging, tags, encryptionConfig, remoteNetworkConfig only; observed: plan after apply of platform-dev: aws_eks_cluster delete/create on access_config.0.bootstrap_cluster_creator_admin_permissions.",
+  },
+  {
+    type: "aws_eks_node_group",
+    ignoreAttributes: ["remote_access", "update_config"],
+    wrong: "A node group created without remote access is given one (ec2SshKey eksKeypair), and updateConfig is not kept: the next plan replaces every node group.",
+    evidence: "moto/eks/models.py: DEFAULT_REMOTE_ACCESS = {\"ec2SshKey\": \"eksKeypair\"} and `self.remote_access = remote_access or DEFAULT_REMOTE_ACCESS`; observed: plan after apply of platform-dev: aws_eks_node_group delete/create on remote_access.",
+  },
+  {
+    type: "aws_launch_template",
+    ignoreAttributes: ["tag_specifications"],
+    wrong: "The tags of the launch template itself (CreateLaunchTemplate's TagSpecifications, resource type launch-template) are copied into the template data's TagSpecifications, so the template seems to carry a tag specification nobody configured.",
+    evidence:
+      "moto/ec2/responses/launch_templates.py create_launch_template appends the request's tag specifications to parsed_template_data[\"TagSpecifications\"]; observed: plan after apply of platform-dev: aws_launch_template (update: tag_specifications, a launch-template entry to remove).",
+  },
+  {
+    type: "aws_rds_cluster",
+    ignoreAttributes: ["scaling_configuration"],
+    wrong: "Every cluster, provisioned ones included, is described with a ScalingConfigurationInfo of nulls, which the provider reads as a scaling_configuration block (Serverless v1) to fill in.",
+    evidence: "moto/rds/models.py DBCluster.scaling_configuration_info always returns a dict (MinCapacity, MaxCapacity, ... all None); observed: plan after apply of platform-dev: aws_rds_cluster (update: scaling_configuration).",
+  },
+  {
+    type: "aws_rds_cluster_instance",
+    ignoreAttributes: ["performance_insights_enabled", "performance_insights_kms_key_id", "performance_insights_retention_period"],
+    wrong: "Performance Insights settings are not kept: DescribeDBInstances reports it off, and the next plan turns it on again.",
+    evidence: "moto/rds/models.py has no occurrence of performance_insights (grep, 5.2.1); observed: plan after apply of platform-dev: aws_rds_cluster_instance (update: performance_insights_enabled false -> true).",
+  },
+  {
+    type: "aws_iam_openid_connect_provider",
+    when: (block) => JSON.stringify(block["url"] ?? "").includes("aws_eks_cluster."),
+    condition: "of an EKS cluster (IRSA)",
+    ignoreAttributes: [],
+    wrong:
+      "Every EKS cluster of one moto process gets the same OIDC issuer URL, so the second environment of an account cannot create its IRSA provider (EntityAlreadyExists). Worked around, nothing left out: each environment's EKS API is served by a moto_server of its own (same account id).",
+    evidence:
+      "moto/eks/models.py: ISSUER_TEMPLATE = \"https://oidc.eks.{region}.amazonaws.com/id/\" + random.get_random_string(length=10), evaluated once at import; observed: platform-staging after platform-dev in one moto: CreateOpenIDConnectProvider 409 EntityAlreadyExists.",
+  },
   {
     type: "aws_cloudtrail",
     wrong: "StartLogging addressed by the trail's ARN (what the provider sends) raises KeyError inside moto; the provider retries it for many minutes.",
@@ -95,6 +157,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     condition: "with monitoring = true",
     wrong: "MonitorInstances (detailed monitoring) is not implemented.",
     evidence: "moto/ec2/responses/instances.py has no monitor_instances action (5.2.1): the call answers 500/NotImplemented.",
+  },
+  {
+    type: "aws_codebuild_webhook",
+    wrong: "CreateWebhook is not implemented: moto answers 500 (NotImplementedError) and the provider retries it for minutes.",
+    evidence:
+      "moto/codebuild/responses.py (5.2.1) has create_project, batch_get_projects, delete_project, builds, but no create_webhook; observed in moto's log: `NotImplementedError: The create_webhook action has not been implemented` for network-prod.",
   },
   {
     type: "aws_elasticache_subnet_group",

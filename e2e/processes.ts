@@ -155,3 +155,74 @@ export class Moto {
     this.child.kill("SIGTERM");
   }
 }
+
+/**
+ * One AWS provider process serving every terraform command of one stack (TF_REATTACH_PROVIDERS):
+ * terraform otherwise starts the provider (a 700 MB binary) three or four times per command,
+ * which dominates the run on a small machine. Its debug log (JSON lines, the API requests
+ * included) is kept in memory; `since(mark)` gives what one command logged.
+ */
+export class ProviderServer {
+  private output = "";
+
+  private constructor(
+    readonly reattach: string,
+    private readonly child: ReturnType<typeof spawn>,
+  ) {}
+
+  static async start(binary: string): Promise<ProviderServer> {
+    // Plain HTTP to 127.0.0.1 only: a CA bundle from the machine's environment is not wanted (and a
+    // provider in debug mode refuses one: "unable to add custom RootCAs HTTPClient").
+    const env: NodeJS.ProcessEnv = { ...process.env, TF_LOG: "debug", TF_LOG_PROVIDER: "debug", AWS_EC2_METADATA_DISABLED: "true" };
+    delete env["AWS_CA_BUNDLE"];
+    delete env["AWS_PROFILE"];
+    const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    const reattach = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SetupError(`e2e: ${binary} -debug printed no TF_REATTACH_PROVIDERS within 180 s`)), 180_000);
+      const onData = (chunk: Buffer) => {
+        text += chunk.toString();
+        const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(text);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.stderr?.on("data", onData);
+      child.on("exit", (code) => reject(new SetupError(`e2e: ${binary} -debug exited (${code})`)));
+    });
+    const server = new ProviderServer(reattach, child);
+    const keep = (chunk: Buffer) => (server.output += chunk.toString());
+    child.stdout?.removeAllListeners("data");
+    child.stderr?.removeAllListeners("data");
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    return server;
+  }
+
+  mark(): number {
+    return this.output.length;
+  }
+
+  since(mark: number): string {
+    return this.output.slice(mark);
+  }
+
+  /** Drops what was logged so far (the log of a long run would otherwise grow without bound). */
+  clear(): void {
+    this.output = "";
+  }
+
+  stop(): void {
+    this.child.kill("SIGTERM");
+  }
+}
+
+/** The provider binary of the mirror, for {@link ProviderServer}. */
+export function providerBinary(tools: Tools): string {
+  const dir = path.join(tools.mirror, "registry.terraform.io", "hashicorp", "aws", tools.providerVersion, "linux_amd64");
+  const file = readdirSync(dir).find((name) => name.startsWith("terraform-provider-aws_"));
+  if (file === undefined) throw new SetupError(`e2e: no terraform-provider-aws_* in ${dir}`);
+  return path.join(dir, file);
+}

@@ -104,3 +104,54 @@ export function unusedGrants(role: RolePolicies, requests: readonly IamRequest[]
   }
   return [...granted].filter((action) => !used.has(action.toLowerCase())).sort();
 }
+
+/** Actions whose `iam:PermissionsBoundary` context is the boundary the role already has. */
+const BOUNDARY_OF_EXISTING_ROLE = new Set([
+  "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:GetRole", "iam:DeleteRolePermissionsBoundary",
+]);
+
+/**
+ * Adds the context IAM evaluates from the resource itself, read back from the emulator: the
+ * boundary of an existing role (`iam:PermissionsBoundary`) and the tags of an OIDC provider
+ * (`aws:ResourceTag/...`).
+ */
+export async function withResourceContext(moto: Moto, requests: readonly IamRequest[]): Promise<IamRequest[]> {
+  const boundaries = new Map<string, string | undefined>();
+  const tags = new Map<string, Record<string, string>>();
+  const enriched: IamRequest[] = [];
+  for (const request of requests) {
+    const context: Record<string, string> = { ...request.context };
+    const role = /^arn:[^:]+:iam::\d+:role\/(.+)$/.exec(request.resource)?.[1];
+    if (role !== undefined && BOUNDARY_OF_EXISTING_ROLE.has(request.action) && context["iam:PermissionsBoundary"] === undefined) {
+      if (!boundaries.has(role)) {
+        try {
+          const xml = await moto.query("iam", { Action: "GetRole", RoleName: role, Version: "2010-05-08" });
+          boundaries.set(role, xmlValues(xmlValues(xml, "PermissionsBoundary")[0] ?? "", "PermissionsBoundaryArn")[0]);
+        } catch {
+          boundaries.set(role, undefined);
+        }
+      }
+      const boundary = boundaries.get(role);
+      if (boundary !== undefined) context["iam:PermissionsBoundary"] = boundary;
+    }
+    if (/:oidc-provider\//.test(request.resource) && request.action !== "iam:CreateOpenIDConnectProvider") {
+      if (!tags.has(request.resource)) {
+        const found: Record<string, string> = {};
+        try {
+          const xml = await moto.query("iam", { Action: "ListOpenIDConnectProviderTags", OpenIDConnectProviderArn: request.resource, Version: "2010-05-08" });
+          for (const member of xmlValues(xmlValues(xml, "Tags")[0] ?? "", "member")) {
+            const key = xmlValues(member, "Key")[0];
+            if (key !== undefined) found[`aws:ResourceTag/${key}`] = xmlValues(member, "Value")[0] ?? "";
+          }
+        } catch {
+          // deleted since: no tags to add
+        }
+        tags.set(request.resource, found);
+      }
+      Object.assign(context, tags.get(request.resource));
+    }
+    enriched.push({ ...request, context });
+  }
+  return enriched;
+}

@@ -5,14 +5,15 @@
  * role that makes it in production; destroy in reverse (prod's prevent_destroy must refuse);
  * the AWS part of each workloads stack validated. See docs/testing.md.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseApiCalls, iamRequestsOf, type IamRequest } from "./calls";
 import { EMULATOR_GAPS, gapOf, ignoredAttributesOf } from "./emulator-gaps";
-import { findTools, Moto, run, SetupError, type CommandResult, type Tools } from "./processes";
-import { evaluate, readRolePolicies, unusedGrants, type RolePolicies, type Violation } from "./roles";
+import { findTools, Moto, ProviderServer, providerBinary, run, SetupError, type CommandResult, type Tools } from "./processes";
+import { evaluate, readRolePolicies, unusedGrants, withResourceContext, type RolePolicies, type Violation } from "./roles";
 import {
   awsPartOf,
+  ciIdentityAddresses,
   backendConfigFile,
   countResources,
   ignoreChangesOverride,
@@ -68,6 +69,8 @@ class Terraform {
     private readonly tools: Tools,
     private readonly cliConfig: string,
     private readonly log: (message: string) => void,
+    /** The stack's own provider process (every command but init attaches to it). */
+    private readonly provider?: ProviderServer,
   ) {}
 
   async exec(dir: string, args: readonly string[], logFile?: string, timeoutSeconds = APPLY_TIMEOUT_SECONDS): Promise<CommandResult> {
@@ -83,13 +86,20 @@ class Terraform {
       NO_COLOR: "1",
     };
     delete env["AWS_PROFILE"];
+    delete env["AWS_CA_BUNDLE"];
     if (logFile !== undefined) {
       env["TF_LOG"] = "debug";
       env["TF_LOG_PATH"] = logFile;
     } else {
       delete env["TF_LOG"];
     }
-    return run(this.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds });
+    const attach = this.provider !== undefined && args[0] !== "init";
+    if (attach) env["TF_REATTACH_PROVIDERS"] = this.provider!.reattach;
+    const mark = this.provider?.mark() ?? 0;
+    const result = await run(this.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds });
+    if (attach && logFile !== undefined) writeFileSync(logFile.replace(/\.log$/, ".provider.log"), this.provider!.since(mark));
+    if (attach && logFile === undefined) this.provider!.clear();
+    return result;
   }
 
   async must(dir: string, args: readonly string[], what: string, logFile?: string): Promise<CommandResult> {
@@ -121,7 +131,7 @@ function prepare(source: string, dir: string, emulator: Emulator, tools: Tools, 
   const ignore = ignoreChangesOverride(stack, (type, block) => ignoredAttributesOf(type, block));
   if (ignore.override !== undefined) {
     writeJson(path.join(dir, "e2e_ignore_changes_override.tf.json"), ignore.override);
-    log(`attribute gaps: ignore_changes added to ${ignore.blocks} resources (${EMULATOR_GAPS.filter((gap) => gap.ignoreAttributes !== undefined).map((gap) => `${gap.type}.${gap.ignoreAttributes!.join("/")}`).join(", ")})`);
+    log(`attribute gaps: ignore_changes added to ${ignore.blocks} resources (${ignore.summary.join(", ")})`);
   }
   const resources = countResources(leftOut);
   if (leftOut.length > 0) {
@@ -154,10 +164,10 @@ async function checkConsumed(terraform: Terraform, networkDir: string, platformD
   const resources = await stateResources(terraform, platformDir);
   const cluster = resources.find((resource) => resource.type === "aws_eks_cluster");
   if (cluster === undefined) throw new Error("platform state has no aws_eks_cluster");
-  const vpcConfig = (cluster.values["vpc_config"] as { subnet_ids: string[]; vpc_id: string }[])[0]!;
+  // (The emulated cluster reports no vpc_id: its security groups prove the VPC instead.)
+  const vpcConfig = (cluster.values["vpc_config"] as { subnet_ids: string[] }[])[0]!;
   const checks: [string, boolean][] = [
     ["EKS cluster subnets = network private_app_subnet_ids", sameSet(vpcConfig.subnet_ids, value("private_app_subnet_ids") as string[])],
-    ["EKS cluster VPC = network vpc_id", vpcConfig.vpc_id === value("vpc_id")],
     [
       "every security group in the network's VPC",
       resources.filter((resource) => resource.type === "aws_security_group").every((group) => group.values["vpc_id"] === value("vpc_id")),
@@ -176,6 +186,7 @@ interface Applied {
   readonly stack: StackEntry;
   readonly dir: string;
   readonly preventDestroy: readonly string[];
+  readonly provider: ProviderServer;
 }
 
 async function checkRoles(
@@ -191,8 +202,12 @@ async function checkRoles(
     ["plan", stack.planRoleArn, "plan.log"],
   ] as const) {
     const role = await readRolePolicies(moto, roleName(roleArn));
-    const calls = parseApiCalls(readFileSync(path.join(dir, logFile), "utf8"));
-    const requests = calls.flatMap((call) => iamRequestsOf(call, stack.accountId, stack.region));
+    const providerLog = path.join(dir, logFile.replace(/\.log$/, ".provider.log"));
+    const calls = [
+      ...parseApiCalls(readFileSync(path.join(dir, logFile), "utf8")),
+      ...(existsSync(providerLog) ? parseApiCalls(readFileSync(providerLog, "utf8")) : []),
+    ];
+    const requests = await withResourceContext(moto, calls.flatMap((call) => iamRequestsOf(call, stack.accountId, stack.region)));
     const violations = await evaluate(stack.name, role, stack.accountId, requests);
     const entry = usage.get(roleArn) ?? { role, requests: [] };
     entry.role = role;
@@ -208,7 +223,6 @@ async function checkRoles(
 
 async function applyStack(
   terraform: Terraform,
-  moto: Moto,
   stack: StackEntry,
   source: string,
   dir: string,
@@ -218,6 +232,12 @@ async function applyStack(
 ): Promise<Prepared> {
   const prepared = prepare(source, dir, emulator, tools, log);
   await terraform.must(dir, ["init", "-input=false", "-no-color", `-backend-config=${path.join(dir, "e2e.s3.tfbackend")}`], "init");
+  const identity = ciIdentityAddresses(prepared.stack, stack.name);
+  if (identity.length > 0) {
+    // The first deploy of an environment's CI identity is an administrator's (docs/operations.md):
+    // the deploy role may not create or change itself. Everything else is applied as the deploy role.
+    await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...identity.map((address) => `-target=${address}`)], `apply of the CI identity (${identity.length} resources) as an administrator`, path.join(dir, "apply-admin.log"));
+  }
   await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply", path.join(dir, "apply.log"));
   const plan = await terraform.exec(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, "-out=after-apply.tfplan"], path.join(dir, "plan.log"));
   if (plan.code === 2) {
@@ -238,7 +258,6 @@ async function applyStack(
   totals.leftOutForGaps += prepared.leftOut;
   totals.stacksApplied += 1;
   log(`applied: ${resources} resources in state${prepared.leftOut > 0 ? `, ${prepared.leftOut} left out for emulator gaps` : ""}`);
-  void moto;
   return prepared;
 }
 
@@ -261,7 +280,11 @@ async function destroyStack(terraform: Terraform, applied: Applied, log: (messag
       lifted[type] = { ...(lifted[type] ?? {}), [name]: { lifecycle: { prevent_destroy: false }, ...(block["deletion_protection"] === true ? { deletion_protection: false } : {}) } };
     }
     writeJson(path.join(dir, "e2e_teardown_override.tf.json"), { resource: lifted });
-    await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply (guards lifted for teardown)");
+    await terraform.must(
+      dir,
+      ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...preventDestroy.map((address) => `-target=${address}`)],
+      "apply (guards lifted for teardown)",
+    );
   }
   await terraform.must(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "destroy");
 }
@@ -278,7 +301,16 @@ async function runAccount(
   const accountDir = path.join(WORK, account);
   mkdirSync(accountDir, { recursive: true });
   const moto = await Moto.start(tools, account, path.join(accountDir, "moto.log"));
+  running.push(moto);
   const applied: Applied[] = [];
+  const providers: ProviderServer[] = [];
+  // moto gives every EKS cluster of one process the same OIDC issuer (emulator-gaps.ts): each
+  // environment's EKS API is served by a moto of its own, with the same account id.
+  const startEks = async (environment: string) => {
+    const eks = await Moto.start(tools, account, path.join(accountDir, `moto-eks-${environment}.log`));
+    running.push(eks);
+    return eks;
+  };
   try {
     const emulator: Emulator = { endpoint: moto.endpoint, accessKey: "test", secretKey: "test" };
     const accountLog = (message: string) => console.log(`[${account}] ${message}`);
@@ -289,7 +321,9 @@ async function runAccount(
     const bootLog = (message: string) => console.log(`[${bootName}] ${message}`);
     const bootDir = path.join(accountDir, bootName);
     prepare(path.join(bootstrapDir, "stacks", bootName), bootDir, emulator, tools, bootLog);
-    const terraform = new Terraform(tools, cliConfig, bootLog);
+    const bootProvider = await ProviderServer.start(providerBinary(tools));
+    providers.push(bootProvider);
+    const terraform = new Terraform(tools, cliConfig, bootLog, bootProvider);
     await terraform.must(bootDir, ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(bootDir, "bootstrap.tfstate")}`], "init");
     await terraform.must(bootDir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply");
     const bootPlan = await terraform.exec(bootDir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
@@ -301,39 +335,76 @@ async function runAccount(
     totals.stacksApplied += 1;
     totals.resourcesCreated += (await stateResources(terraform, bootDir)).length;
 
-    // 2. network then platform of each environment of the account, in promotion order.
-    for (const stack of stacks.filter((entry) => entry.layer !== "workloads")) {
+    // 2. network then platform of each environment of the account: the networks in promotion order
+    //    (a later environment looks up the singletons of the one that owns the account), each
+    //    platform as soon as its own network is up.
+    const done = new Map<string, Promise<boolean>>();
+    let previousNetwork: Promise<boolean> = Promise.resolve(true);
+    const applyOne = async (stack: StackEntry, after: readonly Promise<boolean>[]): Promise<boolean> => {
+      const upstreamOk = (await Promise.all(after)).every(Boolean);
       const log = (message: string) => console.log(`[${stack.name}] ${message}`);
-      const stackTerraform = new Terraform(tools, cliConfig, log);
+      if (!upstreamOk) {
+        log("not applied: an upstream stack failed");
+        totals.failures.push(`${stack.name}: not applied (upstream failed)`);
+        return false;
+      }
+      const provider = await ProviderServer.start(providerBinary(tools));
+      providers.push(provider);
+      const stackTerraform = new Terraform(tools, cliConfig, log, provider);
       const dir = path.join(accountDir, stack.name);
       try {
-        const prepared = await applyStack(stackTerraform, moto, stack, path.join(synthDir, "stacks", stack.name), dir, emulator, tools, log);
-        applied.push({ stack, dir, preventDestroy: preventDestroyAddresses(prepared.stack) });
+        const stackEmulator = stack.layer === "platform" ? { ...emulator, eksEndpoint: (await startEks(stack.environment)).endpoint } : emulator;
+        const prepared = await applyStack(stackTerraform, stack, path.join(synthDir, "stacks", stack.name), dir, stackEmulator, tools, log);
+        applied.push({ stack, dir, preventDestroy: preventDestroyAddresses(prepared.stack), provider });
         if (stack.layer === "platform") await checkConsumed(stackTerraform, path.join(accountDir, `network-${stack.environment}`), dir, log);
         await checkRoles(moto, stack, dir, log, usage);
+        return true;
       } catch (error) {
         totals.failures.push(`${stack.name}: ${(error as Error).message.split("\n")[0]}`);
         log(`FAILED: ${(error as Error).message}`);
-        break;
+        return false;
       }
+    };
+    for (const stack of stacks.filter((entry) => entry.layer === "network")) {
+      const network = applyOne(stack, [previousNetwork]);
+      done.set(stack.name, network);
+      previousNetwork = network;
     }
+    for (const stack of stacks.filter((entry) => entry.layer === "platform")) {
+      done.set(stack.name, applyOne(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
+    }
+    await Promise.all(done.values());
 
-    // 3. Destroy in reverse order (the state bucket stays: it holds every environment's state).
-    for (const entry of [...applied].reverse()) {
+    // 3. Destroy in reverse: every platform, then the networks in reverse promotion order. The
+    //    state bucket stays (it holds every environment's state; bootstrap is never destroyed by CI).
+    const destroy = async (entry: Applied) => {
       const log = (message: string) => console.log(`[${entry.stack.name}] ${message}`);
       try {
-        await destroyStack(new Terraform(tools, cliConfig, log), entry, log);
+        await destroyStack(new Terraform(tools, cliConfig, log, entry.provider), entry, log);
       } catch (error) {
         totals.failures.push(`${entry.stack.name} destroy: ${(error as Error).message.split("\n")[0]}`);
         log(`FAILED: ${(error as Error).message}`);
       }
-    }
+    };
+    await Promise.all(applied.filter((entry) => entry.stack.layer === "platform").map(destroy));
+    const networks = stacks.filter((entry) => entry.layer === "network").map((entry) => applied.find((candidate) => candidate.stack.name === entry.name));
+    for (const entry of networks.reverse()) if (entry !== undefined) await destroy(entry);
   } finally {
     moto.stop();
+    for (const provider of providers) provider.stop();
   }
 }
 
 async function validateWorkloads(tools: Tools, cliConfig: string, stacks: readonly StackEntry[], synthDir: string): Promise<void> {
+  const provider = await ProviderServer.start(providerBinary(tools));
+  try {
+    await validateEach(tools, cliConfig, stacks, synthDir, provider);
+  } finally {
+    provider.stop();
+  }
+}
+
+async function validateEach(tools: Tools, cliConfig: string, stacks: readonly StackEntry[], synthDir: string, provider: ProviderServer): Promise<void> {
   for (const stack of stacks.filter((entry) => entry.layer === "workloads")) {
     const log = (message: string) => console.log(`[${stack.name}] ${message}`);
     const dir = path.join(WORK, "workloads", stack.name);
@@ -344,7 +415,7 @@ async function validateWorkloads(tools: Tools, cliConfig: string, stacks: readon
     delete awsPart.terraform!.backend;
     writeJson(path.join(dir, "cdk.tf.json"), awsPart);
     writeJson(path.join(dir, "e2e_provider_override.tf.json"), { terraform: { required_providers: { aws: { source: "aws", version: tools.providerVersion } } } });
-    const terraform = new Terraform(tools, cliConfig, log);
+    const terraform = new Terraform(tools, cliConfig, log, provider);
     try {
       await terraform.must(dir, ["init", "-backend=false", "-input=false", "-no-color"], "init");
       const validated = await terraform.exec(dir, ["validate", "-json", "-no-color"]);
@@ -374,6 +445,14 @@ async function motoVersionOf(): Promise<string> {
     }
   }
   return "(version unknown)";
+}
+
+const running: Moto[] = [];
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const moto of running) moto.stop();
+    process.exit(130);
+  });
 }
 
 async function main(): Promise<void> {
@@ -414,6 +493,7 @@ async function main(): Promise<void> {
       }),
     ),
   );
+  for (const moto of running) moto.stop();
   await validateWorkloads(tools, cliConfig, stacks, synthDir);
 
   console.log("\nGranted but never used (explicit actions of the roles' own policies; managed policies not listed):");

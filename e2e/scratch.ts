@@ -149,6 +149,8 @@ export const EMULATED_SERVICES = [
 /** Settings that keep the AWS provider and the S3 backend on the emulator with test credentials. */
 export interface Emulator {
   readonly endpoint: string;
+  /** Where the EKS API is served, when not at `endpoint`. */
+  readonly eksEndpoint?: string;
   readonly accessKey: string;
   readonly secretKey: string;
 }
@@ -171,7 +173,7 @@ export function providerOverride(stack: TerraformJson, emulator: Emulator, provi
           skip_metadata_api_check: true,
           skip_region_validation: true,
           s3_use_path_style: true,
-          endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, emulator.endpoint]))],
+          endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, service === "eks" ? (emulator.eksEndpoint ?? emulator.endpoint) : emulator.endpoint]))],
         },
       ],
     },
@@ -280,8 +282,9 @@ export function awsPartOf(stack: TerraformJson): { readonly stack: TerraformJson
 export function ignoreChangesOverride(
   stack: TerraformJson,
   ignored: (type: string, block: Record<string, unknown>) => readonly string[],
-): { readonly override: TerraformJson | undefined; readonly blocks: number } {
+): { readonly override: TerraformJson | undefined; readonly blocks: number; readonly summary: readonly string[] } {
   const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  const counts = new Map<string, number>();
   let blocks = 0;
   for (const [type, named] of Object.entries(stack.resource ?? {})) {
     for (const [name, block] of Object.entries(named)) {
@@ -292,7 +295,24 @@ export function ignoreChangesOverride(
       if (lifecycle.ignore_changes === "all") continue;
       resource[type] = { ...(resource[type] ?? {}), [name]: { lifecycle: { ignore_changes: [...new Set([...existing, ...attributes])] } } };
       blocks += 1;
+      const key = `${type}.${attributes.join("/")}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  return { override: blocks === 0 ? undefined : { resource }, blocks };
+  return { override: blocks === 0 ? undefined : { resource }, blocks, summary: [...counts].map(([key, count]) => `${key} x${count}`) };
+}
+
+/**
+ * Resources of the stack's CI identity (construct `ci` directly under the stack: the GitHub OIDC
+ * provider, the CI roles, their policies and boundary), which an administrator applies.
+ */
+export function ciIdentityAddresses(stack: TerraformJson, stackName: string): string[] {
+  return Object.entries(stack.resource ?? {}).flatMap(([type, blocks]) =>
+    Object.entries(blocks)
+      .filter(([, block]) => {
+        const metadata = (block["//"] as { metadata?: { path?: string } } | undefined)?.metadata;
+        return metadata?.path?.startsWith(`${stackName}/ci/`) === true;
+      })
+      .map(([name]) => `${type}.${name}`),
+  );
 }

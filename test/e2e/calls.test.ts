@@ -65,3 +65,17 @@ describe("iamRequestsOf", () => {
     expect(iamRequestsOf(call("STS", "GetCallerIdentity"), "1", "eu-west-1")).toEqual([]);
   });
 });
+
+describe("iamRequestsOf, special cases", () => {
+  it("names the instance profile, not the role, of AddRoleToInstanceProfile, and adds the role's PassRole to EC2", () => {
+    const add = call("IAM", "AddRoleToInstanceProfile", "Action=AddRoleToInstanceProfile&InstanceProfileName=prod-operator&RoleName=prod-operator&Version=2010-05-08");
+    const requests = iamRequestsOf(add, "222222222222", "eu-west-1");
+    expect(requests[0]).toMatchObject({ action: "iam:AddRoleToInstanceProfile", resource: "arn:aws:iam::222222222222:instance-profile/prod-operator" });
+    expect(requests[1]).toMatchObject({ action: "iam:PassRole", resource: "arn:aws:iam::222222222222:role/prod-operator", context: { "iam:PassedToService": "ec2.amazonaws.com" } });
+  });
+
+  it("does not ask for the provider's account-id probe (GetUser without a user name), but does for a named user", () => {
+    expect(iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&Version=2010-05-08"), "1", "eu-west-1")).toEqual([]);
+    expect(iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&UserName=alice&Version=2010-05-08"), "1", "eu-west-1")).toHaveLength(1);
+  });
+});
