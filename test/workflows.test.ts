@@ -360,7 +360,7 @@ describe("every workflow", () => {
 
   it("installs one pinned terraform version, without the wrapper", () => {
     const setups = allSteps().filter(({ step }) => step.uses?.startsWith("hashicorp/setup-terraform@"));
-    expect(setups.length).toBe(4);
+    expect(setups.length).toBe(5); // plan, integration, deploy-environment, release, e2e
     const versions = new Set<unknown>();
     for (const { file, step } of setups) {
       expect(step.with?.["terraform_wrapper"], file).toBe(false);
