@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { App } from "cdktf";
-import { loadEnvironmentsOrExit, selectEnvironmentsOrExit } from "./scripts/cli";
+import { loadSelectionOrExit } from "./scripts/cli";
 import { commandLineOrExit } from "./scripts/command-line";
 import { SYNTH_COMMAND } from "./scripts/commands";
 import { planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "./scripts/synth-output";
@@ -10,8 +10,8 @@ import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 
 /**
  * The app: the stacks of every `environments/<env>.yaml` (or of those named with `--env`), one per
- * layer. All files are validated, alone and across files, before a single construct exists, so a
- * bad file writes no stack output. After writing, it removes the output of stacks that no longer
+ * layer. Every environment it synthesizes is validated in full, and every file's shared facts
+ * across files, before a single construct exists, so a bad file writes no stack output. After writing, it removes the output of stacks that no longer
  * exist (a deleted environment's folders) and prints what it wrote and how long it took.
  *
  * Plan placeholders (`--plan-placeholders`, or the context `planPlaceholders=true`, e.g.
@@ -23,8 +23,7 @@ import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 function main(argv: readonly string[]): void {
   const commandLine = commandLineOrExit(SYNTH_COMMAND, argv);
   const names = commandLine.values("env");
-  const all = loadEnvironmentsOrExit();
-  const selected = selectEnvironmentsOrExit(all, names);
+  const { environments: selected, names: all } = loadSelectionOrExit(names);
   withoutTokenCreationStacks(() => {
     const app = new App({ stackTraces: false, ...(commandLine.flag("plan-placeholders") ? { context: { planPlaceholders: true } } : {}) });
     const planPlaceholders = [true, "true"].includes(app.node.tryGetContext("planPlaceholders"));
@@ -36,7 +35,7 @@ function main(argv: readonly string[]): void {
     app.synth();
 
     const stacksDir = path.join(app.outdir, "stacks");
-    const existing = new Set(all.flatMap((environment) => LAYERS.map((layer) => stackName(layer, environment.name))));
+    const existing = new Set(all.flatMap((environment) => LAYERS.map((layer) => stackName(layer, environment))));
     const removed = removeStaleStackOutput(stacksDir, existing);
     const where = path.relative(process.cwd(), stacksDir) || stacksDir;
     const summary = synthSummary({ written, removed, where, skipped: all.length - selected.length, only: names, seconds: process.uptime(), planPlaceholders });

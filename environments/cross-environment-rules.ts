@@ -1,5 +1,5 @@
 import { cidrsOverlap } from "../modules/core/cidrs";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentFacts } from "./schema";
 
 /**
  * Rules across environment files: what no single file can get wrong on its own but two files can
@@ -11,19 +11,19 @@ import type { EnvironmentConfig } from "./schema";
 /** A collision found by a rule, in one environment's file. */
 export interface CrossEnvironmentProblem {
   /** The environment (file) the problem is reported in. */
-  readonly environment: EnvironmentConfig;
+  readonly environment: EnvironmentFacts;
   /** Path from the top of its file. */
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
 
 /** `environments/staging.yaml:21`: where a path of another environment's file is, for messages. */
-export type Locate = (environment: EnvironmentConfig, path: readonly (string | number)[]) => string;
+export type Locate = (environment: EnvironmentFacts, path: readonly (string | number)[]) => string;
 
 /** A named rule over every environment file at once. */
 export interface CrossEnvironmentRule {
   readonly name: string;
-  readonly check: (environments: readonly EnvironmentConfig[], locate: Locate) => readonly CrossEnvironmentProblem[];
+  readonly check: (environments: readonly EnvironmentFacts[], locate: Locate) => readonly CrossEnvironmentProblem[];
 }
 
 /**
@@ -46,7 +46,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): 
 }
 
 /** `dev (environments/dev.yaml:10)`, `dev (...) and staging (...)`. */
-function named(environments: readonly EnvironmentConfig[], path: readonly (string | number)[], locate: Locate): string {
+function named(environments: readonly EnvironmentFacts[], path: readonly (string | number)[], locate: Locate): string {
   const parts = environments.map((env) => `${env.name} (${locate(env, path)})`);
   return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
 }
@@ -56,9 +56,9 @@ function named(environments: readonly EnvironmentConfig[], path: readonly (strin
  * `message(value, others)` gets the others already located.
  */
 function sharedValues(
-  environments: readonly EnvironmentConfig[],
+  environments: readonly EnvironmentFacts[],
   path: readonly (string | number)[],
-  value: (env: EnvironmentConfig) => string | undefined,
+  value: (env: EnvironmentFacts) => string | undefined,
   locate: Locate,
   message: (value: string, others: string) => string,
 ): CrossEnvironmentProblem[] {
@@ -80,7 +80,7 @@ function sharedValues(
   );
 }
 
-const byAccount = (environments: readonly EnvironmentConfig[]) => groupBy(environments, (env) => env.account.id);
+const byAccount = (environments: readonly EnvironmentFacts[]) => groupBy(environments, (env) => env.account.id);
 
 /** Two files with one base name (`qa.yaml` and `qa.yml`) would make the same stacks. */
 const oneFilePerEnvironment: CrossEnvironmentRule = {
@@ -170,12 +170,12 @@ const oneStateBucketPerAccount: CrossEnvironmentRule = {
 
 /** A VPC of an environment: the application VPC or its management VPC. */
 interface Network {
-  readonly env: EnvironmentConfig;
+  readonly env: EnvironmentFacts;
   readonly path: readonly (string | number)[];
   readonly cidr: string;
 }
 
-function networksOf(env: EnvironmentConfig): Network[] {
+function networksOf(env: EnvironmentFacts): Network[] {
   const management = env.network.management;
   return [
     { env, path: ["network", "vpcCidr"], cidr: env.network.vpcCidr },
@@ -251,7 +251,7 @@ export const CROSS_ENVIRONMENT_RULES: readonly CrossEnvironmentRule[] = [
  * The problems of every rule across the given environments. Two files for one environment come
  * first and alone: every other rule would only echo that they describe the same stacks.
  */
-export function crossEnvironmentProblems(environments: readonly EnvironmentConfig[], locate: Locate): CrossEnvironmentProblem[] {
+export function crossEnvironmentProblems(environments: readonly EnvironmentFacts[], locate: Locate): CrossEnvironmentProblem[] {
   const duplicates = oneFilePerEnvironment.check(environments, locate);
   if (duplicates.length > 0) return [...duplicates];
   return CROSS_ENVIRONMENT_RULES.flatMap((rule) => rule.check(environments, locate));

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { core } from "zod";
 import { crossEnvironmentProblems } from "./cross-environment-rules";
-import { environmentSchema, type EnvironmentConfig } from "./schema";
+import { environmentFactsSchema, environmentSchema, type EnvironmentConfig, type EnvironmentFacts } from "./schema";
 import { planSubnets } from "./subnet-plan";
 import { locateSyntaxError } from "./yaml-syntax";
 
@@ -58,11 +58,19 @@ export function formatPath(segments: readonly PropertyKey[]): string {
     .join("");
 }
 
-/** A validated environment with a way back to its file's lines. */
-interface ParsedEnvironment {
-  readonly config: EnvironmentConfig;
+/** A validated environment (in full, or its facts only) with a way back to its file's lines. */
+interface Located<T> {
+  readonly config: T;
   readonly file: string;
-  /** Line of the value at `segments` (or of its nearest ancestor in the file). */
+  /** Line of the value at `segments` (or of its nearest ancestor in the file); 1 for the whole file. */
+  readonly lineOf: (segments: readonly PropertyKey[]) => number;
+}
+type ParsedEnvironment = Located<EnvironmentConfig>;
+
+/** A file that is valid YAML holding a mapping, with its line lookup. */
+interface YamlFile {
+  readonly doc: Document;
+  readonly at: (offset: number) => number;
   readonly lineOf: (segments: readonly PropertyKey[]) => number;
 }
 
@@ -75,7 +83,12 @@ export function parseEnvironment(text: string, file: string, name: string): Envi
   return parseLocated(text, file, name).config;
 }
 
-function parseLocated(text: string, file: string, name: string): ParsedEnvironment {
+/**
+ * What every file must be before any schema judges it: named like an environment, valid YAML,
+ * not empty, a mapping.
+ * @throws EnvironmentConfigError
+ */
+function readYaml(text: string, file: string, name: string): YamlFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number) => lineCounter.linePos(offset).line;
@@ -97,7 +110,11 @@ function parseLocated(text: string, file: string, name: string): ParsedEnvironme
   if (!isMap(doc.contents)) {
     throw new EnvironmentConfigError([{ file, line: at(doc.contents.range?.[0] ?? 0), path: "", message: "must be a mapping of keys (stage, account, ...)" }]);
   }
+  return { doc, at, lineOf: (segments) => (segments.length === 0 ? 1 : lineOf(doc, segments, at)) };
+}
 
+function parseLocated(text: string, file: string, name: string): ParsedEnvironment {
+  const { doc, at, lineOf: lineOfPath } = readYaml(text, file, name);
   const result = environmentSchema.safeParse(doc.toJS());
   if (!result.success) {
     throw new EnvironmentConfigError(result.error.issues.flatMap((issue) => locateIssue(issue, doc, file, at)));
@@ -120,7 +137,34 @@ function parseLocated(text: string, file: string, name: string): ParsedEnvironme
     // The schema already refused an unplannable network; this guards the two from drifting apart.
     throw new Error(`${file}: subnet plan failed after validation: ${plan.problems.map((p) => p.message).join("; ")}`);
   }
-  return { config: { ...settings, name, subnetPlan: plan.plan }, file, lineOf: (segments) => (segments.length === 0 ? 1 : lineOf(doc, segments, at)) };
+  return { config: { ...settings, name, subnetPlan: plan.plan }, file, lineOf: lineOfPath };
+}
+
+/** Only what the rules across files read (environmentFactsSchema), validated. */
+function parseFacts(text: string, file: string, name: string): Located<EnvironmentFacts> {
+  const { doc, at, lineOf: lineOfPath } = readYaml(text, file, name);
+  const result = environmentFactsSchema.safeParse(doc.toJS());
+  if (!result.success) {
+    throw new EnvironmentConfigError(result.error.issues.flatMap((issue) => locateIssue(issue, doc, file, at)));
+  }
+  return { config: { ...result.data, name }, file, lineOf: lineOfPath };
+}
+
+/** Reads a file and hands its text to `parse`; an unreadable file is a problem of its own. */
+function readFile<T>(filePath: string, parse: (text: string, file: string, name: string) => T): T {
+  const file = path.relative(process.cwd(), filePath) || filePath;
+  let text: string;
+  try {
+    text = readFileSync(filePath, "utf8");
+  } catch (error) {
+    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  return parse(text, file, environmentNameOf(filePath));
+}
+
+/** `dev` for `environments/dev.yaml`. */
+function environmentNameOf(filePath: string): string {
+  return path.basename(filePath).replace(/\.ya?ml$/, "");
 }
 
 /**
@@ -133,14 +177,7 @@ export function loadEnvironmentFile(filePath: string): EnvironmentConfig {
 }
 
 function readLocated(filePath: string): ParsedEnvironment {
-  const file = path.relative(process.cwd(), filePath) || filePath;
-  let text: string;
-  try {
-    text = readFileSync(filePath, "utf8");
-  } catch (error) {
-    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: `cannot be read: ${(error as Error).message}` }]);
-  }
-  return parseLocated(text, file, path.basename(filePath).replace(/\.ya?ml$/, ""));
+  return readFile(filePath, parseLocated);
 }
 
 const STAGE_ORDER = { development: 0, staging: 1, production: 2 } as const;
@@ -152,32 +189,63 @@ const STAGE_ORDER = { development: 0, staging: 1, production: 2 } as const;
  * @throws EnvironmentConfigError with the problems of every bad file.
  */
 export function loadEnvironments(dir: string = environmentsDir()): EnvironmentConfig[] {
+  return loadSelectedEnvironments([], dir).environments;
+}
+
+/** Environments loaded for a command, and the names of every environment file. */
+export interface EnvironmentSelection {
+  /** The environments asked for (all when none was named), validated in full, in promotion order. */
+  readonly environments: EnvironmentConfig[];
+  /** Every environment of the folder, in promotion order. */
+  readonly names: readonly string[];
+}
+
+/**
+ * Loads the environments named (every one when `names` is empty) in full, and of every other
+ * file the facts the rules across files read (environmentFactsSchema); then runs those rules
+ * over all of them. So one environment among a hundred files costs a hundred small YAML reads,
+ * not a hundred full validations; the others are validated in full when they are synthesized.
+ * @throws UnknownEnvironmentError for a name without a file (listing the known ones).
+ * @throws EnvironmentConfigError with every problem found, file by file.
+ */
+export function loadSelectedEnvironments(names: readonly string[], dir: string = environmentsDir()): EnvironmentSelection {
   const files = readdirSync(dir)
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort();
   if (files.length === 0) {
     throw new EnvironmentConfigError([{ file: path.relative(process.cwd(), dir) || dir, line: 1, path: "", message: "holds no <env>.yaml file" }]);
   }
+  const wanted = (file: string) => names.length === 0 || names.includes(environmentNameOf(file));
   const problems: ConfigProblem[] = [];
-  const parsed: ParsedEnvironment[] = [];
+  const full: ParsedEnvironment[] = [];
+  /** Every file that loaded, in file order (the rules across files see them in that order, --env or not). */
+  const loaded: Located<EnvironmentFacts>[] = [];
   for (const entry of files) {
     try {
-      parsed.push(readLocated(path.join(dir, entry)));
+      if (wanted(entry)) {
+        const parsed = readLocated(path.join(dir, entry));
+        full.push(parsed);
+        loaded.push(parsed);
+      } else loaded.push(readFile(path.join(dir, entry), parseFacts));
     } catch (error) {
       if (!(error instanceof EnvironmentConfigError)) throw error;
       problems.push(...error.problems);
     }
   }
+  const byPromotion = (a: EnvironmentFacts, b: EnvironmentFacts) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name);
+  const known = loaded.map((entry) => entry.config).sort(byPromotion);
+  const unknown = [...new Set(names.filter((name) => !files.some((file) => environmentNameOf(file) === name)))];
+  if (unknown.length > 0) throw new UnknownEnvironmentError(unknown, problems.length > 0 ? files.map(environmentNameOf) : known.map((env) => env.name));
   if (problems.length > 0) throw new EnvironmentConfigError(problems);
 
-  const byConfig = new Map(parsed.map((entry) => [entry.config, entry]));
-  const where = (config: EnvironmentConfig) => {
-    const entry = byConfig.get(config);
+  const located = new Map<EnvironmentFacts, Located<EnvironmentFacts>>(loaded.map((entry) => [entry.config, entry]));
+  const where = (config: EnvironmentFacts) => {
+    const entry = located.get(config);
     if (entry === undefined) throw new Error(`environment ${config.name} was not loaded from a file`);
     return entry;
   };
   const crossProblems = crossEnvironmentProblems(
-    parsed.map((entry) => entry.config),
+    [...located.keys()],
     (config, segments) => `${where(config).file}:${where(config).lineOf(segments)}`,
   );
   if (crossProblems.length > 0) {
@@ -192,7 +260,7 @@ export function loadEnvironments(dir: string = environmentsDir()): EnvironmentCo
         .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
     );
   }
-  return parsed.map((entry) => entry.config).sort((a, b) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name));
+  return { environments: full.map((entry) => entry.config).sort(byPromotion), names: known.map((env) => env.name) };
 }
 
 /** Raised when asked for environments that have no file. */

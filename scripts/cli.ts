@@ -1,4 +1,4 @@
-import { EnvironmentConfigError, UnknownEnvironmentError, loadEnvironments, selectEnvironments } from "../environments/load";
+import { EnvironmentConfigError, UnknownEnvironmentError, loadSelectedEnvironments, selectEnvironments, type EnvironmentSelection } from "../environments/load";
 import type { EnvironmentConfig } from "../environments/schema";
 
 /**
@@ -19,9 +19,22 @@ export function exitOnConfigError(error: unknown, ...alsoConfigErrors: readonly 
 
 /** Every environment file, validated alone and across files; or their problems printed and exit 1. */
 export function loadEnvironmentsOrExit(): EnvironmentConfig[] {
+  return loadSelectionOrExit([]).environments;
+}
+
+/**
+ * The environments named (all when none is), validated in full, and every other file's facts
+ * checked across files (loadSelectedEnvironments); a bad file prints its problems and exits 1,
+ * an unknown name prints the known ones and exits 1.
+ */
+export function loadSelectionOrExit(names: readonly string[]): EnvironmentSelection {
   try {
-    return loadEnvironments();
+    return loadSelectedEnvironments(names);
   } catch (error) {
+    if (error instanceof UnknownEnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      return process.exit(1);
+    }
     return exitOnConfigError(error);
   }
 }

@@ -16,7 +16,7 @@ export const SYNTH_COMMAND: CommandSpec = {
       type: "value",
       multiple: true,
       placeholder: "<name>",
-      description: "Synthesize only this environment (environments/<name>.yaml); every file is still validated.",
+      description: "Synthesize only this environment (environments/<name>.yaml); the other files are still checked across files.",
     },
     "plan-placeholders": {
       type: "flag",

@@ -15,7 +15,9 @@ import { ROOT, testTmp } from "./support/paths";
 /** Test files that are about every environment (they read the environment files, through support/fixtures.ts or the shared synth). */
 const ENVIRONMENT_WIDE_TESTS = [
   "test/config-loading.test.ts",
+  "test/config-schema.test.ts",
   "test/stack-order.test.ts",
+  "test/layers.test.ts",
   "test/bootstrap.test.ts",
   "test/contracts.test.ts",
   "test/policy/policy.test.ts",
@@ -23,6 +25,8 @@ const ENVIRONMENT_WIDE_TESTS = [
   "test/stacks/platform-stack.test.ts",
   "test/stacks/workloads-stack.test.ts",
   "test/stacks/stateful-addresses.test.ts",
+  "test/stacks/network-acls.test.ts",
+  "test/stacks/ci-cluster-path.test.ts",
 ];
 
 /** The new environment: staging's file with the four lines a second environment of that account must change. */

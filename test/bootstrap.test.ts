@@ -309,10 +309,7 @@ describe("the bootstrap app", () => {
   it("GIVEN bad environment files WHEN it runs THEN it prints main.ts's error, exits 1 and never creates the App", async () => {
     const App = vi.fn();
     vi.resetModules();
-    vi.doMock("../environments/load", async (importOriginal) => {
-      const actual = await importOriginal<typeof import("../environments/load")>();
-      return { ...actual, loadEnvironments: () => actual.loadEnvironments(path.join(__dirname, "fixtures/environments/mixed")) };
-    });
+    vi.stubEnv("ENVIRONMENTS_DIR", path.join(__dirname, "fixtures/environments/mixed"));
     vi.doMock("cdktf", async (importOriginal) => ({ ...(await importOriginal<typeof import("cdktf")>()), App }));
     const exit = vi.spyOn(process, "exit").mockImplementation((code) => {
       throw new ExitCalled(code);

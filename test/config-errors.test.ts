@@ -590,7 +590,7 @@ describe("loading a folder", () => {
 });
 
 /**
- * main.ts, with its environments folder pointed at the mixed fixtures. The stacks and cdktf's
+ * main.ts, with its environments folder pointed at the mixed fixtures (ENVIRONMENTS_DIR). The stacks and cdktf's
  * App are replaced by spies, so this proves at function level (no build, no subprocess) that the
  * app validates every file before it creates a single construct: it exits 1 and never creates
  * the App that would write cdktf.out.
@@ -603,9 +603,9 @@ describe("the app with a bad environments folder", () => {
   }
 
   afterEach(() => {
-    vi.doUnmock("../environments/load");
     vi.doUnmock("../stacks/environment-stacks");
     vi.doUnmock("cdktf");
+    vi.unstubAllEnvs();
     vi.restoreAllMocks();
     vi.resetModules();
   });
@@ -615,10 +615,7 @@ describe("the app with a bad environments folder", () => {
     const App = vi.fn();
     const addEnvironmentStacks = vi.fn();
     vi.resetModules();
-    vi.doMock("../environments/load", async (importOriginal) => {
-      const actual = await importOriginal<typeof import("../environments/load")>();
-      return { ...actual, loadEnvironments: () => actual.loadEnvironments(mixedDir) };
-    });
+    vi.stubEnv("ENVIRONMENTS_DIR", mixedDir);
     vi.doMock("../stacks/environment-stacks", () => ({ addEnvironmentStacks }));
     vi.doMock("cdktf", () => ({ App }));
     const exit = vi.spyOn(process, "exit").mockImplementation((code) => {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AWS_REGION_ZONES } from "../environments/aws-regions";
 import { CROSS_ENVIRONMENT_RULES } from "../environments/cross-environment-rules";
-import { EnvironmentConfigError, loadEnvironmentFile, loadEnvironments, parseEnvironment, type ConfigProblem } from "../environments/load";
+import { EnvironmentConfigError, UnknownEnvironmentError, loadEnvironmentFile, loadEnvironments, loadSelectedEnvironments, parseEnvironment, type ConfigProblem } from "../environments/load";
 import { ROOT, testTmp } from "./support/paths";
 
 /**
@@ -302,5 +302,48 @@ describe("adding an environment", () => {
     );
     // and staging's file says the same about qa, so whichever file the reader opens explains it
     expect(problems.filter((problem) => problem.file === `${dir}/staging.yaml`).map((problem) => problem.path)).toEqual(inQa.map((problem) => problem.path));
+  });
+});
+
+describe("loading some environments (synth --env)", () => {
+  it("GIVEN another file with a mistake outside what files share WHEN only dev is loaded THEN dev loads and every name is known; the whole folder is refused", () => {
+    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.instanceTypes]: "      instanceTypes: [m7g-large]" }) });
+
+    const selection = loadSelectedEnvironments(["dev"], dir);
+
+    expect(selection.environments.map((env) => env.name)).toEqual(["dev"]);
+    expect(selection.names).toEqual(["dev", "qa"]);
+    expect(problemsOf(() => loadEnvironments(dir))).toEqual([
+      { file: `${dir}/qa.yaml`, line: LINE.instanceTypes, path: "platform.nodeGroups[0].instanceTypes[0]", message: "must be an EC2 instance type such as m6i.large" },
+    ]);
+  });
+
+  it("GIVEN another file that collides with dev WHEN only dev is loaded THEN the collision is still refused", () => {
+    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.hostedZoneId]: "  hostedZoneId: Z0TESTACME000000001" }) });
+
+    expect(problemsOf(() => loadSelectedEnvironments(["dev"], dir)).map((problem) => [problem.file, problem.line, problem.path])).toEqual([
+      [`${dir}/dev.yaml`, LINE.hostedZoneId, "dns.hostedZoneId"],
+      [`${dir}/qa.yaml`, LINE.hostedZoneId, "dns.hostedZoneId"],
+    ]);
+  });
+
+  it("GIVEN another file whose shared facts are wrong (an unquoted account id) WHEN only dev is loaded THEN that file is refused on its line", () => {
+    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.id]: "  id: 123456789012" }) });
+
+    expect(problemsOf(() => loadSelectedEnvironments(["dev"], dir))).toEqual([
+      {
+        file: `${dir}/qa.yaml`,
+        line: LINE.id,
+        path: "account.id",
+        message: "must be a quoted string of 12 digits (unquoted, YAML reads a number and drops leading zeros)",
+      },
+    ]);
+  });
+
+  it("GIVEN a name without a file WHEN loaded THEN the known names are listed", () => {
+    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal(distinct(1)) });
+
+    expect(() => loadSelectedEnvironments(["prod"], dir)).toThrow(new UnknownEnvironmentError(["prod"], ["dev", "qa"]));
+    expect(() => loadSelectedEnvironments(["prod"], dir)).toThrow("no environment named prod; known: dev, qa (environments/<name>.yaml)");
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { environmentsDir } from "../../environments/load";
 import { ENVIRONMENTS } from "../support/fixtures";
 import { naclVerdict, type AclRule } from "../support/nacl";
-import { ROOT } from "../support/paths";
 import { resourcesOf, synthesizedStack } from "../support/synthesized";
 
 /**
@@ -45,7 +45,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
   });
 
   it("network: the project reads GitHub through the connection the environment file names, and takes queued workflow jobs", () => {
-    const file = parse(readFileSync(path.join(ROOT, "environments", `${name}.yaml`), "utf8")) as { github: { connectionArn: string } };
+    const file = parse(readFileSync(path.join(environmentsDir(), `${name}.yaml`), "utf8")) as { github: { connectionArn: string } };
     const [key, project] = projects[0]!;
     expect(project["source"]).toMatchObject({ type: "GITHUB", location: `https://github.com/${env.github.repository}.git`, auth: { type: "CODECONNECTIONS", resource: file.github.connectionArn } });
     const hooks = Object.values(resourcesOf(network, "aws_codebuild_webhook"));
