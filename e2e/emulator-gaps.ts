@@ -109,12 +109,13 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     type: "aws_guardduty_detector_feature",
     wrong: "UpdateDetector replaces the detector's whole feature list with the one feature sent, so five feature resources overwrite each other and every plan shows four of them changed.",
-    evidence: "moto/guardduty/models.py Detector.update(...): `self.features = features` (assignment, not a merge by feature name).",
+    evidence: "moto/guardduty/models.py Detector.update(...): `if features is not None: self.features = features` (replaces the list, no merge by feature name).",
   },
   {
     type: "aws_s3_account_public_access_block",
     wrong: "s3control addresses the account as a host name prefix (<account>.<endpoint>), which cannot resolve to 127.0.0.1 with a custom endpoint.",
-    evidence: "The provider sends PutPublicAccessBlock to http://222222222222.127.0.0.1:<port>/v20180820/configuration/publicAccessBlock (host prefix from the s3control model's endpoint rule: `{AccountId}.`); the request never reaches moto.",
+    evidence:
+      "moto/s3control/urls.py routes only hosts `<account>.s3-control.<region>.amazonaws.com`; the SDK's s3control endpoint rules put the account id in front of any endpoint as a host prefix (`{AccountId}.`), so with the emulator's endpoint the request goes to `<account>.127.0.0.1`, which does not resolve.",
   },
   {
     type: "aws_eks_access_entry",
@@ -134,7 +135,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     type: "aws_autoscaling_group_tag",
     wrong: "The emulated managed node group has no Auto Scaling group: the group named in its resources does not exist in the autoscaling backend.",
-    evidence: "moto/eks/models.py ManagedNodegroup invents an autoScalingGroups name (random) without creating the group in moto/autoscaling; CreateOrUpdateTags then fails with ValidationError (group not found).",
+    evidence: "moto/eks/models.py ManagedNodegroup: `\"autoScalingGroups\": [{\"name\": \"eks-\" + self.uuid}]`, a name only: no group is created in moto/autoscaling, so CreateOrUpdateTags on it fails.",
   },
   {
     type: "aws_appautoscaling_target",
@@ -149,14 +150,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     type: "aws_elasticache_replication_group",
     wrong: "The replication group's member clusters are never created, so the provider's wait for the member clusters never ends.",
-    evidence: "moto/elasticache/models.py create_replication_group stores the group with member_clusters names but creates no CacheCluster for them; DescribeCacheClusters of a member answers CacheClusterNotFound.",
+    evidence: "moto/elasticache/models.py ReplicationGroup lists member_clusters by name only; self.cache_clusters is filled by create_cache_cluster alone, so describe_cache_clusters(<member>) raises CacheClusterNotFound.",
   },
   {
     type: "aws_instance",
     when: (block) => block["monitoring"] === true,
     condition: "with monitoring = true",
     wrong: "MonitorInstances (detailed monitoring) is not implemented.",
-    evidence: "moto/ec2/responses/instances.py has no monitor_instances action (5.2.1): the call answers 500/NotImplemented.",
+    evidence: "moto/ec2/responses/monitoring.py monitor_instances: `raise NotImplementedError(\"Monitoring.monitor_instances is not yet implemented\")`.",
   },
   {
     type: "aws_codebuild_webhook",
