@@ -96,7 +96,13 @@ const provisionedCapacity = z.strictObject({
 
 const database = z
   .strictObject({
-    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be an Aurora PostgreSQL version such as 16.6").default("16.6").describe("Aurora PostgreSQL engine version, major.minor. @default 16.6"),
+    engineVersion: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, "must be an Aurora PostgreSQL major version such as 16, or major.minor such as 16.6")
+      .default("16")
+      .describe(
+        "Aurora PostgreSQL engine version, and who owns its minor version. A major version alone (16): AWS does, the instances upgrade minor versions in the maintenance window and Terraform keeps its plan empty. major.minor (16.6): this file does, automatic minor upgrades are off and a minor upgrade is a change of this value. @default 16",
+      ),
     databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier").default("app").describe("Database created in the cluster for the backend. @default app"),
     masterUsername: z
       .string()

@@ -147,9 +147,9 @@ describe("defaults of a minimal file", () => {
     ]);
   });
 
-  it("WHEN loaded THEN the database is Aurora PostgreSQL 16.6 serverless 0.5-8 ACU, 2 instances, 7-day backups and deletion protection", () => {
+  it("WHEN loaded THEN the database is Aurora PostgreSQL 16 (AWS owns the minor) serverless 0.5-8 ACU, 2 instances, 7-day backups and deletion protection", () => {
     expect(minimal.platform.database).toEqual({
-      engineVersion: "16.6",
+      engineVersion: "16",
       databaseName: "app",
       masterUsername: "app_admin",
       capacity: { mode: "serverless", minAcu: 0.5, maxAcu: 8 },

@@ -65,7 +65,13 @@ export interface AuroraPostgresProps {
    * @default kmsKeyArn (which then needs that grant)
    */
   readonly logsKmsKeyArn?: string;
-  /** Aurora PostgreSQL version, e.g. `16.6`; its major version selects the parameter group family. */
+  /**
+   * Aurora PostgreSQL version; its major version selects the parameter group family. It also says
+   * who owns the minor version: a major version alone (`16`) leaves it to AWS (the instances upgrade
+   * automatically, and the provider keeps `16` while the cluster runs `16.x`, so the plan stays
+   * empty); `major.minor` (`16.6`) pins it here, with automatic minor upgrades off, so AWS never
+   * moves the cluster away from what the configuration says.
+   */
   readonly engineVersion: string;
   /** Database created with the cluster: a letter, then letters, digits or underscores, at most 63. */
   readonly databaseName: string;
@@ -117,7 +123,7 @@ export interface AuroraPostgresProps {
 
 const IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/;
 const SQL_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
-const ENGINE_VERSION = /^(\d+)(\.\d+)*$/;
+const ENGINE_VERSION = /^(\d+)(\.\d+)?$/;
 
 /**
  * An encrypted Aurora PostgreSQL cluster in private subnets: the master password managed and
@@ -153,6 +159,8 @@ export class AuroraPostgres extends Construct {
     const preferredMaintenanceWindow = props.preferredMaintenanceWindow ?? "sun:03:30-sun:04:30";
     const enhancedMonitoringInterval = props.enhancedMonitoringInterval ?? 0;
     const family = validate(props, port, performanceInsightsRetentionDays);
+    // One owner of the minor version (see engineVersion).
+    const awsOwnsMinorVersion = !props.engineVersion.includes(".");
 
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/rds/cluster/${name}/postgresql`,
@@ -238,7 +246,7 @@ export class AuroraPostgres extends Construct {
         dbSubnetGroupName: subnetGroup.name,
         dbParameterGroupName: instanceParameters.name,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        autoMinorVersionUpgrade: awsOwnsMinorVersion,
         caCertIdentifier: "rds-ca-rsa2048-g1",
         performanceInsightsEnabled: true,
         performanceInsightsKmsKeyId: props.kmsKeyArn,
@@ -319,7 +327,7 @@ function validate(props: AuroraPostgresProps, port: number, performanceInsightsR
   if (!IDENTIFIER.test(name) || name.length > 49) {
     fail("name must be lowercase letters, digits and single hyphens, start with a letter, not end with a hyphen, and be at most 49 characters");
   }
-  const major = ENGINE_VERSION.exec(props.engineVersion)?.[1] ?? fail(`engineVersion must be a literal version like 16.6, got ${props.engineVersion}`);
+  const major = ENGINE_VERSION.exec(props.engineVersion)?.[1] ?? fail(`engineVersion must be a literal version like 16 or 16.6, got ${props.engineVersion}`);
   if (!SQL_NAME.test(props.databaseName)) fail(`databaseName ${props.databaseName} must be a letter then letters, digits or underscores, at most 63`);
   if (!SQL_NAME.test(props.masterUsername) || props.masterUsername.toLowerCase() === "rdsadmin") {
     fail(`masterUsername ${props.masterUsername} must be a letter then letters, digits or underscores, at most 63, and not rdsadmin`);

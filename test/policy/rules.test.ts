@@ -227,6 +227,23 @@ describe("policy rules catch what they exist for", () => {
     expect(rule("sns-topic-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_sns_topic.plain"]);
   });
 
+  it("rds-one-minor-version-owner: a pinned minor with automatic upgrades, and a major alone without them", () => {
+    const instance = (cluster: string, auto: boolean) => ({ cluster_identifier: `\${aws_rds_cluster.${cluster}.cluster_identifier}`, auto_minor_version_upgrade: auto });
+    const doc = resources({
+      aws_rds_cluster: { pinned: { engine_version: "16.6" }, major: { engine_version: "16" } },
+      aws_rds_cluster_instance: {
+        pinnedAuto: instance("pinned", true),
+        pinnedManual: instance("pinned", false),
+        majorAuto: instance("major", true),
+        majorManual: instance("major", false),
+      },
+    });
+    expect(rule("rds-one-minor-version-owner").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual([
+      "aws_rds_cluster_instance.pinnedAuto",
+      "aws_rds_cluster_instance.majorManual",
+    ]);
+  });
+
   it("production-data-protected: applies in production only", () => {
     const doc = resources({ aws_rds_cluster: { db: { deletion_protection: false, skip_final_snapshot: true } } });
     expect(rule("production-data-protected").check(doc, { production: true })).toHaveLength(1);

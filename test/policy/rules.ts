@@ -706,6 +706,26 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         .map(([address]) => ({ address, message: "SNS topic without kms_master_key_id" })),
   },
   {
+    id: "rds-one-minor-version-owner",
+    rationale:
+      "An Aurora cluster's minor version has one owner: a cluster whose engine_version pins a minor (16.6) has no instance with automatic minor upgrades (RDS would move past it and the next plan would try to go back, which RDS refuses); a major-only engine_version (16) leaves the minor to AWS, with automatic minor upgrades on every instance (Security Hub RDS.35 asks for them).",
+    subjects: (doc) => addressesOf(doc, "aws_rds_cluster"),
+    check: (doc) =>
+      ofType(doc, "aws_rds_cluster").flatMap(([address, , cluster]) => {
+        const version = String(cluster["engine_version"] ?? "");
+        const pinsMinor = version.includes(".");
+        return ofType(doc, "aws_rds_cluster_instance")
+          .filter(([, , instance]) => String(instance["cluster_identifier"]).startsWith(`\${${address}.`))
+          .filter(([, , instance]) => isTrue(instance["auto_minor_version_upgrade"]) === pinsMinor)
+          .map(([instanceAddress]) => ({
+            address: instanceAddress,
+            message: pinsMinor
+              ? `auto_minor_version_upgrade on while ${address} pins engine_version ${version}: the next plan would try to go back`
+              : `auto_minor_version_upgrade off while ${address} leaves the minor to AWS (engine_version ${version || "unset"})`,
+          }));
+      }),
+  },
+  {
     id: "guardduty-enabled",
     rationale: "A GuardDuty detector, where one is declared, is enabled (the provider's default; never switched off) (FSBP GuardDuty.1).",
     subjects: (doc) => addressesOf(doc, "aws_guardduty_detector"),

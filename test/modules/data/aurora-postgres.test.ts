@@ -65,7 +65,7 @@ describe("AuroraPostgres", () => {
   it("GIVEN any props WHEN synthesized THEN IAM database authentication is on and instances stay private", () => {
     const json = synth(devProps);
     expect(json).toHaveResourceWithProperties(RdsCluster, { iam_database_authentication_enabled: true });
-    expect(json).toHaveResourceWithProperties(RdsClusterInstance, { publicly_accessible: false, auto_minor_version_upgrade: true, ca_cert_identifier: "rds-ca-rsa2048-g1" });
+    expect(json).toHaveResourceWithProperties(RdsClusterInstance, { publicly_accessible: false, ca_cert_identifier: "rds-ca-rsa2048-g1" });
   });
 
   it("GIVEN a log retention WHEN synthesized THEN the PostgreSQL log is exported to its own KMS-encrypted group created first", () => {
@@ -168,6 +168,17 @@ describe("AuroraPostgres", () => {
     });
     expect(json).toHaveResourceWithProperties(DbParameterGroup, { family: "aurora-postgresql16" });
     expect(json).toHaveResourceWithProperties(RdsCluster, { engine_version: "16.6", db_cluster_parameter_group_name: expect.stringMatching(/aws_rds_cluster_parameter_group\./) });
+  });
+
+  it("GIVEN a major version alone WHEN synthesized THEN AWS owns the minor: engine_version 16 and every instance upgrades automatically", () => {
+    const doc = parse(synth({ ...prodProps, engineVersion: "16" }));
+    expect(Object.values(resourcesOf(doc, "aws_rds_cluster"))[0]?.["engine_version"]).toBe("16");
+    expect(Object.values(resourcesOf(doc, "aws_rds_cluster_instance")).map((instance) => instance["auto_minor_version_upgrade"])).toEqual([true, true, true]);
+  });
+
+  it("GIVEN major.minor WHEN synthesized THEN the configuration owns the minor: no instance upgrades automatically", () => {
+    const doc = parse(synth({ ...prodProps, engineVersion: "16.6" }));
+    expect(Object.values(resourcesOf(doc, "aws_rds_cluster_instance")).map((instance) => instance["auto_minor_version_upgrade"])).toEqual([false, false, false]);
   });
 
   it("GIVEN 3 instances WHEN synthesized THEN 3 cluster instances are named in turn with no AZ pinned", () => {
