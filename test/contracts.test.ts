@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadEnvironments } from "../environments/load";
 import { outputName, type OutputSpecs } from "../stacks/contract";
-import { stateKey } from "../stacks/state-location";
 import { networkContract } from "../stacks/network/contract";
 import { platformContract } from "../stacks/platform/contract";
 import { synthesizedStack } from "./support/synthesized";
@@ -47,7 +46,7 @@ describe.each(environments.map((env) => [env.name, env] as const))("layer contra
       if (backendType === "s3") {
         expect(config["bucket"]).toBe(backendConfig["bucket"]);
         expect(config["key"]).toBe(backendConfig["key"]);
-        expect(config["key"]).toBe(stateKey(env.name, layer));
+        expect(config["key"]).toBe(`${env.name}/${layer}.tfstate`);
         expect(config["region"]).toBe(backendConfig["region"]);
       } else {
         expect(config["path"]).toBe(backendConfig["path"]);
