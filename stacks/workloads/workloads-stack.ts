@@ -40,11 +40,8 @@ export interface WorkloadsStackProps extends ReadContractOptions {
   readonly platform: PlatformStack;
 }
 
-
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
-
-export { ALB_SSL_POLICY } from "../../modules/apps/alb-gateway";
 
 /** Namespace label that has the AWS Load Balancer Controller add target-health readiness gates to new pods. */
 const POD_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
