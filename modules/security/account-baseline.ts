@@ -116,7 +116,7 @@ export class AccountBaseline extends Construct {
     const bucketName = `${name}-audit-logs-${accountId}`;
     const bucketArn = bucketArnOf(props.target, bucketName);
 
-    this.kmsKeyArn = props.logsKmsKeyArn ?? addAuditKey(this, { target: props.target, name, trailArn: trail.trailArn, logGroupArn: trail.logGroupArn });
+    this.kmsKeyArn = props.logsKmsKeyArn ?? addAuditKey(this, { target: props.target, name, trailArn: trail.trailArn, logGroupArn: trail.logGroupArn, bucketArn });
     this.detectorId = addGuardDuty(this);
 
     const bucket = new AuditLogBucket(this, "audit-bucket", {

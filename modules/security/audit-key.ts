@@ -13,6 +13,8 @@ export interface AuditKeyProps {
   readonly trailArn: string;
   /** The one log group CloudWatch Logs may encrypt for. */
   readonly logGroupArn: string;
+  /** The audit bucket (S3 Bucket Key on): S3 asks for the bucket's data key on CloudTrail's behalf with this bucket as context. */
+  readonly bucketArn: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface AuditKeyProps {
  * @returns the key ARN
  */
 export function addAuditKey(scope: Construct, props: AuditKeyProps): string {
-  const { target, name, trailArn, logGroupArn } = props;
+  const { target, name, trailArn, logGroupArn, bucketArn } = props;
   const { accountId, region, partition } = target;
     const policy = new DataAwsIamPolicyDocument(scope, "key-policy", {
       statement: [
@@ -34,14 +36,27 @@ export function addAuditKey(scope: Construct, props: AuditKeyProps): string {
           resources: ["*"],
         },
         {
+          // CloudTrail's documented grant (log and digest files), for this trail only.
           sid: "CloudTrailEncryptLogs",
           principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
-          // Named, not GenerateDataKey*: S3 asks for a plain data key on CloudTrail's behalf.
-          actions: ["kms:GenerateDataKey"],
+          actions: ["kms:GenerateDataKey*"],
           resources: ["*"],
           condition: [
             { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] },
             { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`] },
+          ],
+        },
+        {
+          // The audit bucket uses an S3 Bucket Key: S3 asks for (and decrypts) the bucket-level
+          // data key on CloudTrail's behalf with the bucket as encryption context; CloudTrail needs
+          // Decrypt to create or update a trail whose bucket has one.
+          sid: "CloudTrailBucketKey",
+          principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          resources: ["*"],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] },
+            { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [bucketArn] },
           ],
         },
         {

@@ -92,10 +92,10 @@ export class AuditLogBucket extends Construct {
     }
     const protectFromDestroy = props.protectFromDestroy ?? true;
 
-    // No bucket key: S3 would ask KMS with the bucket's encryption context instead of each
-    // request's, and CloudTrail's key grant is conditioned on its own context. Audit logs are a few
-    // objects an hour, so per-object KMS calls cost little.
-    const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: props.kmsKeyArn, bucketKeyEnabled: false, protectFromDestroy });
+    // S3 Bucket Key on: one bucket-level data key instead of a KMS call per object (CloudTrail's
+    // digests, AWS Config's snapshots). The audit key admits CloudTrail under the bucket's
+    // encryption context for it (modules/security/audit-key.ts, CloudTrailBucketKey).
+    const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: props.kmsKeyArn, bucketKeyEnabled: true, protectFromDestroy });
 
     const bucketArn = bucketArnOf(props.target, name);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {

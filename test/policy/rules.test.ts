@@ -244,6 +244,31 @@ describe("policy rules catch what they exist for", () => {
     ]);
   });
 
+  it("no-iam-wildcard-actions-beyond-read: kms:GenerateDataKey* in a key policy for CloudTrail and named trails only", () => {
+    const grant = (sid: string, service: string, sourceArn: string) => ({
+      sid,
+      actions: ["kms:GenerateDataKey*"],
+      resources: ["*"],
+      principals: [{ type: "Service", identifiers: [service] }],
+      condition: [{ test: "StringEquals", variable: "aws:SourceArn", values: [sourceArn] }],
+    });
+    const doc: TerraformJson = {
+      resource: { aws_kms_key: { k: { policy: "${data.aws_iam_policy_document.p.json}" } } },
+      data: {
+        aws_iam_policy_document: {
+          p: {
+            statement: [
+              grant("Trail", "cloudtrail.amazonaws.com", "arn:aws:cloudtrail:eu-west-1:123456789012:trail/audit"),
+              grant("AnyTrail", "cloudtrail.amazonaws.com", "arn:aws:cloudtrail:*:123456789012:trail/*"),
+              grant("OtherService", "sns.amazonaws.com", "arn:aws:sns:eu-west-1:123456789012:t"),
+            ],
+          },
+        },
+      },
+    };
+    expect(rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION).map((v) => v.message.split(" ")[1])).toEqual(["AnyTrail", "OtherService"]);
+  });
+
   it("production-data-protected: applies in production only", () => {
     const doc = resources({ aws_rds_cluster: { db: { deletion_protection: false, skip_final_snapshot: true } } });
     expect(rule("production-data-protected").check(doc, { production: true })).toHaveLength(1);

@@ -248,6 +248,33 @@ function isKeyPolicyRootDelegation(doc: TerraformJson, address: string, statemen
 }
 
 /**
+ * The other wildcard grant allowed: a KMS key policy's statement giving CloudTrail
+ * `kms:GenerateDataKey*` as CloudTrail documents it (with at most kms:Decrypt and kms:DescribeKey
+ * beside it), to the `cloudtrail.amazonaws.com` principal alone, for named trails only
+ * (`aws:SourceArn`), in a document that an `aws_kms_key` uses (modules/security/audit-key.ts).
+ */
+function isCloudTrailKeyGrant(doc: TerraformJson, address: string, statement: PolicyStatement): boolean {
+  const keyPolicies = new Set(
+    ofType(doc, "aws_kms_key").flatMap(([keyAddress, , body]) => {
+      const reference = typeof body["policy"] === "string" ? POLICY_DOCUMENT_REFERENCE.exec(body["policy"]) : null;
+      return reference === null ? [keyAddress] : [keyAddress, `data.aws_iam_policy_document.${reference[1]!}`];
+    }),
+  );
+  const principals = statement.principals ?? [];
+  const actions = statement.actions ?? [];
+  return (
+    keyPolicies.has(address) &&
+    actions.includes("kms:GenerateDataKey*") &&
+    actions.every((action) => ["kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"].includes(action)) &&
+    principals.length === 1 &&
+    principals[0]!.type === "Service" &&
+    principals[0]!.identifiers.length === 1 &&
+    principals[0]!.identifiers[0] === "cloudtrail.amazonaws.com" &&
+    (statement.condition ?? []).some((c) => c.variable === "aws:SourceArn" && ["StringEquals", "ArnEquals"].includes(c.test) && c.values.length > 0 && c.values.every((v) => !v.includes("*")))
+  );
+}
+
+/**
  * A permissions boundary's document: it grants nothing, it is the ceiling of the roles that carry
  * it (modules/ci/github-ci-identity.ts). Recognised as the policy document of an `aws_iam_policy`
  * that some role of the stack names as its `permissions_boundary`.
@@ -583,12 +610,13 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "no-iam-wildcard-actions-beyond-read",
     rationale:
-      "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the one exception is a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/security/kms-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
+      "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the exceptions are a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/security/kms-key.ts) and its CloudTrail grant of kms:GenerateDataKey* as CloudTrail documents it, for named trails only (modules/security/audit-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
     subjects: (doc) => policyStatements(doc).filter(([, statement]) => isAllow(statement)).map(([address]) => address),
     check: (doc) =>
       policyStatements(doc)
         .filter(([, statement]) => isAllow(statement))
         .filter(([address, statement]) => !isKeyPolicyRootDelegation(doc, address, statement))
+        .filter(([address, statement]) => !isCloudTrailKeyGrant(doc, address, statement))
         .filter(([address]) => !isPermissionsBoundaryDocument(doc, address))
         .flatMap(([address, statement]) => {
           const problems: string[] = [];

@@ -147,14 +147,28 @@ describe("AccountBaseline", () => {
       expect(trail?.["depends_on"]).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\./)]));
     });
 
-    it("THEN the key lets CloudTrail generate data keys only for this trail and its own encryption context", () => {
+    it("THEN the key lets CloudTrail generate data keys (kms:GenerateDataKey*, as CloudTrail documents) only for this trail and its own encryption context", () => {
       const grant = statement(synth(), "CloudTrailEncryptLogs");
       expect(grant.principals).toEqual([{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }]);
-      expect(grant.actions).toEqual(["kms:GenerateDataKey"]);
+      expect(grant.actions).toEqual(["kms:GenerateDataKey*"]);
       expect(grant.condition).toEqual([
         { test: "StringEquals", variable: "aws:SourceArn", values: [TRAIL_ARN] },
         { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: ["arn:aws:cloudtrail:*:123456789012:trail/*"] },
       ]);
+    });
+
+    it("THEN the audit bucket uses an S3 Bucket Key, and the key admits CloudTrail under that bucket's context, for this trail only", () => {
+      const doc = docOf(synth());
+      const encryption = Object.values(resourcesOf(doc, "aws_s3_bucket_server_side_encryption_configuration"))[0]!;
+      expect((encryption["rule"] as Record<string, unknown>[])[0]?.["bucket_key_enabled"]).toBe(true);
+      expect(statement(synth(), "CloudTrailBucketKey")).toMatchObject({
+        principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceArn", values: [TRAIL_ARN] },
+          { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [BUCKET_ARN] },
+        ],
+      });
     });
 
     it("THEN the key lets CloudTrail describe it (no encryption context there), scoped to the trail", () => {
