@@ -8,6 +8,7 @@ import { EKS_KUBERNETES_VERSIONS, type KubernetesVersion, isKubernetesVersion, s
 import { EKS_ADDON_VERSIONS } from "../modules/core/eks-addon-versions";
 import { ENVIRONMENTS } from "./support/fixtures";
 import { ROOT } from "./support/paths";
+import { resourcesOf, synthesizedStack } from "./support/synthesized";
 
 /** Today, as the EKS calendar counts days (UTC). */
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -76,6 +77,26 @@ describe("every version-bound component supports each environment's Kubernetes m
     expect(Object.keys(CHART_VERSIONS)).not.toContain("ingressNginx");
     expect(chartRelease("awsLoadBalancerController", "1.17.1")).toBeUndefined();
   });
+});
+
+describe("what the workloads stacks install is what the chart table says", () => {
+  it.each(ENVIRONMENTS.map((env) => [env.name, env.platform.kubernetesVersion] as const))(
+    "workloads-%s: every release from a repository is a chart of the table, from its repository, at a listed version whose range includes %s",
+    (name, kubernetesVersion) => {
+      const releases = Object.values(resourcesOf(synthesizedStack(`workloads-${name}`).doc, "helm_release")).filter((r) => typeof r["repository"] === "string");
+      expect(releases.length).toBeGreaterThanOrEqual(7);
+      const entries = Object.entries(CHART_VERSIONS) as [keyof typeof CHART_VERSIONS, (typeof CHART_VERSIONS)[keyof typeof CHART_VERSIONS]][];
+      for (const release of releases) {
+        const found = entries.find(([, entry]) => entry.chart === release["chart"]);
+        expect(found, `chart ${String(release["chart"])} is not in the table`).toBeDefined();
+        const [key, entry] = found!;
+        expect(release["repository"]).toBe(entry.repository);
+        const listed = chartRelease(key, String(release["version"]));
+        expect(listed, `${entry.chart} ${String(release["version"])} is not listed`).toBeDefined();
+        expect(supportsKubernetes(listed!.kubernetes, kubernetesVersion)).toBe(true);
+      }
+    },
+  );
 });
 
 describe("the local CRD charts match the releases they were vendored from", () => {
