@@ -1,4 +1,6 @@
-import { TerraformStack, Testing } from "cdktf";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { DataResource, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../environments/schema";
@@ -6,6 +8,7 @@ import { PrivateBucket } from "../../modules/storage/private-bucket";
 import { buildEnvironment, environment } from "../support/fixtures";
 import { movedBlocks, replacedAddresses, statefulAddresses, unpinnedAddresses } from "../support/stateful-addresses";
 import { allSynthesizedStacks, type TerraformJson } from "../support/synthesized";
+import { terraformDir, terraformIn } from "../support/terraform";
 
 /**
  * Refactors must never replace data. cdktf derives a resource's Terraform address from its
@@ -261,5 +264,40 @@ describe("moved blocks carry a renamed resource's state", () => {
       moved: [{ from: "aws_s3_bucket.old_bucket", to: "aws_kms_key.new_key" }],
     };
     expect(replacedAddresses(doc, ["aws_s3_bucket.old_bucket"])).toEqual(["aws_s3_bucket.old_bucket"]);
+  });
+});
+
+/** A stack with one `terraform_data` (Terraform's built-in resource: no provider) under `parent`. */
+function dataStack(parent: string, moveFrom?: string): string {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "moves");
+  const resource = new DataResource(new Construct(stack, parent), "state", { input: { value: "kept" } });
+  if (moveFrom !== undefined) resource.moveFromId(moveFrom);
+  return Testing.synth(stack);
+}
+
+describe("real terraform follows cdktf's moved block", () => {
+  const applied = () => {
+    const dir = terraformDir();
+    const before = dataStack("account-baseline");
+    writeFileSync(path.join(dir, "main.tf.json"), before);
+    const apply = terraformIn(dir, ["apply", "-auto-approve"]);
+    expect(apply.ok, apply.output).toBe(true);
+    const address = Object.keys((JSON.parse(before) as TerraformJson).resource?.["terraform_data"] ?? {}).map((name) => `terraform_data.${name}`)[0] ?? "";
+    return { dir, address };
+  };
+
+  it("GIVEN an applied resource moved under another parent WITH moveFromId WHEN planned THEN terraform moves its state and replaces nothing", () => {
+    const { dir, address } = applied();
+    writeFileSync(path.join(dir, "main.tf.json"), dataStack("security", address));
+    const plan = terraformIn(dir, ["plan"]);
+    expect(plan.output).toContain(`${address} has moved to terraform_data.security_state_`);
+    expect(plan.output).toContain("Plan: 0 to add, 0 to change, 0 to destroy.");
+  });
+
+  it("GIVEN the same move WITHOUT a moved block WHEN planned THEN terraform destroys the old resource and creates a new one", () => {
+    const { dir } = applied();
+    writeFileSync(path.join(dir, "main.tf.json"), dataStack("security"));
+    expect(terraformIn(dir, ["plan"]).output).toContain("Plan: 1 to add, 0 to change, 1 to destroy.");
   });
 });
