@@ -3,13 +3,13 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 
-/** The four managed policies every EKS node needs: join, pod networking, image pulls, metrics. */
-export const NODE_MANAGED_POLICIES = [
-  "AmazonEKSWorkerNodePolicy",
-  "AmazonEKS_CNI_Policy",
-  "AmazonEC2ContainerRegistryReadOnly",
-  "CloudWatchAgentServerPolicy",
-] as const;
+/**
+ * The three managed policies every EKS node needs: join, pod networking, image pulls. Nothing on
+ * the nodes sends to CloudWatch with the node's role (no CloudWatch agent runs; fluent-bit ships
+ * container logs with its own IRSA role), so CloudWatchAgentServerPolicy, which would let any pod
+ * on the host network write metrics and logs anywhere, is not attached.
+ */
+export const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
 
 export interface EksNodeRoleProps {
   /** Role name, e.g. `dev-nodes`. */

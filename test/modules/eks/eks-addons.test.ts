@@ -56,7 +56,7 @@ describe("EksAddons", () => {
 });
 
 describe("EksNodeRole", () => {
-  it("attaches the four node policies and no other", () => {
+  it("attaches the three node policies and no other (no CloudWatchAgentServerPolicy: no agent uses it)", () => {
     const json = Testing.synthScope((scope) => new EksNodeRole(scope, "role", { roleName: "dev-nodes", partition: "aws" }));
     expect(json).toHaveResource(IamRolePolicyAttachment);
     const attached = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_iam_role_policy_attachment")).map((a) => a["policy_arn"]);
@@ -64,7 +64,6 @@ describe("EksNodeRole", () => {
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
       "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-      "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
     ]);
   });
 });
