@@ -90,8 +90,7 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** RFC 1123 label: namespaces and service accounts may start with a digit. */
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** The port the Service exposes and the name of the container port behind it. */
-export const SERVICE_PORT = 80;
+/** The name of the container port, and of the Service port in front of it (the same number: see WebService). */
 export const PORT_NAME = "http";
 
 /** UID and GID the containers run as (non-root, outside the range of system users). */
@@ -117,6 +116,10 @@ export class WebService extends Construct {
   readonly serviceName: string;
   /** In-cluster DNS name of the Service, `<name>.<namespace>.svc.cluster.local`. */
   readonly serviceDnsName: string;
+  /** The Service's port: the container port itself. */
+  readonly servicePort: number;
+  /** `http://<service>.<namespace>.svc.cluster.local:<port>`, what other workloads call. */
+  readonly serviceUrl: string;
   /** Labels of the pods (and the selector of the Service, PDB and spread constraints). */
   readonly podLabels: { readonly [key: string]: string };
   readonly deployment: DeploymentV1;
@@ -224,7 +227,9 @@ export class WebService extends Construct {
       spec: {
         type: "ClusterIP",
         selector: podLabels,
-        port: [{ name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
+        // Service port = container port: the EKS network-policy agent matches a policy's port
+        // against the pod's port, and a different Service port is a documented source of drops.
+        port: [{ name: PORT_NAME, port: props.containerPort, targetPort: PORT_NAME, protocol: "TCP" }],
       },
       ...dependsOn,
     });
@@ -256,6 +261,8 @@ export class WebService extends Construct {
 
     this.serviceName = props.name;
     this.serviceDnsName = `${props.name}.${props.namespace}.svc.cluster.local`;
+    this.servicePort = props.containerPort;
+    this.serviceUrl = `http://${this.serviceDnsName}:${props.containerPort}`;
     this.podLabels = podLabels;
     this.deployment = deployment;
     this.service = service;

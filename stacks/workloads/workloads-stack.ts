@@ -14,7 +14,7 @@ import { NamespaceNetworkPolicies } from "../../modules/kubernetes/namespace-net
 import { SecretProviderClass } from "../../modules/apps/secret-provider-class";
 import { SecretsStoreCsi } from "../../modules/cluster-services/secrets-store-csi/secrets-store-csi";
 import { WebApplicationFirewall } from "../../modules/security/web-acl";
-import { SERVICE_PORT, WebService } from "../../modules/apps/web-service";
+import { WebService } from "../../modules/apps/web-service";
 import { AlbGateway } from "../../modules/apps/alb-gateway";
 import { GatewayApiCrds } from "../../modules/kubernetes/gateway-api-crds";
 import { LoadBalancerLogBucket } from "../../modules/storage/load-balancer-log-bucket";
@@ -275,7 +275,7 @@ export class WorkloadsStack extends LayerStack {
       image: Fn.lookup(network.ecrRepositoryUrls, "frontend"),
       imageTag: imageTag("frontend"),
       serviceAccountName: "frontend",
-      env: { BACKEND_URL: `http://${backend.serviceDnsName}` },
+      env: { BACKEND_URL: backend.serviceUrl },
       // The controller's pod webhook injects the readiness gates: it must be up before the pods.
       dependsOn: [loadBalancerController.release, frontendNamespace.namespace],
     });
@@ -287,7 +287,7 @@ export class WorkloadsStack extends LayerStack {
       certificateArn,
       subnetIds: publicSubnetIds,
       webAclArn: firewall.webAclArn,
-      backend: { serviceName: frontend.serviceName, servicePort: SERVICE_PORT, healthCheckPath: settings.frontend.readinessPath },
+      backend: { serviceName: frontend.serviceName, servicePort: frontend.servicePort, healthCheckPath: settings.frontend.readinessPath },
       deletionProtection: settings.entry.deletionProtection,
       ...(accessLogs === undefined ? {} : { accessLogs: { bucketName: accessLogs.bucketName, prefix: accessLogs.prefix } }),
       tags: { environment: env.name },

@@ -301,3 +301,28 @@ describe("helm-charts-pinned", () => {
     expect(check("helm-charts-pinned", doc)).toEqual([]);
   });
 });
+
+describe("k8s-service-port-is-container-port", () => {
+  const doc = (servicePort: number): TerraformJson => ({
+    resource: {
+      kubernetes_deployment_v1: {
+        web: {
+          spec: {
+            template: {
+              metadata: { labels: { app: "web" } },
+              spec: { container: [{ name: "web", port: [{ name: "http", container_port: 8080 }] }] },
+            },
+          },
+        },
+      },
+      kubernetes_service_v1: { web: { spec: { selector: { app: "web" }, port: [{ name: "http", port: servicePort, target_port: "http" }] } } },
+    },
+  });
+
+  it("a Service on 80 in front of container port 8080, but not one on 8080", () => {
+    expect(check("k8s-service-port-is-container-port", doc(80))).toEqual([
+      { address: "kubernetes_service_v1.web", message: "port 80 targets container port 8080 (http): make them equal" },
+    ]);
+    expect(check("k8s-service-port-is-container-port", doc(8080))).toEqual([]);
+  });
+});

@@ -198,6 +198,33 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
       }),
   },
   {
+    id: "k8s-service-port-is-container-port",
+    rationale:
+      "A Service's port equals the container port it targets: the EKS network-policy agent evaluates policies against the pod's port, and Amazon EKS documents that a Service port different from the container port can be dropped by it (EKS user guide, network policies, considerations).",
+    subjects: (doc) => ofTypes(doc, ["kubernetes_service_v1", "kubernetes_service"]).map(([address]) => address),
+    check: (doc) => {
+      // Container ports by name, per Deployment pod labels (what a Service selector matches).
+      const workloads = ofTypes(doc, ["kubernetes_deployment_v1", "kubernetes_deployment"]).map(([, , body]) => {
+        const spec = block(block(block(body["spec"])?.["template"])?.["spec"]) ?? {};
+        const labels = (block(block(block(body["spec"])?.["template"])?.["metadata"])?.["labels"] ?? {}) as Body;
+        const ports = blocks(spec["container"]).flatMap((container) => blocks(container["port"]));
+        return { labels, ports };
+      });
+      return ofTypes(doc, ["kubernetes_service_v1", "kubernetes_service"]).flatMap(([address, , body]) => {
+        const spec = block(body["spec"]) ?? {};
+        const selector = (spec["selector"] ?? {}) as Body;
+        const selected = workloads.filter((w) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => w.labels[k] === v));
+        return blocks(spec["port"]).flatMap((port) => {
+          const target = port["target_port"] ?? port["port"];
+          const containerPorts = selected.flatMap((w) => w.ports).filter((p) => p["name"] === target || String(p["container_port"]) === String(target));
+          return containerPorts
+            .filter((p) => String(p["container_port"]) !== String(port["port"]))
+            .map((p) => ({ address, message: `port ${String(port["port"])} targets container port ${String(p["container_port"])} (${String(target)}): make them equal` }));
+        });
+      });
+    },
+  },
+  {
     id: "k8s-no-host-access",
     rationale:
       "No pod shares the node's network, PID or IPC namespace, mounts a host path or binds a host port (Pod Security Standard baseline; CIS Kubernetes 5.2.2-5.2.4). Agents that need the node run from Helm charts in a namespace with a written justification.",

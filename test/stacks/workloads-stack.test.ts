@@ -144,7 +144,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
       certificateArn: env.workloads.certificateArn,
       webAclArn: `\${aws_wafv2_web_acl.${acls[0]!}.arn}`,
       subnetIds: Array.from({ length: env.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_ids, ${i})}`),
-      backend: { serviceName: "frontend", servicePort: 80, healthCheckPath: env.workloads.frontend.readinessPath },
+      backend: { serviceName: "frontend", servicePort: env.workloads.frontend.containerPort, healthCheckPath: env.workloads.frontend.readinessPath },
     });
     for (const service of Object.values(resourcesOf(stack.doc, "kubernetes_service_v1"))) {
       expect((service["spec"] as Body)["type"]).toBe("ClusterIP");

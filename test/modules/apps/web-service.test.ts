@@ -122,12 +122,12 @@ describe("WebService", () => {
     });
   });
 
-  it("exposes the pods on a ClusterIP Service, port 80 to the container's http port", () => {
+  it("exposes the pods on a ClusterIP Service whose port is the container port (8080 here), as the EKS network-policy agent requires", () => {
     const json = synth();
     const services = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "kubernetes_service_v1"));
     expect(services).toEqual([
       expect.objectContaining({
-        spec: { type: "ClusterIP", selector: LABELS, port: [{ name: "http", port: 80, target_port: "http", protocol: "TCP" }] },
+        spec: { type: "ClusterIP", selector: LABELS, port: [{ name: "http", port: 8080, target_port: "http", protocol: "TCP" }] },
       }),
     ]);
   });
@@ -137,6 +137,7 @@ describe("WebService", () => {
     const web = new WebService(stack, "web", props);
     expect(web.serviceName).toBe("backend");
     expect(web.serviceDnsName).toBe("backend.apps.svc.cluster.local");
+    expect(web.serviceUrl).toBe("http://backend.apps.svc.cluster.local:8080");
     expect(web.podLabels).toEqual(LABELS);
   });
 
