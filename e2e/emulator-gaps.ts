@@ -86,9 +86,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_rds_cluster_instance",
-    ignoreAttributes: ["performance_insights_enabled", "performance_insights_kms_key_id", "performance_insights_retention_period"],
-    wrong: "Performance Insights settings are not kept: DescribeDBInstances reports it off, and the next plan turns it on again.",
-    evidence: "moto/rds/models.py has no occurrence of performance_insights (grep, 5.2.1); observed: plan after apply of platform-dev: aws_rds_cluster_instance (update: performance_insights_enabled false -> true).",
+    ignoreAttributes: ["performance_insights_enabled", "performance_insights_kms_key_id", "performance_insights_retention_period", "monitoring_interval", "monitoring_role_arn"],
+    wrong: "Performance Insights and Enhanced Monitoring settings are not kept: DescribeDBInstances reports both off, and the next plan turns them on again.",
+    evidence:
+      "moto/rds/models.py has no occurrence of performance_insights nor of monitoring_interval / MonitoringRoleArn (grep, 5.2.1) although CreateDBInstance carries them; observed: plan after apply of platform-dev: aws_rds_cluster_instance (update: performance_insights_enabled false -> true), of platform-prod (update: monitoring_interval, monitoring_role_arn).",
   },
   {
     type: "aws_iam_openid_connect_provider",

@@ -229,6 +229,7 @@ async function applyStack(
   emulator: Emulator,
   tools: Tools,
   log: (message: string) => void,
+  onIdentityApplied: () => void = () => undefined,
 ): Promise<Prepared> {
   const prepared = prepare(source, dir, emulator, tools, log);
   await terraform.must(dir, ["init", "-input=false", "-no-color", `-backend-config=${path.join(dir, "e2e.s3.tfbackend")}`], "init");
@@ -238,6 +239,7 @@ async function applyStack(
     // the deploy role may not create or change itself. Everything else is applied as the deploy role.
     await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...identity.map((address) => `-target=${address}`)], `apply of the CI identity (${identity.length} resources) as an administrator`, path.join(dir, "apply-admin.log"));
   }
+  onIdentityApplied();
   await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply", path.join(dir, "apply.log"));
   const plan = await terraform.exec(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, "-out=after-apply.tfplan"], path.join(dir, "plan.log"));
   if (plan.code === 2) {
@@ -264,7 +266,7 @@ async function applyStack(
 async function destroyStack(terraform: Terraform, applied: Applied, log: (message: string) => void): Promise<void> {
   const { dir, preventDestroy } = applied;
   if (preventDestroy.length > 0) {
-    const refused = await terraform.exec(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`]);
+    const refused = await terraform.exec(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`]);
     const text = `${refused.stdout}\n${refused.stderr}`;
     const notNamed = preventDestroy.filter((address) => !text.includes(address));
     if (refused.code === 0 || !text.includes("Instance cannot be destroyed") || notNamed.length > 0) {
@@ -286,7 +288,7 @@ async function destroyStack(terraform: Terraform, applied: Applied, log: (messag
       "apply (guards lifted for teardown)",
     );
   }
-  await terraform.must(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "destroy");
+  await terraform.must(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`], "destroy");
 }
 
 async function runAccount(
@@ -340,7 +342,7 @@ async function runAccount(
     //    platform as soon as its own network is up.
     const done = new Map<string, Promise<boolean>>();
     let previousNetwork: Promise<boolean> = Promise.resolve(true);
-    const applyOne = async (stack: StackEntry, after: readonly Promise<boolean>[]): Promise<boolean> => {
+    const applyOne = async (stack: StackEntry, after: readonly Promise<boolean>[], onIdentityApplied: () => void = () => undefined): Promise<boolean> => {
       const upstreamOk = (await Promise.all(after)).every(Boolean);
       const log = (message: string) => console.log(`[${stack.name}] ${message}`);
       if (!upstreamOk) {
@@ -354,7 +356,7 @@ async function runAccount(
       const dir = path.join(accountDir, stack.name);
       try {
         const stackEmulator = stack.layer === "platform" ? { ...emulator, eksEndpoint: (await startEks(stack.environment)).endpoint } : emulator;
-        const prepared = await applyStack(stackTerraform, stack, path.join(synthDir, "stacks", stack.name), dir, stackEmulator, tools, log);
+        const prepared = await applyStack(stackTerraform, stack, path.join(synthDir, "stacks", stack.name), dir, stackEmulator, tools, log, onIdentityApplied);
         applied.push({ stack, dir, preventDestroy: preventDestroyAddresses(prepared.stack), provider });
         if (stack.layer === "platform") await checkConsumed(stackTerraform, path.join(accountDir, `network-${stack.environment}`), dir, log);
         await checkRoles(moto, stack, dir, log, usage);
@@ -365,18 +367,25 @@ async function runAccount(
         return false;
       }
     };
+    // A later environment's network needs only what the earlier one's CI identity creates (the
+    // account's GitHub OIDC provider, looked up): it starts once that identity is applied.
     for (const stack of stacks.filter((entry) => entry.layer === "network")) {
-      const network = applyOne(stack, [previousNetwork]);
+      let identityApplied: (ok: boolean) => void = () => undefined;
+      const identity = new Promise<boolean>((resolve) => (identityApplied = resolve));
+      const network = applyOne(stack, [previousNetwork], () => identityApplied(true));
+      void network.then((ok) => identityApplied(ok));
       done.set(stack.name, network);
-      previousNetwork = network;
+      previousNetwork = identity;
     }
     for (const stack of stacks.filter((entry) => entry.layer === "platform")) {
       done.set(stack.name, applyOne(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
     }
     await Promise.all(done.values());
 
-    // 3. Destroy in reverse: every platform, then the networks in reverse promotion order. The
-    //    state bucket stays (it holds every environment's state; bootstrap is never destroyed by CI).
+    // 3. Destroy in reverse: every platform, then the networks (without refresh: what was just
+    //    applied and planned is the state, and a later environment's lookup of the account's
+    //    OIDC provider must not need the earlier network). The state bucket stays (it holds every
+    //    environment's state; bootstrap is never destroyed by CI).
     const destroy = async (entry: Applied) => {
       const log = (message: string) => console.log(`[${entry.stack.name}] ${message}`);
       try {
@@ -387,8 +396,7 @@ async function runAccount(
       }
     };
     await Promise.all(applied.filter((entry) => entry.stack.layer === "platform").map(destroy));
-    const networks = stacks.filter((entry) => entry.layer === "network").map((entry) => applied.find((candidate) => candidate.stack.name === entry.name));
-    for (const entry of networks.reverse()) if (entry !== undefined) await destroy(entry);
+    await Promise.all(applied.filter((entry) => entry.stack.layer === "network").map(destroy));
   } finally {
     moto.stop();
     for (const provider of providers) provider.stop();
