@@ -128,12 +128,16 @@ describe("TierNetworkAcls with a management network", () => {
     expect(JSON.stringify(withManagement()["public"])).not.toContain("10.130.");
   });
 
-  it("GIVEN no management CIDR WHEN synthesized THEN no rule denies anything and the app tier's egress is the single allow-all", () => {
-    const byTier = acls();
-    for (const acl of Object.values(byTier)) {
+  it("GIVEN no management CIDR WHEN synthesized THEN no rule denies anything", () => {
+    for (const acl of Object.values(acls())) {
       expect([...acl.ingress, ...acl.egress].every((rule) => rule.action === "allow")).toBe(true);
     }
-    expect(byTier["private-app"]!.egress).toEqual([expect.objectContaining({ cidr_block: "0.0.0.0/0", protocol: "-1", rule_no: 100 })]);
+  });
+
+  it("GIVEN no management CIDR WHEN the app tier connects out THEN its NACL lets it reach any address on any port", () => {
+    const egress = acls()["private-app"]!.egress;
+    const destinations: [string, number][] = [[HOST.internet, 443], [HOST.internet, 22], ["10.130.0.10", 22], ["10.0.51.10", 5432], [HOST.public0, 40000]];
+    expect(destinations.filter(([address, port]) => naclVerdict(egress, address, port) !== "allow")).toEqual([]);
   });
 
   it("refuses 0.0.0.0/0 as the management CIDR", () => {
