@@ -1,6 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { CHART_VERSIONS, type ChartName, chartRelease } from "../core/chart-versions";
 
 /*
  * Kubernetes shapes that several charts' values share. Each chart's values interface is built
@@ -81,15 +82,30 @@ const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 /** Helm release names are DNS labels of at most 53 characters. */
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** A chart of the chart table that comes from a Helm repository (not a local chart under charts/). */
+export type RepositoryChartName = {
+  [K in ChartName]: (typeof CHART_VERSIONS)[K]["repository"] extends `https://${string}` ? K : never;
+}[ChartName];
+
+/** What every cluster service installed from a chart of the table takes. */
+export interface HelmAddOnProps {
+  /** Exact version of the service's chart, one that the chart table (modules/core/chart-versions.ts) lists. */
+  readonly chartVersion: string;
+  /**
+   * Resources the release waits for.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
 export interface PinnedHelmReleaseProps<T extends object> {
   /** Helm release name: a DNS label of at most 53 characters. */
   readonly releaseName: string;
   /** Namespace the release installs into; it must exist (the release never creates it). */
   readonly namespace: string;
-  /** Chart repository, over HTTPS. */
-  readonly repository: string;
-  readonly chart: string;
-  /** Exact chart version, `x.y.z`. */
+  /** The chart's row in the chart table, which gives its repository and chart name. */
+  readonly chart: RepositoryChartName;
+  /** Exact chart version, `x.y.z`, listed for the chart in the chart table. */
   readonly version: string;
   /** The chart's values, serialized once as JSON (which is YAML) into the release. */
   readonly values: T;
@@ -112,7 +128,10 @@ export interface PinnedHelmReleaseProps<T extends object> {
 }
 
 /**
- * A Helm release with an exact chart version and production install semantics: atomic (a failed
+ * The one base of every cluster service's Helm release: the chart and its repository come from
+ * the chart table, and the version must be one the table lists (with the Kubernetes minors it
+ * supports), so a module cannot install a chart nobody reviewed. A Helm release with an exact
+ * chart version and production install semantics: atomic (a failed
  * install or upgrade rolls back), cleanup on failure, wait for readiness, five revisions of history,
  * and never creating its namespace (namespaces carry Pod Security labels; see WorkloadNamespace).
  * Values are a typed object serialized once; Terraform tokens inside strings (ARNs, names, ids from
@@ -132,10 +151,12 @@ export class PinnedHelmRelease<T extends object> extends Construct {
     if (!EXACT_VERSION.test(props.version)) {
       throw new Error(`Helm release ${name}: chart version "${props.version}" must be an exact version such as 1.2.3 (ranges and tags are not reproducible)`);
     }
-    if (!props.repository.startsWith("https://")) {
-      throw new Error(`Helm release ${name}: repository "${props.repository}" must be an https:// URL`);
+    const entry = CHART_VERSIONS[props.chart];
+    if (chartRelease(props.chart, props.version) === undefined) {
+      throw new Error(
+        `Helm release ${name}: ${entry.chart} ${props.version} is not in the chart version table (modules/core/chart-versions.ts lists ${Object.keys(entry.versions).join(", ")})`,
+      );
     }
-    if (props.chart.trim() === "") throw new Error(`Helm release ${name}: chart must not be empty`);
     if (!Token.isUnresolved(props.namespace) && props.namespace.trim() === "") {
       throw new Error(`Helm release ${name}: namespace must not be empty`);
     }
@@ -147,8 +168,8 @@ export class PinnedHelmRelease<T extends object> extends Construct {
     this.release = new Release(this, "release", {
       name,
       namespace: props.namespace,
-      repository: props.repository,
-      chart: props.chart,
+      repository: entry.repository,
+      chart: entry.chart,
       version: props.version,
       values: [JSON.stringify(props.values)],
       atomic: true,

@@ -8,8 +8,7 @@ import {
   PinnedHelmRelease,
   type PodSecurityContext,
   type ResourceRequirements,
-  type TopologySpreadConstraint,
-} from "../pinned-helm-release";
+  type TopologySpreadConstraint, type HelmAddOnProps } from "../pinned-helm-release";
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "./identity";
 
 const RELEASE = "aws-load-balancer-controller";
@@ -50,9 +49,7 @@ export interface AwsLoadBalancerControllerValues {
   readonly enableWaf: false;
 }
 
-export interface AwsLoadBalancerControllerProps {
-  /** Exact aws-load-balancer-controller chart version (https://aws.github.io/eks-charts), 3.x: Gateway API. */
-  readonly chartVersion: string;
+export interface AwsLoadBalancerControllerProps extends HelmAddOnProps {
   /** IRSA role of the controller's service account (the platform layer's `loadBalancerControllerRoleArn`). */
   readonly roleArn: string;
   /** EKS cluster whose Gateways it serves. */
@@ -141,8 +138,7 @@ export class AwsLoadBalancerController extends Construct {
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: RELEASE,
       namespace: account.namespace,
-      repository: "https://aws.github.io/eks-charts",
-      chart: "aws-load-balancer-controller",
+      chart: "awsLoadBalancerController",
       version: props.chartVersion,
       values,
       skipCrds: true,

@@ -1,5 +1,5 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
-import { type ITerraformDependable, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   type ContainerSecurityContext,
@@ -7,8 +7,7 @@ import {
   irsaAnnotations,
   PinnedHelmRelease,
   type PodSecurityContext,
-  type ResourceRequirements,
-} from "../pinned-helm-release";
+  type ResourceRequirements, type HelmAddOnProps } from "../pinned-helm-release";
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "./identity";
 
 /** The cluster-autoscaler chart values this construct sets. */
@@ -30,19 +29,13 @@ export interface ClusterAutoscalerValues {
   readonly resources: ResourceRequirements;
 }
 
-export interface ClusterAutoscalerProps {
-  /** Exact cluster-autoscaler chart version (its app version should match the cluster's minor version). */
-  readonly chartVersion: string;
+export interface ClusterAutoscalerProps extends HelmAddOnProps {
   /** IRSA role of the cluster-autoscaler service account. */
   readonly roleArn: string;
   /** EKS cluster whose tagged node groups it scales. */
   readonly clusterName: string;
   readonly region: string;
-  /**
-   * Resources the release waits for.
-   * @default none
-   */
-  readonly dependsOn?: ITerraformDependable[];
+
 }
 
 /**
@@ -80,8 +73,7 @@ export class ClusterAutoscaler extends Construct {
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: "cluster-autoscaler",
       namespace: account.namespace,
-      repository: "https://kubernetes.github.io/autoscaler",
-      chart: "cluster-autoscaler",
+      chart: "clusterAutoscaler",
       version: props.chartVersion,
       values,
       dependsOn: props.dependsOn,

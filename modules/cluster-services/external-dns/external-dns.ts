@@ -1,5 +1,5 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
-import { type ITerraformDependable, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   type ContainerSecurityContext,
@@ -8,8 +8,7 @@ import {
   irsaAnnotations,
   PinnedHelmRelease,
   type PodSecurityContext,
-  type ResourceRequirements,
-} from "../pinned-helm-release";
+  type ResourceRequirements, type HelmAddOnProps } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
 import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "./identity";
 
@@ -31,9 +30,7 @@ export interface ExternalDnsValues {
   readonly resources: ResourceRequirements;
 }
 
-export interface ExternalDnsProps {
-  /** Exact external-dns chart version. */
-  readonly chartVersion: string;
+export interface ExternalDnsProps extends HelmAddOnProps {
   /** IRSA role of the external-dns service account (Route 53 changes in the one hosted zone). */
   readonly roleArn: string;
   /** The only domain external-dns manages records in, e.g. `dev.example.com`. */
@@ -44,11 +41,7 @@ export interface ExternalDnsProps {
   readonly txtOwnerId: string;
   /** AWS region of the Route 53 API client. */
   readonly region: string;
-  /**
-   * Resources the release waits for.
-   * @default none
-   */
-  readonly dependsOn?: ITerraformDependable[];
+
 }
 
 /**
@@ -102,8 +95,7 @@ export class ExternalDns extends Construct {
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: "external-dns",
       namespace: namespace.name,
-      repository: "https://kubernetes-sigs.github.io/external-dns/",
-      chart: "external-dns",
+      chart: "externalDns",
       version: props.chartVersion,
       values,
       dependsOn: props.dependsOn,

@@ -1,13 +1,12 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
-import { type ITerraformDependable, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   type IrsaServiceAccountValues,
   irsaAnnotations,
   PinnedHelmRelease,
   type ResourceRequirements,
-  type Toleration,
-} from "../pinned-helm-release";
+  type Toleration, type HelmAddOnProps } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
 import { FLUENT_BIT_SERVICE_ACCOUNT } from "./identity";
 
@@ -28,9 +27,7 @@ export interface FluentBitValues {
   readonly testFramework: { readonly enabled: false };
 }
 
-export interface FluentBitProps {
-  /** Exact fluent-bit chart version. */
-  readonly chartVersion: string;
+export interface FluentBitProps extends HelmAddOnProps {
   /** IRSA role of the fluent-bit service account (PutLogEvents on the one log group). */
   readonly roleArn: string;
   /** Existing CloudWatch log group the container logs go to; fluent-bit never creates it. */
@@ -38,11 +35,7 @@ export interface FluentBitProps {
   readonly region: string;
   /** Cluster name, the prefix of every log stream (`<cluster>-kube.var.log.containers...`). */
   readonly clusterName: string;
-  /**
-   * Resources the release waits for.
-   * @default none
-   */
-  readonly dependsOn?: ITerraformDependable[];
+
 }
 
 /** One classic-mode section: `[NAME]` and its indented `key value` lines. */
@@ -120,8 +113,7 @@ export class FluentBit extends Construct {
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: "fluent-bit",
       namespace: namespace.name,
-      repository: "https://fluent.github.io/helm-charts",
-      chart: "fluent-bit",
+      chart: "fluentBit",
       version: props.chartVersion,
       values,
       dependsOn: props.dependsOn,

@@ -1,7 +1,7 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
-import { type ITerraformDependable, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { PinnedHelmRelease } from "../pinned-helm-release";
+import { PinnedHelmRelease, type HelmAddOnProps } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
 import { ALERTMANAGER_SERVICE_ACCOUNT } from "./identity";
 
@@ -89,9 +89,7 @@ export interface AlertmanagerSns {
   readonly roleArn: string;
 }
 
-export interface KubePrometheusStackProps {
-  /** Exact kube-prometheus-stack chart version. */
-  readonly chartVersion: string;
+export interface KubePrometheusStackProps extends HelmAddOnProps {
   /** How long Prometheus keeps samples, a Prometheus duration (`15d`, `48h`). */
   readonly retention: string;
   /** Size of Prometheus' persistent volume, GiB. */
@@ -103,11 +101,7 @@ export interface KubePrometheusStackProps {
    * @default none: Alertmanager has no receiver (alerts are visible in its UI only)
    */
   readonly alertmanagerSns?: AlertmanagerSns;
-  /**
-   * Resources the release waits for (the StorageClass, say).
-   * @default none
-   */
-  readonly dependsOn?: ITerraformDependable[];
+
 }
 
 /**
@@ -176,8 +170,7 @@ export class KubePrometheusStack extends Construct {
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: RELEASE,
       namespace: namespace.name,
-      repository: "https://prometheus-community.github.io/helm-charts",
-      chart: "kube-prometheus-stack",
+      chart: "kubePrometheusStack",
       version: props.chartVersion,
       values,
       dependsOn: props.dependsOn,

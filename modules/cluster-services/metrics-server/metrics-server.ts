@@ -1,7 +1,6 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { PinnedHelmRelease, type ResourceRequirements, type TopologySpreadConstraint } from "../pinned-helm-release";
+import { PinnedHelmRelease, type ResourceRequirements, type TopologySpreadConstraint, type HelmAddOnProps } from "../pinned-helm-release";
 
 const RELEASE = "metrics-server";
 
@@ -13,19 +12,13 @@ export interface MetricsServerValues {
   readonly resources: ResourceRequirements;
 }
 
-export interface MetricsServerProps {
-  /** Exact metrics-server chart version. */
-  readonly chartVersion: string;
+export interface MetricsServerProps extends HelmAddOnProps {
   /**
    * Replicas; the HPA and `kubectl top` depend on the metrics API, so more than one by default.
    * @default 2
    */
   readonly replicas?: number;
-  /**
-   * Resources the release waits for.
-   * @default none
-   */
-  readonly dependsOn?: ITerraformDependable[];
+
 }
 
 /**
@@ -61,8 +54,7 @@ export class MetricsServer extends Construct {
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: RELEASE,
       namespace: "kube-system",
-      repository: "https://kubernetes-sigs.github.io/metrics-server/",
-      chart: "metrics-server",
+      chart: "metricsServer",
       version: props.chartVersion,
       values,
       dependsOn: props.dependsOn,

@@ -74,8 +74,7 @@ export class SecretsStoreCsi extends Construct {
     const driver = new PinnedHelmRelease<SecretsStoreCsiDriverValues>(this, "driver", {
       releaseName: "secrets-store-csi-driver",
       namespace: NAMESPACE,
-      repository: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
-      chart: "secrets-store-csi-driver",
+      chart: "secretsStoreCsiDriver",
       version: props.driverChartVersion,
       values: {
         linux: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical" },
@@ -89,8 +88,7 @@ export class SecretsStoreCsi extends Construct {
     const provider = new PinnedHelmRelease<SecretsStoreCsiProviderAwsValues>(this, "provider-aws", {
       releaseName: "secrets-store-csi-driver-provider-aws",
       namespace: NAMESPACE,
-      repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
-      chart: "secrets-store-csi-driver-provider-aws",
+      chart: "secretsStoreCsiProviderAws",
       version: props.providerChartVersion,
       values: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical", "secrets-store-csi-driver": { install: false } },
       dependsOn: [driver.release],

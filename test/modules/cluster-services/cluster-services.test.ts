@@ -50,9 +50,8 @@ describe("PinnedHelmRelease", () => {
   const props: PinnedHelmReleaseProps<{ readonly replicaCount: number; readonly labels: { readonly team: string } }> = {
     releaseName: "demo",
     namespace: "demo",
-    repository: "https://charts.example.com",
-    chart: "demo-chart",
-    version: "1.2.3",
+    chart: "metricsServer",
+    version: "3.13.1",
     values: { replicaCount: 2, labels: { team: "platform" } },
   };
   const build = (overrides: Partial<typeof props> = {}) => synth((scope) => new PinnedHelmRelease(scope, "release", { ...props, ...overrides }));
@@ -61,9 +60,10 @@ describe("PinnedHelmRelease", () => {
     expect(build()).toHaveResourceWithProperties(Release, {
       name: "demo",
       namespace: "demo",
-      repository: "https://charts.example.com",
-      chart: "demo-chart",
-      version: "1.2.3",
+      // From the chart table's row, not from the caller.
+      repository: "https://kubernetes-sigs.github.io/metrics-server/",
+      chart: "metrics-server",
+      version: "3.13.1",
       atomic: true,
       cleanup_on_fail: true,
       wait: true,
@@ -74,15 +74,17 @@ describe("PinnedHelmRelease", () => {
   });
 
   it("serializes the typed values once, as one JSON document", () => {
-    expect(valuesOf(build(), "demo-chart")).toEqual({ replicaCount: 2, labels: { team: "platform" } });
+    expect(valuesOf(build(), "metrics-server")).toEqual({ replicaCount: 2, labels: { team: "platform" } });
   });
 
   it.each(["^1.2.3", "1.2", "latest", "1.2.3-rc.1", "~1.2.3"])("refuses the chart version %s", (version) => {
     expect(() => build({ version })).toThrow(`Helm release demo: chart version "${version}" must be an exact version such as 1.2.3`);
   });
 
-  it("refuses a repository that is not HTTPS", () => {
-    expect(() => build({ repository: "http://charts.example.com" })).toThrow('Helm release demo: repository "http://charts.example.com" must be an https:// URL');
+  it("refuses an exact version that the chart table does not list, naming the ones it does", () => {
+    expect(() => build({ version: "3.12.2" })).toThrow(
+      "Helm release demo: metrics-server 3.12.2 is not in the chart version table (modules/core/chart-versions.ts lists 3.13.1)",
+    );
   });
 });
 
@@ -172,7 +174,7 @@ describe("SecretsStoreCsi", () => {
 describe("ExternalDns", () => {
   const ROLE = "arn:aws:iam::123456789012:role/dev-external-dns";
   const props: ExternalDnsProps = {
-    chartVersion: "1.15.2",
+    chartVersion: "1.21.1",
     roleArn: ROLE,
     domain: "dev.example.com",
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
@@ -227,7 +229,7 @@ describe("ClusterAutoscaler", () => {
     synth(
       (scope) =>
         new ClusterAutoscaler(scope, "autoscaler", {
-          chartVersion: "9.46.6",
+          chartVersion: "9.59.0",
           roleArn: ROLE,
           clusterName: "dev",
           region: "eu-west-1",
@@ -252,7 +254,7 @@ describe("ClusterAutoscaler", () => {
 
   it("runs in kube-system under the service account its IAM role trusts", () => {
     const json = build();
-    expect(releaseOf(json, "cluster-autoscaler")).toMatchObject({ namespace: "kube-system", version: "9.46.6" });
+    expect(releaseOf(json, "cluster-autoscaler")).toMatchObject({ namespace: "kube-system", version: "9.59.0" });
     expect(valuesOf<ClusterAutoscalerValues>(json, "cluster-autoscaler").rbac.serviceAccount).toEqual({
       create: true,
       name: "cluster-autoscaler",
@@ -263,11 +265,11 @@ describe("ClusterAutoscaler", () => {
 
 describe("MetricsServer", () => {
   const build = (replicas?: number) =>
-    synth((scope) => new MetricsServer(scope, "metrics", { chartVersion: "3.12.2", ...(replicas === undefined ? {} : { replicas }) }));
+    synth((scope) => new MetricsServer(scope, "metrics", { chartVersion: "3.13.1", ...(replicas === undefined ? {} : { replicas }) }));
 
   it("runs two replicas in kube-system with a PodDisruptionBudget keeping one available", () => {
     const json = build();
-    expect(releaseOf(json, "metrics-server")).toMatchObject({ namespace: "kube-system", version: "3.12.2" });
+    expect(releaseOf(json, "metrics-server")).toMatchObject({ namespace: "kube-system", version: "3.13.1" });
     expect(valuesOf<MetricsServerValues>(json, "metrics-server")).toMatchObject({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } });
   });
 
@@ -298,7 +300,7 @@ describe("Gp3StorageClass", () => {
 
 describe("KubePrometheusStack", () => {
   const props: KubePrometheusStackProps = {
-    chartVersion: "70.4.2",
+    chartVersion: "88.5.3",
     retention: "15d",
     storageGiB: 50,
     storageClassName: "gp3",
@@ -351,7 +353,7 @@ describe("KubePrometheusStack", () => {
         annotations: { "platform.acme.example/pod-security-justification": expect.stringContaining("node-exporter needs the host network and PID namespace") },
       },
     });
-    expect(releaseOf(json, "kube-prometheus-stack")).toMatchObject({ namespace: NAMESPACE_REFERENCE, version: "70.4.2" });
+    expect(releaseOf(json, "kube-prometheus-stack")).toMatchObject({ namespace: NAMESPACE_REFERENCE, version: "88.5.3" });
   });
 
   it("refuses a retention that is not a Prometheus duration", () => {
@@ -365,7 +367,7 @@ describe("FluentBit", () => {
     synth(
       (scope) =>
         new FluentBit(scope, "logs", {
-          chartVersion: "0.48.9",
+          chartVersion: "0.58.1",
           roleArn: ROLE,
           logGroupName: "/aws/eks/dev/containers",
           region: "eu-west-1",
@@ -415,6 +417,6 @@ describe("FluentBit", () => {
         annotations: { "platform.acme.example/pod-security-justification": "fluent-bit reads container logs from the node's /var/log via hostPath" },
       },
     });
-    expect(releaseOf(json, "fluent-bit")).toMatchObject({ namespace: NAMESPACE_REFERENCE, version: "0.48.9" });
+    expect(releaseOf(json, "fluent-bit")).toMatchObject({ namespace: NAMESPACE_REFERENCE, version: "0.58.1" });
   });
 });
