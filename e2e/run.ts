@@ -16,6 +16,7 @@ import {
   ciIdentityAddresses,
   backendConfigFile,
   countResources,
+  deletionProtectedAddresses,
   ignoreChangesOverride,
   leaveOutGaps,
   preventDestroyAddresses,
@@ -34,6 +35,7 @@ const APPLY_TIMEOUT_SECONDS = 8 * 60;
 interface StackEntry {
   readonly name: string;
   readonly layer: string;
+  readonly stage: string;
   readonly environment: string;
   readonly accountId: string;
   readonly region: string;
@@ -273,19 +275,27 @@ async function destroyStack(terraform: Terraform, applied: Applied, log: (messag
       throw new Error(`destroy of ${applied.stack.name} was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code}\n${tail(refused, 20)}`);
     }
     log(`destroy refused as it must: prevent_destroy on ${preventDestroy.join(", ")}`);
-    // Tear down the emulated copy all the same: lift the guards in an override file (scratch only).
-    const stack = readJson<TerraformJson>(path.join(dir, "cdk.tf.json"));
+  }
+  // Tear down the emulated copy all the same: lift the guards in an override file (scratch only),
+  // as an operator destroying a sandbox does: prevent_destroy, and deletion protection, which the
+  // API enforces (staging's database has it without prevent_destroy).
+  const stack = readJson<TerraformJson>(path.join(dir, "cdk.tf.json"));
+  const guarded = [...new Set([...preventDestroy, ...deletionProtectedAddresses(stack)])];
+  if (guarded.length > 0) {
     const lifted: Record<string, Record<string, Record<string, unknown>>> = {};
-    for (const address of preventDestroy) {
+    for (const address of guarded) {
       const [type, name] = address.split(".") as [string, string];
       const block = stack.resource![type]![name]!;
-      lifted[type] = { ...(lifted[type] ?? {}), [name]: { lifecycle: { prevent_destroy: false }, ...(block["deletion_protection"] === true ? { deletion_protection: false } : {}) } };
+      lifted[type] = {
+        ...(lifted[type] ?? {}),
+        [name]: { ...(preventDestroy.includes(address) ? { lifecycle: { prevent_destroy: false } } : {}), ...(block["deletion_protection"] === true ? { deletion_protection: false } : {}) },
+      };
     }
     writeJson(path.join(dir, "e2e_teardown_override.tf.json"), { resource: lifted });
     await terraform.must(
       dir,
-      ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...preventDestroy.map((address) => `-target=${address}`)],
-      "apply (guards lifted for teardown)",
+      ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...guarded.map((address) => `-target=${address}`)],
+      `apply (guards lifted for teardown: ${guarded.join(", ")})`,
     );
   }
   await terraform.must(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`], "destroy");
@@ -395,6 +405,13 @@ async function runAccount(
         log(`FAILED: ${(error as Error).message}`);
       }
     };
+    // Production keeps its data: at least its database must be guarded by prevent_destroy.
+    for (const environment of new Set(stacks.filter((entry) => entry.stage === "production").map((entry) => entry.environment))) {
+      const platform = applied.find((entry) => entry.stack.name === `platform-${environment}`);
+      if (platform !== undefined && platform.preventDestroy.length === 0) {
+        totals.failures.push(`platform-${environment}: a production stack without any prevent_destroy resource`);
+      }
+    }
     await Promise.all(applied.filter((entry) => entry.stack.layer === "platform").map(destroy));
     await Promise.all(applied.filter((entry) => entry.stack.layer === "network").map(destroy));
   } finally {

@@ -233,6 +233,15 @@ export function resourceAddresses(stack: TerraformJson): string[] {
   return Object.entries(stack.resource ?? {}).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`));
 }
 
+/** Addresses of resources with `deletion_protection = true` (the API refuses to delete them). */
+export function deletionProtectedAddresses(stack: TerraformJson): string[] {
+  return Object.entries(stack.resource ?? {}).flatMap(([type, blocks]) =>
+    Object.entries(blocks)
+      .filter(([, block]) => block["deletion_protection"] === true)
+      .map(([name]) => `${type}.${name}`),
+  );
+}
+
 /** Addresses of resources with `lifecycle.prevent_destroy = true`. */
 export function preventDestroyAddresses(stack: TerraformJson): string[] {
   return Object.entries(stack.resource ?? {}).flatMap(([type, blocks]) =>
