@@ -15,6 +15,10 @@ export const networkContract = new LayerContract("network", {
   privateAppRouteTableIds: { kind: "list", description: "Route tables of the private-app tier, one per AZ" },
   privateDataRouteTableIds: { kind: "list", description: "Route tables of the private-data tier" },
   natGatewayPublicIps: { kind: "list", description: "Egress IPs of the NAT gateways (for allow-lists elsewhere)" },
+  vpcEndpointCidrs: {
+    kind: "list",
+    description: "The /28 of each private-app subnet reserved for the interface endpoints (their only addresses): what pods' network policies admit on 443",
+  },
   vpcEndpointSecurityGroupId: { kind: "string", description: "Security group of the interface VPC endpoints" },
   ecrRepositoryUrls: { kind: "map", description: "ECR repository URL by application name" },
   ecrRepositoryArns: { kind: "map", description: "ECR repository ARN by application name" },

@@ -103,6 +103,7 @@ export class NetworkStack extends LayerStack {
       vpcCidr: network.vpcCidr,
       gatewayRouteTableIds: [...vpc.privateAppRouteTableIds, ...vpc.privateDataRouteTableIds],
       interfaceSubnetIds: vpc.privateAppSubnetIds,
+      interfaceSubnetCidrs: env.subnetPlan.privateApp,
       interfaceServices: network.interfaceEndpoints,
     });
 
@@ -194,6 +195,7 @@ export class NetworkStack extends LayerStack {
       privateDataRouteTableIds: vpc.privateDataRouteTableIds,
       natGatewayPublicIps: vpc.natGatewayPublicIps,
       vpcEndpointSecurityGroupId: endpoints.securityGroupId,
+      vpcEndpointCidrs: [...endpoints.endpointAddressRanges],
       ecrRepositoryUrls: Object.fromEntries(repositories.map(([name, repo]) => [name, repo.repositoryUrl])),
       ecrRepositoryArns: Object.fromEntries(repositories.map(([name, repo]) => [name, repo.repositoryArn])),
       ciPlanRoleArn: ci.planRoleArn,

@@ -337,10 +337,11 @@ export class WorkloadsStack extends LayerStack {
           ports: env.network.dataTierPorts.map((port) => ({ port, protocol: "TCP" as const })),
         },
         {
-          // STS (and other AWS APIs) through the VPC's interface endpoints, for the pod's IAM role.
+          // STS (and other AWS APIs) through the VPC's interface endpoints, for the pod's IAM role:
+          // only the ranges reserved for them, not the VPC (which holds the API server's interfaces).
           name: "to-vpc-endpoints",
           podSelector: backend.podLabels,
-          peers: [{ cidrs: [network.vpcCidr] }],
+          peers: [{ cidrs: Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.vpcEndpointCidrs, i)) }],
           ports: [{ port: 443, protocol: "TCP" }],
         },
       ],
