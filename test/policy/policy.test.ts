@@ -7,8 +7,9 @@ import { POLICY_RULES, type StackContext } from "./rules";
 /**
  * The policy suite: every rule over every synthesized stack of every environment. A failure names
  * the stack, the resource address and the rule it breaks. A rule that finds nothing of its kind in
- * a stack has not passed there: that pair is reported as skipped ("does not apply"), counted in
- * the applicability table, and every rule must apply somewhere.
+ * a stack has not passed there: no test is made for that pair (it is neither a pass nor a skip),
+ * it is counted as "not applicable" in the table every run prints, and every rule must apply
+ * somewhere.
  */
 const stacks = allSynthesizedStacks();
 const rules = [...POLICY_RULES, ...KUBERNETES_POLICY_RULES];
@@ -28,7 +29,9 @@ describe("policy suite", () => {
     for (const env of ENVIRONMENTS) {
       expect(names).toEqual(expect.arrayContaining([`network-${env.name}`, `platform-${env.name}`, `workloads-${env.name}`]));
     }
-    expect(names).toEqual(expect.arrayContaining(["bootstrap-111111111111", "bootstrap-222222222222"]));
+    const s3Accounts = new Set(ENVIRONMENTS.filter((env) => env.state.backend === "s3").map((env) => env.account.id));
+    expect(s3Accounts.size).toBeGreaterThan(0);
+    expect(names).toEqual(expect.arrayContaining([...s3Accounts].map((account) => `bootstrap-${account}`)));
   });
 
   describe.each(rules.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
@@ -38,10 +41,7 @@ describe("policy suite", () => {
 
     for (const stack of stacks) {
       const inspected = inspectedIn(id, stack.name);
-      if (inspected === 0) {
-        it.skip(`does not apply in ${stack.name}: nothing of its kind to inspect`, () => {});
-        continue;
-      }
+      if (inspected === 0) continue; // not applicable: in the table, not a test
       it(`holds in ${stack.name} (${inspected} inspected)`, () => {
         const violations = rule.check(stack.doc, contextOf(stack.name)).map((v) => `${stack.name}: ${v.address}: ${v.message} [${id}]`);
         expect(violations).toEqual([]);
@@ -73,7 +73,7 @@ describe("policy suite", () => {
       [
         `policy applicability over ${stacks.length} stacks (${stacks.map((stack) => stack.name).join(" ")}):`,
         ...lines,
-        `total: ${pairs.length} rule/stack pairs, ${inspected} inspected, ${pairs.length - inspected} not applicable (reported as skipped, not passed)`,
+        `total: ${pairs.length} rule/stack pairs, ${inspected} inspected, ${pairs.length - inspected} not applicable (no test: neither passed nor skipped)`,
       ].join("\n"),
     );
     expect(pairs).toHaveLength(rules.length * stacks.length);
