@@ -3,6 +3,7 @@ import {
   awsPartOf,
   backendConfigFile,
   countResources,
+  deletionProtectedAddresses,
   ignoreChangesOverride,
   leaveOutGaps,
   preventDestroyAddresses,
@@ -103,6 +104,11 @@ describe("overrides", () => {
     expect(blocks).toBe(2);
     expect(override?.resource?.["aws_kms_key"]?.["a"]).toEqual({ lifecycle: { ignore_changes: ["policy", "rotation_period_in_days"] } });
     expect(override?.resource?.["aws_vpc"]).toBeUndefined();
+  });
+
+  it("finds the resources the API refuses to delete (deletion_protection)", () => {
+    const guarded: TerraformJson = { resource: { aws_rds_cluster: { db: { deletion_protection: true } }, aws_lb: { entry: { deletion_protection: false } } } };
+    expect(deletionProtectedAddresses(guarded)).toEqual(["aws_rds_cluster.db"]);
   });
 
   it("finds the resources guarded by prevent_destroy", () => {
