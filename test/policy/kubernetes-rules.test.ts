@@ -326,3 +326,15 @@ describe("k8s-service-port-is-container-port", () => {
     expect(check("k8s-service-port-is-container-port", doc(8080))).toEqual([]);
   });
 });
+
+describe("k8s-egress-not-whole-vpc", () => {
+  const policy = (cidr: string): TerraformJson => ({
+    resource: { kubernetes_network_policy_v1: { p: { spec: { egress: [{ ports: [{ port: "443", protocol: "TCP" }], to: [{ ip_block: { cidr } }] }] } } } },
+  });
+
+  it("egress to the network layer's VPC CIDR or a literal /16, but not to a reserved /28", () => {
+    expect(check("k8s-egress-not-whole-vpc", policy("${data.terraform_remote_state.network-state.outputs.vpc_cidr}")).map((v) => v.address)).toEqual(["kubernetes_network_policy_v1.p"]);
+    expect(check("k8s-egress-not-whole-vpc", policy("10.10.0.0/16")).map((v) => v.address)).toEqual(["kubernetes_network_policy_v1.p"]);
+    expect(check("k8s-egress-not-whole-vpc", policy("10.10.0.16/28"))).toEqual([]);
+  });
+});

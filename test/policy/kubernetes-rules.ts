@@ -225,6 +225,20 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
     },
   },
   {
+    id: "k8s-egress-not-whole-vpc",
+    rationale:
+      "No NetworkPolicy lets pods egress to the whole VPC (the network layer's vpc_cidr, or any /16 or wider): the VPC holds the EKS API server's interfaces, the data stores and every other pod; egress names the subnets or reserved ranges it means (the interface endpoints' /28s, the data tier).",
+    subjects: (doc) => ofTypes(doc, ["kubernetes_network_policy_v1", "kubernetes_network_policy"]).map(([address]) => address),
+    check: (doc) =>
+      ofTypes(doc, ["kubernetes_network_policy_v1", "kubernetes_network_policy"]).flatMap(([address, , body]) =>
+        blocks(block(body["spec"])?.["egress"])
+          .flatMap((rule) => blocks(rule["to"]))
+          .map((peer) => String(block(peer["ip_block"])?.["cidr"] ?? ""))
+          .filter((cidr) => cidr.includes("outputs.vpc_cidr}") || (/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr) && Number(cidr.split("/")[1]) <= 16 && cidr !== "0.0.0.0/0"))
+          .map((cidr) => ({ address, message: `egress to ${cidr}: the whole VPC (or a /16), which includes the API server's interfaces` })),
+      ),
+  },
+  {
     id: "k8s-no-host-access",
     rationale:
       "No pod shares the node's network, PID or IPC namespace, mounts a host path or binds a host port (Pod Security Standard baseline; CIS Kubernetes 5.2.2-5.2.4). Agents that need the node run from Helm charts in a namespace with a written justification.",
