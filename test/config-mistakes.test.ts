@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AWS_REGION_ZONES } from "../environments/aws-regions";
 import { CROSS_ENVIRONMENT_RULES } from "../environments/cross-environment-rules";
-import { EnvironmentConfigError, UnknownEnvironmentError, loadEnvironmentFile, loadEnvironments, loadSelectedEnvironments, parseEnvironment, type ConfigProblem } from "../environments/load";
+import { EnvironmentConfigError, UnknownEnvironmentError, environmentsDir, loadEnvironmentFile, loadEnvironments, loadSelectedEnvironments, parseEnvironment, type ConfigProblem } from "../environments/load";
+import { scan } from "../environments/yaml-syntax";
 import { ROOT, testTmp } from "./support/paths";
 
 /**
@@ -345,5 +346,40 @@ describe("loading some environments (synth --env)", () => {
 
     expect(() => loadSelectedEnvironments(["prod"], dir)).toThrow(new UnknownEnvironmentError(["prod"], ["dev", "qa"]));
     expect(() => loadSelectedEnvironments(["prod"], dir)).toThrow("no environment named prod; known: dev, qa (environments/<name>.yaml)");
+  });
+});
+
+describe("the syntax error locator", () => {
+  const validFiles = [
+    ...readdirSync(environmentsDir())
+      .filter((entry) => /\.ya?ml$/.test(entry))
+      .map((entry) => path.join(environmentsDir(), entry)),
+    path.join(ROOT, "test/fixtures/environments/valid/minimal.yaml"),
+  ];
+
+  it.each(validFiles.map((file) => path.relative(ROOT, file)))(
+    "GIVEN the valid file %s WHEN scanned THEN it finds nothing to blame (so it never blames a good line for a later mistake)",
+    (file) => {
+      expect(scan(readFileSync(path.resolve(ROOT, file), "utf8"))).toBeUndefined();
+    },
+  );
+
+  it("GIVEN block scalars, multi-line flow lists, comments and quoted colons WHEN scanned THEN it finds nothing to blame", () => {
+    const text = [
+      "a:",
+      "  script: |",
+      "    echo one",
+      "      indented more",
+      "  list: [one,",
+      "    two]",
+      '  quoted: "x: # not a comment"',
+      "  # a comment at any indent",
+      "  items:",
+      "    - name: x",
+      "      value: y",
+      "    - z",
+    ].join("\n");
+
+    expect(scan(text)).toBeUndefined();
   });
 });
