@@ -167,6 +167,15 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto/codebuild/responses.py (5.2.1) has create_project, batch_get_projects, delete_project, builds, but no create_webhook; observed in moto's log: `NotImplementedError: The create_webhook action has not been implemented` for network-prod.",
   },
   {
+    type: "aws_vpc_endpoint",
+    when: (block) => Array.isArray(block["subnet_configuration"]),
+    condition: "with subnet_configuration",
+    ignoreAttributes: ["subnet_configuration"],
+    wrong: "CreateVpcEndpoint ignores SubnetConfigurations: the endpoint's network interfaces get random addresses, the provider reads those back, and the next plan wants the fixed ones again.",
+    evidence:
+      "moto/ec2/models/vpcs.py (5.2.1) create_vpc_endpoint: `self.create_network_interface(subnet_id, random_private_ip())` for each subnet, no SubnetConfigurations parameter; observed: plan after apply of network-dev: aws_vpc_endpoint.endpoints_interface-sts (update: subnet_configuration).",
+  },
+  {
     type: "aws_elasticache_subnet_group",
     wrong: "DeleteCacheSubnetGroup is not implemented, so destroy fails.",
     evidence: "moto/elasticache/responses.py has create/describe cache subnet group but no delete_cache_subnet_group (5.2.1).",
