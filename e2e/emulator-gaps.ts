@@ -176,6 +176,13 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto/ec2/models/vpcs.py (5.2.1) create_vpc_endpoint: `self.create_network_interface(subnet_id, random_private_ip())` for each subnet, no SubnetConfigurations parameter; observed: plan after apply of network-dev: aws_vpc_endpoint.endpoints_interface-sts (update: subnet_configuration).",
   },
   {
+    type: "aws_ec2_subnet_cidr_reservation",
+    ignoreAttributes: ["description"],
+    wrong: "CreateSubnetCidrReservation drops the Description: GetSubnetCidrReservations returns none, and since a reservation's description cannot be updated the next plan replaces it.",
+    evidence:
+      "moto/ec2/models/subnets.py (5.2.1) create_subnet_cidr_reservation(subnet_id, reservation_type, cidr, tags) takes no description and SubnetCidrReservation keeps none; observed: plan after apply of network-dev: aws_ec2_subnet_cidr_reservation.endpoints_endpoint-range-0 (delete/create: description).",
+  },
+  {
     type: "aws_elasticache_subnet_group",
     wrong: "DeleteCacheSubnetGroup is not implemented, so destroy fails.",
     evidence: "moto/elasticache/responses.py has create/describe cache subnet group but no delete_cache_subnet_group (5.2.1).",

@@ -60,6 +60,11 @@ describe.each(ENVIRONMENTS.map((env) => [`network-${env.name}`, env] as const))(
     expect(doc.output?.["vpc_endpoint_cidrs"]?.value).toEqual(ranges);
   });
 
+  it("GIVEN the reserved ranges WHEN someone finds them in the console THEN each says whose endpoints it keeps", () => {
+    const reservations = Object.values(resourcesOf(doc, "aws_ec2_subnet_cidr_reservation"));
+    expect(reservations.map((r) => r["description"])).toEqual(ranges.map(() => `Interface endpoints of ${env.name} only`));
+  });
+
   it("GIVEN the application VPC's interface endpoints WHEN synthesized THEN every address they take lies in those ranges, one range per subnet", () => {
     const appEndpoints = Object.values(resourcesOf(doc, "aws_vpc_endpoint")).filter(
       (e) => e["vpc_endpoint_type"] === "Interface" && !String(e["vpc_id"]).includes("management"),
