@@ -1,7 +1,8 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { type ITerraformDependable, Token } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CHART_VERSIONS, type ChartName, chartRelease } from "../core/chart-versions";
+import { helmReleaseBasics } from "../kubernetes/helm-release-basics";
 
 /*
  * Kubernetes shapes that several charts' values share. Each chart's values interface is built
@@ -79,8 +80,6 @@ export const irsaAnnotations = (roleArn: string): IrsaServiceAccountValues["anno
 
 /** Exact chart versions only: ranges, `latest` and pre-releases change what a plan installs. */
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
-/** Helm release names are DNS labels of at most 53 characters. */
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A chart of the chart table that comes from a Helm repository (not a local chart under charts/). */
 export type RepositoryChartName = {
@@ -144,10 +143,8 @@ export class PinnedHelmRelease<T extends object> extends Construct {
 
   constructor(scope: Construct, id: string, props: PinnedHelmReleaseProps<T>) {
     super(scope, id);
-    const name = props.releaseName;
-    if (!RELEASE_NAME.test(name) || name.length > 53) {
-      throw new Error(`Helm release "${name}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`);
-    }
+    const basics = helmReleaseBasics(props.releaseName, props.namespace);
+    const name = basics.name;
     if (!EXACT_VERSION.test(props.version)) {
       throw new Error(`Helm release ${name}: chart version "${props.version}" must be an exact version such as 1.2.3 (ranges and tags are not reproducible)`);
     }
@@ -157,27 +154,19 @@ export class PinnedHelmRelease<T extends object> extends Construct {
         `Helm release ${name}: ${entry.chart} ${props.version} is not in the chart version table (modules/core/chart-versions.ts lists ${Object.keys(entry.versions).join(", ")})`,
       );
     }
-    if (!Token.isUnresolved(props.namespace) && props.namespace.trim() === "") {
-      throw new Error(`Helm release ${name}: namespace must not be empty`);
-    }
     const timeout = props.timeoutSeconds ?? 600;
     if (!Number.isInteger(timeout) || timeout < 60) {
       throw new Error(`Helm release ${name}: timeoutSeconds must be an integer >= 60 (got ${timeout})`);
     }
 
     this.release = new Release(this, "release", {
-      name,
-      namespace: props.namespace,
+      ...basics,
       repository: entry.repository,
       chart: entry.chart,
       version: props.version,
       values: [JSON.stringify(props.values)],
-      atomic: true,
-      cleanupOnFail: true,
       wait: true,
       timeout,
-      maxHistory: 5,
-      createNamespace: false,
       ...(props.skipCrds === true ? { skipCrds: true } : {}),
       dependsOn: props.dependsOn,
     });

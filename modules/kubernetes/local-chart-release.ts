@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { AssetType, type ITerraformDependable, TerraformAsset, Token } from "cdktf";
+import { AssetType, type ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { findRepositoryPath } from "../core/repository-path";
+import { helmReleaseBasics } from "./helm-release-basics";
 
 /** The folder of a chart this repository ships under `charts/<name>`, from the source, the compiled tree and the bundle alike. */
 export function localChartDir(name: string): string {
@@ -41,22 +42,13 @@ export class LocalChartRelease<T extends object> extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalChartReleaseProps<T>) {
     super(scope, id);
-    const name = props.releaseName;
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 53) {
-      throw new Error(`Helm release "${name}": the name must be a DNS label of at most 53 characters`);
-    }
-    if (!Token.isUnresolved(props.namespace) && props.namespace.trim() === "") throw new Error(`Helm release ${name}: namespace must not be empty`);
+    const basics = helmReleaseBasics(props.releaseName, props.namespace);
     const chart = new TerraformAsset(this, "chart", { path: localChartDir(props.chart), type: AssetType.DIRECTORY });
     this.release = new Release(this, "release", {
-      name,
-      namespace: props.namespace,
+      ...basics,
       chart: chart.path,
       values: [JSON.stringify(props.values)],
-      atomic: true,
-      cleanupOnFail: true,
       wait: props.wait ?? true,
-      maxHistory: 5,
-      createNamespace: false,
       ...(props.dependsOn === undefined ? {} : { dependsOn: [...props.dependsOn] }),
     });
   }
