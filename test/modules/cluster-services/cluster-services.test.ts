@@ -81,6 +81,14 @@ describe("PinnedHelmRelease", () => {
     expect(() => build({ version })).toThrow(`Helm release demo: chart version "${version}" must be an exact version such as 1.2.3`);
   });
 
+  it.each(["Demo", "demo_chart", "-demo", "d".repeat(54)])("refuses the release name %s (a DNS label of at most 53 characters)", (releaseName) => {
+    expect(() => build({ releaseName })).toThrow(`Helm release "${releaseName}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`);
+  });
+
+  it("refuses an empty namespace", () => {
+    expect(() => build({ namespace: " " })).toThrow("Helm release demo: namespace must not be empty");
+  });
+
   it("refuses an exact version that the chart table does not list, naming the ones it does", () => {
     expect(() => build({ version: "3.12.2" })).toThrow(
       "Helm release demo: metrics-server 3.12.2 is not in the chart version table (modules/core/chart-versions.ts lists 3.13.1)",
