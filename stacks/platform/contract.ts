@@ -13,8 +13,8 @@ export const platformContract = new LayerContract("platform", {
   externalDnsRoleArn: { kind: "string", description: "IAM role of the external-dns service account (the hosted zone only)" },
   fluentBitRoleArn: { kind: "string", description: "IAM role of the fluent-bit service account (the container log group only)" },
   loadBalancerControllerRoleArn: {
-    kind: "string",
-    description: "IAM role of the AWS Load Balancer Controller service account; empty when the ALB option is off",
+    kind: "optional-string",
+    description: "IAM role of the AWS Load Balancer Controller service account; absent when platform.loadBalancerController is off",
   },
   backendRoleArn: {
     kind: "string",

@@ -287,7 +287,7 @@ export class PlatformStack extends LayerStack {
       clusterAutoscalerRoleArn: clusterAutoscaler.roleArn,
       externalDnsRoleArn: externalDns.roleArn,
       fluentBitRoleArn: fluentBit.roleArn,
-      loadBalancerControllerRoleArn: loadBalancerController?.roleArn ?? "",
+      loadBalancerControllerRoleArn: loadBalancerController?.roleArn,
       backendRoleArn: backend.roleArn,
       databaseRolesRoleArn: databaseRoles.roleArn,
       alertmanagerRoleArn: alertmanager.roleArn,

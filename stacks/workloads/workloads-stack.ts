@@ -123,10 +123,15 @@ export class WorkloadsStack extends LayerStack {
           retentionDays: settings.entry.accessLogs.retentionDays,
         })
       : undefined;
+    const controllerRoleArn = platform.loadBalancerControllerRoleArn;
+    if (controllerRoleArn === undefined) {
+      // The schema refuses this combination; the contract says so too, should the two ever part.
+      throw new Error(`${this.node.id}: the platform layer publishes no load balancer controller role (platform.loadBalancerController is off), and the public entry needs the controller`);
+    }
     const gatewayCrds = new GatewayApiCrds(this, "gateway-api-crds");
     const loadBalancerController = new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
       chartVersion: charts.awsLoadBalancerController,
-      roleArn: platform.loadBalancerControllerRoleArn,
+      roleArn: controllerRoleArn,
       clusterName: platform.clusterName,
       region,
       vpcId: network.vpcId,

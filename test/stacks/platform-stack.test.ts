@@ -5,6 +5,8 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { NetworkStack } from "../../stacks/network/network-stack";
+import { PlatformStack } from "../../stacks/platform/platform-stack";
 import { buildEnvironment, ENVIRONMENTS, environment } from "../support/fixtures";
 import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
 
@@ -67,9 +69,19 @@ describe("platform stack: what each environment gets", () => {
       expect(roleNames(synthesizedStack(`platform-${name}`).doc)).toContain(`${name}-aws-load-balancer-controller`);
     }
     const without = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }));
-    const doc = JSON.parse(Testing.synth(buildEnvironment(without).stacks.platform)) as TerraformJson;
+    const app = Testing.app();
+    const network = new NetworkStack(app, { environment: without });
+    const doc = JSON.parse(Testing.synth(new PlatformStack(app, { environment: without, network }))) as TerraformJson;
     expect(roleNames(doc)).not.toContain("dev-aws-load-balancer-controller");
-    expect(doc.output?.["load_balancer_controller_role_arn"]?.value).toBe("");
+    // An optional output: absent, not an empty string.
+    expect(doc.output).not.toHaveProperty("load_balancer_controller_role_arn");
+  });
+
+  it("GIVEN no controller role from the platform (the option off) WHEN the workloads stack is built THEN it stops, saying the entry needs the controller", () => {
+    const without = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }));
+    expect(() => buildEnvironment(without)).toThrow(
+      "workloads-dev: the platform layer publishes no load balancer controller role (platform.loadBalancerController is off), and the public entry needs the controller",
+    );
   });
 
   it("pins kube-proxy and CoreDNS to the versions EKS lists for Kubernetes 1.35, and moves the node groups with the cluster's version", () => {
