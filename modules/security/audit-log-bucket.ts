@@ -3,7 +3,7 @@ import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
-import { PrivateBucket, assertBucketName, privateBucketDenyStatements } from "../storage/private-bucket";
+import { PrivateBucket, assertBucketName, assertNoncurrentDays, privateBucketDenyStatements } from "../storage/private-bucket";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens. */
 
@@ -76,9 +76,7 @@ export class AuditLogBucket extends Construct {
     const name = props.bucketName;
     assertBucketName(name, "Audit log bucket");
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
-    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(`Audit log bucket ${name}: noncurrentVersionExpirationDays must be a whole number >= 1, got ${noncurrentDays}`);
-    }
+    assertNoncurrentDays(noncurrentDays, name, "Audit log bucket");
     const prefixes = new Set<string>();
     for (const expiration of props.expirations) {
       if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/.test(expiration.prefix)) {

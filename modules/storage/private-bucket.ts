@@ -15,6 +15,13 @@ export function assertBucketName(name: string, what: string): void {
   }
 }
 
+/** Refuses a noncurrent-version expiration S3 would refuse (a whole number of days, at least 1). */
+export function assertNoncurrentDays(days: number, name: string, what: string): void {
+  if (!Number.isInteger(days) || days < 1) {
+    throw new Error(`${what} ${name}: noncurrentVersionExpirationDays must be a whole number >= 1, got ${days}`);
+  }
+}
+
 /**
  * The bucket-policy statements every private bucket starts with: refuse plain HTTP, and refuse
  * customer-provided keys (objects must be readable with the bucket's KMS key).

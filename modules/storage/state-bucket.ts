@@ -3,7 +3,7 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
-import { PrivateBucket, assertBucketName, privateBucketDenyStatements } from "./private-bucket";
+import { PrivateBucket, assertBucketName, assertNoncurrentDays, privateBucketDenyStatements } from "./private-bucket";
 import { KmsKey } from "../security/kms-key";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (as environments/schema.ts checks it). */
@@ -59,9 +59,7 @@ export class StateBucket extends Construct {
     const name = props.bucketName;
     assertBucketName(name, "State bucket");
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
-    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(`State bucket ${name}: noncurrentVersionExpirationDays must be a whole number >= 1, got ${noncurrentDays}`);
-    }
+    assertNoncurrentDays(noncurrentDays, name, "State bucket");
     const denyNonKmsUploads = props.denyNonKmsUploads ?? true;
 
     this.kmsKeyArn =
