@@ -1,7 +1,7 @@
 import { cidrsOverlap, prefixLengthOf } from "../modules/core/cidrs";
 import { isKnownRegion, zonesOf } from "./aws-regions";
 import { productionPlatformProblems } from "./platform-schema";
-import type { EnvironmentFields } from "./schema";
+import { MANAGEMENT_VPC_PREFIX, type EnvironmentFields } from "./fields";
 import { planSubnets } from "./subnet-plan";
 import { kubernetesRangeProblems, productionWorkloadsProblems } from "./workloads-schema";
 
@@ -33,8 +33,6 @@ function repeated<T>(items: readonly T[], path: (index: number) => readonly (str
 /** Prefix lengths AWS allows for a VPC, less the smallest (too small for three tiers). */
 export const VPC_PREFIX = { largest: 16, smallest: 24 } as const;
 
-/** Prefix lengths a management VPC may have: two subnets, each with room for the endpoints, the operator instance and Client VPN. */
-export const MANAGEMENT_VPC_PREFIX = { largest: 16, smallest: 26 } as const;
 /** AWS Client VPN hands clients addresses from a /12 to a /22. */
 export const CLIENT_VPN_CIDR_PREFIX = { largest: 12, smallest: 22 } as const;
 
