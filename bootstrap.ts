@@ -18,7 +18,6 @@ import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
  */
 const DEFAULT_OUTDIR = "cdktf.out.bootstrap";
 
-
 function main(argv: readonly string[]): void {
   commandLineOrExit(BOOTSTRAP_COMMAND, argv);
   const environments = loadEnvironmentsOrExit();

@@ -212,7 +212,13 @@ export function prepareBundle(target: LaunchTarget): PreparedBundle {
   const cache = cachedData === undefined ? (discarded ? "discarded" : "none") : script.cachedDataRejected === true ? "rejected" : "used";
   const run = () => {
     const bundleModule = { exports: {} as unknown, filename: target.file };
-    const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+    const wrapper = script.runInThisContext() as (
+      exports: unknown,
+      require: NodeJS.Require,
+      module: unknown,
+      filename: string,
+      dirname: string,
+    ) => void;
     process.argv = [process.argv[0] ?? "node", target.file, ...target.args];
     wrapper(bundleModule.exports, createRequire(target.file), bundleModule, target.file, path.dirname(target.file));
   };

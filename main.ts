@@ -38,7 +38,15 @@ function main(argv: readonly string[]): void {
     const existing = new Set(all.flatMap((environment) => LAYERS.map((layer) => stackName(layer, environment))));
     const removed = removeStaleStackOutput(stacksDir, existing);
     const where = path.relative(process.cwd(), stacksDir) || stacksDir;
-    const summary = synthSummary({ written, removed, where, skipped: all.length - selected.length, only: names, seconds: process.uptime(), planPlaceholders });
+    const summary = synthSummary({
+      written,
+      removed,
+      where,
+      skipped: all.length - selected.length,
+      only: names,
+      seconds: process.uptime(),
+      planPlaceholders,
+    });
     process.stdout.write(`${summary.join("\n")}\n`);
   });
 }

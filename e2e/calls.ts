@@ -60,7 +60,13 @@ export function parseApiCalls(log: string): ApiCall[] {
     const operation = field("rpc.method");
     if (service === undefined || operation === undefined) continue;
     const url = field("http.url") ?? "";
-    const body = /\n\s*http\.request\.body=\s*\n((?:\s*\|.*\n?)*)/.exec(entry)?.[1]?.split("\n").map((line) => line.replace(/^\s*\| ?/, "")).join("\n").trim() ?? "";
+    const body =
+      /\n\s*http\.request\.body=\s*\n((?:\s*\|.*\n?)*)/
+        .exec(entry)?.[1]
+        ?.split("\n")
+        .map((line) => line.replace(/^\s*\| ?/, ""))
+        .join("\n")
+        .trim() ?? "";
     const resourceType = field("tf_resource_type");
     calls.push({ service, operation, url, body, ...(resourceType === undefined ? {} : { resourceType }) });
   }
@@ -75,9 +81,9 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   "Application Auto Scaling": "application-autoscaling",
   "Elastic Load Balancing v2": "elasticloadbalancing",
   "Secrets Manager": "secretsmanager",
-  "ACM": "acm",
-  "WAFV2": "wafv2",
-  "CodeBuild": "codebuild",
+  ACM: "acm",
+  WAFV2: "wafv2",
+  CodeBuild: "codebuild",
   "Route 53": "route53",
   "S3 Control": "s3",
 };
@@ -253,7 +259,12 @@ export function iamRequestsOf(call: ApiCall, account: string, region: string): I
   if (call.service === "IAM" && call.operation === "AddRoleToInstanceProfile") {
     const role = formField(call.body, "RoleName");
     if (role !== undefined) {
-      requests.push({ action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/${role}`, context: { "iam:PassedToService": "ec2.amazonaws.com" }, call: name });
+      requests.push({
+        action: "iam:PassRole",
+        resource: `arn:aws:iam::${account}:role/${role}`,
+        context: { "iam:PassedToService": "ec2.amazonaws.com" },
+        call: name,
+      });
     }
   }
   for (const { roleArn, toService } of passedRoles(call)) {

@@ -35,8 +35,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     type: "aws_kms_key",
     ignoreAttributes: ["rotation_period_in_days"],
-    wrong: "EnableKeyRotation ignores RotationPeriodInDays and GetKeyRotationStatus returns none, so the provider reads 0 and the next plan wants 365 again.",
-    evidence: "moto/kms has no occurrence of RotationPeriodInDays (grep, 5.2.1); observed: plan after apply of bootstrap-111111111111: `rotation_period_in_days = 0 -> 365`.",
+    wrong:
+      "EnableKeyRotation ignores RotationPeriodInDays and GetKeyRotationStatus returns none, so the provider reads 0 and the next plan wants 365 again.",
+    evidence:
+      "moto/kms has no occurrence of RotationPeriodInDays (grep, 5.2.1); observed: plan after apply of bootstrap-111111111111: `rotation_period_in_days = 0 -> 365`.",
   },
   ...(["aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"] as const).map(
     (type): EmulatorGap => ({
@@ -44,9 +46,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       when: (block) => typeof block["prefix_list_id"] === "string",
       condition: "with prefix_list_id",
       ignoreAttributes: ["description"],
-      wrong: "A rule to a prefix list loses its description: DescribeSecurityGroupRules returns it without one, and the next plan sets it again.",
+      wrong:
+        "A rule to a prefix list loses its description: DescribeSecurityGroupRules returns it without one, and the next plan sets it again.",
       evidence:
-        "moto/ec2/models/security_groups.py SecurityRule.__init__ keeps only `prefix_list_id[\"PrefixListId\"]` (the description of a cidr or group rule lives in ip_range / source_group); observed: plan after apply of network-prod: aws_vpc_security_group_egress_rule.management_operator_egress-s3 (update: description).",
+        'moto/ec2/models/security_groups.py SecurityRule.__init__ keeps only `prefix_list_id["PrefixListId"]` (the description of a cidr or group rule lives in ip_range / source_group); observed: plan after apply of network-prod: aws_vpc_security_group_egress_rule.management_operator_egress-s3 (update: description).',
     }),
   ),
   {
@@ -56,38 +59,51 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     ignoreAttributes: ["description"],
     wrong: "A rule from another security group loses its description in DescribeSecurityGroupRules, and the next plan sets it again.",
     evidence:
-      "moto/ec2/models/security_groups.py keeps the description in source_group[\"Description\"], which the DescribeSecurityGroupRules response does not emit; observed: plan after apply of platform-dev: every group-to-group ingress rule (update: description null -> ...).",
+      'moto/ec2/models/security_groups.py keeps the description in source_group["Description"], which the DescribeSecurityGroupRules response does not emit; observed: plan after apply of platform-dev: every group-to-group ingress rule (update: description null -> ...).',
   },
   {
     type: "aws_eks_cluster",
     ignoreAttributes: ["access_config", "upgrade_policy"],
-    wrong: "CreateCluster ignores accessConfig and upgradePolicy; DescribeCluster returns neither (nor resourcesVpcConfig.vpcId), so the next plan replaces the cluster (bootstrap_cluster_creator_admin_permissions forces a new cluster).",
+    wrong:
+      "CreateCluster ignores accessConfig and upgradePolicy; DescribeCluster returns neither (nor resourcesVpcConfig.vpcId), so the next plan replaces the cluster (bootstrap_cluster_creator_admin_permissions forces a new cluster).",
     evidence:
       "moto/eks/responses.py create_cluster reads name, version, roleArn, resourcesVpcConfig, kubernetesNetworkConfig, logging, tags, encryptionConfig, remoteNetworkConfig only; observed: plan after apply of platform-dev: aws_eks_cluster delete/create on access_config.0.bootstrap_cluster_creator_admin_permissions.",
   },
   {
     type: "aws_eks_node_group",
     ignoreAttributes: ["remote_access", "update_config"],
-    wrong: "A node group created without remote access is given one (ec2SshKey eksKeypair), and updateConfig is not kept: the next plan replaces every node group.",
-    evidence: "moto/eks/models.py: DEFAULT_REMOTE_ACCESS = {\"ec2SshKey\": \"eksKeypair\"} and `self.remote_access = remote_access or DEFAULT_REMOTE_ACCESS`; observed: plan after apply of platform-dev: aws_eks_node_group delete/create on remote_access.",
+    wrong:
+      "A node group created without remote access is given one (ec2SshKey eksKeypair), and updateConfig is not kept: the next plan replaces every node group.",
+    evidence:
+      'moto/eks/models.py: DEFAULT_REMOTE_ACCESS = {"ec2SshKey": "eksKeypair"} and `self.remote_access = remote_access or DEFAULT_REMOTE_ACCESS`; observed: plan after apply of platform-dev: aws_eks_node_group delete/create on remote_access.',
   },
   {
     type: "aws_launch_template",
     ignoreAttributes: ["tag_specifications"],
-    wrong: "The tags of the launch template itself (CreateLaunchTemplate's TagSpecifications, resource type launch-template) are copied into the template data's TagSpecifications, so the template seems to carry a tag specification nobody configured.",
+    wrong:
+      "The tags of the launch template itself (CreateLaunchTemplate's TagSpecifications, resource type launch-template) are copied into the template data's TagSpecifications, so the template seems to carry a tag specification nobody configured.",
     evidence:
-      "moto/ec2/responses/launch_templates.py create_launch_template appends the request's tag specifications to parsed_template_data[\"TagSpecifications\"]; observed: plan after apply of platform-dev: aws_launch_template (update: tag_specifications, a launch-template entry to remove).",
+      'moto/ec2/responses/launch_templates.py create_launch_template appends the request\'s tag specifications to parsed_template_data["TagSpecifications"]; observed: plan after apply of platform-dev: aws_launch_template (update: tag_specifications, a launch-template entry to remove).',
   },
   {
     type: "aws_rds_cluster",
     ignoreAttributes: ["scaling_configuration"],
-    wrong: "Every cluster, provisioned ones included, is described with a ScalingConfigurationInfo of nulls, which the provider reads as a scaling_configuration block (Serverless v1) to fill in.",
-    evidence: "moto/rds/models.py DBCluster.scaling_configuration_info always returns a dict (MinCapacity, MaxCapacity, ... all None); observed: plan after apply of platform-dev: aws_rds_cluster (update: scaling_configuration).",
+    wrong:
+      "Every cluster, provisioned ones included, is described with a ScalingConfigurationInfo of nulls, which the provider reads as a scaling_configuration block (Serverless v1) to fill in.",
+    evidence:
+      "moto/rds/models.py DBCluster.scaling_configuration_info always returns a dict (MinCapacity, MaxCapacity, ... all None); observed: plan after apply of platform-dev: aws_rds_cluster (update: scaling_configuration).",
   },
   {
     type: "aws_rds_cluster_instance",
-    ignoreAttributes: ["performance_insights_enabled", "performance_insights_kms_key_id", "performance_insights_retention_period", "monitoring_interval", "monitoring_role_arn"],
-    wrong: "Performance Insights and Enhanced Monitoring settings are not kept: DescribeDBInstances reports both off, and the next plan turns them on again.",
+    ignoreAttributes: [
+      "performance_insights_enabled",
+      "performance_insights_kms_key_id",
+      "performance_insights_retention_period",
+      "monitoring_interval",
+      "monitoring_role_arn",
+    ],
+    wrong:
+      "Performance Insights and Enhanced Monitoring settings are not kept: DescribeDBInstances reports both off, and the next plan turns them on again.",
     evidence:
       "moto/rds/models.py has no occurrence of performance_insights nor of monitoring_interval / MonitoringRoleArn (grep, 5.2.1) although CreateDBInstance carries them; observed: plan after apply of platform-dev: aws_rds_cluster_instance (update: performance_insights_enabled false -> true), of platform-prod (update: monitoring_interval, monitoring_role_arn).",
   },
@@ -99,22 +115,26 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     wrong:
       "Every EKS cluster of one moto process gets the same OIDC issuer URL, so the second environment of an account cannot create its IRSA provider (EntityAlreadyExists). Worked around, nothing left out: each environment's EKS API is served by a moto_server of its own (same account id).",
     evidence:
-      "moto/eks/models.py: ISSUER_TEMPLATE = \"https://oidc.eks.{region}.amazonaws.com/id/\" + random.get_random_string(length=10), evaluated once at import; observed: platform-staging after platform-dev in one moto: CreateOpenIDConnectProvider 409 EntityAlreadyExists.",
+      'moto/eks/models.py: ISSUER_TEMPLATE = "https://oidc.eks.{region}.amazonaws.com/id/" + random.get_random_string(length=10), evaluated once at import; observed: platform-staging after platform-dev in one moto: CreateOpenIDConnectProvider 409 EntityAlreadyExists.',
   },
   {
     type: "aws_cloudtrail",
-    wrong: "StartLogging addressed by the trail's ARN (what the provider sends) raises KeyError inside moto; the provider retries it for many minutes.",
+    wrong:
+      "StartLogging addressed by the trail's ARN (what the provider sends) raises KeyError inside moto; the provider retries it for many minutes.",
     evidence:
       "moto/cloudtrail/models.py get_trail(name) looks the trail up by name only (self.trails[name]) while the provider calls StartLogging with Name=<trail ARN>; moto answers HTTP 500 (KeyError) and the provider keeps retrying.",
   },
   {
     type: "aws_guardduty_detector_feature",
-    wrong: "UpdateDetector replaces the detector's whole feature list with the one feature sent, so five feature resources overwrite each other and every plan shows four of them changed.",
-    evidence: "moto/guardduty/models.py Detector.update(...): `if features is not None: self.features = features` (replaces the list, no merge by feature name).",
+    wrong:
+      "UpdateDetector replaces the detector's whole feature list with the one feature sent, so five feature resources overwrite each other and every plan shows four of them changed.",
+    evidence:
+      "moto/guardduty/models.py Detector.update(...): `if features is not None: self.features = features` (replaces the list, no merge by feature name).",
   },
   {
     type: "aws_s3_account_public_access_block",
-    wrong: "s3control addresses the account as a host name prefix (<account>.<endpoint>), which cannot resolve to 127.0.0.1 with a custom endpoint.",
+    wrong:
+      "s3control addresses the account as a host name prefix (<account>.<endpoint>), which cannot resolve to 127.0.0.1 with a custom endpoint.",
     evidence:
       "moto/s3control/urls.py routes only hosts `<account>.s3-control.<region>.amazonaws.com`; the SDK's s3control endpoint rules put the account id in front of any endpoint as a host prefix (`{AccountId}.`), so with the emulator's endpoint the request goes to `<account>.127.0.0.1`, which does not resolve.",
   },
@@ -135,13 +155,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_autoscaling_group_tag",
-    wrong: "The emulated managed node group has no Auto Scaling group: the group named in its resources does not exist in the autoscaling backend.",
-    evidence: "moto/eks/models.py ManagedNodegroup: `\"autoScalingGroups\": [{\"name\": \"eks-\" + self.uuid}]`, a name only: no group is created in moto/autoscaling, so CreateOrUpdateTags on it fails.",
+    wrong:
+      "The emulated managed node group has no Auto Scaling group: the group named in its resources does not exist in the autoscaling backend.",
+    evidence:
+      'moto/eks/models.py ManagedNodegroup: `"autoScalingGroups": [{"name": "eks-" + self.uuid}]`, a name only: no group is created in moto/autoscaling, so CreateOrUpdateTags on it fails.',
   },
   {
     type: "aws_appautoscaling_target",
     wrong: "Application Auto Scaling has no ListTagsForResource, which the provider calls after every create and read.",
-    evidence: "moto/applicationautoscaling/responses.py has no list_tags_for_resource handler (5.2.1): the call answers an error and the apply fails.",
+    evidence:
+      "moto/applicationautoscaling/responses.py has no list_tags_for_resource handler (5.2.1): the call answers an error and the apply fails.",
   },
   {
     type: "aws_elasticache_user_group",
@@ -151,14 +174,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     type: "aws_elasticache_replication_group",
     wrong: "The replication group's member clusters are never created, so the provider's wait for the member clusters never ends.",
-    evidence: "moto/elasticache/models.py ReplicationGroup lists member_clusters by name only; self.cache_clusters is filled by create_cache_cluster alone, so describe_cache_clusters(<member>) raises CacheClusterNotFound.",
+    evidence:
+      "moto/elasticache/models.py ReplicationGroup lists member_clusters by name only; self.cache_clusters is filled by create_cache_cluster alone, so describe_cache_clusters(<member>) raises CacheClusterNotFound.",
   },
   {
     type: "aws_instance",
     when: (block) => block["monitoring"] === true,
     condition: "with monitoring = true",
     wrong: "MonitorInstances (detailed monitoring) is not implemented.",
-    evidence: "moto/ec2/responses/monitoring.py monitor_instances: `raise NotImplementedError(\"Monitoring.monitor_instances is not yet implemented\")`.",
+    evidence:
+      'moto/ec2/responses/monitoring.py monitor_instances: `raise NotImplementedError("Monitoring.monitor_instances is not yet implemented")`.',
   },
   {
     type: "aws_codebuild_webhook",
@@ -171,14 +196,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     when: (block) => Array.isArray(block["subnet_configuration"]),
     condition: "with subnet_configuration",
     ignoreAttributes: ["subnet_configuration"],
-    wrong: "CreateVpcEndpoint ignores SubnetConfigurations: the endpoint's network interfaces get random addresses, the provider reads those back, and the next plan wants the fixed ones again.",
+    wrong:
+      "CreateVpcEndpoint ignores SubnetConfigurations: the endpoint's network interfaces get random addresses, the provider reads those back, and the next plan wants the fixed ones again.",
     evidence:
       "moto/ec2/models/vpcs.py (5.2.1) create_vpc_endpoint: `self.create_network_interface(subnet_id, random_private_ip())` for each subnet, no SubnetConfigurations parameter; observed: plan after apply of network-dev: aws_vpc_endpoint.endpoints_interface-sts (update: subnet_configuration).",
   },
   {
     type: "aws_ec2_subnet_cidr_reservation",
     ignoreAttributes: ["description"],
-    wrong: "CreateSubnetCidrReservation drops the Description: GetSubnetCidrReservations returns none, and since a reservation's description cannot be updated the next plan replaces it.",
+    wrong:
+      "CreateSubnetCidrReservation drops the Description: GetSubnetCidrReservations returns none, and since a reservation's description cannot be updated the next plan replaces it.",
     evidence:
       "moto/ec2/models/subnets.py (5.2.1) create_subnet_cidr_reservation(subnet_id, reservation_type, cidr, tags) takes no description and SubnetCidrReservation keeps none; observed: plan after apply of network-dev: aws_ec2_subnet_cidr_reservation.endpoints_endpoint-range-0 (delete/create: description).",
   },
@@ -190,13 +217,23 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
 ];
 
 /** The gap a resource block falls into, as a printable reason, or undefined. */
-export function gapOf(type: string, block: Readonly<Record<string, unknown>>, gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string | undefined {
-  const gap = gaps.find((entry) => entry.ignoreAttributes === undefined && entry.type === type && (entry.when === undefined || entry.when(block)));
+export function gapOf(
+  type: string,
+  block: Readonly<Record<string, unknown>>,
+  gaps: readonly EmulatorGap[] = EMULATOR_GAPS,
+): string | undefined {
+  const gap = gaps.find(
+    (entry) => entry.ignoreAttributes === undefined && entry.type === type && (entry.when === undefined || entry.when(block)),
+  );
   return gap === undefined ? undefined : `emulator gap: ${gap.type}${gap.condition === undefined ? "" : ` ${gap.condition}`}`;
 }
 
 /** Attributes of a resource block whose changes the run ignores (emulator gaps of single attributes). */
-export function ignoredAttributesOf(type: string, block: Readonly<Record<string, unknown>>, gaps: readonly EmulatorGap[] = EMULATOR_GAPS): string[] {
+export function ignoredAttributesOf(
+  type: string,
+  block: Readonly<Record<string, unknown>>,
+  gaps: readonly EmulatorGap[] = EMULATOR_GAPS,
+): string[] {
   return gaps
     .filter((entry) => entry.ignoreAttributes !== undefined && entry.type === type && (entry.when === undefined || entry.when(block)))
     .flatMap((entry) => [...entry.ignoreAttributes!]);

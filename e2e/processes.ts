@@ -72,13 +72,22 @@ export interface Tools {
   readonly moto: string;
 }
 
-const MIRROR_CANDIDATES = ["/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins", path.join(process.env["HOME"] ?? "/root", ".terraform.d", "plugins")];
+const MIRROR_CANDIDATES = [
+  "/opt/tf-plugins",
+  "/usr/share/terraform/plugins",
+  "/usr/local/share/terraform/plugins",
+  path.join(process.env["HOME"] ?? "/root", ".terraform.d", "plugins"),
+];
 
 export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
   const terraform = env["E2E_TERRAFORM"] ?? onPath("terraform");
-  if (terraform === undefined) throw new SetupError("e2e: terraform is not on the PATH: install terraform 1.11.4 (https://developer.hashicorp.com/terraform/install) or set E2E_TERRAFORM");
+  if (terraform === undefined)
+    throw new SetupError(
+      "e2e: terraform is not on the PATH: install terraform 1.11.4 (https://developer.hashicorp.com/terraform/install) or set E2E_TERRAFORM",
+    );
   const versionRun = spawnSync(terraform, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
-  const terraformVersion = versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
+  const terraformVersion =
+    versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
   if (terraformVersion === "?") throw new SetupError(`e2e: ${terraform} version -json failed: install terraform 1.11.4`);
   const mirrors = env["E2E_PROVIDER_MIRROR"] !== undefined ? [env["E2E_PROVIDER_MIRROR"]] : MIRROR_CANDIDATES;
   for (const mirror of mirrors) {
@@ -86,11 +95,14 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
     if (!existsSync(versionsDir)) continue;
     const versions = readdirSync(versionsDir).filter((version) => existsSync(path.join(versionsDir, version, "linux_amd64")));
     const found = versions
-      .filter((version) => readdirSync(path.join(versionsDir, version, "linux_amd64")).some((file) => file.startsWith("terraform-provider-aws_")))
+      .filter((version) =>
+        readdirSync(path.join(versionsDir, version, "linux_amd64")).some((file) => file.startsWith("terraform-provider-aws_")),
+      )
       .sort();
     if (found.length > 0) {
       const moto = env["E2E_MOTO_SERVER"] ?? onPath("moto_server");
-      if (moto === undefined) throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
+      if (moto === undefined)
+        throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
       return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] ?? found[found.length - 1]!, moto };
     }
   }
@@ -179,7 +191,10 @@ export class ProviderServer {
     const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
     const reattach = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SetupError(`e2e: ${binary} -debug printed no TF_REATTACH_PROVIDERS within 180 s`)), 180_000);
+      const timer = setTimeout(
+        () => reject(new SetupError(`e2e: ${binary} -debug printed no TF_REATTACH_PROVIDERS within 180 s`)),
+        180_000,
+      );
       const onData = (chunk: Buffer) => {
         text += chunk.toString();
         const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(text);

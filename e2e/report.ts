@@ -11,7 +11,9 @@ export interface PlanJson {
 /** Resources a plan would change, with the top-level attributes that differ. */
 export function changedAddresses(plan: PlanJson): { address: string; actions: string[]; attributes: string[] }[] {
   return (plan.resource_changes ?? [])
-    .filter((change) => !(change.change.actions.length === 1 && (change.change.actions[0] === "no-op" || change.change.actions[0] === "read")))
+    .filter(
+      (change) => !(change.change.actions.length === 1 && (change.change.actions[0] === "no-op" || change.change.actions[0] === "read")),
+    )
     .map((change) => {
       const before = (change.change.before ?? {}) as Record<string, unknown>;
       const after = (change.change.after ?? {}) as Record<string, unknown>;

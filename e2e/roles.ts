@@ -17,7 +17,12 @@ function xmlValues(xml: string, tag: string): string[] {
 }
 
 function decodeXml(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 function parseDocument(text: string): PolicyDocument {
@@ -76,12 +81,21 @@ export async function evaluate(stack: string, role: RolePolicies, account: strin
       identityPolicies: role.policies.map((policy) => ({ name: policy.name, policy: policy.policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(role.permissionsBoundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.permissionsBoundary }] }),
+      ...(role.permissionsBoundary === undefined
+        ? {}
+        : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.permissionsBoundary }] }),
     };
     const result = await runSimulation(simulation, {});
     const outcome = result.resultType === "error" ? `simulation error: ${JSON.stringify(result.errors)}` : result.overallResult;
     if (outcome !== "Allowed") {
-      violations.push({ stack, role: role.roleArn, action: request.action, resource: request.resource, call: request.call, result: outcome });
+      violations.push({
+        stack,
+        role: role.roleArn,
+        action: request.action,
+        resource: request.resource,
+        call: request.call,
+        result: outcome,
+      });
     }
   }
   return violations;
@@ -107,8 +121,16 @@ export function unusedGrants(role: RolePolicies, requests: readonly IamRequest[]
 
 /** Actions whose `iam:PermissionsBoundary` context is the boundary the role already has. */
 const BOUNDARY_OF_EXISTING_ROLE = new Set([
-  "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy",
-  "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:GetRole", "iam:DeleteRolePermissionsBoundary",
+  "iam:DeleteRole",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:GetRole",
+  "iam:DeleteRolePermissionsBoundary",
 ]);
 
 /**
@@ -139,7 +161,11 @@ export async function withResourceContext(moto: Moto, requests: readonly IamRequ
       if (!tags.has(request.resource)) {
         const found: Record<string, string> = {};
         try {
-          const xml = await moto.query("iam", { Action: "ListOpenIDConnectProviderTags", OpenIDConnectProviderArn: request.resource, Version: "2010-05-08" });
+          const xml = await moto.query("iam", {
+            Action: "ListOpenIDConnectProviderTags",
+            OpenIDConnectProviderArn: request.resource,
+            Version: "2010-05-08",
+          });
           for (const member of xmlValues(xmlValues(xml, "Tags")[0] ?? "", "member")) {
             const key = xmlValues(member, "Key")[0];
             if (key !== undefined) found[`aws:ResourceTag/${key}`] = xmlValues(member, "Value")[0] ?? "";

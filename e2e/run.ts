@@ -143,12 +143,23 @@ function prepare(source: string, dir: string, emulator: Emulator, tools: Tools, 
 }
 
 /** Managed resources in the stack's state (`terraform state pull`: no provider schemas to load). */
-async function stateResources(terraform: Terraform, dir: string): Promise<{ address: string; type: string; values: Record<string, unknown> }[]> {
+async function stateResources(
+  terraform: Terraform,
+  dir: string,
+): Promise<{ address: string; type: string; values: Record<string, unknown> }[]> {
   const pulled = await terraform.must(dir, ["state", "pull"], "state pull");
-  const state = JSON.parse(pulled.stdout) as { resources?: { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[] };
+  const state = JSON.parse(pulled.stdout) as {
+    resources?: { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+  };
   return (state.resources ?? [])
     .filter((resource) => resource.mode === "managed")
-    .flatMap((resource) => resource.instances.map((instance) => ({ address: `${resource.type}.${resource.name}`, type: resource.type, values: instance.attributes })));
+    .flatMap((resource) =>
+      resource.instances.map((instance) => ({
+        address: `${resource.type}.${resource.name}`,
+        type: resource.type,
+        values: instance.attributes,
+      })),
+    );
 }
 
 function sameSet(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -176,7 +187,9 @@ async function checkConsumed(terraform: Terraform, networkDir: string, platformD
     ],
     [
       "database subnet group = network private_data_subnet_ids",
-      resources.filter((resource) => resource.type === "aws_db_subnet_group").every((group) => sameSet(group.values["subnet_ids"] as string[], value("private_data_subnet_ids") as string[])),
+      resources
+        .filter((resource) => resource.type === "aws_db_subnet_group")
+        .every((group) => sameSet(group.values["subnet_ids"] as string[], value("private_data_subnet_ids") as string[])),
     ],
   ];
   const failed = checks.filter(([, ok]) => !ok).map(([name]) => name);
@@ -209,15 +222,22 @@ async function checkRoles(
       ...parseApiCalls(readFileSync(path.join(dir, logFile), "utf8")),
       ...(existsSync(providerLog) ? parseApiCalls(readFileSync(providerLog, "utf8")) : []),
     ];
-    const requests = await withResourceContext(moto, calls.flatMap((call) => iamRequestsOf(call, stack.accountId, stack.region)));
+    const requests = await withResourceContext(
+      moto,
+      calls.flatMap((call) => iamRequestsOf(call, stack.accountId, stack.region)),
+    );
     const violations = await evaluate(stack.name, role, stack.accountId, requests);
     const entry = usage.get(roleArn) ?? { role, requests: [] };
     entry.role = role;
     entry.requests.push(...requests);
     usage.set(roleArn, entry);
-    log(`as ${roleName(roleArn)} (${phase}): ${calls.length} API calls, ${new Set(requests.map((request) => request.action)).size} distinct actions, ${violations.length} violations`);
+    log(
+      `as ${roleName(roleArn)} (${phase}): ${calls.length} API calls, ${new Set(requests.map((request) => request.action)).size} distinct actions, ${violations.length} violations`,
+    );
     for (const violation of violations) {
-      log(`  ROLE VIOLATION: ${violation.stack}: ${violation.role} may not ${violation.action} on ${violation.resource} (${violation.call}: ${violation.result})`);
+      log(
+        `  ROLE VIOLATION: ${violation.stack}: ${violation.role} may not ${violation.action} on ${violation.resource} (${violation.call}: ${violation.result})`,
+      );
     }
     totals.violations.push(...violations);
   }
@@ -239,16 +259,39 @@ async function applyStack(
   if (identity.length > 0) {
     // The first deploy of an environment's CI identity is an administrator's (docs/operations.md):
     // the deploy role may not create or change itself. Everything else is applied as the deploy role.
-    await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...identity.map((address) => `-target=${address}`)], `apply of the CI identity (${identity.length} resources) as an administrator`, path.join(dir, "apply-admin.log"));
+    await terraform.must(
+      dir,
+      [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        `-parallelism=${PARALLELISM}`,
+        ...identity.map((address) => `-target=${address}`),
+      ],
+      `apply of the CI identity (${identity.length} resources) as an administrator`,
+      path.join(dir, "apply-admin.log"),
+    );
   }
   onIdentityApplied();
-  await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply", path.join(dir, "apply.log"));
-  const plan = await terraform.exec(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, "-out=after-apply.tfplan"], path.join(dir, "plan.log"));
+  await terraform.must(
+    dir,
+    ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`],
+    "apply",
+    path.join(dir, "apply.log"),
+  );
+  const plan = await terraform.exec(
+    dir,
+    ["plan", "-detailed-exitcode", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, "-out=after-apply.tfplan"],
+    path.join(dir, "plan.log"),
+  );
   if (plan.code === 2) {
     const shown = await terraform.must(dir, ["show", "-json", "after-apply.tfplan"], "show plan");
     const changes = changedAddresses(JSON.parse(shown.stdout) as PlanJson);
     totals.perpetualDiffs += changes.length;
-    log(`PERPETUAL DIFF: the plan right after apply is not empty: ${changes.map((change) => `${change.address} (${change.actions.join("/")}: ${change.attributes.join(", ")})`).join("; ")}`);
+    log(
+      `PERPETUAL DIFF: the plan right after apply is not empty: ${changes.map((change) => `${change.address} (${change.actions.join("/")}: ${change.attributes.join(", ")})`).join("; ")}`,
+    );
     totals.failures.push(`${stack.name}: perpetual diff in ${changes.map((change) => change.address).join(", ")}`);
   } else if (plan.code !== 0) {
     throw new Error(`plan after apply failed (exit ${plan.code}):\n${tail(plan)}`);
@@ -268,11 +311,20 @@ async function applyStack(
 async function destroyStack(terraform: Terraform, applied: Applied, log: (message: string) => void): Promise<void> {
   const { dir, preventDestroy } = applied;
   if (preventDestroy.length > 0) {
-    const refused = await terraform.exec(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`]);
+    const refused = await terraform.exec(dir, [
+      "destroy",
+      "-auto-approve",
+      "-input=false",
+      "-no-color",
+      "-refresh=false",
+      `-parallelism=${PARALLELISM}`,
+    ]);
     const text = `${refused.stdout}\n${refused.stderr}`;
     const notNamed = preventDestroy.filter((address) => !text.includes(address));
     if (refused.code === 0 || !text.includes("Instance cannot be destroyed") || notNamed.length > 0) {
-      throw new Error(`destroy of ${applied.stack.name} was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code}\n${tail(refused, 20)}`);
+      throw new Error(
+        `destroy of ${applied.stack.name} was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code}\n${tail(refused, 20)}`,
+      );
     }
     log(`destroy refused as it must: prevent_destroy on ${preventDestroy.join(", ")}`);
   }
@@ -288,17 +340,31 @@ async function destroyStack(terraform: Terraform, applied: Applied, log: (messag
       const block = stack.resource![type]![name]!;
       lifted[type] = {
         ...(lifted[type] ?? {}),
-        [name]: { ...(preventDestroy.includes(address) ? { lifecycle: { prevent_destroy: false } } : {}), ...(block["deletion_protection"] === true ? { deletion_protection: false } : {}) },
+        [name]: {
+          ...(preventDestroy.includes(address) ? { lifecycle: { prevent_destroy: false } } : {}),
+          ...(block["deletion_protection"] === true ? { deletion_protection: false } : {}),
+        },
       };
     }
     writeJson(path.join(dir, "e2e_teardown_override.tf.json"), { resource: lifted });
     await terraform.must(
       dir,
-      ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...guarded.map((address) => `-target=${address}`)],
+      [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        `-parallelism=${PARALLELISM}`,
+        ...guarded.map((address) => `-target=${address}`),
+      ],
       `apply (guards lifted for teardown: ${guarded.join(", ")})`,
     );
   }
-  await terraform.must(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`], "destroy");
+  await terraform.must(
+    dir,
+    ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`],
+    "destroy",
+  );
 }
 
 async function runAccount(
@@ -336,7 +402,11 @@ async function runAccount(
     const bootProvider = await ProviderServer.start(providerBinary(tools));
     providers.push(bootProvider);
     const terraform = new Terraform(tools, cliConfig, bootLog, bootProvider);
-    await terraform.must(bootDir, ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(bootDir, "bootstrap.tfstate")}`], "init");
+    await terraform.must(
+      bootDir,
+      ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(bootDir, "bootstrap.tfstate")}`],
+      "init",
+    );
     await terraform.must(bootDir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply");
     const bootPlan = await terraform.exec(bootDir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
     if (bootPlan.code !== 0) {
@@ -352,7 +422,11 @@ async function runAccount(
     //    platform as soon as its own network is up.
     const done = new Map<string, Promise<boolean>>();
     let previousNetwork: Promise<boolean> = Promise.resolve(true);
-    const applyOne = async (stack: StackEntry, after: readonly Promise<boolean>[], onIdentityApplied: () => void = () => undefined): Promise<boolean> => {
+    const applyOne = async (
+      stack: StackEntry,
+      after: readonly Promise<boolean>[],
+      onIdentityApplied: () => void = () => undefined,
+    ): Promise<boolean> => {
       const upstreamOk = (await Promise.all(after)).every(Boolean);
       const log = (message: string) => console.log(`[${stack.name}] ${message}`);
       if (!upstreamOk) {
@@ -365,10 +439,21 @@ async function runAccount(
       const stackTerraform = new Terraform(tools, cliConfig, log, provider);
       const dir = path.join(accountDir, stack.name);
       try {
-        const stackEmulator = stack.layer === "platform" ? { ...emulator, eksEndpoint: (await startEks(stack.environment)).endpoint } : emulator;
-        const prepared = await applyStack(stackTerraform, stack, path.join(synthDir, "stacks", stack.name), dir, stackEmulator, tools, log, onIdentityApplied);
+        const stackEmulator =
+          stack.layer === "platform" ? { ...emulator, eksEndpoint: (await startEks(stack.environment)).endpoint } : emulator;
+        const prepared = await applyStack(
+          stackTerraform,
+          stack,
+          path.join(synthDir, "stacks", stack.name),
+          dir,
+          stackEmulator,
+          tools,
+          log,
+          onIdentityApplied,
+        );
         applied.push({ stack, dir, preventDestroy: preventDestroyAddresses(prepared.stack), provider });
-        if (stack.layer === "platform") await checkConsumed(stackTerraform, path.join(accountDir, `network-${stack.environment}`), dir, log);
+        if (stack.layer === "platform")
+          await checkConsumed(stackTerraform, path.join(accountDir, `network-${stack.environment}`), dir, log);
         await checkRoles(moto, stack, dir, log, usage);
         return true;
       } catch (error) {
@@ -429,7 +514,13 @@ async function validateWorkloads(tools: Tools, cliConfig: string, stacks: readon
   }
 }
 
-async function validateEach(tools: Tools, cliConfig: string, stacks: readonly StackEntry[], synthDir: string, provider: ProviderServer): Promise<void> {
+async function validateEach(
+  tools: Tools,
+  cliConfig: string,
+  stacks: readonly StackEntry[],
+  synthDir: string,
+  provider: ProviderServer,
+): Promise<void> {
   for (const stack of stacks.filter((entry) => entry.layer === "workloads")) {
     const log = (message: string) => console.log(`[${stack.name}] ${message}`);
     const dir = path.join(WORK, "workloads", stack.name);
@@ -439,7 +530,9 @@ async function validateEach(tools: Tools, cliConfig: string, stacks: readonly St
     const { stack: awsPart, removed } = awsPartOf(synthesized);
     delete awsPart.terraform!.backend;
     writeJson(path.join(dir, "cdk.tf.json"), awsPart);
-    writeJson(path.join(dir, "e2e_provider_override.tf.json"), { terraform: { required_providers: { aws: { source: "aws", version: tools.providerVersion } } } });
+    writeJson(path.join(dir, "e2e_provider_override.tf.json"), {
+      terraform: { required_providers: { aws: { source: "aws", version: tools.providerVersion } } },
+    });
     const terraform = new Terraform(tools, cliConfig, log, provider);
     try {
       await terraform.must(dir, ["init", "-backend=false", "-input=false", "-no-color"], "init");
@@ -447,7 +540,8 @@ async function validateEach(tools: Tools, cliConfig: string, stacks: readonly St
       const result = JSON.parse(validated.stdout) as { valid: boolean; diagnostics: { summary: string; detail?: string }[] };
       const kept = Object.values(awsPart.resource ?? {}).reduce((sum, blocks) => sum + Object.keys(blocks).length, 0);
       const removedResources = countResources(removed);
-      if (!result.valid) throw new Error(result.diagnostics.map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail ?? ""}`).join("; "));
+      if (!result.valid)
+        throw new Error(result.diagnostics.map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail ?? ""}`).join("; "));
       log(
         `terraform validate of the AWS part: valid (${kept} AWS resources); removed ${removed.length} kubernetes/helm blocks (${removedResources} resources, the rest providers, data sources and outputs). ` +
           "The Kubernetes and Helm part is NOT applied here: no kubernetes or helm provider and no Kubernetes API on this machine.",
@@ -494,11 +588,22 @@ async function main(): Promise<void> {
 
   const synthDir = path.join(WORK, "synth");
   const bootstrapDir = path.join(WORK, "synth-bootstrap");
-  for (const [script, outdir] of [["main.js", synthDir], ["bootstrap.js", bootstrapDir]] as const) {
-    const synth = await run(process.execPath, [path.join(ROOT, "dist", script)], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, timeoutSeconds: 300 });
+  for (const [script, outdir] of [
+    ["main.js", synthDir],
+    ["bootstrap.js", bootstrapDir],
+  ] as const) {
+    const synth = await run(process.execPath, [path.join(ROOT, "dist", script)], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      timeoutSeconds: 300,
+    });
     if (synth.code !== 0) throw new Error(`synth (dist/${script}) failed:\n${tail(synth)}`);
   }
-  const listed = await run(process.execPath, [path.join(ROOT, "dist", "scripts", "stacks.js"), "--json"], { cwd: ROOT, env: process.env, timeoutSeconds: 120 });
+  const listed = await run(process.execPath, [path.join(ROOT, "dist", "scripts", "stacks.js"), "--json"], {
+    cwd: ROOT,
+    env: process.env,
+    timeoutSeconds: 120,
+  });
   const stacks = (JSON.parse(listed.stdout) as StackEntry[]).filter((stack) => only === undefined || only.includes(stack.environment));
 
   const cliConfig = path.join(WORK, "terraformrc");
@@ -512,7 +617,15 @@ async function main(): Promise<void> {
   const usage = new Map<string, { role: RolePolicies; requests: IamRequest[] }>();
   await Promise.all(
     accounts.map((account) =>
-      runAccount(tools, cliConfig, account, stacks.filter((stack) => stack.accountId === account), synthDir, bootstrapDir, usage).catch((error: unknown) => {
+      runAccount(
+        tools,
+        cliConfig,
+        account,
+        stacks.filter((stack) => stack.accountId === account),
+        synthDir,
+        bootstrapDir,
+        usage,
+      ).catch((error: unknown) => {
         totals.failures.push(`account ${account}: ${(error as Error).message.split("\n")[0]}`);
         console.log(`[${account}] FAILED: ${(error as Error).message}`);
       }),
@@ -543,4 +656,3 @@ main().catch((error: unknown) => {
     process.exitCode = 1;
   }
 });
-

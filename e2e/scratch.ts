@@ -74,7 +74,10 @@ export function leaveOutGaps(
   let changed = removed.size > 0;
   while (changed) {
     changed = false;
-    for (const [kind, prefix] of [["resource", ""], ["data", "data."]] as const) {
+    for (const [kind, prefix] of [
+      ["resource", ""],
+      ["data", "data."],
+    ] as const) {
       for (const [type, blocks] of Object.entries(copy[kind] ?? {})) {
         for (const [name, block] of Object.entries(blocks)) {
           const address = `${prefix}${type}.${name}`;
@@ -141,9 +144,36 @@ export function countResources(leftOut: readonly LeftOut[]): number {
  * while configuring (sts, iam).
  */
 export const EMULATED_SERVICES = [
-  "acm", "apigateway", "appautoscaling", "autoscaling", "cloudtrail", "cloudwatch", "codebuild", "configservice",
-  "dynamodb", "ec2", "ecr", "eks", "elasticache", "elbv2", "events", "guardduty", "iam", "kms", "lambda", "logs",
-  "rds", "route53", "s3", "s3control", "secretsmanager", "sns", "sqs", "ssm", "sts", "wafv2",
+  "acm",
+  "apigateway",
+  "appautoscaling",
+  "autoscaling",
+  "cloudtrail",
+  "cloudwatch",
+  "codebuild",
+  "configservice",
+  "dynamodb",
+  "ec2",
+  "ecr",
+  "eks",
+  "elasticache",
+  "elbv2",
+  "events",
+  "guardduty",
+  "iam",
+  "kms",
+  "lambda",
+  "logs",
+  "rds",
+  "route53",
+  "s3",
+  "s3control",
+  "secretsmanager",
+  "sns",
+  "sqs",
+  "ssm",
+  "sts",
+  "wafv2",
 ] as const;
 
 /** Settings that keep the AWS provider and the S3 backend on the emulator with test credentials. */
@@ -173,7 +203,14 @@ export function providerOverride(stack: TerraformJson, emulator: Emulator, provi
           skip_metadata_api_check: true,
           skip_region_validation: true,
           s3_use_path_style: true,
-          endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, service === "eks" ? (emulator.eksEndpoint ?? emulator.endpoint) : emulator.endpoint]))],
+          endpoints: [
+            Object.fromEntries(
+              EMULATED_SERVICES.map((service) => [
+                service,
+                service === "eks" ? (emulator.eksEndpoint ?? emulator.endpoint) : emulator.endpoint,
+              ]),
+            ),
+          ],
         },
       ],
     },

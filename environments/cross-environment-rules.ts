@@ -86,7 +86,13 @@ const byAccount = (environments: readonly EnvironmentFacts[]) => groupBy(environ
 const oneFilePerEnvironment: CrossEnvironmentRule = {
   name: "one file per environment",
   check: (environments, locate) =>
-    sharedValues(environments, [], (env) => env.name, locate, (name, others) => `environment ${name} is also defined by ${others}: one file per environment`),
+    sharedValues(
+      environments,
+      [],
+      (env) => env.name,
+      locate,
+      (name, others) => `environment ${name} is also defined by ${others}: one file per environment`,
+    ),
 };
 
 /** Exactly one environment per account creates the account-level singletons; the others look them up. */
@@ -124,7 +130,9 @@ const oneSingletonOwnerPerAccount: CrossEnvironmentRule = {
 const oneStateBucketPerAccount: CrossEnvironmentRule = {
   name: "one state bucket per account",
   check: (environments, locate) => {
-    const s3 = environments.flatMap((env) => (env.state.backend === "s3" ? [{ env, bucket: env.state.bucket, region: env.state.region ?? env.account.region }] : []));
+    const s3 = environments.flatMap((env) =>
+      env.state.backend === "s3" ? [{ env, bucket: env.state.bucket, region: env.state.region ?? env.account.region }] : [],
+    );
     const problems: CrossEnvironmentProblem[] = [];
     for (const [account, members] of groupBy(s3, (entry) => entry.env.account.id)) {
       const buckets = [...groupBy(members, (entry) => entry.bucket)].sort((a, b) => b[1].length - a[1].length);
@@ -136,7 +144,11 @@ const oneStateBucketPerAccount: CrossEnvironmentRule = {
           problems.push({
             environment: stray.env,
             path: ["state", "bucket"],
-            message: `account ${account} keeps its state in ${bucket} (${named(holders.map((h) => h.env), ["state", "bucket"], locate)}): environments of one account share the one state bucket the bootstrap creates`,
+            message: `account ${account} keeps its state in ${bucket} (${named(
+              holders.map((h) => h.env),
+              ["state", "bucket"],
+              locate,
+            )}): environments of one account share the one state bucket the bootstrap creates`,
           });
         }
       }
@@ -147,7 +159,11 @@ const oneStateBucketPerAccount: CrossEnvironmentRule = {
           problems.push({
             environment: entry.env,
             path: ["state"],
-            message: `state bucket ${entry.bucket} is in ${entry.region} here but in ${regions.filter((r) => r !== entry.region).join(", ")} for ${named(sameBucket.filter((other) => other.region !== entry.region).map((other) => other.env), ["state"], locate)}: a bucket has one region (state.region, else account.region)`,
+            message: `state bucket ${entry.bucket} is in ${entry.region} here but in ${regions.filter((r) => r !== entry.region).join(", ")} for ${named(
+              sameBucket.filter((other) => other.region !== entry.region).map((other) => other.env),
+              ["state"],
+              locate,
+            )}: a bucket has one region (state.region, else account.region)`,
           });
         }
       }
@@ -214,9 +230,27 @@ const disjointNetworksPerAccount: CrossEnvironmentRule = {
 const distinctDns: CrossEnvironmentRule = {
   name: "distinct domains, hosted zones and hosts",
   check: (environments, locate) => [
-    ...sharedValues(environments, ["dns", "domain"], (env) => env.dns.domain, locate, (domain, others) => `${domain} is also the domain of ${others}: two environments' external-dns would fight over its records`),
-    ...sharedValues(environments, ["dns", "hostedZoneId"], (env) => env.dns.hostedZoneId, locate, (zone, others) => `${zone} is also the hosted zone of ${others}: each environment manages its own zone`),
-    ...sharedValues(environments, ["workloads", "frontendHost"], (env) => env.workloads.frontendHost, locate, (host, others) => `${host} is also the frontend host of ${others}: one name points at one load balancer`),
+    ...sharedValues(
+      environments,
+      ["dns", "domain"],
+      (env) => env.dns.domain,
+      locate,
+      (domain, others) => `${domain} is also the domain of ${others}: two environments' external-dns would fight over its records`,
+    ),
+    ...sharedValues(
+      environments,
+      ["dns", "hostedZoneId"],
+      (env) => env.dns.hostedZoneId,
+      locate,
+      (zone, others) => `${zone} is also the hosted zone of ${others}: each environment manages its own zone`,
+    ),
+    ...sharedValues(
+      environments,
+      ["workloads", "frontendHost"],
+      (env) => env.workloads.frontendHost,
+      locate,
+      (host, others) => `${host} is also the frontend host of ${others}: one name points at one load balancer`,
+    ),
   ],
 };
 
@@ -225,7 +259,13 @@ const distinctRepositoriesPerAccount: CrossEnvironmentRule = {
   name: "distinct image repositories in an account",
   check: (environments, locate) =>
     [...byAccount(environments)].flatMap(([account, members]) => {
-      const repositories = members.flatMap((env) => env.ecr.repositories.map((repo, index) => ({ env, path: ["ecr", "repositories", index, "name"], full: ecrRepositoryName(env.name, repo.name) })));
+      const repositories = members.flatMap((env) =>
+        env.ecr.repositories.map((repo, index) => ({
+          env,
+          path: ["ecr", "repositories", index, "name"],
+          full: ecrRepositoryName(env.name, repo.name),
+        })),
+      );
       return repositories.flatMap((repo) =>
         repositories
           .filter((other) => other.env !== repo.env && other.full === repo.full)

@@ -105,10 +105,19 @@ function readYaml(text: string, file: string, name: string): YamlFile {
     throw new EnvironmentConfigError([{ file, line, column, path: "", message: `YAML syntax: ${message}` }]);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    throw new EnvironmentConfigError([{ file, line: 1, path: "", message: "the file is empty: an environment needs stage, account, state, tags, network, dns, platform and github" }]);
+    throw new EnvironmentConfigError([
+      {
+        file,
+        line: 1,
+        path: "",
+        message: "the file is empty: an environment needs stage, account, state, tags, network, dns, platform and github",
+      },
+    ]);
   }
   if (!isMap(doc.contents)) {
-    throw new EnvironmentConfigError([{ file, line: at(doc.contents.range?.[0] ?? 0), path: "", message: "must be a mapping of keys (stage, account, ...)" }]);
+    throw new EnvironmentConfigError([
+      { file, line: at(doc.contents.range?.[0] ?? 0), path: "", message: "must be a mapping of keys (stage, account, ...)" },
+    ]);
   }
   return { doc, at, lineOf: (segments) => (segments.length === 0 ? 1 : lineOf(doc, segments, at)) };
 }
@@ -123,7 +132,12 @@ function parseLocated(text: string, file: string, name: string): ParsedEnvironme
 
   if (name.startsWith("prod") && settings.stage !== "production") {
     throw new EnvironmentConfigError([
-      { file, line: lineOf(doc, ["stage"], at), path: "stage", message: `must be production in an environment named ${name}: its guarantees cannot be switched off` },
+      {
+        file,
+        line: lineOf(doc, ["stage"], at),
+        path: "stage",
+        message: `must be production in an environment named ${name}: its guarantees cannot be switched off`,
+      },
     ]);
   }
 
@@ -213,7 +227,9 @@ export function loadSelectedEnvironments(names: readonly string[], dir: string =
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort();
   if (files.length === 0) {
-    throw new EnvironmentConfigError([{ file: path.relative(process.cwd(), dir) || dir, line: 1, path: "", message: "holds no <env>.yaml file" }]);
+    throw new EnvironmentConfigError([
+      { file: path.relative(process.cwd(), dir) || dir, line: 1, path: "", message: "holds no <env>.yaml file" },
+    ]);
   }
   const wanted = (file: string) => names.length === 0 || names.includes(environmentNameOf(file));
   const problems: ConfigProblem[] = [];
@@ -232,10 +248,12 @@ export function loadSelectedEnvironments(names: readonly string[], dir: string =
       problems.push(...error.problems);
     }
   }
-  const byPromotion = (a: EnvironmentFacts, b: EnvironmentFacts) => STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name);
+  const byPromotion = (a: EnvironmentFacts, b: EnvironmentFacts) =>
+    STAGE_ORDER[a.stage] - STAGE_ORDER[b.stage] || a.name.localeCompare(b.name);
   const known = loaded.map((entry) => entry.config).sort(byPromotion);
   const unknown = [...new Set(names.filter((name) => !files.some((file) => environmentNameOf(file) === name)))];
-  if (unknown.length > 0) throw new UnknownEnvironmentError(unknown, problems.length > 0 ? files.map(environmentNameOf) : known.map((env) => env.name));
+  if (unknown.length > 0)
+    throw new UnknownEnvironmentError(unknown, problems.length > 0 ? files.map(environmentNameOf) : known.map((env) => env.name));
   if (problems.length > 0) throw new EnvironmentConfigError(problems);
 
   const located = new Map<EnvironmentFacts, Located<EnvironmentFacts>>(loaded.map((entry) => [entry.config, entry]));
@@ -269,7 +287,9 @@ export class UnknownEnvironmentError extends Error {
     readonly unknown: readonly string[],
     readonly known: readonly string[],
   ) {
-    super(`${unknown.length === 1 ? "no environment named" : "no environments named"} ${unknown.join(", ")}; known: ${known.join(", ")} (environments/<name>.yaml)`);
+    super(
+      `${unknown.length === 1 ? "no environment named" : "no environments named"} ${unknown.join(", ")}; known: ${known.join(", ")} (environments/<name>.yaml)`,
+    );
     this.name = "UnknownEnvironmentError";
   }
 }
@@ -320,12 +340,7 @@ function lineOfKey(doc: Document, parent: readonly PropertyKey[], key: string, a
   return lineOf(doc, parent, at);
 }
 
-function locateIssue(
-  issue: core.$ZodIssue,
-  doc: Document,
-  file: string,
-  at: (offset: number) => number,
-): ConfigProblem[] {
+function locateIssue(issue: core.$ZodIssue, doc: Document, file: string, at: (offset: number) => number): ConfigProblem[] {
   const segments = issue.path;
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({

@@ -10,9 +10,7 @@ import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
  * ElastiCache. Production floors are checked with the rest of the file in schema.ts.
  */
 
-const cidr = z
-  .string()
-  .refine(isNetworkCidr, "must be an IPv4 CIDR whose address is the network address, such as 203.0.113.0/24");
+const cidr = z.string().refine(isNetworkCidr, "must be an IPv4 CIDR whose address is the network address, such as 203.0.113.0/24");
 
 const iamPrincipalArn = z
   .string()
@@ -49,13 +47,21 @@ const nodeGroup = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and hyphens, at most 31 characters")
       .describe("Name of the managed node group, unique in the environment."),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND").describe("On-demand instances, or spot capacity (cheaper, may be reclaimed). @default ON_DEMAND"),
+    capacityType: z
+      .enum(["ON_DEMAND", "SPOT"])
+      .default("ON_DEMAND")
+      .describe("On-demand instances, or spot capacity (cheaper, may be reclaimed). @default ON_DEMAND"),
     instanceTypes: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large"))
       .min(1)
       .describe("Instance types; spot groups need at least two for capacity diversity."),
     minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps (the cluster-autoscaler never goes below)."),
-    desiredSize: z.number().int().min(0).max(450).describe("Nodes at creation; the cluster-autoscaler owns it afterwards, between minSize and maxSize."),
+    desiredSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(450)
+      .describe("Nodes at creation; the cluster-autoscaler owns it afterwards, between minSize and maxSize."),
     maxSize: z.number().int().min(1).max(450).describe("Most nodes the cluster-autoscaler may start."),
     diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Encrypted gp3 root volume size. @default 50"),
     labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels of the nodes. @default {}"),
@@ -73,7 +79,11 @@ const nodeGroup = z
     }
     const arm = group.instanceTypes.map(isArmInstanceType);
     if (arm.some((isArm) => isArm !== arm[0])) {
-      ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "must not mix Graviton (arm64) and x86_64 types: one AMI serves the group" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["instanceTypes"],
+        message: "must not mix Graviton (arm64) and x86_64 types: one AMI serves the group",
+      });
     }
     if (group.capacityType === "SPOT" && group.instanceTypes.length < 2) {
       ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "a SPOT group needs at least two instance types" });
@@ -103,7 +113,11 @@ const database = z
       .describe(
         "Aurora PostgreSQL engine version, and who owns its minor version. A major version alone (16): AWS does, the instances upgrade minor versions in the maintenance window and Terraform keeps its plan empty. major.minor (16.6): this file does, automatic minor upgrades are off and a minor upgrade is a change of this value. @default 16",
       ),
-    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier").default("app").describe("Database created in the cluster for the backend. @default app"),
+    databaseName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier")
+      .default("app")
+      .describe("Database created in the cluster for the backend. @default app"),
     masterUsername: z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier of at most 63 characters")
@@ -115,12 +129,24 @@ const database = z
       .default({ mode: "serverless", minAcu: 0.5, maxAcu: 8 })
       .describe("Serverless v2 capacity range, or provisioned instances with read-replica autoscaling. @default serverless 0.5-8 ACU"),
     instances: z.number().int().min(1).max(15).default(2).describe("Writer plus readers at rest. @default 2"),
-    backupRetentionDays: z.number().int().min(7).max(35).default(7).describe("Days of automated backups (point-in-time recovery window). @default 7 (the floor)"),
-    deletionProtection: z.boolean().default(true).describe("RDS refuses to delete the cluster while true. @default true; cannot be false in production"),
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(7)
+      .max(35)
+      .default(7)
+      .describe("Days of automated backups (point-in-time recovery window). @default 7 (the floor)"),
+    deletionProtection: z
+      .boolean()
+      .default(true)
+      .describe("RDS refuses to delete the cluster while true. @default true; cannot be false in production"),
     performanceInsightsRetentionDays: z
       .number()
       .int()
-      .refine((days) => days === 7 || days === 731 || (days % 31 === 0 && days >= 31 && days <= 713), "must be 7, a multiple of 31 up to 713, or 731")
+      .refine(
+        (days) => days === 7 || days === 731 || (days % 31 === 0 && days >= 31 && days <= 713),
+        "must be 7, a multiple of 31 up to 713, or 731",
+      )
       .default(7)
       .describe("Days Performance Insights keeps its data: 7 (free), multiples of 31, or 731. @default 7"),
     logRetentionDays: retentionDays.default(30).describe("PostgreSQL log retention. @default 30"),
@@ -130,19 +156,36 @@ const database = z
       ctx.addIssue({ code: "custom", path: ["capacity", "maxAcu"], message: `must be >= minAcu (${db.capacity.minAcu})` });
     }
     if (db.capacity.mode === "provisioned" && db.capacity.maxReaders < db.instances - 1) {
-      ctx.addIssue({ code: "custom", path: ["capacity", "maxReaders"], message: `must be >= the ${db.instances - 1} readers that always run` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["capacity", "maxReaders"],
+        message: `must be >= the ${db.instances - 1} readers that always run`,
+      });
     }
   });
 
 const cache = z
   .strictObject({
     engine: z.enum(["valkey", "redis"]).default("valkey").describe("Cache engine: Valkey or Redis OSS. @default valkey"),
-    engineVersion: z.string().regex(/^\d+\.\d+$/, "must be a version such as 8.0").default("8.0").describe("Engine version, major.minor; IAM authentication needs Valkey >= 7.2 or Redis >= 7.0. @default 8.0"),
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be a node type such as cache.t4g.small").default("cache.t4g.small")
+    engineVersion: z
+      .string()
+      .regex(/^\d+\.\d+$/, "must be a version such as 8.0")
+      .default("8.0")
+      .describe("Engine version, major.minor; IAM authentication needs Valkey >= 7.2 or Redis >= 7.0. @default 8.0"),
+    nodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be a node type such as cache.t4g.small")
+      .default("cache.t4g.small")
       .describe("ElastiCache node type of every node. @default cache.t4g.small"),
     replicas: z.number().int().min(1).max(6).default(2).describe("Nodes in the shard (primary included). @default 2"),
     multiAz: z.boolean().default(true).describe("Automatic failover across AZs. @default true; cannot be false in production"),
-    snapshotRetentionDays: z.number().int().min(0).max(35).default(7).describe("Days of automatic snapshots; 0 turns them off (not with multiAz). @default 7"),
+    snapshotRetentionDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(35)
+      .default(7)
+      .describe("Days of automatic snapshots; 0 turns them off (not with multiAz). @default 7"),
     logRetentionDays: retentionDays.default(30).describe("Slow and engine log retention. @default 30"),
   })
   .superRefine((c, ctx) => {
@@ -178,7 +221,10 @@ export const platformSchema = z
     endpoint: z
       .strictObject({
         publicAccess: z.boolean().default(false).describe("Expose the API server publicly (to publicAccessCidrs only). @default false"),
-        publicAccessCidrs: z.array(cidr).default([]).describe("Who may reach the public endpoint; never 0.0.0.0/0 in production. @default []"),
+        publicAccessCidrs: z
+          .array(cidr)
+          .default([])
+          .describe("Who may reach the public endpoint; never 0.0.0.0/0 in production. @default []"),
         privateAccessCidrs: z
           .array(cidr)
           .default([])
@@ -187,17 +233,31 @@ export const platformSchema = z
           ),
       })
       .default({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: [] }),
-    authenticationMode: z.enum(["API", "API_AND_CONFIG_MAP"]).default("API").describe("Access entries only, or also the aws-auth ConfigMap. @default API"),
+    authenticationMode: z
+      .enum(["API", "API_AND_CONFIG_MAP"])
+      .default("API")
+      .describe("Access entries only, or also the aws-auth ConfigMap. @default API"),
     controlPlaneLogs: z
       .strictObject({
-        types: z.array(z.enum(CONTROL_PLANE_LOG_TYPES)).default([...CONTROL_PLANE_LOG_TYPES]).describe("Control-plane log types sent to CloudWatch Logs. @default all five"),
-        retentionDays: retentionDays.default(90).describe("Retention of the control-plane (and container) log groups, in days. @default 90"),
+        types: z
+          .array(z.enum(CONTROL_PLANE_LOG_TYPES))
+          .default([...CONTROL_PLANE_LOG_TYPES])
+          .describe("Control-plane log types sent to CloudWatch Logs. @default all five"),
+        retentionDays: retentionDays
+          .default(90)
+          .describe("Retention of the control-plane (and container) log groups, in days. @default 90"),
       })
       .default({ types: [...CONTROL_PLANE_LOG_TYPES], retentionDays: 90 }),
     access: z
       .strictObject({
-        admins: z.array(iamPrincipalArn).default([]).describe("IAM principals with cluster-admin (the CI deploy role is always added). @default []"),
-        viewers: z.array(iamPrincipalArn).default([]).describe("IAM principals with read-only access (the CI plan role is always added). @default []"),
+        admins: z
+          .array(iamPrincipalArn)
+          .default([])
+          .describe("IAM principals with cluster-admin (the CI deploy role is always added). @default []"),
+        viewers: z
+          .array(iamPrincipalArn)
+          .default([])
+          .describe("IAM principals with read-only access (the CI plan role is always added). @default []"),
       })
       .default({ admins: [], viewers: [] }),
     nodeGroups: z.array(nodeGroup).min(1).describe("Managed node groups in the private-app subnets."),
@@ -219,19 +279,28 @@ export const platformSchema = z
   .superRefine((platform, ctx) => {
     const names = platform.nodeGroups.map((group) => group.name);
     names.forEach((name, index) => {
-      if (names.indexOf(name) !== index) ctx.addIssue({ code: "custom", path: ["nodeGroups", index, "name"], message: `node group ${name} is listed twice` });
+      if (names.indexOf(name) !== index)
+        ctx.addIssue({ code: "custom", path: ["nodeGroups", index, "name"], message: `node group ${name} is listed twice` });
     });
     if (platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length === 0) {
       ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs"], message: "must list who may reach the public endpoint" });
     }
     platform.endpoint.publicAccessCidrs.forEach((block, index) => {
       if (block.endsWith("/0")) {
-        ctx.addIssue({ code: "custom", path: ["endpoint", "publicAccessCidrs", index], message: "must not open the API server to the whole internet" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint", "publicAccessCidrs", index],
+          message: "must not open the API server to the whole internet",
+        });
       }
     });
     platform.endpoint.privateAccessCidrs.forEach((block, index) => {
       if (Number(block.split("/")[1]) < 8) {
-        ctx.addIssue({ code: "custom", path: ["endpoint", "privateAccessCidrs", index], message: "must be a private range (/8 or narrower), not the internet" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint", "privateAccessCidrs", index],
+          message: "must be a private range (/8 or narrower), not the internet",
+        });
       }
     });
     if (!platform.endpoint.publicAccess && platform.endpoint.publicAccessCidrs.length > 0) {
@@ -246,14 +315,19 @@ export function productionPlatformProblems(platform: PlatformSettings): { path: 
   const problems: { path: (string | number)[]; message: string }[] = [];
   platform.endpoint.publicAccessCidrs.forEach((block, index) => {
     if (Number(block.split("/")[1]) < 16) {
-      problems.push({ path: ["endpoint", "publicAccessCidrs", index], message: "must be /16 or narrower in production: the API server is not for the whole internet" });
+      problems.push({
+        path: ["endpoint", "publicAccessCidrs", index],
+        message: "must be /16 or narrower in production: the API server is not for the whole internet",
+      });
     }
   });
   if (!platform.controlPlaneLogs.types.includes("audit")) {
     problems.push({ path: ["controlPlaneLogs", "types"], message: "must include audit in production" });
   }
-  if (platform.database.instances < 2) problems.push({ path: ["database", "instances"], message: "must be >= 2 in production (a writer and a reader in another AZ)" });
-  if (!platform.database.deletionProtection) problems.push({ path: ["database", "deletionProtection"], message: "must be true in production" });
+  if (platform.database.instances < 2)
+    problems.push({ path: ["database", "instances"], message: "must be >= 2 in production (a writer and a reader in another AZ)" });
+  if (!platform.database.deletionProtection)
+    problems.push({ path: ["database", "deletionProtection"], message: "must be true in production" });
   if (!platform.cache.multiAz) problems.push({ path: ["cache", "multiAz"], message: "must be true in production" });
   if (!platform.nodeGroups.some((group) => group.capacityType === "ON_DEMAND" && group.minSize >= 2)) {
     problems.push({ path: ["nodeGroups"], message: "must include an ON_DEMAND group with minSize >= 2 in production" });

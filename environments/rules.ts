@@ -26,7 +26,11 @@ export interface EnvironmentRule {
 }
 
 /** Problems for each entry of a list that repeats an earlier one. */
-function repeated<T>(items: readonly T[], path: (index: number) => readonly (string | number)[], message: (item: T) => string): RuleProblem[] {
+function repeated<T>(
+  items: readonly T[],
+  path: (index: number) => readonly (string | number)[],
+  message: (item: T) => string,
+): RuleProblem[] {
   return items.flatMap((item, index) => (items.indexOf(item) === index ? [] : [{ path: path(index), message: message(item) }]));
 }
 
@@ -52,7 +56,12 @@ const zonesOfTheRegion: EnvironmentRule = {
     const known = zonesOf(region);
     return zones.flatMap((zone, index): RuleProblem[] => [
       ...(isKnownRegion(region) && !known.includes(zone)
-        ? [{ path: ["account", "availabilityZones", index], message: `${zone} is not an availability zone of ${region} (it has ${known.join(", ")})` }]
+        ? [
+            {
+              path: ["account", "availabilityZones", index],
+              message: `${zone} is not an availability zone of ${region} (it has ${known.join(", ")})`,
+            },
+          ]
         : []),
       ...(zones.indexOf(zone) === index ? [] : [{ path: ["account", "availabilityZones", index], message: `${zone} is listed twice` }]),
     ]);
@@ -63,7 +72,12 @@ const azCountWithinZones: EnvironmentRule = {
   name: "azCount within the listed zones",
   check: (env) =>
     env.network.azCount > env.account.availabilityZones.length
-      ? [{ path: ["network", "azCount"], message: `must be <= the ${env.account.availabilityZones.length} availability zones listed in account.availabilityZones` }]
+      ? [
+          {
+            path: ["network", "azCount"],
+            message: `must be <= the ${env.account.availabilityZones.length} availability zones listed in account.availabilityZones`,
+          },
+        ]
       : [],
 };
 
@@ -72,12 +86,22 @@ const vpcSize: EnvironmentRule = {
   check: (env) =>
     vpcSizeAllowed(env)
       ? []
-      : [{ path: ["network", "vpcCidr"], message: `must be a /${VPC_PREFIX.largest} to /${VPC_PREFIX.smallest} (the range AWS allows for a VPC, less the smallest)` }],
+      : [
+          {
+            path: ["network", "vpcCidr"],
+            message: `must be a /${VPC_PREFIX.largest} to /${VPC_PREFIX.smallest} (the range AWS allows for a VPC, less the smallest)`,
+          },
+        ],
 };
 
 const dataTierPortsOnce: EnvironmentRule = {
   name: "data tier ports listed once",
-  check: (env) => repeated(env.network.dataTierPorts, (index) => ["network", "dataTierPorts", index], (port) => `port ${port} is listed twice`),
+  check: (env) =>
+    repeated(
+      env.network.dataTierPorts,
+      (index) => ["network", "dataTierPorts", index],
+      (port) => `port ${port} is listed twice`,
+    ),
 };
 
 const interfaceEndpoints: EnvironmentRule = {
@@ -85,10 +109,19 @@ const interfaceEndpoints: EnvironmentRule = {
   check: (env) => {
     const endpoints = env.network.interfaceEndpoints;
     return [
-      ...repeated(endpoints, (index) => ["network", "interfaceEndpoints", index], (service) => `${service} is listed twice`),
+      ...repeated(
+        endpoints,
+        (index) => ["network", "interfaceEndpoints", index],
+        (service) => `${service} is listed twice`,
+      ),
       ...(endpoints.includes("sts")
         ? []
-        : [{ path: ["network", "interfaceEndpoints"], message: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints" }]),
+        : [
+            {
+              path: ["network", "interfaceEndpoints"],
+              message: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints",
+            },
+          ]),
     ];
   },
 };
@@ -140,7 +173,10 @@ const managementNetwork: EnvironmentRule = {
     }
     for (const key of ["serverCertificateArn", "clientRootCertificateArn"] as const) {
       if (vpn[key].split(":")[3] !== env.account.region) {
-        problems.push({ path: at("clientVpn", key), message: `must be a certificate in ${env.account.region}: Client VPN uses certificates of its own region` });
+        problems.push({
+          path: at("clientVpn", key),
+          message: `must be a certificate in ${env.account.region}: Client VPN uses certificates of its own region`,
+        });
       }
     }
     return problems;
@@ -162,7 +198,12 @@ const certificateInRegion: EnvironmentRule = {
   check: (env) => {
     const certificate = env.workloads.certificateArn;
     return certificate !== undefined && certificate.split(":")[3] !== env.account.region
-      ? [{ path: ["workloads", "certificateArn"], message: `must be a certificate in ${env.account.region}: the load balancer uses certificates of its own region` }]
+      ? [
+          {
+            path: ["workloads", "certificateArn"],
+            message: `must be a certificate in ${env.account.region}: the load balancer uses certificates of its own region`,
+          },
+        ]
       : [];
   },
 };
@@ -181,7 +222,8 @@ const albEntryPrerequisites: EnvironmentRule = {
     if (env.workloads.certificateArn === undefined) {
       problems.push({
         path: ["workloads", "entry", "type"],
-        message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
+        message:
+          "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
       });
     }
     return problems;
@@ -224,7 +266,10 @@ const frontendHostInDomain: EnvironmentRule = {
 const chartsForKubernetesVersion: EnvironmentRule = {
   name: "chart versions for the Kubernetes version",
   check: (env) =>
-    kubernetesRangeProblems(env.workloads, env.platform.kubernetesVersion).map((problem) => ({ path: ["workloads", ...problem.path], message: problem.message })),
+    kubernetesRangeProblems(env.workloads, env.platform.kubernetesVersion).map((problem) => ({
+      path: ["workloads", ...problem.path],
+      message: problem.message,
+    })),
 };
 
 /** What production cannot switch off: resilience, private paths, protection of data. */
@@ -232,18 +277,27 @@ const productionGuarantees: EnvironmentRule = {
   name: "production guarantees",
   check: (env) => {
     if (env.stage !== "production") return [];
-    const problems: RuleProblem[] = productionWorkloadsProblems(env.workloads).map((problem) => ({ path: ["workloads", ...problem.path], message: problem.message }));
+    const problems: RuleProblem[] = productionWorkloadsProblems(env.workloads).map((problem) => ({
+      path: ["workloads", ...problem.path],
+      message: problem.message,
+    }));
     if (env.network.natGateways !== "perAz") {
-      problems.push({ path: ["network", "natGateways"], message: "must be perAz in production: a single NAT gateway is a single point of failure" });
+      problems.push({
+        path: ["network", "natGateways"],
+        message: "must be perAz in production: a single NAT gateway is a single point of failure",
+      });
     }
     if (env.network.management === undefined) {
       problems.push({
         path: ["network", "management"],
-        message: "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
+        message:
+          "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
       });
     }
     if (env.network.azCount < 3) problems.push({ path: ["network", "azCount"], message: "must be >= 3 in production" });
-    problems.push(...productionPlatformProblems(env.platform).map((problem) => ({ path: ["platform", ...problem.path], message: problem.message })));
+    problems.push(
+      ...productionPlatformProblems(env.platform).map((problem) => ({ path: ["platform", ...problem.path], message: problem.message })),
+    );
     const missing = PRODUCTION_REQUIRED_ENDPOINTS.filter((service) => !env.network.interfaceEndpoints.includes(service));
     if (missing.length > 0) {
       problems.push({

@@ -13,7 +13,6 @@ import { workloadsSchema } from "./workloads-schema";
 
 export { INTERFACE_ENDPOINT_SERVICES, type EnvironmentFields } from "./fields";
 
-
 /** An environment file: its fields, then the cross-field rules of rules.ts, in their order. */
 export const environmentSchema = environmentFields.superRefine((env, ctx) => {
   for (const problem of environmentRuleProblems(env)) ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });

@@ -79,15 +79,46 @@ const app = (name: string, defaultPort: number) =>
         .refine((tag) => tag !== MOVING_IMAGE_TAG, "must name one image: tags are immutable, `latest` is not a release")
         .describe(`Default image tag of ${name}; a release overrides it with -var ${name}_image_tag=<tag>.`),
       replicas: z.number().int().min(1).max(100).default(2).describe("Replicas (the HPA minimum when autoscaling). @default 2"),
-      containerPort: z.number().int().min(1024, "must be >= 1024: containers run as non-root and cannot bind lower ports").max(65535).default(defaultPort).describe(`Port the container listens on (non-root: >= 1024). @default ${defaultPort}`),
-      requests: resources.default({ cpu: "100m", memory: "128Mi" }).describe("What the scheduler reserves for each pod (and what autoscaling utilization is a percentage of). @default 100m CPU, 128Mi memory"),
-      limits: resources.default({ cpu: "500m", memory: "512Mi" }).describe("The most each pod may use: CPU is throttled above it, a pod is killed above its memory; each at least its request. @default 500m CPU, 512Mi memory"),
-      livenessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/healthz").describe("HTTP path of the liveness probe: a failing pod is restarted. @default /healthz"),
-      readinessPath: z.string().regex(/^\/[\w./-]*$/, "must be an HTTP path").default("/ready").describe("HTTP path of the readiness probe: a pod gets traffic only while it answers. @default /ready"),
+      containerPort: z
+        .number()
+        .int()
+        .min(1024, "must be >= 1024: containers run as non-root and cannot bind lower ports")
+        .max(65535)
+        .default(defaultPort)
+        .describe(`Port the container listens on (non-root: >= 1024). @default ${defaultPort}`),
+      requests: resources
+        .default({ cpu: "100m", memory: "128Mi" })
+        .describe(
+          "What the scheduler reserves for each pod (and what autoscaling utilization is a percentage of). @default 100m CPU, 128Mi memory",
+        ),
+      limits: resources
+        .default({ cpu: "500m", memory: "512Mi" })
+        .describe(
+          "The most each pod may use: CPU is throttled above it, a pod is killed above its memory; each at least its request. @default 500m CPU, 512Mi memory",
+        ),
+      livenessPath: z
+        .string()
+        .regex(/^\/[\w./-]*$/, "must be an HTTP path")
+        .default("/healthz")
+        .describe("HTTP path of the liveness probe: a failing pod is restarted. @default /healthz"),
+      readinessPath: z
+        .string()
+        .regex(/^\/[\w./-]*$/, "must be an HTTP path")
+        .default("/ready")
+        .describe("HTTP path of the readiness probe: a pod gets traffic only while it answers. @default /ready"),
       autoscaling: z
         .strictObject({
-          enabled: z.boolean().default(false).describe("Horizontal pod autoscaling on CPU and memory. @default false; required in production"),
-          maxReplicas: z.number().int().min(1).max(100).default(10).describe("Most pods the autoscaler may run (replicas is the least). @default 10"),
+          enabled: z
+            .boolean()
+            .default(false)
+            .describe("Horizontal pod autoscaling on CPU and memory. @default false; required in production"),
+          maxReplicas: z
+            .number()
+            .int()
+            .min(1)
+            .max(100)
+            .default(10)
+            .describe("Most pods the autoscaler may run (replicas is the least). @default 10"),
           cpuUtilization: z.number().int().min(10).max(100).default(70).describe("Target average CPU utilization, %. @default 70"),
           memoryUtilization: z.number().int().min(10).max(100).default(80).describe("Target average memory utilization, %. @default 80"),
         })
@@ -120,7 +151,10 @@ export const workloadsSchema = z.strictObject({
     .strictObject({
       type: z
         .string()
-        .refine((type) => type !== "nlb", INGRESS_NGINX_REMOVED.replace("the public entry is", "nlb (ingress-nginx behind an NLB) is gone; the public entry is"))
+        .refine(
+          (type) => type !== "nlb",
+          INGRESS_NGINX_REMOVED.replace("the public entry is", "nlb (ingress-nginx behind an NLB) is gone; the public entry is"),
+        )
         .pipe(z.enum(["alb"], { error: "must be alb" }))
         .default("alb")
         .describe(
@@ -141,10 +175,15 @@ export const workloadsSchema = z.strictObject({
       deletionProtection: z
         .boolean()
         .default(true)
-        .describe("The ALB's deletion protection (deleting the Gateway then leaves the ALB until an operator lifts it). @default true; cannot be false in production"),
+        .describe(
+          "The ALB's deletion protection (deleting the Gateway then leaves the ALB until an operator lifts it). @default true; cannot be false in production",
+        ),
       accessLogs: z
         .strictObject({
-          enabled: z.boolean().default(true).describe("ALB access logs to an encrypted S3 bucket of this environment. @default true; required in production"),
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe("ALB access logs to an encrypted S3 bucket of this environment. @default true; required in production"),
           retentionDays: z.number().int().min(1).max(3650).default(90).describe("Days the access log objects are kept. @default 90"),
         })
         .prefault({})
@@ -167,12 +206,24 @@ export const workloadsSchema = z.strictObject({
       awsLoadBalancerController: chartVersion("awsLoadBalancerController"),
     })
     .prefault({})
-    .describe("Chart versions an environment pins (to roll a bump through dev and staging first). @default per chart: the newest version of modules/core/chart-versions.ts that supports platform.kubernetesVersion"),
+    .describe(
+      "Chart versions an environment pins (to roll a bump through dev and staging first). @default per chart: the newest version of modules/core/chart-versions.ts that supports platform.kubernetesVersion",
+    ),
   monitoring: z
     .strictObject({
       prometheus: z.boolean().default(true).describe("kube-prometheus-stack (Prometheus, Alertmanager, Grafana). @default true"),
-      prometheusRetention: z.string().regex(/^\d+[dh]$/, "must be a duration such as 15d").default("15d").describe("How long Prometheus keeps samples, in days (`15d`) or hours (`12h`). @default 15d"),
-      prometheusStorageGiB: z.number().int().min(10).max(4096).default(50).describe("Size of Prometheus's encrypted gp3 volume, in GiB. @default 50"),
+      prometheusRetention: z
+        .string()
+        .regex(/^\d+[dh]$/, "must be a duration such as 15d")
+        .default("15d")
+        .describe("How long Prometheus keeps samples, in days (`15d`) or hours (`12h`). @default 15d"),
+      prometheusStorageGiB: z
+        .number()
+        .int()
+        .min(10)
+        .max(4096)
+        .default(50)
+        .describe("Size of Prometheus's encrypted gp3 volume, in GiB. @default 50"),
       fluentBit: z.boolean().default(true).describe("Fluent Bit shipping container logs to CloudWatch Logs. @default true"),
     })
     .prefault({}),
@@ -198,7 +249,10 @@ export type PinnableChart = (typeof PINNABLE_CHARTS)[number];
  * chart table whose Kubernetes range includes the cluster's minor (else the table's default, which
  * the schema then reports).
  */
-export function resolvedChartVersions(workloads: WorkloadsSettings, kubernetesVersion: string): { readonly [name in PinnableChart]: string } {
+export function resolvedChartVersions(
+  workloads: WorkloadsSettings,
+  kubernetesVersion: string,
+): { readonly [name in PinnableChart]: string } {
   const resolve = (name: PinnableChart): string => {
     const pinned = workloads.charts[name];
     if (pinned !== undefined) return pinned;
@@ -215,7 +269,10 @@ export function resolvedChartVersions(workloads: WorkloadsSettings, kubernetesVe
 }
 
 /** Every chart the environment would install that cannot run on its Kubernetes version, paths relative to `workloads`. */
-export function kubernetesRangeProblems(workloads: WorkloadsSettings, kubernetesVersion: string): { path: (string | number)[]; message: string }[] {
+export function kubernetesRangeProblems(
+  workloads: WorkloadsSettings,
+  kubernetesVersion: string,
+): { path: (string | number)[]; message: string }[] {
   // An unknown version is reported once, at platform.kubernetesVersion.
   if (!isKubernetesVersion(kubernetesVersion)) return [];
   const versions = resolvedChartVersions(workloads, kubernetesVersion);
@@ -245,12 +302,19 @@ export function productionWorkloadsProblems(workloads: WorkloadsSettings): { pat
     if (settings.replicas < 2) problems.push({ path: [name, "replicas"], message: "must be >= 2 in production (one per zone at least)" });
     if (!settings.autoscaling.enabled) problems.push({ path: [name, "autoscaling", "enabled"], message: "must be true in production" });
   }
-  if (workloads.certificateArn === undefined) problems.push({ path: ["certificateArn"], message: "is required in production: the frontend is served over TLS" });
+  if (workloads.certificateArn === undefined)
+    problems.push({ path: ["certificateArn"], message: "is required in production: the frontend is served over TLS" });
   if (!workloads.entry.deletionProtection) {
-    problems.push({ path: ["entry", "deletionProtection"], message: "must be true in production: the public entry is not deleted by a stray change" });
+    problems.push({
+      path: ["entry", "deletionProtection"],
+      message: "must be true in production: the public entry is not deleted by a stray change",
+    });
   }
   if (!workloads.entry.accessLogs.enabled) {
-    problems.push({ path: ["entry", "accessLogs", "enabled"], message: "must be true in production: every request to the public entry is recorded" });
+    problems.push({
+      path: ["entry", "accessLogs", "enabled"],
+      message: "must be true in production: every request to the public entry is recorded",
+    });
   }
   return problems;
 }

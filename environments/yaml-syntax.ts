@@ -51,7 +51,11 @@ export function locateSyntaxError(text: string, error: YAMLError, lineCounter: L
   const parser = lineCounter.linePos(error.pos[0]);
   const parserMessage = error.message.split("\n")[0] ?? error.message;
   const finding = scan(text);
-  if (finding !== undefined && finding.line <= parser.line + MAX_LINES_AFTER_PARSER && finding.line >= parser.line - MAX_LINES_BEFORE_PARSER) {
+  if (
+    finding !== undefined &&
+    finding.line <= parser.line + MAX_LINES_AFTER_PARSER &&
+    finding.line >= parser.line - MAX_LINES_BEFORE_PARSER
+  ) {
     return finding;
   }
   return { line: parser.line, column: parser.col, message: parserMessage };
@@ -175,7 +179,11 @@ function inconsistentIndent(lines: readonly Line[]): SyntaxLocation | undefined 
   let previous: Line | undefined;
   for (const [position, line] of lines.entries()) {
     if (!/^-(\s|$)/.test(line.content) && !/:(\s|$)/.test(line.content)) {
-      return { line: line.number, column: line.indent + 1, message: `"${line.content}" is neither a key: value pair nor a list item (a missing ":"?)` };
+      return {
+        line: line.number,
+        column: line.indent + 1,
+        message: `"${line.content}" is neither a key: value pair nor a list item (a missing ":"?)`,
+      };
     }
     const top = stack[stack.length - 1];
     if (top === undefined) {
@@ -225,5 +233,9 @@ function blame(lines: readonly Line[], position: number, stack: readonly Level[]
       message: `indented by ${level.first.indent} where the rest of its block is indented by ${line.indent}`,
     };
   }
-  return { line: line.number, column: line.indent + 1, message: `indented by ${line.indent} where its block is indented by ${level.indent}` };
+  return {
+    line: line.number,
+    column: line.indent + 1,
+    message: `indented by ${line.indent} where its block is indented by ${level.indent}`,
+  };
 }

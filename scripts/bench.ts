@@ -147,7 +147,6 @@ function findRoot(start: string): string {
 const ROOT = findRoot(__dirname);
 const RESULTS_FILE = path.join(ROOT, ".tmp/bench/results.json");
 
-
 /** Parses `--runs N` and `--quick` (or prints the help, or refuses a bad command line, and exits). */
 function parseOptions(argv: readonly string[]): BenchOptions {
   const commandLine = commandLineOrExit(BENCH_COMMAND, argv);
@@ -183,7 +182,8 @@ function writeManyEnvironments(): string {
   rmSync(MANY_ENVIRONMENTS_DIR, { recursive: true, force: true });
   mkdirSync(MANY_ENVIRONMENTS_DIR, { recursive: true });
   const real = environmentNames();
-  for (const name of real) writeFileSync(path.join(MANY_ENVIRONMENTS_DIR, `${name}.yaml`), readFileSync(path.join(ROOT, "environments", `${name}.yaml`)));
+  for (const name of real)
+    writeFileSync(path.join(MANY_ENVIRONMENTS_DIR, `${name}.yaml`), readFileSync(path.join(ROOT, "environments", `${name}.yaml`)));
   const staging = readFileSync(path.join(ROOT, "environments/staging.yaml"), "utf8");
   const stagingAccount = /^ {2}id: "(\d{12})"/m.exec(staging)?.[1] ?? "";
   for (let i = 1; i <= MANY_ENVIRONMENTS - real.length; i++) {
@@ -257,7 +257,8 @@ function benchCases(many: string): BenchCase[] {
     {
       id: "synth-all",
       label: "synth, all environments",
-      measures: "node dist/launch.js: the bundled app synthesizing every stack of every environment, with the code cache of the previous run (no build)",
+      measures:
+        "node dist/launch.js: the bundled app synthesizing every stack of every environment, with the code cache of the previous run (no build)",
       prepare: (scratch) => ({ command: "node", args: ["dist/launch.js"], env: { CDKTF_OUTDIR: scratch } }),
     },
     {
@@ -276,7 +277,11 @@ function benchCases(many: string): BenchCase[] {
       id: "synth-one-of-100",
       label: `synth --env ${one}, 1 of ${MANY_ENVIRONMENTS}`,
       measures: `ENVIRONMENTS_DIR=<${MANY_ENVIRONMENTS} files> node dist/launch.js main --env ${one}: the same environment among ${MANY_ENVIRONMENTS} files, all validated`,
-      prepare: (scratch) => ({ command: "node", args: ["dist/launch.js", "main", "--env", one], env: { CDKTF_OUTDIR: scratch, ENVIRONMENTS_DIR: many } }),
+      prepare: (scratch) => ({
+        command: "node",
+        args: ["dist/launch.js", "main", "--env", one],
+        env: { CDKTF_OUTDIR: scratch, ENVIRONMENTS_DIR: many },
+      }),
     },
     {
       id: "synth-all-of-100",
@@ -412,12 +417,16 @@ function measureCases(cases: readonly BenchCase[], options: BenchOptions): CaseR
     for (const benchCase of cases) {
       const { output, command, ...sample } = runInScratch(benchCase);
       commands.set(benchCase.id, command);
-      log(`${benchCase.label.padEnd(30)} ${tag.padEnd(9)} ${formatMs(sample.wallMs)} ms${sample.exitCode === 0 ? "" : `  (exit ${sample.exitCode})`}`);
+      log(
+        `${benchCase.label.padEnd(30)} ${tag.padEnd(9)} ${formatMs(sample.wallMs)} ms${sample.exitCode === 0 ? "" : `  (exit ${sample.exitCode})`}`,
+      );
       if (sample.exitCode !== 0 && !failures.has(benchCase.id)) failures.set(benchCase.id, tail(output));
       if (round >= 1) samples.get(benchCase.id)?.push(sample);
     }
   }
-  return cases.map((benchCase) => summarize(benchCase, commands.get(benchCase.id) ?? "", samples.get(benchCase.id) ?? [], failures.get(benchCase.id)));
+  return cases.map((benchCase) =>
+    summarize(benchCase, commands.get(benchCase.id) ?? "", samples.get(benchCase.id) ?? [], failures.get(benchCase.id)),
+  );
 }
 
 /** Medians and range of the measured runs. */
@@ -462,11 +471,61 @@ function checkTargets(results: readonly CaseResult[], ratio: number | null): Tar
   const synthPeak = synth !== undefined && synth.ok ? synth.medianPeakRssMiB : null;
   const typecheckLimit = `< ${TARGETS.typecheckMsBelow / 1000} s`;
   return [
-    check({ id: "synth-vs-barrel", caseId: "synth-all", description: "<= 1/3 barrel load", limit: TARGETS.synthOverBarrelMax, unit: "ratio", inclusive: true }, ratio),
-    check({ id: "synth-peak-rss", caseId: "synth-all", description: `< ${TARGETS.synthPeakMiBBelow} MiB`, limit: TARGETS.synthPeakMiBBelow, unit: "MiB", inclusive: false }, synthPeak),
-    check({ id: "test-suite", caseId: "test-suite", description: `< ${TARGETS.testSuiteMsBelow / 1000} s`, limit: TARGETS.testSuiteMsBelow, unit: "ms", inclusive: false }, wallOf(results, "test-suite")),
-    check({ id: "typecheck-cold", caseId: "typecheck-cold", description: typecheckLimit, limit: TARGETS.typecheckMsBelow, unit: "ms", inclusive: false }, wallOf(results, "typecheck-cold")),
-    check({ id: "typecheck-warm", caseId: "typecheck-warm", description: typecheckLimit, limit: TARGETS.typecheckMsBelow, unit: "ms", inclusive: false }, wallOf(results, "typecheck-warm")),
+    check(
+      {
+        id: "synth-vs-barrel",
+        caseId: "synth-all",
+        description: "<= 1/3 barrel load",
+        limit: TARGETS.synthOverBarrelMax,
+        unit: "ratio",
+        inclusive: true,
+      },
+      ratio,
+    ),
+    check(
+      {
+        id: "synth-peak-rss",
+        caseId: "synth-all",
+        description: `< ${TARGETS.synthPeakMiBBelow} MiB`,
+        limit: TARGETS.synthPeakMiBBelow,
+        unit: "MiB",
+        inclusive: false,
+      },
+      synthPeak,
+    ),
+    check(
+      {
+        id: "test-suite",
+        caseId: "test-suite",
+        description: `< ${TARGETS.testSuiteMsBelow / 1000} s`,
+        limit: TARGETS.testSuiteMsBelow,
+        unit: "ms",
+        inclusive: false,
+      },
+      wallOf(results, "test-suite"),
+    ),
+    check(
+      {
+        id: "typecheck-cold",
+        caseId: "typecheck-cold",
+        description: typecheckLimit,
+        limit: TARGETS.typecheckMsBelow,
+        unit: "ms",
+        inclusive: false,
+      },
+      wallOf(results, "typecheck-cold"),
+    ),
+    check(
+      {
+        id: "typecheck-warm",
+        caseId: "typecheck-warm",
+        description: typecheckLimit,
+        limit: TARGETS.typecheckMsBelow,
+        unit: "ms",
+        inclusive: false,
+      },
+      wallOf(results, "typecheck-warm"),
+    ),
   ];
 }
 
@@ -502,7 +561,10 @@ function targetCells(result: CaseResult, targets: readonly TargetCheck[]): [stri
 function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join("  ").trimEnd();
+    cells
+      .map((cell, column) => (right.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -524,11 +586,26 @@ function render(report: BenchReport): string {
     new Set([1, 2, 3]),
   );
   const ratio = report.fullSynthOverBarrelLoad;
-  const ratioLine = ratio === null ? "full synth / barrel load: n/a (a command failed)" : `full synth / barrel load = ${ratio.toFixed(3)} (1 / ${(1 / ratio).toFixed(1)})`;
+  const ratioLine =
+    ratio === null
+      ? "full synth / barrel load: n/a (a command failed)"
+      : `full synth / barrel load = ${ratio.toFixed(3)} (1 / ${(1 / ratio).toFixed(1)})`;
   const machine = report.machine;
   const context = `node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemoryMiB} MiB, load average at start ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(" ")}`;
-  const failures = report.cases.filter((result) => !result.ok).map((result) => `--- ${result.label} failed: ${result.command}\n${result.failure ?? ""}`);
-  return [heading, context, "", figures, "", ratioLine, ...(failures.length > 0 ? ["", ...failures] : []), "", `results: ${path.relative(ROOT, RESULTS_FILE)}`].join("\n");
+  const failures = report.cases
+    .filter((result) => !result.ok)
+    .map((result) => `--- ${result.label} failed: ${result.command}\n${result.failure ?? ""}`);
+  return [
+    heading,
+    context,
+    "",
+    figures,
+    "",
+    ratioLine,
+    ...(failures.length > 0 ? ["", ...failures] : []),
+    "",
+    `results: ${path.relative(ROOT, RESULTS_FILE)}`,
+  ].join("\n");
 }
 
 function machineInfo(): MachineInfo {

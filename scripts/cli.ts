@@ -1,4 +1,10 @@
-import { EnvironmentConfigError, UnknownEnvironmentError, loadSelectedEnvironments, selectEnvironments, type EnvironmentSelection } from "../environments/load";
+import {
+  EnvironmentConfigError,
+  UnknownEnvironmentError,
+  loadSelectedEnvironments,
+  selectEnvironments,
+  type EnvironmentSelection,
+} from "../environments/load";
 import type { EnvironmentConfig } from "../environments/schema";
 
 /**

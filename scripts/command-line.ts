@@ -58,7 +58,16 @@ export function helpText(spec: CommandSpec): string {
   const width = Math.max(...rows.map(([left = ""]) => left.length));
   const options = rows.map(([left = "", right = ""]) => `  ${left.padEnd(width)}  ${right}`);
   const usage = `${spec.usage} ${Object.keys(spec.options).length > 0 ? "[options]" : ""}`.trimEnd();
-  return [`Usage: ${usage}`, "", spec.summary, "", "Options:", ...options, ...(spec.notes === undefined ? [] : ["", ...spec.notes]), ""].join("\n");
+  return [
+    `Usage: ${usage}`,
+    "",
+    spec.summary,
+    "",
+    "Options:",
+    ...options,
+    ...(spec.notes === undefined ? [] : ["", ...spec.notes]),
+    "",
+  ].join("\n");
 }
 
 /**

@@ -64,7 +64,8 @@ export const BENCH_COMMAND: CommandSpec = {
 export const SCHEMA_COMMAND: CommandSpec = {
   name: "schema",
   usage: "npm run schema --",
-  summary: "Writes environments/environment.schema.json (the JSON Schema editors validate environment files with) from environments/schema.ts.",
+  summary:
+    "Writes environments/environment.schema.json (the JSON Schema editors validate environment files with) from environments/schema.ts.",
   options: {},
 };
 
@@ -77,4 +78,11 @@ export const BUNDLE_COMMAND: CommandSpec = {
 };
 
 /** Every command, by its npm script name (or file for the build step). */
-export const COMMANDS: readonly CommandSpec[] = [SYNTH_COMMAND, BOOTSTRAP_COMMAND, STACKS_COMMAND, BENCH_COMMAND, SCHEMA_COMMAND, BUNDLE_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [
+  SYNTH_COMMAND,
+  BOOTSTRAP_COMMAND,
+  STACKS_COMMAND,
+  BENCH_COMMAND,
+  SCHEMA_COMMAND,
+  BUNDLE_COMMAND,
+];

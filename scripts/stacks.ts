@@ -70,7 +70,6 @@ export function listStacks(...environmentNames: readonly string[]): StackEntry[]
   }
 }
 
-
 function main(argv: readonly string[]): void {
   const commandLine = commandLineOrExit(STACKS_COMMAND, argv);
   const json = commandLine.flag("json");

@@ -108,14 +108,20 @@ function readSynth(outdir: string): Map<string, TerraformJson> {
 function synthesize(dir: string, outdir: string): void {
   rmSync(outdir, { recursive: true, force: true });
   execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
-  execFileSync(process.execPath, ["dist/main.js"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, CDKTF_OUTDIR: outdir } });
+  execFileSync(process.execPath, ["dist/main.js"], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+  });
 }
 
 const USAGE = "usage: npm run synth:compare -- [<git ref>]   (default HEAD: what the working tree changes)";
 
 function main(argv: readonly string[]): number {
   if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(`${USAGE}\nSynthesizes <git ref> and the working tree and lists the stacks and Terraform addresses that differ.\nExit 0: identical; 1: different.\n`);
+    process.stdout.write(
+      `${USAGE}\nSynthesizes <git ref> and the working tree and lists the stacks and Terraform addresses that differ.\nExit 0: identical; 1: different.\n`,
+    );
     return 0;
   }
   const unknown = argv.filter((arg) => arg.startsWith("-"));

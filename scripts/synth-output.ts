@@ -42,7 +42,9 @@ export function synthSummary(report: SynthReport): string[] {
     ...report.written.map((entry) => `synth: ${entry.environment.padEnd(width)}  ${entry.stacks.join(", ")}`),
     ...report.removed.map((name) => `synth: removed ${report.where}/${name}: no environment file or layer makes it any more`),
     `synth: wrote ${count} stacks of ${environments} to ${report.where}/ in ${report.seconds.toFixed(1)} s${only}`,
-    ...(report.planPlaceholders ? ["synth: PLAN PLACEHOLDERS ARE ON (see the warning above): never apply a plan made from this output"] : []),
+    ...(report.planPlaceholders
+      ? ["synth: PLAN PLACEHOLDERS ARE ON (see the warning above): never apply a plan made from this output"]
+      : []),
   ];
 }
 

@@ -1,10 +1,4 @@
-import {
-  DataTerraformRemoteStateLocal,
-  DataTerraformRemoteStateS3,
-  TerraformOutput,
-  Token,
-  type DataTerraformRemoteState,
-} from "cdktf";
+import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, TerraformOutput, Token, type DataTerraformRemoteState } from "cdktf";
 import type { Layer } from "./layers";
 import type { LayerStack } from "./layer-stack";
 
@@ -29,10 +23,10 @@ type ValueOfKind<K extends OutputKind> = K extends "string"
   : K extends "optional-string"
     ? string | undefined
     : K extends "list"
-    ? string[]
-    : K extends "number"
-      ? number
-      : { [key: string]: string };
+      ? string[]
+      : K extends "number"
+        ? number
+        : { [key: string]: string };
 
 /** The values of a contract: the upstream must give every one; the downstream gets tokens. */
 export type ContractValues<S extends OutputSpecs> = { readonly [N in keyof S]: ValueOfKind<S[N]["kind"]> };
@@ -90,7 +84,8 @@ export class LayerContract<S extends OutputSpecs> {
     const published = new Set<string>();
     for (const [key, spec] of Object.entries(this.outputs)) {
       if (values[key] === undefined) {
-        if (spec.kind !== "optional-string") throw new Error(`${stack.node.id}: the ${this.layer} output ${key} is not optional and has no value`);
+        if (spec.kind !== "optional-string")
+          throw new Error(`${stack.node.id}: the ${this.layer} output ${key} is not optional and has no value`);
         continue;
       }
       published.add(key);
@@ -116,7 +111,9 @@ export class LayerContract<S extends OutputSpecs> {
     const published = this.published.get(upstream);
     const hasOptional = Object.values(this.outputs).some((spec) => spec.kind === "optional-string");
     if (hasOptional && published === undefined) {
-      throw new Error(`${downstream.node.id} reads ${upstream.node.id} before it published its outputs: whether an optional output exists is known only after publish`);
+      throw new Error(
+        `${downstream.node.id} reads ${upstream.node.id} before it published its outputs: whether an optional output exists is known only after publish`,
+      );
     }
     const exists = (key: string) => published === undefined || published.has(key);
     const remote = this.remoteState(downstream, upstream, options.planPlaceholders ?? false, exists);
@@ -144,7 +141,12 @@ export class LayerContract<S extends OutputSpecs> {
     return values as ContractValues<S>;
   }
 
-  private remoteState(downstream: LayerStack, upstream: LayerStack, planPlaceholders: boolean, exists: (key: string) => boolean): DataTerraformRemoteState {
+  private remoteState(
+    downstream: LayerStack,
+    upstream: LayerStack,
+    planPlaceholders: boolean,
+    exists: (key: string) => boolean,
+  ): DataTerraformRemoteState {
     const id = `${this.layer}-state`;
     const defaults = planPlaceholders
       ? Object.fromEntries(

@@ -69,7 +69,11 @@ export class LayerStack extends TerraformStack {
     // The CI deploy role may only create or change roles under the environment's boundary.
     const ci = ciRoleNames(props.environment.name);
     Aspects.of(this).add(
-      new RequirePermissionsBoundary(permissionsBoundaryName(props.environment.name), permissionsBoundaryArn(this.target, props.environment.name), [ci.plan, ci.deploy]),
+      new RequirePermissionsBoundary(
+        permissionsBoundaryName(props.environment.name),
+        permissionsBoundaryArn(this.target, props.environment.name),
+        [ci.plan, ci.deploy],
+      ),
     );
   }
 }

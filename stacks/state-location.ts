@@ -6,9 +6,7 @@ import type { Layer } from "./layers";
  * Where one layer of one environment keeps its state. Computed once here and used both by the
  * layer's own backend and by every downstream remote-state read, so the two cannot disagree.
  */
-export type StateLocation =
-  | { readonly backend: "s3"; readonly s3: S3BackendConfig }
-  | { readonly backend: "local"; readonly path: string };
+export type StateLocation = { readonly backend: "s3"; readonly s3: S3BackendConfig } | { readonly backend: "local"; readonly path: string };
 
 /** The state key of a layer: `<env>/<layer>.tfstate`. */
 export function stateKey(environment: string, layer: Layer): string {

@@ -50,7 +50,8 @@ function environmentsWithQa(): string {
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, "environments-"));
   const real = path.join(ROOT, "environments");
-  for (const entry of readdirSync(real).filter((name) => /\.ya?ml$/.test(name))) writeFileSync(path.join(dir, entry), readFileSync(path.join(real, entry)));
+  for (const entry of readdirSync(real).filter((name) => /\.ya?ml$/.test(name)))
+    writeFileSync(path.join(dir, entry), readFileSync(path.join(real, entry)));
   writeFileSync(path.join(dir, "qa.yaml"), qaFromStaging());
   return dir;
 }
@@ -59,7 +60,14 @@ interface JsonReport {
   readonly success: boolean;
   readonly numFailedTests: number;
   readonly numPassedTests: number;
-  readonly testResults: readonly { readonly name: string; readonly assertionResults: readonly { readonly fullName: string; readonly status: string; readonly failureMessages: readonly string[] }[] }[];
+  readonly testResults: readonly {
+    readonly name: string;
+    readonly assertionResults: readonly {
+      readonly fullName: string;
+      readonly status: string;
+      readonly failureMessages: readonly string[];
+    }[];
+  }[];
 }
 
 describe("adding an environment", () => {
@@ -69,28 +77,30 @@ describe("adding an environment", () => {
     expect(loadEnvironments(dir).map((env) => env.name)).toContain("qa");
   });
 
-  it(
-    "GIVEN that extra file WHEN the environment-wide tests run on the folder THEN they pass, and they ran for qa",
-    () => {
-      const report = path.join(dir, "report.json");
-      const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", ...ENVIRONMENT_WIDE_TESTS, "--reporter=json", `--outputFile=${report}`], {
+  it("GIVEN that extra file WHEN the environment-wide tests run on the folder THEN they pass, and they ran for qa", () => {
+    const report = path.join(dir, "report.json");
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", ...ENVIRONMENT_WIDE_TESTS, "--reporter=json", `--outputFile=${report}`],
+      {
         cwd: ROOT,
         env: { ...process.env, ENVIRONMENTS_DIR: dir, FORCE_COLOR: "0" },
         encoding: "utf8",
         maxBuffer: 64 * 1024 * 1024,
-      });
-      const result = JSON.parse(readFileSync(report, "utf8")) as JsonReport;
-      const failures = result.testResults.flatMap((file) =>
-        file.assertionResults.filter((test) => test.status === "failed").map((test) => `${path.relative(ROOT, file.name)}: ${test.fullName}\n${test.failureMessages.join("\n").slice(0, 600)}`),
-      );
+      },
+    );
+    const result = JSON.parse(readFileSync(report, "utf8")) as JsonReport;
+    const failures = result.testResults.flatMap((file) =>
+      file.assertionResults
+        .filter((test) => test.status === "failed")
+        .map((test) => `${path.relative(ROOT, file.name)}: ${test.fullName}\n${test.failureMessages.join("\n").slice(0, 600)}`),
+    );
 
-      expect(failures, run.stderr.slice(-2000)).toEqual([]);
-      expect(result.numPassedTests).toBeGreaterThan(0);
-      const names = result.testResults.flatMap((file) => file.assertionResults.map((test) => test.fullName));
-      for (const stack of ["network-qa", "platform-qa", "workloads-qa"]) {
-        expect(names.filter((name) => name.includes(stack)).length, `tests that ran for ${stack}`).toBeGreaterThan(0);
-      }
-    },
-    300_000,
-  );
+    expect(failures, run.stderr.slice(-2000)).toEqual([]);
+    expect(result.numPassedTests).toBeGreaterThan(0);
+    const names = result.testResults.flatMap((file) => file.assertionResults.map((test) => test.fullName));
+    for (const stack of ["network-qa", "platform-qa", "workloads-qa"]) {
+      expect(names.filter((name) => name.includes(stack)).length, `tests that ran for ${stack}`).toBeGreaterThan(0);
+    }
+  }, 300_000);
 });

@@ -23,7 +23,9 @@ const NONPROD = "111111111111";
 const PROD = "222222222222";
 
 const synthBucket = (overrides: Partial<StateBucketProps> = {}) =>
-  Testing.synthScope((scope) => new StateBucket(scope, "state", { target: TEST_TARGET, bucketName: "acme-test-terraform-state", ...overrides }));
+  Testing.synthScope(
+    (scope) => new StateBucket(scope, "state", { target: TEST_TARGET, bucketName: "acme-test-terraform-state", ...overrides }),
+  );
 
 const parse = (json: string) => JSON.parse(json) as TerraformJson;
 
@@ -34,7 +36,8 @@ function policyStatements(json: string): Record<string, unknown>[] {
   expect(bucketPolicies).toHaveLength(1);
   const documentName = /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(String(bucketPolicies[0]?.["policy"]))?.[1] ?? "";
   const document = doc.data?.["aws_iam_policy_document"]?.[documentName];
-  if (document === undefined) throw new Error(`the bucket policy attaches no policy document of this stack: ${String(bucketPolicies[0]?.["policy"])}`);
+  if (document === undefined)
+    throw new Error(`the bucket policy attaches no policy document of this stack: ${String(bucketPolicies[0]?.["policy"])}`);
   return document["statement"] as Record<string, unknown>[];
 }
 
@@ -59,7 +62,10 @@ describe("StateBucket", () => {
     expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [
         {
-          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/) },
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: "aws:kms",
+            kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/),
+          },
           bucket_key_enabled: true,
         },
       ],
@@ -70,7 +76,9 @@ describe("StateBucket", () => {
     const kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
     const json = synthBucket({ kmsKeyArn });
     expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn }, bucket_key_enabled: true }],
+      rule: [
+        { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn }, bucket_key_enabled: true },
+      ],
     });
     expect(json).not.toHaveResource(AwsKmsKey);
   });
@@ -104,7 +112,9 @@ describe("StateBucket", () => {
   it("attaches the policy after the public access block (S3 refuses the two at once)", () => {
     const bucketPolicy = Object.values(parse(synthBucket()).resource?.["aws_s3_bucket_policy"] ?? {})[0];
     expect(bucketPolicy?.["depends_on"]).toEqual([expect.stringMatching(/^aws_s3_bucket_public_access_block\./)]);
-    expect(synthBucket()).toHaveResourceWithProperties(S3BucketPolicy, { policy: expect.stringMatching(/^\$\{data\.aws_iam_policy_document\..+\.json\}$/) });
+    expect(synthBucket()).toHaveResourceWithProperties(S3BucketPolicy, {
+      policy: expect.stringMatching(/^\$\{data\.aws_iam_policy_document\..+\.json\}$/),
+    });
   });
 
   it("denies uploads that ask for another encryption than SSE-KMS, but not uploads that rely on the bucket's default", () => {
@@ -143,7 +153,12 @@ describe("StateBucket", () => {
     expect(json).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
       rule: [
         { id: "expire-noncurrent-versions", status: "Enabled", filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: 90 }] },
-        { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: [{}], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{}],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+        },
       ],
       depends_on: [expect.stringMatching(/^aws_s3_bucket_versioning\./)],
     });
@@ -185,9 +200,9 @@ describe("bootstrap plan from the environment files", () => {
 
   it("GIVEN an environment with a local backend WHEN planned THEN it contributes no bucket, and an account left without one gets no bootstrap", () => {
     const environments = [local(environment("dev")), environment("staging"), local(environment("prod"))];
-    expect(planBootstraps(environments).map((plan) => [plan.accountId, plan.buckets.map((bucket) => bucket.name), plan.environments])).toEqual([
-      [NONPROD, ["acme-nonprod-terraform-state"], ["staging"]],
-    ]);
+    expect(
+      planBootstraps(environments).map((plan) => [plan.accountId, plan.buckets.map((bucket) => bucket.name), plan.environments]),
+    ).toEqual([[NONPROD, ["acme-nonprod-terraform-state"], ["staging"]]]);
     expect(planBootstraps(ENVIRONMENTS.map(local))).toEqual([]);
   });
 
@@ -197,7 +212,10 @@ describe("bootstrap plan from the environment files", () => {
   });
 
   it("GIVEN one bucket named in two accounts WHEN planned THEN it names the bucket, the accounts and the environments", () => {
-    const prod = environment("prod", (env): EnvironmentConfig => ({ ...env, state: { backend: "s3", bucket: "acme-nonprod-terraform-state" } }));
+    const prod = environment(
+      "prod",
+      (env): EnvironmentConfig => ({ ...env, state: { backend: "s3", bucket: "acme-nonprod-terraform-state" } }),
+    );
     expect(() => planBootstraps([environment("dev"), prod])).toThrow(BootstrapPlanError);
     expect(() => planBootstraps([environment("dev"), prod])).toThrow(
       "state bucket acme-nonprod-terraform-state is named by environments in accounts 111111111111 (dev), 222222222222 (prod): a bucket lives in one account",
@@ -205,10 +223,13 @@ describe("bootstrap plan from the environment files", () => {
   });
 
   it("GIVEN one account's buckets in two regions WHEN planned THEN it refuses (one region per bootstrap stack)", () => {
-    const staging = environment("staging", (env): EnvironmentConfig => ({
-      ...env,
-      state: { backend: "s3", bucket: "acme-staging-terraform-state", region: "eu-central-1" },
-    }));
+    const staging = environment(
+      "staging",
+      (env): EnvironmentConfig => ({
+        ...env,
+        state: { backend: "s3", bucket: "acme-staging-terraform-state", region: "eu-central-1" },
+      }),
+    );
     expect(() => planBootstraps([environment("dev"), staging])).toThrow(
       "account 111111111111 keeps state buckets in several regions (acme-nonprod-terraform-state in eu-west-1, acme-staging-terraform-state in eu-central-1): its bootstrap stack has one region",
     );
@@ -246,7 +267,13 @@ describe("BootstrapStack", () => {
       allowed_account_ids: [PROD],
       default_tags: [
         {
-          tags: { owner: "platform-team", "cost-center": "cc-2001", "data-classification": "confidential", layer: "bootstrap", "managed-by": "cdktf" },
+          tags: {
+            owner: "platform-team",
+            "cost-center": "cc-2001",
+            "data-classification": "confidential",
+            layer: "bootstrap",
+            "managed-by": "cdktf",
+          },
         },
       ],
     });
@@ -271,7 +298,9 @@ describe("BootstrapStack", () => {
 
   it("refuses a stack without buckets and a bucket listed twice", () => {
     const props = { accountId: NONPROD, region: "eu-west-1", tags: {} };
-    expect(() => new BootstrapStack(Testing.app(), { ...props, buckets: [] })).toThrow("Bootstrap of account 111111111111: no state bucket to create");
+    expect(() => new BootstrapStack(Testing.app(), { ...props, buckets: [] })).toThrow(
+      "Bootstrap of account 111111111111: no state bucket to create",
+    );
     expect(() => new BootstrapStack(Testing.app(), { ...props, buckets: ["a-bucket", { name: "a-bucket" }] })).toThrow(
       "Bootstrap of account 111111111111: state bucket a-bucket is listed twice",
     );
@@ -301,7 +330,9 @@ describe("the bootstrap app", () => {
 
     await import("../bootstrap.js");
 
-    const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
+    const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { workingDirectory: string }>;
+    };
     expect(Object.keys(manifest.stacks)).toEqual([`bootstrap-${NONPROD}`, `bootstrap-${PROD}`]);
     expect(manifest.stacks[`bootstrap-${PROD}`]?.workingDirectory).toBe(`stacks/bootstrap-${PROD}`);
   });

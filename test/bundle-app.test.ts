@@ -9,7 +9,10 @@ import { testTmp } from "./support/paths";
 function appFixture(): BundleJob & { readonly greeting: string } {
   const root = mkdtempSync(path.join(testTmp(), "bundle-"));
   mkdirSync(path.join(root, "dist", "lib"), { recursive: true });
-  writeFileSync(path.join(root, "dist", "main.js"), `const { greeting } = require("./lib/greeting");\nconst path = require("node:path");\nmodule.exports = path.join(greeting, "x");\n`);
+  writeFileSync(
+    path.join(root, "dist", "main.js"),
+    `const { greeting } = require("./lib/greeting");\nconst path = require("node:path");\nmodule.exports = path.join(greeting, "x");\n`,
+  );
   const greeting = path.join(root, "dist", "lib", "greeting.js");
   writeFileSync(greeting, `exports.greeting = "hello";\n`);
   return { root, entries: { app: "dist/main.js" }, outdir: "dist/bundle", greeting };

@@ -180,7 +180,9 @@ describe("npm run synth", () => {
     const result = await runMain(["--env", "no-such-env"], outdir);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`no environment named no-such-env; known: ${ENVIRONMENTS.map((env) => env.name).join(", ")} (environments/<name>.yaml)\n`);
+    expect(result.stderr).toBe(
+      `no environment named no-such-env; known: ${ENVIRONMENTS.map((env) => env.name).join(", ")} (environments/<name>.yaml)\n`,
+    );
     expect(readdirSync(outdir)).toEqual([]);
   });
 
@@ -201,8 +203,14 @@ describe("npm run synth", () => {
     expect(existsSync(path.join(outdir, "stacks", `platform-${one.name}`, "cdk.tf.json"))).toBe(true);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`synth: ${one.name}  network-${one.name}, platform-${one.name}, workloads-${one.name}`);
-    expect(lines[1]).toBe(`synth: removed ${path.relative(process.cwd(), path.join(outdir, "stacks"))}/network-deleted-env: no environment file or layer makes it any more`);
-    expect(lines[2]).toMatch(new RegExp(`^synth: wrote 3 stacks of 1 environment to .+ in \\d+\\.\\d s \\(only --env ${one.name}: the output of the ${ENVIRONMENTS.length - 1} other environments? was left as it was\\)$`));
+    expect(lines[1]).toBe(
+      `synth: removed ${path.relative(process.cwd(), path.join(outdir, "stacks"))}/network-deleted-env: no environment file or layer makes it any more`,
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^synth: wrote 3 stacks of 1 environment to .+ in \\d+\\.\\d s \\(only --env ${one.name}: the output of the ${ENVIRONMENTS.length - 1} other environments? was left as it was\\)$`,
+      ),
+    );
     expect(result.stderr).toBe("");
   });
 

@@ -2,13 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  EnvironmentConfigError,
-  loadEnvironmentFile,
-  loadEnvironments,
-  parseEnvironment,
-  type ConfigProblem,
-} from "../environments/load";
+import { EnvironmentConfigError, loadEnvironmentFile, loadEnvironments, parseEnvironment, type ConfigProblem } from "../environments/load";
 
 const FIXTURES = path.join(__dirname, "fixtures/environments");
 /** How the loader names fixture files in messages: relative to the working directory (the repository root). */
@@ -57,14 +51,26 @@ const BAD_FILES: readonly BadFile[] = [
   },
   { given: "an empty file", fixture: "empty.yaml", problems: [{ line: 1, path: "", says: "the file is empty" }] },
   { given: "a list at the top level", fixture: "not-a-mapping.yaml", problems: [{ line: 2, path: "", says: "must be a mapping of keys" }] },
-  { given: "network written twice", fixture: "duplicate-key.yaml", problems: [{ line: 16, column: 1, path: "", says: "Map keys must be unique" }] },
-  { given: "an unknown top-level key (tag for tags)", fixture: "unknown-key.yaml", problems: [{ line: 14, path: "tag", says: "unknown key" }] },
+  {
+    given: "network written twice",
+    fixture: "duplicate-key.yaml",
+    problems: [{ line: 16, column: 1, path: "", says: "Map keys must be unique" }],
+  },
+  {
+    given: "an unknown top-level key (tag for tags)",
+    fixture: "unknown-key.yaml",
+    problems: [{ line: 14, path: "tag", says: "unknown key" }],
+  },
   {
     given: "an unknown nested key (flowLogs.retention)",
     fixture: "unknown-nested.yaml",
     problems: [{ line: 17, path: "network.flowLogs.retention", says: "unknown key (check the spelling" }],
   },
-  { given: 'a string where a number belongs (azCount: "3")', fixture: "wrong-type.yaml", problems: [{ line: 16, path: "network.azCount", says: "expected number, received string" }] },
+  {
+    given: 'a string where a number belongs (azCount: "3")',
+    fixture: "wrong-type.yaml",
+    problems: [{ line: 16, path: "network.azCount", says: "expected number, received string" }],
+  },
   {
     given: "an unquoted account id (a YAML number)",
     fixture: "unquoted-id.yaml",
@@ -83,13 +89,23 @@ const BAD_FILES: readonly BadFile[] = [
     fixture: "subnets-too-big.yaml",
     problems: [
       { line: 14, path: "network.subnets.privateApp.prefixLength", says: "/20 subnets are larger than the VPC 10.0.0.0/22" },
-      { line: 14, path: "network.subnets.privateData.prefixLength", says: "3 subnets of /24 (one per listed availability zone) do not fit in the VPC 10.0.0.0/22" },
+      {
+        line: 14,
+        path: "network.subnets.privateData.prefixLength",
+        says: "3 subnets of /24 (one per listed availability zone) do not fit in the VPC 10.0.0.0/22",
+      },
     ],
   },
   {
     given: "three /18 subnets in a /17 VPC",
     fixture: "subnets-no-fit.yaml",
-    problems: [{ line: 18, path: "network.subnets.privateApp.prefixLength", says: "3 subnets of /18 (one per listed availability zone) do not fit in the VPC 10.0.0.0/17" }],
+    problems: [
+      {
+        line: 18,
+        path: "network.subnets.privateApp.prefixLength",
+        says: "3 subnets of /18 (one per listed availability zone) do not fit in the VPC 10.0.0.0/17",
+      },
+    ],
   },
   {
     given: "explicit private-data CIDRs overlapping the public ones",
@@ -121,30 +137,52 @@ const BAD_FILES: readonly BadFile[] = [
     fixture: "prod-wrong-stage.yaml",
     problems: [{ line: 2, path: "stage", says: "must be production in an environment named prod-wrong-stage" }],
   },
-  { given: "production with a single NAT gateway", fixture: "single-nat.yaml", problems: [{ line: 16, path: "network.natGateways", says: "must be perAz in production" }] },
-  { given: "production in two AZs", fixture: "two-azs.yaml", problems: [{ line: 16, path: "network.azCount", says: "must be >= 3 in production" }] },
+  {
+    given: "production with a single NAT gateway",
+    fixture: "single-nat.yaml",
+    problems: [{ line: 16, path: "network.natGateways", says: "must be perAz in production" }],
+  },
+  {
+    given: "production in two AZs",
+    fixture: "two-azs.yaml",
+    problems: [{ line: 16, path: "network.azCount", says: "must be >= 3 in production" }],
+  },
   {
     given: "production without the ecr.dkr and sts endpoints",
     fixture: "no-endpoints.yaml",
     problems: [
-      { line: 16, path: "network.interfaceEndpoints", says: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints" },
+      {
+        line: 16,
+        path: "network.interfaceEndpoints",
+        says: "must include sts: the backend's network policy reaches AWS APIs only through the VPC's endpoints",
+      },
       { line: 16, path: "network.interfaceEndpoints", says: "must include ecr.dkr, sts in production" },
     ],
   },
   {
     given: "a flow log retention of 45 days",
     fixture: "bad-retention.yaml",
-    problems: [{ line: 17, path: "network.flowLogs.retentionDays", says: "must be one of CloudWatch's retention periods: 1, 3, 5, 7, 14, 30" }],
+    problems: [
+      { line: 17, path: "network.flowLogs.retentionDays", says: "must be one of CloudWatch's retention periods: 1, 3, 5, 7, 14, 30" },
+    ],
   },
   {
     given: "two ECR repositories named frontend",
     fixture: "duplicate-repo.yaml",
     problems: [{ line: 20, path: "ecr.repositories[2].name", says: "repository frontend is listed twice" }],
   },
-  { given: "a gcs state backend", fixture: "state-gcs.yaml", problems: [{ line: 9, path: "state.backend", says: "backend must be s3 or local" }] },
+  {
+    given: "a gcs state backend",
+    fixture: "state-gcs.yaml",
+    problems: [{ line: 9, path: "state.backend", says: "backend must be s3 or local" }],
+  },
   // dns and platform
   { given: "no platform section", fixture: "missing-platform.yaml", problems: [{ line: 2, path: "platform", says: "is required" }] },
-  { given: "a platform without node groups", fixture: "no-node-groups.yaml", problems: [{ line: 19, path: "platform.nodeGroups", says: "is required" }] },
+  {
+    given: "a platform without node groups",
+    fixture: "no-node-groups.yaml",
+    problems: [{ line: 19, path: "platform.nodeGroups", says: "is required" }],
+  },
   {
     given: "a hosted zone id written as a Route 53 path",
     fixture: "bad-hosted-zone.yaml",
@@ -162,14 +200,21 @@ const BAD_FILES: readonly BadFile[] = [
       {
         line: 20,
         path: "platform.kubernetesVersion",
-        message: "must be a Kubernetes version EKS supports: 1.32, 1.33, 1.34, 1.35 (modules/core/kubernetes-versions.ts, from the EKS release calendar)",
+        message:
+          "must be a Kubernetes version EKS supports: 1.32, 1.33, 1.34, 1.35 (modules/core/kubernetes-versions.ts, from the EKS release calendar)",
       },
     ],
   },
   {
     given: "Kubernetes 1.35 with the cluster-autoscaler chart of today's pin (autoscaler 1.32)",
     fixture: "ca-old-pin.yaml",
-    problems: [{ line: 37, path: "workloads.charts.clusterAutoscaler", message: "cluster-autoscaler 9.46.6 (app 1.32.0) supports Kubernetes 1.32, not 1.35" }],
+    problems: [
+      {
+        line: 37,
+        path: "workloads.charts.clusterAutoscaler",
+        message: "cluster-autoscaler 9.46.6 (app 1.32.0) supports Kubernetes 1.32, not 1.35",
+      },
+    ],
   },
   {
     given: "a chart version the chart table does not list (its Kubernetes range is unknown)",
@@ -312,7 +357,8 @@ const BAD_FILES: readonly BadFile[] = [
       {
         line: 17,
         path: "network.management.vpcCidr",
-        message: "10.0.255.0/24 overlaps network.vpcCidr 10.0.0.0/16: the management VPC is peered with the application VPC, and peered VPCs must not overlap",
+        message:
+          "10.0.255.0/24 overlaps network.vpcCidr 10.0.0.0/16: the management VPC is peered with the application VPC, and peered VPCs must not overlap",
       },
     ],
   },
@@ -323,7 +369,8 @@ const BAD_FILES: readonly BadFile[] = [
       {
         line: 14,
         path: "network.management",
-        message: "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
+        message:
+          "is required in production: operators reach private resources only through the management network (Session Manager, no SSH)",
       },
     ],
   },
@@ -345,7 +392,8 @@ const BAD_FILES: readonly BadFile[] = [
       {
         line: 21,
         path: "network.management.clientVpn.clientCidr",
-        message: "10.128.0.0/14 overlaps network.management.vpcCidr 10.130.0.0/24: client addresses must not collide with the networks they reach",
+        message:
+          "10.128.0.0/14 overlaps network.management.vpcCidr 10.130.0.0/24: client addresses must not collide with the networks they reach",
       },
     ],
   },
@@ -403,7 +451,9 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "the image tag latest",
     fixture: "tag-latest.yaml",
-    problems: [{ line: 31, path: "workloads.frontend.imageTag", message: "must name one image: tags are immutable, `latest` is not a release" }],
+    problems: [
+      { line: 31, path: "workloads.frontend.imageTag", message: "must name one image: tags are immutable, `latest` is not a release" },
+    ],
   },
   {
     given: 'an image tag with a colon ("backend:1.0.0")',
@@ -419,7 +469,11 @@ const BAD_FILES: readonly BadFile[] = [
     given: "a frontend host that only ends like dns.domain (apptest.acme.example vs test.acme.example)",
     fixture: "host-outside.yaml",
     problems: [
-      { line: 28, path: "workloads.frontendHost", message: "must lie in dns.domain (test.acme.example): external-dns manages that zone only" },
+      {
+        line: 28,
+        path: "workloads.frontendHost",
+        message: "must lie in dns.domain (test.acme.example): external-dns manages that zone only",
+      },
     ],
   },
   {
@@ -430,7 +484,7 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "an unquoted chart version 4.12 (a YAML number)",
     fixture: "chart-unquoted.yaml",
-    problems: [{ line: 37, path: "workloads.charts.externalDns", says: "must be a quoted string such as \"1.2.3\"" }],
+    problems: [{ line: 37, path: "workloads.charts.externalDns", says: 'must be a quoted string such as "1.2.3"' }],
   },
   {
     given: 'a CPU request "half"',
@@ -440,20 +494,35 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "containerPort 80 (privileged, the containers run as non-root)",
     fixture: "port-80.yaml",
-    problems: [{ line: 35, path: "workloads.backend.containerPort", message: "must be >= 1024: containers run as non-root and cannot bind lower ports" }],
+    problems: [
+      {
+        line: 35,
+        path: "workloads.backend.containerPort",
+        message: "must be >= 1024: containers run as non-root and cannot bind lower ports",
+      },
+    ],
   },
   {
     given: "an unknown key in workloads.monitoring (retention for prometheusRetention)",
     fixture: "unknown-mon-key.yaml",
     problems: [
-      { line: 37, path: "workloads.monitoring.retention", message: "unknown key (check the spelling against environments/environment.schema.json)" },
+      {
+        line: 37,
+        path: "workloads.monitoring.retention",
+        message: "unknown key (check the spelling against environments/environment.schema.json)",
+      },
     ],
   },
   {
     given: "production without a certificateArn (reported on the workloads line, the key being absent; the ALB entry needs it too)",
     fixture: "prod-no-cert.yaml",
     problems: [
-      { line: 37, path: "workloads.entry.type", message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)" },
+      {
+        line: 37,
+        path: "workloads.entry.type",
+        message:
+          "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
+      },
       { line: 29, path: "workloads.certificateArn", message: "is required in production: the frontend is served over TLS" },
     ],
   },
@@ -472,7 +541,11 @@ const BAD_FILES: readonly BadFile[] = [
     given: "the ALB entry without platform.loadBalancerController (no IAM role for the controller)",
     fixture: "alb-no-lbc.yaml",
     problems: [
-      { line: 32, path: "workloads.entry.type", message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)" },
+      {
+        line: 32,
+        path: "workloads.entry.type",
+        message: "alb needs platform.loadBalancerController: true (the platform layer creates the controller's IAM role)",
+      },
     ],
   },
   {
@@ -482,7 +555,8 @@ const BAD_FILES: readonly BadFile[] = [
       {
         line: 31,
         path: "workloads.entry.type",
-        message: "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
+        message:
+          "alb needs workloads.certificateArn: the Gateway's HTTPS listener serves the site with it (HTTP 80 only redirects to HTTPS)",
       },
     ],
   },
@@ -502,8 +576,16 @@ const BAD_FILES: readonly BadFile[] = [
     given: "production with the ALB's deletion protection and access logs off",
     fixture: "prod-entry-open.yaml",
     problems: [
-      { line: 32, path: "workloads.entry.deletionProtection", message: "must be true in production: the public entry is not deleted by a stray change" },
-      { line: 33, path: "workloads.entry.accessLogs.enabled", message: "must be true in production: every request to the public entry is recorded" },
+      {
+        line: 32,
+        path: "workloads.entry.deletionProtection",
+        message: "must be true in production: the public entry is not deleted by a stray change",
+      },
+      {
+        line: 33,
+        path: "workloads.entry.accessLogs.enabled",
+        message: "must be true in production: every request to the public entry is recorded",
+      },
     ],
   },
   {
@@ -519,19 +601,22 @@ const BAD_FILES: readonly BadFile[] = [
 ];
 
 describe("a bad environment file", () => {
-  it.each(BAD_FILES)("GIVEN $given WHEN loaded THEN it is reported at $fixture with file, line, path and message", ({ fixture, problems }) => {
-    const reported = problemsOf(() => loadEnvironmentFile(path.join(FIXTURES, "invalid", fixture)));
+  it.each(BAD_FILES)(
+    "GIVEN $given WHEN loaded THEN it is reported at $fixture with file, line, path and message",
+    ({ fixture, problems }) => {
+      const reported = problemsOf(() => loadEnvironmentFile(path.join(FIXTURES, "invalid", fixture)));
 
-    expect(reported).toEqual(
-      problems.map((problem) => ({
-        file: `${INVALID}/${fixture}`,
-        line: problem.line,
-        ...(problem.column === undefined ? {} : { column: problem.column }),
-        path: problem.path,
-        message: "message" in problem ? problem.message : expect.stringContaining(problem.says),
-      })),
-    );
-  });
+      expect(reported).toEqual(
+        problems.map((problem) => ({
+          file: `${INVALID}/${fixture}`,
+          line: problem.line,
+          ...(problem.column === undefined ? {} : { column: problem.column }),
+          path: problem.path,
+          message: "message" in problem ? problem.message : expect.stringContaining(problem.says),
+        })),
+      );
+    },
+  );
 
   it("GIVEN a bad file WHEN the error is printed THEN each line reads file:line path: message", () => {
     const error = ((): unknown => {
@@ -549,7 +634,9 @@ describe("a bad environment file", () => {
   it("GIVEN a file name that cannot name an environment WHEN parsed THEN the name is refused at line 1", () => {
     const problems = problemsOf(() => parseEnvironment("stage: development\n", "environments/Prod_EU.yaml", "Prod_EU"));
 
-    expect(problems).toEqual([{ file: "environments/Prod_EU.yaml", line: 1, path: "", message: expect.stringContaining('environment name "Prod_EU"') }]);
+    expect(problems).toEqual([
+      { file: "environments/Prod_EU.yaml", line: 1, path: "", message: expect.stringContaining('environment name "Prod_EU"') },
+    ]);
   });
 
   it("GIVEN a path that does not exist WHEN loaded THEN it is reported as unreadable", () => {
@@ -572,7 +659,12 @@ describe("loading a folder", () => {
       expect.arrayContaining([
         { file: `${MIXED}/staging.yaml`, line: 4, path: "account.id", message: "must be a 12-digit AWS account id" },
         { file: `${MIXED}/prod.yaml`, line: 16, path: "network.azCount", message: "must be >= 3 in production" },
-        { file: `${MIXED}/prod.yaml`, line: 17, path: "network.natGateways", message: expect.stringContaining("must be perAz in production") },
+        {
+          file: `${MIXED}/prod.yaml`,
+          line: 17,
+          path: "network.natGateways",
+          message: expect.stringContaining("must be perAz in production"),
+        },
       ]),
     );
   });
@@ -582,7 +674,9 @@ describe("loading a folder", () => {
     try {
       const problems = problemsOf(() => loadEnvironments(dir));
 
-      expect(problems).toEqual([{ file: expect.stringContaining("no-environments-"), line: 1, path: "", message: "holds no <env>.yaml file" }]);
+      expect(problems).toEqual([
+        { file: expect.stringContaining("no-environments-"), line: 1, path: "", message: "holds no <env>.yaml file" },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,12 @@ const DEFAULT_TIERS = {
 } as const satisfies Record<string, SubnetTierRequest>;
 
 /** A plan, or the test fails with the planner's problems. */
-function plan(vpcCidr: string, azCount: number, azSlots: number, tiers: Record<(typeof SUBNET_TIERS)[number], SubnetTierRequest>): SubnetPlan {
+function plan(
+  vpcCidr: string,
+  azCount: number,
+  azSlots: number,
+  tiers: Record<(typeof SUBNET_TIERS)[number], SubnetTierRequest>,
+): SubnetPlan {
   const result = planSubnets(vpcCidr, azCount, azSlots, tiers);
   if (!result.ok) throw new Error(`expected a plan, got: ${result.problems.map((p) => p.message).join("; ")}`);
   return result.plan;
@@ -37,7 +42,11 @@ describe("the real environment files", () => {
       .filter((entry) => /\.ya?ml$/.test(entry))
       .map((entry) => entry.replace(/\.ya?ml$/, ""));
 
-    expect(loadEnvironments().map((env) => env.name).sort()).toEqual(files.sort());
+    expect(
+      loadEnvironments()
+        .map((env) => env.name)
+        .sort(),
+    ).toEqual(files.sort());
   });
 
   it("GIVEN environments/*.yaml WHEN loaded THEN they come in promotion order: development, then staging, then production", () => {
@@ -198,7 +207,12 @@ describe("defaults of a minimal file", () => {
       deletionProtection: true,
       accessLogs: { enabled: true, retentionDays: 90 },
     });
-    expect(minimal.workloads.monitoring).toEqual({ prometheus: true, prometheusRetention: "15d", prometheusStorageGiB: 50, fluentBit: true });
+    expect(minimal.workloads.monitoring).toEqual({
+      prometheus: true,
+      prometheusRetention: "15d",
+      prometheusStorageGiB: 50,
+      fluentBit: true,
+    });
   });
 
   it("WHEN no chart is pinned THEN each resolves to the newest listed version that supports the cluster's minor", () => {
@@ -230,32 +244,52 @@ describe("subnet plan", () => {
   const layouts = [
     { vpcCidr: "10.0.0.0/16", azCount: 3, azSlots: 3, tiers: DEFAULT_TIERS },
     { vpcCidr: "10.10.0.0/16", azCount: 2, azSlots: 3, tiers: DEFAULT_TIERS },
-    { vpcCidr: "172.16.0.0/20", azCount: 3, azSlots: 4, tiers: { public: { prefixLength: 26 }, privateApp: { prefixLength: 23 }, privateData: { prefixLength: 26 } } },
-    { vpcCidr: "192.168.10.0/24", azCount: 2, azSlots: 2, tiers: { public: { prefixLength: 28 }, privateApp: { prefixLength: 26 }, privateData: { prefixLength: 28 } } },
+    {
+      vpcCidr: "172.16.0.0/20",
+      azCount: 3,
+      azSlots: 4,
+      tiers: { public: { prefixLength: 26 }, privateApp: { prefixLength: 23 }, privateData: { prefixLength: 26 } },
+    },
+    {
+      vpcCidr: "192.168.10.0/24",
+      azCount: 2,
+      azSlots: 2,
+      tiers: { public: { prefixLength: 28 }, privateApp: { prefixLength: 26 }, privateData: { prefixLength: 28 } },
+    },
   ] as const;
 
-  it.each(layouts)("GIVEN $vpcCidr with $azCount of $azSlots AZs WHEN planned THEN no two subnets of any tiers overlap", ({ vpcCidr, azCount, azSlots, tiers }) => {
-    const subnets = allSubnets(plan(vpcCidr, azCount, azSlots, tiers));
+  it.each(layouts)(
+    "GIVEN $vpcCidr with $azCount of $azSlots AZs WHEN planned THEN no two subnets of any tiers overlap",
+    ({ vpcCidr, azCount, azSlots, tiers }) => {
+      const subnets = allSubnets(plan(vpcCidr, azCount, azSlots, tiers));
 
-    expect(subnets).toHaveLength(3 * azCount);
-    for (const [i, a] of subnets.entries()) {
-      for (const b of subnets.slice(i + 1)) {
-        const disjoint = bounds(a.cidr).last < bounds(b.cidr).first || bounds(b.cidr).last < bounds(a.cidr).first;
-        expect(disjoint, `${a.tier} ${a.cidr} vs ${b.tier} ${b.cidr}`).toBe(true);
+      expect(subnets).toHaveLength(3 * azCount);
+      for (const [i, a] of subnets.entries()) {
+        for (const b of subnets.slice(i + 1)) {
+          const disjoint = bounds(a.cidr).last < bounds(b.cidr).first || bounds(b.cidr).last < bounds(a.cidr).first;
+          expect(disjoint, `${a.tier} ${a.cidr} vs ${b.tier} ${b.cidr}`).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each(layouts)("GIVEN $vpcCidr with $azCount of $azSlots AZs WHEN planned THEN every subnet lies inside the VPC", ({ vpcCidr, azCount, azSlots, tiers }) => {
-    const vpc = bounds(vpcCidr);
+  it.each(layouts)(
+    "GIVEN $vpcCidr with $azCount of $azSlots AZs WHEN planned THEN every subnet lies inside the VPC",
+    ({ vpcCidr, azCount, azSlots, tiers }) => {
+      const vpc = bounds(vpcCidr);
 
-    for (const { tier, cidr } of allSubnets(plan(vpcCidr, azCount, azSlots, tiers))) {
-      expect(bounds(cidr).first >= vpc.first && bounds(cidr).last <= vpc.last, `${tier} ${cidr} inside ${vpcCidr}`).toBe(true);
-    }
-  });
+      for (const { tier, cidr } of allSubnets(plan(vpcCidr, azCount, azSlots, tiers))) {
+        expect(bounds(cidr).first >= vpc.first && bounds(cidr).last <= vpc.last, `${tier} ${cidr} inside ${vpcCidr}`).toBe(true);
+      }
+    },
+  );
 
   it("GIVEN a /24 VPC with two AZs WHEN planned THEN the CIDRs are the literal lowest free blocks, largest tier first", () => {
-    const subnetPlan = plan("192.168.10.0/24", 2, 2, { public: { prefixLength: 28 }, privateApp: { prefixLength: 26 }, privateData: { prefixLength: 28 } });
+    const subnetPlan = plan("192.168.10.0/24", 2, 2, {
+      public: { prefixLength: 28 },
+      privateApp: { prefixLength: 26 },
+      privateData: { prefixLength: 28 },
+    });
 
     expect(subnetPlan).toEqual({
       privateApp: ["192.168.10.0/26", "192.168.10.64/26"],

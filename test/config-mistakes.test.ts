@@ -3,7 +3,16 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AWS_REGION_ZONES } from "../environments/aws-regions";
 import { CROSS_ENVIRONMENT_RULES } from "../environments/cross-environment-rules";
-import { EnvironmentConfigError, UnknownEnvironmentError, environmentsDir, loadEnvironmentFile, loadEnvironments, loadSelectedEnvironments, parseEnvironment, type ConfigProblem } from "../environments/load";
+import {
+  EnvironmentConfigError,
+  UnknownEnvironmentError,
+  environmentsDir,
+  loadEnvironmentFile,
+  loadEnvironments,
+  loadSelectedEnvironments,
+  parseEnvironment,
+  type ConfigProblem,
+} from "../environments/load";
 import { scan } from "../environments/yaml-syntax";
 import { ROOT, testTmp } from "./support/paths";
 
@@ -98,7 +107,9 @@ describe("a region or zone that does not exist", () => {
   });
 
   it("GIVEN eu-west-1d, a zone eu-west-1 does not have, WHEN loaded THEN that zone is refused and the region's zones are named", () => {
-    const problems = problemsOf(() => parseEnvironment(minimal({ [LINE.zones]: "  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1d]" }), "env.yaml", "env"));
+    const problems = problemsOf(() =>
+      parseEnvironment(minimal({ [LINE.zones]: "  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1d]" }), "env.yaml", "env"),
+    );
 
     expect(problems).toEqual([
       {
@@ -131,14 +142,62 @@ describe("a region or zone that does not exist", () => {
 
 describe("a YAML syntax error", () => {
   it.each([
-    { given: "a key indented one space deeper than its siblings (the block's first key)", edits: { [LINE.id]: '   id: "123456789012"' }, line: LINE.id, column: 4, message: "indented by 3 where the rest of its block is indented by 2" },
-    { given: "a key indented one space less than its siblings", edits: { [LINE.region]: " region: eu-west-1" }, line: LINE.region, column: 2, message: "indented by 1 where its block is indented by 2" },
-    { given: "a key indented two spaces deeper after a key with a value", edits: { [LINE.zones]: "    availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]" }, line: LINE.zones, column: 5, message: "indented by 4 where its block is indented by 2" },
-    { given: "a list item's key indented one space too deep", edits: { [LINE.instanceTypes]: "       instanceTypes: [m7g.large]" }, line: LINE.instanceTypes, column: 8, message: "indented by 7 where its block is indented by 6" },
-    { given: "a flow sequence never closed", edits: { [LINE.zones]: "  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c" }, line: LINE.zones, column: 22, message: 'flow sequence "[" opened here is never closed with "]"' },
-    { given: "a quote never closed", edits: { [LINE.id]: '  id: "123456789012' }, line: LINE.id, column: 7, message: "quoted value opened here is not closed on its line" },
-    { given: "a tab in the indentation", edits: { [LINE.region]: "\tregion: eu-west-1" }, line: LINE.region, column: 1, message: "tab in the indentation: YAML indents with spaces only" },
-    { given: "a key without its colon", edits: { [LINE.account]: "account" }, line: LINE.account, column: 1, message: '"account" is neither a key: value pair nor a list item (a missing ":"?)' },
+    {
+      given: "a key indented one space deeper than its siblings (the block's first key)",
+      edits: { [LINE.id]: '   id: "123456789012"' },
+      line: LINE.id,
+      column: 4,
+      message: "indented by 3 where the rest of its block is indented by 2",
+    },
+    {
+      given: "a key indented one space less than its siblings",
+      edits: { [LINE.region]: " region: eu-west-1" },
+      line: LINE.region,
+      column: 2,
+      message: "indented by 1 where its block is indented by 2",
+    },
+    {
+      given: "a key indented two spaces deeper after a key with a value",
+      edits: { [LINE.zones]: "    availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c]" },
+      line: LINE.zones,
+      column: 5,
+      message: "indented by 4 where its block is indented by 2",
+    },
+    {
+      given: "a list item's key indented one space too deep",
+      edits: { [LINE.instanceTypes]: "       instanceTypes: [m7g.large]" },
+      line: LINE.instanceTypes,
+      column: 8,
+      message: "indented by 7 where its block is indented by 6",
+    },
+    {
+      given: "a flow sequence never closed",
+      edits: { [LINE.zones]: "  availabilityZones: [eu-west-1a, eu-west-1b, eu-west-1c" },
+      line: LINE.zones,
+      column: 22,
+      message: 'flow sequence "[" opened here is never closed with "]"',
+    },
+    {
+      given: "a quote never closed",
+      edits: { [LINE.id]: '  id: "123456789012' },
+      line: LINE.id,
+      column: 7,
+      message: "quoted value opened here is not closed on its line",
+    },
+    {
+      given: "a tab in the indentation",
+      edits: { [LINE.region]: "\tregion: eu-west-1" },
+      line: LINE.region,
+      column: 1,
+      message: "tab in the indentation: YAML indents with spaces only",
+    },
+    {
+      given: "a key without its colon",
+      edits: { [LINE.account]: "account" },
+      line: LINE.account,
+      column: 1,
+      message: '"account" is neither a key: value pair nor a list item (a missing ":"?)',
+    },
   ])("GIVEN $given WHEN loaded THEN it is reported at line $line, column $column", ({ edits, line, column, message }) => {
     const problems = problemsOf(() => parseEnvironment(minimal(edits), "env.yaml", "env"));
 
@@ -177,7 +236,10 @@ describe("mistakes across environment files", () => {
   });
 
   it("GIVEN environments of one account naming different state buckets WHEN loaded THEN the odd one is told the account's bucket", () => {
-    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.bucket]: "  bucket: acme-qa-terraform-state" }) });
+    const dir = folder({
+      "dev.yaml": minimal(),
+      "qa.yaml": minimal({ ...distinct(1), [LINE.bucket]: "  bucket: acme-qa-terraform-state" }),
+    });
 
     expect(problemsOf(() => loadEnvironments(dir))).toEqual([
       {
@@ -190,13 +252,21 @@ describe("mistakes across environment files", () => {
   });
 
   it("GIVEN one state bucket named in two accounts WHEN loaded THEN both files are blamed", () => {
-    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.id]: '  id: "210987654321"', [LINE.owns]: "  ownsAccountSingletons: true" }) });
+    const dir = folder({
+      "dev.yaml": minimal(),
+      "qa.yaml": minimal({ ...distinct(1), [LINE.id]: '  id: "210987654321"', [LINE.owns]: "  ownsAccountSingletons: true" }),
+    });
     const says = (account: string, other: string) =>
       `state bucket acme-test-terraform-state is named in account ${account} here and in another account by ${other}: a bucket name is global and lives in one account`;
 
     expect(problemsOf(() => loadEnvironments(dir))).toEqual([
       { file: `${dir}/dev.yaml`, line: LINE.bucket, path: "state.bucket", message: says(ACCOUNT, `qa (${dir}/qa.yaml:${LINE.bucket})`) },
-      { file: `${dir}/qa.yaml`, line: LINE.bucket, path: "state.bucket", message: says("210987654321", `dev (${dir}/dev.yaml:${LINE.bucket})`) },
+      {
+        file: `${dir}/qa.yaml`,
+        line: LINE.bucket,
+        path: "state.bucket",
+        message: says("210987654321", `dev (${dir}/dev.yaml:${LINE.bucket})`),
+      },
     ]);
   });
 
@@ -231,30 +301,76 @@ describe("mistakes across environment files", () => {
   });
 
   it("GIVEN the same VPC CIDR in two different accounts WHEN loaded THEN they load (the rule is per account)", () => {
-    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.id]: '  id: "210987654321"', [LINE.owns]: "  ownsAccountSingletons: true", [LINE.bucket]: "  bucket: acme-qa-terraform-state", [LINE.vpcCidr]: "  vpcCidr: 10.0.0.0/16" }) });
+    const dir = folder({
+      "dev.yaml": minimal(),
+      "qa.yaml": minimal({
+        ...distinct(1),
+        [LINE.id]: '  id: "210987654321"',
+        [LINE.owns]: "  ownsAccountSingletons: true",
+        [LINE.bucket]: "  bucket: acme-qa-terraform-state",
+        [LINE.vpcCidr]: "  vpcCidr: 10.0.0.0/16",
+      }),
+    });
 
     expect(loadEnvironments(dir).map((env) => env.name)).toEqual(["dev", "qa"]);
   });
 
   it.each([
-    { what: "domain", line: LINE.domain, path: "dns.domain", edits: { [LINE.domain]: "  domain: test.acme.example", [LINE.frontendHost]: "  frontendHost: qa.test.acme.example" }, value: "test.acme.example", says: "also the domain of", why: "two environments' external-dns would fight over its records" },
-    { what: "hosted zone", line: LINE.hostedZoneId, path: "dns.hostedZoneId", edits: { [LINE.hostedZoneId]: "  hostedZoneId: Z0TESTACME000000001" }, value: "Z0TESTACME000000001", says: "also the hosted zone of", why: "each environment manages its own zone" },
-    { what: "frontend host", line: LINE.frontendHost, path: "workloads.frontendHost", edits: { [LINE.domain]: "  domain: acme.example", [LINE.frontendHost]: "  frontendHost: app.test.acme.example" }, value: "app.test.acme.example", says: "also the frontend host of", why: "one name points at one load balancer" },
-  ])("GIVEN two environments with the same $what WHEN loaded THEN both are blamed at line $line", ({ line, path: at, edits, value, says, why }) => {
-    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), ...edits }) });
+    {
+      what: "domain",
+      line: LINE.domain,
+      path: "dns.domain",
+      edits: { [LINE.domain]: "  domain: test.acme.example", [LINE.frontendHost]: "  frontendHost: qa.test.acme.example" },
+      value: "test.acme.example",
+      says: "also the domain of",
+      why: "two environments' external-dns would fight over its records",
+    },
+    {
+      what: "hosted zone",
+      line: LINE.hostedZoneId,
+      path: "dns.hostedZoneId",
+      edits: { [LINE.hostedZoneId]: "  hostedZoneId: Z0TESTACME000000001" },
+      value: "Z0TESTACME000000001",
+      says: "also the hosted zone of",
+      why: "each environment manages its own zone",
+    },
+    {
+      what: "frontend host",
+      line: LINE.frontendHost,
+      path: "workloads.frontendHost",
+      edits: { [LINE.domain]: "  domain: acme.example", [LINE.frontendHost]: "  frontendHost: app.test.acme.example" },
+      value: "app.test.acme.example",
+      says: "also the frontend host of",
+      why: "one name points at one load balancer",
+    },
+  ])(
+    "GIVEN two environments with the same $what WHEN loaded THEN both are blamed at line $line",
+    ({ line, path: at, edits, value, says, why }) => {
+      const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), ...edits }) });
 
-    expect(problemsOf(() => loadEnvironments(dir))).toEqual([
-      { file: `${dir}/dev.yaml`, line, path: at, message: `${value} is ${says} qa (${dir}/qa.yaml:${line}): ${why}` },
-      { file: `${dir}/qa.yaml`, line, path: at, message: `${value} is ${says} dev (${dir}/dev.yaml:${line}): ${why}` },
-    ]);
-  });
+      expect(problemsOf(() => loadEnvironments(dir))).toEqual([
+        { file: `${dir}/dev.yaml`, line, path: at, message: `${value} is ${says} qa (${dir}/qa.yaml:${line}): ${why}` },
+        { file: `${dir}/qa.yaml`, line, path: at, message: `${value} is ${says} dev (${dir}/dev.yaml:${line}): ${why}` },
+      ]);
+    },
+  );
 
   it("GIVEN two files for one environment (qa.yaml and qa.yml) WHEN loaded THEN both say so", () => {
     const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal(distinct(1)), "qa.yml": minimal(distinct(2)) });
 
     expect(problemsOf(() => loadEnvironments(dir))).toEqual([
-      { file: `${dir}/qa.yaml`, line: 1, path: "", message: `environment qa is also defined by qa (${dir}/qa.yml:1): one file per environment` },
-      { file: `${dir}/qa.yml`, line: 1, path: "", message: `environment qa is also defined by qa (${dir}/qa.yaml:1): one file per environment` },
+      {
+        file: `${dir}/qa.yaml`,
+        line: 1,
+        path: "",
+        message: `environment qa is also defined by qa (${dir}/qa.yml:1): one file per environment`,
+      },
+      {
+        file: `${dir}/qa.yml`,
+        line: 1,
+        path: "",
+        message: `environment qa is also defined by qa (${dir}/qa.yaml:1): one file per environment`,
+      },
     ]);
   });
 
@@ -269,10 +385,26 @@ describe("mistakes across environment files", () => {
     const problems = rule?.check([one, two], locate) ?? [];
 
     expect(problems.map((problem) => [problem.environment === one ? "one" : "two", problem.path.join("."), problem.message])).toEqual([
-      ["one", "ecr.repositories.0.name", `creates the repository minimal/frontend in account ${ACCOUNT}, as minimal does (two.yaml:ecr.repositories.0.name): a repository has one owner`],
-      ["one", "ecr.repositories.1.name", `creates the repository minimal/backend in account ${ACCOUNT}, as minimal does (two.yaml:ecr.repositories.1.name): a repository has one owner`],
-      ["two", "ecr.repositories.0.name", `creates the repository minimal/frontend in account ${ACCOUNT}, as minimal does (one.yaml:ecr.repositories.0.name): a repository has one owner`],
-      ["two", "ecr.repositories.1.name", `creates the repository minimal/backend in account ${ACCOUNT}, as minimal does (one.yaml:ecr.repositories.1.name): a repository has one owner`],
+      [
+        "one",
+        "ecr.repositories.0.name",
+        `creates the repository minimal/frontend in account ${ACCOUNT}, as minimal does (two.yaml:ecr.repositories.0.name): a repository has one owner`,
+      ],
+      [
+        "one",
+        "ecr.repositories.1.name",
+        `creates the repository minimal/backend in account ${ACCOUNT}, as minimal does (two.yaml:ecr.repositories.1.name): a repository has one owner`,
+      ],
+      [
+        "two",
+        "ecr.repositories.0.name",
+        `creates the repository minimal/frontend in account ${ACCOUNT}, as minimal does (one.yaml:ecr.repositories.0.name): a repository has one owner`,
+      ],
+      [
+        "two",
+        "ecr.repositories.1.name",
+        `creates the repository minimal/backend in account ${ACCOUNT}, as minimal does (one.yaml:ecr.repositories.1.name): a repository has one owner`,
+      ],
     ]);
   });
 });
@@ -282,7 +414,8 @@ describe("adding an environment", () => {
   function realFilesWith(extra: Readonly<Record<string, string>>): string {
     const files: Record<string, string> = {};
     const environments = path.join(ROOT, "environments");
-    for (const entry of readdirSync(environments).filter((name) => /\.ya?ml$/.test(name))) files[entry] = readFileSync(path.join(environments, entry), "utf8");
+    for (const entry of readdirSync(environments).filter((name) => /\.ya?ml$/.test(name)))
+      files[entry] = readFileSync(path.join(environments, entry), "utf8");
     return folder({ ...files, ...extra });
   }
 
@@ -295,32 +428,61 @@ describe("adding an environment", () => {
     const inQa = problems.filter((problem) => problem.file === `${dir}/qa.yaml`);
     expect(inQa).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ line: lineMatching(staging, /^ {2}vpcCidr:/), path: "network.vpcCidr", message: expect.stringContaining(`is also staging's network.vpcCidr`) }),
-        expect.objectContaining({ line: lineMatching(staging, /^ {2}domain:/), path: "dns.domain", message: expect.stringContaining("is also the domain of staging") }),
-        expect.objectContaining({ line: lineMatching(staging, /^ {2}hostedZoneId:/), path: "dns.hostedZoneId", message: expect.stringContaining("is also the hosted zone of staging") }),
-        expect.objectContaining({ line: lineMatching(staging, /^ {2}frontendHost:/), path: "workloads.frontendHost", message: expect.stringContaining("is also the frontend host of staging") }),
+        expect.objectContaining({
+          line: lineMatching(staging, /^ {2}vpcCidr:/),
+          path: "network.vpcCidr",
+          message: expect.stringContaining(`is also staging's network.vpcCidr`),
+        }),
+        expect.objectContaining({
+          line: lineMatching(staging, /^ {2}domain:/),
+          path: "dns.domain",
+          message: expect.stringContaining("is also the domain of staging"),
+        }),
+        expect.objectContaining({
+          line: lineMatching(staging, /^ {2}hostedZoneId:/),
+          path: "dns.hostedZoneId",
+          message: expect.stringContaining("is also the hosted zone of staging"),
+        }),
+        expect.objectContaining({
+          line: lineMatching(staging, /^ {2}frontendHost:/),
+          path: "workloads.frontendHost",
+          message: expect.stringContaining("is also the frontend host of staging"),
+        }),
       ]),
     );
     // and staging's file says the same about qa, so whichever file the reader opens explains it
-    expect(problems.filter((problem) => problem.file === `${dir}/staging.yaml`).map((problem) => problem.path)).toEqual(inQa.map((problem) => problem.path));
+    expect(problems.filter((problem) => problem.file === `${dir}/staging.yaml`).map((problem) => problem.path)).toEqual(
+      inQa.map((problem) => problem.path),
+    );
   });
 });
 
 describe("loading some environments (synth --env)", () => {
   it("GIVEN another file with a mistake outside what files share WHEN only dev is loaded THEN dev loads and every name is known; the whole folder is refused", () => {
-    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.instanceTypes]: "      instanceTypes: [m7g-large]" }) });
+    const dir = folder({
+      "dev.yaml": minimal(),
+      "qa.yaml": minimal({ ...distinct(1), [LINE.instanceTypes]: "      instanceTypes: [m7g-large]" }),
+    });
 
     const selection = loadSelectedEnvironments(["dev"], dir);
 
     expect(selection.environments.map((env) => env.name)).toEqual(["dev"]);
     expect(selection.names).toEqual(["dev", "qa"]);
     expect(problemsOf(() => loadEnvironments(dir))).toEqual([
-      { file: `${dir}/qa.yaml`, line: LINE.instanceTypes, path: "platform.nodeGroups[0].instanceTypes[0]", message: "must be an EC2 instance type such as m6i.large" },
+      {
+        file: `${dir}/qa.yaml`,
+        line: LINE.instanceTypes,
+        path: "platform.nodeGroups[0].instanceTypes[0]",
+        message: "must be an EC2 instance type such as m6i.large",
+      },
     ]);
   });
 
   it("GIVEN another file that collides with dev WHEN only dev is loaded THEN the collision is still refused", () => {
-    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal({ ...distinct(1), [LINE.hostedZoneId]: "  hostedZoneId: Z0TESTACME000000001" }) });
+    const dir = folder({
+      "dev.yaml": minimal(),
+      "qa.yaml": minimal({ ...distinct(1), [LINE.hostedZoneId]: "  hostedZoneId: Z0TESTACME000000001" }),
+    });
 
     expect(problemsOf(() => loadSelectedEnvironments(["dev"], dir)).map((problem) => [problem.file, problem.line, problem.path])).toEqual([
       [`${dir}/dev.yaml`, LINE.hostedZoneId, "dns.hostedZoneId"],

@@ -57,11 +57,14 @@ describe("environments/environment.schema.json", () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
-  it.each(ENVIRONMENT_FILES)("GIVEN environments/%s WHEN read THEN its first line points the editor at ./environment.schema.json", (file) => {
-    const firstLine = readFileSync(path.join(environmentsDir(), file), "utf8").split("\n")[0];
+  it.each(ENVIRONMENT_FILES)(
+    "GIVEN environments/%s WHEN read THEN its first line points the editor at ./environment.schema.json",
+    (file) => {
+      const firstLine = readFileSync(path.join(environmentsDir(), file), "utf8").split("\n")[0];
 
-    expect(firstLine).toBe("# yaml-language-server: $schema=./environment.schema.json");
-  });
+      expect(firstLine).toBe("# yaml-language-server: $schema=./environment.schema.json");
+    },
+  );
 
   it.each(ENVIRONMENT_FILES)(
     "GIVEN environments/%s WHEN checked against the schema's top level THEN it has every required key and no unknown one",
@@ -70,12 +73,21 @@ describe("environments/environment.schema.json", () => {
       if (!isMapping(document)) throw new Error(`${file} is not a mapping`);
       const known = Object.keys(schema.properties ?? {});
 
-      expect(Object.keys(document).filter((key) => !known.includes(key)), "unknown keys").toEqual([]);
-      expect((schema.required ?? []).filter((key) => !(key in document)), "missing keys").toEqual([]);
+      expect(
+        Object.keys(document).filter((key) => !known.includes(key)),
+        "unknown keys",
+      ).toEqual([]);
+      expect(
+        (schema.required ?? []).filter((key) => !(key in document)),
+        "missing keys",
+      ).toEqual([]);
       for (const [key, section] of Object.entries(schema.properties ?? {})) {
         const value = document[key];
         if (section.type !== "object" || !isMapping(value)) continue;
-        expect((section.required ?? []).filter((name) => !(name in value)), `missing keys in ${key}`).toEqual([]);
+        expect(
+          (section.required ?? []).filter((name) => !(name in value)),
+          `missing keys in ${key}`,
+        ).toEqual([]);
       }
     },
   );

@@ -34,7 +34,10 @@ describe("optional contract outputs", () => {
   it("GIVEN a value WHEN published THEN the output exists with it", () => {
     const { upstream } = stacks();
     contract.publish(upstream, { vpcId: "vpc-1", managementCidr: "10.130.0.0/24" });
-    expect(outputsOf(upstream)["management_cidr"]).toEqual({ value: "10.130.0.0/24", description: "the management VPC, where there is one" });
+    expect(outputsOf(upstream)["management_cidr"]).toEqual({
+      value: "10.130.0.0/24",
+      description: "the management VPC, where there is one",
+    });
   });
 
   it("reads undefined downstream for an output the upstream did not publish, and no placeholder for it", () => {

@@ -73,7 +73,9 @@ describe("LayerContract", () => {
 
   it("refuses to read another environment's layer", () => {
     const { upstream, downstream } = stacks("prod");
-    expect(() => contract.read(downstream, upstream)).toThrow("platform-prod may read only its own environment's network layer, not network-dev");
+    expect(() => contract.read(downstream, upstream)).toThrow(
+      "platform-prod may read only its own environment's network layer, not network-dev",
+    );
   });
 
   it("refuses to publish through a stack of another layer", () => {

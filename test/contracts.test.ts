@@ -13,23 +13,28 @@ describe.each(environments.map((env) => [env.name, env] as const))("layer contra
     { contract: platformContract, readers: [`workloads-${name}`] },
   ];
 
-  it.each(upstreams.map((u) => [u.contract.layer, u] as const))("the %s layer publishes every output its contract declares", (layer, { contract }) => {
-    const published = synthesizedStack(`${layer}-${name}`).doc.output ?? {};
-    const specs = Object.entries(contract.outputs as OutputSpecs);
-    // Every required output, and an optional one where the stack has a value for it.
-    for (const [key, spec] of specs.filter(([, spec]) => spec.kind !== "optional-string")) {
-      expect(published[outputName(key)]?.description, outputName(key)).toBe(spec.description);
-    }
-    const declared = new Set(specs.map(([key]) => outputName(key)));
-    expect(Object.keys(published).filter((output) => !declared.has(output))).toEqual([]);
-  });
+  it.each(upstreams.map((u) => [u.contract.layer, u] as const))(
+    "the %s layer publishes every output its contract declares",
+    (layer, { contract }) => {
+      const published = synthesizedStack(`${layer}-${name}`).doc.output ?? {};
+      const specs = Object.entries(contract.outputs as OutputSpecs);
+      // Every required output, and an optional one where the stack has a value for it.
+      for (const [key, spec] of specs.filter(([, spec]) => spec.kind !== "optional-string")) {
+        expect(published[outputName(key)]?.description, outputName(key)).toBe(spec.description);
+      }
+      const declared = new Set(specs.map(([key]) => outputName(key)));
+      expect(Object.keys(published).filter((output) => !declared.has(output))).toEqual([]);
+    },
+  );
 
   it.each(upstreams.flatMap((u) => u.readers.map((reader) => [reader, u.contract.layer, u] as const)))(
     "%s reads only outputs the %s layer publishes",
     (reader, layer) => {
       const published = new Set(Object.keys(synthesizedStack(`${layer}-${name}`).doc.output ?? {}));
       const text = synthesizedStack(reader).json;
-      const reads = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${layer}-state\\.outputs\\.([a-z0-9_]+)`, "g"))].map((m) => m[1]);
+      const reads = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${layer}-state\\.outputs\\.([a-z0-9_]+)`, "g"))].map(
+        (m) => m[1],
+      );
       for (const output of reads) expect(published, `${reader} reads ${output}`).toContain(output);
     },
   );

@@ -107,11 +107,14 @@ describe("the README", () => {
     expect(readme.match(/```mermaid/g) ?? []).toHaveLength(1);
   });
 
-  it.each(["Deploy a layer", "Release an app", "Add an environment", "Upgrade Kubernetes"])("has the everyday task %s, with a link to more", (task) => {
-    const section = readme.split(`### ${task}`)[1]?.split("\n### ")[0] ?? "";
-    expect(section, task).not.toBe("");
-    expect(section).toMatch(/\]\(docs\/[\w./-]+(#[\w-]+)?\)/);
-  });
+  it.each(["Deploy a layer", "Release an app", "Add an environment", "Upgrade Kubernetes"])(
+    "has the everyday task %s, with a link to more",
+    (task) => {
+      const section = readme.split(`### ${task}`)[1]?.split("\n### ")[0] ?? "";
+      expect(section, task).not.toBe("");
+      expect(section).toMatch(/\]\(docs\/[\w./-]+(#[\w-]+)?\)/);
+    },
+  );
 });
 
 describe.each(DOCS)("%s", (file) => {
@@ -129,7 +132,8 @@ describe.each(DOCS)("%s", (file) => {
         broken.push(`${target}: no ${resolved}`);
         continue;
       }
-      if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(read(resolved)).has(anchor)) broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+      if (anchor !== undefined && resolved.endsWith(".md") && !anchorsOf(read(resolved)).has(anchor))
+        broken.push(`${target}: no heading #${anchor} in ${resolved}`);
     }
     expect(broken).toEqual([]);
   });
@@ -145,7 +149,8 @@ describe.each(DOCS)("%s", (file) => {
       const spec = COMMANDS.find((command) => command.name === script);
       const options = [...(match[2] ?? "").matchAll(/--([\w-]+)/g)].map((option) => option[1] ?? "").filter((option) => option !== "");
       for (const option of options) {
-        if (spec !== undefined && option !== "help" && spec.options[option] === undefined) wrong.push(`npm run ${script} -- --${option}: no such option`);
+        if (spec !== undefined && option !== "help" && spec.options[option] === undefined)
+          wrong.push(`npm run ${script} -- --${option}: no such option`);
       }
     }
     expect(wrong).toEqual([]);
@@ -163,7 +168,11 @@ describe.each(DOCS)("%s", (file) => {
       for (const match of block.matchAll(/(environments\/([\w-]+)\.ya?ml):(\d+)(?::\d+)? ([\w.[\]]+):/g)) {
         const [, envFile = "", , line = "", at = ""] = match;
         if (!existsSync(path.join(ROOT, envFile))) continue; // an example file (qa.yaml) that is not in the repository
-        const key = at.replace(/\[\d+\]/g, "").split(".").at(-1) ?? "";
+        const key =
+          at
+            .replace(/\[\d+\]/g, "")
+            .split(".")
+            .at(-1) ?? "";
         const text = read(envFile).split("\n")[Number(line) - 1] ?? "";
         if (!text.includes(key.replace(/s$/, ""))) wrong.push(`${envFile}:${line} holds "${text.trim()}", not ${at}`);
       }
@@ -198,11 +207,20 @@ describe("docs/", () => {
       }
     }
     const tracked = (dir: string, filter: (name: string, isDir: boolean) => boolean) =>
-      [...new Set(TRACKED.filter((file) => dir === "." || file.startsWith(`${dir}/`)).map((file) => (dir === "." ? file : file.slice(dir.length + 1)).split("/")[0] ?? ""))]
+      [
+        ...new Set(
+          TRACKED.filter((file) => dir === "." || file.startsWith(`${dir}/`)).map(
+            (file) => (dir === "." ? file : file.slice(dir.length + 1)).split("/")[0] ?? "",
+          ),
+        ),
+      ]
         .filter((name) => filter(name, statSync(path.join(ROOT, dir, name)).isDirectory()))
         .map((name) => (dir === "." ? name : `${dir}/${name}`));
     const expected = [
-      ...tracked(".", (name) => REPOSITORY_ROOTS.includes(name) && !["package-lock.json", ".gitignore", ".github", "README.md"].includes(name)),
+      ...tracked(
+        ".",
+        (name) => REPOSITORY_ROOTS.includes(name) && !["package-lock.json", ".gitignore", ".github", "README.md"].includes(name),
+      ),
       ".github/workflows",
       ...tracked("environments", (_, isDir) => !isDir),
       ...tracked("stacks", () => true),

@@ -98,7 +98,12 @@ describe("barrel import detector", () => {
   });
 
   it("names file and line of each barrel import in its message", () => {
-    const sample = ['import { App } from "cdktf";', "", 'import * as aws from "@cdktf/provider-aws";', 'const helm = require("@cdktf/provider-helm");'].join("\n");
+    const sample = [
+      'import { App } from "cdktf";',
+      "",
+      'import * as aws from "@cdktf/provider-aws";',
+      'const helm = require("@cdktf/provider-helm");',
+    ].join("\n");
 
     const messages = findBarrelImports(sample, "stacks/sample.ts").map(formatFinding);
 

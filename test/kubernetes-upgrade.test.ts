@@ -27,12 +27,14 @@ const on = (version: string) => {
 /** Every resource whose synthesized body differs between the two documents, as `type.name`, sorted. */
 function changedResources(before: TerraformJson, after: TerraformJson): string[] {
   const types = new Set([...Object.keys(before.resource ?? {}), ...Object.keys(after.resource ?? {})]);
-  return [...types].flatMap((type) => {
-    const a = resourcesOf(before, type);
-    const b = resourcesOf(after, type);
-    const names = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...names].filter((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name])).map((name) => `${type}.${name}`);
-  }).sort();
+  return [...types]
+    .flatMap((type) => {
+      const a = resourcesOf(before, type);
+      const b = resourcesOf(after, type);
+      const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+      return [...names].filter((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name])).map((name) => `${type}.${name}`);
+    })
+    .sort();
 }
 
 describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
@@ -41,12 +43,20 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
 
   it("platform: the control plane's version and the kube-proxy and CoreDNS add-ons change, nothing else (no resource added, removed or replaced)", () => {
     const changed = changedResources(before.platform, after.platform);
-    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["aws_eks_addon.addons_coredns", "aws_eks_addon.addons_kube-proxy", "aws_eks_cluster.eks_cluster"]);
+    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "aws_eks_addon.addons_coredns",
+      "aws_eks_addon.addons_kube-proxy",
+      "aws_eks_cluster.eks_cluster",
+    ]);
     const cluster = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_eks_cluster"))[0]!;
     expect([cluster(before.platform)["version"], cluster(after.platform)["version"]]).toEqual(["1.34", "1.35"]);
-    const addon = (doc: TerraformJson, name: string) => Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
+    const addon = (doc: TerraformJson, name: string) =>
+      Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
     // The oracle: the EKS user guide's latest add-on versions per Kubernetes version.
-    expect([addon(before.platform, "kube-proxy"), addon(after.platform, "kube-proxy")]).toEqual(["v1.34.6-eksbuild.2", "v1.35.3-eksbuild.2"]);
+    expect([addon(before.platform, "kube-proxy"), addon(after.platform, "kube-proxy")]).toEqual([
+      "v1.34.6-eksbuild.2",
+      "v1.35.3-eksbuild.2",
+    ]);
     expect([addon(before.platform, "coredns"), addon(after.platform, "coredns")]).toEqual(["v1.13.2-eksbuild.7", "v1.14.2-eksbuild.4"]);
   });
 
@@ -59,7 +69,8 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
   it("workloads: only the cluster autoscaler moves, to the chart built for the new minor", () => {
     const changed = changedResources(before.workloads, after.workloads);
     expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["helm_release.cluster-autoscaler_release"]);
-    const autoscaler = (doc: TerraformJson) => Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "cluster-autoscaler")?.["version"];
+    const autoscaler = (doc: TerraformJson) =>
+      Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "cluster-autoscaler")?.["version"];
     expect([autoscaler(before.workloads), autoscaler(after.workloads)]).toEqual(["9.53.0", "9.59.0"]);
   });
 });

@@ -28,7 +28,9 @@ describe("Kubernetes version currency", () => {
   );
 
   it("the EKS table lists no version whose extended support has ended (a stale row is removed, not kept)", () => {
-    const gone = (Object.keys(EKS_KUBERNETES_VERSIONS) as KubernetesVersion[]).filter((version) => supportStatus(version, TODAY) === "unsupported");
+    const gone = (Object.keys(EKS_KUBERNETES_VERSIONS) as KubernetesVersion[]).filter(
+      (version) => supportStatus(version, TODAY) === "unsupported",
+    );
     expect(gone).toEqual([]);
   });
 
@@ -56,7 +58,9 @@ describe("every version-bound component supports each environment's Kubernetes m
   it.each(ENVIRONMENTS.map((env) => [env.name, env.platform.kubernetesVersion] as const))(
     "%s (Kubernetes %s): kube-proxy and CoreDNS are pinned for its minor, kube-proxy built for that very minor",
     (_env, kubernetesVersion) => {
-      const row = (EKS_ADDON_VERSIONS as { readonly [minor: string]: { readonly kubeProxy: string; readonly coredns: string } })[kubernetesVersion];
+      const row = (EKS_ADDON_VERSIONS as { readonly [minor: string]: { readonly kubeProxy: string; readonly coredns: string } })[
+        kubernetesVersion
+      ];
       expect(row).toBeDefined();
       expect(row!.kubeProxy.startsWith(`v${kubernetesVersion}.`)).toBe(true);
       expect(row!.coredns).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
@@ -83,9 +87,14 @@ describe("what the workloads stacks install is what the chart table says", () =>
   it.each(ENVIRONMENTS.map((env) => [env.name, env.platform.kubernetesVersion] as const))(
     "workloads-%s: every release from a repository is a chart of the table, from its repository, at a listed version whose range includes %s",
     (name, kubernetesVersion) => {
-      const releases = Object.values(resourcesOf(synthesizedStack(`workloads-${name}`).doc, "helm_release")).filter((r) => typeof r["repository"] === "string");
+      const releases = Object.values(resourcesOf(synthesizedStack(`workloads-${name}`).doc, "helm_release")).filter(
+        (r) => typeof r["repository"] === "string",
+      );
       expect(releases.length).toBeGreaterThanOrEqual(7);
-      const entries = Object.entries(CHART_VERSIONS) as [keyof typeof CHART_VERSIONS, (typeof CHART_VERSIONS)[keyof typeof CHART_VERSIONS]][];
+      const entries = Object.entries(CHART_VERSIONS) as [
+        keyof typeof CHART_VERSIONS,
+        (typeof CHART_VERSIONS)[keyof typeof CHART_VERSIONS],
+      ][];
       for (const release of releases) {
         const found = entries.find(([, entry]) => entry.chart === release["chart"]);
         expect(found, `chart ${String(release["chart"])} is not in the table`).toBeDefined();
@@ -100,23 +109,35 @@ describe("what the workloads stacks install is what the chart table says", () =>
 });
 
 describe("the local CRD charts match the releases they were vendored from", () => {
-  const chartYaml = (chart: string) => parse(readFileSync(path.join(ROOT, "charts", chart, "Chart.yaml"), "utf8")) as { version: string; appVersion: string };
+  const chartYaml = (chart: string) =>
+    parse(readFileSync(path.join(ROOT, "charts", chart, "Chart.yaml"), "utf8")) as { version: string; appVersion: string };
 
   it("charts/gateway-api-crds carries the Gateway API bundle its files were copied from", () => {
     const dir = path.join(ROOT, "charts/gateway-api-crds/files");
     const bundles = new Set(
-      readdirSync(dir).flatMap((file) => [...readFileSync(path.join(dir, file), "utf8").matchAll(/gateway\.networking\.k8s\.io\/bundle-version: (v[\d.]+)/g)].map((m) => m[1])),
+      readdirSync(dir).flatMap((file) =>
+        [...readFileSync(path.join(dir, file), "utf8").matchAll(/gateway\.networking\.k8s\.io\/bundle-version: (v[\d.]+)/g)].map(
+          (m) => m[1],
+        ),
+      ),
     );
     expect([...bundles]).toEqual([chartYaml("gateway-api-crds").appVersion]);
     expect(chartYaml("gateway-api-crds").version).toBe(CHART_VERSIONS.gatewayApiCrds.default);
     // Standard channel only: experimental CRDs on top are refused by the bundle's own admission policy.
-    expect(readdirSync(dir).some((file) => /experimental/.test(readFileSync(path.join(dir, file), "utf8").match(/gateway\.networking\.k8s\.io\/channel: (\w+)/)?.[1] ?? ""))).toBe(false);
+    expect(
+      readdirSync(dir).some((file) =>
+        /experimental/.test(readFileSync(path.join(dir, file), "utf8").match(/gateway\.networking\.k8s\.io\/channel: (\w+)/)?.[1] ?? ""),
+      ),
+    ).toBe(false);
   });
 
   it("each local chart's kubeVersion starts at the minor the table gives it (Helm refuses to install it below)", () => {
-    const chartKube = (chart: string) => (parse(readFileSync(path.join(ROOT, "charts", chart, "Chart.yaml"), "utf8")) as { kubeVersion: string }).kubeVersion;
+    const chartKube = (chart: string) =>
+      (parse(readFileSync(path.join(ROOT, "charts", chart, "Chart.yaml"), "utf8")) as { kubeVersion: string }).kubeVersion;
     expect(chartKube("gateway-api-crds")).toBe(`>=${CHART_VERSIONS.gatewayApiCrds.versions["1.6.1"].kubernetes.min}.0-0`);
-    expect(chartKube("aws-load-balancer-controller-crds")).toBe(`>=${CHART_VERSIONS.awsLoadBalancerControllerCrds.versions["3.5.0"].kubernetes.min}.0-0`);
+    expect(chartKube("aws-load-balancer-controller-crds")).toBe(
+      `>=${CHART_VERSIONS.awsLoadBalancerControllerCrds.versions["3.5.0"].kubernetes.min}.0-0`,
+    );
   });
 
   it("charts/aws-load-balancer-controller-crds is of the controller version the controller chart runs", () => {

@@ -4,7 +4,21 @@ import { buildSync } from "esbuild";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
-import { BUNDLED_ENTRIES, LaunchError, RUNTIMES_KEPT, bundleFileFor, cacheFileFor, codeCacheFilesOf, currentRuntime, entryAndArguments, prepareBundle, runtimeKey, sealCodeCache, storeCacheOnCleanExit, unsealCodeCache } from "../launch";
+import {
+  BUNDLED_ENTRIES,
+  LaunchError,
+  RUNTIMES_KEPT,
+  bundleFileFor,
+  cacheFileFor,
+  codeCacheFilesOf,
+  currentRuntime,
+  entryAndArguments,
+  prepareBundle,
+  runtimeKey,
+  sealCodeCache,
+  storeCacheOnCleanExit,
+  unsealCodeCache,
+} from "../launch";
 import { ROOT, testTmp } from "./support/paths";
 
 /** What a test bundle reports about the environment it ran in. */
@@ -227,7 +241,13 @@ describe("launcher: one cache per runtime", () => {
  * driver that launches a bundle with it in a child process, as `node dist/launch.js` does: a V8
  * fatal error kills the process, which only a child can show.
  */
-function childLauncher(): { readonly launch: (options: { readonly file: string; readonly cacheDir: string; readonly nodeOptions?: string }) => { status: number | null; cache: string; output: string } } {
+function childLauncher(): {
+  readonly launch: (options: { readonly file: string; readonly cacheDir: string; readonly nodeOptions?: string }) => {
+    status: number | null;
+    cache: string;
+    output: string;
+  };
+} {
   const dir = mkdtempSync(path.join(testTmp(), "launcher-child-"));
   const compiled = path.join(dir, "launch.js");
   buildSync({ entryPoints: [path.join(ROOT, "launch.ts")], outfile: compiled, platform: "node", format: "cjs", logLevel: "silent" });
@@ -260,7 +280,8 @@ function largeBundle(): { readonly file: string; readonly cacheDir: string } {
   const dir = mkdtempSync(path.join(testTmp(), "launch-large-"));
   const functions = Array.from(
     { length: 300 },
-    (_, i) => `function f${i}(a) { const o = { k: ${i}, s: "x${i}" }; let t = 0; for (let j = 0; j < a; j++) t += j * ${i} + o.k; return [t, o.s, (b) => b + ${i}]; }`,
+    (_, i) =>
+      `function f${i}(a) { const o = { k: ${i}, s: "x${i}" }; let t = 0; for (let j = 0; j < a; j++) t += j * ${i} + o.k; return [t, o.s, (b) => b + ${i}]; }`,
   );
   const calls = Array.from({ length: 300 }, (_, i) => `f${i}(3)[0]`).join(" + ");
   const file = path.join(dir, "app.js");

@@ -80,12 +80,16 @@ function layeringViolations(files: readonly SourceFile[], edges: readonly Edge[]
       else if (APP_ENTRIES.has(to) || under(to, "scripts")) report(edge, "a module never imports the app or a script");
     }
     if (under(from, "environments")) {
-      if (under(to, "stacks") || APP_ENTRIES.has(to) || under(to, "scripts")) report(edge, "the environment schema never imports stacks or the app");
+      if (under(to, "stacks") || APP_ENTRIES.has(to) || under(to, "scripts"))
+        report(edge, "the environment schema never imports stacks or the app");
       else if (under(to, "modules")) {
         const target = byName.get(to);
         const loadsConstructs = target === undefined || target.packages.some((name) => CONSTRUCT_PACKAGES.test(name));
         if (!under(to, "modules/core") || loadsConstructs) {
-          report(edge, "the environment schema imports no construct code (only pure helpers of modules/core that load no cdktf, constructs or provider)");
+          report(
+            edge,
+            "the environment schema imports no construct code (only pure helpers of modules/core that load no cdktf, constructs or provider)",
+          );
         }
       }
     }
@@ -110,7 +114,9 @@ describe("layering of the repository", () => {
     for (const folder of ["modules", "stacks", "environments"]) {
       expect(edges.filter((edge) => under(edge.from, folder)).length, folder).toBeGreaterThan(0);
     }
-    expect(edges.filter((edge) => layerOf(edge.from, LAYERS) !== undefined && layerOf(edge.to, LAYERS) !== undefined).length).toBeGreaterThan(0);
+    expect(
+      edges.filter((edge) => layerOf(edge.from, LAYERS) !== undefined && layerOf(edge.to, LAYERS) !== undefined).length,
+    ).toBeGreaterThan(0);
   });
 
   it("has no import that breaks the layering", () => {
@@ -125,7 +131,11 @@ describe("layering rules", () => {
   const edge = (from: string, to: string, typeOnly = false): Edge => ({ from, line: 7, to, typeOnly });
   const check = (...found: Edge[]) =>
     layeringViolations(
-      [plain("modules/core/cidrs.ts"), { file: "modules/eks/eks-cluster.ts", packages: ["constructs"] }, { file: "modules/core/aws-target.ts", packages: ["cdktf"] }],
+      [
+        plain("modules/core/cidrs.ts"),
+        { file: "modules/eks/eks-cluster.ts", packages: ["constructs"] },
+        { file: "modules/core/aws-target.ts", packages: ["cdktf"] },
+      ],
       found,
       layers,
     );
@@ -153,7 +163,10 @@ describe("layering rules", () => {
 
   it("admits a downstream stack reading its upstream's contract and naming the upstream stack in types", () => {
     expect(
-      check(edge("stacks/workloads/workloads-stack.ts", "stacks/platform/contract.ts"), edge("stacks/workloads/workloads-stack.ts", "stacks/platform/platform-stack.ts", true)),
+      check(
+        edge("stacks/workloads/workloads-stack.ts", "stacks/platform/contract.ts"),
+        edge("stacks/workloads/workloads-stack.ts", "stacks/platform/platform-stack.ts", true),
+      ),
     ).toEqual([]);
   });
 

@@ -30,8 +30,13 @@ interface Leaf {
 function leaves(node: Node, path: string, description: string | undefined, hasDefault: boolean): Leaf[] {
   const variants = node.anyOf ?? node.oneOf;
   if (node.properties !== undefined) {
-    const own = Object.entries(node.properties).flatMap(([key, child]) => leaves(child, `${path}.${key}`, child.description, child.default !== undefined));
-    const extra = typeof node.additionalProperties === "object" && node.additionalProperties.properties !== undefined ? leaves(node.additionalProperties, `${path}.*`, description, false) : [];
+    const own = Object.entries(node.properties).flatMap(([key, child]) =>
+      leaves(child, `${path}.${key}`, child.description, child.default !== undefined),
+    );
+    const extra =
+      typeof node.additionalProperties === "object" && node.additionalProperties.properties !== undefined
+        ? leaves(node.additionalProperties, `${path}.*`, description, false)
+        : [];
     return [...own, ...extra];
   }
   if (variants !== undefined && variants.some((variant) => variant.properties !== undefined)) {
@@ -47,13 +52,23 @@ describe("the descriptions editors show", () => {
   it("finds the fields (the walk reaches into objects, lists of objects and variants)", () => {
     // A few leaves written out by hand, from each kind of nesting.
     expect(ALL.map((leaf) => leaf.path)).toEqual(
-      expect.arrayContaining([".stage", ".account.id", ".state.bucket", ".platform.nodeGroups[].minSize", ".platform.nodeGroups[].taints[].effect", ".platform.database.capacity.instanceClass", ".workloads.frontend.limits.memory"]),
+      expect.arrayContaining([
+        ".stage",
+        ".account.id",
+        ".state.bucket",
+        ".platform.nodeGroups[].minSize",
+        ".platform.nodeGroups[].taints[].effect",
+        ".platform.database.capacity.instanceClass",
+        ".workloads.frontend.limits.memory",
+      ]),
     );
     expect(ALL.length).toBeGreaterThan(100);
   });
 
   it("gives every field a description that says what it is, not only its default", () => {
-    const undescribed = ALL.filter((leaf) => leaf.description === undefined || /^\s*@default/.test(leaf.description)).map((leaf) => leaf.path);
+    const undescribed = ALL.filter((leaf) => leaf.description === undefined || /^\s*@default/.test(leaf.description)).map(
+      (leaf) => leaf.path,
+    );
     expect([...new Set(undescribed)]).toEqual([]);
   });
 

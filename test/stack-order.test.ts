@@ -7,7 +7,12 @@ import { ENVIRONMENTS } from "./support/fixtures";
 describe("deploymentOrder", () => {
   it("places every stack after the stacks it depends on, keeping the given order otherwise", () => {
     const app = Testing.app();
-    const [a, b, c, d] = ["a", "b", "c", "d"].map((id) => new TerraformStack(app, id)) as [TerraformStack, TerraformStack, TerraformStack, TerraformStack];
+    const [a, b, c, d] = ["a", "b", "c", "d"].map((id) => new TerraformStack(app, id)) as [
+      TerraformStack,
+      TerraformStack,
+      TerraformStack,
+      TerraformStack,
+    ];
     c.addDependency(a);
     b.addDependency(c);
     expect(deploymentOrder([b, c, d, a]).map((s) => s.node.id)).toEqual(["d", "a", "c", "b"]);
@@ -29,7 +34,11 @@ describe("the stack-order command", () => {
 
   it("lists each environment's stacks network, platform, workloads, from the recorded dependencies", () => {
     for (const env of ENVIRONMENTS) {
-      expect(all.filter((s) => s.environment === env.name).map((s) => s.name)).toEqual([`network-${env.name}`, `platform-${env.name}`, `workloads-${env.name}`]);
+      expect(all.filter((s) => s.environment === env.name).map((s) => s.name)).toEqual([
+        `network-${env.name}`,
+        `platform-${env.name}`,
+        `workloads-${env.name}`,
+      ]);
     }
   });
 
@@ -58,6 +67,8 @@ describe("the stack-order command", () => {
   });
 
   it("refuses an environment that has no file", () => {
-    expect(() => listStacks("no-such-env")).toThrow(`no environment named no-such-env; known: ${ENVIRONMENTS.map((env) => env.name).join(", ")} (environments/<name>.yaml)`);
+    expect(() => listStacks("no-such-env")).toThrow(
+      `no environment named no-such-env; known: ${ENVIRONMENTS.map((env) => env.name).join(", ")} (environments/<name>.yaml)`,
+    );
   });
 });

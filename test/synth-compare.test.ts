@@ -26,9 +26,29 @@ describe("compareSynth", () => {
   });
 
   it("names a changed argument by the resource's address, and data sources and outputs by theirs", () => {
-    const before = new Map([["platform-dev", { ...stack({ aws_s3_bucket: { logs: bucket("a") } }, { vpc_id: { value: "1" } }), data: { aws_iam_policy_document: { p: { a: 1 } } } }]]);
-    const after = new Map([["platform-dev", { ...stack({ aws_s3_bucket: { logs: bucket("b") } }, { vpc_id: { value: "2" } }), data: { aws_iam_policy_document: { p: { a: 2 } } } }]]);
-    expect(compareSynth(before, after).changedStacks[0]?.changed).toEqual(["aws_s3_bucket.logs", "data.aws_iam_policy_document.p", "output.vpc_id"]);
+    const before = new Map([
+      [
+        "platform-dev",
+        {
+          ...stack({ aws_s3_bucket: { logs: bucket("a") } }, { vpc_id: { value: "1" } }),
+          data: { aws_iam_policy_document: { p: { a: 1 } } },
+        },
+      ],
+    ]);
+    const after = new Map([
+      [
+        "platform-dev",
+        {
+          ...stack({ aws_s3_bucket: { logs: bucket("b") } }, { vpc_id: { value: "2" } }),
+          data: { aws_iam_policy_document: { p: { a: 2 } } },
+        },
+      ],
+    ]);
+    expect(compareSynth(before, after).changedStacks[0]?.changed).toEqual([
+      "aws_s3_bucket.logs",
+      "data.aws_iam_policy_document.p",
+      "output.vpc_id",
+    ]);
   });
 
   it("names stacks added and removed, and a changed backend as its block", () => {

@@ -37,7 +37,10 @@ function planRoleSubjects(): Map<string, string[]> {
     const reference = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(plan?.["assume_role_policy"]))?.[1];
     const trust = reference === undefined ? undefined : stack.doc.data?.["aws_iam_policy_document"]?.[reference];
     const statements = (trust?.["statement"] as Statement[] | undefined) ?? [];
-    found.set(environment, statements.flatMap((statement) => statement.condition?.filter((c) => c.variable.endsWith(":sub")).flatMap((c) => c.values) ?? []));
+    found.set(
+      environment,
+      statements.flatMap((statement) => statement.condition?.filter((c) => c.variable.endsWith(":sub")).flatMap((c) => c.values) ?? []),
+    );
   }
   return found;
 }
@@ -52,7 +55,8 @@ describe("production plans only behind a reviewer", () => {
   for (const [environment, trusted] of subjects) {
     it(`${environment}-github-plan trusts ${environment}-plan jobs and main, never a bare pull request`, () => {
       expect(trusted.length).toBeGreaterThan(0);
-      for (const subject of trusted) expect(subject).toMatch(new RegExp(`^repo:[^:]+:(environment:${environment}-plan|ref:refs/heads/main)$`));
+      for (const subject of trusted)
+        expect(subject).toMatch(new RegExp(`^repo:[^:]+:(environment:${environment}-plan|ref:refs/heads/main)$`));
     });
   }
 

@@ -29,7 +29,11 @@ interface Job {
   readonly if?: string;
   readonly uses?: string;
   readonly with?: Readonly<Record<string, unknown>>;
-  readonly strategy?: { readonly matrix?: Readonly<Record<string, unknown>>; readonly "fail-fast"?: boolean; readonly "max-parallel"?: number };
+  readonly strategy?: {
+    readonly matrix?: Readonly<Record<string, unknown>>;
+    readonly "fail-fast"?: boolean;
+    readonly "max-parallel"?: number;
+  };
   readonly environment?: unknown;
   readonly concurrency?: { readonly group?: string; readonly "cancel-in-progress"?: boolean } | string;
   readonly permissions?: Readonly<Record<string, string>>;
@@ -45,8 +49,12 @@ interface Workflow {
 }
 
 const WORKFLOWS_DIR = path.join(ROOT, ".github", "workflows");
-const FILES = readdirSync(WORKFLOWS_DIR).filter((file) => /\.ya?ml$/.test(file)).sort();
-const TEXT: Readonly<Record<string, string>> = Object.fromEntries(FILES.map((file) => [file, readFileSync(path.join(WORKFLOWS_DIR, file), "utf8")]));
+const FILES = readdirSync(WORKFLOWS_DIR)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .sort();
+const TEXT: Readonly<Record<string, string>> = Object.fromEntries(
+  FILES.map((file) => [file, readFileSync(path.join(WORKFLOWS_DIR, file), "utf8")]),
+);
 const WORKFLOW: Readonly<Record<string, Workflow>> = Object.fromEntries(FILES.map((file) => [file, parse(TEXT[file]!) as Workflow]));
 
 function workflow(file: string): Workflow {
@@ -170,7 +178,10 @@ describe("the plan workflow (pull-request.yml)", () => {
     const terraformPlan = stepRunning(plan, "terraform plan");
     expect(init.run).toContain("terraform init -input=false");
     expect(terraformPlan.run).toContain("terraform plan -input=false -lock-timeout=5m -no-color -out=tfplan");
-    expect([init["working-directory"], terraformPlan["working-directory"]]).toEqual(["${{ matrix.stack.directory }}", "${{ matrix.stack.directory }}"]);
+    expect([init["working-directory"], terraformPlan["working-directory"]]).toEqual([
+      "${{ matrix.stack.directory }}",
+      "${{ matrix.stack.directory }}",
+    ]);
     const summary = stepRunning(plan, "terraform show -no-color tfplan");
     expect(summary.run).toContain("GITHUB_STEP_SUMMARY");
     expect(summary.if).toBe("always()");
@@ -259,7 +270,9 @@ describe("the deploy workflows (deploy.yml, deploy-environment.yml)", () => {
   it("assumes the deploy role of the environment's stacks", () => {
     const select = stepRunning(environmentJob, "select(.environment == $env)");
     expect(select.run).toContain(".deployRoleArn");
-    expect(stepUsing(environmentJob, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe(`\${{ steps.${select.id}.outputs.deployRoleArn }}`);
+    expect(stepUsing(environmentJob, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe(
+      `\${{ steps.${select.id}.outputs.deployRoleArn }}`,
+    );
   });
 
   it("applies each stack in order: init, plan to a file, apply that file; a failure stops the loop", () => {
@@ -305,7 +318,9 @@ describe("the release workflow (release.yml)", () => {
     const stacks = stepRunning(release, "npm run --silent stacks -- --env");
     expect(stacks.run).toContain("--json");
     expect(stacks.run).toContain(".deployRoleArn");
-    expect(stepUsing(release, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe(`\${{ steps.${stacks.id}.outputs.deployRoleArn }}`);
+    expect(stepUsing(release, "aws-actions/configure-aws-credentials").with?.["role-to-assume"]).toBe(
+      `\${{ steps.${stacks.id}.outputs.deployRoleArn }}`,
+    );
     expect(steps(release).some((s) => s.uses?.startsWith("aws-actions/amazon-ecr-login@"))).toBe(true);
   });
 
@@ -321,7 +336,9 @@ describe("the release workflow (release.yml)", () => {
 describe("every workflow", () => {
   it("holds no static AWS keys", () => {
     for (const file of FILES) {
-      expect(TEXT[file], file).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|secrets\.AWS_/i);
+      expect(TEXT[file], file).not.toMatch(
+        /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|secrets\.AWS_/i,
+      );
     }
   });
 

@@ -18,18 +18,26 @@ const props: AlbGatewayProps = {
 };
 const synth = (overrides: Partial<AlbGatewayProps> = {}) =>
   JSON.parse(Testing.synthScope((scope) => new AlbGateway(scope, "gateway", { ...props, ...overrides }))) as TerraformJson;
-const valuesOf = (doc: TerraformJson) => JSON.parse(String((Object.values(resourcesOf(doc, "helm_release"))[0]!["values"] as string[])[0])) as Record<string, unknown>;
+const valuesOf = (doc: TerraformJson) =>
+  JSON.parse(String((Object.values(resourcesOf(doc, "helm_release"))[0]!["values"] as string[])[0])) as Record<string, unknown>;
 const attributes = (doc: TerraformJson) =>
   Object.fromEntries((valuesOf(doc)["loadBalancerAttributes"] as { key: string; value: string }[]).map((a) => [a.key, a.value]));
 
 /** Every `.Values.<path>` the chart's templates read, as dotted paths. */
 function valuesPathsInTemplates(): string[] {
   const dir = path.join(localChartDir("alb-gateway"), "templates");
-  const text = readdirSync(dir).map((file) => readFileSync(path.join(dir, file), "utf8")).join("\n");
+  const text = readdirSync(dir)
+    .map((file) => readFileSync(path.join(dir, file), "utf8"))
+    .join("\n");
   return [...new Set([...text.matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)].map((m) => m[1]!))].sort();
 }
 const has = (tree: unknown, dotted: string) =>
-  dotted.split(".").reduce<unknown>((node, key) => (node !== null && typeof node === "object" && key in node ? (node as Record<string, unknown>)[key] : undefined), tree) !== undefined;
+  dotted
+    .split(".")
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === "object" && key in node ? (node as Record<string, unknown>)[key] : undefined),
+      tree,
+    ) !== undefined;
 
 describe("AlbGateway", () => {
   it("gives the chart every value its templates read, and no value that none reads", () => {
@@ -48,7 +56,10 @@ describe("AlbGateway", () => {
       "access_logs.s3.bucket": "prod-alb-access-logs",
       "access_logs.s3.prefix": "frontend",
     });
-    expect(attributes(synth({ deletionProtection: false }))).toMatchObject({ "deletion_protection.enabled": "false", "access_logs.s3.enabled": "false" });
+    expect(attributes(synth({ deletionProtection: false }))).toMatchObject({
+      "deletion_protection.enabled": "false",
+      "access_logs.s3.enabled": "false",
+    });
   });
 
   it("serves TLS 1.2 and 1.3 only, with the class of the AWS Load Balancer Controller's ALB gateways", () => {
@@ -66,7 +77,9 @@ describe("AlbGateway", () => {
   });
 
   it("refuses a single subnet, a bad host, a log prefix S3 log delivery rejects", () => {
-    expect(() => synth({ subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"] })).toThrow("ALB gateway public: an ALB needs subnets in at least two availability zones (got 1)");
+    expect(() => synth({ subnetIds: ["subnet-0aaaaaaaaaaaaaaaa"] })).toThrow(
+      "ALB gateway public: an ALB needs subnets in at least two availability zones (got 1)",
+    );
     expect(() => synth({ host: "not a host" })).toThrow('ALB gateway public: host "not a host" is not a DNS name');
     expect(() => synth({ accessLogs: { bucketName: "b", prefix: "AWSLogs/x" } })).toThrow('access log prefix "AWSLogs/x"');
   });

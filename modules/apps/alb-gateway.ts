@@ -94,9 +94,14 @@ export class AlbGateway extends Construct {
   constructor(scope: Construct, id: string, props: AlbGatewayProps) {
     super(scope, id);
     const what = `ALB gateway ${props.name}`;
-    if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(props.name)) throw new Error(`${what}: the name must be a DNS label of at most 42 characters`);
-    if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(props.host)) throw new Error(`${what}: host "${props.host}" is not a DNS name`);
-    if (!Token.isUnresolved(props.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(props.certificateArn)) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(props.name))
+      throw new Error(`${what}: the name must be a DNS label of at most 42 characters`);
+    if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(props.host))
+      throw new Error(`${what}: host "${props.host}" is not a DNS name`);
+    if (
+      !Token.isUnresolved(props.certificateArn) &&
+      !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(props.certificateArn)
+    ) {
       throw new Error(`${what}: "${props.certificateArn}" is not an ACM certificate ARN`);
     }
     if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
@@ -105,7 +110,11 @@ export class AlbGateway extends Construct {
     const idle = props.idleTimeoutSeconds ?? 60;
     if (!Number.isInteger(idle) || idle < 1 || idle > 4000) throw new Error(`${what}: idleTimeoutSeconds must be 1 to 4000 (got ${idle})`);
     const logs = props.accessLogs;
-    if (logs !== undefined && !Token.isUnresolved(logs.prefix) && (logs.prefix.startsWith("/") || logs.prefix.endsWith("/") || /AWSLogs/.test(logs.prefix))) {
+    if (
+      logs !== undefined &&
+      !Token.isUnresolved(logs.prefix) &&
+      (logs.prefix.startsWith("/") || logs.prefix.endsWith("/") || /AWSLogs/.test(logs.prefix))
+    ) {
       throw new Error(`${what}: access log prefix "${logs.prefix}" must not start or end with "/" nor contain AWSLogs`);
     }
 

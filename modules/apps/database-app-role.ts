@@ -22,10 +22,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const APP_ROLE_SQL = [
   "\\set ON_ERROR_STOP on",
   "SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec",
-  "ALTER ROLE :\"app_user\" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD NULL;",
-  "GRANT rds_iam TO :\"app_user\";",
-  "GRANT CONNECT, TEMPORARY ON DATABASE :\"database\" TO :\"app_user\";",
-  "GRANT USAGE, CREATE ON SCHEMA public TO :\"app_user\";",
+  'ALTER ROLE :"app_user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD NULL;',
+  'GRANT rds_iam TO :"app_user";',
+  'GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"app_user";',
+  'GRANT USAGE, CREATE ON SCHEMA public TO :"app_user";',
   "",
 ].join("\n");
 
@@ -71,11 +71,13 @@ export class DatabaseAppRole extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseAppRoleProps) {
     super(scope, id);
-    if (!ROLE_NAME.test(props.appUser)) throw new Error(`Database role job: app user "${props.appUser}" must be a lowercase PostgreSQL role name`);
+    if (!ROLE_NAME.test(props.appUser))
+      throw new Error(`Database role job: app user "${props.appUser}" must be a lowercase PostgreSQL role name`);
     if (!Token.isUnresolved(props.database) && !/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(props.database)) {
       throw new Error(`Database role job: database "${props.database}" is not a plain PostgreSQL name`);
     }
-    if (!DNS_LABEL.test(props.serviceAccountName)) throw new Error(`Database role job: service account "${props.serviceAccountName}" is not a DNS label`);
+    if (!DNS_LABEL.test(props.serviceAccountName))
+      throw new Error(`Database role job: service account "${props.serviceAccountName}" is not a DNS label`);
     const image = props.image ?? DEFAULT_PSQL_IMAGE;
     const labels = { "app.kubernetes.io/name": "database-roles", "app.kubernetes.io/part-of": "platform" };
     const dependsOn = props.dependsOn === undefined ? {} : { dependsOn: [...props.dependsOn] };
@@ -86,7 +88,12 @@ export class DatabaseAppRole extends Construct {
     this.jobName = `app-role-${props.appUser.replace(/_/g, "-")}-${fingerprint}`;
 
     const serviceAccount = new ServiceAccountV1(this, "service-account", {
-      metadata: { name: props.serviceAccountName, namespace: props.namespace, labels, annotations: { [IRSA_ANNOTATION]: props.serviceAccountRoleArn } },
+      metadata: {
+        name: props.serviceAccountName,
+        namespace: props.namespace,
+        labels,
+        annotations: { [IRSA_ANNOTATION]: props.serviceAccountRoleArn },
+      },
       automountServiceAccountToken: false,
       ...dependsOn,
     });
@@ -148,7 +155,14 @@ export class DatabaseAppRole extends Construct {
               },
             ],
             volume: [
-              { name: "master", csi: { driver: SECRETS_STORE_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: props.masterSecretProviderClass } } },
+              {
+                name: "master",
+                csi: {
+                  driver: SECRETS_STORE_DRIVER,
+                  readOnly: true,
+                  volumeAttributes: { secretProviderClass: props.masterSecretProviderClass },
+                },
+              },
               { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
             ],
           },

@@ -24,14 +24,22 @@ export function databaseConnectStatements(params: {
   expectMatch(params.region, REGION, `${context}: "${params.region}" is not an AWS region (e.g. eu-west-1)`);
   if (!/^\d{12}$/.test(params.accountId)) throw new Error(`${context}: "${params.accountId}" is not an account id`);
   if (!Token.isUnresolved(params.userName) && !DATABASE_USER.test(params.userName)) {
-    throw new Error(`${context}: user "${params.userName}" must be one lowercase PostgreSQL role name (letters, digits, _), never a pattern`);
+    throw new Error(
+      `${context}: user "${params.userName}" must be one lowercase PostgreSQL role name (letters, digits, _), never a pattern`,
+    );
   }
-  expectMatch(params.clusterResourceId, CLUSTER_RESOURCE_ID, `${context}: "${params.clusterResourceId}" is not a cluster resource id (cluster-...)`);
+  expectMatch(
+    params.clusterResourceId,
+    CLUSTER_RESOURCE_ID,
+    `${context}: "${params.clusterResourceId}" is not a cluster resource id (cluster-...)`,
+  );
   return [
     allow({
       sid: "ConnectAsTheAppUser",
       actions: ["rds-db:connect"],
-      resources: [`arn:${params.partition}:rds-db:${params.region}:${params.accountId}:dbuser:${params.clusterResourceId}/${params.userName}`],
+      resources: [
+        `arn:${params.partition}:rds-db:${params.region}:${params.accountId}:dbuser:${params.clusterResourceId}/${params.userName}`,
+      ],
     }),
   ];
 }

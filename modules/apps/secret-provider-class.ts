@@ -123,7 +123,8 @@ function validate(props: SecretProviderClassProps): void {
     files.add(alias);
   };
   for (const object of props.objects) {
-    if (!Token.isUnresolved(object.objectName) && object.objectName.trim() === "") throw new Error(`${what}: an object has an empty objectName`);
+    if (!Token.isUnresolved(object.objectName) && object.objectName.trim() === "")
+      throw new Error(`${what}: an object has an empty objectName`);
     file(object.alias);
     for (const key of object.jmesPath ?? []) {
       if (key.path.trim() === "") throw new Error(`${what}: a jmesPath of ${object.alias} has an empty path`);

@@ -1,4 +1,8 @@
-import { DeploymentV1, type DeploymentV1SpecTemplateSpecVolume, type DeploymentV1SpecTemplateSpecContainerVolumeMount } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import {
+  DeploymentV1,
+  type DeploymentV1SpecTemplateSpecVolume,
+  type DeploymentV1SpecTemplateSpecContainerVolumeMount,
+} from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -152,7 +156,11 @@ export class WebService extends Construct {
     if (props.secretVolume !== undefined) {
       volumes.push({
         name: "secrets",
-        csi: { driver: SECRETS_STORE_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: props.secretVolume.secretProviderClass } },
+        csi: {
+          driver: SECRETS_STORE_DRIVER,
+          readOnly: true,
+          volumeAttributes: { secretProviderClass: props.secretVolume.secretProviderClass },
+        },
       });
       mounts.push({ name: "secrets", mountPath: props.secretVolume.mountPath, readOnly: true });
     }
@@ -202,8 +210,20 @@ export class WebService extends Construct {
                   requests: { cpu: props.requests.cpu, memory: props.requests.memory },
                   limits: { cpu: props.limits.cpu, memory: props.limits.memory },
                 },
-                readinessProbe: { httpGet: httpGet(props.readinessPath), initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-                livenessProbe: { httpGet: httpGet(props.livenessPath), initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+                readinessProbe: {
+                  httpGet: httpGet(props.readinessPath),
+                  initialDelaySeconds: 5,
+                  periodSeconds: 10,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                livenessProbe: {
+                  httpGet: httpGet(props.livenessPath),
+                  initialDelaySeconds: 15,
+                  periodSeconds: 20,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -273,7 +293,9 @@ export class WebService extends Construct {
 function validate(props: WebServiceProps): void {
   const what = `Web service "${props.name}"`;
   if (!DNS_LABEL.test(props.name)) {
-    throw new Error(`${what}: the name must be a DNS label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`);
+    throw new Error(
+      `${what}: the name must be a DNS label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
+    );
   }
   if (!Token.isUnresolved(props.namespace) && !RFC1123_LABEL.test(props.namespace)) {
     throw new Error(`${what}: namespace "${props.namespace}" is not a DNS label`);
@@ -287,7 +309,10 @@ function validate(props: WebServiceProps): void {
   if (!Number.isInteger(props.containerPort) || props.containerPort < 1 || props.containerPort > 65535) {
     throw new Error(`${what}: containerPort must be a port number (1-65535), got ${props.containerPort}`);
   }
-  for (const [probe, path] of [["liveness", props.livenessPath], ["readiness", props.readinessPath]] as const) {
+  for (const [probe, path] of [
+    ["liveness", props.livenessPath],
+    ["readiness", props.readinessPath],
+  ] as const) {
     if (!path.startsWith("/")) throw new Error(`${what}: the ${probe} path must start with '/', got "${path}"`);
   }
   if (props.autoscaling !== undefined && props.autoscaling.maxReplicas < props.replicas) {

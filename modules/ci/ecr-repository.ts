@@ -25,7 +25,12 @@ interface LifecycleRule {
   readonly description: string;
   readonly selection:
     | { readonly tagStatus: "untagged"; readonly countType: "sinceImagePushed"; readonly countUnit: "days"; readonly countNumber: number }
-    | { readonly tagStatus: "tagged"; readonly tagPatternList: readonly string[]; readonly countType: "imageCountMoreThan"; readonly countNumber: number };
+    | {
+        readonly tagStatus: "tagged";
+        readonly tagPatternList: readonly string[];
+        readonly countType: "imageCountMoreThan";
+        readonly countNumber: number;
+      };
   readonly action: { readonly type: "expire" };
 }
 

@@ -257,21 +257,39 @@ export class GithubCiIdentity extends Construct {
     const boundaryArn = permissionsBoundaryArn(props.target, props.name);
     const ciRoles = [iamArn(`role/${ciRoleNames(props.name).plan}`), iamArn(`role/${ciRoleNames(props.name).deploy}`)];
     const withBoundary = { test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryArn] };
-    const environmentTag = (key: "aws:RequestTag/environment" | "aws:ResourceTag/environment") => ({ test: "StringEquals", variable: key, values: [props.name] });
+    const environmentTag = (key: "aws:RequestTag/environment" | "aws:ResourceTag/environment") => ({
+      test: "StringEquals",
+      variable: key,
+      values: [props.name],
+    });
     const eksOidcProviders = iamArn(`oidc-provider/oidc.eks.${props.target.region}.amazonaws.com/id/*`);
     const iamScope = new DataAwsIamPolicyDocument(this, "deploy-iam", {
       statement: [
         {
           sid: "ReadEnvironmentRoles",
-          actions: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRoleTags"],
+          actions: [
+            "iam:GetRole",
+            "iam:ListRolePolicies",
+            "iam:GetRolePolicy",
+            "iam:ListAttachedRolePolicies",
+            "iam:ListInstanceProfilesForRole",
+            "iam:ListRoleTags",
+          ],
           resources: [iamArn(`role/${prefix}*`)],
         },
         {
           // Every change of a role's permissions or trust requires our boundary on that role.
           sid: "ManageEnvironmentRolesWithinBoundary",
           actions: [
-            "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-            "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+            "iam:CreateRole",
+            "iam:DeleteRole",
+            "iam:UpdateRole",
+            "iam:UpdateRoleDescription",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
             "iam:PutRolePermissionsBoundary",
           ],
           resources: [iamArn(`role/${prefix}*`)],
@@ -287,8 +305,16 @@ export class GithubCiIdentity extends Construct {
         {
           sid: "ManageEnvironmentPolicies",
           actions: [
-            "iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
-            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags",
+            "iam:CreatePolicy",
+            "iam:DeletePolicy",
+            "iam:GetPolicy",
+            "iam:GetPolicyVersion",
+            "iam:ListPolicyVersions",
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicyVersion",
+            "iam:TagPolicy",
+            "iam:UntagPolicy",
+            "iam:ListPolicyTags",
           ],
           resources: [iamArn(`policy/${prefix}*`)],
         },
@@ -308,8 +334,12 @@ export class GithubCiIdentity extends Construct {
         {
           sid: "ManageEnvironmentInstanceProfiles",
           actions: [
-            "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile",
-            "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
+            "iam:CreateInstanceProfile",
+            "iam:DeleteInstanceProfile",
+            "iam:GetInstanceProfile",
+            "iam:TagInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+            "iam:RemoveRoleFromInstanceProfile",
           ],
           resources: [iamArn(`instance-profile/${prefix}*`)],
         },
@@ -336,12 +366,19 @@ export class GithubCiIdentity extends Construct {
           resources: [eksOidcProviders],
           condition: [environmentTag("aws:RequestTag/environment")],
         },
-        { sid: "ReadClusterOidcProviders", actions: ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"], resources: [eksOidcProviders] },
+        {
+          sid: "ReadClusterOidcProviders",
+          actions: ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"],
+          resources: [eksOidcProviders],
+        },
         {
           sid: "ManageClusterOidcProvidersOfEnvironment",
           actions: [
-            "iam:DeleteOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
-            "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
+            "iam:DeleteOpenIDConnectProvider",
+            "iam:UntagOpenIDConnectProvider",
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+            "iam:AddClientIDToOpenIDConnectProvider",
+            "iam:RemoveClientIDFromOpenIDConnectProvider",
           ],
           resources: [eksOidcProviders],
           condition: [environmentTag("aws:ResourceTag/environment")],
@@ -351,8 +388,17 @@ export class GithubCiIdentity extends Construct {
           sid: "NeverTheCiIdentity",
           effect: "Deny",
           actions: [
-            "iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*",
-            "iam:PassRole", "iam:SetDefaultPolicyVersion", "iam:AddRoleToInstanceProfile",
+            "iam:Create*",
+            "iam:Delete*",
+            "iam:Update*",
+            "iam:Put*",
+            "iam:Attach*",
+            "iam:Detach*",
+            "iam:Tag*",
+            "iam:Untag*",
+            "iam:PassRole",
+            "iam:SetDefaultPolicyVersion",
+            "iam:AddRoleToInstanceProfile",
           ],
           resources: [...ciRoles, boundaryArn],
         },

@@ -26,7 +26,9 @@ export class RequirePermissionsBoundary implements IAspect {
     if (name !== undefined && this.except.includes(name)) return;
     const stack = TerraformStack.of(node);
     if (!this.policyOfStack.has(stack)) {
-      const policy = stack.node.findAll().find((candidate): candidate is IamPolicy => candidate instanceof IamPolicy && candidate.nameInput === this.boundaryName);
+      const policy = stack.node
+        .findAll()
+        .find((candidate): candidate is IamPolicy => candidate instanceof IamPolicy && candidate.nameInput === this.boundaryName);
       this.policyOfStack.set(stack, policy);
     }
     const inStack = this.policyOfStack.get(stack);

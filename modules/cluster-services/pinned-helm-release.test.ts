@@ -11,7 +11,8 @@ describe("PinnedHelmRelease", () => {
     version: "3.13.1",
     values: { replicaCount: 2, labels: { team: "platform" } },
   };
-  const build = (overrides: Partial<typeof props> = {}) => synth((scope) => new PinnedHelmRelease(scope, "release", { ...props, ...overrides }));
+  const build = (overrides: Partial<typeof props> = {}) =>
+    synth((scope) => new PinnedHelmRelease(scope, "release", { ...props, ...overrides }));
 
   it("installs the exact chart version atomically, waits, keeps five revisions and never creates the namespace", () => {
     expect(build()).toHaveResourceWithProperties(Release, {
@@ -38,9 +39,14 @@ describe("PinnedHelmRelease", () => {
     expect(() => build({ version })).toThrow(`Helm release demo: chart version "${version}" must be an exact version such as 1.2.3`);
   });
 
-  it.each(["Demo", "demo_chart", "-demo", "d".repeat(54)])("refuses the release name %s (a DNS label of at most 53 characters)", (releaseName) => {
-    expect(() => build({ releaseName })).toThrow(`Helm release "${releaseName}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`);
-  });
+  it.each(["Demo", "demo_chart", "-demo", "d".repeat(54)])(
+    "refuses the release name %s (a DNS label of at most 53 characters)",
+    (releaseName) => {
+      expect(() => build({ releaseName })).toThrow(
+        `Helm release "${releaseName}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`,
+      );
+    },
+  );
 
   it("refuses an empty namespace", () => {
     expect(() => build({ namespace: " " })).toThrow("Helm release demo: namespace must not be empty");

@@ -146,7 +146,9 @@ export class PinnedHelmRelease<T extends object> extends Construct {
     const basics = helmReleaseBasics(props.releaseName, props.namespace);
     const name = basics.name;
     if (!EXACT_VERSION.test(props.version)) {
-      throw new Error(`Helm release ${name}: chart version "${props.version}" must be an exact version such as 1.2.3 (ranges and tags are not reproducible)`);
+      throw new Error(
+        `Helm release ${name}: chart version "${props.version}" must be an exact version such as 1.2.3 (ranges and tags are not reproducible)`,
+      );
     }
     const entry = CHART_VERSIONS[props.chart];
     if (chartRelease(props.chart, props.version) === undefined) {

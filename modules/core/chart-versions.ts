@@ -52,7 +52,11 @@ export const CHART_VERSIONS = {
     versions: {
       "3.5.0": {
         appVersion: "v3.5.0",
-        kubernetes: range("1.22", "1.35", "chart README: v1.5.0+ requires 1.22+; v3.5.0 released after Kubernetes 1.35 and built for Gateway API v1.6"),
+        kubernetes: range(
+          "1.22",
+          "1.35",
+          "chart README: v1.5.0+ requires 1.22+; v3.5.0 released after Kubernetes 1.35 and built for Gateway API v1.6",
+        ),
       },
     },
     upgrade:
@@ -64,19 +68,27 @@ export const CHART_VERSIONS = {
     source: "github.com/kubernetes-sigs/secrets-store-csi-driver charts/secrets-store-csi-driver (tag v1.6.0)",
     default: "1.6.0",
     versions: {
-      "1.6.0": { appVersion: "1.6.0", kubernetes: range("1.30", "1.35", "Chart.yaml kubeVersion >=1.30.0-0; released after Kubernetes 1.35") },
+      "1.6.0": {
+        appVersion: "1.6.0",
+        kubernetes: range("1.30", "1.35", "Chart.yaml kubeVersion >=1.30.0-0; released after Kubernetes 1.35"),
+      },
     },
     upgrade: "needs tokenRequests for the AWS provider's audiences (sts.amazonaws.com, pods.eks.amazonaws.com) from provider 2.0 on",
   },
   secretsStoreCsiProviderAws: {
     repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
     chart: "secrets-store-csi-driver-provider-aws",
-    source: "github.com/aws/secrets-store-csi-driver-provider-aws charts/secrets-store-csi-driver-provider-aws (main, 2026-06-04; newest git tag 2.1.1)",
+    source:
+      "github.com/aws/secrets-store-csi-driver-provider-aws charts/secrets-store-csi-driver-provider-aws (main, 2026-06-04; newest git tag 2.1.1)",
     default: "3.1.1",
     versions: {
-      "3.1.1": { appVersion: "3.1.1", kubernetes: range("1.17", "1.35", "Chart.yaml kubeVersion >=1.17.0-0; released after Kubernetes 1.35") },
+      "3.1.1": {
+        appVersion: "3.1.1",
+        kubernetes: range("1.17", "1.35", "Chart.yaml kubeVersion >=1.17.0-0; released after Kubernetes 1.35"),
+      },
     },
-    upgrade: "2.0+ bundles the CSI driver (secrets-store-csi-driver.install defaults to true): set it false, our separate driver release stays",
+    upgrade:
+      "2.0+ bundles the CSI driver (secrets-store-csi-driver.install defaults to true): set it false, our separate driver release stays",
   },
   externalDns: {
     repository: "https://kubernetes-sigs.github.io/external-dns/",
@@ -84,20 +96,37 @@ export const CHART_VERSIONS = {
     source: "github.com/kubernetes-sigs/external-dns charts/external-dns (tag external-dns-helm-chart-1.21.1)",
     default: "1.21.1",
     versions: {
-      "1.21.1": { appVersion: "0.21.0", kubernetes: range("1.22", "1.35", "external-dns README compatibility (networking.k8s.io/v1, gateway.networking.k8s.io/v1); released after Kubernetes 1.35") },
+      "1.21.1": {
+        appVersion: "0.21.0",
+        kubernetes: range(
+          "1.22",
+          "1.35",
+          "external-dns README compatibility (networking.k8s.io/v1, gateway.networking.k8s.io/v1); released after Kubernetes 1.35",
+        ),
+      },
     },
     upgrade: "0.16+ calls route53:ListTagsForResources (granted); the Gateway API source gateway-httproute replaces ingress",
   },
   clusterAutoscaler: {
     repository: "https://kubernetes.github.io/autoscaler",
     chart: "cluster-autoscaler",
-    source: "github.com/kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler (tags cluster-autoscaler-chart-9.46.6, -9.53.0, -9.59.0)",
+    source:
+      "github.com/kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler (tags cluster-autoscaler-chart-9.46.6, -9.53.0, -9.59.0)",
     default: "9.59.0",
     versions: {
       // Cluster Autoscaler supports exactly the Kubernetes minor it was built for (its README's version table).
-      "9.46.6": { appVersion: "1.32.0", kubernetes: range("1.32", "1.32", "autoscaler README: the autoscaler minor must equal the cluster's") },
-      "9.53.0": { appVersion: "1.34.2", kubernetes: range("1.34", "1.34", "autoscaler README: the autoscaler minor must equal the cluster's") },
-      "9.59.0": { appVersion: "1.35.0", kubernetes: range("1.35", "1.35", "autoscaler README: the autoscaler minor must equal the cluster's") },
+      "9.46.6": {
+        appVersion: "1.32.0",
+        kubernetes: range("1.32", "1.32", "autoscaler README: the autoscaler minor must equal the cluster's"),
+      },
+      "9.53.0": {
+        appVersion: "1.34.2",
+        kubernetes: range("1.34", "1.34", "autoscaler README: the autoscaler minor must equal the cluster's"),
+      },
+      "9.59.0": {
+        appVersion: "1.35.0",
+        kubernetes: range("1.35", "1.35", "autoscaler README: the autoscaler minor must equal the cluster's"),
+      },
     },
     upgrade: "bump together with platform.kubernetesVersion: the autoscaler's minor must equal the cluster's",
   },
@@ -107,7 +136,10 @@ export const CHART_VERSIONS = {
     source: "github.com/kubernetes-sigs/metrics-server charts/metrics-server (tag metrics-server-helm-chart-3.13.1)",
     default: "3.13.1",
     versions: {
-      "3.13.1": { appVersion: "0.8.1", kubernetes: range("1.31", "1.35", "metrics-server README compatibility matrix: 0.8.x for Kubernetes 1.31+") },
+      "3.13.1": {
+        appVersion: "0.8.1",
+        kubernetes: range("1.31", "1.35", "metrics-server README compatibility matrix: 0.8.x for Kubernetes 1.31+"),
+      },
     },
   },
   kubePrometheusStack: {
@@ -116,9 +148,13 @@ export const CHART_VERSIONS = {
     source: "github.com/prometheus-community/helm-charts charts/kube-prometheus-stack (tag kube-prometheus-stack-88.5.3)",
     default: "88.5.3",
     versions: {
-      "88.5.3": { appVersion: "v0.93.1", kubernetes: range("1.25", "1.35", "Chart.yaml kubeVersion >=1.25.0-0; released after Kubernetes 1.35") },
+      "88.5.3": {
+        appVersion: "v0.93.1",
+        kubernetes: range("1.25", "1.35", "Chart.yaml kubeVersion >=1.25.0-0; released after Kubernetes 1.35"),
+      },
     },
-    upgrade: "Helm never upgrades the chart's CRDs: the chart's CRD upgrade job (crds.upgradeJob) applies them server-side before the operator rolls",
+    upgrade:
+      "Helm never upgrades the chart's CRDs: the chart's CRD upgrade job (crds.upgradeJob) applies them server-side before the operator rolls",
   },
   fluentBit: {
     repository: "https://fluent.github.io/helm-charts",
@@ -126,7 +162,10 @@ export const CHART_VERSIONS = {
     source: "github.com/fluent/helm-charts charts/fluent-bit (tag fluent-bit-0.58.1)",
     default: "0.58.1",
     versions: {
-      "0.58.1": { appVersion: "5.1.1", kubernetes: range("1.22", "1.35", "a DaemonSet of stable APIs only (apps/v1, rbac/v1); released after Kubernetes 1.35") },
+      "0.58.1": {
+        appVersion: "5.1.1",
+        kubernetes: range("1.22", "1.35", "a DaemonSet of stable APIs only (apps/v1, rbac/v1); released after Kubernetes 1.35"),
+      },
     },
   },
   gatewayApiCrds: {
@@ -137,7 +176,11 @@ export const CHART_VERSIONS = {
     versions: {
       "1.6.1": {
         appVersion: "v1.6.1",
-        kubernetes: range("1.31", "1.35", "Gateway API supports the five newest Kubernetes minors at its release; its safe-upgrades ValidatingAdmissionPolicy needs admissionregistration.k8s.io/v1 (1.30+)"),
+        kubernetes: range(
+          "1.31",
+          "1.35",
+          "Gateway API supports the five newest Kubernetes minors at its release; its safe-upgrades ValidatingAdmissionPolicy needs admissionregistration.k8s.io/v1 (1.30+)",
+        ),
       },
     },
     upgrade: "CRDs are templates of a local chart (upgraded by Helm, kept on uninstall); a bump vendors the new standard channel",
@@ -145,7 +188,8 @@ export const CHART_VERSIONS = {
   awsLoadBalancerControllerCrds: {
     repository: "local",
     chart: "charts/aws-load-balancer-controller-crds",
-    source: "github.com/kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller/crds (tag v3.5.0), vendored verbatim",
+    source:
+      "github.com/kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller/crds (tag v3.5.0), vendored verbatim",
     default: "3.5.0",
     versions: {
       "3.5.0": { appVersion: "v3.5.0", kubernetes: range("1.22", "1.35", "the controller's own range (same tag)") },
@@ -169,7 +213,11 @@ export function chartRelease(name: ChartName, version: string): ChartRelease | u
 
 /** Whether `kubernetesVersion` (`1.x`) lies within `range`. */
 export function supportsKubernetes(range: KubernetesRange, kubernetesVersion: string): boolean {
-  return !Number.isNaN(minorOf(kubernetesVersion)) && compareMinors(range.min, kubernetesVersion) <= 0 && compareMinors(kubernetesVersion, range.max) <= 0;
+  return (
+    !Number.isNaN(minorOf(kubernetesVersion)) &&
+    compareMinors(range.min, kubernetesVersion) <= 0 &&
+    compareMinors(kubernetesVersion, range.max) <= 0
+  );
 }
 
 /**
@@ -184,7 +232,8 @@ export function chartVersionProblem(name: ChartName, version: string, kubernetes
     return `${entry.chart} ${version} is not in the chart version table (modules/core/chart-versions.ts lists ${listed}): add it with the Kubernetes minors it supports`;
   }
   if (!supportsKubernetes(release.kubernetes, kubernetesVersion)) {
-    const supported = release.kubernetes.min === release.kubernetes.max ? release.kubernetes.min : `${release.kubernetes.min} to ${release.kubernetes.max}`;
+    const supported =
+      release.kubernetes.min === release.kubernetes.max ? release.kubernetes.min : `${release.kubernetes.min} to ${release.kubernetes.max}`;
     return `${entry.chart} ${version} (app ${release.appVersion}) supports Kubernetes ${supported}, not ${kubernetesVersion}`;
   }
   return undefined;

@@ -21,7 +21,8 @@ export interface EksKubernetesVersion {
   readonly endOfExtendedSupport: string;
 }
 
-export const EKS_KUBERNETES_VERSIONS_SOURCE = "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html (checked 2026-12-02)";
+export const EKS_KUBERNETES_VERSIONS_SOURCE =
+  "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html (checked 2026-12-02)";
 
 export const EKS_KUBERNETES_VERSIONS = {
   "1.32": { released: "2025-01-23", endOfStandardSupport: "2026-03-23", endOfExtendedSupport: "2027-03-23" },

@@ -229,7 +229,8 @@ export class AuroraPostgres extends Construct {
       deletionProtection: props.deletionProtection,
       skipFinalSnapshot: !takeFinalSnapshot,
       finalSnapshotIdentifier: takeFinalSnapshot ? `${name}-final` : undefined,
-      serverlessv2ScalingConfiguration: capacity.mode === "serverless" ? { minCapacity: capacity.minAcu, maxCapacity: capacity.maxAcu } : undefined,
+      serverlessv2ScalingConfiguration:
+        capacity.mode === "serverless" ? { minCapacity: capacity.minAcu, maxCapacity: capacity.maxAcu } : undefined,
       tags: { Name: name },
       // RDS would otherwise create the log group itself, unencrypted and kept forever.
       dependsOn: [logGroup],
@@ -237,24 +238,26 @@ export class AuroraPostgres extends Construct {
     });
 
     const monitoringRoleArn = enhancedMonitoringInterval > 0 ? this.monitoringRole(props).arn : undefined;
-    const instances = Array.from({ length: props.instances }, (_, index) =>
-      new RdsClusterInstance(this, `instance-${index + 1}`, {
-        identifier: `${name}-${index + 1}`,
-        clusterIdentifier: cluster.clusterIdentifier,
-        engine: cluster.engine,
-        instanceClass: capacity.mode === "serverless" ? "db.serverless" : capacity.instanceClass,
-        dbSubnetGroupName: subnetGroup.name,
-        dbParameterGroupName: instanceParameters.name,
-        publiclyAccessible: false,
-        autoMinorVersionUpgrade: awsOwnsMinorVersion,
-        caCertIdentifier: "rds-ca-rsa2048-g1",
-        performanceInsightsEnabled: true,
-        performanceInsightsKmsKeyId: props.kmsKeyArn,
-        performanceInsightsRetentionPeriod: performanceInsightsRetentionDays,
-        monitoringInterval: enhancedMonitoringInterval,
-        monitoringRoleArn,
-        tags: { Name: `${name}-${index + 1}` },
-      }),
+    const instances = Array.from(
+      { length: props.instances },
+      (_, index) =>
+        new RdsClusterInstance(this, `instance-${index + 1}`, {
+          identifier: `${name}-${index + 1}`,
+          clusterIdentifier: cluster.clusterIdentifier,
+          engine: cluster.engine,
+          instanceClass: capacity.mode === "serverless" ? "db.serverless" : capacity.instanceClass,
+          dbSubnetGroupName: subnetGroup.name,
+          dbParameterGroupName: instanceParameters.name,
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: awsOwnsMinorVersion,
+          caCertIdentifier: "rds-ca-rsa2048-g1",
+          performanceInsightsEnabled: true,
+          performanceInsightsKmsKeyId: props.kmsKeyArn,
+          performanceInsightsRetentionPeriod: performanceInsightsRetentionDays,
+          monitoringInterval: enhancedMonitoringInterval,
+          monitoringRoleArn,
+          tags: { Name: `${name}-${index + 1}` },
+        }),
     );
 
     if (capacity.mode === "provisioned") {
@@ -325,23 +328,30 @@ function validate(props: AuroraPostgresProps, port: number, performanceInsightsR
   };
   // 49 leaves room for the longest derived name, the monitoring role `<name>-rds-monitoring` (IAM: 64).
   if (!IDENTIFIER.test(name) || name.length > 49) {
-    fail("name must be lowercase letters, digits and single hyphens, start with a letter, not end with a hyphen, and be at most 49 characters");
+    fail(
+      "name must be lowercase letters, digits and single hyphens, start with a letter, not end with a hyphen, and be at most 49 characters",
+    );
   }
-  const major = ENGINE_VERSION.exec(props.engineVersion)?.[1] ?? fail(`engineVersion must be a literal version like 16 or 16.6, got ${props.engineVersion}`);
-  if (!SQL_NAME.test(props.databaseName)) fail(`databaseName ${props.databaseName} must be a letter then letters, digits or underscores, at most 63`);
+  const major =
+    ENGINE_VERSION.exec(props.engineVersion)?.[1] ??
+    fail(`engineVersion must be a literal version like 16 or 16.6, got ${props.engineVersion}`);
+  if (!SQL_NAME.test(props.databaseName))
+    fail(`databaseName ${props.databaseName} must be a letter then letters, digits or underscores, at most 63`);
   if (!SQL_NAME.test(props.masterUsername) || props.masterUsername.toLowerCase() === "rdsadmin") {
     fail(`masterUsername ${props.masterUsername} must be a letter then letters, digits or underscores, at most 63, and not rdsadmin`);
   }
   if (!Number.isInteger(port) || port < 1150 || port > 65535) fail(`port ${port} must be 1150 to 65535`);
   if (!Number.isInteger(props.instances) || props.instances < 1) fail(`instances must be an integer >= 1, got ${props.instances}`);
   if (props.instances > 16) fail(`instances ${props.instances} exceeds Aurora's 16 (one writer, 15 readers)`);
-  if (props.backupRetentionDays < 7 || props.backupRetentionDays > 35) fail(`backupRetentionDays ${props.backupRetentionDays} must be 7 to 35`);
+  if (props.backupRetentionDays < 7 || props.backupRetentionDays > 35)
+    fail(`backupRetentionDays ${props.backupRetentionDays} must be 7 to 35`);
   if (props.logRetentionDays < 1) fail(`logRetentionDays must be >= 1, got ${props.logRetentionDays}`);
   const pi = performanceInsightsRetentionDays;
   if (pi !== 7 && pi !== 731 && !(Number.isInteger(pi) && pi % 31 === 0 && pi >= 31 && pi <= 713)) {
     fail(`performanceInsightsRetentionDays ${pi} must be 7, a multiple of 31 up to 713, or 731`);
   }
-  if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) fail(`needs subnets in at least two AZs, got ${props.subnetIds.length} subnet(s)`);
+  if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2)
+    fail(`needs subnets in at least two AZs, got ${props.subnetIds.length} subnet(s)`);
   if (Token.isUnresolved(props.clientSecurityGroupIds)) fail("clientSecurityGroupIds must be a literal array (its items may be tokens)");
   if (props.clientSecurityGroupIds.length === 0) fail("clientSecurityGroupIds must name at least one client security group");
   if (capacity.mode === "serverless") {
@@ -351,9 +361,12 @@ function validate(props: AuroraPostgresProps, port: number, performanceInsightsR
     if (capacity.minAcu > capacity.maxAcu) fail(`minAcu ${capacity.minAcu} exceeds maxAcu ${capacity.maxAcu}`);
   } else {
     if (!capacity.instanceClass.startsWith("db.") || capacity.instanceClass === "db.serverless") {
-      fail(`instanceClass ${capacity.instanceClass} must be a provisioned class like db.r7g.large (use mode "serverless" for db.serverless)`);
+      fail(
+        `instanceClass ${capacity.instanceClass} must be a provisioned class like db.r7g.large (use mode "serverless" for db.serverless)`,
+      );
     }
-    if (!Number.isInteger(capacity.maxReaders) || capacity.maxReaders > 15) fail(`maxReaders ${capacity.maxReaders} must be an integer <= 15`);
+    if (!Number.isInteger(capacity.maxReaders) || capacity.maxReaders > 15)
+      fail(`maxReaders ${capacity.maxReaders} must be an integer <= 15`);
     if (capacity.maxReaders < props.instances - 1) {
       fail(`maxReaders ${capacity.maxReaders} is below the ${props.instances - 1} reader(s) that ${props.instances} instances create`);
     }

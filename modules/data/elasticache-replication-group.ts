@@ -243,7 +243,13 @@ export class CacheReplicationGroup extends Construct {
 }
 
 /** Throws on the first prop that cannot work; returns the engine's major version. */
-function validate(props: CacheReplicationGroupProps, engine: CacheEngine, port: number, snapshotWindow: string, maintenanceWindow: string): number {
+function validate(
+  props: CacheReplicationGroupProps,
+  engine: CacheEngine,
+  port: number,
+  snapshotWindow: string,
+  maintenanceWindow: string,
+): number {
   const { name } = props;
   const fail = (message: string): never => {
     throw new Error(`ElastiCache ${name}: ${message}`);
@@ -251,7 +257,8 @@ function validate(props: CacheReplicationGroupProps, engine: CacheEngine, port: 
   if (!IDENTIFIER.test(name) || name.length > 40) {
     fail("name must be 1 to 40 lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen");
   }
-  const version = ENGINE_VERSION.exec(props.engineVersion) ?? fail(`engineVersion must be <major>.<minor> like 8.0, got ${props.engineVersion}`);
+  const version =
+    ENGINE_VERSION.exec(props.engineVersion) ?? fail(`engineVersion must be <major>.<minor> like 8.0, got ${props.engineVersion}`);
   const major = Number(version[1]);
   const minor = Number(version[2]);
   const [minMajor, minMinor] = IAM_AUTH_MINIMUM[engine];
@@ -265,7 +272,8 @@ function validate(props: CacheReplicationGroupProps, engine: CacheEngine, port: 
   if (props.multiAz && props.replicas < 2) fail(`multiAz needs at least 2 replicas (a primary and a standby), got ${props.replicas}`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`port ${port} must be 1 to 65535`);
   const retention = props.snapshotRetentionDays;
-  if (!Number.isInteger(retention) || retention < 0 || retention > 35) fail(`snapshotRetentionDays ${retention} must be an integer from 0 to 35`);
+  if (!Number.isInteger(retention) || retention < 0 || retention > 35)
+    fail(`snapshotRetentionDays ${retention} must be an integer from 0 to 35`);
   if (props.multiAz && retention < 1) fail("snapshotRetentionDays must be >= 1 with multiAz");
   if (!isCloudWatchLogRetention(props.logRetentionDays)) {
     fail(`logRetentionDays ${props.logRetentionDays} is not a CloudWatch retention (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`);
@@ -274,18 +282,22 @@ function validate(props: CacheReplicationGroupProps, engine: CacheEngine, port: 
   if (Token.isUnresolved(props.clientSecurityGroupIds)) fail("clientSecurityGroupIds must be a literal array (its items may be tokens)");
   if (props.clientSecurityGroupIds.length === 0) fail("clientSecurityGroupIds must name at least one client security group");
   validateUsers(props.appUsers, fail);
-  if (props.appUsers.some((user) => user.userName === `${name}-default`)) fail(`app user ${name}-default is reserved: it is the ID of the disabled default user`);
+  if (props.appUsers.some((user) => user.userName === `${name}-default`))
+    fail(`app user ${name}-default is reserved: it is the ID of the disabled default user`);
   validateWindows(snapshotWindow, maintenanceWindow, fail);
   return major;
 }
 
 function validateUsers(users: readonly CacheAppUser[], fail: (message: string) => never): void {
   if (users.length === 0) fail("appUsers must name at least one application user");
-  if (users.length + 1 > MAX_USERS_PER_GROUP) fail(`appUsers has ${users.length} users; a user group holds at most ${MAX_USERS_PER_GROUP} with the default user`);
+  if (users.length + 1 > MAX_USERS_PER_GROUP)
+    fail(`appUsers has ${users.length} users; a user group holds at most ${MAX_USERS_PER_GROUP} with the default user`);
   const seen = new Set<string>();
   for (const user of users) {
     if (!IDENTIFIER.test(user.userName) || user.userName.length > 40) {
-      fail(`app user ${user.userName} must be 1 to 40 lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen`);
+      fail(
+        `app user ${user.userName} must be 1 to 40 lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen`,
+      );
     }
     if (user.userName === "default") fail("app user default is reserved: the default user is managed here, switched off");
     if (seen.has(user.userName)) fail(`app user ${user.userName} is listed twice`);
@@ -293,7 +305,9 @@ function validateUsers(users: readonly CacheAppUser[], fail: (message: string) =
     // Passwords set in an ACL (`>secret`, `#hash`, `nopass`) would put a credential in config; ElastiCache refuses them anyway.
     const rules = (user.accessString ?? "").split(/\s+/);
     if (rules.some((rule) => /^[><#!]/.test(rule) || rule === "nopass" || rule === "resetpass" || rule === "reset")) {
-      fail(`app user ${user.userName}: accessString must not set passwords (>, <, #, !, nopass, resetpass, reset); users authenticate with IAM`);
+      fail(
+        `app user ${user.userName}: accessString must not set passwords (>, <, #, !, nopass, resetpass, reset); users authenticate with IAM`,
+      );
     }
   }
 }
@@ -310,7 +324,8 @@ function validateWindows(snapshotWindow: string, maintenanceWindow: string, fail
   const maintenance = MAINTENANCE_WINDOW.exec(maintenanceWindow);
   const from = maintenance === null ? undefined : weekMinutes(maintenance[1], maintenance[2], maintenance[3]);
   const to = maintenance === null ? undefined : weekMinutes(maintenance[4], maintenance[5], maintenance[6]);
-  if (from === undefined || to === undefined) return fail(`maintenanceWindow must be ddd:hh:mm-ddd:hh:mm in UTC with lowercase days, got ${maintenanceWindow}`);
+  if (from === undefined || to === undefined)
+    return fail(`maintenanceWindow must be ddd:hh:mm-ddd:hh:mm in UTC with lowercase days, got ${maintenanceWindow}`);
   const maintenanceLength = (to - from + WEEK) % WEEK;
   if (maintenanceLength < 60) fail(`maintenanceWindow ${maintenanceWindow} must last at least 60 minutes`);
 

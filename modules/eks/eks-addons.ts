@@ -34,7 +34,11 @@ export class EksAddons extends Construct {
   constructor(scope: Construct, id: string, props: EksAddonsProps) {
     super(scope, id);
     const versions = props.versions ?? {};
-    const addon = (name: string, version: string | undefined, extra: { configurationValues?: string; serviceAccountRoleArn?: string; needsNodes?: boolean } = {}) =>
+    const addon = (
+      name: string,
+      version: string | undefined,
+      extra: { configurationValues?: string; serviceAccountRoleArn?: string; needsNodes?: boolean } = {},
+    ) =>
       new EksAddon(this, name, {
         clusterName: props.clusterName,
         addonName: name,

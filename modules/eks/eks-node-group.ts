@@ -56,8 +56,10 @@ export class EksNodeGroup extends Construct {
     const capacityType = props.capacityType ?? "ON_DEMAND";
     const label = `${props.clusterName}/${props.name}`;
     if (props.minSize > props.maxSize) throw new Error(`Node group ${label}: min size ${props.minSize} exceeds max size ${props.maxSize}`);
-    if (props.desiredSize > props.maxSize) throw new Error(`Node group ${label}: desired size ${props.desiredSize} exceeds max size ${props.maxSize}`);
-    if (props.desiredSize < props.minSize) throw new Error(`Node group ${label}: desired size ${props.desiredSize} is below min size ${props.minSize}`);
+    if (props.desiredSize > props.maxSize)
+      throw new Error(`Node group ${label}: desired size ${props.desiredSize} exceeds max size ${props.maxSize}`);
+    if (props.desiredSize < props.minSize)
+      throw new Error(`Node group ${label}: desired size ${props.desiredSize} is below min size ${props.minSize}`);
     if (props.instanceTypes.length === 0) throw new Error(`Node group ${label}: needs at least one instance type`);
     const arm = props.instanceTypes.map(isArmInstanceType);
     if (arm.some((a) => a !== arm[0])) throw new Error(`Node group ${label}: mixes arm64 and x86_64 instance types`);
@@ -110,7 +112,11 @@ export class EksNodeGroup extends Construct {
       updateConfig: { maxUnavailablePercentage: 33 },
       launchTemplate: { id: template.id, version: template.latestVersion.toString() },
       labels: { ...labels },
-      taint: taints.map((taint) => ({ key: taint.key, effect: taint.effect, ...(taint.value === undefined ? {} : { value: taint.value }) })),
+      taint: taints.map((taint) => ({
+        key: taint.key,
+        effect: taint.effect,
+        ...(taint.value === undefined ? {} : { value: taint.value }),
+      })),
       tags: discoveryTags,
       // The cluster autoscaler owns the desired size once the group exists.
       lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },

@@ -21,8 +21,11 @@ export interface HelmReleaseBasics {
  */
 export function helmReleaseBasics(releaseName: string, namespace: string): HelmReleaseBasics {
   if (!RELEASE_NAME.test(releaseName) || releaseName.length > 53) {
-    throw new Error(`Helm release "${releaseName}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`);
+    throw new Error(
+      `Helm release "${releaseName}": the name must be a DNS label (lowercase letters, digits, '-') of at most 53 characters`,
+    );
   }
-  if (!Token.isUnresolved(namespace) && namespace.trim() === "") throw new Error(`Helm release ${releaseName}: namespace must not be empty`);
+  if (!Token.isUnresolved(namespace) && namespace.trim() === "")
+    throw new Error(`Helm release ${releaseName}: namespace must not be empty`);
   return { name: releaseName, namespace, atomic: true, cleanupOnFail: true, maxHistory: 5, createNamespace: false };
 }

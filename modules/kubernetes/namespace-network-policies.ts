@@ -96,7 +96,12 @@ export class NamespaceNetworkPolicies extends Construct {
       policyTypes: ["Egress"],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
           ports: [
             { port: "53", protocol: "UDP" },
             { port: "53", protocol: "TCP" },
@@ -125,7 +130,8 @@ export class NamespaceNetworkPolicies extends Construct {
 
 const podSelector = (rule: PeerRule) => (rule.podSelector === undefined ? {} : { matchLabels: { ...rule.podSelector } });
 
-const ports = (rule: PeerRule): NetworkPolicyV1SpecIngressPorts[] => rule.ports.map(({ port, protocol }) => ({ port: String(port), protocol }));
+const ports = (rule: PeerRule): NetworkPolicyV1SpecIngressPorts[] =>
+  rule.ports.map(({ port, protocol }) => ({ port: String(port), protocol }));
 
 /** The peer as NetworkPolicy peers (ingress `from` and egress `to` have the same shape): one per CIDR. */
 function peerSelectors(peer: Peer): (NetworkPolicyV1SpecIngressFrom & NetworkPolicyV1SpecEgressTo)[] {
@@ -143,7 +149,9 @@ function validateRules(namespace: string, direction: "ingress" | "egress", rules
   for (const rule of rules) {
     const what = `Network policy ${direction}-${rule.name} in ${namespace}`;
     if (!DNS_LABEL.test(`${direction}-${rule.name}`)) {
-      throw new Error(`${what}: the rule name must be a DNS label (lowercase letters, digits and '-', at most ${62 - direction.length} characters)`);
+      throw new Error(
+        `${what}: the rule name must be a DNS label (lowercase letters, digits and '-', at most ${62 - direction.length} characters)`,
+      );
     }
     if (seen.has(rule.name)) throw new Error(`${what}: two ${direction} rules are named "${rule.name}"`);
     seen.add(rule.name);
@@ -156,7 +164,8 @@ function validateRules(namespace: string, direction: "ingress" | "egress", rules
       if ("cidrs" in peer) {
         if (peer.cidrs.length === 0) throw new Error(`${what}: a CIDR peer needs at least one CIDR`);
         for (const cidr of peer.cidrs) {
-          if (!Token.isUnresolved(cidr) && !isCidr(cidr)) throw new Error(`${what}: "${cidr}" is not a CIDR block (network address/prefix)`);
+          if (!Token.isUnresolved(cidr) && !isCidr(cidr))
+            throw new Error(`${what}: "${cidr}" is not a CIDR block (network address/prefix)`);
         }
       } else if (peer.namespaceLabels === undefined && peer.podLabels === undefined) {
         throw new Error(`${what}: a peer needs namespaceLabels, podLabels or cidrs`);

@@ -198,7 +198,9 @@ export class ManagementNetwork extends Construct {
         }),
     );
     const routeTable = new RouteTable(this, "rt", { vpcId: vpc.id, tags: { Name: name } });
-    subnets.forEach((subnet, index) => new RouteTableAssociation(this, `rta-${index}`, { subnetId: subnet.id, routeTableId: routeTable.id }));
+    subnets.forEach(
+      (subnet, index) => new RouteTableAssociation(this, `rta-${index}`, { subnetId: subnet.id, routeTableId: routeTable.id }),
+    );
 
     const peering = new VpcPeeringConnection(this, "peering", {
       vpcId: vpc.id,
@@ -258,7 +260,9 @@ export class ManagementNetwork extends Construct {
       ["egress", egress],
     ] as const) {
       if (list.length > 20) {
-        throw new Error(`Management network ${name}: ${list.length} NACL ${direction} rules exceed the default quota of 20 (fewer data ports)`);
+        throw new Error(
+          `Management network ${name}: ${list.length} NACL ${direction} rules exceed the default quota of 20 (fewer data ports)`,
+        );
       }
     }
     new NetworkAcl(this, "nacl", {
@@ -277,7 +281,12 @@ export class ManagementNetwork extends Construct {
       { id: "endpoints", description: "Session Manager and the other interface endpoints", port: 443, cidr: props.cidr },
       eksApi,
       ...dataDestinations,
-      { id: "s3", description: "S3 through the gateway endpoint (packages, agent updates)", port: 443, prefixListId: endpoints.s3PrefixListId },
+      {
+        id: "s3",
+        description: "S3 through the gateway endpoint (packages, agent updates)",
+        port: 443,
+        prefixListId: endpoints.s3PrefixListId,
+      },
     ];
     const operator = new OperatorHost(this, "operator", {
       name: props.name,

@@ -105,8 +105,7 @@ export class OperatorClientVpn extends Construct {
     });
 
     const associations = props.subnetIds.map(
-      (subnetId, index) =>
-        new Ec2ClientVpnNetworkAssociation(this, `association-${index}`, { clientVpnEndpointId: endpoint.id, subnetId }),
+      (subnetId, index) => new Ec2ClientVpnNetworkAssociation(this, `association-${index}`, { clientVpnEndpointId: endpoint.id, subnetId }),
     );
     props.authorizedCidrs.forEach((cidr, index) => {
       new Ec2ClientVpnAuthorizationRule(this, `authorize-${index}`, {

@@ -50,7 +50,12 @@ const MAX_RULES_PER_DIRECTION = 20;
 export type NaclRule = Omit<NetworkAclIngress, "ruleNo" | "action"> & { readonly action?: "allow" | "deny" };
 
 export const allFrom = (cidr: string): NaclRule => ({ protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: cidr });
-export const tcpFrom = (cidr: string, fromPort: number, toPort: number = fromPort): NaclRule => ({ protocol: "tcp", fromPort, toPort, cidrBlock: cidr });
+export const tcpFrom = (cidr: string, fromPort: number, toPort: number = fromPort): NaclRule => ({
+  protocol: "tcp",
+  fromPort,
+  toPort,
+  cidrBlock: cidr,
+});
 export const denyAll = (cidr: string): NaclRule => ({ ...allFrom(cidr), action: "deny" });
 
 /**
@@ -113,10 +118,7 @@ export class TierNetworkAcls extends Construct {
     });
 
     const dataAcl = this.acl("private-data", props, props.subnetIds.privateData, {
-      ingress: [
-        ...[...appCidrs, ...managementList].flatMap((cidr) => ports.map((port) => tcpFrom(cidr, port))),
-        ...dataCidrs.map(allFrom),
-      ],
+      ingress: [...[...appCidrs, ...managementList].flatMap((cidr) => ports.map((port) => tcpFrom(cidr, port))), ...dataCidrs.map(allFrom)],
       egress: [
         ...[...appCidrs, ...managementList].map((cidr) => tcpFrom(cidr, EPHEMERAL_PORTS.from, EPHEMERAL_PORTS.to)),
         ...dataCidrs.map(allFrom),

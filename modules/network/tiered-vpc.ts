@@ -116,7 +116,9 @@ export class TieredVpc extends Construct {
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: igw.id,
     });
-    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRouteTable.id }));
+    publicSubnets.forEach(
+      (s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
+    );
 
     const natCount = natGateways === "perAz" ? zones.length : 1;
     const nats = Array.from({ length: natCount }, (_, i) => {
@@ -144,7 +146,9 @@ export class TieredVpc extends Construct {
 
     // The data tier keeps only the implicit local route: no internet, no NAT.
     const dataRouteTable = new RouteTable(this, "private-data-rt", { vpcId: vpc.id, tags: { Name: `${props.name}-private-data` } });
-    dataSubnets.forEach((s, i) => new RouteTableAssociation(this, `private-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRouteTable.id }));
+    dataSubnets.forEach(
+      (s, i) => new RouteTableAssociation(this, `private-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRouteTable.id }),
+    );
 
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;

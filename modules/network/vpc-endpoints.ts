@@ -11,7 +11,8 @@ import { IPv4, IPv4CidrRange } from "ip-num";
  */
 export function endpointAddressRange(subnetCidr: string): string {
   const subnet = IPv4CidrRange.fromCidr(subnetCidr);
-  if (Number(subnetCidr.split("/")[1]) > 26) throw new Error(`Subnet ${subnetCidr} is too small to keep a /28 for endpoints (needs /26 or larger)`);
+  if (Number(subnetCidr.split("/")[1]) > 26)
+    throw new Error(`Subnet ${subnetCidr} is too small to keep a /28 for endpoints (needs /26 or larger)`);
   const start = subnet.getFirst().getValue() + 16n;
   return `${new IPv4(start).toString()}/28`;
 }
@@ -90,10 +91,14 @@ export class VpcEndpoints extends Construct {
 
     const subnetCidrs = props.interfaceSubnetCidrs;
     if (subnetCidrs !== undefined && subnetCidrs.length !== props.interfaceSubnetIds.length) {
-      throw new Error(`VPC endpoints ${props.name}: ${subnetCidrs.length} subnet CIDRs for ${props.interfaceSubnetIds.length} interface subnets`);
+      throw new Error(
+        `VPC endpoints ${props.name}: ${subnetCidrs.length} subnet CIDRs for ${props.interfaceSubnetIds.length} interface subnets`,
+      );
     }
     if (subnetCidrs !== undefined && services.length > 16) {
-      throw new Error(`VPC endpoints ${props.name}: ${services.length} interface endpoints do not fit the /28 kept for them in each subnet (16)`);
+      throw new Error(
+        `VPC endpoints ${props.name}: ${services.length} interface endpoints do not fit the /28 kept for them in each subnet (16)`,
+      );
     }
     const ranges = (subnetCidrs ?? []).map(endpointAddressRange);
     const reservations = ranges.map(
@@ -119,7 +124,10 @@ export class VpcEndpoints extends Construct {
         ...(ranges.length === 0
           ? {}
           : {
-              subnetConfiguration: props.interfaceSubnetIds.map((subnetId, az) => ({ subnetId, ipv4: addressIn(ranges[az]!, serviceIndex) })),
+              subnetConfiguration: props.interfaceSubnetIds.map((subnetId, az) => ({
+                subnetId,
+                ipv4: addressIn(ranges[az]!, serviceIndex),
+              })),
               dependsOn: reservations,
             }),
         tags: { Name: `${props.name}-${service}` },

@@ -111,7 +111,12 @@ export function cacheAlarms(params: {
 /** NAT gateways: port allocation errors (connections refused) and dropped packets. */
 export function natGatewayAlarms(natGatewayIds: readonly string[]): AlarmSpec[] {
   return natGatewayIds.flatMap((natGatewayId, index) => {
-    const metric = (name: string) => ({ namespace: "AWS/NATGateway", name, statistic: "Sum" as const, dimensions: { NatGatewayId: natGatewayId } });
+    const metric = (name: string) => ({
+      namespace: "AWS/NATGateway",
+      name,
+      statistic: "Sum" as const,
+      dimensions: { NatGatewayId: natGatewayId },
+    });
     return [
       {
         id: `nat-${index}-port-allocation-errors`,
@@ -144,7 +149,12 @@ export function nodeCapacityAlarms(params: { readonly clusterName: string }): Al
     {
       id: "unschedulable-pods",
       description: `EKS ${params.clusterName}: pods unschedulable for 15 minutes. Node groups are at maxSize or no instance type fits; raise platform.nodeGroups[].maxSize or look at cluster-autoscaler's log.`,
-      metric: { namespace: "AWS/EKS", name: "scheduler_pending_pods_UNSCHEDULABLE", statistic: "Maximum", dimensions: { ClusterName: params.clusterName } },
+      metric: {
+        namespace: "AWS/EKS",
+        name: "scheduler_pending_pods_UNSCHEDULABLE",
+        statistic: "Maximum",
+        dimensions: { ClusterName: params.clusterName },
+      },
       comparison: "GreaterThanThreshold",
       threshold: 0,
       period: FIVE_MINUTES,

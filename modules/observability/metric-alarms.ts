@@ -49,9 +49,12 @@ export class MetricAlarms extends Construct {
     const names: { [id: string]: string } = {};
     for (const spec of props.alarms) {
       if (names[spec.id] !== undefined) throw new Error(`Alarms ${props.prefix}: ${spec.id} is defined twice`);
-      if ((spec.metric === undefined) === (spec.query === undefined)) throw new Error(`Alarm ${spec.id}: give exactly one of metric and query`);
-      if (!Number.isInteger(spec.evaluationPeriods) || spec.evaluationPeriods < 1) throw new Error(`Alarm ${spec.id}: evaluationPeriods must be >= 1`);
-      if (spec.period < 60 || spec.period % 60 !== 0) throw new Error(`Alarm ${spec.id}: period ${spec.period} must be a multiple of 60 seconds`);
+      if ((spec.metric === undefined) === (spec.query === undefined))
+        throw new Error(`Alarm ${spec.id}: give exactly one of metric and query`);
+      if (!Number.isInteger(spec.evaluationPeriods) || spec.evaluationPeriods < 1)
+        throw new Error(`Alarm ${spec.id}: evaluationPeriods must be >= 1`);
+      if (spec.period < 60 || spec.period % 60 !== 0)
+        throw new Error(`Alarm ${spec.id}: period ${spec.period} must be a multiple of 60 seconds`);
       const name = `${props.prefix}-${spec.id}`;
       const common = {
         alarmName: name,

@@ -91,7 +91,9 @@ export class AccountBaseline extends Construct {
     const { accountId, partition } = props.target;
     const name = props.name;
     if (!/^[a-z][a-z0-9-]*$/.test(name)) {
-      throw new Error(`Account baseline ${name}: name must start with a lowercase letter and hold only lowercase letters, digits and hyphens`);
+      throw new Error(
+        `Account baseline ${name}: name must start with a lowercase letter and hold only lowercase letters, digits and hyphens`,
+      );
     }
     const cloudTrailRetentionDays = props.cloudTrailRetentionDays ?? 365;
     if (!Number.isInteger(cloudTrailRetentionDays) || cloudTrailRetentionDays < 1) {
@@ -116,7 +118,9 @@ export class AccountBaseline extends Construct {
     const bucketName = `${name}-audit-logs-${accountId}`;
     const bucketArn = bucketArnOf(props.target, bucketName);
 
-    this.kmsKeyArn = props.logsKmsKeyArn ?? addAuditKey(this, { target: props.target, name, trailArn: trail.trailArn, logGroupArn: trail.logGroupArn, bucketArn });
+    this.kmsKeyArn =
+      props.logsKmsKeyArn ??
+      addAuditKey(this, { target: props.target, name, trailArn: trail.trailArn, logGroupArn: trail.logGroupArn, bucketArn });
     this.detectorId = addGuardDuty(this);
 
     const bucket = new AuditLogBucket(this, "audit-bucket", {
@@ -129,7 +133,10 @@ export class AccountBaseline extends Construct {
         { prefix: `${CLOUDTRAIL_PREFIX}/`, days: cloudTrailRetentionDays },
         { prefix: `${CONFIG_PREFIX}/`, days: configRetentionDays },
       ],
-      deliveryStatements: [...cloudTrailBucketStatements(bucketArn, accountId, trail.trailArn), ...configBucketStatements(bucketArn, accountId)],
+      deliveryStatements: [
+        ...cloudTrailBucketStatements(bucketArn, accountId, trail.trailArn),
+        ...configBucketStatements(bucketArn, accountId),
+      ],
     });
     const accountTrail = addAccountTrail(this, { name, accountId, trail, logGroupRetentionDays, kmsKeyArn: this.kmsKeyArn, bucket });
     this.configRecorderName = addConfigRecorder(this, {

@@ -27,68 +27,80 @@ export interface AuditKeyProps {
 export function addAuditKey(scope: Construct, props: AuditKeyProps): string {
   const { target, name, trailArn, logGroupArn, bucketArn } = props;
   const { accountId, region, partition } = target;
-    const policy = new DataAwsIamPolicyDocument(scope, "key-policy", {
-      statement: [
-        {
-          sid: "AccountIamDelegation",
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
-        {
-          // CloudTrail's documented grant (log and digest files), for this trail only.
-          sid: "CloudTrailEncryptLogs",
-          principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
-          actions: ["kms:GenerateDataKey*"],
-          resources: ["*"],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] },
-            { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`] },
-          ],
-        },
-        {
-          // The audit bucket uses an S3 Bucket Key: S3 asks for (and decrypts) the bucket-level
-          // data key on CloudTrail's behalf with the bucket as encryption context; CloudTrail needs
-          // Decrypt to create or update a trail whose bucket has one.
-          sid: "CloudTrailBucketKey",
-          principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
-          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
-          resources: ["*"],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] },
-            { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [bucketArn] },
-          ],
-        },
-        {
-          sid: "CloudTrailDescribeKey",
-          principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
-          actions: ["kms:DescribeKey"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] }],
-        },
-        {
-          sid: "ConfigEncryptDeliveries",
-          principals: [{ type: "Service", identifiers: ["config.amazonaws.com"] }],
-          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-          resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
-        },
-        {
-          sid: "CloudWatchLogsTrailGroup",
-          principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
-          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
-          resources: ["*"],
-          condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
-        },
-      ],
-    });
-    const key = new KmsKey(scope, "key", {
-      description: `Audit logs of account ${accountId}: CloudTrail, AWS Config, the trail's log group`,
-      enableKeyRotation: true,
-      rotationPeriodInDays: 365,
-      deletionWindowInDays: 30,
-      policy: policy.json,
-    });
-    new KmsAlias(scope, "key-alias", { name: `alias/${name}/audit`, targetKeyId: key.keyId });
+  const policy = new DataAwsIamPolicyDocument(scope, "key-policy", {
+    statement: [
+      {
+        sid: "AccountIamDelegation",
+        principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
+        actions: ["kms:*"],
+        resources: ["*"],
+      },
+      {
+        // CloudTrail's documented grant (log and digest files), for this trail only.
+        sid: "CloudTrailEncryptLogs",
+        principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+        actions: ["kms:GenerateDataKey*"],
+        resources: ["*"],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] },
+          {
+            test: "StringLike",
+            variable: "kms:EncryptionContext:aws:cloudtrail:arn",
+            values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`],
+          },
+        ],
+      },
+      {
+        // The audit bucket uses an S3 Bucket Key: S3 asks for (and decrypts) the bucket-level
+        // data key on CloudTrail's behalf with the bucket as encryption context; CloudTrail needs
+        // Decrypt to create or update a trail whose bucket has one.
+        sid: "CloudTrailBucketKey",
+        principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: ["*"],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] },
+          { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [bucketArn] },
+        ],
+      },
+      {
+        sid: "CloudTrailDescribeKey",
+        principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
+        actions: ["kms:DescribeKey"],
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] }],
+      },
+      {
+        sid: "ConfigEncryptDeliveries",
+        principals: [{ type: "Service", identifiers: ["config.amazonaws.com"] }],
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+      },
+      {
+        sid: "CloudWatchLogsTrailGroup",
+        principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+        actions: [
+          "kms:Encrypt",
+          "kms:Decrypt",
+          "kms:ReEncryptFrom",
+          "kms:ReEncryptTo",
+          "kms:GenerateDataKey",
+          "kms:GenerateDataKeyWithoutPlaintext",
+          "kms:DescribeKey",
+        ],
+        resources: ["*"],
+        condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
+      },
+    ],
+  });
+  const key = new KmsKey(scope, "key", {
+    description: `Audit logs of account ${accountId}: CloudTrail, AWS Config, the trail's log group`,
+    enableKeyRotation: true,
+    rotationPeriodInDays: 365,
+    deletionWindowInDays: 30,
+    policy: policy.json,
+  });
+  new KmsAlias(scope, "key-alias", { name: `alias/${name}/audit`, targetKeyId: key.keyId });
   return key.arn;
 }

@@ -1,5 +1,8 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
@@ -85,7 +88,9 @@ export class AuditLogBucket extends Construct {
       if (prefixes.has(expiration.prefix)) throw new Error(`Audit log bucket ${name}: two expirations for prefix ${expiration.prefix}`);
       prefixes.add(expiration.prefix);
       if (!Number.isInteger(expiration.days) || expiration.days < 1) {
-        throw new Error(`Audit log bucket ${name}: expiration of ${expiration.prefix} must be a whole number of days >= 1, got ${expiration.days}`);
+        throw new Error(
+          `Audit log bucket ${name}: expiration of ${expiration.prefix} must be a whole number of days >= 1, got ${expiration.days}`,
+        );
       }
     }
     const protectFromDestroy = props.protectFromDestroy ?? true;
@@ -93,14 +98,16 @@ export class AuditLogBucket extends Construct {
     // S3 Bucket Key on: one bucket-level data key instead of a KMS call per object (CloudTrail's
     // digests, AWS Config's snapshots). The audit key admits CloudTrail under the bucket's
     // encryption context for it (modules/security/audit-key.ts, CloudTrailBucketKey).
-    const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: props.kmsKeyArn, bucketKeyEnabled: true, protectFromDestroy });
+    const storage = new PrivateBucket(this, "private-bucket", {
+      name,
+      kmsKeyArn: props.kmsKeyArn,
+      bucketKeyEnabled: true,
+      protectFromDestroy,
+    });
 
     const bucketArn = bucketArnOf(props.target, name);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      statement: [
-        ...privateBucketDenyStatements(bucketArn),
-        ...props.deliveryStatements,
-      ],
+      statement: [...privateBucketDenyStatements(bucketArn), ...props.deliveryStatements],
     });
     this.bucketPolicy = new S3BucketPolicy(this, "bucket-policy", {
       bucket: storage.bucket.id,

@@ -18,7 +18,10 @@ export interface TrailIdentity {
 }
 
 /** `<name>-audit`, its ARN, and its CloudWatch log group `/aws/cloudtrail/<name>-audit`. */
-export function trailIdentity(name: string, target: { readonly accountId: string; readonly region: string; readonly partition: string }): TrailIdentity {
+export function trailIdentity(
+  name: string,
+  target: { readonly accountId: string; readonly region: string; readonly partition: string },
+): TrailIdentity {
   const { accountId, region, partition } = target;
   const trailName = `${name}-audit`;
   const logGroupName = `/aws/cloudtrail/${trailName}`;

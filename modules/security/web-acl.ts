@@ -94,7 +94,9 @@ export class WebApplicationFirewall extends Construct {
     super(scope, id);
     const what = `Web ACL ${props.name}`;
     if (!NAME.test(props.name)) {
-      throw new Error(`${what}: the name must be 1-115 letters, digits, '-' or '_' (the log group ${WAF_LOG_GROUP_PREFIX}<name> must stay within 128)`);
+      throw new Error(
+        `${what}: the name must be 1-115 letters, digits, '-' or '_' (the log group ${WAF_LOG_GROUP_PREFIX}<name> must stay within 128)`,
+      );
     }
     const limit = props.rateLimitPer5Minutes;
     if (!Number.isInteger(limit) || limit < RATE_LIMIT.min || limit > RATE_LIMIT.max) {
@@ -102,7 +104,9 @@ export class WebApplicationFirewall extends Construct {
     }
     const retention = props.logRetentionInDays ?? 90;
     if (!isCloudWatchLogRetention(retention)) {
-      throw new Error(`${what}: logRetentionInDays ${retention} is not a CloudWatch retention period (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`);
+      throw new Error(
+        `${what}: logRetentionInDays ${retention} is not a CloudWatch retention period (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")})`,
+      );
     }
     if (!Token.isUnresolved(props.logsKmsKeyArn) && !KMS_KEY_ARN.test(props.logsKmsKeyArn)) {
       throw new Error(`${what}: logsKmsKeyArn "${props.logsKmsKeyArn}" is not a KMS key ARN`);

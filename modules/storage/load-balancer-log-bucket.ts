@@ -76,7 +76,9 @@ export class LoadBalancerLogBucket extends Construct {
       throw new Error(`Load balancer log bucket ${props.name}: retentionDays must be a positive integer (got ${props.retentionDays})`);
     }
     if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(props.prefix) || props.prefix.includes("AWSLogs")) {
-      throw new Error(`Load balancer log bucket ${props.name}: prefix "${props.prefix}" must be S3 key segments without AWSLogs and without leading or trailing "/"`);
+      throw new Error(
+        `Load balancer log bucket ${props.name}: prefix "${props.prefix}" must be S3 key segments without AWSLogs and without leading or trailing "/"`,
+      );
     }
     const bucket = new S3Bucket(this, "bucket", { bucket: props.name, forceDestroy: false });
     new S3BucketPublicAccessBlock(this, "public-access-block", {
@@ -104,7 +106,12 @@ export class LoadBalancerLogBucket extends Construct {
           expiration: [{ days: props.retentionDays }],
           noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
         },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+        {
+          id: "abort-incomplete-uploads",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
       ],
     });
     const legacyAccount = ELB_LOG_DELIVERY_ACCOUNTS[props.region];
@@ -129,7 +136,9 @@ export class LoadBalancerLogBucket extends Construct {
           principals: [writer],
           actions: ["s3:PutObject"],
           resources: [objects],
-          ...(legacyAccount === undefined ? { condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }] } : {}),
+          ...(legacyAccount === undefined
+            ? { condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }] }
+            : {}),
         },
       ],
     });

@@ -76,9 +76,7 @@ export class StateBucket extends Construct {
     const bucketArn = `arn:${props.target.partition}:s3:::${name}`;
     const objectsArn = `${bucketArn}/*`;
     const everyone = [{ type: "*", identifiers: ["*"] }];
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
-      ...privateBucketDenyStatements(bucketArn),
-    ];
+    const statements: DataAwsIamPolicyDocumentStatement[] = [...privateBucketDenyStatements(bucketArn)];
     if (denyNonKmsUploads) {
       // Both conditions must hold: a request without the header gets the bucket's SSE-KMS default,
       // so only a request that names another algorithm (AES256) is refused.

@@ -140,7 +140,9 @@ export function planBootstraps(environments: readonly EnvironmentConfig[]): Boot
     const accounts = distinct(uses.map((use) => use.accountId));
     const regions = distinct(uses.map((use) => use.region));
     if (accounts.length > 1) {
-      problems.push(`state bucket ${name} is named by environments in accounts ${describeUses(uses, (use) => use.accountId)}: a bucket lives in one account`);
+      problems.push(
+        `state bucket ${name} is named by environments in accounts ${describeUses(uses, (use) => use.accountId)}: a bucket lives in one account`,
+      );
       continue;
     }
     if (regions.length > 1) {

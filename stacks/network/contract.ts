@@ -17,7 +17,8 @@ export const networkContract = new LayerContract("network", {
   natGatewayPublicIps: { kind: "list", description: "Egress IPs of the NAT gateways (for allow-lists elsewhere)" },
   vpcEndpointCidrs: {
     kind: "list",
-    description: "The /28 of each private-app subnet reserved for the interface endpoints (their only addresses): what pods' network policies admit on 443",
+    description:
+      "The /28 of each private-app subnet reserved for the interface endpoints (their only addresses): what pods' network policies admit on 443",
   },
   vpcEndpointSecurityGroupId: { kind: "string", description: "Security group of the interface VPC endpoints" },
   ecrRepositoryUrls: { kind: "map", description: "ECR repository URL by application name" },
@@ -29,13 +30,20 @@ export const networkContract = new LayerContract("network", {
     kind: "string",
     description: "CodeBuild project hosting this environment's GitHub Actions runner (runs-on: codebuild-<project>-<run id>-<attempt>)",
   },
-  ciRunnerSecurityGroupId: { kind: "string", description: "Security group of the CI runner in the private-app subnets (admitted by the cluster API)" },
+  ciRunnerSecurityGroupId: {
+    kind: "string",
+    description: "Security group of the CI runner in the private-app subnets (admitted by the cluster API)",
+  },
   alertsTopicArn: { kind: "string", description: "SNS topic <env>-alerts that every alarm and Alertmanager publish to" },
   alertsKmsKeyArn: { kind: "string", description: "KMS key of the alert topic (publishers need kms:GenerateDataKey through SNS)" },
   logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },
-  managementCidr: { kind: "optional-string", description: "CIDR of the management VPC peered with the application VPC; absent when the environment has none" },
+  managementCidr: {
+    kind: "optional-string",
+    description: "CIDR of the management VPC peered with the application VPC; absent when the environment has none",
+  },
   operatorSecurityGroupId: {
     kind: "optional-string",
-    description: "Security group of the operator host in the management VPC (admitted by the data stores); absent when the environment has none",
+    description:
+      "Security group of the operator host in the management VPC (admitted by the data stores); absent when the environment has none",
   },
 });

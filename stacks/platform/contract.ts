@@ -18,13 +18,17 @@ export const platformContract = new LayerContract("platform", {
   },
   backendRoleArn: {
     kind: "string",
-    description: "IAM role of the backend service account: connects to Aurora as databaseAppUser and to the cache, both with IAM authentication",
+    description:
+      "IAM role of the backend service account: connects to Aurora as databaseAppUser and to the cache, both with IAM authentication",
   },
   databaseRolesRoleArn: {
     kind: "string",
     description: "IAM role of the Job that creates the application's database role: the only identity that reads the master secret",
   },
-  alertmanagerRoleArn: { kind: "string", description: "IAM role of Alertmanager's service account: publishes to the alert topic (SNS receiver, SigV4)" },
+  alertmanagerRoleArn: {
+    kind: "string",
+    description: "IAM role of Alertmanager's service account: publishes to the alert topic (SNS receiver, SigV4)",
+  },
   databaseAppUser: { kind: "string", description: "PostgreSQL role the backend logs in as with IAM authentication (no password exists)" },
   containerLogGroupName: { kind: "string", description: "CloudWatch log group fluent-bit ships container logs to" },
   databaseEndpoint: { kind: "string", description: "Aurora writer endpoint" },
@@ -33,7 +37,8 @@ export const platformContract = new LayerContract("platform", {
   databaseName: { kind: "string", description: "Application database name" },
   databaseSecretArn: {
     kind: "string",
-    description: "Secrets Manager secret of the master user, created and rotated by RDS: read by the database-roles Job and for break-glass only",
+    description:
+      "Secrets Manager secret of the master user, created and rotated by RDS: read by the database-roles Job and for break-glass only",
   },
   cacheEndpoint: { kind: "string", description: "ElastiCache primary endpoint (TLS)" },
   cacheReaderEndpoint: { kind: "string", description: "ElastiCache reader endpoint (TLS)" },

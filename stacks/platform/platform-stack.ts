@@ -87,7 +87,9 @@ export class PlatformStack extends LayerStack {
       { id: "ci-plan", principalArn: network.ciPlanRoleArn, level: "planner" },
       // Keyed by the principal, not its position: removing one admin leaves the others' entries alone.
       ...settings.access.admins.map((arn): ClusterAccessGrant => ({ id: `admin-${principalKey(arn)}`, principalArn: arn, level: "admin" })),
-      ...settings.access.viewers.map((arn): ClusterAccessGrant => ({ id: `viewer-${principalKey(arn)}`, principalArn: arn, level: "viewer" })),
+      ...settings.access.viewers.map(
+        (arn): ClusterAccessGrant => ({ id: `viewer-${principalKey(arn)}`, principalArn: arn, level: "viewer" }),
+      ),
     ];
     const cluster = new EksCluster(this, "eks", {
       name: clusterName,
@@ -252,7 +254,11 @@ export class PlatformStack extends LayerStack {
     const databaseRoles = irsa("irsa-database-roles", {
       roleName: `${clusterName}-database-roles`,
       serviceAccount: DATABASE_ROLES_SERVICE_ACCOUNT,
-      statements: secretReaderStatements({ secretArns: [database.masterUserSecretArn], kmsKeyArns: [dataKey.keyArn], region: target.region }),
+      statements: secretReaderStatements({
+        secretArns: [database.masterUserSecretArn],
+        kmsKeyArns: [dataKey.keyArn],
+        region: target.region,
+      }),
     });
 
     // What pages a human, to the network layer's alert topic.

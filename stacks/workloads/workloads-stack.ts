@@ -112,7 +112,11 @@ export class WorkloadsStack extends LayerStack {
       logsKmsKeyArn: network.logsKmsKeyArn,
     });
     // The ALB exists only once the controller made it: alarms over the ALBs tagged with this cluster.
-    new MetricAlarms(this, "entry-alarms", { prefix: env.name, topicArn: network.alertsTopicArn, alarms: loadBalancerAlarms({ clusterName: env.name }) });
+    new MetricAlarms(this, "entry-alarms", {
+      prefix: env.name,
+      topicArn: network.alertsTopicArn,
+      alarms: loadBalancerAlarms({ clusterName: env.name }),
+    });
     const accessLogs = settings.entry.accessLogs.enabled
       ? new LoadBalancerLogBucket(this, "alb-access-logs", {
           name: `${env.name}-alb-access-logs-${env.account.id}-${region}`,
@@ -126,7 +130,9 @@ export class WorkloadsStack extends LayerStack {
     const controllerRoleArn = platform.loadBalancerControllerRoleArn;
     if (controllerRoleArn === undefined) {
       // The schema refuses this combination; the contract says so too, should the two ever part.
-      throw new Error(`${this.node.id}: the platform layer publishes no load balancer controller role (platform.loadBalancerController is off), and the public entry needs the controller`);
+      throw new Error(
+        `${this.node.id}: the platform layer publishes no load balancer controller role (platform.loadBalancerController is off), and the public entry needs the controller`,
+      );
     }
     const gatewayCrds = new GatewayApiCrds(this, "gateway-api-crds");
     const loadBalancerController = new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
@@ -187,7 +193,13 @@ export class WorkloadsStack extends LayerStack {
         readinessPath: s.readinessPath,
         podDisruptionBudget: production || s.replicas > 1,
         ...(s.autoscaling.enabled
-          ? { autoscaling: { maxReplicas: s.autoscaling.maxReplicas, cpuUtilization: s.autoscaling.cpuUtilization, memoryUtilization: s.autoscaling.memoryUtilization } }
+          ? {
+              autoscaling: {
+                maxReplicas: s.autoscaling.maxReplicas,
+                cpuUtilization: s.autoscaling.cpuUtilization,
+                memoryUtilization: s.autoscaling.memoryUtilization,
+              },
+            }
           : {}),
       };
     };
@@ -240,7 +252,10 @@ export class WorkloadsStack extends LayerStack {
 
     // Backend: internal only; Aurora and the cache with IAM authentication (tokens signed with the
     // pod's role), so it holds no password at all.
-    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", { name: BACKEND_SERVICE_ACCOUNT.namespace, labels: APPLICATION_NAMESPACE_LABELS });
+    const backendNamespace = new WorkloadNamespace(this, "backend-namespace", {
+      name: BACKEND_SERVICE_ACCOUNT.namespace,
+      labels: APPLICATION_NAMESPACE_LABELS,
+    });
     const backend = new WebService(this, "backend-app", {
       ...common("backend"),
       name: "backend",

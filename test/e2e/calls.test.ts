@@ -5,11 +5,11 @@ import { iamActionOf, iamRequestsOf, parseApiCalls, passedRoles, type ApiCall } 
 
 // Two entries in the shape the AWS provider 5.x logs them (aws-sdk-go-base), shortened.
 const LOG = [
-  '2026-12-02T04:25:43.557Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: tf_resource_type=aws_iam_role http.method=POST rpc.service=IAM',
+  "2026-12-02T04:25:43.557Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: tf_resource_type=aws_iam_role http.method=POST rpc.service=IAM",
   "  http.request.body=",
   "  | Action=CreateRole&AssumeRolePolicyDocument=%7B%7D&PermissionsBoundary=arn%3Aaws%3Aiam%3A%3A111111111111%3Apolicy%2Fdev-permissions-boundary&RoleName=dev-flow-logs&Version=2010-05-08",
-  '   rpc.method=CreateRole http.url=http://127.0.0.1:4566/ timestamp=2026-12-02T04:25:43.552Z',
-  '2026-12-02T04:25:43.600Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Response Received: rpc.service=IAM rpc.method=CreateRole',
+  "   rpc.method=CreateRole http.url=http://127.0.0.1:4566/ timestamp=2026-12-02T04:25:43.552Z",
+  "2026-12-02T04:25:43.600Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Response Received: rpc.service=IAM rpc.method=CreateRole",
   '2026-12-02T04:25:44.122Z [DEBUG] backend-s3: HTTP Request Sent: rpc.service=S3 http.method=HEAD rpc.method=HeadObject http.url="http://127.0.0.1:4566/acme-state/dev/network.tfstate?x-id=HeadObject"',
   "",
 ].join("\n");
@@ -68,10 +68,21 @@ describe("iamRequestsOf", () => {
 
 describe("iamRequestsOf, special cases", () => {
   it("names the instance profile, not the role, of AddRoleToInstanceProfile, and adds the role's PassRole to EC2", () => {
-    const add = call("IAM", "AddRoleToInstanceProfile", "Action=AddRoleToInstanceProfile&InstanceProfileName=prod-operator&RoleName=prod-operator&Version=2010-05-08");
+    const add = call(
+      "IAM",
+      "AddRoleToInstanceProfile",
+      "Action=AddRoleToInstanceProfile&InstanceProfileName=prod-operator&RoleName=prod-operator&Version=2010-05-08",
+    );
     const requests = iamRequestsOf(add, "222222222222", "eu-west-1");
-    expect(requests[0]).toMatchObject({ action: "iam:AddRoleToInstanceProfile", resource: "arn:aws:iam::222222222222:instance-profile/prod-operator" });
-    expect(requests[1]).toMatchObject({ action: "iam:PassRole", resource: "arn:aws:iam::222222222222:role/prod-operator", context: { "iam:PassedToService": "ec2.amazonaws.com" } });
+    expect(requests[0]).toMatchObject({
+      action: "iam:AddRoleToInstanceProfile",
+      resource: "arn:aws:iam::222222222222:instance-profile/prod-operator",
+    });
+    expect(requests[1]).toMatchObject({
+      action: "iam:PassRole",
+      resource: "arn:aws:iam::222222222222:role/prod-operator",
+      context: { "iam:PassedToService": "ec2.amazonaws.com" },
+    });
   });
 
   it("does not ask for the provider's account-id probe (GetUser without a user name), but does for a named user", () => {

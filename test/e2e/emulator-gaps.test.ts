@@ -45,8 +45,21 @@ describe("ciIdentityAddresses", () => {
 
 describe("parseApiCalls, provider in debug mode", () => {
   it("reads the JSON lines a reattached provider logs", () => {
-    const line = JSON.stringify({ "@message": "HTTP Request Sent", "rpc.service": "EKS", "rpc.method": "CreateCluster", "http.url": "http://127.0.0.1:1/clusters", "http.request.body": '{"roleArn":"arn:aws:iam::1:role/dev-cluster"}\n' });
+    const line = JSON.stringify({
+      "@message": "HTTP Request Sent",
+      "rpc.service": "EKS",
+      "rpc.method": "CreateCluster",
+      "http.url": "http://127.0.0.1:1/clusters",
+      "http.request.body": '{"roleArn":"arn:aws:iam::1:role/dev-cluster"}\n',
+    });
     const calls = parseApiCalls(`{"@message":"HTTP Response Received","rpc.method":"X","rpc.service":"EKS"}\n${line}\n`);
-    expect(calls).toEqual([{ service: "EKS", operation: "CreateCluster", url: "http://127.0.0.1:1/clusters", body: '{"roleArn":"arn:aws:iam::1:role/dev-cluster"}' }]);
+    expect(calls).toEqual([
+      {
+        service: "EKS",
+        operation: "CreateCluster",
+        url: "http://127.0.0.1:1/clusters",
+        body: '{"roleArn":"arn:aws:iam::1:role/dev-cluster"}',
+      },
+    ]);
   });
 });

@@ -18,7 +18,10 @@ const EMULATOR = { endpoint: "http://127.0.0.1:5555", accessKey: "test", secretK
 
 function stack(): TerraformJson {
   return {
-    terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } }, backend: { s3: { bucket: "b", key: "dev/network.tfstate" } } },
+    terraform: {
+      required_providers: { aws: { source: "aws", version: "6.25.0" } },
+      backend: { s3: { bucket: "b", key: "dev/network.tfstate" } },
+    },
     provider: { aws: [{ region: "eu-west-1" }] },
     resource: {
       aws_cloudtrail: { trail: { name: "t", s3_bucket_name: "${aws_s3_bucket.audit.id}" } },
@@ -80,7 +83,9 @@ describe("overrides", () => {
   });
 
   it("refuses a stack with no aws provider", () => {
-    expect(() => providerOverride({ terraform: { required_providers: {} } }, EMULATOR, "5.100.0")).toThrow("does not require the aws provider");
+    expect(() => providerOverride({ terraform: { required_providers: {} } }, EMULATOR, "5.100.0")).toThrow(
+      "does not require the aws provider",
+    );
   });
 
   it("gives the S3 backend the emulator's endpoints, not a new bucket or key", () => {
@@ -91,15 +96,24 @@ describe("overrides", () => {
   });
 
   it("repeats a remote-state read's own config with the emulator settings", () => {
-    const reading: TerraformJson = { data: { terraform_remote_state: { network: { backend: "s3", config: { bucket: "b", key: "dev/network.tfstate", region: "eu-west-1" } } } } };
-    const config = remoteStateOverride(reading, EMULATOR)?.data?.["terraform_remote_state"]?.["network"]?.["config"] as Record<string, unknown>;
+    const reading: TerraformJson = {
+      data: {
+        terraform_remote_state: { network: { backend: "s3", config: { bucket: "b", key: "dev/network.tfstate", region: "eu-west-1" } } },
+      },
+    };
+    const config = remoteStateOverride(reading, EMULATOR)?.data?.["terraform_remote_state"]?.["network"]?.["config"] as Record<
+      string,
+      unknown
+    >;
     expect(config).toMatchObject({ bucket: "b", key: "dev/network.tfstate", region: "eu-west-1", use_path_style: true });
     expect(config["endpoints"]).toMatchObject({ s3: "http://127.0.0.1:5555" });
     expect(remoteStateOverride(stack(), EMULATOR)).toBeUndefined();
   });
 
   it("adds ignored attributes to those the stack already ignores", () => {
-    const keyed: TerraformJson = { resource: { aws_kms_key: { a: { lifecycle: { ignore_changes: ["policy"] } }, b: {} }, aws_vpc: { v: {} } } };
+    const keyed: TerraformJson = {
+      resource: { aws_kms_key: { a: { lifecycle: { ignore_changes: ["policy"] } }, b: {} }, aws_vpc: { v: {} } },
+    };
     const { override, blocks } = ignoreChangesOverride(keyed, (type) => (type === "aws_kms_key" ? ["rotation_period_in_days"] : []));
     expect(blocks).toBe(2);
     expect(override?.resource?.["aws_kms_key"]?.["a"]).toEqual({ lifecycle: { ignore_changes: ["policy", "rotation_period_in_days"] } });
@@ -107,12 +121,19 @@ describe("overrides", () => {
   });
 
   it("finds the resources the API refuses to delete (deletion_protection)", () => {
-    const guarded: TerraformJson = { resource: { aws_rds_cluster: { db: { deletion_protection: true } }, aws_lb: { entry: { deletion_protection: false } } } };
+    const guarded: TerraformJson = {
+      resource: { aws_rds_cluster: { db: { deletion_protection: true } }, aws_lb: { entry: { deletion_protection: false } } },
+    };
     expect(deletionProtectedAddresses(guarded)).toEqual(["aws_rds_cluster.db"]);
   });
 
   it("finds the resources guarded by prevent_destroy", () => {
-    const guarded: TerraformJson = { resource: { aws_rds_cluster: { db: { lifecycle: { prevent_destroy: true } } }, aws_s3_bucket: { logs: { lifecycle: { prevent_destroy: false } } } } };
+    const guarded: TerraformJson = {
+      resource: {
+        aws_rds_cluster: { db: { lifecycle: { prevent_destroy: true } } },
+        aws_s3_bucket: { logs: { lifecycle: { prevent_destroy: false } } },
+      },
+    };
     expect(preventDestroyAddresses(guarded)).toEqual(["aws_rds_cluster.db"]);
   });
 });

@@ -54,7 +54,9 @@ describe("every synthesized stack is valid Terraform", () => {
     const outdir = Testing.fullSynth(stack);
     const result = toBeValidTerraform(outdir);
     if (!result.pass) failures += 1;
-    expect(result.pass, `${name} is not valid Terraform (synthesized in ${path.join(outdir, "stacks", name)}):\n${result.message}`).toBe(true);
+    expect(result.pass, `${name} is not valid Terraform (synthesized in ${path.join(outdir, "stacks", name)}):\n${result.message}`).toBe(
+      true,
+    );
     rmSync(outdir, { recursive: true, force: true });
   });
 });

@@ -43,7 +43,8 @@ const actionsByService = new Map<string, ReadonlyMap<string, IamAction>>();
 const patternCache = new Map<string, readonly IamAction[]>();
 
 /** The dataset's version, `0.<minor>.<YYYYMMDD><n>`: the date of the AWS data it holds. */
-export const IAM_DATA_VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+export const IAM_DATA_VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string })
+  .version;
 
 /** Every service prefix (lowercase) the dataset knows, e.g. `s3`, `kms`. Same keys as the package's `iamServiceKeys`. */
 export function knownServices(): readonly string[] {
@@ -94,7 +95,13 @@ export function parseActionReference(text: string): ActionReference | undefined 
 
 /** IAM's action wildcards: `*` any run of characters, `?` one character; matching ignores case. */
 const wildcardRegExp = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
 
 /**
  * The real actions an action reference names: one for an exact name, every match for a wildcard

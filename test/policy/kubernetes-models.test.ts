@@ -72,7 +72,11 @@ const KINDS: Readonly<Record<string, Kind>> = {
   kubernetes_deployment_v1: { model: Deployment, module: "kubernetes-models/apps/v1/Deployment", type: "IDeployment" },
   kubernetes_service_v1: { model: Service, module: "kubernetes-models/v1/Service", type: "IService" },
   kubernetes_ingress_v1: { model: Ingress, module: "kubernetes-models/networking.k8s.io/v1/Ingress", type: "IIngress" },
-  kubernetes_network_policy_v1: { model: NetworkPolicy, module: "kubernetes-models/networking.k8s.io/v1/NetworkPolicy", type: "INetworkPolicy" },
+  kubernetes_network_policy_v1: {
+    model: NetworkPolicy,
+    module: "kubernetes-models/networking.k8s.io/v1/NetworkPolicy",
+    type: "INetworkPolicy",
+  },
   kubernetes_namespace_v1: { model: Namespace, module: "kubernetes-models/v1/Namespace", type: "INamespace" },
   kubernetes_service_account_v1: { model: ServiceAccount, module: "kubernetes-models/v1/ServiceAccount", type: "IServiceAccount" },
   kubernetes_horizontal_pod_autoscaler_v2: {
@@ -80,7 +84,11 @@ const KINDS: Readonly<Record<string, Kind>> = {
     module: "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler",
     type: "IHorizontalPodAutoscaler",
   },
-  kubernetes_pod_disruption_budget_v1: { model: PodDisruptionBudget, module: "kubernetes-models/policy/v1/PodDisruptionBudget", type: "IPodDisruptionBudget" },
+  kubernetes_pod_disruption_budget_v1: {
+    model: PodDisruptionBudget,
+    module: "kubernetes-models/policy/v1/PodDisruptionBudget",
+    type: "IPodDisruptionBudget",
+  },
   kubernetes_storage_class_v1: { model: StorageClass, module: "kubernetes-models/storage.k8s.io/v1/StorageClass", type: "IStorageClass" },
   kubernetes_job_v1: { model: Job, module: "kubernetes-models/batch/v1/Job", type: "IJob" },
 };
@@ -176,7 +184,18 @@ const RENAMES: Readonly<Record<string, Rename>> = {
  * Fields whose value is a map with data keys, copied verbatim. This table and the three scalar
  * tables below are looked up by Kubernetes names: `<Kind>:<parent>/<key>`, `<parent>/<key>`, `<key>`.
  */
-const MAPS = new Set(["labels", "annotations", "matchLabels", "volumeAttributes", "parameters", "limits", "requests", "nodeSelector", "data", "Service:spec/selector"]);
+const MAPS = new Set([
+  "labels",
+  "annotations",
+  "matchLabels",
+  "volumeAttributes",
+  "parameters",
+  "limits",
+  "requests",
+  "nodeSelector",
+  "data",
+  "Service:spec/selector",
+]);
 
 /** Integer fields: numeric strings become numbers, expressions 1. */
 const INTEGER = new Set([
@@ -213,7 +232,16 @@ const INTEGER = new Set([
 ]);
 
 /** Int-or-string fields: numeric strings become numbers (as `intstr.Parse` does), names and percentages stay strings. */
-const INT_OR_STRING = new Set(["targetPort", "maxSurge", "maxUnavailable", "minAvailable", "httpGet/port", "tcpSocket/port", "grpc/port", "NetworkPolicy:ports/port"]);
+const INT_OR_STRING = new Set([
+  "targetPort",
+  "maxSurge",
+  "maxUnavailable",
+  "minAvailable",
+  "httpGet/port",
+  "tcpSocket/port",
+  "grpc/port",
+  "NetworkPolicy:ports/port",
+]);
 
 /** Boolean fields: "true"/"false" become booleans, expressions true. */
 const BOOLEAN = new Set([
@@ -287,7 +315,10 @@ function field(kind: string, parent: string, tfKey: string, value: Json, at: str
     shaped = value[0] ?? {};
   }
   if (Array.isArray(shaped)) {
-    return [key, shaped.map((item, index) => (isObject(item) ? object(kind, key, item, `${here}/${index}`) : scalar(kind, parent, key, item)))];
+    return [
+      key,
+      shaped.map((item, index) => (isObject(item) ? object(kind, key, item, `${here}/${index}`) : scalar(kind, parent, key, item))),
+    ];
   }
   return [key, isObject(shaped) ? object(kind, key, shaped, here) : scalar(kind, parent, key, shaped)];
 }
@@ -342,7 +373,8 @@ function upstreamTypes() {
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
-  host.getSourceFile = (name, language, ...rest) => (name === file ? ts.createSourceFile(name, text, language) : getSourceFile(name, language, ...rest));
+  host.getSourceFile = (name, language, ...rest) =>
+    name === file ? ts.createSourceFile(name, text, language) : getSourceFile(name, language, ...rest);
   host.fileExists = (name) => name === file || fileExists(name);
   const program = ts.createProgram([file], options, host);
   const typeChecker = program.getTypeChecker();
@@ -385,7 +417,10 @@ function unknownFields(kindName: string, object: JsonObject): string[] {
 function problemsOf(type: string, body: Record<string, unknown>): string[] {
   const kind = KINDS[type]!;
   const object = toKubernetes(type, body);
-  return [...unknownFields(kind.model.kind, { apiVersion: kind.model.apiVersion, kind: kind.model.kind, ...object }), ...schemaErrors(kind.model, object)];
+  return [
+    ...unknownFields(kind.model.kind, { apiVersion: kind.model.apiVersion, kind: kind.model.kind, ...object }),
+    ...schemaErrors(kind.model, object),
+  ];
 }
 
 const stacks = allSynthesizedStacks();
@@ -402,7 +437,9 @@ describe("synthesized Kubernetes objects match the upstream schemas", () => {
     expect(workloads.map((stack) => stack.name)).toEqual(expect.arrayContaining(["workloads-dev", "workloads-staging", "workloads-prod"]));
     for (const stack of workloads) expect(cases.filter(([name]) => name === stack.name).length, stack.name).toBeGreaterThan(10);
     // No stack renders an Ingress since the entry moved to Gateway API (its converter stays, for WebService's ingress option, tested below).
-    expect(new Set(cases.map(([, , type]) => type))).toEqual(new Set(Object.keys(KINDS).filter((type) => type !== "kubernetes_ingress_v1")));
+    expect(new Set(cases.map(([, , type]) => type))).toEqual(
+      new Set(Object.keys(KINDS).filter((type) => type !== "kubernetes_ingress_v1")),
+    );
   });
 
   it("every kubernetes_* resource type of every stack is converted or skipped with a reason", () => {
@@ -427,9 +464,13 @@ describe("synthesized Kubernetes objects match the upstream schemas", () => {
       const object = { apiVersion: kind.apiVersion, kind: kind.kind, ...toKubernetes(type, body) };
       for (const at of objectPaths(kind.kind, "(root)", object, "")) {
         const stray = structuredClone(object);
-        const node = at.split("/").filter((part) => part !== "").reduce<Json>((parent, part) => (parent as Record<string, Json>)[part]!, stray) as JsonObject;
+        const node = at
+          .split("/")
+          .filter((part) => part !== "")
+          .reduce<Json>((parent, part) => (parent as Record<string, Json>)[part]!, stray) as JsonObject;
         node["strayField"] = 1;
-        if (!unknownFields(kind.kind, stray).some((problem) => problem.startsWith(`${at}/strayField: no such field`))) missed.push(`${stack}: ${address}: ${at || "/"}`);
+        if (!unknownFields(kind.kind, stray).some((problem) => problem.startsWith(`${at}/strayField: no such field`)))
+          missed.push(`${stack}: ${address}: ${at || "/"}`);
       }
     }
     expect(missed).toEqual([]);
@@ -440,7 +481,12 @@ describe("synthesized Kubernetes objects match the upstream schemas", () => {
 function objectPaths(kind: string, parent: string, value: Json, at: string): string[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => objectPaths(kind, parent, item, `${at}/${index}`));
   if (!isObject(value)) return [];
-  return [at, ...Object.entries(value).filter(([key]) => lookup(MAPS, kind, parent, key) === undefined).flatMap(([key, child]) => objectPaths(kind, key, child, `${at}/${key}`))];
+  return [
+    at,
+    ...Object.entries(value)
+      .filter(([key]) => lookup(MAPS, kind, parent, key) === undefined)
+      .flatMap(([key, child]) => objectPaths(kind, key, child, `${at}/${key}`)),
+  ];
 }
 
 describe("the converter", () => {
@@ -502,13 +548,21 @@ describe("the converter", () => {
   });
 
   it("tells the kinds' homonyms apart: a Service's ports and selector, a NetworkPolicy's port, an Ingress backend's port", () => {
-    expect(toKubernetes("kubernetes_service_v1", { spec: { selector: { app_name: "web" }, port: [{ port: "80", target_port: "http" }] } })).toEqual({
+    expect(
+      toKubernetes("kubernetes_service_v1", { spec: { selector: { app_name: "web" }, port: [{ port: "80", target_port: "http" }] } }),
+    ).toEqual({
       spec: { selector: { app_name: "web" }, ports: [{ port: 80, targetPort: "http" }] },
     });
-    expect(toKubernetes("kubernetes_network_policy_v1", { spec: { pod_selector: {}, egress: [{ ports: [{ port: "53", protocol: "UDP" }, { port: "dns" }] }] } })).toEqual({
+    expect(
+      toKubernetes("kubernetes_network_policy_v1", {
+        spec: { pod_selector: {}, egress: [{ ports: [{ port: "53", protocol: "UDP" }, { port: "dns" }] }] },
+      }),
+    ).toEqual({
       spec: { podSelector: {}, egress: [{ ports: [{ port: 53, protocol: "UDP" }, { port: "dns" }] }] },
     });
-    const ingress = { spec: { rule: [{ http: { path: [{ path: "/", backend: { service: { name: "web", port: { number: "80" } } } }] } }] } };
+    const ingress = {
+      spec: { rule: [{ http: { path: [{ path: "/", backend: { service: { name: "web", port: { number: "80" } } } }] } }] },
+    };
     expect(toKubernetes("kubernetes_ingress_v1", ingress)).toEqual({
       spec: { rules: [{ http: { paths: [{ path: "/", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
     });
@@ -516,16 +570,24 @@ describe("the converter", () => {
 
   it("refuses a list of several blocks where Kubernetes has one object", () => {
     const body = { spec: { template: { spec: { topology_spread_constraint: [{ label_selector: [{}, {}] }] } } } };
-    expect(() => toKubernetes("kubernetes_deployment_v1", body)).toThrow(/labelSelector: Kubernetes expects one object, Terraform has 2 blocks/);
+    expect(() => toKubernetes("kubernetes_deployment_v1", body)).toThrow(
+      /labelSelector: Kubernetes expects one object, Terraform has 2 blocks/,
+    );
   });
 });
 
 describe("the validation can fail", () => {
   const containers = [{ name: "web", image: "web:1.0.0" }];
-  const spec = (podSpec: object) => ({ selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: podSpec } });
+  const spec = (podSpec: object) => ({
+    selector: { matchLabels: { app: "web" } },
+    template: { metadata: { labels: { app: "web" } }, spec: podSpec },
+  });
 
   it("a hand-made Deployment with imagePullPolicy Sometimes", () => {
-    const deployment = new Deployment({ metadata: { name: "web" }, spec: spec({ containers: [{ ...containers[0]!, imagePullPolicy: "Sometimes" }] }) as never });
+    const deployment = new Deployment({
+      metadata: { name: "web" },
+      spec: spec({ containers: [{ ...containers[0]!, imagePullPolicy: "Sometimes" }] }) as never,
+    });
     expect(() => validate(deployment)).toThrow(/imagePullPolicy must be equal to one of the allowed values/);
   });
 
@@ -539,7 +601,9 @@ describe("the validation can fail", () => {
       metadata: { name: "web" },
       spec: {
         selector: { match_labels: { app: "web" } },
-        template: { spec: { container: [{ name: "web", image: "web:1.0.0", image_pull_policy: "Sometimes", port: [{ container_port: "http" }] }] } },
+        template: {
+          spec: { container: [{ name: "web", image: "web:1.0.0", image_pull_policy: "Sometimes", port: [{ container_port: "http" }] }] },
+        },
       },
     };
     expect(problemsOf("kubernetes_deployment_v1", body)).toEqual([
@@ -549,9 +613,14 @@ describe("the validation can fail", () => {
   });
 
   it("a field Kubernetes does not have, which the schemas alone let through", () => {
-    const body = { metadata: { name: "web" }, spec: { selector: {}, template: { spec: { container: [{ name: "web", image_pul_policy: "Always" }] } } } };
+    const body = {
+      metadata: { name: "web" },
+      spec: { selector: {}, template: { spec: { container: [{ name: "web", image_pul_policy: "Always" }] } } },
+    };
     const object = toKubernetes("kubernetes_deployment_v1", body);
     expect(schemaErrors(Deployment, object)).toEqual([]);
-    expect(problemsOf("kubernetes_deployment_v1", body)).toEqual(["/spec/template/spec/containers/0/imagePulPolicy: no such field in IContainer"]);
+    expect(problemsOf("kubernetes_deployment_v1", body)).toEqual([
+      "/spec/template/spec/containers/0/imagePulPolicy: no such field in IContainer",
+    ]);
   });
 });

@@ -26,7 +26,12 @@ const compliantContainer = (): Body => ({
   resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
   liveness_probe: { http_get: { path: "/healthz", port: "http" } },
   readiness_probe: { http_get: { path: "/ready", port: "http" } },
-  security_context: { allow_privilege_escalation: false, read_only_root_filesystem: true, privileged: false, capabilities: { drop: ["ALL"] } },
+  security_context: {
+    allow_privilege_escalation: false,
+    read_only_root_filesystem: true,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+  },
   port: [{ container_port: 8080, name: "http" }],
 });
 const compliantPodSpec = (container: Body = compliantContainer()): Body => ({
@@ -97,7 +102,9 @@ describe("k8s-container-probes", () => {
 
 describe("k8s-hardened-security-context", () => {
   it("a container with every hardening missing", () => {
-    const doc = deployment({ container: [{ ...compliantContainer(), security_context: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } } }] });
+    const doc = deployment({
+      container: [{ ...compliantContainer(), security_context: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } } }],
+    });
     expect(check("k8s-hardened-security-context", doc).map((v) => v.message)).toEqual([
       "container app: run_as_non_root is not true (pod or container)",
       "container app: allow_privilege_escalation is not false",
@@ -112,7 +119,12 @@ describe("k8s-hardened-security-context", () => {
   it("a container overriding the pod: run_as_non_root false, root user, Unconfined seccomp", () => {
     const doc = withContainer((c) => ({
       ...c,
-      security_context: { ...(c["security_context"] as Body), run_as_non_root: false, run_as_user: 0, seccomp_profile: [{ type: "Unconfined" }] },
+      security_context: {
+        ...(c["security_context"] as Body),
+        run_as_non_root: false,
+        run_as_user: 0,
+        seccomp_profile: [{ type: "Unconfined" }],
+      },
     }));
     expect(check("k8s-hardened-security-context", doc).map((v) => v.message)).toEqual([
       "container app: run_as_non_root is not true (pod or container)",
@@ -123,7 +135,12 @@ describe("k8s-hardened-security-context", () => {
 
   it("container-level non-root and seccomp suffice without a pod security context; NET_BIND_SERVICE may be added", () => {
     const container = compliantContainer();
-    const context = { ...(container["security_context"] as Body), run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" }, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } };
+    const context = {
+      ...(container["security_context"] as Body),
+      run_as_non_root: true,
+      seccomp_profile: { type: "RuntimeDefault" },
+      capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+    };
     expect(check("k8s-hardened-security-context", deployment({ container: [{ ...container, security_context: [context] }] }))).toEqual([]);
   });
 });
@@ -148,7 +165,11 @@ describe("k8s-no-host-access", () => {
 describe("k8s-no-load-balancer-services", () => {
   it("LoadBalancer and NodePort Services, not ClusterIP", () => {
     const doc = resources({
-      kubernetes_service_v1: { lb: { spec: { type: "LoadBalancer" } }, np: { spec: [{ type: "NodePort" }] }, ok: { spec: { type: "ClusterIP" } } },
+      kubernetes_service_v1: {
+        lb: { spec: { type: "LoadBalancer" } },
+        np: { spec: [{ type: "NodePort" }] },
+        ok: { spec: { type: "ClusterIP" } },
+      },
       kubernetes_service: { old: { spec: { type: "LoadBalancer" } } },
     });
     expect(check("k8s-no-load-balancer-services", doc).map((v) => v.address)).toEqual([
@@ -163,7 +184,10 @@ describe("k8s-no-load-balancer-services", () => {
     const doc = resources({
       helm_release: {
         retired: { chart: "ingress-nginx", values: values({ controller: { service: { type: "LoadBalancer" } } }) },
-        grafana: { chart: "kube-prometheus-stack", values: values({ grafana: { service: { type: "LoadBalancer" } }, alertmanager: { service: { type: "ClusterIP" } } }) },
+        grafana: {
+          chart: "kube-prometheus-stack",
+          values: values({ grafana: { service: { type: "LoadBalancer" } }, alertmanager: { service: { type: "ClusterIP" } } }),
+        },
         nodeport: { chart: "ingress-nginx/ingress-nginx", values: values({ controller: { service: { type: "NodePort" } } }) },
         listed: { chart: "oci://registry.example/charts/other", values: values({ services: [{ type: "LoadBalancer" }] }) },
         yaml: { chart: "argo-cd", values: ["server:\n  service:\n    type: LoadBalancer\n"] },
@@ -212,7 +236,10 @@ describe("k8s-namespaces-enforce-psa", () => {
 
   it("restricted, and privileged with a written justification, pass", () => {
     const doc = resources({
-      kubernetes_namespace_v1: { app: namespace({ [ENFORCE]: "restricted" }), agents: namespace({ [ENFORCE]: "privileged" }, { [JUSTIFICATION]: "node agent reads /var/log" }) },
+      kubernetes_namespace_v1: {
+        app: namespace({ [ENFORCE]: "restricted" }),
+        agents: namespace({ [ENFORCE]: "privileged" }, { [JUSTIFICATION]: "node agent reads /var/log" }),
+      },
     });
     expect(check("k8s-namespaces-enforce-psa", doc)).toEqual([]);
   });
@@ -261,7 +288,10 @@ describe("k8s-default-deny", () => {
   });
 
   it("a default deny in another namespace does not count", () => {
-    const doc = resources({ kubernetes_namespace_v1: { web: restricted("web") }, kubernetes_network_policy_v1: { elsewhere: policy("default", DENY) } });
+    const doc = resources({
+      kubernetes_namespace_v1: { web: restricted("web") },
+      kubernetes_network_policy_v1: { elsewhere: policy("default", DENY) },
+    });
     expect(check("k8s-default-deny", doc)).toHaveLength(1);
   });
 });
@@ -315,7 +345,9 @@ describe("k8s-service-port-is-container-port", () => {
           },
         },
       },
-      kubernetes_service_v1: { web: { spec: { selector: { app: "web" }, port: [{ name: "http", port: servicePort, target_port: "http" }] } } },
+      kubernetes_service_v1: {
+        web: { spec: { selector: { app: "web" }, port: [{ name: "http", port: servicePort, target_port: "http" }] } },
+      },
     },
   });
 
@@ -329,11 +361,17 @@ describe("k8s-service-port-is-container-port", () => {
 
 describe("k8s-egress-not-whole-vpc", () => {
   const policy = (cidr: string): TerraformJson => ({
-    resource: { kubernetes_network_policy_v1: { p: { spec: { egress: [{ ports: [{ port: "443", protocol: "TCP" }], to: [{ ip_block: { cidr } }] }] } } } },
+    resource: {
+      kubernetes_network_policy_v1: {
+        p: { spec: { egress: [{ ports: [{ port: "443", protocol: "TCP" }], to: [{ ip_block: { cidr } }] }] } },
+      },
+    },
   });
 
   it("egress to the network layer's VPC CIDR or a literal /16, but not to a reserved /28", () => {
-    expect(check("k8s-egress-not-whole-vpc", policy("${data.terraform_remote_state.network-state.outputs.vpc_cidr}")).map((v) => v.address)).toEqual(["kubernetes_network_policy_v1.p"]);
+    expect(
+      check("k8s-egress-not-whole-vpc", policy("${data.terraform_remote_state.network-state.outputs.vpc_cidr}")).map((v) => v.address),
+    ).toEqual(["kubernetes_network_policy_v1.p"]);
     expect(check("k8s-egress-not-whole-vpc", policy("10.10.0.0/16")).map((v) => v.address)).toEqual(["kubernetes_network_policy_v1.p"]);
     expect(check("k8s-egress-not-whole-vpc", policy("10.10.0.16/28"))).toEqual([]);
   });

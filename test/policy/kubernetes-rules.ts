@@ -78,7 +78,9 @@ function eachContainer(doc: TerraformJson, check: (container: Container, pod: Bo
   return podSpecs(doc).flatMap(([address, pod]) => {
     const containers = containersOf(pod);
     if (containers.length === 0) return [{ address, message: "pod template without containers (nothing to check)" }];
-    return containers.flatMap((container) => check(container, pod, address).map((problem) => ({ address, message: `${container.label}: ${problem}` })));
+    return containers.flatMap((container) =>
+      check(container, pod, address).map((problem) => ({ address, message: `${container.label}: ${problem}` })),
+    );
   });
 }
 
@@ -96,7 +98,9 @@ const ASSET_CHART = /^assets\/[^/]+\/[0-9A-Fa-f]{32,}(\/[^/]+)*$/;
 
 /** The values documents of a helm_release (`values` is a list of YAML/JSON strings), parsed. */
 function helmValues(body: Body): { readonly values: unknown[]; readonly unreadable: number } {
-  const texts = (Array.isArray(body["values"]) ? (body["values"] as unknown[]) : []).filter((text): text is string => typeof text === "string");
+  const texts = (Array.isArray(body["values"]) ? (body["values"] as unknown[]) : []).filter(
+    (text): text is string => typeof text === "string",
+  );
   const values: unknown[] = [];
   let unreadable = 0;
   for (const text of texts) {
@@ -117,15 +121,21 @@ function helmValues(body: Body): { readonly values: unknown[]; readonly unreadab
 function serviceTypesIn(tree: unknown, types: ReadonlySet<string>, at = ""): [string, string][] {
   if (Array.isArray(tree)) return tree.flatMap((item, index) => serviceTypesIn(item, types, `${at}[${index}]`));
   if (!isObject(tree)) return [];
-  const own: [string, string][] = typeof tree["type"] === "string" && types.has(tree["type"]) ? [[at === "" ? "type" : `${at}.type`, tree["type"]]] : [];
+  const own: [string, string][] =
+    typeof tree["type"] === "string" && types.has(tree["type"]) ? [[at === "" ? "type" : `${at}.type`, tree["type"]]] : [];
   return [...own, ...Object.entries(tree).flatMap(([key, child]) => serviceTypesIn(child, types, at === "" ? key : `${at}.${key}`))];
 }
 
 /** The chart's own name: `external-dns` for `external-dns`, `external-dns/external-dns` or an oci:// reference. */
-const chartName = (chart: string) => chart.split("/").filter((part) => part !== "").at(-1) ?? "";
+const chartName = (chart: string) =>
+  chart
+    .split("/")
+    .filter((part) => part !== "")
+    .at(-1) ?? "";
 
 /** How a NetworkPolicy names its namespace when it refers to the namespace resource at `address`. */
-const namespaceReferences = (address: string) => new Set([`\${${address}.metadata[0].name}`, `\${${address}.metadata.0.name}`, `\${${address}.id}`]);
+const namespaceReferences = (address: string) =>
+  new Set([`\${${address}.metadata[0].name}`, `\${${address}.metadata.0.name}`, `\${${address}.id}`]);
 
 /** A selector that selects everything: no labels and no expressions. */
 const selectsAll = (selector: Body | undefined) =>
@@ -147,7 +157,8 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
           const quantities = (block(resources[kind]) ?? {}) as Body;
           for (const quantity of QUANTITIES) {
             const value = quantities[quantity];
-            if (value === undefined || value === null || String(value).trim() === "") problems.push(`no ${quantity} ${kind === "requests" ? "request" : "limit"}`);
+            if (value === undefined || value === null || String(value).trim() === "")
+              problems.push(`no ${quantity} ${kind === "requests" ? "request" : "limit"}`);
           }
         }
         return problems;
@@ -165,7 +176,9 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
           : (["liveness_probe", "readiness_probe"] as const).flatMap((probe) => {
               const found = block(body[probe]);
               if (found === undefined) return [`no ${probe}`];
-              return PROBE_HANDLERS.some((handler) => blocks(found[handler]).length > 0) ? [] : [`${probe} without a handler (${PROBE_HANDLERS.join(", ")})`];
+              return PROBE_HANDLERS.some((handler) => blocks(found[handler]).length > 0)
+                ? []
+                : [`${probe} without a handler (${PROBE_HANDLERS.join(", ")})`];
             }),
       ),
   },
@@ -190,7 +203,9 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const capabilities = block(context["capabilities"]) ?? {};
         const drop = (Array.isArray(capabilities["drop"]) ? (capabilities["drop"] as unknown[]) : []).map(String);
         if (!drop.includes("ALL")) problems.push("capabilities do not drop ALL");
-        const added = (Array.isArray(capabilities["add"]) ? (capabilities["add"] as unknown[]) : []).map(String).filter((cap) => cap !== "NET_BIND_SERVICE");
+        const added = (Array.isArray(capabilities["add"]) ? (capabilities["add"] as unknown[]) : [])
+          .map(String)
+          .filter((cap) => cap !== "NET_BIND_SERVICE");
         if (added.length > 0) problems.push(`adds capabilities ${added.join(", ")}`);
         const seccomp = block(context["seccomp_profile"]) ?? block(podContext["seccomp_profile"]);
         if (seccomp?.["type"] !== "RuntimeDefault") problems.push("seccomp profile is not RuntimeDefault (pod or container)");
@@ -213,13 +228,20 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
       return ofTypes(doc, ["kubernetes_service_v1", "kubernetes_service"]).flatMap(([address, , body]) => {
         const spec = block(body["spec"]) ?? {};
         const selector = (spec["selector"] ?? {}) as Body;
-        const selected = workloads.filter((w) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => w.labels[k] === v));
+        const selected = workloads.filter(
+          (w) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => w.labels[k] === v),
+        );
         return blocks(spec["port"]).flatMap((port) => {
           const target = port["target_port"] ?? port["port"];
-          const containerPorts = selected.flatMap((w) => w.ports).filter((p) => p["name"] === target || String(p["container_port"]) === String(target));
+          const containerPorts = selected
+            .flatMap((w) => w.ports)
+            .filter((p) => p["name"] === target || String(p["container_port"]) === String(target));
           return containerPorts
             .filter((p) => String(p["container_port"]) !== String(port["port"]))
-            .map((p) => ({ address, message: `port ${String(port["port"])} targets container port ${String(p["container_port"])} (${String(target)}): make them equal` }));
+            .map((p) => ({
+              address,
+              message: `port ${String(port["port"])} targets container port ${String(p["container_port"])} (${String(target)}): make them equal`,
+            }));
         });
       });
     },
@@ -234,7 +256,11 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         blocks(block(body["spec"])?.["egress"])
           .flatMap((rule) => blocks(rule["to"]))
           .map((peer) => String(block(peer["ip_block"])?.["cidr"] ?? ""))
-          .filter((cidr) => cidr.includes("outputs.vpc_cidr}") || (/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr) && Number(cidr.split("/")[1]) <= 16 && cidr !== "0.0.0.0/0"))
+          .filter(
+            (cidr) =>
+              cidr.includes("outputs.vpc_cidr}") ||
+              (/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr) && Number(cidr.split("/")[1]) <= 16 && cidr !== "0.0.0.0/0"),
+          )
           .map((cidr) => ({ address, message: `egress to ${cidr}: the whole VPC (or a /16), which includes the API server's interfaces` })),
       ),
   },
@@ -247,9 +273,11 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
       podSpecs(doc).flatMap(([address, pod]) => {
         const problems: string[] = [];
         for (const key of ["host_network", "host_pid", "host_ipc"]) if (isTrue(pod[key])) problems.push(`${key} is true`);
-        for (const volume of blocks(pod["volume"])) if (blocks(volume["host_path"]).length > 0) problems.push(`volume ${String(volume["name"])} mounts a host path`);
+        for (const volume of blocks(pod["volume"]))
+          if (blocks(volume["host_path"]).length > 0) problems.push(`volume ${String(volume["name"])} mounts a host path`);
         for (const { label, body } of containersOf(pod)) {
-          for (const port of blocks(body["port"])) if (port["host_port"] !== undefined) problems.push(`${label}: binds host port ${String(port["host_port"])}`);
+          for (const port of blocks(body["port"]))
+            if (port["host_port"] !== undefined) problems.push(`${label}: binds host port ${String(port["host_port"])}`);
         }
         return problems.map((message) => ({ address, message }));
       }),
@@ -267,7 +295,8 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const chart = chartName(String(body["chart"] ?? ""));
         const { values, unreadable } = helmValues(body);
         const problems: Violation[] = [];
-        if (unreadable > 0) problems.push({ address, message: `${unreadable} values document(s) neither JSON nor YAML: Service types cannot be checked` });
+        if (unreadable > 0)
+          problems.push({ address, message: `${unreadable} values document(s) neither JSON nor YAML: Service types cannot be checked` });
         for (const [at, type] of values.flatMap((tree) => serviceTypesIn(tree, new Set(["LoadBalancer", "NodePort"])))) {
           problems.push({ address, message: `values ${at} is ${type} in chart ${chart}` });
         }
@@ -295,7 +324,8 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const annotations = (block(metadata["annotations"]) ?? {}) as Body;
         const level = labels[POD_SECURITY_ENFORCE];
         if (level === undefined) return [{ address, message: `no ${POD_SECURITY_ENFORCE} label` }];
-        if (typeof level !== "string" || !POD_SECURITY_LEVELS.has(level)) return [{ address, message: `${POD_SECURITY_ENFORCE} is ${JSON.stringify(level)}, not a literal level` }];
+        if (typeof level !== "string" || !POD_SECURITY_LEVELS.has(level))
+          return [{ address, message: `${POD_SECURITY_ENFORCE} is ${JSON.stringify(level)}, not a literal level` }];
         const justification = annotations[POD_SECURITY_JUSTIFICATION];
         if (level !== "restricted" && (typeof justification !== "string" || justification.trim() === "")) {
           return [{ address, message: `enforces "${level}" without a ${POD_SECURITY_JUSTIFICATION} annotation` }];
@@ -309,7 +339,9 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
       "Every application namespace (labelled `platform.acme.example/workload: application`) starts from zero trust: a NetworkPolicy selecting all pods, for Ingress and Egress, with no rule, so only flows other policies allow pass (NSA/CISA Kubernetes hardening; CIS Kubernetes 5.3.2).",
     subjects: (doc) =>
       ofTypes(doc, ["kubernetes_namespace", "kubernetes_namespace_v1"])
-        .filter(([, , body]) => (block(block(body["metadata"])?.["labels"]) as Body | undefined)?.[APPLICATION_NAMESPACE_LABEL] === "application")
+        .filter(
+          ([, , body]) => (block(block(body["metadata"])?.["labels"]) as Body | undefined)?.[APPLICATION_NAMESPACE_LABEL] === "application",
+        )
         .map(([address]) => address),
     check: (doc) => {
       const policies = ofTypes(doc, ["kubernetes_network_policy", "kubernetes_network_policy_v1"]).map(([, , body]) => ({
@@ -328,7 +360,9 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         );
       };
       return ofTypes(doc, ["kubernetes_namespace", "kubernetes_namespace_v1"])
-        .filter(([, , body]) => (block(block(body["metadata"])?.["labels"]) as Body | undefined)?.[APPLICATION_NAMESPACE_LABEL] === "application")
+        .filter(
+          ([, , body]) => (block(block(body["metadata"])?.["labels"]) as Body | undefined)?.[APPLICATION_NAMESPACE_LABEL] === "application",
+        )
         .filter(([address, , body]) => {
           const name = block(body["metadata"])?.["name"];
           const names = namespaceReferences(address);
@@ -355,9 +389,13 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const local = repository === undefined && ASSET_CHART.test(chart);
         if (!local) {
           if (typeof repository !== "string" || !repository.startsWith("https://")) {
-            problems.push({ address, message: `chart ${chart} neither from an https:// repository (${String(repository)}) nor a local asset` });
+            problems.push({
+              address,
+              message: `chart ${chart} neither from an https:// repository (${String(repository)}) nor a local asset`,
+            });
           }
-          if (typeof version !== "string" || !EXACT_VERSION.test(version)) problems.push({ address, message: `chart ${chart} version ${String(version)} is not an exact x.y.z` });
+          if (typeof version !== "string" || !EXACT_VERSION.test(version))
+            problems.push({ address, message: `chart ${chart} version ${String(version)} is not an exact x.y.z` });
         } else if (version !== undefined && (typeof version !== "string" || !EXACT_VERSION.test(version))) {
           problems.push({ address, message: `local chart version ${String(version)} is not an exact x.y.z` });
         }

@@ -42,21 +42,35 @@ describe(`${DOC} lists every policy rule`, () => {
 
     it("has one row per rule, and no row for a rule that does not exist", () => {
       const ids = section.rules.map((rule) => rule.id);
-      expect({ missing: ids.filter((id) => !documented.includes(id)), unknown: documented.filter((id) => !ids.includes(id)) }).toEqual({ missing: [], unknown: [] });
+      expect({ missing: ids.filter((id) => !documented.includes(id)), unknown: documented.filter((id) => !ids.includes(id)) }).toEqual({
+        missing: [],
+        unknown: [],
+      });
       expect(documented.filter((id, index) => documented.indexOf(id) !== index)).toEqual([]);
     });
 
     it("each row has what, why and controls filled in", () => {
       for (const [, row] of rows) {
-        const cells = row.split("|").slice(1, -1).map((cell) => cell.trim());
+        const cells = row
+          .split("|")
+          .slice(1, -1)
+          .map((cell) => cell.trim());
         expect(cells, row).toHaveLength(4);
-        expect(cells.every((cell) => cell !== ""), row).toBe(true);
+        expect(
+          cells.every((cell) => cell !== ""),
+          row,
+        ).toBe(true);
       }
     });
 
-    it.each(section.rules.map((rule) => [rule.id, rule] as const))("the row of %s names the Security Hub controls its rationale names", (id, rule) => {
-      const row = rows.find(([documentedId]) => documentedId === id)?.[1] ?? "";
-      expect(securityHubIds(rule.rationale).filter((control) => !new RegExp(`\\b${control.replace(".", "\\.")}\\b`).test(row))).toEqual([]);
-    });
+    it.each(section.rules.map((rule) => [rule.id, rule] as const))(
+      "the row of %s names the Security Hub controls its rationale names",
+      (id, rule) => {
+        const row = rows.find(([documentedId]) => documentedId === id)?.[1] ?? "";
+        expect(securityHubIds(rule.rationale).filter((control) => !new RegExp(`\\b${control.replace(".", "\\.")}\\b`).test(row))).toEqual(
+          [],
+        );
+      },
+    );
   });
 });

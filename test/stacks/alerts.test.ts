@@ -42,8 +42,14 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
   });
 
   it("network: the topic's subscriptions are exactly those of the environment file", () => {
-    const file = parse(readFileSync(path.join(ROOT, "environments", `${name}.yaml`), "utf8")) as { alerts?: { subscriptions?: { protocol: string; endpoint: string }[] } };
-    const subscribed = Object.values(resourcesOf(network, "aws_sns_topic_subscription")).map((s) => ({ protocol: s["protocol"], endpoint: s["endpoint"], topic: s["topic_arn"] }));
+    const file = parse(readFileSync(path.join(ROOT, "environments", `${name}.yaml`), "utf8")) as {
+      alerts?: { subscriptions?: { protocol: string; endpoint: string }[] };
+    };
+    const subscribed = Object.values(resourcesOf(network, "aws_sns_topic_subscription")).map((s) => ({
+      protocol: s["protocol"],
+      endpoint: s["endpoint"],
+      topic: s["topic_arn"],
+    }));
     expect(subscribed).toEqual((file.alerts?.subscriptions ?? []).map((s) => ({ ...s, topic: topicArn })));
   });
 
@@ -68,7 +74,11 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
       `${name}-aurora-freeable-memory`,
       ...(db.capacity.mode === "serverless" ? [`${name}-aurora-acu-at-max`] : []),
       ...(db.instances > 1 ? [`${name}-aurora-replica-lag`] : []),
-      ...Array.from({ length: env.platform.cache.replicas }, (_, i) => [`${name}-cache-${i + 1}-engine-cpu`, `${name}-cache-${i + 1}-memory`, `${name}-cache-${i + 1}-evictions`]).flat(),
+      ...Array.from({ length: env.platform.cache.replicas }, (_, i) => [
+        `${name}-cache-${i + 1}-engine-cpu`,
+        `${name}-cache-${i + 1}-memory`,
+        `${name}-cache-${i + 1}-evictions`,
+      ]).flat(),
       ...Array.from({ length: env.network.natGateways === "perAz" ? env.network.azCount : 1 }, (_, i) => [
         `${name}-nat-${i}-port-allocation-errors`,
         `${name}-nat-${i}-packets-dropped`,
@@ -84,8 +94,14 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     const values = JSON.parse((release["values"] as string[])[0]!) as { alertmanager: Body };
     const config = values.alertmanager["config"] as { route: { receiver: string }; receivers: { name: string; sns_configs?: Body[] }[] };
     const receiver = config.receivers.find((r) => r.name === config.route.receiver);
-    expect(receiver?.sns_configs).toEqual([expect.objectContaining({ topic_arn: fromNetwork("alerts_topic_arn"), sigv4: { region: env.account.region }, send_resolved: true })]);
-    expect(values.alertmanager["serviceAccount"]).toEqual({ create: true, name: "alertmanager", annotations: { "eks.amazonaws.com/role-arn": fromPlatform("alertmanager_role_arn") } });
+    expect(receiver?.sns_configs).toEqual([
+      expect.objectContaining({ topic_arn: fromNetwork("alerts_topic_arn"), sigv4: { region: env.account.region }, send_resolved: true }),
+    ]);
+    expect(values.alertmanager["serviceAccount"]).toEqual({
+      create: true,
+      name: "alertmanager",
+      annotations: { "eks.amazonaws.com/role-arn": fromPlatform("alertmanager_role_arn") },
+    });
 
     const [roleKey, role] = Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, r]) => r["name"] === `${name}-alertmanager`)!;
     const trust = statementsOf(platform, role["assume_role_policy"]);
@@ -111,7 +127,9 @@ describe("alerts in the environment file", () => {
   it("GIVEN a subscription whose endpoint does not fit its protocol WHEN parsed THEN the endpoint is named", () => {
     const result = alertsSchema.safeParse({ subscriptions: [{ protocol: "email", endpoint: "https://hooks.example/x" }] });
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["subscriptions.0.endpoint", "must be an email address for protocol email"]]);
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["subscriptions.0.endpoint", "must be an email address for protocol email"],
+    ]);
   });
 
   it("GIVEN no alerts key WHEN parsed THEN the topic has no subscription (the default)", () => {

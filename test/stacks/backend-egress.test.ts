@@ -10,7 +10,9 @@ interface EgressRule {
 
 /** The reserved endpoint range of each AZ, as the workloads stack reads it from the network layer. */
 const endpointRanges = (azCount: number) =>
-  Array.from({ length: azCount }, (_, i) => ({ ip_block: { cidr: `\${element(data.terraform_remote_state.network-state.outputs.vpc_endpoint_cidrs, ${i})}` } }));
+  Array.from({ length: azCount }, (_, i) => ({
+    ip_block: { cidr: `\${element(data.terraform_remote_state.network-state.outputs.vpc_endpoint_cidrs, ${i})}` },
+  }));
 
 /** The network policies of the backend's namespace in a workloads stack. */
 function backendPolicies(stack: string): Body[] {
@@ -28,16 +30,21 @@ function peersOnPort(stack: string, port: number): Body[] {
   );
 }
 
-describe.each(ENVIRONMENTS.map((env) => [`workloads-${env.name}`, env] as const))("%s: the backend's egress on 443 (AWS APIs)", (stack, env) => {
-  it("GIVEN the backend's network policies WHEN it opens a connection on 443 THEN the only peers are the ranges reserved for the interface endpoints (not the VPC, which holds the API server's interfaces)", () => {
-    expect(peersOnPort(stack, 443)).toEqual(endpointRanges(env.network.azCount));
-  });
+describe.each(ENVIRONMENTS.map((env) => [`workloads-${env.name}`, env] as const))(
+  "%s: the backend's egress on 443 (AWS APIs)",
+  (stack, env) => {
+    it("GIVEN the backend's network policies WHEN it opens a connection on 443 THEN the only peers are the ranges reserved for the interface endpoints (not the VPC, which holds the API server's interfaces)", () => {
+      expect(peersOnPort(stack, 443)).toEqual(endpointRanges(env.network.azCount));
+    });
 
-  it("GIVEN the policy for the VPC endpoints WHEN synthesized THEN it opens TCP 443 to those ranges with no exception and nothing else", () => {
-    const policy = backendPolicies(stack).find((candidate) => (candidate["metadata"] as Body)["name"] === "egress-to-vpc-endpoints");
-    expect((policy?.["spec"] as Body | undefined)?.["egress"]).toEqual([{ ports: [{ port: "443", protocol: "TCP" }], to: endpointRanges(env.network.azCount) }]);
-  });
-});
+    it("GIVEN the policy for the VPC endpoints WHEN synthesized THEN it opens TCP 443 to those ranges with no exception and nothing else", () => {
+      const policy = backendPolicies(stack).find((candidate) => (candidate["metadata"] as Body)["name"] === "egress-to-vpc-endpoints");
+      expect((policy?.["spec"] as Body | undefined)?.["egress"]).toEqual([
+        { ports: [{ port: "443", protocol: "TCP" }], to: endpointRanges(env.network.azCount) },
+      ]);
+    });
+  },
+);
 
 describe.each(ENVIRONMENTS.map((env) => [`network-${env.name}`, env] as const))("%s: the interface endpoints' addresses", (stack, env) => {
   const doc = synthesizedStack(stack).doc;
@@ -72,7 +79,11 @@ describe.each(ENVIRONMENTS.map((env) => [`network-${env.name}`, env] as const))(
     expect(appEndpoints.length).toBe(env.network.interfaceEndpoints.length);
     const addresses = appEndpoints.flatMap((e) => ((e["subnet_configuration"] as Body[] | undefined) ?? []).map((c) => String(c["ipv4"])));
     expect(addresses).toHaveLength(appEndpoints.length * env.network.azCount);
-    for (const address of addresses) expect(ranges.some((range) => inRange(address, range)), address).toBe(true);
+    for (const address of addresses)
+      expect(
+        ranges.some((range) => inRange(address, range)),
+        address,
+      ).toBe(true);
     expect(new Set(addresses).size).toBe(addresses.length);
   });
 });

@@ -40,14 +40,20 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
     const groups = vpc["security_group_ids"] as string[];
     expect(groups).toHaveLength(1);
     // The runner's group admits nothing: each job is started by CodeBuild, never reached from outside.
-    expect(Object.values(resourcesOf(network, "aws_vpc_security_group_ingress_rule")).filter((r) => r["security_group_id"] === groups[0])).toEqual([]);
+    expect(
+      Object.values(resourcesOf(network, "aws_vpc_security_group_ingress_rule")).filter((r) => r["security_group_id"] === groups[0]),
+    ).toEqual([]);
     expect(network.output?.["ci_runner_security_group_id"]?.value).toBe(groups[0]);
   });
 
   it("network: the project reads GitHub through the connection the environment file names, and takes queued workflow jobs", () => {
     const file = parse(readFileSync(path.join(environmentsDir(), `${name}.yaml`), "utf8")) as { github: { connectionArn: string } };
     const [key, project] = projects[0]!;
-    expect(project["source"]).toMatchObject({ type: "GITHUB", location: `https://github.com/${env.github.repository}.git`, auth: { type: "CODECONNECTIONS", resource: file.github.connectionArn } });
+    expect(project["source"]).toMatchObject({
+      type: "GITHUB",
+      location: `https://github.com/${env.github.repository}.git`,
+      auth: { type: "CODECONNECTIONS", resource: file.github.connectionArn },
+    });
     const hooks = Object.values(resourcesOf(network, "aws_codebuild_webhook"));
     expect(hooks).toHaveLength(1);
     expect(hooks[0]).toMatchObject({
@@ -61,13 +67,17 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
   it("platform: the cluster security group admits the runner's group on 443", () => {
     const cluster = Object.entries(resourcesOf(platform, "aws_security_group")).find(([, sg]) => sg["name"] === `${name}-cluster`)![0];
     const fromRunner = Object.values(resourcesOf(platform, "aws_vpc_security_group_ingress_rule")).filter(
-      (rule) => rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` && rule["referenced_security_group_id"] === fromNetwork("ci_runner_security_group_id"),
+      (rule) =>
+        rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` &&
+        rule["referenced_security_group_id"] === fromNetwork("ci_runner_security_group_id"),
     );
     expect(fromRunner.map((rule) => [rule["ip_protocol"], rule["from_port"], rule["to_port"]])).toEqual([["tcp", 443, 443]]);
   });
 
   it("NACL: the private-app tier lets a runner in one AZ reach the API server's interfaces in every AZ on 443, and the replies back", () => {
-    const acl = Object.values(resourcesOf(network, "aws_network_acl")).find((a) => (a["tags"] as Record<string, string>)["tier"] === "private-app")!;
+    const acl = Object.values(resourcesOf(network, "aws_network_acl")).find(
+      (a) => (a["tags"] as Record<string, string>)["tier"] === "private-app",
+    )!;
     const ingress = acl["ingress"] as AclRule[];
     const egress = acl["egress"] as AclRule[];
     for (const runnerSubnet of env.subnetPlan.privateApp) {
@@ -86,7 +96,9 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
       .map(([key]) => `\${aws_route_table.${key}.id}`);
     expect(appTables.length).toBeGreaterThan(0);
     for (const table of appTables) {
-      const routes = Object.values(resourcesOf(network, "aws_route")).filter((r) => r["route_table_id"] === table && r["destination_cidr_block"] === "0.0.0.0/0");
+      const routes = Object.values(resourcesOf(network, "aws_route")).filter(
+        (r) => r["route_table_id"] === table && r["destination_cidr_block"] === "0.0.0.0/0",
+      );
       expect(routes).toHaveLength(1);
       expect(String(routes[0]!["nat_gateway_id"])).toMatch(/^\$\{aws_nat_gateway\./);
     }

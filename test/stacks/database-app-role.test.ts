@@ -48,38 +48,60 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("the applicat
     const readers = Object.values(resourcesOf(platform, "aws_iam_role"))
       .map((role) => String(role["name"]))
       .filter((roleName) =>
-        roleDocuments(platform, roleName).permissions.some((s) => s.actions?.includes("secretsmanager:GetSecretValue") && s.resources?.includes(masterSecret)),
+        roleDocuments(platform, roleName).permissions.some(
+          (s) => s.actions?.includes("secretsmanager:GetSecretValue") && s.resources?.includes(masterSecret),
+        ),
       );
     expect(readers).toEqual([`${name}-database-roles`]);
     const { trust } = roleDocuments(platform, `${name}-database-roles`);
-    expect(trust.flatMap((s) => s.condition ?? []).find((c) => c.variable.endsWith(":sub"))?.values).toEqual(["system:serviceaccount:database-roles:database-roles"]);
+    expect(trust.flatMap((s) => s.condition ?? []).find((c) => c.variable.endsWith(":sub"))?.values).toEqual([
+      "system:serviceaccount:database-roles:database-roles",
+    ]);
   });
 
   it("workloads: a Job in database-roles, as that service account, mounts the master secret and creates the role before the backend starts", () => {
     const jobs = Object.entries(resourcesOf(workloads, "kubernetes_job_v1"));
     expect(jobs).toHaveLength(1);
     const [jobKey, job] = jobs[0]!;
-    const metadata = (job["metadata"] as Body[] | Body) as Body;
+    const metadata = job["metadata"] as Body[] | Body as Body;
     expect(metadata["namespace"]).toMatch(/database-roles|kubernetes_namespace_v1/);
     expect(job["wait_for_completion"]).toBe(true);
     const pod = ((job["spec"] as Body)["template"] as Body)["spec"] as Body;
-    const account = Object.values(resourcesOf(workloads, "kubernetes_service_account_v1")).find((sa) => (sa["metadata"] as Body)["name"] === "database-roles");
-    expect((account?.["metadata"] as Body)["annotations"]).toEqual({ "eks.amazonaws.com/role-arn": fromPlatform("database_roles_role_arn") });
+    const account = Object.values(resourcesOf(workloads, "kubernetes_service_account_v1")).find(
+      (sa) => (sa["metadata"] as Body)["name"] === "database-roles",
+    );
+    expect((account?.["metadata"] as Body)["annotations"]).toEqual({
+      "eks.amazonaws.com/role-arn": fromPlatform("database_roles_role_arn"),
+    });
     const spcName = ((pod["volume"] as Body[]).find((v) => v["csi"] !== undefined)?.["csi"] as Body)["volume_attributes"] as Body;
     const spc = Object.values(resourcesOf(workloads, "helm_release")).find((r) => r["name"] === spcName["secretProviderClass"]);
     expect(String((spc?.["values"] as string[])[0])).toContain(fromPlatform("database_secret_arn"));
     const container = (pod["container"] as Body[])[0]!;
-    expect(container["env"]).toEqual(expect.arrayContaining([{ name: "APP_USER", value: "backend" }, { name: "PGHOST", value: fromPlatform("database_endpoint") }]));
-    const backend = Object.values(resourcesOf(workloads, "kubernetes_deployment_v1")).find((d) => (d["metadata"] as Body)["name"] === "backend")!;
+    expect(container["env"]).toEqual(
+      expect.arrayContaining([
+        { name: "APP_USER", value: "backend" },
+        { name: "PGHOST", value: fromPlatform("database_endpoint") },
+      ]),
+    );
+    const backend = Object.values(resourcesOf(workloads, "kubernetes_deployment_v1")).find(
+      (d) => (d["metadata"] as Body)["name"] === "backend",
+    )!;
     expect(backend["depends_on"]).toContain(`kubernetes_job_v1.${jobKey}`);
   });
 
   it("workloads: the backend logs in as that user with IAM authentication and mounts no secret", () => {
-    const backend = Object.values(resourcesOf(workloads, "kubernetes_deployment_v1")).find((d) => (d["metadata"] as Body)["name"] === "backend")!;
+    const backend = Object.values(resourcesOf(workloads, "kubernetes_deployment_v1")).find(
+      (d) => (d["metadata"] as Body)["name"] === "backend",
+    )!;
     const pod = ((backend["spec"] as Body)["template"] as Body)["spec"] as Body;
     expect(((pod["volume"] as Body[] | undefined) ?? []).filter((v) => v["csi"] !== undefined)).toEqual([]);
     const env = ((pod["container"] as Body[])[0]!["env"] as { name: string; value: string }[]).map((e) => [e.name, e.value]);
-    expect(env).toEqual(expect.arrayContaining([["DATABASE_USER", fromPlatform("database_app_user")], ["DATABASE_AUTH", "iam"]]));
+    expect(env).toEqual(
+      expect.arrayContaining([
+        ["DATABASE_USER", fromPlatform("database_app_user")],
+        ["DATABASE_AUTH", "iam"],
+      ]),
+    );
     expect(JSON.stringify(backend)).not.toContain("database_secret_arn");
     // Nothing in the backend's namespace refers to the master secret either.
     const inBackend = Object.values(resourcesOf(workloads, "helm_release")).filter((r) => String(r["namespace"]).includes("backend"));

@@ -8,10 +8,19 @@ import { synthesizedStack, type TerraformJson } from "../support/synthesized";
 const localDev = environment("dev", (env): EnvironmentConfig => ({ ...env, state: { backend: "local", directory: ".terraform-state" } }));
 
 describe("layer stacks: state backend", () => {
-  it.each(["network", "platform", "workloads"])("keeps the %s-dev state at <env>/<layer>.tfstate, encrypted, with S3-native locking", (layer) => {
-    const backend = synthesizedStack(`${layer}-dev`).doc.terraform?.backend?.["s3"];
-    expect(backend).toMatchObject({ bucket: "acme-nonprod-terraform-state", key: `dev/${layer}.tfstate`, region: "eu-west-1", encrypt: true, use_lockfile: true });
-  });
+  it.each(["network", "platform", "workloads"])(
+    "keeps the %s-dev state at <env>/<layer>.tfstate, encrypted, with S3-native locking",
+    (layer) => {
+      const backend = synthesizedStack(`${layer}-dev`).doc.terraform?.backend?.["s3"];
+      expect(backend).toMatchObject({
+        bucket: "acme-nonprod-terraform-state",
+        key: `dev/${layer}.tfstate`,
+        region: "eu-west-1",
+        encrypt: true,
+        use_lockfile: true,
+      });
+    },
+  );
 
   it("GIVEN a state KMS key WHEN synthesized THEN the backend encrypts state with it", () => {
     expect(synthesizedStack("network-prod").doc.terraform?.backend?.["s3"]?.["kms_key_id"]).toBe(
@@ -38,7 +47,10 @@ describe("layer stacks: state backend", () => {
 
 describe("layer stacks: AWS provider", () => {
   it("pins the environment's account and region", () => {
-    expect(synthesizedStack("network-prod").json).toHaveProviderWithProperties(AwsProvider, { region: "eu-west-1", allowed_account_ids: ["222222222222"] });
+    expect(synthesizedStack("network-prod").json).toHaveProviderWithProperties(AwsProvider, {
+      region: "eu-west-1",
+      allowed_account_ids: ["222222222222"],
+    });
     expect(synthesizedStack("platform-dev").json).toHaveProviderWithProperties(AwsProvider, { allowed_account_ids: ["111111111111"] });
   });
 
@@ -60,10 +72,13 @@ describe("layer stacks: AWS provider", () => {
   });
 
   it("GIVEN a deploy role WHEN synthesized THEN the provider assumes it; without one it uses the caller's credentials", () => {
-    const withRole = environment("prod", (env): EnvironmentConfig => ({
-      ...env,
-      account: { ...env.account, deployRoleArn: "arn:aws:iam::222222222222:role/prod-break-glass" },
-    }));
+    const withRole = environment(
+      "prod",
+      (env): EnvironmentConfig => ({
+        ...env,
+        account: { ...env.account, deployRoleArn: "arn:aws:iam::222222222222:role/prod-break-glass" },
+      }),
+    );
     expect(Testing.synth(buildEnvironment(withRole).stacks.network)).toHaveProviderWithProperties(AwsProvider, {
       assume_role: [{ role_arn: "arn:aws:iam::222222222222:role/prod-break-glass", session_name: "cdktf-network-prod" }],
     });

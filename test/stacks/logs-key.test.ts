@@ -13,12 +13,15 @@ interface Statement {
 function logsKeyPolicy(envName: string): readonly Statement[] {
   const stack = `network-${envName}`;
   const documents = Object.values(synthesizedStack(stack).doc.data?.["aws_iam_policy_document"] ?? {});
-  const found = documents.filter((document) => ((document["//"] as Body | undefined)?.["metadata"] as Body | undefined)?.["path"] === `${stack}/logs-key/policy`);
+  const found = documents.filter(
+    (document) => ((document["//"] as Body | undefined)?.["metadata"] as Body | undefined)?.["path"] === `${stack}/logs-key/policy`,
+  );
   expect(found, `${stack}: the logs key's policy document`).toHaveLength(1);
   return found[0]!["statement"] as Statement[];
 }
 
-const grantsTo = (statement: Statement, principal: string) => (statement.principals ?? []).some((p) => p.type === "Service" && p.identifiers.includes(principal));
+const grantsTo = (statement: Statement, principal: string) =>
+  (statement.principals ?? []).some((p) => p.type === "Service" && p.identifiers.includes(principal));
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s: the logs KMS key", (name, env) => {
   const { id: account, region } = env.account;

@@ -9,7 +9,9 @@ const tierOf = (resource: Body) => (resource["tags"] as Record<string, string> |
 
 /** The tier NACL of an environment's network stack, e.g. `private-data`. */
 function acl(envName: string, tier: string): { ingress: AclRule[]; egress: AclRule[] } {
-  const found = Object.values(resourcesOf(synthesizedStack(`network-${envName}`).doc, "aws_network_acl")).filter((candidate) => tierOf(candidate) === tier);
+  const found = Object.values(resourcesOf(synthesizedStack(`network-${envName}`).doc, "aws_network_acl")).filter(
+    (candidate) => tierOf(candidate) === tier,
+  );
   expect(found).toHaveLength(1);
   return found[0] as unknown as { ingress: AclRule[]; egress: AclRule[] };
 }
@@ -28,40 +30,45 @@ function unusedVpcAddress(vpcCidr: string): string {
   return last.replace(/\d+$/, "200");
 }
 
-describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s: the data tier's NACL, evaluated in rule order", (name, env) => {
-  const dataIngress = () => acl(name, "private-data").ingress;
+describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(
+  "network-%s: the data tier's NACL, evaluated in rule order",
+  (name, env) => {
+    const dataIngress = () => acl(name, "private-data").ingress;
 
-  it("GIVEN a host in each app subnet WHEN it connects on a data port THEN the data tier admits it", () => {
-    for (const host of hostsOf(name, "private-app")) {
-      for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), host, port), `${host}:${port}`).toBe("allow");
-    }
-  });
+    it("GIVEN a host in each app subnet WHEN it connects on a data port THEN the data tier admits it", () => {
+      for (const host of hostsOf(name, "private-app")) {
+        for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), host, port), `${host}:${port}`).toBe("allow");
+      }
+    });
 
-  it("GIVEN a host in each public subnet WHEN it connects on a data port THEN the data tier refuses it", () => {
-    const hosts = hostsOf(name, "public");
-    expect(hosts.length).toBeGreaterThan(0);
-    for (const host of hosts) {
-      for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), host, port), `${host}:${port}`).toBe("deny");
-    }
-  });
+    it("GIVEN a host in each public subnet WHEN it connects on a data port THEN the data tier refuses it", () => {
+      const hosts = hostsOf(name, "public");
+      expect(hosts.length).toBeGreaterThan(0);
+      for (const host of hosts) {
+        for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), host, port), `${host}:${port}`).toBe("deny");
+      }
+    });
 
-  it("GIVEN a VPC address outside every subnet WHEN it connects on a data port THEN the data tier refuses it", () => {
-    const address = unusedVpcAddress(env.network.vpcCidr);
-    const subnets = Object.values(resourcesOf(synthesizedStack(`network-${name}`).doc, "aws_subnet")).map((subnet) => IPv4CidrRange.fromCidr(String(subnet["cidr_block"])));
-    expect(subnets.some((range) => range.contains(IPv4CidrRange.fromCidr(`${address}/32`)))).toBe(false);
-    for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), address, port)).toBe("deny");
-  });
+    it("GIVEN a VPC address outside every subnet WHEN it connects on a data port THEN the data tier refuses it", () => {
+      const address = unusedVpcAddress(env.network.vpcCidr);
+      const subnets = Object.values(resourcesOf(synthesizedStack(`network-${name}`).doc, "aws_subnet")).map((subnet) =>
+        IPv4CidrRange.fromCidr(String(subnet["cidr_block"])),
+      );
+      expect(subnets.some((range) => range.contains(IPv4CidrRange.fromCidr(`${address}/32`)))).toBe(false);
+      for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), address, port)).toBe("deny");
+    });
 
-  it("GIVEN an internet address WHEN it connects on a data port THEN the data tier refuses it", () => {
-    for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), "203.0.113.9", port)).toBe("deny");
-  });
+    it("GIVEN an internet address WHEN it connects on a data port THEN the data tier refuses it", () => {
+      for (const port of env.network.dataTierPorts) expect(naclVerdict(dataIngress(), "203.0.113.9", port)).toBe("deny");
+    });
 
-  it("GIVEN a host in an app subnet WHEN it connects on SSH THEN the data tier refuses it", () => {
-    for (const host of hostsOf(name, "private-app")) expect(naclVerdict(dataIngress(), host, 22)).toBe("deny");
-  });
+    it("GIVEN a host in an app subnet WHEN it connects on SSH THEN the data tier refuses it", () => {
+      for (const host of hostsOf(name, "private-app")) expect(naclVerdict(dataIngress(), host, 22)).toBe("deny");
+    });
 
-  it("GIVEN an internet address WHEN the data tier sends to it THEN its NACL refuses (no route out but the app tier's replies)", () => {
-    expect(naclVerdict(acl(name, "private-data").egress, "203.0.113.9", 443)).toBe("deny");
-    expect(naclVerdict(acl(name, "private-data").egress, "203.0.113.9", 40000)).toBe("deny");
-  });
-});
+    it("GIVEN an internet address WHEN the data tier sends to it THEN its NACL refuses (no route out but the app tier's replies)", () => {
+      expect(naclVerdict(acl(name, "private-data").egress, "203.0.113.9", 443)).toBe("deny");
+      expect(naclVerdict(acl(name, "private-data").egress, "203.0.113.9", 40000)).toBe("deny");
+    });
+  },
+);

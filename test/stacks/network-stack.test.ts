@@ -16,8 +16,11 @@ import { resourcesOf, synthesizedStack } from "../support/synthesized";
 const countOf = (stack: string, type: string) => Object.keys(resourcesOf(synthesizedStack(stack).doc, type)).length;
 /** Subnets of the application VPC's three tiers (the management VPC's are tagged tier=management). */
 const applicationSubnetCount = (stack: string) =>
-  Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_subnet")).filter((s) => (s["tags"] as Record<string, string>)["tier"] !== "management").length;
-const serviceNames = (stack: string) => Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_vpc_endpoint")).map((e) => e["service_name"]);
+  Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_subnet")).filter(
+    (s) => (s["tags"] as Record<string, string>)["tier"] !== "management",
+  ).length;
+const serviceNames = (stack: string) =>
+  Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_vpc_endpoint")).map((e) => e["service_name"]);
 
 describe("network stack: what each environment gets", () => {
   it("dev is cheap: two AZs, one NAT gateway, only the STS interface endpoint", () => {
@@ -42,9 +45,9 @@ describe("network stack: what each environment gets", () => {
 
   it("prod keeps its flow logs for a year, dev for a month", () => {
     const retention = (stack: string) =>
-      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_cloudwatch_log_group")).find((group) => String(group["name"]).endsWith("/flow-logs"))?.[
-        "retention_in_days"
-      ];
+      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_cloudwatch_log_group")).find((group) =>
+        String(group["name"]).endsWith("/flow-logs"),
+      )?.["retention_in_days"];
     expect(retention("network-prod")).toBe(365);
     expect(retention("network-dev")).toBe(30);
   });
@@ -57,7 +60,9 @@ describe("network stack: what each environment gets", () => {
       expect.arrayContaining(["ssm", "ssmmessages", "ec2messages"].map((s) => `com.amazonaws.eu-west-1.${s}`)),
     );
     expect(synthesizedStack("network-prod").doc.output?.["management_cidr"]?.value).toBe("10.130.0.0/24");
-    expect(synthesizedStack("network-prod").doc.output?.["operator_security_group_id"]?.value).toMatch(/^\$\{aws_security_group\.management_operator_sg_[A-Z0-9]+\.id\}$/);
+    expect(synthesizedStack("network-prod").doc.output?.["operator_security_group_id"]?.value).toMatch(
+      /^\$\{aws_security_group\.management_operator_sg_[A-Z0-9]+\.id\}$/,
+    );
     for (const stack of ["network-dev", "network-staging"]) {
       expect(countOf(stack, "aws_vpc")).toBe(1);
       expect(countOf(stack, "aws_vpc_peering_connection")).toBe(0);
@@ -74,10 +79,13 @@ describe("network stack: what each environment gets", () => {
       clientRootCertificateArn: "arn:aws:acm:eu-west-1:222222222222:certificate/22222222-2222-4222-8222-222222222222",
       clientCidr: "10.140.0.0/22",
     };
-    const withVpn = environment("prod", (env): EnvironmentConfig => ({
-      ...env,
-      network: { ...env.network, management: { vpcCidr: "10.130.0.0/24", clientVpn } },
-    }));
+    const withVpn = environment(
+      "prod",
+      (env): EnvironmentConfig => ({
+        ...env,
+        network: { ...env.network, management: { vpcCidr: "10.130.0.0/24", clientVpn } },
+      }),
+    );
     const json = Testing.synth(buildEnvironment(withVpn).stacks.network);
     expect(json).toHaveResourceWithProperties(Ec2ClientVpnEndpoint, { client_cidr_block: "10.140.0.0/22", split_tunnel: true });
     expect(countOf("network-prod", "aws_ec2_client_vpn_endpoint")).toBe(0);
@@ -85,9 +93,9 @@ describe("network stack: what each environment gets", () => {
 
   it("prod's private-app NACL admits a management host on 443 and not on SSH; dev's refuses that host on 443", () => {
     const appIngress = (stack: string) =>
-      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_network_acl")).find((acl) => (acl["tags"] as Record<string, string>)["tier"] === "private-app")![
-        "ingress"
-      ] as AclRule[];
+      Object.values(resourcesOf(synthesizedStack(stack).doc, "aws_network_acl")).find(
+        (acl) => (acl["tags"] as Record<string, string>)["tier"] === "private-app",
+      )!["ingress"] as AclRule[];
     const operator = "10.130.0.10";
     expect(naclVerdict(appIngress("network-prod"), operator, 443)).toBe("allow");
     expect(naclVerdict(appIngress("network-prod"), operator, 22)).toBe("deny");
@@ -101,8 +109,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s",
   it("lays out the subnets of the environment's plan as literal CIDRs", () => {
     const cidrs = Object.values(resourcesOf(stack.doc, "aws_subnet")).map((s) => s["cidr_block"]);
     // The management VPC's two subnets are its two halves (computed here with ip-num, not by the module).
-    const management = env.network.management === undefined ? [] : IPv4CidrRange.fromCidr(env.network.management.vpcCidr).split().map((half) => half.toCidrString());
-    expect(cidrs.sort()).toEqual([...env.subnetPlan.public, ...env.subnetPlan.privateApp, ...env.subnetPlan.privateData, ...management].sort());
+    const management =
+      env.network.management === undefined
+        ? []
+        : IPv4CidrRange.fromCidr(env.network.management.vpcCidr)
+            .split()
+            .map((half) => half.toCidrString());
+    expect(cidrs.sort()).toEqual(
+      [...env.subnetPlan.public, ...env.subnetPlan.privateApp, ...env.subnetPlan.privateData, ...management].sort(),
+    );
     for (const cidr of cidrs) expect(cidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
   });
 
@@ -120,7 +135,12 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s",
     const outputs = stack.doc.output ?? {};
     // Every output but the management network's two, which exist only where it does.
     const optional = env.network.management === undefined ? ["management_cidr", "operator_security_group_id"] : [];
-    expect(Object.keys(outputs).sort()).toEqual(Object.keys(networkContract.outputs).map(outputName).filter((name) => !optional.includes(name)).sort());
+    expect(Object.keys(outputs).sort()).toEqual(
+      Object.keys(networkContract.outputs)
+        .map(outputName)
+        .filter((name) => !optional.includes(name))
+        .sort(),
+    );
     const urls = outputs["ecr_repository_urls"]?.value as Record<string, string>;
     expect(Object.keys(urls).sort()).toEqual(env.ecr.repositories.map((repo) => repo.name).sort());
   });

@@ -65,7 +65,9 @@ describe("the documented operator tasks", () => {
 describe.each(managed.map((env) => [env.name, env] as const))("operator tasks on the management host of %s", (name, env) => {
   const doc = synthesizedStack(`network-${name}`).doc;
   const cidr = env.network.management!.vpcCidr;
-  const subnets = Object.entries(resourcesOf(doc, "aws_subnet")).filter(([, s]) => (s["tags"] as Record<string, string>)["tier"] === "management");
+  const subnets = Object.entries(resourcesOf(doc, "aws_subnet")).filter(
+    ([, s]) => (s["tags"] as Record<string, string>)["tier"] === "management",
+  );
   const subnetRefs = subnets.map(([key]) => `\${aws_subnet.${key}.id}`).sort();
   /** A host inside a subnet: its network address plus 5 (the first addresses are AWS's). */
   const hostIn = (block: string) => {
@@ -74,25 +76,38 @@ describe.each(managed.map((env) => [env.name, env] as const))("operator tasks on
     return octets.join(".");
   };
 
-  it.each(neededEndpoints())("%s: an interface endpoint with private DNS in the management subnets, admitting 443 from the management VPC", (service) => {
-    const endpoint = Object.values(resourcesOf(doc, "aws_vpc_endpoint")).find(
-      (e) => e["service_name"] === `com.amazonaws.${env.account.region}.${service}` && [...((e["subnet_ids"] as string[]) ?? [])].sort().join() === subnetRefs.join(),
-    );
-    expect(endpoint, `no ${service} endpoint in the management subnets`).toBeDefined();
-    expect(endpoint!["vpc_endpoint_type"]).toBe("Interface");
-    expect(endpoint!["private_dns_enabled"]).toBe(true);
-    const groups = endpoint!["security_group_ids"] as string[];
-    const admits = Object.values(resourcesOf(doc, "aws_vpc_security_group_ingress_rule")).some(
-      (rule) => groups.includes(String(rule["security_group_id"])) && rule["cidr_ipv4"] === cidr && Number(rule["from_port"]) <= 443 && 443 <= Number(rule["to_port"]),
-    );
-    expect(admits).toBe(true);
-  });
+  it.each(neededEndpoints())(
+    "%s: an interface endpoint with private DNS in the management subnets, admitting 443 from the management VPC",
+    (service) => {
+      const endpoint = Object.values(resourcesOf(doc, "aws_vpc_endpoint")).find(
+        (e) =>
+          e["service_name"] === `com.amazonaws.${env.account.region}.${service}` &&
+          [...((e["subnet_ids"] as string[]) ?? [])].sort().join() === subnetRefs.join(),
+      );
+      expect(endpoint, `no ${service} endpoint in the management subnets`).toBeDefined();
+      expect(endpoint!["vpc_endpoint_type"]).toBe("Interface");
+      expect(endpoint!["private_dns_enabled"]).toBe(true);
+      const groups = endpoint!["security_group_ids"] as string[];
+      const admits = Object.values(resourcesOf(doc, "aws_vpc_security_group_ingress_rule")).some(
+        (rule) =>
+          groups.includes(String(rule["security_group_id"])) &&
+          rule["cidr_ipv4"] === cidr &&
+          Number(rule["from_port"]) <= 443 &&
+          443 <= Number(rule["to_port"]),
+      );
+      expect(admits).toBe(true);
+    },
+  );
 
   it("the host's security group sends 443 to the management VPC (the endpoints), and the NACL lets it out and the replies in", () => {
     const operatorGroup = Object.entries(resourcesOf(doc, "aws_security_group")).find(([, g]) => g["name"] === `${name}-operator`)![0];
-    const egress = Object.values(resourcesOf(doc, "aws_vpc_security_group_egress_rule")).filter((r) => r["security_group_id"] === `\${aws_security_group.${operatorGroup}.id}`);
+    const egress = Object.values(resourcesOf(doc, "aws_vpc_security_group_egress_rule")).filter(
+      (r) => r["security_group_id"] === `\${aws_security_group.${operatorGroup}.id}`,
+    );
     expect(egress.some((r) => r["cidr_ipv4"] === cidr && r["from_port"] === 443 && r["to_port"] === 443)).toBe(true);
-    const acl = Object.values(resourcesOf(doc, "aws_network_acl")).find((a) => (a["tags"] as Record<string, string>)["tier"] === "management")!;
+    const acl = Object.values(resourcesOf(doc, "aws_network_acl")).find(
+      (a) => (a["tags"] as Record<string, string>)["tier"] === "management",
+    )!;
     for (const [, subnet] of subnets) {
       const endpointHost = hostIn(String((subnet as Body)["cidr_block"]));
       expect(naclVerdict(acl["egress"] as AclRule[], endpointHost, 443)).toBe("allow");

@@ -19,7 +19,9 @@ describe("permissions boundary on every role the deploy role applies", () => {
     const roles = Object.entries(resourcesOf(stack.doc, "aws_iam_role"));
     if (roles.length === 0) continue;
     it(`${stack.name}: every role but the CI roles has ${environment}-permissions-boundary`, () => {
-      const boundaryPolicies = Object.entries(resourcesOf(stack.doc, "aws_iam_policy")).filter(([, policy]) => policy["name"] === `${environment}-permissions-boundary`);
+      const boundaryPolicies = Object.entries(resourcesOf(stack.doc, "aws_iam_policy")).filter(
+        ([, policy]) => policy["name"] === `${environment}-permissions-boundary`,
+      );
       for (const [name, role] of roles) {
         if (role["name"] === `${environment}-github-plan` || role["name"] === `${environment}-github-deploy`) {
           expect(role["permissions_boundary"], name).toBeUndefined();

@@ -22,7 +22,12 @@ const roleNames = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_ia
 describe("platform stack: what each environment gets", () => {
   it("prod protects its database: deletion protection, prevent_destroy, a final snapshot, two instances, reader autoscaling", () => {
     const db = only("platform-prod", "aws_rds_cluster");
-    expect(db).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: "prod-app-final", lifecycle: { prevent_destroy: true } });
+    expect(db).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "prod-app-final",
+      lifecycle: { prevent_destroy: true },
+    });
     expect(Object.keys(resourcesOf(synthesizedStack("platform-prod").doc, "aws_rds_cluster_instance"))).toHaveLength(2);
     expect(synthesizedStack("platform-prod").json).toHaveResource(RdsCluster);
     expect(Object.keys(resourcesOf(synthesizedStack("platform-prod").doc, "aws_appautoscaling_target"))).toHaveLength(1);
@@ -41,11 +46,16 @@ describe("platform stack: what each environment gets", () => {
       automatic_failover_enabled: true,
       num_cache_clusters: 3,
     });
-    expect(synthesizedStack("platform-dev").json).toHaveResourceWithProperties(ElasticacheReplicationGroup, { multi_az_enabled: false, num_cache_clusters: 1 });
+    expect(synthesizedStack("platform-dev").json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      multi_az_enabled: false,
+      num_cache_clusters: 1,
+    });
   });
 
   it("prod's API server is private only; dev's public endpoint admits the office range only", () => {
-    expect(synthesizedStack("platform-prod").json).toHaveResourceWithProperties(EksCluster, { vpc_config: { endpoint_public_access: false } });
+    expect(synthesizedStack("platform-prod").json).toHaveResourceWithProperties(EksCluster, {
+      vpc_config: { endpoint_public_access: false },
+    });
     expect(synthesizedStack("platform-dev").json).toHaveResourceWithProperties(EksCluster, {
       vpc_config: { endpoint_public_access: true, public_access_cidrs: ["203.0.113.0/24"] },
     });
@@ -68,7 +78,10 @@ describe("platform stack: what each environment gets", () => {
     for (const { name } of ENVIRONMENTS) {
       expect(roleNames(synthesizedStack(`platform-${name}`).doc)).toContain(`${name}-aws-load-balancer-controller`);
     }
-    const without = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }));
+    const without = environment(
+      "dev",
+      (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }),
+    );
     const app = Testing.app();
     const network = new NetworkStack(app, { environment: without });
     const doc = JSON.parse(Testing.synth(new PlatformStack(app, { environment: without, network }))) as TerraformJson;
@@ -78,7 +91,10 @@ describe("platform stack: what each environment gets", () => {
   });
 
   it("GIVEN no controller role from the platform (the option off) WHEN the workloads stack is built THEN it stops, saying the entry needs the controller", () => {
-    const without = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }));
+    const without = environment(
+      "dev",
+      (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, loadBalancerController: false } }),
+    );
     expect(() => buildEnvironment(without)).toThrow(
       "workloads-dev: the platform layer publishes no load balancer controller role (platform.loadBalancerController is off), and the public entry needs the controller",
     );
@@ -86,7 +102,8 @@ describe("platform stack: what each environment gets", () => {
 
   it("pins kube-proxy and CoreDNS to the versions EKS lists for Kubernetes 1.35, and moves the node groups with the cluster's version", () => {
     const doc = synthesizedStack("platform-prod").doc;
-    const versionOf = (name: string) => Object.values(resourcesOf(doc, "aws_eks_addon")).find((addon) => addon["addon_name"] === name)?.["addon_version"];
+    const versionOf = (name: string) =>
+      Object.values(resourcesOf(doc, "aws_eks_addon")).find((addon) => addon["addon_name"] === name)?.["addon_version"];
     // The oracle: the EKS user guide's tables of the latest add-on version per Kubernetes version.
     expect(versionOf("kube-proxy")).toBe("v1.35.3-eksbuild.2");
     expect(versionOf("coredns")).toBe("v1.14.2-eksbuild.4");
@@ -97,7 +114,10 @@ describe("platform stack: what each environment gets", () => {
   });
 
   it("GIVEN Fargate namespaces WHEN synthesized THEN one profile selects them", () => {
-    const withFargate = environment("dev", (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, fargateNamespaces: ["batch"] } }));
+    const withFargate = environment(
+      "dev",
+      (env): EnvironmentConfig => ({ ...env, platform: { ...env.platform, fargateNamespaces: ["batch"] } }),
+    );
     const doc = JSON.parse(Testing.synth(buildEnvironment(withFargate).stacks.platform)) as TerraformJson;
     expect(Object.values(resourcesOf(doc, "aws_eks_fargate_profile"))[0]?.["selector"]).toEqual([{ namespace: "batch" }]);
     expect(Object.keys(resourcesOf(synthesizedStack("platform-dev").doc, "aws_eks_fargate_profile"))).toHaveLength(0);
@@ -127,10 +147,21 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
     const rules = Object.values(resourcesOf(stack.doc, "aws_vpc_security_group_ingress_rule"));
     // Where the environment file gives it a management network, its operator host is admitted too.
     const managed = env.network.management !== undefined;
-    for (const [sgList, port] of [[db, 5432], [cache, 6379]] as const) {
+    for (const [sgList, port] of [
+      [db, 5432],
+      [cache, 6379],
+    ] as const) {
       const into = rules.filter((rule) => sgList.includes(String(rule["security_group_id"])));
-      const fromNodes = expect.objectContaining({ from_port: port, to_port: port, referenced_security_group_id: `\${aws_security_group.${nodes}.id}` });
-      const fromOperator = expect.objectContaining({ from_port: port, to_port: port, referenced_security_group_id: fromNetwork("operator_security_group_id") });
+      const fromNodes = expect.objectContaining({
+        from_port: port,
+        to_port: port,
+        referenced_security_group_id: `\${aws_security_group.${nodes}.id}`,
+      });
+      const fromOperator = expect.objectContaining({
+        from_port: port,
+        to_port: port,
+        referenced_security_group_id: fromNetwork("operator_security_group_id"),
+      });
       expect(into).toEqual(managed ? [fromNodes, fromOperator] : [fromNodes]);
     }
   });
@@ -151,7 +182,11 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
     expect(groups.map((g) => g["node_group_name"]).sort()).toEqual(env.platform.nodeGroups.map((g) => g.name).sort());
     for (const group of env.platform.nodeGroups) {
       const synthesized = groups.find((g) => g["node_group_name"] === group.name);
-      expect(synthesized?.["scaling_config"]).toEqual({ min_size: group.minSize, desired_size: group.desiredSize, max_size: group.maxSize });
+      expect(synthesized?.["scaling_config"]).toEqual({
+        min_size: group.minSize,
+        desired_size: group.desiredSize,
+        max_size: group.maxSize,
+      });
       expect(synthesized?.["capacity_type"]).toBe(group.capacityType);
     }
   });

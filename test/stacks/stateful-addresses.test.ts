@@ -158,7 +158,10 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
  */
 const NAMED_BY_CONFIG: Readonly<Record<string, readonly RegExp[]>> = {
   network: [/^aws_ecr_repository\.ecr-[a-z0-9._-]+_repository_[0-9A-F]{8}$/],
-  platform: [/^aws_rds_cluster_instance\.database_instance-\d+_[0-9A-F]{8}$/, /^aws_elasticache_user\.cache_user-[a-z0-9-]+-backend_[0-9A-F]{8}$/],
+  platform: [
+    /^aws_rds_cluster_instance\.database_instance-\d+_[0-9A-F]{8}$/,
+    /^aws_elasticache_user\.cache_user-[a-z0-9-]+-backend_[0-9A-F]{8}$/,
+  ],
   workloads: [],
   bootstrap: [/^aws_kms_key\.[a-z0-9.-]+_key_[0-9A-F]{8}$/, /^aws_s3_bucket\.[a-z0-9.-]+_private-bucket_[0-9A-F]{8}$/],
 };
@@ -189,23 +192,35 @@ describe("stateful resources keep their Terraform addresses", () => {
     },
   );
 
-  it.each(pinnedStacks.map((stack) => [stack.name, stack] as const))("GIVEN %s WHEN synthesized THEN every stateful resource is pinned", (name, stack) => {
-    expect(unpinnedAddresses(stack.doc, PINNED[name] ?? []), `${name}: add these to PINNED in test/stacks/stateful-addresses.test.ts`).toEqual([]);
-  });
+  it.each(pinnedStacks.map((stack) => [stack.name, stack] as const))(
+    "GIVEN %s WHEN synthesized THEN every stateful resource is pinned",
+    (name, stack) => {
+      expect(
+        unpinnedAddresses(stack.doc, PINNED[name] ?? []),
+        `${name}: add these to PINNED in test/stacks/stateful-addresses.test.ts`,
+      ).toEqual([]);
+    },
+  );
 
   it.runIf(unpinnedStacks.length > 0).each(unpinnedStacks.map((stack) => [stack.name, stack] as const))(
     "GIVEN %s, which no pin names, WHEN synthesized THEN its stateful resources sit where its layer keeps them",
     (name, stack) => {
-      expect(addressesOutsideTheRule(layerOf(name), statefulAddresses(stack.doc)), `${name}: new construct paths for stateful resources`).toEqual([]);
+      expect(
+        addressesOutsideTheRule(layerOf(name), statefulAddresses(stack.doc)),
+        `${name}: new construct paths for stateful resources`,
+      ).toEqual([]);
     },
   );
 
   it("GIVEN an environment added with a third image repository WHEN checked by the rule THEN it passes without a pin", () => {
-    const added = environment("dev", (env): EnvironmentConfig => ({
-      ...env,
-      name: "sandbox",
-      ecr: { ...env.ecr, repositories: [...env.ecr.repositories, { ...env.ecr.repositories[0]!, name: "worker" }] },
-    }));
+    const added = environment(
+      "dev",
+      (env): EnvironmentConfig => ({
+        ...env,
+        name: "sandbox",
+        ecr: { ...env.ecr, repositories: [...env.ecr.repositories, { ...env.ecr.repositories[0]!, name: "worker" }] },
+      }),
+    );
     const { stacks } = buildEnvironment(added);
     const outside = Object.values(stacks).flatMap((stack: TerraformStack) => {
       const doc = JSON.parse(Testing.synth(stack)) as TerraformJson;
@@ -215,7 +230,9 @@ describe("stateful resources keep their Terraform addresses", () => {
   });
 
   it("GIVEN a stack no pin names WHEN a stateful resource has a construct path its layer does not use THEN the rule names it", () => {
-    expect(addressesOutsideTheRule("platform", ["aws_rds_cluster.data_database_cluster_0A1B2C3D"])).toEqual(["aws_rds_cluster.data_database_cluster_0A1B2C3D"]);
+    expect(addressesOutsideTheRule("platform", ["aws_rds_cluster.data_database_cluster_0A1B2C3D"])).toEqual([
+      "aws_rds_cluster.data_database_cluster_0A1B2C3D",
+    ]);
   });
 });
 
@@ -223,7 +240,10 @@ describe("stateful resources keep their Terraform addresses", () => {
 function bucketStack(parent: string, moveFrom?: string): TerraformJson {
   const app = Testing.app();
   const stack = new TerraformStack(app, "moves");
-  const private_ = new PrivateBucket(new Construct(stack, parent), "audit-bucket", { name: "acme-audit", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/test" });
+  const private_ = new PrivateBucket(new Construct(stack, parent), "audit-bucket", {
+    name: "acme-audit",
+    kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/test",
+  });
   if (moveFrom !== undefined) private_.bucket.moveFromId(moveFrom);
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
@@ -243,7 +263,9 @@ describe("moved blocks carry a renamed resource's state", () => {
 
   it("GIVEN the bucket moved under another parent WITHOUT a moved block WHEN checked THEN its new address is not pinned", () => {
     const after = bucketStack("security");
-    expect(unpinnedAddresses(after, [oldAddress ?? ""])).toEqual([expect.stringMatching(/^aws_s3_bucket\.security_audit-bucket_[0-9A-F]{8}$/)]);
+    expect(unpinnedAddresses(after, [oldAddress ?? ""])).toEqual([
+      expect.stringMatching(/^aws_s3_bucket\.security_audit-bucket_[0-9A-F]{8}$/),
+    ]);
   });
 
   it("GIVEN the bucket moved WITH moveFromId(old address) WHEN synthesized THEN a moved block maps the old address to the new one", () => {
@@ -255,7 +277,10 @@ describe("moved blocks carry a renamed resource's state", () => {
 
   it("GIVEN the bucket moved WITH its moved block WHEN checked against the old pin THEN nothing is replaced and nothing is unpinned", () => {
     const after = bucketStack("security", oldAddress);
-    expect({ replaced: replacedAddresses(after, [oldAddress ?? ""]), unpinned: unpinnedAddresses(after, [oldAddress ?? ""]) }).toEqual({ replaced: [], unpinned: [] });
+    expect({ replaced: replacedAddresses(after, [oldAddress ?? ""]), unpinned: unpinnedAddresses(after, [oldAddress ?? ""]) }).toEqual({
+      replaced: [],
+      unpinned: [],
+    });
   });
 
   it("GIVEN a moved block to a resource of another type WHEN checked THEN the pinned state counts as replaced", () => {
@@ -283,7 +308,9 @@ describe("real terraform follows cdktf's moved block", () => {
     writeFileSync(path.join(dir, "main.tf.json"), before);
     const apply = terraformIn(dir, ["apply", "-auto-approve"]);
     expect(apply.ok, apply.output).toBe(true);
-    const address = Object.keys((JSON.parse(before) as TerraformJson).resource?.["terraform_data"] ?? {}).map((name) => `terraform_data.${name}`)[0] ?? "";
+    const address =
+      Object.keys((JSON.parse(before) as TerraformJson).resource?.["terraform_data"] ?? {}).map((name) => `terraform_data.${name}`)[0] ??
+      "";
     return { dir, address };
   };
 

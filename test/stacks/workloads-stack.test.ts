@@ -12,15 +12,19 @@ const byName = (stack: string, type: string, name: string): Body | undefined =>
   Object.values(resourcesOf(synthesizedStack(stack).doc, type)).find((r) => (r["metadata"] as Body | undefined)?.["name"] === name);
 const releasesOf = (doc: TerraformJson) => Object.values(resourcesOf(doc, "helm_release"));
 const releases = (stack: string) => releasesOf(synthesizedStack(stack).doc);
-const valuesOf = (doc: TerraformJson, chart: string) => JSON.parse(String((releasesOf(doc).find((r) => r["chart"] === chart)?.["values"] as string[])[0])) as Body;
+const valuesOf = (doc: TerraformJson, chart: string) =>
+  JSON.parse(String((releasesOf(doc).find((r) => r["chart"] === chart)?.["values"] as string[])[0])) as Body;
 const releaseValues = (stack: string, chart: string) => valuesOf(synthesizedStack(stack).doc, chart);
 const charts = (stack: string) => releases(stack).map((r) => r["chart"]);
 const releaseNamed = (doc: TerraformJson, name: string) => releasesOf(doc).find((r) => r["name"] === name);
 const valuesNamed = (doc: TerraformJson, name: string) => JSON.parse(String((releaseNamed(doc, name)?.["values"] as string[])[0])) as Body;
-const idOf = (doc: TerraformJson, name: string) => Object.entries(resourcesOf(doc, "helm_release")).find(([, r]) => r["name"] === name)?.[0];
+const idOf = (doc: TerraformJson, name: string) =>
+  Object.entries(resourcesOf(doc, "helm_release")).find(([, r]) => r["name"] === name)?.[0];
 /** The ALB attributes the Gateway's LoadBalancerConfiguration sets, as a map. */
 const albAttributes = (doc: TerraformJson) =>
-  Object.fromEntries((valuesNamed(doc, "public-gateway")["loadBalancerAttributes"] as { key: string; value: string }[]).map((a) => [a.key, a.value]));
+  Object.fromEntries(
+    (valuesNamed(doc, "public-gateway")["loadBalancerAttributes"] as { key: string; value: string }[]).map((a) => [a.key, a.value]),
+  );
 
 describe("workloads stack: what each environment gets", () => {
   it("prod autoscales both apps on CPU and memory and protects them with disruption budgets; dev runs single replicas without", () => {
@@ -50,7 +54,9 @@ describe("workloads stack: what each environment gets", () => {
       const doc = synthesizedStack(stack).doc;
       const values = valuesNamed(doc, "public-gateway");
       return {
-        releases: releasesOf(doc).map((r) => r["name"]).sort(),
+        releases: releasesOf(doc)
+          .map((r) => r["name"])
+          .sort(),
         acls: Object.keys(resourcesOf(doc, "aws_wafv2_web_acl")).length,
         sslPolicy: values["sslPolicy"],
         attributes: Object.keys(albAttributes(doc)).sort(),
@@ -76,13 +82,18 @@ describe("workloads stack: what each environment gets", () => {
       "access_logs.s3.prefix": "frontend",
     });
     // SSE-S3: the only server-side encryption ALB log delivery writes with.
-    const encryption = Object.values(resourcesOf(doc, "aws_s3_bucket_server_side_encryption_configuration")).find((e) => e["bucket"] === `\${aws_s3_bucket.${logBucket?.[0]}.id}`);
+    const encryption = Object.values(resourcesOf(doc, "aws_s3_bucket_server_side_encryption_configuration")).find(
+      (e) => e["bucket"] === `\${aws_s3_bucket.${logBucket?.[0]}.id}`,
+    );
     expect(JSON.stringify(encryption?.["rule"])).toContain('"sse_algorithm":"AES256"');
     expect(valuesNamed(doc, "public-gateway")["sslPolicy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
   });
 
   it("dev may switch the ALB's deletion protection off (a sandbox is torn down), and still logs", () => {
-    expect(albAttributes(synthesizedStack("workloads-dev").doc)).toMatchObject({ "deletion_protection.enabled": "false", "access_logs.s3.enabled": "true" });
+    expect(albAttributes(synthesizedStack("workloads-dev").doc)).toMatchObject({
+      "deletion_protection.enabled": "false",
+      "access_logs.s3.enabled": "true",
+    });
   });
 
   it("prod's controller runs under the platform's role for it, in the network's VPC", () => {
@@ -124,7 +135,9 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
       expect(stack.doc.variable?.[`${app}_image_tag`]?.["default"]).toBe(env.workloads[app].imageTag);
       const deployment = byName(stackName, "kubernetes_deployment_v1", app);
       const container = ((((deployment?.["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0];
-      expect(container?.["image"]).toBe(`\${data.terraform_remote_state.network-state.outputs.ecr_repository_urls.${app}}:\${var.${app}_image_tag}`);
+      expect(container?.["image"]).toBe(
+        `\${data.terraform_remote_state.network-state.outputs.ecr_repository_urls.${app}}:\${var.${app}_image_tag}`,
+      );
     }
   });
 
@@ -143,8 +156,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
       host: env.workloads.frontendHost,
       certificateArn: env.workloads.certificateArn,
       webAclArn: `\${aws_wafv2_web_acl.${acls[0]!}.arn}`,
-      subnetIds: Array.from({ length: env.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_ids, ${i})}`),
-      backend: { serviceName: "frontend", servicePort: env.workloads.frontend.containerPort, healthCheckPath: env.workloads.frontend.readinessPath },
+      subnetIds: Array.from(
+        { length: env.network.azCount },
+        (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_ids, ${i})}`,
+      ),
+      backend: {
+        serviceName: "frontend",
+        servicePort: env.workloads.frontend.containerPort,
+        healthCheckPath: env.workloads.frontend.readinessPath,
+      },
     });
     for (const service of Object.values(resourcesOf(stack.doc, "kubernetes_service_v1"))) {
       expect((service["spec"] as Body)["type"]).toBe("ClusterIP");
@@ -166,7 +186,10 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     const rules = (policy?.["spec"] as Body)["ingress"] as Body[];
     expect(rules).toHaveLength(1);
     expect((rules[0]!["from"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
-      Array.from({ length: env.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_cidrs, ${i})}`),
+      Array.from(
+        { length: env.network.azCount },
+        (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.public_subnet_cidrs, ${i})}`,
+      ),
     );
     expect((rules[0]!["ports"] as Body[]).map((p) => p["port"])).toEqual([String(env.workloads.frontend.containerPort)]);
   });
@@ -175,7 +198,10 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     const toData = byName(stackName, "kubernetes_network_policy_v1", "egress-to-data-tier");
     const egress = ((toData?.["spec"] as Body)["egress"] as Body[])[0]!;
     expect((egress["to"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
-      Array.from({ length: env.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.private_data_subnet_cidrs, ${i})}`),
+      Array.from(
+        { length: env.network.azCount },
+        (_, i) => `\${element(data.terraform_remote_state.network-state.outputs.private_data_subnet_cidrs, ${i})}`,
+      ),
     );
     expect((egress["ports"] as Body[]).map((p) => Number(p["port"]))).toEqual(env.network.dataTierPorts);
   });

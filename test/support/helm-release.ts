@@ -23,7 +23,9 @@ interface SynthesizedJson {
 
 /** The one release of `chart` in synthesized JSON. */
 export function releaseOf(json: string, chart: string): SynthesizedRelease {
-  const releases = Object.values((JSON.parse(json) as SynthesizedJson).resource?.helm_release ?? {}).filter((release) => release.chart === chart);
+  const releases = Object.values((JSON.parse(json) as SynthesizedJson).resource?.helm_release ?? {}).filter(
+    (release) => release.chart === chart,
+  );
   if (releases.length !== 1) throw new Error(`expected one helm_release of chart ${chart}, found ${releases.length}`);
   return releases[0] as SynthesizedRelease;
 }

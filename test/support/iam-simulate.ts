@@ -51,8 +51,13 @@ export const POWER_USER_ACCESS: IamPolicyJson = {
     {
       Effect: "Allow",
       Action: [
-        "account:GetAccountInformation", "account:GetPrimaryEmail", "account:ListRegions",
-        "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization",
+        "account:GetAccountInformation",
+        "account:GetPrimaryEmail",
+        "account:ListRegions",
+        "iam:CreateServiceLinkedRole",
+        "iam:DeleteServiceLinkedRole",
+        "iam:ListRoles",
+        "organizations:DescribeOrganization",
       ],
       Resource: "*",
     },
@@ -65,7 +70,13 @@ export const POWER_USER_ACCESS: IamPolicyJson = {
  */
 export const READ_ONLY_ACCESS: IamPolicyJson = {
   Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: ["ec2:Describe*", "ssm:Get*", "ssm:Describe*", "secretsmanager:Describe*", "secretsmanager:GetSecretValue"], Resource: "*" }],
+  Statement: [
+    {
+      Effect: "Allow",
+      Action: ["ec2:Describe*", "ssm:Get*", "ssm:Describe*", "secretsmanager:Describe*", "secretsmanager:GetSecretValue"],
+      Resource: "*",
+    },
+  ],
 };
 
 /** Allowed, ImplicitlyDenied or ExplicitlyDenied: what IAM decides for one request. */

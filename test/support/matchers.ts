@@ -24,7 +24,9 @@ const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.
 export function matchesPartially(expected: unknown, received: unknown): boolean {
   if (isAsymmetric(expected)) return expected.asymmetricMatch(received);
   if (Array.isArray(expected)) {
-    return Array.isArray(received) && expected.length === received.length && expected.every((item, i) => matchesPartially(item, received[i]));
+    return (
+      Array.isArray(received) && expected.length === received.length && expected.every((item, i) => matchesPartially(item, received[i]))
+    );
   }
   if (typeof expected === "object" && expected !== null) {
     if (typeof received !== "object" || received === null) return false;

@@ -37,7 +37,13 @@ function isTypeOnly(node: ts.Node): boolean {
     if (clause === undefined) return false;
     if (clause.isTypeOnly) return true;
     const bindings = clause.namedBindings;
-    return clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+    return (
+      clause.name === undefined &&
+      bindings !== undefined &&
+      ts.isNamedImports(bindings) &&
+      bindings.elements.length > 0 &&
+      bindings.elements.every((element) => element.isTypeOnly)
+    );
   }
   if (ts.isExportDeclaration(node)) return node.isTypeOnly;
   return false;
@@ -74,4 +80,3 @@ export function typeScriptFiles(root: string, entry: string): string[] {
     .filter((child) => !(child.isDirectory() && SKIPPED_DIRECTORIES.has(child.name)))
     .flatMap((child) => typeScriptFiles(root, path.join(entry, child.name)));
 }
-

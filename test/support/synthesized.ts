@@ -33,9 +33,7 @@ export function synthesizedStack(name: string): SynthesizedStack {
 
 /** Every stack the app synthesized, by name. */
 export function allSynthesizedStacks(): SynthesizedStack[] {
-  return readdirSync(path.join(sharedSynthDir(), "stacks"))
-    .sort()
-    .map(synthesizedStack);
+  return readdirSync(path.join(sharedSynthDir(), "stacks")).sort().map(synthesizedStack);
 }
 
 /** Every resource of a type in a document, by its logical name. */

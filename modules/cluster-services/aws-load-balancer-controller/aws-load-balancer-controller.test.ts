@@ -102,7 +102,9 @@ describe("AwsLoadBalancerController", () => {
   });
 
   it("refuses a role that is not an IAM role ARN (the empty output of a platform without the ALB option)", () => {
-    expect(() => synth({ roleArn: "" })).toThrow('aws-load-balancer-controller: roleArn "" is not an IAM role ARN (is platform.loadBalancerController on');
+    expect(() => synth({ roleArn: "" })).toThrow(
+      'aws-load-balancer-controller: roleArn "" is not an IAM role ARN (is platform.loadBalancerController on',
+    );
   });
 
   it("refuses a VPC id, a region and a replica count that cannot be", () => {

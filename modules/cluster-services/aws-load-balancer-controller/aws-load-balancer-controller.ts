@@ -8,7 +8,9 @@ import {
   PinnedHelmRelease,
   type PodSecurityContext,
   type ResourceRequirements,
-  type TopologySpreadConstraint, type HelmAddOnProps } from "../pinned-helm-release";
+  type TopologySpreadConstraint,
+  type HelmAddOnProps,
+} from "../pinned-helm-release";
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "./identity";
 
 const RELEASE = "aws-load-balancer-controller";
@@ -89,11 +91,13 @@ export class AwsLoadBalancerController extends Construct {
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
     super(scope, id);
     const what = "aws-load-balancer-controller";
-    if (!Token.isUnresolved(props.clusterName) && props.clusterName.trim() === "") throw new Error(`${what}: clusterName must not be empty`);
+    if (!Token.isUnresolved(props.clusterName) && props.clusterName.trim() === "")
+      throw new Error(`${what}: clusterName must not be empty`);
     if (!Token.isUnresolved(props.region) && !REGION.test(props.region)) {
       throw new Error(`${what}: region "${props.region}" is not an AWS region such as eu-west-1`);
     }
-    if (!Token.isUnresolved(props.vpcId) && !VPC_ID.test(props.vpcId)) throw new Error(`${what}: vpcId "${props.vpcId}" is not a VPC id (vpc-...)`);
+    if (!Token.isUnresolved(props.vpcId) && !VPC_ID.test(props.vpcId))
+      throw new Error(`${what}: vpcId "${props.vpcId}" is not a VPC id (vpc-...)`);
     if (!Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
       throw new Error(
         `${what}: roleArn "${props.roleArn}" is not an IAM role ARN (is platform.loadBalancerController on, so that the platform layer creates the role?)`,
@@ -119,7 +123,13 @@ export class AwsLoadBalancerController extends Construct {
           labelSelector: { matchLabels: POD_LABELS },
         },
       ],
-      podSecurityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        fsGroup: 65534,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       securityContext: {
         runAsNonRoot: true,
         allowPrivilegeEscalation: false,

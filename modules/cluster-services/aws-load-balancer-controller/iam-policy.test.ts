@@ -21,7 +21,9 @@ interface UpstreamStatement {
 
 function upstreamActions(file: string): Set<string> {
   const document = JSON.parse(readFileSync(path.join(FOLDER, file), "utf8")) as { Statement: readonly UpstreamStatement[] };
-  return new Set(document.Statement.flatMap((statement) => (typeof statement.Action === "string" ? [statement.Action] : [...statement.Action])));
+  return new Set(
+    document.Statement.flatMap((statement) => (typeof statement.Action === "string" ? [statement.Action] : [...statement.Action])),
+  );
 }
 
 describe("the AWS Load Balancer Controller policy and the chart version", () => {
@@ -32,7 +34,9 @@ describe("the AWS Load Balancer Controller policy and the chart version", () => 
   });
 
   it("grants every action of that upstream policy and no other", () => {
-    const granted = new Set(loadBalancerControllerStatements({ clusterName: "prod-platform", partition: "aws" }).flatMap((statement) => statement.actions ?? []));
+    const granted = new Set(
+      loadBalancerControllerStatements({ clusterName: "prod-platform", partition: "aws" }).flatMap((statement) => statement.actions ?? []),
+    );
     const upstream = upstreamActions(vendored[0]?.[0] ?? "");
     expect([...upstream].filter((action) => !granted.has(action)).sort()).toEqual([]);
     expect([...granted].filter((action) => !upstream.has(action)).sort()).toEqual([]);

@@ -95,10 +95,19 @@ export function loadBalancerControllerStatements(params: { clusterName: string; 
       resources: [`arn:${partition}:cognito-idp:*:*:userpool/*`],
     }),
     allow({ sid: "AcmCertificates", actions: ["acm:DescribeCertificate"], resources: [`arn:${partition}:acm:*:*:certificate/*`] }),
-    allow({ sid: "IamServerCertificates", actions: ["iam:GetServerCertificate"], resources: [`arn:${partition}:iam::*:server-certificate/*`] }),
+    allow({
+      sid: "IamServerCertificates",
+      actions: ["iam:GetServerCertificate"],
+      resources: [`arn:${partition}:iam::*:server-certificate/*`],
+    }),
     allow({
       sid: "WafRegionalWebAcls",
-      actions: ["waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL"],
+      actions: [
+        "waf-regional:GetWebACL",
+        "waf-regional:GetWebACLForResource",
+        "waf-regional:AssociateWebACL",
+        "waf-regional:DisassociateWebACL",
+      ],
       resources: [`arn:${partition}:waf-regional:*:*:webacl/*`, applicationLoadBalancers],
     }),
     allow({
@@ -131,7 +140,12 @@ export function loadBalancerControllerStatements(params: { clusterName: string; 
       actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
       resources: [securityGroups],
     }),
-    allow({ sid: "DeleteOwnSecurityGroups", actions: ["ec2:DeleteSecurityGroup"], resources: [securityGroups], condition: [resourceTagIsCluster] }),
+    allow({
+      sid: "DeleteOwnSecurityGroups",
+      actions: ["ec2:DeleteSecurityGroup"],
+      resources: [securityGroups],
+      condition: [resourceTagIsCluster],
+    }),
     allow({
       sid: "CreateLoadBalancers",
       actions: ["elasticloadbalancing:CreateLoadBalancer"],

@@ -5,4 +5,7 @@ import type { ServiceAccountRef } from "../../eks/irsa-role";
  * one (IRSA) and the workloads layer creates it with this name: one declaration, so the two layers
  * cannot drift.
  */
-export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-load-balancer-controller" } as const satisfies ServiceAccountRef;
+export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = {
+  namespace: "kube-system",
+  name: "aws-load-balancer-controller",
+} as const satisfies ServiceAccountRef;

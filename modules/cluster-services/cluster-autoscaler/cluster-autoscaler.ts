@@ -7,7 +7,9 @@ import {
   irsaAnnotations,
   PinnedHelmRelease,
   type PodSecurityContext,
-  type ResourceRequirements, type HelmAddOnProps } from "../pinned-helm-release";
+  type ResourceRequirements,
+  type HelmAddOnProps,
+} from "../pinned-helm-release";
 import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "./identity";
 
 /** The cluster-autoscaler chart values this construct sets. */
@@ -35,7 +37,6 @@ export interface ClusterAutoscalerProps extends HelmAddOnProps {
   /** EKS cluster whose tagged node groups it scales. */
   readonly clusterName: string;
   readonly region: string;
-
 }
 
 /**
@@ -66,7 +67,13 @@ export class ClusterAutoscaler extends Construct {
         "skip-nodes-with-local-storage": false,
         expander: "least-waste",
       },
-      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        fsGroup: 65534,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
       resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { cpu: "500m", memory: "600Mi" } },
     };

@@ -51,6 +51,8 @@ describe("ExternalDns", () => {
   });
 
   it("refuses a hosted zone id that is not one", () => {
-    expect(() => build({ hostedZoneId: "dev.example.com" })).toThrow('external-dns: hostedZoneId "dev.example.com" is not a Route 53 hosted zone id');
+    expect(() => build({ hostedZoneId: "dev.example.com" })).toThrow(
+      'external-dns: hostedZoneId "dev.example.com" is not a Route 53 hosted zone id',
+    );
   });
 });

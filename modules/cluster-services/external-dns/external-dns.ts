@@ -8,7 +8,9 @@ import {
   irsaAnnotations,
   PinnedHelmRelease,
   type PodSecurityContext,
-  type ResourceRequirements, type HelmAddOnProps } from "../pinned-helm-release";
+  type ResourceRequirements,
+  type HelmAddOnProps,
+} from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
 import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "./identity";
 
@@ -41,7 +43,6 @@ export interface ExternalDnsProps extends HelmAddOnProps {
   readonly txtOwnerId: string;
   /** AWS region of the Route 53 API client. */
   readonly region: string;
-
 }
 
 /**

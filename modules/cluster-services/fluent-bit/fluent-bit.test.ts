@@ -56,7 +56,9 @@ describe("FluentBit", () => {
       metadata: {
         name: "logging",
         labels: { "pod-security.kubernetes.io/enforce": "privileged" },
-        annotations: { "platform.acme.example/pod-security-justification": "fluent-bit reads container logs from the node's /var/log via hostPath" },
+        annotations: {
+          "platform.acme.example/pod-security-justification": "fluent-bit reads container logs from the node's /var/log via hostPath",
+        },
       },
     });
     expect(releaseOf(json, "fluent-bit")).toMatchObject({ namespace: NAMESPACE_REFERENCE, version: "0.58.1" });

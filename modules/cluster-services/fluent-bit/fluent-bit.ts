@@ -6,7 +6,9 @@ import {
   irsaAnnotations,
   PinnedHelmRelease,
   type ResourceRequirements,
-  type Toleration, type HelmAddOnProps } from "../pinned-helm-release";
+  type Toleration,
+  type HelmAddOnProps,
+} from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
 import { FLUENT_BIT_SERVICE_ACCOUNT } from "./identity";
 
@@ -35,7 +37,6 @@ export interface FluentBitProps extends HelmAddOnProps {
   readonly region: string;
   /** Cluster name, the prefix of every log stream (`<cluster>-kube.var.log.containers...`). */
   readonly clusterName: string;
-
 }
 
 /** One classic-mode section: `[NAME]` and its indented `key value` lines. */

@@ -19,7 +19,11 @@ export function fluentBitStatements(params: { logGroupArn: string }): DataAwsIam
   if (!Token.isUnresolved(arn) && arn.endsWith(":*")) {
     throw new Error(`${context}: log group ARN "${arn}" must not end in ":*" (the policy adds the streams itself)`);
   }
-  expectMatch(arn, LOG_GROUP_ARN, `${context}: "${arn}" is not a CloudWatch Logs log group ARN (arn:<partition>:logs:<region>:<account>:log-group:<name>)`);
+  expectMatch(
+    arn,
+    LOG_GROUP_ARN,
+    `${context}: "${arn}" is not a CloudWatch Logs log group ARN (arn:<partition>:logs:<region>:<account>:log-group:<name>)`,
+  );
   return [
     allow({
       sid: "WriteContainerLogs",

@@ -8,7 +8,11 @@ const KMS_KEY_ARN = regionalArn("kms", "key/[0-9a-f-]+");
  * Alertmanager's SNS receiver (SigV4): publish to the one alert topic, and use its KMS key only
  * through SNS in the region (an encrypted topic needs the publisher to generate a data key).
  */
-export function alertmanagerStatements(params: { topicArn: string; kmsKeyArn: string; region: string }): DataAwsIamPolicyDocumentStatement[] {
+export function alertmanagerStatements(params: {
+  topicArn: string;
+  kmsKeyArn: string;
+  region: string;
+}): DataAwsIamPolicyDocumentStatement[] {
   const context = "alertmanager policy";
   expectMatch(params.region, REGION, `${context}: "${params.region}" is not an AWS region (e.g. eu-west-1)`);
   expectMatch(params.topicArn, TOPIC_ARN, `${context}: "${params.topicArn}" is not an SNS topic ARN`);

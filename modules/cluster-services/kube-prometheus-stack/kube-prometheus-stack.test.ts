@@ -10,7 +10,8 @@ describe("KubePrometheusStack", () => {
     storageGiB: 50,
     storageClassName: "gp3",
   };
-  const build = (overrides: Partial<KubePrometheusStackProps> = {}) => synth((scope) => new KubePrometheusStack(scope, "monitoring", { ...props, ...overrides }));
+  const build = (overrides: Partial<KubePrometheusStackProps> = {}) =>
+    synth((scope) => new KubePrometheusStack(scope, "monitoring", { ...props, ...overrides }));
   const values = (json: string) => valuesOf<KubePrometheusStackValues>(json, "kube-prometheus-stack");
 
   /** Every non-empty value under a key that names a password, anywhere in the values. */
@@ -40,7 +41,9 @@ describe("KubePrometheusStack", () => {
     expect(values(build()).prometheus.prometheusSpec).toEqual({
       retention: "15d",
       storageSpec: {
-        volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } },
+        volumeClaimTemplate: {
+          spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
+        },
       },
       serviceMonitorSelectorNilUsesHelmValues: false,
       podMonitorSelectorNilUsesHelmValues: false,
@@ -55,13 +58,19 @@ describe("KubePrometheusStack", () => {
       metadata: {
         name: "monitoring",
         labels: { "pod-security.kubernetes.io/enforce": "privileged" },
-        annotations: { "platform.acme.example/pod-security-justification": expect.stringContaining("node-exporter needs the host network and PID namespace") },
+        annotations: {
+          "platform.acme.example/pod-security-justification": expect.stringContaining(
+            "node-exporter needs the host network and PID namespace",
+          ),
+        },
       },
     });
     expect(releaseOf(json, "kube-prometheus-stack")).toMatchObject({ namespace: NAMESPACE_REFERENCE, version: "88.5.3" });
   });
 
   it("refuses a retention that is not a Prometheus duration", () => {
-    expect(() => build({ retention: "two weeks" })).toThrow('kube-prometheus-stack: retention "two weeks" must be a Prometheus duration such as 15d');
+    expect(() => build({ retention: "two weeks" })).toThrow(
+      'kube-prometheus-stack: retention "two weeks" must be a Prometheus duration such as 15d',
+    );
   });
 });

@@ -66,7 +66,11 @@ export interface AlertmanagerConfig {
     readonly repeat_interval: string;
     readonly routes: readonly { readonly receiver: string; readonly matchers: readonly string[] }[];
   };
-  readonly inhibit_rules: readonly { readonly source_matchers: readonly string[]; readonly target_matchers: readonly string[]; readonly equal: readonly string[] }[];
+  readonly inhibit_rules: readonly {
+    readonly source_matchers: readonly string[];
+    readonly target_matchers: readonly string[];
+    readonly equal: readonly string[];
+  }[];
   readonly receivers: readonly (
     | { readonly name: "null" }
     | {
@@ -101,7 +105,6 @@ export interface KubePrometheusStackProps extends HelmAddOnProps {
    * @default none: Alertmanager has no receiver (alerts are visible in its UI only)
    */
   readonly alertmanagerSns?: AlertmanagerSns;
-
 }
 
 /**
@@ -140,7 +143,8 @@ export class KubePrometheusStack extends Construct {
     const namespace = new WorkloadNamespace(this, "namespace", {
       name: NAMESPACE,
       level: "privileged",
-      justification: "node-exporter needs the host network and PID namespace (and hostPath mounts of /proc, /sys and /) to report node metrics",
+      justification:
+        "node-exporter needs the host network and PID namespace (and hostPath mounts of /proc, /sys and /) to report node metrics",
     });
     const values: KubePrometheusStackValues = {
       prometheus: {
@@ -209,7 +213,7 @@ function alertmanagerValues(sns: AlertmanagerSns): KubePrometheusStackValues["al
             {
               topic_arn: sns.topicArn,
               sigv4: { region: sns.region },
-              subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})',
+              subject: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})",
               send_resolved: true,
             },
           ],

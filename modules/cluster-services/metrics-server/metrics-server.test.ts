@@ -9,7 +9,10 @@ describe("MetricsServer", () => {
   it("runs two replicas in kube-system with a PodDisruptionBudget keeping one available", () => {
     const json = build();
     expect(releaseOf(json, "metrics-server")).toMatchObject({ namespace: "kube-system", version: "3.13.1" });
-    expect(valuesOf<MetricsServerValues>(json, "metrics-server")).toMatchObject({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } });
+    expect(valuesOf<MetricsServerValues>(json, "metrics-server")).toMatchObject({
+      replicas: 2,
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+    });
   });
 
   it("GIVEN one replica THEN no PodDisruptionBudget blocks node drains", () => {

@@ -18,7 +18,6 @@ export interface MetricsServerProps extends HelmAddOnProps {
    * @default 2
    */
   readonly replicas?: number;
-
 }
 
 /**

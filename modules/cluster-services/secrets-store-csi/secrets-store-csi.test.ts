@@ -32,7 +32,9 @@ describe("SecretsStoreCsi", () => {
 
   it("GIVEN the provider chart 2.0+ that bundles a driver THEN only our driver release installs one, with the tokens the provider reads", () => {
     const json = build();
-    expect(valuesOf<SecretsStoreCsiProviderAwsValues>(json, "secrets-store-csi-driver-provider-aws")["secrets-store-csi-driver"]).toEqual({ install: false });
+    expect(valuesOf<SecretsStoreCsiProviderAwsValues>(json, "secrets-store-csi-driver-provider-aws")["secrets-store-csi-driver"]).toEqual({
+      install: false,
+    });
     expect(valuesOf<SecretsStoreCsiDriverValues>(json, "secrets-store-csi-driver").tokenRequests).toEqual([
       { audience: "sts.amazonaws.com" },
       { audience: "pods.eks.amazonaws.com" },
@@ -42,6 +44,8 @@ describe("SecretsStoreCsi", () => {
   it("runs both daemons on every node, tainted or not", () => {
     const json = build();
     expect(valuesOf<SecretsStoreCsiDriverValues>(json, "secrets-store-csi-driver").linux.tolerations).toEqual([{ operator: "Exists" }]);
-    expect(valuesOf<SecretsStoreCsiProviderAwsValues>(json, "secrets-store-csi-driver-provider-aws").tolerations).toEqual([{ operator: "Exists" }]);
+    expect(valuesOf<SecretsStoreCsiProviderAwsValues>(json, "secrets-store-csi-driver-provider-aws").tolerations).toEqual([
+      { operator: "Exists" },
+    ]);
   });
 });

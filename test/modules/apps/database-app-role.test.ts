@@ -37,13 +37,18 @@ describe("DatabaseAppRole", () => {
     });
     const pod = ((job(doc)["spec"] as Body)["template"] as Body)["spec"] as Body;
     expect(pod["volume"]).toContainEqual(
-      expect.objectContaining({ csi: { driver: "secrets-store.csi.k8s.io", read_only: true, volume_attributes: { secretProviderClass: "database-master" } } }),
+      expect.objectContaining({
+        csi: { driver: "secrets-store.csi.k8s.io", read_only: true, volume_attributes: { secretProviderClass: "database-master" } },
+      }),
     );
     expect(pod["restart_policy"]).toBe("Never");
   });
 
   it("creates a login role with IAM authentication and no password, and grants it the database only", () => {
-    const env = ((((job(synth())["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0]!["env"] as { name: string; value: string }[];
+    const env = ((((job(synth())["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0]!["env"] as {
+      name: string;
+      value: string;
+    }[];
     const sql = env.find((e) => e.name === "APP_ROLE_SQL")!.value;
     expect(sql).toContain('GRANT rds_iam TO :"app_user";');
     expect(sql).toContain("PASSWORD NULL");
@@ -57,7 +62,13 @@ describe("DatabaseAppRole", () => {
 });
 
 describe("databaseConnectStatements", () => {
-  const base = { partition: "aws", region: "eu-west-1", accountId: "123456789012", clusterResourceId: "cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ", userName: "backend" };
+  const base = {
+    partition: "aws",
+    region: "eu-west-1",
+    accountId: "123456789012",
+    clusterResourceId: "cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    userName: "backend",
+  };
 
   it("allows rds-db:connect on exactly one user of one cluster", () => {
     expect(databaseConnectStatements(base)).toEqual([

@@ -62,13 +62,19 @@ describe("SecretProviderClass", () => {
     const stack = new TerraformStack(Testing.app(), "workloads");
     const arn = new TerraformVariable(stack, "db_secret_arn", { type: "string" });
     new SecretProviderClass(stack, "spc", { ...props, objects: [{ objectName: arn.stringValue, alias: "db" }] });
-    expect(valuesOf(spcRelease(JSON.parse(Testing.synth(stack)) as TerraformJson)).objects).toEqual([{ objectName: "${var.db_secret_arn}", objectAlias: "db" }]);
+    expect(valuesOf(spcRelease(JSON.parse(Testing.synth(stack)) as TerraformJson)).objects).toEqual([
+      { objectName: "${var.db_secret_arn}", objectAlias: "db" },
+    ]);
   });
 
   it("releases the repository's local chart, in the pods' namespace, under the class's name", () => {
     const { stack, spc } = stackWithDriver();
     const release = spcRelease(JSON.parse(Testing.synth(stack)) as TerraformJson);
-    expect(release).toMatchObject({ name: "backend-secrets", namespace: "apps", chart: expect.stringMatching(/^assets\/.+\/[0-9A-Fa-f]+$/) });
+    expect(release).toMatchObject({
+      name: "backend-secrets",
+      namespace: "apps",
+      chart: expect.stringMatching(/^assets\/.+\/[0-9A-Fa-f]+$/),
+    });
     expect(spc.name).toBe("backend-secrets");
   });
 
@@ -78,7 +84,11 @@ describe("SecretProviderClass", () => {
     const stackDir = path.join(Testing.fullSynth(stack), "stacks", "workloads");
     const release = spcRelease(JSON.parse(readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson);
     const chartDir = path.join(stackDir, release["chart"] as string);
-    expect(parse(readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"))).toMatchObject({ apiVersion: "v2", name: "secret-provider-class", version: "1.0.0" });
+    expect(parse(readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"))).toMatchObject({
+      apiVersion: "v2",
+      name: "secret-provider-class",
+      version: "1.0.0",
+    });
     expect(existsSync(path.join(chartDir, "templates", "secretproviderclass.yaml"))).toBe(true);
   });
 
@@ -93,7 +103,13 @@ describe("SecretProviderClass", () => {
 
   it("ships a chart rendering a v1 SecretProviderClass for the AWS provider, Secrets Manager objects and IRSA", () => {
     const template = readFileSync(path.join(SECRET_PROVIDER_CLASS_CHART_DIR, "templates", "secretproviderclass.yaml"), "utf8");
-    for (const line of ["apiVersion: secrets-store.csi.x-k8s.io/v1", "kind: SecretProviderClass", "provider: aws", 'usePodIdentity: "false"', "objectType: secretsmanager"]) {
+    for (const line of [
+      "apiVersion: secrets-store.csi.x-k8s.io/v1",
+      "kind: SecretProviderClass",
+      "provider: aws",
+      'usePodIdentity: "false"',
+      "objectType: secretsmanager",
+    ]) {
       expect(template).toContain(line);
     }
   });

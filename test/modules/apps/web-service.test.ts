@@ -23,7 +23,8 @@ const props: WebServiceProps = {
   serviceAccountName: "backend",
   podDisruptionBudget: false,
 };
-const synth = (overrides: Partial<WebServiceProps> = {}) => Testing.synthScope((scope) => new WebService(scope, "web", { ...props, ...overrides }));
+const synth = (overrides: Partial<WebServiceProps> = {}) =>
+  Testing.synthScope((scope) => new WebService(scope, "web", { ...props, ...overrides }));
 const AUTOSCALING = { maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80 };
 
 /** The pod template's spec of the only Deployment. */
@@ -38,7 +39,13 @@ describe("WebService", () => {
       spec: {
         template: {
           spec: {
-            security_context: { run_as_non_root: true, run_as_user: "10001", run_as_group: "10001", fs_group: "10001", seccomp_profile: { type: "RuntimeDefault" } },
+            security_context: {
+              run_as_non_root: true,
+              run_as_user: "10001",
+              run_as_group: "10001",
+              fs_group: "10001",
+              seccomp_profile: { type: "RuntimeDefault" },
+            },
           },
         },
       },
@@ -51,7 +58,14 @@ describe("WebService", () => {
         template: {
           spec: {
             container: [
-              { security_context: { allow_privilege_escalation: false, privileged: false, read_only_root_filesystem: true, capabilities: { drop: ["ALL"] } } },
+              {
+                security_context: {
+                  allow_privilege_escalation: false,
+                  privileged: false,
+                  read_only_root_filesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+              },
             ],
           },
         },
@@ -73,8 +87,18 @@ describe("WebService", () => {
             container: [
               {
                 port: [{ name: "http", container_port: 8080 }],
-                liveness_probe: { http_get: { path: "/healthz", port: "http" }, period_seconds: 20, timeout_seconds: 2, failure_threshold: 3 },
-                readiness_probe: { http_get: { path: "/ready", port: "http" }, period_seconds: 10, timeout_seconds: 2, failure_threshold: 3 },
+                liveness_probe: {
+                  http_get: { path: "/healthz", port: "http" },
+                  period_seconds: 20,
+                  timeout_seconds: 2,
+                  failure_threshold: 3,
+                },
+                readiness_probe: {
+                  http_get: { path: "/ready", port: "http" },
+                  period_seconds: 10,
+                  timeout_seconds: 2,
+                  failure_threshold: 3,
+                },
               },
             ],
           },
@@ -85,15 +109,29 @@ describe("WebService", () => {
 
   it("requests and limits CPU and memory", () => {
     expect(synth()).toHaveResourceWithProperties(DeploymentV1, {
-      spec: { template: { spec: { container: [{ resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } }] } } },
+      spec: {
+        template: {
+          spec: { container: [{ resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } }] },
+        },
+      },
     });
   });
 
   it("spreads the pods across zones and nodes without blocking scheduling", () => {
     const constraints = podSpec(synth())["topology_spread_constraint"];
     expect(constraints).toEqual([
-      expect.objectContaining({ topology_key: "topology.kubernetes.io/zone", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: [{ match_labels: LABELS }] }),
-      expect.objectContaining({ topology_key: "kubernetes.io/hostname", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: [{ match_labels: LABELS }] }),
+      expect.objectContaining({
+        topology_key: "topology.kubernetes.io/zone",
+        max_skew: 1,
+        when_unsatisfiable: "ScheduleAnyway",
+        label_selector: [{ match_labels: LABELS }],
+      }),
+      expect.objectContaining({
+        topology_key: "kubernetes.io/hostname",
+        max_skew: 1,
+        when_unsatisfiable: "ScheduleAnyway",
+        label_selector: [{ match_labels: LABELS }],
+      }),
     ]);
   });
 
@@ -116,7 +154,11 @@ describe("WebService", () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(DeploymentV1, {
       spec: {
         template: {
-          spec: { container: [{ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/backend:${var.backend_image_tag}", image_pull_policy: "IfNotPresent" }] },
+          spec: {
+            container: [
+              { image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/backend:${var.backend_image_tag}", image_pull_policy: "IfNotPresent" },
+            ],
+          },
         },
       },
     });
@@ -146,7 +188,11 @@ describe("WebService", () => {
       spec: {
         min_replicas: 2,
         max_replicas: 6,
-        scale_target_ref: { api_version: "apps/v1", kind: "Deployment", name: expect.stringMatching(/^\$\{kubernetes_deployment_v1\..*\.metadata\[0\]\.name\}$/) },
+        scale_target_ref: {
+          api_version: "apps/v1",
+          kind: "Deployment",
+          name: expect.stringMatching(/^\$\{kubernetes_deployment_v1\..*\.metadata\[0\]\.name\}$/),
+        },
         metric: [
           { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 70 } } },
           { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 80 } } },
@@ -156,7 +202,9 @@ describe("WebService", () => {
   });
 
   it("GIVEN autoscaling WHEN synthesized THEN the Deployment leaves its replica count to the HPA", () => {
-    expect(synth({ autoscaling: AUTOSCALING })).toHaveResourceWithProperties(DeploymentV1, { lifecycle: { ignore_changes: ["spec[0].replicas"] } });
+    expect(synth({ autoscaling: AUTOSCALING })).toHaveResourceWithProperties(DeploymentV1, {
+      lifecycle: { ignore_changes: ["spec[0].replicas"] },
+    });
   });
 
   it("GIVEN no autoscaling WHEN synthesized THEN there is no HPA and the Deployment owns its replicas", () => {
@@ -210,12 +258,27 @@ describe("WebService", () => {
       name: "secrets",
       csi: { driver: "secrets-store.csi.k8s.io", read_only: true, volume_attributes: { secretProviderClass: "backend-secrets" } },
     });
-    expect(spec["container"]).toMatchObject([{ volume_mount: [{ mount_path: "/tmp" }, { name: "secrets", mount_path: "/mnt/secrets", read_only: true }] }]);
+    expect(spec["container"]).toMatchObject([
+      { volume_mount: [{ mount_path: "/tmp" }, { name: "secrets", mount_path: "/mnt/secrets", read_only: true }] },
+    ]);
   });
 
   it("GIVEN environment variables WHEN synthesized THEN the container gets them in a stable order", () => {
     expect(synth({ env: { PORT: "8080", LOG_LEVEL: "info" } })).toHaveResourceWithProperties(DeploymentV1, {
-      spec: { template: { spec: { container: [{ env: [{ name: "LOG_LEVEL", value: "info" }, { name: "PORT", value: "8080" }] }] } } },
+      spec: {
+        template: {
+          spec: {
+            container: [
+              {
+                env: [
+                  { name: "LOG_LEVEL", value: "info" },
+                  { name: "PORT", value: "8080" },
+                ],
+              },
+            ],
+          },
+        },
+      },
     });
   });
 
@@ -224,7 +287,12 @@ describe("WebService", () => {
     const first = new ServiceAccountV1(stack, "first", { metadata: { name: "first", namespace: "apps" } });
     new WebService(stack, "web", { ...props, autoscaling: AUTOSCALING, podDisruptionBudget: true, dependsOn: [first] });
     const doc = JSON.parse(Testing.synth(stack)) as TerraformJson;
-    for (const type of ["kubernetes_deployment_v1", "kubernetes_service_v1", "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1"]) {
+    for (const type of [
+      "kubernetes_deployment_v1",
+      "kubernetes_service_v1",
+      "kubernetes_horizontal_pod_autoscaler_v2",
+      "kubernetes_pod_disruption_budget_v1",
+    ]) {
       expect(Object.values(resourcesOf(doc, type))[0]?.["depends_on"]).toEqual(["kubernetes_service_account_v1.first"]);
     }
   });

@@ -23,7 +23,8 @@ const only = (doc: TerraformJson, type: string) => {
   return all[0]!;
 };
 const statements = (doc: TerraformJson, key: string) =>
-  (doc.data?.["aws_iam_policy_document"]?.[Object.keys(doc.data["aws_iam_policy_document"]).find((k) => k.includes(key))!]?.["statement"] ?? []) as {
+  (doc.data?.["aws_iam_policy_document"]?.[Object.keys(doc.data["aws_iam_policy_document"]).find((k) => k.includes(key))!]?.["statement"] ??
+    []) as {
     sid?: string;
     actions: string[];
     resources?: string[];
@@ -89,7 +90,11 @@ describe("CodebuildGithubRunner", () => {
     const attach = list.find((s) => s.actions.includes("ec2:CreateNetworkInterfacePermission"))!;
     expect(attach.condition).toEqual(
       expect.arrayContaining([
-        { test: "ArnEquals", variable: "ec2:Subnet", values: ["arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-a", "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-b"] },
+        {
+          test: "ArnEquals",
+          variable: "ec2:Subnet",
+          values: ["arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-a", "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-b"],
+        },
         { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
       ]),
     );

@@ -13,7 +13,9 @@ interface LifecyclePolicyDocument {
   rules: { rulePriority: number; selection: { tagStatus: string; countType: string; countNumber: number } }[];
 }
 const lifecycle = (json: string): LifecyclePolicyDocument =>
-  JSON.parse(String(Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_ecr_lifecycle_policy"))[0]?.["policy"])) as LifecyclePolicyDocument;
+  JSON.parse(
+    String(Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_ecr_lifecycle_policy"))[0]?.["policy"]),
+  ) as LifecyclePolicyDocument;
 
 describe("EcrRepository", () => {
   it("makes tags immutable, scans on push and encrypts with the given KMS key", () => {
@@ -30,8 +32,14 @@ describe("EcrRepository", () => {
     const json = synth({ keepTaggedImages: 12, untaggedExpiryDays: 3 });
     expect(json).toHaveResource(EcrLifecyclePolicy);
     const rules = lifecycle(json).rules;
-    expect(rules.find((rule) => rule.selection.tagStatus === "untagged")?.selection).toMatchObject({ countType: "sinceImagePushed", countNumber: 3 });
-    expect(rules.find((rule) => rule.selection.tagStatus === "tagged")?.selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 12 });
+    expect(rules.find((rule) => rule.selection.tagStatus === "untagged")?.selection).toMatchObject({
+      countType: "sinceImagePushed",
+      countNumber: 3,
+    });
+    expect(rules.find((rule) => rule.selection.tagStatus === "tagged")?.selection).toMatchObject({
+      countType: "imageCountMoreThan",
+      countNumber: 12,
+    });
   });
 
   it("keeps 30 tagged images and expires untagged ones after 7 days by default", () => {

@@ -21,7 +21,8 @@ const props: GithubCiIdentityProps = {
   ecrRepositoryArns: [REPO_ARN],
   stateAccess: { bucket: "acme-state", keyPrefix: "dev/" },
 };
-const synth = (overrides: Partial<GithubCiIdentityProps> = {}) => Testing.synthScope((scope) => new GithubCiIdentity(scope, "ci", { ...props, ...overrides }));
+const synth = (overrides: Partial<GithubCiIdentityProps> = {}) =>
+  Testing.synthScope((scope) => new GithubCiIdentity(scope, "ci", { ...props, ...overrides }));
 
 interface Statement {
   sid?: string;
@@ -38,7 +39,10 @@ const subjectsOf = (statement: Statement) => statement.condition?.find((c) => c.
 describe("GithubCiIdentity", () => {
   it("GIVEN the environment owns the account singletons WHEN synthesized THEN it creates the GitHub OIDC provider", () => {
     const json = synth({ createOidcProvider: true });
-    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
     expect(json).not.toHaveDataSource(DataAwsIamOpenidConnectProvider);
   });
 
@@ -46,7 +50,9 @@ describe("GithubCiIdentity", () => {
     // A lookup by URL lists every provider (iam:ListOpenIDConnectProviders), which the deploy role lacks (issue 13, item 1).
     const json = synth({ createOidcProvider: false });
     expect(json).not.toHaveResource(IamOpenidConnectProvider);
-    expect(json).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, { arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" });
+    expect(json).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, {
+      arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+    });
     const lookup = Object.values((JSON.parse(json) as TerraformJson).data?.["aws_iam_openid_connect_provider"] ?? {})[0];
     expect(lookup).not.toHaveProperty("url");
   });
@@ -57,7 +63,11 @@ describe("GithubCiIdentity", () => {
     expect(subjects).toContainEqual(["repo:acme/platform:environment:dev-plan", "repo:acme/platform:ref:refs/heads/main"]);
     expect(subjects.flat()).not.toContain("repo:acme/platform:pull_request");
     for (const statement of trust) {
-      expect(statement.condition).toContainEqual({ test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] });
+      expect(statement.condition).toContainEqual({
+        test: "StringEquals",
+        variable: "token.actions.githubusercontent.com:aud",
+        values: ["sts.amazonaws.com"],
+      });
     }
   });
 
@@ -75,7 +85,9 @@ describe("GithubCiIdentity", () => {
 
   it("GIVEN a KMS-encrypted state WHEN synthesized THEN the plan role may use that key and no other", () => {
     const key = "arn:aws:kms:eu-west-1:123456789012:key/state";
-    const stateKey = statements(synth({ stateAccess: { bucket: "acme-state", keyPrefix: "dev/", kmsKeyArn: key } })).find((s) => s.sid === "StateKey");
+    const stateKey = statements(synth({ stateAccess: { bucket: "acme-state", keyPrefix: "dev/", kmsKeyArn: key } })).find(
+      (s) => s.sid === "StateKey",
+    );
     expect(stateKey?.resources).toEqual([key]);
   });
 
@@ -84,7 +96,10 @@ describe("GithubCiIdentity", () => {
     const push = statements(json).find((s) => s.sid === "PushImages");
     expect(push?.resources).toEqual([REPO_ARN]);
     expect(push?.actions).not.toContain("ecr:BatchDeleteImage");
-    expect(statements(json).find((s) => s.sid === "RegistryLogin")).toMatchObject({ actions: ["ecr:GetAuthorizationToken"], resources: ["*"] });
+    expect(statements(json).find((s) => s.sid === "RegistryLogin")).toMatchObject({
+      actions: ["ecr:GetAuthorizationToken"],
+      resources: ["*"],
+    });
     expect(json).toHaveResource(IamGroupPolicyAttachment);
   });
 
@@ -132,7 +147,8 @@ describe("GithubCiIdentity, evaluated", () => {
   };
   const shared = synth({ createOidcProvider: false });
   const deployPolicies = [POWER_USER_ACCESS, documentNamed(shared, "deploy-iam"), documentNamed(shared, "push")];
-  const deploy = (action: string, resource: string, context?: Record<string, string>) => decide(deployPolicies, { action, resource, ...(context === undefined ? {} : { context }) });
+  const deploy = (action: string, resource: string, context?: Record<string, string>) =>
+    decide(deployPolicies, { action, resource, ...(context === undefined ? {} : { context }) });
 
   it("lets the deploy role read the GitHub OIDC provider it looks up, and no other way of finding it is needed", async () => {
     expect(await deploy("iam:GetOpenIDConnectProvider", `${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`)).toBe("Allowed");
@@ -140,8 +156,15 @@ describe("GithubCiIdentity, evaluated", () => {
 
   it("never lets the deploy role change its own role or the plan role, boundary or not", async () => {
     for (const role of ["dev-github-deploy", "dev-github-plan"]) {
-      for (const action of ["iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary"]) {
-        expect(await deploy(action, `${ACCOUNT}:role/${role}`, { "iam:PermissionsBoundary": BOUNDARY }), `${action} on ${role}`).toBe("ExplicitlyDenied");
+      for (const action of [
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:DeleteRolePermissionsBoundary",
+      ]) {
+        expect(await deploy(action, `${ACCOUNT}:role/${role}`, { "iam:PermissionsBoundary": BOUNDARY }), `${action} on ${role}`).toBe(
+          "ExplicitlyDenied",
+        );
       }
     }
   });
@@ -150,7 +173,9 @@ describe("GithubCiIdentity, evaluated", () => {
     expect(await deploy("iam:CreateRole", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": BOUNDARY })).toBe("Allowed");
     expect(await deploy("iam:PutRolePolicy", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": BOUNDARY })).toBe("Allowed");
     expect(await deploy("iam:CreateRole", `${ACCOUNT}:role/dev-cluster`)).not.toBe("Allowed");
-    expect(await deploy("iam:AttachRolePolicy", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": `${ACCOUNT}:policy/dev-anything` })).not.toBe("Allowed");
+    expect(
+      await deploy("iam:AttachRolePolicy", `${ACCOUNT}:role/dev-cluster`, { "iam:PermissionsBoundary": `${ACCOUNT}:policy/dev-anything` }),
+    ).not.toBe("Allowed");
   });
 
   it("never lets the deploy role change the boundary itself", async () => {
@@ -176,18 +201,29 @@ describe("GithubCiIdentity, evaluated", () => {
     expect(await deploy("iam:CreateOpenIDConnectProvider", eksProvider, { "aws:RequestTag/environment": "dev" })).toBe("Allowed");
     expect(await deploy("iam:CreateOpenIDConnectProvider", eksProvider, { "aws:RequestTag/environment": "staging" })).not.toBe("Allowed");
     expect(await deploy("iam:DeleteOpenIDConnectProvider", eksProvider, { "aws:ResourceTag/environment": "staging" })).not.toBe("Allowed");
-    expect(await deploy("iam:CreateOpenIDConnectProvider", `${ACCOUNT}:oidc-provider/token.example.com`, { "aws:RequestTag/environment": "dev" })).not.toBe("Allowed");
+    expect(
+      await deploy("iam:CreateOpenIDConnectProvider", `${ACCOUNT}:oidc-provider/token.example.com`, {
+        "aws:RequestTag/environment": "dev",
+      }),
+    ).not.toBe("Allowed");
   });
 
   it("cannot touch the other environment's roles in a shared account", async () => {
-    expect(await deploy("iam:PutRolePolicy", `${ACCOUNT}:role/staging-cluster`, { "iam:PermissionsBoundary": `${ACCOUNT}:policy/staging-permissions-boundary` })).not.toBe("Allowed");
-    expect(await deploy("iam:PassRole", `${ACCOUNT}:role/staging-cluster`, { "iam:PassedToService": "eks.amazonaws.com" })).not.toBe("Allowed");
+    expect(
+      await deploy("iam:PutRolePolicy", `${ACCOUNT}:role/staging-cluster`, {
+        "iam:PermissionsBoundary": `${ACCOUNT}:policy/staging-permissions-boundary`,
+      }),
+    ).not.toBe("Allowed");
+    expect(await deploy("iam:PassRole", `${ACCOUNT}:role/staging-cluster`, { "iam:PassedToService": "eks.amazonaws.com" })).not.toBe(
+      "Allowed",
+    );
   });
 
   it("gives a role under the boundary no way to change identities", async () => {
     const boundary = documentNamed(shared, "boundary");
     const admin = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
-    const underBoundary = (action: string) => decide([admin], { action, resource: `${ACCOUNT}:role/dev-github-deploy`, boundary }, `${ACCOUNT}:role/dev-cluster`);
+    const underBoundary = (action: string) =>
+      decide([admin], { action, resource: `${ACCOUNT}:role/dev-github-deploy`, boundary }, `${ACCOUNT}:role/dev-cluster`);
     expect(await underBoundary("iam:PutRolePolicy")).not.toBe("Allowed");
     expect(await underBoundary("iam:UpdateAssumeRolePolicy")).not.toBe("Allowed");
     expect(await decide([admin], { action: "ec2:DescribeVpcs", resource: "*", boundary }, `${ACCOUNT}:role/dev-cluster`)).toBe("Allowed");
@@ -196,7 +232,9 @@ describe("GithubCiIdentity, evaluated", () => {
   it("never gives the plan role a secret value, whatever its managed policy grants", async () => {
     const planPolicies = [READ_ONLY_ACCESS, documentNamed(shared, "plan-no-secret-values")];
     const plan = (action: string, resource: string) => decide(planPolicies, { action, resource }, `${ACCOUNT}:role/dev-github-plan`);
-    expect(await plan("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf")).toBe("ExplicitlyDenied");
+    expect(await plan("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf")).toBe(
+      "ExplicitlyDenied",
+    );
     expect(await plan("ssm:GetParameter", "arn:aws:ssm:eu-west-1:123456789012:parameter/app/password")).toBe("ExplicitlyDenied");
     // AWS's public parameters (the operator host's AMI, ARNs without an account) stay readable for a plan.
     const denied = statements(shared).find((statement) => statement.sid === "NoParameterValues");

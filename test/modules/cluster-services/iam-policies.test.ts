@@ -114,31 +114,85 @@ const KNOWN_SERVICE_PREFIXES = new Set([
 /** The actions of the upstream AWS Load Balancer Controller policy (docs/install/iam_policy.json, v2.17.1), by hand. */
 const UPSTREAM_LBC_ACTIONS = [
   "iam:CreateServiceLinkedRole",
-  "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
-  "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-  "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools",
-  "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
-  "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeListeners",
-  "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
-  "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
-  "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
+  "ec2:DescribeAccountAttributes",
+  "ec2:DescribeAddresses",
+  "ec2:DescribeAvailabilityZones",
+  "ec2:DescribeInternetGateways",
+  "ec2:DescribeVpcs",
+  "ec2:DescribeVpcPeeringConnections",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeInstances",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeTags",
+  "ec2:GetCoipPoolUsage",
+  "ec2:DescribeCoipPools",
+  "ec2:GetSecurityGroupsForVpc",
+  "ec2:DescribeIpamPools",
+  "ec2:DescribeRouteTables",
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeLoadBalancerAttributes",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeListenerCertificates",
+  "elasticloadbalancing:DescribeSSLPolicies",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetGroupAttributes",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "elasticloadbalancing:DescribeTags",
+  "elasticloadbalancing:DescribeTrustStores",
+  "elasticloadbalancing:DescribeListenerAttributes",
   "elasticloadbalancing:DescribeCapacityReservation",
-  "cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate",
-  "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL",
-  "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
-  "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
-  "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags",
+  "cognito-idp:DescribeUserPoolClient",
+  "acm:ListCertificates",
+  "acm:DescribeCertificate",
+  "iam:ListServerCertificates",
+  "iam:GetServerCertificate",
+  "waf-regional:GetWebACL",
+  "waf-regional:GetWebACLForResource",
+  "waf-regional:AssociateWebACL",
+  "waf-regional:DisassociateWebACL",
+  "wafv2:GetWebACL",
+  "wafv2:GetWebACLForResource",
+  "wafv2:AssociateWebACL",
+  "wafv2:DisassociateWebACL",
+  "shield:GetSubscriptionState",
+  "shield:DescribeProtection",
+  "shield:CreateProtection",
+  "shield:DeleteProtection",
+  "ec2:AuthorizeSecurityGroupIngress",
+  "ec2:RevokeSecurityGroupIngress",
+  "ec2:CreateSecurityGroup",
+  "ec2:CreateTags",
+  "ec2:DeleteTags",
   "ec2:DeleteSecurityGroup",
-  "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener",
-  "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
-  "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
-  "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
-  "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-  "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
-  "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
-  "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
-  "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-  "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+  "elasticloadbalancing:CreateLoadBalancer",
+  "elasticloadbalancing:CreateTargetGroup",
+  "elasticloadbalancing:CreateListener",
+  "elasticloadbalancing:DeleteListener",
+  "elasticloadbalancing:CreateRule",
+  "elasticloadbalancing:DeleteRule",
+  "elasticloadbalancing:AddTags",
+  "elasticloadbalancing:RemoveTags",
+  "elasticloadbalancing:ModifyLoadBalancerAttributes",
+  "elasticloadbalancing:SetIpAddressType",
+  "elasticloadbalancing:SetSecurityGroups",
+  "elasticloadbalancing:SetSubnets",
+  "elasticloadbalancing:DeleteLoadBalancer",
+  "elasticloadbalancing:ModifyTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroupAttributes",
+  "elasticloadbalancing:DeleteTargetGroup",
+  "elasticloadbalancing:ModifyListenerAttributes",
+  "elasticloadbalancing:ModifyCapacityReservation",
+  "elasticloadbalancing:ModifyIpPools",
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:DeregisterTargets",
+  "elasticloadbalancing:SetWebAcl",
+  "elasticloadbalancing:ModifyListener",
+  "elasticloadbalancing:AddListenerCertificates",
+  "elasticloadbalancing:RemoveListenerCertificates",
+  "elasticloadbalancing:ModifyRule",
+  "elasticloadbalancing:SetRulePriorities",
 ];
 
 const bySid = (statements: Statement[], sid: string): Statement => {
@@ -427,8 +481,12 @@ describe("clusterAutoscalerStatements", () => {
   });
 
   it("refuses an invalid cluster name or partition", () => {
-    expect(() => clusterAutoscalerStatements({ clusterName: "-prod" })).toThrow('cluster-autoscaler policy: cluster name "-prod" is not a valid EKS cluster name');
-    expect(() => clusterAutoscalerStatements({ clusterName: CLUSTER, partition: "" })).toThrow('cluster-autoscaler policy: partition "" is not an AWS partition');
+    expect(() => clusterAutoscalerStatements({ clusterName: "-prod" })).toThrow(
+      'cluster-autoscaler policy: cluster name "-prod" is not a valid EKS cluster name',
+    );
+    expect(() => clusterAutoscalerStatements({ clusterName: CLUSTER, partition: "" })).toThrow(
+      'cluster-autoscaler policy: partition "" is not an AWS partition',
+    );
   });
 });
 
@@ -482,8 +540,12 @@ describe("fluentBitStatements", () => {
   });
 
   it("refuses a stream ARN pattern or another service's ARN", () => {
-    expect(() => fluentBitStatements({ logGroupArn: `${LOG_GROUP}:*` })).toThrow(`fluent-bit policy: log group ARN "${LOG_GROUP}:*" must not end in ":*"`);
-    expect(() => fluentBitStatements({ logGroupArn: "arn:aws:s3:::logs" })).toThrow('fluent-bit policy: "arn:aws:s3:::logs" is not a CloudWatch Logs log group ARN');
+    expect(() => fluentBitStatements({ logGroupArn: `${LOG_GROUP}:*` })).toThrow(
+      `fluent-bit policy: log group ARN "${LOG_GROUP}:*" must not end in ":*"`,
+    );
+    expect(() => fluentBitStatements({ logGroupArn: "arn:aws:s3:::logs" })).toThrow(
+      'fluent-bit policy: "arn:aws:s3:::logs" is not a CloudWatch Logs log group ARN',
+    );
   });
 });
 

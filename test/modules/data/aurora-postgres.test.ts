@@ -52,13 +52,26 @@ const parse = (json: string) => JSON.parse(json) as TerraformJson;
 describe("AuroraPostgres", () => {
   it("GIVEN a key WHEN synthesized THEN storage, Performance Insights and the master secret are encrypted with it", () => {
     const json = synth(devProps);
-    expect(json).toHaveResourceWithProperties(RdsCluster, { engine: "aurora-postgresql", engine_mode: "provisioned", storage_encrypted: true, kms_key_id: KEY });
-    expect(json).toHaveResourceWithProperties(RdsClusterInstance, { performance_insights_enabled: true, performance_insights_kms_key_id: KEY, performance_insights_retention_period: 7 });
+    expect(json).toHaveResourceWithProperties(RdsCluster, {
+      engine: "aurora-postgresql",
+      engine_mode: "provisioned",
+      storage_encrypted: true,
+      kms_key_id: KEY,
+    });
+    expect(json).toHaveResourceWithProperties(RdsClusterInstance, {
+      performance_insights_enabled: true,
+      performance_insights_kms_key_id: KEY,
+      performance_insights_retention_period: 7,
+    });
   });
 
   it("GIVEN any props WHEN synthesized THEN RDS manages the master password and no master_password appears anywhere", () => {
     const json = synth(prodProps);
-    expect(json).toHaveResourceWithProperties(RdsCluster, { manage_master_user_password: true, master_user_secret_kms_key_id: KEY, master_username: "app_admin" });
+    expect(json).toHaveResourceWithProperties(RdsCluster, {
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: KEY,
+      master_username: "app_admin",
+    });
     expect(json).not.toContain("master_password");
   });
 
@@ -70,7 +83,11 @@ describe("AuroraPostgres", () => {
 
   it("GIVEN a log retention WHEN synthesized THEN the PostgreSQL log is exported to its own KMS-encrypted group created first", () => {
     const json = synth(devProps);
-    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/rds/cluster/dev-app/postgresql", kms_key_id: KEY, retention_in_days: 30 });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/rds/cluster/dev-app/postgresql",
+      kms_key_id: KEY,
+      retention_in_days: 30,
+    });
     expect(json).toHaveResourceWithProperties(RdsCluster, {
       enabled_cloudwatch_logs_exports: ["postgresql"],
       depends_on: [expect.stringMatching(/^aws_cloudwatch_log_group\./)],
@@ -78,7 +95,9 @@ describe("AuroraPostgres", () => {
   });
 
   it("GIVEN backups kept 6 days WHEN constructed THEN it is refused", () => {
-    expect(() => synth({ ...devProps, backupRetentionDays: 6 })).toThrow("Aurora PostgreSQL dev-app: backupRetentionDays 6 must be 7 to 35");
+    expect(() => synth({ ...devProps, backupRetentionDays: 6 })).toThrow(
+      "Aurora PostgreSQL dev-app: backupRetentionDays 6 must be 7 to 35",
+    );
   });
 
   it("GIVEN production-like props WHEN synthesized THEN deletion protection, prevent_destroy and a final snapshot guard the cluster", () => {
@@ -107,7 +126,12 @@ describe("AuroraPostgres", () => {
     const doc = parse(json);
     const rules = Object.values(resourcesOf(doc, "aws_vpc_security_group_ingress_rule"));
     expect(rules).toHaveLength(1);
-    expect(json).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { referenced_security_group_id: "sg-nodes", ip_protocol: "tcp", from_port: 5432, to_port: 5432 });
+    expect(json).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+      referenced_security_group_id: "sg-nodes",
+      ip_protocol: "tcp",
+      from_port: 5432,
+      to_port: 5432,
+    });
     expect(json).not.toContain("cidr_ipv4");
     expect(json).not.toContain("cidr_blocks");
     expect(resourcesOf(doc, "aws_vpc_security_group_egress_rule")).toEqual({});
@@ -115,7 +139,10 @@ describe("AuroraPostgres", () => {
     expect(group).toMatchObject({ vpc_id: "vpc-123" });
     expect(group).not.toHaveProperty("ingress");
     expect(group).not.toHaveProperty("egress");
-    expect(json).toHaveResourceWithProperties(RdsCluster, { port: 5432, vpc_security_group_ids: [expect.stringMatching(/^\$\{aws_security_group\..*\.id\}$/)] });
+    expect(json).toHaveResourceWithProperties(RdsCluster, {
+      port: 5432,
+      vpc_security_group_ids: [expect.stringMatching(/^\$\{aws_security_group\..*\.id\}$/)],
+    });
   });
 
   it("GIVEN serverless capacity WHEN synthesized THEN the cluster scales 0.5 to 4 ACU on db.serverless instances without autoscaling", () => {
@@ -146,7 +173,9 @@ describe("AuroraPostgres", () => {
   });
 
   it("GIVEN minAcu above maxAcu WHEN constructed THEN it is refused", () => {
-    expect(() => synth({ ...devProps, capacity: { mode: "serverless", minAcu: 8, maxAcu: 4 } })).toThrow("Aurora PostgreSQL dev-app: minAcu 8 exceeds maxAcu 4");
+    expect(() => synth({ ...devProps, capacity: { mode: "serverless", minAcu: 8, maxAcu: 4 } })).toThrow(
+      "Aurora PostgreSQL dev-app: minAcu 8 exceeds maxAcu 4",
+    );
   });
 
   it("GIVEN maxReaders below the readers already created WHEN constructed THEN it is refused", () => {
@@ -167,18 +196,29 @@ describe("AuroraPostgres", () => {
       ],
     });
     expect(json).toHaveResourceWithProperties(DbParameterGroup, { family: "aurora-postgresql16" });
-    expect(json).toHaveResourceWithProperties(RdsCluster, { engine_version: "16.6", db_cluster_parameter_group_name: expect.stringMatching(/aws_rds_cluster_parameter_group\./) });
+    expect(json).toHaveResourceWithProperties(RdsCluster, {
+      engine_version: "16.6",
+      db_cluster_parameter_group_name: expect.stringMatching(/aws_rds_cluster_parameter_group\./),
+    });
   });
 
   it("GIVEN a major version alone WHEN synthesized THEN AWS owns the minor: engine_version 16 and every instance upgrades automatically", () => {
     const doc = parse(synth({ ...prodProps, engineVersion: "16" }));
     expect(Object.values(resourcesOf(doc, "aws_rds_cluster"))[0]?.["engine_version"]).toBe("16");
-    expect(Object.values(resourcesOf(doc, "aws_rds_cluster_instance")).map((instance) => instance["auto_minor_version_upgrade"])).toEqual([true, true, true]);
+    expect(Object.values(resourcesOf(doc, "aws_rds_cluster_instance")).map((instance) => instance["auto_minor_version_upgrade"])).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("GIVEN major.minor WHEN synthesized THEN the configuration owns the minor: no instance upgrades automatically", () => {
     const doc = parse(synth({ ...prodProps, engineVersion: "16.6" }));
-    expect(Object.values(resourcesOf(doc, "aws_rds_cluster_instance")).map((instance) => instance["auto_minor_version_upgrade"])).toEqual([false, false, false]);
+    expect(Object.values(resourcesOf(doc, "aws_rds_cluster_instance")).map((instance) => instance["auto_minor_version_upgrade"])).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("GIVEN 3 instances WHEN synthesized THEN 3 cluster instances are named in turn with no AZ pinned", () => {
@@ -189,7 +229,10 @@ describe("AuroraPostgres", () => {
 
   it("GIVEN enhanced monitoring every 30 s WHEN synthesized THEN instances report through a role only this account's RDS monitoring may assume", () => {
     const json = synth({ ...devProps, enhancedMonitoringInterval: 30 });
-    expect(json).toHaveResourceWithProperties(RdsClusterInstance, { monitoring_interval: 30, monitoring_role_arn: expect.stringMatching(/aws_iam_role\..*\.arn/) });
+    expect(json).toHaveResourceWithProperties(RdsClusterInstance, {
+      monitoring_interval: 30,
+      monitoring_role_arn: expect.stringMatching(/aws_iam_role\..*\.arn/),
+    });
     expect(json).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
       statement: [
         {
@@ -199,7 +242,9 @@ describe("AuroraPostgres", () => {
         },
       ],
     });
-    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" });
+    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
   });
 
   it("GIVEN the cluster WHEN read THEN it exposes the port and database literally and the rest as references", () => {

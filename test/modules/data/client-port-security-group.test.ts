@@ -28,7 +28,9 @@ describe("ClientPortSecurityGroup", () => {
     const doc = synth();
     expect(Object.keys(resourcesOf(doc, "aws_vpc_security_group_egress_rule"))).toHaveLength(0);
     expect(Object.values(resourcesOf(doc, "aws_security_group"))[0]?.["egress"]).toBeUndefined();
-    expect(Testing.synthScope((scope) => new ClientPortSecurityGroup(scope, "sg", props))).toHaveResourceWithProperties(SecurityGroup, { name: "dev-app-aurora" });
+    expect(Testing.synthScope((scope) => new ClientPortSecurityGroup(scope, "sg", props))).toHaveResourceWithProperties(SecurityGroup, {
+      name: "dev-app-aurora",
+    });
   });
 
   it("refuses a group nobody may reach", () => {

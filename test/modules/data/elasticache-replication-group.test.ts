@@ -42,7 +42,13 @@ const prodProps: CacheReplicationGroupProps = {
 };
 
 /** A redis cache: its user group needs the `default` user. */
-const redisProps: CacheReplicationGroupProps = { ...devProps, name: "dev-legacy", engine: "redis", engineVersion: "7.1", appUsers: [{ userName: "dev-legacy" }] };
+const redisProps: CacheReplicationGroupProps = {
+  ...devProps,
+  name: "dev-legacy",
+  engine: "redis",
+  engineVersion: "7.1",
+  appUsers: [{ userName: "dev-legacy" }],
+};
 
 const synth = (props: CacheReplicationGroupProps) => Testing.synthScope((scope) => new CacheReplicationGroup(scope, "cache", props));
 const parse = (json: string) => JSON.parse(json) as TerraformJson;
@@ -82,10 +88,18 @@ describe("CacheReplicationGroup", () => {
     expect(json).toHaveResourceWithProperties(ElasticacheUserGroup, {
       user_group_id: "prod-app",
       engine: "valkey",
-      user_ids: [expect.stringMatching(/^\$\{aws_elasticache_user\.cache_user-prod-app_\w+\.user_id\}$/), expect.stringMatching(/^\$\{aws_elasticache_user\.cache_user-prod-reports_\w+\.user_id\}$/)],
+      user_ids: [
+        expect.stringMatching(/^\$\{aws_elasticache_user\.cache_user-prod-app_\w+\.user_id\}$/),
+        expect.stringMatching(/^\$\{aws_elasticache_user\.cache_user-prod-reports_\w+\.user_id\}$/),
+      ],
     });
-    expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, { user_group_ids: [ref("aws_elasticache_user_group", "user_group_id")] });
-    expect(Object.values(resourcesOf(parse(json), "aws_elasticache_user")).map((user) => user["user_name"])).toEqual(["prod-app", "prod-reports"]);
+    expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      user_group_ids: [ref("aws_elasticache_user_group", "user_group_id")],
+    });
+    expect(Object.values(resourcesOf(parse(json), "aws_elasticache_user")).map((user) => user["user_name"])).toEqual([
+      "prod-app",
+      "prod-reports",
+    ]);
   });
 
   it("GIVEN a redis cache WHEN synthesized THEN its user group holds a switched-off, password-less default user and the app user", () => {
@@ -100,7 +114,10 @@ describe("CacheReplicationGroup", () => {
     expect(json).toHaveResourceWithProperties(ElasticacheUserGroup, {
       user_group_id: "dev-legacy",
       engine: "redis",
-      user_ids: [expect.stringMatching(/^\$\{aws_elasticache_user\.cache_default-user_\w+\.user_id\}$/), expect.stringMatching(/^\$\{aws_elasticache_user\.cache_user-dev-legacy_\w+\.user_id\}$/)],
+      user_ids: [
+        expect.stringMatching(/^\$\{aws_elasticache_user\.cache_default-user_\w+\.user_id\}$/),
+        expect.stringMatching(/^\$\{aws_elasticache_user\.cache_user-dev-legacy_\w+\.user_id\}$/),
+      ],
     });
     expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, { engine: "redis", parameter_group_name: "default.redis7" });
   });
@@ -133,12 +150,21 @@ describe("CacheReplicationGroup", () => {
   });
 
   it("GIVEN multiAz WHEN synthesized THEN automatic failover and Multi-AZ are on; without it both are off", () => {
-    expect(synth(prodProps)).toHaveResourceWithProperties(ElasticacheReplicationGroup, { num_cache_clusters: 3, automatic_failover_enabled: true, multi_az_enabled: true });
-    expect(synth(devProps)).toHaveResourceWithProperties(ElasticacheReplicationGroup, { automatic_failover_enabled: false, multi_az_enabled: false });
+    expect(synth(prodProps)).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      num_cache_clusters: 3,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+    });
+    expect(synth(devProps)).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      automatic_failover_enabled: false,
+      multi_az_enabled: false,
+    });
   });
 
   it("GIVEN multiAz with 1 replica WHEN constructed THEN it is refused", () => {
-    expect(() => synth({ ...prodProps, replicas: 1 })).toThrow("ElastiCache prod-app: multiAz needs at least 2 replicas (a primary and a standby), got 1");
+    expect(() => synth({ ...prodProps, replicas: 1 })).toThrow(
+      "ElastiCache prod-app: multiAz needs at least 2 replicas (a primary and a standby), got 1",
+    );
   });
 
   it("GIVEN a client security group WHEN synthesized THEN the cache admits only it, on 6379, with no CIDR and no egress rule", () => {
@@ -155,7 +181,9 @@ describe("CacheReplicationGroup", () => {
       to_port: 6379,
     });
     expect(rules.every((rule) => !("cidr_ipv4" in rule) && !("cidr_ipv6" in rule) && !("prefix_list_id" in rule))).toBe(true);
-    expect(Object.values(resourcesOf(doc, "aws_security_group")).every((group) => !("ingress" in group) && !("egress" in group))).toBe(true);
+    expect(Object.values(resourcesOf(doc, "aws_security_group")).every((group) => !("ingress" in group) && !("egress" in group))).toBe(
+      true,
+    );
     expect(resourcesOf(doc, "aws_vpc_security_group_egress_rule")).toEqual({});
     expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, { security_group_ids: [ref("aws_security_group", "id")] });
   });
@@ -163,12 +191,26 @@ describe("CacheReplicationGroup", () => {
   it("GIVEN a log retention and key WHEN synthesized THEN slow and engine logs go as JSON to their own KMS-encrypted groups", () => {
     const json = synth(devProps);
     for (const logType of ["slow-log", "engine-log"]) {
-      expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `/aws/elasticache/dev-app/${logType}`, kms_key_id: LOGS_KEY, retention_in_days: 30 });
+      expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+        name: `/aws/elasticache/dev-app/${logType}`,
+        kms_key_id: LOGS_KEY,
+        retention_in_days: 30,
+      });
     }
     expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       log_delivery_configuration: [
-        { log_type: "slow-log", destination_type: "cloudwatch-logs", log_format: "json", destination: ref("aws_cloudwatch_log_group", "name") },
-        { log_type: "engine-log", destination_type: "cloudwatch-logs", log_format: "json", destination: ref("aws_cloudwatch_log_group", "name") },
+        {
+          log_type: "slow-log",
+          destination_type: "cloudwatch-logs",
+          log_format: "json",
+          destination: ref("aws_cloudwatch_log_group", "name"),
+        },
+        {
+          log_type: "engine-log",
+          destination_type: "cloudwatch-logs",
+          log_format: "json",
+          destination: ref("aws_cloudwatch_log_group", "name"),
+        },
       ],
     });
   });
@@ -182,21 +224,30 @@ describe("CacheReplicationGroup", () => {
   });
 
   it("GIVEN multiAz without snapshots WHEN constructed THEN it is refused", () => {
-    expect(() => synth({ ...prodProps, snapshotRetentionDays: 0 })).toThrow("ElastiCache prod-app: snapshotRetentionDays must be >= 1 with multiAz");
-  });
-
-  it("GIVEN a snapshot window overlapping the maintenance window WHEN constructed THEN it is refused", () => {
-    expect(() => synth({ ...prodProps, snapshotWindow: "04:00-05:00" })).toThrow("ElastiCache prod-app: snapshotWindow 04:00-05:00 overlaps maintenanceWindow sun:04:30-sun:05:30");
-  });
-
-  it.each(["Dev-app", "1dev", "dev--app", "dev-app-", "a".repeat(41), ""])("GIVEN the name %j WHEN constructed THEN it is refused", (name) => {
-    expect(() => synth({ ...devProps, name })).toThrow(
-      `ElastiCache ${name}: name must be 1 to 40 lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen`,
+    expect(() => synth({ ...prodProps, snapshotRetentionDays: 0 })).toThrow(
+      "ElastiCache prod-app: snapshotRetentionDays must be >= 1 with multiAz",
     );
   });
 
+  it("GIVEN a snapshot window overlapping the maintenance window WHEN constructed THEN it is refused", () => {
+    expect(() => synth({ ...prodProps, snapshotWindow: "04:00-05:00" })).toThrow(
+      "ElastiCache prod-app: snapshotWindow 04:00-05:00 overlaps maintenanceWindow sun:04:30-sun:05:30",
+    );
+  });
+
+  it.each(["Dev-app", "1dev", "dev--app", "dev-app-", "a".repeat(41), ""])(
+    "GIVEN the name %j WHEN constructed THEN it is refused",
+    (name) => {
+      expect(() => synth({ ...devProps, name })).toThrow(
+        `ElastiCache ${name}: name must be 1 to 40 lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen`,
+      );
+    },
+  );
+
   it("GIVEN redis 6.2 WHEN constructed THEN it is refused: IAM authentication needs redis 7.0", () => {
-    expect(() => synth({ ...redisProps, engineVersion: "6.2" })).toThrow("ElastiCache dev-legacy: IAM authentication needs redis >= 7.0, got redis 6.2");
+    expect(() => synth({ ...redisProps, engineVersion: "6.2" })).toThrow(
+      "ElastiCache dev-legacy: IAM authentication needs redis >= 7.0, got redis 6.2",
+    );
   });
 
   it("GIVEN an app user named default WHEN constructed THEN it is refused", () => {

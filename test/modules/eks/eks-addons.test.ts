@@ -13,10 +13,14 @@ import { TEST_TARGET } from "../../support/target";
 const EBS_ROLE = "arn:aws:iam::123456789012:role/dev-ebs-csi";
 
 describe("EksAddons", () => {
-  const synth = (versions = {}) => Testing.synthScope((scope) => new EksAddons(scope, "addons", { clusterName: "dev", versions, ebsCsiRoleArn: EBS_ROLE }));
+  const synth = (versions = {}) =>
+    Testing.synthScope((scope) => new EksAddons(scope, "addons", { clusterName: "dev", versions, ebsCsiRoleArn: EBS_ROLE }));
 
   it("turns on network policy enforcement in the VPC CNI", () => {
-    expect(synth()).toHaveResourceWithProperties(EksAddon, { addon_name: "vpc-cni", configuration_values: '{"enableNetworkPolicy":"true"}' });
+    expect(synth()).toHaveResourceWithProperties(EksAddon, {
+      addon_name: "vpc-cni",
+      configuration_values: '{"enableNetworkPolicy":"true"}',
+    });
   });
 
   it("runs the EBS CSI driver under its own role", () => {
@@ -26,7 +30,8 @@ describe("EksAddons", () => {
   it("installs the four add-ons and resolves conflicts to this configuration", () => {
     const addons = Object.values(resourcesOf(JSON.parse(synth()) as TerraformJson, "aws_eks_addon"));
     expect(addons.map((a) => a["addon_name"]).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
-    for (const addon of addons) expect(addon).toMatchObject({ resolve_conflicts_on_create: "OVERWRITE", resolve_conflicts_on_update: "OVERWRITE" });
+    for (const addon of addons)
+      expect(addon).toMatchObject({ resolve_conflicts_on_create: "OVERWRITE", resolve_conflicts_on_update: "OVERWRITE" });
   });
 
   it("GIVEN a pinned version WHEN synthesized THEN that add-on uses it and the others take EKS's default", () => {
@@ -59,7 +64,9 @@ describe("EksNodeRole", () => {
   it("attaches the three node policies and no other (no CloudWatchAgentServerPolicy: no agent uses it)", () => {
     const json = Testing.synthScope((scope) => new EksNodeRole(scope, "role", { roleName: "dev-nodes", partition: "aws" }));
     expect(json).toHaveResource(IamRolePolicyAttachment);
-    const attached = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_iam_role_policy_attachment")).map((a) => a["policy_arn"]);
+    const attached = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_iam_role_policy_attachment")).map(
+      (a) => a["policy_arn"],
+    );
     expect(attached.sort()).toEqual([
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
@@ -70,10 +77,15 @@ describe("EksNodeRole", () => {
 
 describe("EksFargateProfile", () => {
   const synth = (namespaces: string[]) =>
-    Testing.synthScope((scope) => new EksFargateProfile(scope, "fargate", { clusterName: "dev", target: TEST_TARGET, namespaces, subnetIds: ["subnet-a0"] }));
+    Testing.synthScope(
+      (scope) => new EksFargateProfile(scope, "fargate", { clusterName: "dev", target: TEST_TARGET, namespaces, subnetIds: ["subnet-a0"] }),
+    );
 
   it("selects the configured namespaces in private subnets", () => {
-    expect(synth(["batch"])).toHaveResourceWithProperties(AwsEksFargateProfile, { selector: [{ namespace: "batch" }], subnet_ids: ["subnet-a0"] });
+    expect(synth(["batch"])).toHaveResourceWithProperties(AwsEksFargateProfile, {
+      selector: [{ namespace: "batch" }],
+      subnet_ids: ["subnet-a0"],
+    });
   });
 
   it("refuses more namespaces than a profile can select", () => {

@@ -21,14 +21,20 @@ const props: EksClusterProps = {
   logRetentionDays: 90,
   logsKmsKeyArn: LOGS_KEY,
 };
-const synth = (overrides: Partial<EksClusterProps> = {}) => Testing.synthScope((scope) => new EksCluster(scope, "eks", { ...props, ...overrides }));
+const synth = (overrides: Partial<EksClusterProps> = {}) =>
+  Testing.synthScope((scope) => new EksCluster(scope, "eks", { ...props, ...overrides }));
 
 describe("EksCluster", () => {
   it("runs the control plane in the given subnets with the private endpoint on and the public one off by default", () => {
     expect(synth()).toHaveResourceWithProperties(AwsEksCluster, {
       name: "dev",
       version: "1.34",
-      vpc_config: { subnet_ids: ["subnet-a0", "subnet-a1"], security_group_ids: ["sg-cluster"], endpoint_private_access: true, endpoint_public_access: false },
+      vpc_config: {
+        subnet_ids: ["subnet-a0", "subnet-a1"],
+        security_group_ids: ["sg-cluster"],
+        endpoint_private_access: true,
+        endpoint_public_access: false,
+      },
     });
   });
 
@@ -39,7 +45,9 @@ describe("EksCluster", () => {
   });
 
   it("refuses a public endpoint open to the internet or without an allow-list", () => {
-    expect(() => synth({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })).toThrow("EKS dev: the public endpoint must not be open to 0.0.0.0/0");
+    expect(() => synth({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })).toThrow(
+      "EKS dev: the public endpoint must not be open to 0.0.0.0/0",
+    );
     expect(() => synth({ endpointPublicAccess: true })).toThrow("EKS dev: a public endpoint needs publicAccessCidrs");
   });
 
@@ -57,7 +65,11 @@ describe("EksCluster", () => {
       enabled_cluster_log_types: ["api", "audit"],
       depends_on: expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_log_group\./)]),
     });
-    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/eks/dev/cluster", retention_in_days: 90, kms_key_id: LOGS_KEY });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/eks/dev/cluster",
+      retention_in_days: 90,
+      kms_key_id: LOGS_KEY,
+    });
   });
 
   it("gives the cluster role the EKS cluster and VPC resource controller policies", () => {

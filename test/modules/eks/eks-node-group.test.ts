@@ -16,9 +16,12 @@ const props: EksNodeGroupProps = {
   desiredSize: 2,
   maxSize: 3,
 };
-const synth = (overrides: Partial<EksNodeGroupProps> = {}) => Testing.synthScope((scope) => new EksNodeGroup(scope, "ng", { ...props, ...overrides }));
+const synth = (overrides: Partial<EksNodeGroupProps> = {}) =>
+  Testing.synthScope((scope) => new EksNodeGroup(scope, "ng", { ...props, ...overrides }));
 const asgTags = (json: string) =>
-  Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_autoscaling_group_tag")).map((t) => t["tag"] as { key: string; value: string });
+  Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_autoscaling_group_tag")).map(
+    (t) => t["tag"] as { key: string; value: string },
+  );
 
 describe("EksNodeGroup", () => {
   it("requires IMDSv2 with a hop limit of 1, so pods cannot borrow the node role", () => {
@@ -57,13 +60,17 @@ describe("EksNodeGroup", () => {
     const tags = asgTags(synth({ labels: { workload: "system" } }));
     expect(tags).toContainEqual(expect.objectContaining({ key: "k8s.io/cluster-autoscaler/enabled", value: "true" }));
     expect(tags).toContainEqual(expect.objectContaining({ key: "k8s.io/cluster-autoscaler/dev", value: "owned" }));
-    expect(tags).toContainEqual(expect.objectContaining({ key: "k8s.io/cluster-autoscaler/node-template/label/workload", value: "system" }));
+    expect(tags).toContainEqual(
+      expect.objectContaining({ key: "k8s.io/cluster-autoscaler/node-template/label/workload", value: "system" }),
+    );
   });
 
   it("GIVEN a taint WHEN synthesized THEN the nodes carry it and the autoscaler knows it", () => {
     const json = synth({ taints: [{ key: "dedicated", value: "batch", effect: "NO_SCHEDULE" }] });
     expect(json).toHaveResourceWithProperties(AwsEksNodeGroup, { taint: [{ key: "dedicated", value: "batch", effect: "NO_SCHEDULE" }] });
-    expect(asgTags(json)).toContainEqual(expect.objectContaining({ key: "k8s.io/cluster-autoscaler/node-template/taint/dedicated", value: "batch:NO_SCHEDULE" }));
+    expect(asgTags(json)).toContainEqual(
+      expect.objectContaining({ key: "k8s.io/cluster-autoscaler/node-template/taint/dedicated", value: "batch:NO_SCHEDULE" }),
+    );
   });
 
   it("picks the arm64 AMI for Graviton types and x86_64 otherwise", () => {
@@ -77,6 +84,8 @@ describe("EksNodeGroup", () => {
     expect(() => synth({ desiredSize: 5 })).toThrow("Node group dev/system: desired size 5 exceeds max size 3");
     expect(() => synth({ minSize: 4, desiredSize: 4 })).toThrow("Node group dev/system: min size 4 exceeds max size 3");
     expect(() => synth({ desiredSize: 0 })).toThrow("Node group dev/system: desired size 0 is below min size 1");
-    expect(() => synth({ instanceTypes: ["m7g.large", "m6i.large"] })).toThrow("Node group dev/system: mixes arm64 and x86_64 instance types");
+    expect(() => synth({ instanceTypes: ["m7g.large", "m6i.large"] })).toThrow(
+      "Node group dev/system: mixes arm64 and x86_64 instance types",
+    );
   });
 });

@@ -15,11 +15,15 @@ const groupRef = (name: "cluster" | "nodes") => {
 describe("EksSecurityGroups", () => {
   it("lets nodes reach the API server on 443 and nothing else into the control plane", () => {
     const intoCluster = ingress.filter((r) => r["security_group_id"] === groupRef("cluster"));
-    expect(intoCluster).toEqual([expect.objectContaining({ from_port: 443, to_port: 443, referenced_security_group_id: groupRef("nodes") })]);
+    expect(intoCluster).toEqual([
+      expect.objectContaining({ from_port: 443, to_port: 443, referenced_security_group_id: groupRef("nodes") }),
+    ]);
   });
 
   it("lets the control plane reach kubelet and webhook ports on the nodes", () => {
-    const fromCluster = ingress.filter((r) => r["security_group_id"] === groupRef("nodes") && r["referenced_security_group_id"] === groupRef("cluster"));
+    const fromCluster = ingress.filter(
+      (r) => r["security_group_id"] === groupRef("nodes") && r["referenced_security_group_id"] === groupRef("cluster"),
+    );
     expect(fromCluster.map((r) => r["from_port"]).sort((a, b) => Number(a) - Number(b))).toEqual([443, 4443, 6443, 8443, 9443, 10250]);
   });
 
@@ -35,13 +39,19 @@ describe("EksSecurityGroups", () => {
 
   it("GIVEN private API-access ranges WHEN synthesized THEN they reach the API server on 443 and nothing else", () => {
     const withAccess = JSON.parse(
-      Testing.synthScope((scope) => new EksSecurityGroups(scope, "sgs", { clusterName: "dev", vpcId: "vpc-1", apiAccessCidrs: ["10.200.0.0/24"] })),
+      Testing.synthScope(
+        (scope) => new EksSecurityGroups(scope, "sgs", { clusterName: "dev", vpcId: "vpc-1", apiAccessCidrs: ["10.200.0.0/24"] }),
+      ),
     ) as TerraformJson;
-    const cidrRules = Object.values(resourcesOf(withAccess, "aws_vpc_security_group_ingress_rule")).filter((r) => r["cidr_ipv4"] !== undefined);
-    expect(cidrRules).toEqual([expect.objectContaining({ cidr_ipv4: "10.200.0.0/24", from_port: 443, to_port: 443, ip_protocol: "tcp" })]);
-    expect(() => Testing.synthScope((scope) => new EksSecurityGroups(scope, "sgs", { clusterName: "dev", vpcId: "vpc-1", apiAccessCidrs: ["0.0.0.0/0"] }))).toThrow(
-      "EKS dev: the API server must not admit 0.0.0.0/0",
+    const cidrRules = Object.values(resourcesOf(withAccess, "aws_vpc_security_group_ingress_rule")).filter(
+      (r) => r["cidr_ipv4"] !== undefined,
     );
+    expect(cidrRules).toEqual([expect.objectContaining({ cidr_ipv4: "10.200.0.0/24", from_port: 443, to_port: 443, ip_protocol: "tcp" })]);
+    expect(() =>
+      Testing.synthScope(
+        (scope) => new EksSecurityGroups(scope, "sgs", { clusterName: "dev", vpcId: "vpc-1", apiAccessCidrs: ["0.0.0.0/0"] }),
+      ),
+    ).toThrow("EKS dev: the API server must not admit 0.0.0.0/0");
   });
 
   it("tags the nodes' group as the cluster's, for Kubernetes-managed load balancer rules", () => {

@@ -11,7 +11,8 @@ const props: IrsaRoleProps = {
   serviceAccount: { namespace: "external-dns", name: "external-dns" },
   statements: [{ actions: ["route53:ListHostedZones"], resources: ["*"] }],
 };
-const synth = (overrides: Partial<IrsaRoleProps> = {}) => Testing.synthScope((scope) => new IrsaRole(scope, "irsa", { ...props, ...overrides }));
+const synth = (overrides: Partial<IrsaRoleProps> = {}) =>
+  Testing.synthScope((scope) => new IrsaRole(scope, "irsa", { ...props, ...overrides }));
 
 interface Condition {
   test: string;
@@ -40,10 +41,14 @@ describe("IrsaRole", () => {
 
   it("attaches the given managed policies", () => {
     const json = synth({ statements: [], managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"] });
-    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" });
+    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+    });
   });
 
   it("refuses a role without any permission", () => {
-    expect(() => synth({ statements: [], managedPolicyArns: [] })).toThrow("IRSA role dev-external-dns: give it statements or managed policies");
+    expect(() => synth({ statements: [], managedPolicyArns: [] })).toThrow(
+      "IRSA role dev-external-dns: give it statements or managed policies",
+    );
   });
 });

@@ -1,11 +1,17 @@
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { NamespaceNetworkPolicies, type NamespaceNetworkPoliciesProps, type PeerRule } from "../../../modules/kubernetes/namespace-network-policies";
+import {
+  NamespaceNetworkPolicies,
+  type NamespaceNetworkPoliciesProps,
+  type PeerRule,
+} from "../../../modules/kubernetes/namespace-network-policies";
 import { resourcesOf, type TerraformJson } from "../../support/synthesized";
 
 const synth = (overrides: Partial<NamespaceNetworkPoliciesProps> = {}) =>
-  Testing.synthScope((scope) => new NamespaceNetworkPolicies(scope, "policies", { namespace: "apps", ingressRules: [], egressRules: [], ...overrides }));
+  Testing.synthScope(
+    (scope) => new NamespaceNetworkPolicies(scope, "policies", { namespace: "apps", ingressRules: [], egressRules: [], ...overrides }),
+  );
 
 /** The synthesized NetworkPolicy named `name`. */
 function policyNamed(json: string, name: string): Record<string, unknown> | undefined {
@@ -47,7 +53,12 @@ describe("NamespaceNetworkPolicies", () => {
         policy_types: ["Egress"],
         egress: [
           {
-            to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+            to: [
+              {
+                namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } },
+                pod_selector: { match_labels: { "k8s-app": "kube-dns" } },
+              },
+            ],
             ports: [
               { port: "53", protocol: "UDP" },
               { port: "53", protocol: "TCP" },
@@ -105,7 +116,11 @@ describe("NamespaceNetworkPolicies", () => {
 
   it("names every policy it creates", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    const policies = new NamespaceNetworkPolicies(stack, "policies", { namespace: "apps", ingressRules: [FROM_INGRESS_CONTROLLER], egressRules: [TO_DATABASE] });
+    const policies = new NamespaceNetworkPolicies(stack, "policies", {
+      namespace: "apps",
+      ingressRules: [FROM_INGRESS_CONTROLLER],
+      egressRules: [TO_DATABASE],
+    });
     expect(policies.policyNames).toEqual(["default-deny", "allow-dns", "ingress-frontend-from-ingress", "egress-backend-to-database"]);
   });
 

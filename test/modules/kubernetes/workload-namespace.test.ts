@@ -19,17 +19,24 @@ describe("WorkloadNamespace", () => {
   });
 
   it("GIVEN a baseline level with a justification THEN the namespace carries both", () => {
-    expect(build({ name: "legacy", level: "baseline", justification: "the vendor image runs as root" })).toHaveResourceWithProperties(NamespaceV1, {
-      metadata: {
-        labels: podSecurity("baseline"),
-        annotations: { "platform.acme.example/pod-security-justification": "the vendor image runs as root" },
+    expect(build({ name: "legacy", level: "baseline", justification: "the vendor image runs as root" })).toHaveResourceWithProperties(
+      NamespaceV1,
+      {
+        metadata: {
+          labels: podSecurity("baseline"),
+          annotations: { "platform.acme.example/pod-security-justification": "the vendor image runs as root" },
+        },
       },
-    });
+    );
   });
 
   it("refuses a level above restricted without a justification", () => {
-    expect(() => build({ name: "legacy", level: "privileged" })).toThrow('Namespace legacy: Pod Security level "privileged" needs a justification');
-    expect(() => build({ name: "legacy", level: "baseline", justification: "  " })).toThrow('Namespace legacy: Pod Security level "baseline" needs a justification');
+    expect(() => build({ name: "legacy", level: "privileged" })).toThrow(
+      'Namespace legacy: Pod Security level "privileged" needs a justification',
+    );
+    expect(() => build({ name: "legacy", level: "baseline", justification: "  " })).toThrow(
+      'Namespace legacy: Pod Security level "baseline" needs a justification',
+    );
   });
 
   it("adds extra labels but refuses ones that would override the Pod Security level", () => {

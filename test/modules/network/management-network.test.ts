@@ -54,7 +54,11 @@ const operatorGroup = (doc: TerraformJson) => ref(doc, "aws_security_group", "te
 
 describe("ManagementNetwork", () => {
   it("creates a VPC with DNS support and hostnames, and no internet gateway, NAT gateway, elastic IP or default route", () => {
-    expect(plain.json).toHaveResourceWithProperties(Vpc, { cidr_block: "10.130.0.0/24", enable_dns_support: true, enable_dns_hostnames: true });
+    expect(plain.json).toHaveResourceWithProperties(Vpc, {
+      cidr_block: "10.130.0.0/24",
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
     for (const type of ["aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_nat_gateway", "aws_eip"]) {
       expect(Object.keys(resourcesOf(plain.doc, type)), type).toHaveLength(0);
     }
@@ -111,7 +115,11 @@ describe("ManagementNetwork", () => {
 
   it("routes the management subnets to the application VPC and the app and data route tables back, all over the peering", () => {
     const peering = ref(plain.doc, "aws_vpc_peering_connection");
-    const routes = Object.values(resourcesOf(plain.doc, "aws_route")).map((route) => [route["route_table_id"], route["destination_cidr_block"], route["vpc_peering_connection_id"]]);
+    const routes = Object.values(resourcesOf(plain.doc, "aws_route")).map((route) => [
+      route["route_table_id"],
+      route["destination_cidr_block"],
+      route["vpc_peering_connection_id"],
+    ]);
     expect(sorted(routes)).toEqual(
       sorted([
         [ref(plain.doc, "aws_route_table"), "10.0.0.0/16", peering],
@@ -123,7 +131,11 @@ describe("ManagementNetwork", () => {
   });
 
   describe("the management subnets' NACL", () => {
-    const acl = Object.values(resourcesOf(plain.doc, "aws_network_acl"))[0]! as { ingress: AclRule[]; egress: AclRule[]; subnet_ids: string[] };
+    const acl = Object.values(resourcesOf(plain.doc, "aws_network_acl"))[0]! as {
+      ingress: AclRule[];
+      egress: AclRule[];
+      subnet_ids: string[];
+    };
 
     it("is associated with both management subnets", () => {
       expect(acl.subnet_ids).toEqual(Object.keys(resourcesOf(plain.doc, "aws_subnet")).map((logical) => `\${aws_subnet.${logical}.id}`));
@@ -171,7 +183,9 @@ describe("ManagementNetwork", () => {
     });
 
     it("runs the latest Amazon Linux 2023 for its architecture, and ignores later AMI releases", () => {
-      expect(plain.json).toHaveDataSourceWithProperties(DataAwsSsmParameter, { name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" });
+      expect(plain.json).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
+        name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+      });
       expect(String(instance["ami"])).toMatch(/^\$\{data\.aws_ssm_parameter\.[^.]+\.insecure_value\}$/);
       expect(instance["lifecycle"]).toEqual({ ignore_changes: ["ami"] });
       expect(synth({ operatorInstanceType: "t3.micro" }).json).toHaveDataSourceWithProperties(DataAwsSsmParameter, {
@@ -188,7 +202,8 @@ describe("ManagementNetwork", () => {
       const group = Object.values(resourcesOf(plain.doc, "aws_security_group")).find((sg) => sg["name"] === "test-operator")!;
       expect(group["ingress"]).toBeUndefined();
       const into = Object.values(resourcesOf(plain.doc, "aws_vpc_security_group_ingress_rule")).filter(
-        (rule) => rule["security_group_id"] === operatorGroup(plain.doc) || rule["referenced_security_group_id"] === operatorGroup(plain.doc),
+        (rule) =>
+          rule["security_group_id"] === operatorGroup(plain.doc) || rule["referenced_security_group_id"] === operatorGroup(plain.doc),
       );
       expect(into).toEqual([]);
     });
@@ -197,7 +212,9 @@ describe("ManagementNetwork", () => {
       const egress = Object.values(resourcesOf(plain.doc, "aws_vpc_security_group_egress_rule"))
         .filter((rule) => rule["security_group_id"] === operatorGroup(plain.doc))
         .map((rule) => [rule["ip_protocol"], rule["from_port"], rule["to_port"], rule["cidr_ipv4"] ?? rule["prefix_list_id"]]);
-      const [s3Logical] = Object.entries(resourcesOf(plain.doc, "aws_vpc_endpoint")).find(([, e]) => e["service_name"] === "com.amazonaws.eu-west-1.s3")!;
+      const [s3Logical] = Object.entries(resourcesOf(plain.doc, "aws_vpc_endpoint")).find(
+        ([, e]) => e["service_name"] === "com.amazonaws.eu-west-1.s3",
+      )!;
       const s3 = `\${aws_vpc_endpoint.${s3Logical}.prefix_list_id}`;
       expect(sorted(egress)).toEqual(
         sorted([
@@ -250,7 +267,9 @@ describe("ManagementNetwork", () => {
     });
 
     it("GIVEN clientVpn WHEN synthesized THEN every connection is logged to a KMS-encrypted log group with retention", () => {
-      const group = Object.entries(resourcesOf(withVpn.doc, "aws_cloudwatch_log_group")).find(([, g]) => g["name"] === "/aws/client-vpn/test-management")!;
+      const group = Object.entries(resourcesOf(withVpn.doc, "aws_cloudwatch_log_group")).find(
+        ([, g]) => g["name"] === "/aws/client-vpn/test-management",
+      )!;
       expect(group[1]).toMatchObject({ kms_key_id: props.logsKmsKeyArn, retention_in_days: 90 });
       expect(withVpn.json).toHaveResourceWithProperties(Ec2ClientVpnEndpoint, {
         connection_log_options: { enabled: true, cloudwatch_log_group: `\${aws_cloudwatch_log_group.${group[0]}.name}` },
@@ -263,7 +282,9 @@ describe("ManagementNetwork", () => {
       const associated = Object.values(resourcesOf(withVpn.doc, "aws_ec2_client_vpn_network_association")).map((a) => a["subnet_id"]);
       expect(associated).toEqual(subnets);
       expect(withVpn.json).toHaveResource(Ec2ClientVpnNetworkAssociation);
-      const authorized = Object.values(resourcesOf(withVpn.doc, "aws_ec2_client_vpn_authorization_rule")).map((rule) => rule["target_network_cidr"]);
+      const authorized = Object.values(resourcesOf(withVpn.doc, "aws_ec2_client_vpn_authorization_rule")).map(
+        (rule) => rule["target_network_cidr"],
+      );
       expect(authorized).toEqual(["10.0.0.0/16"]);
       expect(withVpn.json).toHaveResourceWithProperties(Ec2ClientVpnAuthorizationRule, { authorize_all_groups: true });
       const routes = Object.values(resourcesOf(withVpn.doc, "aws_ec2_client_vpn_route")).map((route) => route["destination_cidr_block"]);
@@ -273,7 +294,9 @@ describe("ManagementNetwork", () => {
     it("GIVEN clientVpn WHEN synthesized THEN its security group admits nothing and reaches only the EKS API and the data ports", () => {
       const group = ref(withVpn.doc, "aws_security_group", "test-management-client-vpn");
       expect(withVpn.json).toHaveResourceWithProperties(Ec2ClientVpnEndpoint, { security_group_ids: [group] });
-      const into = Object.values(resourcesOf(withVpn.doc, "aws_vpc_security_group_ingress_rule")).filter((rule) => rule["security_group_id"] === group);
+      const into = Object.values(resourcesOf(withVpn.doc, "aws_vpc_security_group_ingress_rule")).filter(
+        (rule) => rule["security_group_id"] === group,
+      );
       expect(into).toEqual([]);
       const out = Object.values(resourcesOf(withVpn.doc, "aws_vpc_security_group_egress_rule"))
         .filter((rule) => rule["security_group_id"] === group)
@@ -298,15 +321,21 @@ describe("ManagementNetwork", () => {
     });
 
     it("one availability zone", () => {
-      expect(() => synth({ availabilityZones: ["eu-west-1a"] })).toThrow("Management network test-management: needs exactly two availability zones, got 1");
+      expect(() => synth({ availabilityZones: ["eu-west-1a"] })).toThrow(
+        "Management network test-management: needs exactly two availability zones, got 1",
+      );
     });
 
     it("a CIDR too small for two subnets", () => {
-      expect(() => synth({ cidr: "10.130.0.0/28" })).toThrow("Management network test-management: 10.130.0.0/28 must be a /16 to /27 (two subnets of at least /28)");
+      expect(() => synth({ cidr: "10.130.0.0/28" })).toThrow(
+        "Management network test-management: 10.130.0.0/28 must be a /16 to /27 (two subnets of at least /28)",
+      );
     });
 
     it("endpoints without those Session Manager needs", () => {
-      expect(() => synth({ interfaceServices: ["ssm", "logs"] })).toThrow("Management network test-management: Session Manager needs the ssmmessages, ec2messages endpoint(s)");
+      expect(() => synth({ interfaceServices: ["ssm", "logs"] })).toThrow(
+        "Management network test-management: Session Manager needs the ssmmessages, ec2messages endpoint(s)",
+      );
     });
 
     it("a Client VPN CIDR overlapping the management VPC", () => {

@@ -18,7 +18,9 @@ const props: TierNetworkAclsProps = {
 /** A host of each subnet above (its tenth address), and addresses outside them. */
 const HOST = { app0: "10.0.0.10", app1: "10.0.16.10", public0: "10.0.48.10", vpcNoSubnet: "10.0.200.10", internet: "203.0.113.9" } as const;
 
-function acls(overrides: Partial<TierNetworkAclsProps> = {}): Record<string, { ingress: AclRule[]; egress: AclRule[]; subnet_ids: string[] }> {
+function acls(
+  overrides: Partial<TierNetworkAclsProps> = {},
+): Record<string, { ingress: AclRule[]; egress: AclRule[]; subnet_ids: string[] }> {
   const doc = JSON.parse(Testing.synthScope((scope) => new TierNetworkAcls(scope, "nacls", { ...props, ...overrides }))) as TerraformJson;
   return Object.fromEntries(
     Object.values(resourcesOf(doc, "aws_network_acl")).map((acl) => [(acl["tags"] as Record<string, string>)["tier"], acl as never]),
@@ -136,7 +138,13 @@ describe("TierNetworkAcls with a management network", () => {
 
   it("GIVEN no management CIDR WHEN the app tier connects out THEN its NACL lets it reach any address on any port", () => {
     const egress = acls()["private-app"]!.egress;
-    const destinations: [string, number][] = [[HOST.internet, 443], [HOST.internet, 22], ["10.130.0.10", 22], ["10.0.51.10", 5432], [HOST.public0, 40000]];
+    const destinations: [string, number][] = [
+      [HOST.internet, 443],
+      [HOST.internet, 22],
+      ["10.130.0.10", 22],
+      ["10.0.51.10", 5432],
+      [HOST.public0, 40000],
+    ];
     expect(destinations.filter(([address, port]) => naclVerdict(egress, address, port) !== "allow")).toEqual([]);
   });
 

@@ -27,7 +27,11 @@ function synth(props: TieredVpcProps): { json: string; doc: TerraformJson } {
 
 describe("TieredVpc", () => {
   it("creates a VPC with DNS support and hostnames", () => {
-    expect(synth(twoZones).json).toHaveResourceWithProperties(Vpc, { cidr_block: "10.0.0.0/16", enable_dns_support: true, enable_dns_hostnames: true });
+    expect(synth(twoZones).json).toHaveResourceWithProperties(Vpc, {
+      cidr_block: "10.0.0.0/16",
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+    });
   });
 
   it("places every given CIDR as a literal subnet in its zone, none assigning public IPs", () => {
@@ -76,10 +80,17 @@ describe("TieredVpc", () => {
 
   it("routes the public tier to the internet gateway and gives the data tier no route out", () => {
     const { doc, json } = synth(twoZones);
-    expect(json).toHaveResourceWithProperties(Route, { destination_cidr_block: "0.0.0.0/0", gateway_id: expect.stringContaining("aws_internet_gateway") });
+    expect(json).toHaveResourceWithProperties(Route, {
+      destination_cidr_block: "0.0.0.0/0",
+      gateway_id: expect.stringContaining("aws_internet_gateway"),
+    });
     const tables = resourcesOf(doc, "aws_route_table");
-    const [dataTableName] = Object.entries(tables).find(([, table]) => (table["tags"] as Record<string, string>)["Name"] === "test-private-data")!;
-    const routesOfDataTable = Object.values(resourcesOf(doc, "aws_route")).filter((route) => String(route["route_table_id"]).includes(dataTableName));
+    const [dataTableName] = Object.entries(tables).find(
+      ([, table]) => (table["tags"] as Record<string, string>)["Name"] === "test-private-data",
+    )!;
+    const routesOfDataTable = Object.values(resourcesOf(doc, "aws_route")).filter((route) =>
+      String(route["route_table_id"]).includes(dataTableName),
+    );
     expect(routesOfDataTable).toEqual([]);
   });
 

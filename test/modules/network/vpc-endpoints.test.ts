@@ -13,7 +13,8 @@ const props: VpcEndpointsProps = {
   gatewayRouteTableIds: ["rtb-app0", "rtb-data"],
   interfaceSubnetIds: ["subnet-a0", "subnet-a1"],
 };
-const synth = (overrides: Partial<VpcEndpointsProps> = {}) => Testing.synthScope((scope) => new VpcEndpoints(scope, "endpoints", { ...props, ...overrides }));
+const synth = (overrides: Partial<VpcEndpointsProps> = {}) =>
+  Testing.synthScope((scope) => new VpcEndpoints(scope, "endpoints", { ...props, ...overrides }));
 
 describe("VpcEndpoints", () => {
   it("always creates the S3 gateway endpoint on the private route tables", () => {
@@ -45,7 +46,12 @@ describe("VpcEndpoints", () => {
     const doc = JSON.parse(synth({ interfaceServices: ["sts"] })) as TerraformJson;
     const rules = Object.values(resourcesOf(doc, "aws_vpc_security_group_ingress_rule"));
     expect(rules).toHaveLength(1);
-    expect(synth()).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: "10.0.0.0/16", from_port: 443, to_port: 443, ip_protocol: "tcp" });
+    expect(synth()).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+      cidr_ipv4: "10.0.0.0/16",
+      from_port: 443,
+      to_port: 443,
+      ip_protocol: "tcp",
+    });
     expect(Object.values(resourcesOf(doc, "aws_security_group"))[0]?.["ingress"]).toBeUndefined();
   });
 });

@@ -8,12 +8,23 @@ import { TEST_TARGET } from "../../support/target";
 
 const synth = () =>
   Testing.synthScope(
-    (scope) => new VpcFlowLogs(scope, "flow-logs", { name: "test", target: TEST_TARGET, vpcId: "vpc-123", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc", retentionInDays: 30 }),
+    (scope) =>
+      new VpcFlowLogs(scope, "flow-logs", {
+        name: "test",
+        target: TEST_TARGET,
+        vpcId: "vpc-123",
+        kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc",
+        retentionInDays: 30,
+      }),
   );
 
 describe("VpcFlowLogs", () => {
   it("records ALL traffic of the VPC into CloudWatch Logs", () => {
-    expect(synth()).toHaveResourceWithProperties(FlowLog, { vpc_id: "vpc-123", traffic_type: "ALL", log_destination_type: "cloud-watch-logs" });
+    expect(synth()).toHaveResourceWithProperties(FlowLog, {
+      vpc_id: "vpc-123",
+      traffic_type: "ALL",
+      log_destination_type: "cloud-watch-logs",
+    });
   });
 
   it("encrypts the log group with the given key and keeps it for the configured days", () => {
@@ -41,7 +52,10 @@ describe("VpcFlowLogs", () => {
       statement: [
         {
           actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          resources: [expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn/), expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn}:\*$/)],
+          resources: [
+            expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn/),
+            expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn}:\*$/),
+          ],
         },
       ],
     });

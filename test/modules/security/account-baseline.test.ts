@@ -74,7 +74,11 @@ describe("AccountBaseline", () => {
     it("THEN EKS audit logs, S3 data events, EBS malware protection and RDS login events are on", () => {
       const json = synth();
       for (const name of ["EKS_AUDIT_LOGS", "S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS"]) {
-        expect(json).toHaveResourceWithProperties(GuarddutyDetectorFeature, { name, status: "ENABLED", detector_id: expect.stringMatching(/aws_guardduty_detector\..*\.id/) });
+        expect(json).toHaveResourceWithProperties(GuarddutyDetectorFeature, {
+          name,
+          status: "ENABLED",
+          detector_id: expect.stringMatching(/aws_guardduty_detector\..*\.id/),
+        });
       }
     });
 
@@ -88,7 +92,13 @@ describe("AccountBaseline", () => {
 
     it("THEN exactly those five features are managed", () => {
       const names = Object.values(resourcesOf(docOf(synth()), "aws_guardduty_detector_feature")).map((f) => f["name"]);
-      expect(names.sort()).toEqual(["EBS_MALWARE_PROTECTION", "EKS_AUDIT_LOGS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING", "S3_DATA_EVENTS"]);
+      expect(names.sort()).toEqual([
+        "EBS_MALWARE_PROTECTION",
+        "EKS_AUDIT_LOGS",
+        "RDS_LOGIN_EVENTS",
+        "RUNTIME_MONITORING",
+        "S3_DATA_EVENTS",
+      ]);
     });
   });
 
@@ -199,14 +209,25 @@ describe("AccountBaseline", () => {
 
   describe("audit bucket", () => {
     it("GIVEN the defaults WHEN synthesized THEN the bucket is named for the account, never force-destroyed and protected from destroy", () => {
-      expect(synth()).toHaveResourceWithProperties(S3Bucket, { bucket: "dev-audit-logs-123456789012", force_destroy: false, lifecycle: { prevent_destroy: true } });
+      expect(synth()).toHaveResourceWithProperties(S3Bucket, {
+        bucket: "dev-audit-logs-123456789012",
+        force_destroy: false,
+        lifecycle: { prevent_destroy: true },
+      });
     });
 
     it("THEN it is versioned, SSE-KMS by default and blocks every public access", () => {
       const json = synth();
       expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
       expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/aws_kms_key\..*\.arn/) } }],
+        rule: [
+          {
+            apply_server_side_encryption_by_default: {
+              sse_algorithm: "aws:kms",
+              kms_master_key_id: expect.stringMatching(/aws_kms_key\..*\.arn/),
+            },
+          },
+        ],
       });
       expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
         block_public_acls: true,
@@ -250,8 +271,18 @@ describe("AccountBaseline", () => {
       const json = synth();
       const sourceAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] };
       const config = [{ type: "Service", identifiers: ["config.amazonaws.com"] }];
-      expect(statement(json, "ConfigAclCheck")).toMatchObject({ principals: config, actions: ["s3:GetBucketAcl"], resources: [BUCKET_ARN], condition: [sourceAccount] });
-      expect(statement(json, "ConfigBucketExistenceCheck")).toMatchObject({ principals: config, actions: ["s3:ListBucket"], resources: [BUCKET_ARN], condition: [sourceAccount] });
+      expect(statement(json, "ConfigAclCheck")).toMatchObject({
+        principals: config,
+        actions: ["s3:GetBucketAcl"],
+        resources: [BUCKET_ARN],
+        condition: [sourceAccount],
+      });
+      expect(statement(json, "ConfigBucketExistenceCheck")).toMatchObject({
+        principals: config,
+        actions: ["s3:ListBucket"],
+        resources: [BUCKET_ARN],
+        condition: [sourceAccount],
+      });
       expect(statement(json, "ConfigWrite")).toMatchObject({
         principals: config,
         actions: ["s3:PutObject"],
@@ -272,9 +303,12 @@ describe("AccountBaseline", () => {
     });
 
     it("GIVEN other retentions WHEN synthesized THEN each prefix expires after its own", () => {
-      expect(synth({ cloudTrailRetentionDays: 730, configRetentionDays: 90 })).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
-        rule: [{ id: "expire-cloudtrail", expiration: [{ days: 730 }] }, { id: "expire-config", expiration: [{ days: 90 }] }, {}, {}],
-      });
+      expect(synth({ cloudTrailRetentionDays: 730, configRetentionDays: 90 })).toHaveResourceWithProperties(
+        S3BucketLifecycleConfiguration,
+        {
+          rule: [{ id: "expire-cloudtrail", expiration: [{ days: 730 }] }, { id: "expire-config", expiration: [{ days: 90 }] }, {}, {}],
+        },
+      );
     });
 
     it("GIVEN protection from destroy switched off WHEN synthesized THEN the bucket has no prevent_destroy", () => {
@@ -296,7 +330,9 @@ describe("AccountBaseline", () => {
     it("THEN the recorder's role has AWS_ConfigRole and only this account's Config may assume it", () => {
       const json = synth();
       expect(json).toHaveResourceWithProperties(IamRole, { name: "dev-config-recorder" });
-      expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { policy_arn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole" });
+      expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+        policy_arn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+      });
       expect(json).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
         statement: [
           {
@@ -325,7 +361,9 @@ describe("AccountBaseline", () => {
 
     it("THEN Config keeps configuration items for the configured days", () => {
       expect(synth()).toHaveResourceWithProperties(ConfigRetentionConfiguration, { retention_period_in_days: 365 });
-      expect(synth({ configRetentionDays: 2557 })).toHaveResourceWithProperties(ConfigRetentionConfiguration, { retention_period_in_days: 2557 });
+      expect(synth({ configRetentionDays: 2557 })).toHaveResourceWithProperties(ConfigRetentionConfiguration, {
+        retention_period_in_days: 2557,
+      });
     });
   });
 
@@ -365,13 +403,28 @@ describe("AccountBaseline", () => {
 
   describe("bad props", () => {
     it.each([
-      [{ name: "Dev" }, "Account baseline Dev: name must start with a lowercase letter and hold only lowercase letters, digits and hyphens"],
+      [
+        { name: "Dev" },
+        "Account baseline Dev: name must start with a lowercase letter and hold only lowercase letters, digits and hyphens",
+      ],
       [{ cloudTrailRetentionDays: 0 }, "Account baseline dev: cloudTrailRetentionDays must be a whole number >= 1, got 0"],
-      [{ cloudTrailLogGroupRetentionDays: 100 }, "Account baseline dev: cloudTrailLogGroupRetentionDays 100 is not a CloudWatch Logs retention"],
+      [
+        { cloudTrailLogGroupRetentionDays: 100 },
+        "Account baseline dev: cloudTrailLogGroupRetentionDays 100 is not a CloudWatch Logs retention",
+      ],
       [{ configRetentionDays: 10 }, "Account baseline dev: configRetentionDays must be a whole number from 30 to 2557, got 10"],
-      [{ passwordPolicy: { minimumLength: 5 } }, "Account baseline dev: passwordPolicy.minimumLength must be a whole number from 6 to 128, got 5"],
-      [{ passwordPolicy: { reusePrevention: 25 } }, "Account baseline dev: passwordPolicy.reusePrevention must be a whole number from 1 to 24, got 25"],
-      [{ passwordPolicy: { maxAgeDays: 0 } }, "Account baseline dev: passwordPolicy.maxAgeDays must be a whole number from 1 to 1095, got 0"],
+      [
+        { passwordPolicy: { minimumLength: 5 } },
+        "Account baseline dev: passwordPolicy.minimumLength must be a whole number from 6 to 128, got 5",
+      ],
+      [
+        { passwordPolicy: { reusePrevention: 25 } },
+        "Account baseline dev: passwordPolicy.reusePrevention must be a whole number from 1 to 24, got 25",
+      ],
+      [
+        { passwordPolicy: { maxAgeDays: 0 } },
+        "Account baseline dev: passwordPolicy.maxAgeDays must be a whole number from 1 to 1095, got 0",
+      ],
       [{ name: "a-name-long-enough-to-overflow-the-bucket-name" }, "not a valid S3 bucket name"],
     ] as [Partial<AccountBaselineProps>, string][])("GIVEN %o WHEN constructed THEN it throws %s", (overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);

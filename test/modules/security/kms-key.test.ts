@@ -11,7 +11,11 @@ const synth = (overrides: Partial<KmsKeyProps> = {}) =>
 
 describe("KmsKey", () => {
   it("rotates the key yearly and waits 30 days before deletion by default", () => {
-    expect(synth()).toHaveResourceWithProperties(AwsKmsKey, { enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 30 });
+    expect(synth()).toHaveResourceWithProperties(AwsKmsKey, {
+      enable_key_rotation: true,
+      rotation_period_in_days: 365,
+      deletion_window_in_days: 30,
+    });
   });
 
   it("names the key with an alias", () => {
@@ -25,7 +29,11 @@ describe("KmsKey", () => {
   });
 
   it("GIVEN a service grant WHEN synthesized THEN the service may use the key under the given conditions", () => {
-    const condition = { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:eu-west-1:123456789012:log-group:*"] };
+    const condition = {
+      test: "ArnLike",
+      variable: "kms:EncryptionContext:aws:logs:arn",
+      values: ["arn:aws:logs:eu-west-1:123456789012:log-group:*"],
+    };
     const json = synth({ services: [{ principal: "logs.eu-west-1.amazonaws.com", conditions: [condition] }] });
     expect(json).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
       statement: [

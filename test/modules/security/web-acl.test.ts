@@ -30,7 +30,9 @@ describe("WebApplicationFirewall", () => {
 
   it("evaluates the four AWS managed rule groups at priorities 10 to 40, their own actions applying (override none)", () => {
     const rules = rulesOf(synth());
-    const managed = [...rules.values()].filter((rule) => (rule["statement"] as Body | undefined)?.["managed_rule_group_statement"] !== undefined);
+    const managed = [...rules.values()].filter(
+      (rule) => (rule["statement"] as Body | undefined)?.["managed_rule_group_statement"] !== undefined,
+    );
     expect(managed.map((rule) => [rule["name"], rule["priority"]])).toEqual([
       ["AWSManagedRulesCommonRuleSet", 10],
       ["AWSManagedRulesKnownBadInputsRuleSet", 20],
@@ -38,7 +40,10 @@ describe("WebApplicationFirewall", () => {
       ["AWSManagedRulesAmazonIpReputationList", 40],
     ]);
     for (const rule of managed) {
-      expect(rule).toMatchObject({ override_action: { none: {} }, statement: { managed_rule_group_statement: { name: rule["name"], vendor_name: "AWS" } } });
+      expect(rule).toMatchObject({
+        override_action: { none: {} },
+        statement: { managed_rule_group_statement: { name: rule["name"], vendor_name: "AWS" } },
+      });
       expect(rule["action"]).toBeUndefined();
     }
   });
@@ -62,7 +67,11 @@ describe("WebApplicationFirewall", () => {
   });
 
   it("logs to a log group named with WAF's required prefix, encrypted with the given key, kept 90 days by default", () => {
-    expect(synth()).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "aws-waf-logs-test-frontend", kms_key_id: KEY, retention_in_days: 90 });
+    expect(synth()).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "aws-waf-logs-test-frontend",
+      kms_key_id: KEY,
+      retention_in_days: 90,
+    });
     expect(synth({ logRetentionInDays: 365 })).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 365 });
   });
 
@@ -109,7 +118,9 @@ describe("WebApplicationFirewall", () => {
   });
 
   it("refuses a retention CloudWatch does not offer, a name with a space and a key that is not a KMS key", () => {
-    expect(() => synth({ logRetentionInDays: 45 })).toThrow("Web ACL test-frontend: logRetentionInDays 45 is not a CloudWatch retention period");
+    expect(() => synth({ logRetentionInDays: 45 })).toThrow(
+      "Web ACL test-frontend: logRetentionInDays 45 is not a CloudWatch retention period",
+    );
     expect(() => synth({ name: "test frontend" })).toThrow("Web ACL test frontend: the name must be 1-115 letters, digits, '-' or '_'");
     expect(() => synth({ logsKmsKeyArn: "alias/logs" })).toThrow('Web ACL test-frontend: logsKmsKeyArn "alias/logs" is not a KMS key ARN');
   });

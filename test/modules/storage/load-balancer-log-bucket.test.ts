@@ -21,7 +21,8 @@ interface Statement {
   resources?: string[];
   condition?: { test: string; variable: string; values: string[] }[];
 }
-const statements = (doc: TerraformJson) => (doc.data?.["aws_iam_policy_document"] ? (Object.values(doc.data["aws_iam_policy_document"])[0]!["statement"] as Statement[]) : []);
+const statements = (doc: TerraformJson) =>
+  doc.data?.["aws_iam_policy_document"] ? (Object.values(doc.data["aws_iam_policy_document"])[0]!["statement"] as Statement[]) : [];
 const only = (doc: TerraformJson, type: string) => {
   const all = Object.values(resourcesOf(doc, type));
   expect(all).toHaveLength(1);
@@ -32,7 +33,12 @@ describe("LoadBalancerLogBucket", () => {
   it("encrypts with SSE-S3 (ALB log delivery supports no KMS key), blocks public access, enforces bucket ownership and keeps versions", () => {
     const doc = synth();
     expect(JSON.stringify(only(doc, "aws_s3_bucket_server_side_encryption_configuration")["rule"])).toContain('"sse_algorithm":"AES256"');
-    expect(only(doc, "aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(only(doc, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(JSON.stringify(only(doc, "aws_s3_bucket_ownership_controls")["rule"])).toContain("BucketOwnerEnforced");
     expect(JSON.stringify(only(doc, "aws_s3_bucket_versioning")["versioning_configuration"])).toContain('"status":"Enabled"');
     expect(only(doc, "aws_s3_bucket")["force_destroy"]).toBe(false);

@@ -32,11 +32,17 @@ describe("PrivateBucket", () => {
   });
 
   it("refuses destroy unless told otherwise, and never force-destroys", () => {
-    expect(synth()).toHaveResourceWithProperties(S3Bucket, { bucket: "acme-logs", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(synth()).toHaveResourceWithProperties(S3Bucket, {
+      bucket: "acme-logs",
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
+    });
     expect(synth({ protectFromDestroy: false })).not.toHaveResourceWithProperties(S3Bucket, { lifecycle: { prevent_destroy: true } });
   });
 
   it("GIVEN bucket keys off WHEN synthesized THEN each object is encrypted with its own data key", () => {
-    expect(synth({ bucketKeyEnabled: false })).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, { rule: [{ bucket_key_enabled: false }] });
+    expect(synth({ bucketKeyEnabled: false })).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      rule: [{ bucket_key_enabled: false }],
+    });
   });
 });
