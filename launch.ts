@@ -269,7 +269,7 @@ function main(argv: readonly string[]): void {
   } catch (error) {
     if (!(error instanceof LaunchError)) throw error;
     process.stderr.write(`launch: ${error.message}\n`);
-    return process.exit(2);
+    process.exit(2);
   }
   const bundle = prepareBundle({ file, cacheDir: CODE_CACHE_DIR, args });
   if (process.env["LAUNCH_DEBUG"] === "1") process.stderr.write(`launch: ${entry}: code cache ${bundle.cache} (${bundle.cacheFile})\n`);

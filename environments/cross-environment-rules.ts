@@ -30,7 +30,7 @@ export interface CrossEnvironmentRule {
  * The name of an application image repository in the account: `<env>/<name>`. The network layer
  * names its repositories with this function, so the rule below checks the names that are created.
  */
-export function ecrRepositoryName(environment: string, repository: string): string {
+function ecrRepositoryName(environment: string, repository: string): string {
   return `${environment}/${repository}`;
 }
 
@@ -278,7 +278,10 @@ const distinctRepositoriesPerAccount: CrossEnvironmentRule = {
     }),
 };
 
-/** Every rule across files, in the order problems are reported. */
+/**
+ * Every rule across files, in the order problems are reported.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export const CROSS_ENVIRONMENT_RULES: readonly CrossEnvironmentRule[] = [
   oneSingletonOwnerPerAccount,
   oneStateBucketPerAccount,

@@ -53,7 +53,7 @@ const retentionDays = z.literal(CLOUDWATCH_LOG_RETENTION_DAYS, {
 });
 
 /** Interface endpoints the network layer knows how to create (service name suffixes). */
-export const INTERFACE_ENDPOINT_SERVICES = [
+const INTERFACE_ENDPOINT_SERVICES = [
   "ecr.api",
   "ecr.dkr",
   "sts",

@@ -14,6 +14,7 @@ export const ENVIRONMENTS_DIR = path.resolve(__dirname, __dirname.includes(`${pa
  * The folder the app, the scripts and the tests read environment files from: `environments/`, or
  * the folder named by the `ENVIRONMENTS_DIR` variable (relative to the working directory). The
  * variable exists for the test that adds an environment and for the benchmark's 100 files.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function environmentsDir(): string {
   const override = process.env["ENVIRONMENTS_DIR"];
@@ -45,14 +46,14 @@ export class EnvironmentConfigError extends Error {
 }
 
 /** `environments/prod.yaml:23 network.azCount: must be >= 3 in production`; a syntax error adds its column (`:23:5`). */
-export function formatProblem(problem: ConfigProblem): string {
+function formatProblem(problem: ConfigProblem): string {
   const where = problem.path === "" ? "" : ` ${problem.path}`;
   const column = problem.column === undefined ? "" : `:${problem.column}`;
   return `${problem.file}:${problem.line}${column}${where}: ${problem.message}`;
 }
 
 /** Formats a path the way users read it: `a.b[0].c`. */
-export function formatPath(segments: readonly PropertyKey[]): string {
+function formatPath(segments: readonly PropertyKey[]): string {
   return segments
     .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`))
     .join("");
@@ -78,6 +79,7 @@ interface YamlFile {
  * Parses and validates one environment file's text. `file` is the name used in messages and
  * `name` the environment's name (the file's base name).
  * @throws EnvironmentConfigError naming file, path and line of every problem.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function parseEnvironment(text: string, file: string, name: string): EnvironmentConfig {
   return parseLocated(text, file, name).config;
@@ -185,6 +187,7 @@ function environmentNameOf(filePath: string): string {
  * Loads one environment file from disk, on its own (the rules across files need them all: see
  * `loadEnvironments`).
  * @throws EnvironmentConfigError
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function loadEnvironmentFile(filePath: string): EnvironmentConfig {
   return readLocated(filePath).config;

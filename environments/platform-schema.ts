@@ -21,7 +21,7 @@ const retentionDays = z.literal(CLOUDWATCH_LOG_RETENTION_DAYS, {
 });
 
 /** Control-plane log types EKS can export. */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 const addon = z
   .strictObject({
@@ -214,7 +214,7 @@ export const platformSchema = z
         `must be a Kubernetes version EKS supports: ${KUBERNETES_VERSIONS.join(", ")} (modules/core/kubernetes-versions.ts, from the EKS release calendar)`,
       )
       .refine(
-        (version) => !isKubernetesVersion(version) || Object.prototype.hasOwnProperty.call(EKS_ADDON_VERSIONS, version),
+        (version) => !isKubernetesVersion(version) || Object.hasOwn(EKS_ADDON_VERSIONS, version),
         `has no pinned EKS add-on versions: modules/core/eks-addon-versions.ts covers ${Object.keys(EKS_ADDON_VERSIONS).join(", ")}`,
       )
       .describe(`Kubernetes minor of the cluster; one of the versions EKS supports (${EKS_KUBERNETES_VERSIONS_SOURCE}).`),

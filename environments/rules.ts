@@ -35,13 +35,13 @@ function repeated<T>(
 }
 
 /** Prefix lengths AWS allows for a VPC, less the smallest (too small for three tiers). */
-export const VPC_PREFIX = { largest: 16, smallest: 24 } as const;
+const VPC_PREFIX = { largest: 16, smallest: 24 } as const;
 
 /** AWS Client VPN hands clients addresses from a /12 to a /22. */
-export const CLIENT_VPN_CIDR_PREFIX = { largest: 12, smallest: 22 } as const;
+const CLIENT_VPN_CIDR_PREFIX = { largest: 12, smallest: 22 } as const;
 
 /** Endpoints a production VPC must have, so image pulls and credentials never leave the VPC. */
-export const PRODUCTION_REQUIRED_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts"] as const;
+const PRODUCTION_REQUIRED_ENDPOINTS = ["ecr.api", "ecr.dkr", "sts"] as const;
 
 function vpcSizeAllowed(env: EnvironmentFields): boolean {
   const prefix = prefixLengthOf(env.network.vpcCidr);
@@ -310,7 +310,7 @@ const productionGuarantees: EnvironmentRule = {
 };
 
 /** Every rule, in the order its problems are reported. */
-export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   zonesOfTheRegion,
   azCountWithinZones,
   vpcSize,

@@ -1,17 +1,14 @@
 import { z } from "zod";
 import { cidr, environmentFields } from "./fields";
 import { environmentRuleProblems } from "./rules";
-import { SUBNET_TIERS, type SubnetPlan } from "./subnet-plan";
+import type { SubnetPlan } from "./subnet-plan";
 import { workloadsSchema } from "./workloads-schema";
-
 /**
  * The schema of `environments/<env>.yaml`: its fields (fields.ts, where every default is
  * documented once and from which `npm run schema` generates the editors' JSON Schema), then the
  * cross-field rules of one file (rules.ts); the rules across files are in
  * cross-environment-rules.ts.
  */
-
-export { INTERFACE_ENDPOINT_SERVICES, type EnvironmentFields } from "./fields";
 
 /** An environment file: its fields, then the cross-field rules of rules.ts, in their order. */
 export const environmentSchema = environmentFields.superRefine((env, ctx) => {
@@ -52,9 +49,6 @@ export interface EnvironmentFacts {
   readonly workloads: { readonly frontendHost: string };
 }
 
-/** What an environment file may contain, as written (defaults not yet applied). */
-export type EnvironmentFile = z.input<typeof environmentSchema>;
-
 /** A validated environment file with every default applied. */
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 
@@ -65,5 +59,3 @@ export interface EnvironmentConfig extends EnvironmentSettings {
   /** Literal subnet CIDRs per tier, computed at load time. */
   readonly subnetPlan: SubnetPlan;
 }
-
-export { SUBNET_TIERS };

@@ -45,7 +45,7 @@ function cidrOf(span: Span, prefixLength: number): string {
 }
 
 /** True when two ranges share any address (ip-num's `isOverlapping` leaves out containment). */
-export function overlaps(a: Span, b: Span): boolean {
+function overlaps(a: Span, b: Span): boolean {
   return a.first <= b.last && b.first <= a.last;
 }
 

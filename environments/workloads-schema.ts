@@ -9,7 +9,10 @@ import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../modules/core/image-tag";
  * production floors) live in schema.ts.
  */
 
-/** Kubernetes CPU quantity (`250m`, `1`, `1.5`) in millicores. */
+/**
+ * Kubernetes CPU quantity (`250m`, `1`, `1.5`) in millicores.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function cpuMillicores(quantity: string): number {
   return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }
@@ -32,7 +35,10 @@ const MEMORY_UNITS: { readonly [unit: string]: number } = {
 };
 const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
-/** Kubernetes memory quantity (`128Mi`, `1Gi`, `500M`) in bytes. */
+/**
+ * Kubernetes memory quantity (`128Mi`, `1Gi`, `500M`) in bytes.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function memoryBytes(quantity: string): number {
   const match = MEMORY_PATTERN.exec(quantity);
   if (match === null) return Number.NaN;

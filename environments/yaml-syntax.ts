@@ -64,6 +64,7 @@ export function locateSyntaxError(text: string, error: YAMLError, lineCounter: L
 /**
  * Walks the text for an unclosed quote, an unclosed flow collection or an inconsistent indent,
  * and returns the first it meets.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function scan(text: string): SyntaxLocation | undefined {
   const raw = text.split(/\r?\n/);

@@ -462,13 +462,13 @@ function check(spec: TargetSpec, measured: number | null): TargetCheck {
 /** A case's median wall time, or null if it failed or was not run. */
 function wallOf(results: readonly CaseResult[], id: string): number | null {
   const result = results.find((candidate) => candidate.id === id);
-  return result !== undefined && result.ok ? result.medianWallMs : null;
+  return result?.ok ? result.medianWallMs : null;
 }
 
 /** Every target of docs/performance.md against the figures. */
 function checkTargets(results: readonly CaseResult[], ratio: number | null): TargetCheck[] {
   const synth = results.find((result) => result.id === "synth-all");
-  const synthPeak = synth !== undefined && synth.ok ? synth.medianPeakRssMiB : null;
+  const synthPeak = synth?.ok ? synth.medianPeakRssMiB : null;
   const typecheckLimit = `< ${TARGETS.typecheckMsBelow / 1000} s`;
   return [
     check(

@@ -48,6 +48,16 @@ export const STACKS_COMMAND: CommandSpec = {
   notes: ["Examples:", "  npm run stacks", "  npm run --silent stacks -- --env prod --json"],
 };
 
+/** `npm run lint` (scripts/lint.ts). */
+export const LINT_COMMAND: CommandSpec = {
+  name: "lint",
+  usage: "npm run lint --",
+  summary:
+    "Checks the house habits in parallel: Biome (formatting and lint rules, biome.jsonc), knip (unused files, dependencies and exports, tests included) and knip --production (exports only tests use must carry @internal).",
+  options: {},
+  notes: ["Fix formatting with npm run format; what each rule means and why some are off: biome.jsonc, docs/repository.md#house-habits."],
+};
+
 /** `npm run bench` (scripts/bench.ts). */
 export const BENCH_COMMAND: CommandSpec = {
   name: "bench",
@@ -82,6 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   SYNTH_COMMAND,
   BOOTSTRAP_COMMAND,
   STACKS_COMMAND,
+  LINT_COMMAND,
   BENCH_COMMAND,
   SCHEMA_COMMAND,
   BUNDLE_COMMAND,

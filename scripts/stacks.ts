@@ -83,7 +83,7 @@ function main(argv: readonly string[]): void {
   try {
     stacks = listStacks(...environments.map((env) => env.name));
   } catch (error) {
-    return exitOnConfigError(error);
+    exitOnConfigError(error);
   }
   process.stdout.write(json ? `${JSON.stringify(stacks)}\n` : `${stacks.map((stack) => stack.name).join("\n")}\n`);
 }

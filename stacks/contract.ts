@@ -41,13 +41,16 @@ export interface ReadContractOptions {
   readonly planPlaceholders?: boolean;
 }
 
-/** `vpcId` -> `vpc_id`: Terraform's naming for outputs, TypeScript's for the contract keys. */
+/**
+ * `vpcId` -> `vpc_id`: Terraform's naming for outputs, TypeScript's for the contract keys.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function outputName(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
 /** The placeholder an unapplied upstream output reads as during a plan with placeholders on. */
-export function placeholderFor(kind: OutputKind, key: string): string | number | string[] | { [key: string]: string } {
+function placeholderFor(kind: OutputKind, key: string): string | number | string[] | { [key: string]: string } {
   switch (kind) {
     case "string":
     case "optional-string":

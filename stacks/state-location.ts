@@ -9,7 +9,7 @@ import type { Layer } from "./layers";
 export type StateLocation = { readonly backend: "s3"; readonly s3: S3BackendConfig } | { readonly backend: "local"; readonly path: string };
 
 /** The state key of a layer: `<env>/<layer>.tfstate`. */
-export function stateKey(environment: string, layer: Layer): string {
+function stateKey(environment: string, layer: Layer): string {
   return `${environment}/${layer}.tfstate`;
 }
 

@@ -28,6 +28,7 @@ function v8Format(error: Error, frames: readonly NodeJS.CallSite[]): string {
 /**
  * Suppresses token creation stacks until the returned function is called, which puts back the
  * formatter found here. Installing while already suppressed changes nothing and returns a no-op.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function suppressTokenCreationStacks(): () => void {
   const previous = Error.prepareStackTrace;

@@ -39,7 +39,7 @@ function leaves(node: Node, path: string, description: string | undefined, hasDe
         : [];
     return [...own, ...extra];
   }
-  if (variants !== undefined && variants.some((variant) => variant.properties !== undefined)) {
+  if (variants?.some((variant) => variant.properties !== undefined)) {
     return variants.flatMap((variant) => leaves(variant, path, description, hasDefault));
   }
   if (node.items?.properties !== undefined) return leaves(node.items, `${path}[]`, description, hasDefault);

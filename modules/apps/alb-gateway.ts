@@ -4,9 +4,7 @@ import { Construct } from "constructs";
 import { LocalChartRelease } from "../kubernetes/local-chart-release";
 
 /** TLS 1.3 and 1.2 only, forward secrecy (the HTTPS listener). */
-export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** The GatewayClass of the AWS Load Balancer Controller's ALB gateways. */
-export const ALB_GATEWAY_CONTROLLER = "gateway.k8s.aws/alb";
+const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** One ALB attribute (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html). */
 export interface LoadBalancerAttribute {

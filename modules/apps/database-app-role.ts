@@ -5,7 +5,7 @@ import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 /** psql's client image: the PostgreSQL project's Alpine build, user `postgres` (uid 70). */
-export const DEFAULT_PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine3.22";
+const DEFAULT_PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine3.22";
 const POSTGRES_UID = "70";
 const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
@@ -19,7 +19,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * (a new Job after a change) converges. The role logs in with IAM only (`rds_iam`, no password),
  * may connect to the one database and create its objects in `public`; nothing else.
  */
-export const APP_ROLE_SQL = [
+const APP_ROLE_SQL = [
   "\\set ON_ERROR_STOP on",
   "SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec",
   'ALTER ROLE :"app_user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD NULL;',
@@ -99,8 +99,8 @@ export class DatabaseAppRole extends Construct {
     });
 
     const script = [
-      'export PGPASSWORD="$(cat ' + MASTER_MOUNT + '/password)"',
-      'export PGUSER="$(cat ' + MASTER_MOUNT + '/username)"',
+      `export PGPASSWORD="$(cat ${MASTER_MOUNT}/password)"`,
+      `export PGUSER="$(cat ${MASTER_MOUNT}/username)"`,
       // psql expands :'var' and runs \gexec only in a script (-f), never in -c.
       'printf \'%s\\n\' "$APP_ROLE_SQL" | psql --no-psqlrc --quiet -v app_user="$APP_USER" -v database="$PGDATABASE" -f -',
     ].join("\n");

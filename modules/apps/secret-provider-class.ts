@@ -7,6 +7,7 @@ import { findRepositoryPath } from "../core/repository-path";
 /**
  * The local chart `charts/secret-provider-class`, found from the source, the compiled tree and the
  * bundle alike.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export const SECRET_PROVIDER_CLASS_CHART_DIR = path.dirname(findRepositoryPath(__dirname, "charts/secret-provider-class/Chart.yaml"));
 

@@ -95,10 +95,10 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The name of the container port, and of the Service port in front of it (the same number: see WebService). */
-export const PORT_NAME = "http";
+const PORT_NAME = "http";
 
 /** UID and GID the containers run as (non-root, outside the range of system users). */
-export const RUN_AS_ID = "10001";
+const RUN_AS_ID = "10001";
 
 const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";

@@ -10,13 +10,13 @@ import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 
 /** The CodeBuild event that hands a queued GitHub Actions job to the project (its runner). */
-export const WORKFLOW_JOB_QUEUED = "WORKFLOW_JOB_QUEUED";
+const WORKFLOW_JOB_QUEUED = "WORKFLOW_JOB_QUEUED";
 
 /** CodeConnections connection ARN (either service prefix AWS has used for it). */
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
 
 /** Name of an environment's runner project; a workflow job asks for it with {@link runnerLabel}. */
-export function runnerProjectName(environment: string): string {
+function runnerProjectName(environment: string): string {
   return `${environment}-github-runner`;
 }
 
@@ -24,7 +24,7 @@ export function runnerProjectName(environment: string): string {
  * The `runs-on` label that sends a GitHub Actions job to a CodeBuild runner project, as a
  * workflow expression: `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
  */
-export function runnerLabel(project: string): string {
+function runnerLabel(project: string): string {
   return `codebuild-${project}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
 }
 
@@ -141,7 +141,7 @@ export class CodebuildGithubRunner extends Construct {
       assumeRolePolicy: trust.json,
     });
     const subnetArns = props.subnetIds.map((subnet) => `arn:${partition}:ec2:${region}:${accountId}:subnet/${subnet}`);
-    const connectionService = props.connectionArn.split(":")[2]!;
+    const connectionService = props.connectionArn.split(":")[2];
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
         { sid: "BuildLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logs.arn}:*`] },

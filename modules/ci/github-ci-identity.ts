@@ -11,11 +11,11 @@ import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 
 /** GitHub Actions' OIDC issuer. */
-export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
+const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /** Actions that push an image to a repository (and nothing that deletes or re-tags). */
-export const ECR_PUSH_ACTIONS = [
+const ECR_PUSH_ACTIONS = [
   "ecr:BatchCheckLayerAvailability",
   "ecr:InitiateLayerUpload",
   "ecr:UploadLayerPart",
@@ -24,10 +24,10 @@ export const ECR_PUSH_ACTIONS = [
 ] as const;
 
 /** A deploy applies three layers in one session; two hours covers a fresh environment's EKS and Aurora. */
-export const DEPLOY_SESSION_SECONDS = 7200;
+const DEPLOY_SESSION_SECONDS = 7200;
 
 /** ARN of the account's GitHub Actions OIDC provider (IAM names it after the issuer's host). */
-export function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
+function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
   return `arn:${target.partition}:iam::${target.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 
@@ -36,7 +36,7 @@ export function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "par
  * runs in it to plan; in production it has required reviewers, so no pull request reaches the
  * plan role (which reads everything, Kubernetes Secrets included) before a reviewer approves.
  */
-export function planEnvironmentName(environment: string): string {
+function planEnvironmentName(environment: string): string {
   return `${environment}-plan`;
 }
 
@@ -55,7 +55,7 @@ export function permissionsBoundaryArn(target: Pick<AwsTarget, "accountId" | "pa
  * cluster and node roles, EC2 instance profiles, flow logs, AWS Config, CloudTrail's log
  * delivery, RDS Enhanced Monitoring, the CodeBuild runner.
  */
-export const PASS_ROLE_SERVICES = [
+const PASS_ROLE_SERVICES = [
   "eks.amazonaws.com",
   "ec2.amazonaws.com",
   "vpc-flow-logs.amazonaws.com",

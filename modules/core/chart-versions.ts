@@ -200,15 +200,10 @@ export const CHART_VERSIONS = {
 
 export type ChartName = keyof typeof CHART_VERSIONS;
 
-/** The default version of every chart, by name. */
-export const DEFAULT_CHART_VERSIONS = Object.fromEntries(
-  (Object.keys(CHART_VERSIONS) as ChartName[]).map((name) => [name, CHART_VERSIONS[name].default]),
-) as { readonly [name in ChartName]: (typeof CHART_VERSIONS)[name]["default"] };
-
 /** The release entry of a chart version, or undefined when the table does not list it. */
 export function chartRelease(name: ChartName, version: string): ChartRelease | undefined {
   const versions: { readonly [chartVersion: string]: ChartRelease } = CHART_VERSIONS[name].versions;
-  return Object.prototype.hasOwnProperty.call(versions, version) ? versions[version] : undefined;
+  return Object.hasOwn(versions, version) ? versions[version] : undefined;
 }
 
 /** Whether `kubernetesVersion` (`1.x`) lies within `range`. */

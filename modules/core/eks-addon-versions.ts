@@ -31,11 +31,10 @@ export const EKS_ADDON_VERSIONS = {
   "1.35": { kubeProxy: "v1.35.3-eksbuild.2", coredns: "v1.14.2-eksbuild.4" },
 } as const satisfies { readonly [minor in KubernetesVersion]?: EksAddonVersionSet };
 
-export const EKS_ADDON_VERSIONS_SOURCE =
-  "https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html and managing-coredns.html (read 2026-12-02)";
+// Source: https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html and managing-coredns.html (read 2026-12-02).
 
 /** The pinned add-on versions of a Kubernetes minor, or undefined when the table has no row for it. */
 export function addonVersionsFor(kubernetesVersion: string): EksAddonVersionSet | undefined {
   const table: { readonly [minor: string]: EksAddonVersionSet } = EKS_ADDON_VERSIONS;
-  return Object.prototype.hasOwnProperty.call(table, kubernetesVersion) ? table[kubernetesVersion] : undefined;
+  return Object.hasOwn(table, kubernetesVersion) ? table[kubernetesVersion] : undefined;
 }

@@ -25,12 +25,12 @@ const PARTITION = /^aws(-[a-z]+)*$/;
 export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** EKS: 1-100 characters, letters, digits, hyphens and underscores, starting with a letter or digit. */
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const ARN_PREFIX = String.raw`arn:aws(?:-[a-z]+)*`;
+const ARN_PREFIX = "arn:aws(?:-[a-z]+)*";
 const ACCOUNT_REGION = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}`;
 
 /** An ARN pattern `arn:<partition>:<service>:<region>:<account>:<rest>`, `rest` a regular expression source. */
 export function regionalArn(service: string, rest: string): RegExp {
-  return new RegExp(String.raw`^${ARN_PREFIX}:${service}:${ACCOUNT_REGION}:${rest}$`);
+  return new RegExp(`^${ARN_PREFIX}:${service}:${ACCOUNT_REGION}:${rest}$`);
 }
 
 /** Throws `message` when a known (non-token) value does not match. */

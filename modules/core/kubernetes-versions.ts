@@ -38,7 +38,7 @@ export type KubernetesVersion = keyof typeof EKS_KUBERNETES_VERSIONS;
 export const KUBERNETES_VERSIONS = (Object.keys(EKS_KUBERNETES_VERSIONS) as KubernetesVersion[]).sort(compareMinors);
 
 export function isKubernetesVersion(version: string): version is KubernetesVersion {
-  return Object.prototype.hasOwnProperty.call(EKS_KUBERNETES_VERSIONS, version);
+  return Object.hasOwn(EKS_KUBERNETES_VERSIONS, version);
 }
 
 /** The minor number of `1.35` (35); NaN for anything that is not `1.<minor>`. */
@@ -55,7 +55,10 @@ export function compareMinors(a: string, b: string): number {
 /** Where a version stands on a given day: standard support, extended support (billed), or gone. */
 export type SupportStatus = "standard" | "extended" | "unsupported";
 
-/** The support status of `version` on `day` (an ISO date, `YYYY-MM-DD`). */
+/**
+ * The support status of `version` on `day` (an ISO date, `YYYY-MM-DD`).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function supportStatus(version: KubernetesVersion, day: string): SupportStatus {
   const row: EksKubernetesVersion = EKS_KUBERNETES_VERSIONS[version];
   if (day <= row.endOfStandardSupport) return "standard";

@@ -317,7 +317,7 @@ function validateWindows(snapshotWindow: string, maintenanceWindow: string, fail
   const snapshot = SNAPSHOT_WINDOW.exec(snapshotWindow);
   const start = snapshot === null ? undefined : minutes(snapshot[1], snapshot[2]);
   const end = snapshot === null ? undefined : minutes(snapshot[3], snapshot[4]);
-  if (start === undefined || end === undefined) return fail(`snapshotWindow must be hh:mm-hh:mm in UTC, got ${snapshotWindow}`);
+  if (start === undefined || end === undefined) fail(`snapshotWindow must be hh:mm-hh:mm in UTC, got ${snapshotWindow}`);
   const snapshotLength = (end - start + DAY) % DAY;
   if (snapshotLength < 60) fail(`snapshotWindow ${snapshotWindow} must last at least 60 minutes`);
 
@@ -325,7 +325,7 @@ function validateWindows(snapshotWindow: string, maintenanceWindow: string, fail
   const from = maintenance === null ? undefined : weekMinutes(maintenance[1], maintenance[2], maintenance[3]);
   const to = maintenance === null ? undefined : weekMinutes(maintenance[4], maintenance[5], maintenance[6]);
   if (from === undefined || to === undefined)
-    return fail(`maintenanceWindow must be ddd:hh:mm-ddd:hh:mm in UTC with lowercase days, got ${maintenanceWindow}`);
+    fail(`maintenanceWindow must be ddd:hh:mm-ddd:hh:mm in UTC with lowercase days, got ${maintenanceWindow}`);
   const maintenanceLength = (to - from + WEEK) % WEEK;
   if (maintenanceLength < 60) fail(`maintenanceWindow ${maintenanceWindow} must last at least 60 minutes`);
 

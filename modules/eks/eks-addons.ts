@@ -24,7 +24,7 @@ export interface EksAddonsProps {
 }
 
 /** The VPC CNI's configuration: enforce Kubernetes NetworkPolicies with the CNI's eBPF agent. */
-export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
+const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
 
 /**
  * EKS managed add-ons: vpc-cni (network policy enforcement on), kube-proxy, coredns and the EBS

@@ -29,7 +29,7 @@ export interface ClusterAccessGrant {
 }
 
 /** EKS access policies by level. */
-export const ACCESS_POLICIES: { readonly [L in ClusterAccessLevel]: string } = {
+const ACCESS_POLICIES: { readonly [L in ClusterAccessLevel]: string } = {
   admin: "AmazonEKSClusterAdminPolicy",
   viewer: "AmazonEKSViewPolicy",
   planner: "AmazonEKSAdminViewPolicy",

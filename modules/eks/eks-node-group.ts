@@ -40,8 +40,6 @@ export interface EksNodeGroupProps {
   readonly taints?: readonly NodeTaint[];
 }
 
-export { isArmInstanceType };
-
 /**
  * A managed node group in the private-app subnets on its own launch template: IMDSv2 required
  * with hop limit 1 (pods cannot reach the node role), an encrypted gp3 root volume, the nodes'

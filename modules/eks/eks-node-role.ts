@@ -9,7 +9,7 @@ import { Construct } from "constructs";
  * container logs with its own IRSA role), so CloudWatchAgentServerPolicy, which would let any pod
  * on the host network write metrics and logs anywhere, is not attached.
  */
-export const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
+const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
 
 export interface EksNodeRoleProps {
   /** Role name, e.g. `dev-nodes`. */

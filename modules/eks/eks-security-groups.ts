@@ -20,7 +20,7 @@ export interface EksSecurityGroupsProps {
 }
 
 /** Ports the control plane opens on nodes: kubelet and the usual admission-webhook ports. */
-export const CONTROL_PLANE_TO_NODE_PORTS = [443, 4443, 6443, 8443, 9443, 10250] as const;
+const CONTROL_PLANE_TO_NODE_PORTS = [443, 4443, 6443, 8443, 9443, 10250] as const;
 
 /**
  * The cluster's additional security group and the nodes' security group, with only what EKS needs:

@@ -71,7 +71,8 @@ export class IrsaRole extends Construct {
       const permissions = new DataAwsIamPolicyDocument(this, "permissions", { statement: [...statements] });
       new IamRolePolicy(this, "policy", { name: "permissions", role: role.id, policy: permissions.json });
     }
-    managed.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `managed-${index}`, { role: role.name, policyArn }));
+    for (const [index, policyArn] of managed.entries())
+      new IamRolePolicyAttachment(this, `managed-${index}`, { role: role.name, policyArn });
     this.roleArn = role.arn;
     this.roleName = role.name;
   }

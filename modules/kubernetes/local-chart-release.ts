@@ -5,7 +5,10 @@ import { Construct } from "constructs";
 import { findRepositoryPath } from "../core/repository-path";
 import { helmReleaseBasics } from "./helm-release-basics";
 
-/** The folder of a chart this repository ships under `charts/<name>`, from the source, the compiled tree and the bundle alike. */
+/**
+ * The folder of a chart this repository ships under `charts/<name>`, from the source, the compiled tree and the bundle alike.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function localChartDir(name: string): string {
   return path.dirname(findRepositoryPath(__dirname, `charts/${name}/Chart.yaml`));
 }

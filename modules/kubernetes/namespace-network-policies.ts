@@ -60,11 +60,11 @@ export interface NamespaceNetworkPoliciesProps {
 }
 
 /** Names of the two policies every namespace gets. */
-export const DEFAULT_DENY_POLICY = "default-deny";
-export const ALLOW_DNS_POLICY = "allow-dns";
+const DEFAULT_DENY_POLICY = "default-deny";
+const ALLOW_DNS_POLICY = "allow-dns";
 
 /** The label Kubernetes puts on every namespace with its own name (1.22+), immutable. */
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
 /** Annotation that records why a namespace admits more than `restricted`. */
-export const POD_SECURITY_JUSTIFICATION_ANNOTATION = "platform.acme.example/pod-security-justification";
+const POD_SECURITY_JUSTIFICATION_ANNOTATION = "platform.acme.example/pod-security-justification";
 
 const POD_SECURITY_LABEL_PREFIX = "pod-security.kubernetes.io/";
 /** DNS-1123 label: what Kubernetes accepts as a namespace name. */

@@ -20,7 +20,7 @@ import { VpcFlowLogs } from "./vpc-flow-logs";
 import { DEFAULT_DATA_PORTS } from "../core/data-ports";
 
 /** Interface endpoints Session Manager cannot work without. */
-export const SESSION_MANAGER_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
+const SESSION_MANAGER_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] as const;
 
 /**
  * Interface endpoints the operator tasks on the host call (docs/operations.md, "Operator tasks on
@@ -30,7 +30,7 @@ export const SESSION_MANAGER_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages"] a
  * replication group; its IAM token is signed locally too), Secrets Manager and KMS (the master
  * secret, break-glass), CloudWatch Logs (the session logs).
  */
-export const OPERATOR_TASK_ENDPOINTS = ["sts", "eks", "rds", "elasticache", "secretsmanager", "kms", "logs"] as const;
+const OPERATOR_TASK_ENDPOINTS = ["sts", "eks", "rds", "elasticache", "secretsmanager", "kms", "logs"] as const;
 
 /** The application VPC the management network is peered with (same account and region). */
 export interface PeeredApplicationVpc {
@@ -88,7 +88,10 @@ export interface ManagementNetworkProps {
   readonly clientVpn?: ManagementClientVpnProps;
 }
 
-/** The two subnets of a management VPC: its two halves, as literal CIDRs. */
+/**
+ * The two subnets of a management VPC: its two halves, as literal CIDRs.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function managementSubnetCidrs(cidr: string): readonly [string, string] {
   const [first, second] = IPv4CidrRange.fromCidr(cidr).split();
   if (first === undefined || second === undefined) throw new Error(`${cidr} cannot be split in two`);
@@ -198,9 +201,9 @@ export class ManagementNetwork extends Construct {
         }),
     );
     const routeTable = new RouteTable(this, "rt", { vpcId: vpc.id, tags: { Name: name } });
-    subnets.forEach(
-      (subnet, index) => new RouteTableAssociation(this, `rta-${index}`, { subnetId: subnet.id, routeTableId: routeTable.id }),
-    );
+    for (const [index, subnet] of subnets.entries()) {
+      new RouteTableAssociation(this, `rta-${index}`, { subnetId: subnet.id, routeTableId: routeTable.id });
+    }
 
     const peering = new VpcPeeringConnection(this, "peering", {
       vpcId: vpc.id,
@@ -292,7 +295,7 @@ export class ManagementNetwork extends Construct {
       name: props.name,
       target: props.target,
       vpcId: vpc.id,
-      subnetId: subnets[0]!.id,
+      subnetId: subnets[0].id,
       egress: operatorEgress,
       ...(props.operatorInstanceType === undefined ? {} : { instanceType: props.operatorInstanceType }),
     });

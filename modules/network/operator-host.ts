@@ -49,12 +49,12 @@ export interface OperatorHostProps {
 }
 
 /** The SSM public parameter naming the newest Amazon Linux 2023 AMI of an architecture. */
-export function al2023AmiParameter(architecture: "arm64" | "x86_64"): string {
+function al2023AmiParameter(architecture: "arm64" | "x86_64"): string {
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
 }
 
 /** The only policy the host's role has: what the SSM agent needs for Session Manager. */
-export const SSM_MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
+const SSM_MANAGED_INSTANCE_CORE = "AmazonSSMManagedInstanceCore";
 
 /**
  * An operator host reached only through SSM Session Manager: no key pair, no inbound rule, no

@@ -49,7 +49,7 @@ const MAX_RULES_PER_DIRECTION = 20;
 /** A rule without its number (given by position); `allow` unless it says `deny`. */
 export type NaclRule = Omit<NetworkAclIngress, "ruleNo" | "action"> & { readonly action?: "allow" | "deny" };
 
-export const allFrom = (cidr: string): NaclRule => ({ protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: cidr });
+const allFrom = (cidr: string): NaclRule => ({ protocol: "-1", fromPort: 0, toPort: 0, cidrBlock: cidr });
 export const tcpFrom = (cidr: string, fromPort: number, toPort: number = fromPort): NaclRule => ({
   protocol: "tcp",
   fromPort,
@@ -87,7 +87,7 @@ export class TierNetworkAcls extends Construct {
     const ports = props.dataTierPorts ?? [DEFAULT_DATA_PORTS.postgres, DEFAULT_DATA_PORTS.cache];
     const { public: publicCidrs, privateApp: appCidrs, privateData: dataCidrs } = props.cidrs;
     const management = props.managementCidr;
-    if (management !== undefined && management.endsWith("/0")) {
+    if (management?.endsWith("/0")) {
       throw new Error(`NACL ${props.name}: the management CIDR must be the management VPC, not ${management}`);
     }
     const managementList = management === undefined ? [] : [management];

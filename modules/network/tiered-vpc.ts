@@ -116,16 +116,16 @@ export class TieredVpc extends Construct {
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: igw.id,
     });
-    publicSubnets.forEach(
-      (s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
-    );
+    for (const [i, s] of publicSubnets.entries()) {
+      new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRouteTable.id });
+    }
 
     const natCount = natGateways === "perAz" ? zones.length : 1;
     const nats = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${props.name}-nat-${zones[i]}` } });
       const nat = new NatGateway(this, `nat-${i}`, {
         allocationId: eip.allocationId,
-        subnetId: publicSubnets[i]!.id,
+        subnetId: publicSubnets[i].id,
         connectivityType: "public",
         tags: { Name: `${props.name}-nat-${zones[i]}` },
         dependsOn: [igw],
@@ -138,7 +138,7 @@ export class TieredVpc extends Construct {
       new Route(this, `private-app-egress-${i}`, {
         routeTableId: table.id,
         destinationCidrBlock: "0.0.0.0/0",
-        natGatewayId: nats[natGateways === "perAz" ? i : 0]!.nat.id,
+        natGatewayId: nats[natGateways === "perAz" ? i : 0].nat.id,
       });
       new RouteTableAssociation(this, `private-app-rta-${i}`, { subnetId: s.id, routeTableId: table.id });
       return table;
@@ -146,9 +146,9 @@ export class TieredVpc extends Construct {
 
     // The data tier keeps only the implicit local route: no internet, no NAT.
     const dataRouteTable = new RouteTable(this, "private-data-rt", { vpcId: vpc.id, tags: { Name: `${props.name}-private-data` } });
-    dataSubnets.forEach(
-      (s, i) => new RouteTableAssociation(this, `private-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRouteTable.id }),
-    );
+    for (const [i, s] of dataSubnets.entries()) {
+      new RouteTableAssociation(this, `private-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRouteTable.id });
+    }
 
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;

@@ -9,7 +9,7 @@ import { IPv4, IPv4CidrRange } from "ip-num";
  * The addresses an interface subnet keeps for the endpoints: its second /28 (the first holds the
  * four addresses AWS reserves in every subnet). Literal, so network policies can name it.
  */
-export function endpointAddressRange(subnetCidr: string): string {
+function endpointAddressRange(subnetCidr: string): string {
   const subnet = IPv4CidrRange.fromCidr(subnetCidr);
   if (Number(subnetCidr.split("/")[1]) > 26)
     throw new Error(`Subnet ${subnetCidr} is too small to keep a /28 for endpoints (needs /26 or larger)`);
@@ -104,7 +104,7 @@ export class VpcEndpoints extends Construct {
     const reservations = ranges.map(
       (range, index) =>
         new Ec2SubnetCidrReservation(this, `endpoint-range-${index}`, {
-          subnetId: props.interfaceSubnetIds[index]!,
+          subnetId: props.interfaceSubnetIds[index],
           cidrBlock: range,
           reservationType: "explicit",
           // Tells whoever finds these addresses reserved in the console why (and which environment).
@@ -126,7 +126,7 @@ export class VpcEndpoints extends Construct {
           : {
               subnetConfiguration: props.interfaceSubnetIds.map((subnetId, az) => ({
                 subnetId,
-                ipv4: addressIn(ranges[az]!, serviceIndex),
+                ipv4: addressIn(ranges[az], serviceIndex),
               })),
               dependsOn: reservations,
             }),

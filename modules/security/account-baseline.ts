@@ -7,8 +7,6 @@ import { CLOUDTRAIL_PREFIX, addAccountTrail, cloudTrailBucketStatements, trailId
 import { addGuardDuty } from "./guardduty";
 import type { AwsTarget } from "../core/aws-target";
 import { CLOUDWATCH_LOG_RETENTION_DAYS, isCloudWatchLogRetention } from "../core/cloudwatch-logs";
-
-export { GUARDDUTY_FEATURES } from "./guardduty";
 export type { PasswordPolicySettings } from "./account-settings";
 
 export interface AccountBaselineProps {

@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
  * detector's `datasources` block is deprecated). Runtime monitoring lets GuardDuty manage its EKS
  * add-on; RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING, and the two cannot both be on.
  */
-export const GUARDDUTY_FEATURES: readonly { readonly name: string; readonly additionalConfiguration?: readonly string[] }[] = [
+const GUARDDUTY_FEATURES: readonly { readonly name: string; readonly additionalConfiguration?: readonly string[] }[] = [
   { name: "EKS_AUDIT_LOGS" },
   { name: "RUNTIME_MONITORING", additionalConfiguration: ["EKS_ADDON_MANAGEMENT"] },
   { name: "S3_DATA_EVENTS" },

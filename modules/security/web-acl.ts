@@ -9,7 +9,7 @@ import type { AwsTarget } from "../core/aws-target";
 import { CLOUDWATCH_LOG_RETENTION_DAYS, isCloudWatchLogRetention } from "../core/cloudwatch-logs";
 
 /** WAF delivers logs to CloudWatch Logs only into groups whose name starts with this. */
-export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
 
 /**
  * The AWS managed rule groups every web ACL evaluates, in priority order (after the rate limit):
@@ -17,7 +17,7 @@ export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
  * addresses Amazon's threat intelligence flags. About 1,125 WCUs together, under the 1,500 a web
  * ACL includes in its base price.
  */
-export const AWS_MANAGED_RULE_GROUPS = [
+const AWS_MANAGED_RULE_GROUPS = [
   { name: "AWSManagedRulesCommonRuleSet", priority: 10 },
   { name: "AWSManagedRulesKnownBadInputsRuleSet", priority: 20 },
   { name: "AWSManagedRulesSQLiRuleSet", priority: 30 },
@@ -25,10 +25,10 @@ export const AWS_MANAGED_RULE_GROUPS = [
 ] as const;
 
 /** Priority of the rate-based rule: evaluated first, so a flood is cut before the managed groups run. */
-export const RATE_LIMIT_PRIORITY = 1;
+const RATE_LIMIT_PRIORITY = 1;
 
 /** Request headers whose values never reach the logs (credentials and sessions). */
-export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
+const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
 /** Web ACL names: 1-128 letters, digits, `-` and `_`; the log group adds its prefix to it. */

@@ -15,7 +15,7 @@ import { assertBucketName } from "./private-bucket";
  * Source: Elastic Load Balancing User Guide, "Enable access logs for your Application Load Balancer",
  * step "Attach a policy to your S3 bucket" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).
  */
-export const ELB_LOG_DELIVERY_ACCOUNTS: { readonly [region: string]: string } = {
+const ELB_LOG_DELIVERY_ACCOUNTS: { readonly [region: string]: string } = {
   "us-east-1": "127311923021",
   "us-east-2": "033677994240",
   "us-west-1": "027434742980",
@@ -39,7 +39,7 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: { readonly [region: string]: string } = 
   "me-south-1": "076674570225",
   "sa-east-1": "507241528517",
 };
-export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
 
 export interface LoadBalancerLogBucketProps {
   /** Bucket name. */

@@ -31,7 +31,7 @@ export interface BootstrapStackProps {
 }
 
 /** The stack of one account: `bootstrap-<accountId>`. */
-export function bootstrapStackName(accountId: string): string {
+function bootstrapStackName(accountId: string): string {
   return `bootstrap-${accountId}`;
 }
 
@@ -42,7 +42,7 @@ export function bootstrapStackName(accountId: string): string {
  * git-ignored, so the file stays on the machine that ran the bootstrap: keep it safe (or move it
  * into the bucket once the bucket exists); without it the buckets must be imported again.
  */
-export function bootstrapStatePath(accountId: string): string {
+function bootstrapStatePath(accountId: string): string {
   return `${REPOSITORY_ROOT_FROM_STACK_DIR}/.terraform-state/bootstrap/${accountId}.tfstate`;
 }
 
@@ -119,6 +119,7 @@ interface BucketUse {
  * it names a state KMS key (so Terraform sends `aws:kms`).
  * @throws BootstrapPlanError when a bucket is named in two accounts or in two regions, or when one
  * account's buckets span regions (one provider per account stack).
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function planBootstraps(environments: readonly EnvironmentConfig[]): BootstrapPlan[] {
   const usesByBucket = new Map<string, BucketUse[]>();

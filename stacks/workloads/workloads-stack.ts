@@ -41,13 +41,13 @@ export interface WorkloadsStackProps extends ReadContractOptions {
 }
 
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
-export const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
+const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
 
 /** Namespace label that has the AWS Load Balancer Controller add target-health readiness gates to new pods. */
 const POD_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 
 /** The Terraform variable a release sets: `frontend_image_tag`, `backend_image_tag`. */
-export function imageTagVariableName(app: "frontend" | "backend"): string {
+function imageTagVariableName(app: "frontend" | "backend"): string {
   return `${app}_image_tag`;
 }
 

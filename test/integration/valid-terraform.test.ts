@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, type TerraformStack, Testing } from "cdktf";
 import { toBeValidTerraform } from "cdktf/lib/testing/matchers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnvironments } from "../../environments/load";

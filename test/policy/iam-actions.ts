@@ -55,7 +55,7 @@ export function knownServices(): readonly string[] {
 /** Whether a service prefix exists (case-insensitive, like IAM). Same answer as the package's `iamServiceExists`. */
 export function serviceExists(service: string): boolean {
   serviceNames ??= readJson<Record<string, string>>("serviceNames.json");
-  return Object.prototype.hasOwnProperty.call(serviceNames, service.toLowerCase());
+  return Object.hasOwn(serviceNames, service.toLowerCase());
 }
 
 /** The actions of a service by lowercase name; empty for a service that does not exist. */

@@ -397,7 +397,7 @@ function unknownFields(kindName: string, object: JsonObject): string[] {
     if (Array.isArray(value)) {
       const element = c.getIndexTypeOfType(type, ts.IndexKind.Number);
       if (element === undefined) problems.push(`${at}: a list where the schema has ${c.typeToString(type)}`);
-      else value.forEach((item, index) => walk(item, element, `${at}/${index}`));
+      else for (const [index, item] of value.entries()) walk(item, element, `${at}/${index}`);
       return;
     }
     if (!isObject(value) || c.getIndexTypeOfType(type, ts.IndexKind.String) !== undefined) return; // scalars and maps: the schema checks them

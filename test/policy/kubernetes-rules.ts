@@ -17,7 +17,7 @@ const isObject = (value: unknown): value is Body => typeof value === "object" &&
 export const blocks = (value: unknown): Body[] => (Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : []);
 
 /** The first (single) block, if any. */
-export const block = (value: unknown): Body | undefined => blocks(value)[0];
+const block = (value: unknown): Body | undefined => blocks(value)[0];
 
 /** A literal `true`; Terraform JSON may carry booleans as strings. */
 const isTrue = (value: unknown) => value === true || value === "true";
@@ -31,7 +31,7 @@ const ofTypes = (doc: TerraformJson, types: readonly string[]) => eachResource(d
  * Every type of the kubernetes provider that embeds a pod template is listed, used or not, so a
  * StatefulSet or CronJob added later is checked like a Deployment.
  */
-export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   kubernetes_deployment: ["spec", "template", "spec"],
   kubernetes_deployment_v1: ["spec", "template", "spec"],
   kubernetes_stateful_set: ["spec", "template", "spec"],
@@ -49,7 +49,7 @@ export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Every pod spec of the document, by the address of the workload that holds it. */
-export function podSpecs(doc: TerraformJson): [string, Body][] {
+function podSpecs(doc: TerraformJson): [string, Body][] {
   return ofTypes(doc, Object.keys(POD_SPEC_PATHS)).map(([address, type, body]) => {
     let node: Body | undefined = body;
     for (const key of POD_SPEC_PATHS[type]!) node = block(node?.[key]);

@@ -163,7 +163,7 @@ const asList = (value: unknown): string[] | undefined =>
   value === undefined || value === null ? undefined : Array.isArray(value) ? value.map(String) : [String(value)];
 
 /** The statements of a literal JSON policy (`{"Statement": ...}`), in the shape of an `aws_iam_policy_document`; undefined if the text is not one. */
-export function parseJsonPolicy(text: string): PolicyStatement[] | undefined {
+function parseJsonPolicy(text: string): PolicyStatement[] | undefined {
   if (!text.trimStart().startsWith("{")) return undefined;
   let parsed: { Statement?: unknown };
   try {
@@ -201,7 +201,7 @@ export function parseJsonPolicy(text: string): PolicyStatement[] | undefined {
  * (`${data.aws_iam_policy_document.x.json}`) or of its literal JSON; undefined for anything else
  * (another expression, resolved only at plan time).
  */
-export function statementsOfPolicy(doc: TerraformJson, value: unknown): PolicyStatement[] | undefined {
+function statementsOfPolicy(doc: TerraformJson, value: unknown): PolicyStatement[] | undefined {
   if (typeof value !== "string") return undefined;
   const reference = POLICY_DOCUMENT_REFERENCE.exec(value);
   if (reference !== null) {
@@ -215,7 +215,7 @@ export function statementsOfPolicy(doc: TerraformJson, value: unknown): PolicySt
  * Statements of every `aws_iam_policy_document`, and of every literal JSON policy of any resource
  * (IAM, key, bucket and repository policies, trust policies, inline role policies).
  */
-export function policyStatements(doc: TerraformJson): [string, PolicyStatement][] {
+function policyStatements(doc: TerraformJson): [string, PolicyStatement][] {
   const found: [string, PolicyStatement][] = [];
   for (const [address, body] of dataOfType(doc, "aws_iam_policy_document")) {
     for (const statement of (body["statement"] as PolicyStatement[] | undefined) ?? []) found.push([address, statement]);

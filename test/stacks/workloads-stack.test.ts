@@ -13,11 +13,11 @@ const byName = (stack: string, type: string, name: string): Body | undefined =>
 const releasesOf = (doc: TerraformJson) => Object.values(resourcesOf(doc, "helm_release"));
 const releases = (stack: string) => releasesOf(synthesizedStack(stack).doc);
 const valuesOf = (doc: TerraformJson, chart: string) =>
-  JSON.parse(String((releasesOf(doc).find((r) => r["chart"] === chart)?.["values"] as string[])[0])) as Body;
+  JSON.parse(String((releasesOf(doc).find((r) => r["chart"] === chart)!["values"] as string[])[0])) as Body;
 const releaseValues = (stack: string, chart: string) => valuesOf(synthesizedStack(stack).doc, chart);
 const charts = (stack: string) => releases(stack).map((r) => r["chart"]);
 const releaseNamed = (doc: TerraformJson, name: string) => releasesOf(doc).find((r) => r["name"] === name);
-const valuesNamed = (doc: TerraformJson, name: string) => JSON.parse(String((releaseNamed(doc, name)?.["values"] as string[])[0])) as Body;
+const valuesNamed = (doc: TerraformJson, name: string) => JSON.parse(String((releaseNamed(doc, name)!["values"] as string[])[0])) as Body;
 const idOf = (doc: TerraformJson, name: string) =>
   Object.entries(resourcesOf(doc, "helm_release")).find(([, r]) => r["name"] === name)?.[0];
 /** The ALB attributes the Gateway's LoadBalancerConfiguration sets, as a map. */
@@ -134,7 +134,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     for (const app of ["frontend", "backend"] as const) {
       expect(stack.doc.variable?.[`${app}_image_tag`]?.["default"]).toBe(env.workloads[app].imageTag);
       const deployment = byName(stackName, "kubernetes_deployment_v1", app);
-      const container = ((((deployment?.["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0];
+      const container = ((((deployment!["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0];
       expect(container?.["image"]).toBe(
         `\${data.terraform_remote_state.network-state.outputs.ecr_repository_urls.${app}}:\${var.${app}_image_tag}`,
       );
@@ -144,7 +144,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
   it("runs the backend under its own role (IAM authentication to Aurora and the cache: test/stacks/database-app-role.test.ts)", () => {
     expect(releases(stackName).find((r) => String(r["name"]) === "backend-secrets")).toBeUndefined();
     const account = byName(stackName, "kubernetes_service_account_v1", "backend");
-    expect((account?.["metadata"] as Body)["annotations"]).toEqual({ "eks.amazonaws.com/role-arn": fromPlatform("backend_role_arn") });
+    expect((account!["metadata"] as Body)["annotations"]).toEqual({ "eks.amazonaws.com/role-arn": fromPlatform("backend_role_arn") });
   });
 
   it("serves the frontend through a Gateway of the controller's ALB: the host, the certificate, the web ACL, the public subnets, pod targets", () => {
@@ -183,7 +183,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
 
   it("admits to the frontend only the load balancer's addresses in the public subnets, on the container port", () => {
     const policy = byName(stackName, "kubernetes_network_policy_v1", "ingress-from-load-balancer");
-    const rules = (policy?.["spec"] as Body)["ingress"] as Body[];
+    const rules = (policy!["spec"] as Body)["ingress"] as Body[];
     expect(rules).toHaveLength(1);
     expect((rules[0]!["from"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
       Array.from(
@@ -196,7 +196,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
 
   it("lets the backend reach the data tier's subnets on the data ports (443 and DNS: backend-egress.test.ts)", () => {
     const toData = byName(stackName, "kubernetes_network_policy_v1", "egress-to-data-tier");
-    const egress = ((toData?.["spec"] as Body)["egress"] as Body[])[0]!;
+    const egress = ((toData!["spec"] as Body)["egress"] as Body[])[0]!;
     expect((egress["to"] as Body[]).map((peer) => (peer["ip_block"] as Body)["cidr"])).toEqual(
       Array.from(
         { length: env.network.azCount },

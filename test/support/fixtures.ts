@@ -1,4 +1,4 @@
-import { App, Testing } from "cdktf";
+import { type App, Testing } from "cdktf";
 import { loadEnvironments } from "../../environments/load";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { addEnvironmentStacks, type EnvironmentStacks } from "../../stacks/environment-stacks";

@@ -73,6 +73,6 @@ interface CdktfMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // vitest declares Matchers<T = any>; a merged declaration must repeat it exactly.
+  // biome-ignore lint/suspicious/noExplicitAny: vitest declares Matchers<T = any>; a merged declaration must repeat it exactly.
   interface Matchers<T = any> extends CdktfMatchers<T> {}
 }

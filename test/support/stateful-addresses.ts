@@ -8,7 +8,7 @@ import type { TerraformJson } from "./synthesized";
  * because deleting one deletes everything in it, Prometheus' volumes included.
  * Written here, not imported from the product: this list is the oracle.
  */
-export const STATEFUL_TYPES: readonly string[] = [
+const STATEFUL_TYPES: readonly string[] = [
   "aws_cloudwatch_log_group",
   "aws_db_subnet_group",
   "aws_dynamodb_table",
@@ -52,7 +52,7 @@ const typeOf = (address: string) => address.slice(0, address.indexOf("."));
  * Where the state at `address` ends up: the address itself, or the end of its chain of `moved`
  * blocks. Terraform refuses a move to another resource type, so such a move leads nowhere.
  */
-export function resolveAddress(doc: TerraformJson, address: string): string | undefined {
+function resolveAddress(doc: TerraformJson, address: string): string | undefined {
   const moves = new Map(movedBlocks(doc).map((block) => [block.from, block.to]));
   let current = address;
   for (let hop = 0; moves.has(current); hop++) {

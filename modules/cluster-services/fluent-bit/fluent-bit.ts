@@ -41,7 +41,7 @@ export interface FluentBitProps extends HelmAddOnProps {
 
 /** One classic-mode section: `[NAME]` and its indented `key value` lines. */
 function section(name: string, entries: readonly (readonly [string, string])[]): string {
-  return [`[${name}]`, ...entries.map(([key, value]) => `    ${key} ${value}`)].join("\n") + "\n";
+  return [`[${name}]`, ...entries.map(([key, value]) => `    ${key} ${value}`)].map((line) => `${line}\n`).join("");
 }
 
 /**

@@ -2,7 +2,8 @@ import { EksNodeGroup as AwsEksNodeGroup } from "@cdktf/provider-aws/lib/eks-nod
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { EksNodeGroup, isArmInstanceType, type EksNodeGroupProps } from "../../../modules/eks/eks-node-group";
+import { isArmInstanceType } from "../../../modules/core/instance-types";
+import { EksNodeGroup, type EksNodeGroupProps } from "../../../modules/eks/eks-node-group";
 import { resourcesOf, type TerraformJson } from "../../support/synthesized";
 
 const props: EksNodeGroupProps = {
