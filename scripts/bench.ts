@@ -37,6 +37,8 @@ const TARGETS = {
   synthPeakMiBBelow: 300,
   testSuiteMsBelow: 30_000,
   typecheckMsBelow: 5_000,
+  /** `npm run lint` (formatter check, linter, dead-code check) at most this long (issue 24). */
+  lintMsMax: 10_000,
 } as const;
 
 /** Command-line options. */
@@ -332,6 +334,12 @@ function benchCases(many: string): BenchCase[] {
       measures: "npx tsc -p tsconfig.json --noEmit with the incremental build info of the previous run, no source change",
       prepare: () => tsc,
     },
+    {
+      id: "lint",
+      label: "npm run lint",
+      measures: "biome ci, knip and knip --production side by side (node dist/scripts/lint.js, the build already done)",
+      prepare: () => ({ command: "node", args: [path.join(ROOT, "dist", "scripts", "lint.js")] }),
+    },
   ];
 }
 
@@ -525,6 +533,17 @@ function checkTargets(results: readonly CaseResult[], ratio: number | null): Tar
         inclusive: false,
       },
       wallOf(results, "typecheck-warm"),
+    ),
+    check(
+      {
+        id: "lint",
+        caseId: "lint",
+        description: `<= ${TARGETS.lintMsMax / 1000} s`,
+        limit: TARGETS.lintMsMax,
+        unit: "ms",
+        inclusive: true,
+      },
+      wallOf(results, "lint"),
     ),
   ];
 }
