@@ -201,7 +201,7 @@ const BAD_FILES: readonly BadFile[] = [
         line: 20,
         path: "platform.kubernetesVersion",
         message:
-          "must be a Kubernetes version EKS supports: 1.32, 1.33, 1.34, 1.35 (modules/core/kubernetes-versions.ts, from the EKS release calendar)",
+          "must be a Kubernetes version EKS supports: 1.32, 1.33, 1.34, 1.35, 1.36 (modules/core/kubernetes-versions.ts, from the EKS release calendar)",
       },
     ],
   },

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { environmentsDir, parseEnvironment } from "../environments/load";
+import { EnvironmentConfigError, environmentsDir, parseEnvironment } from "../environments/load";
 import { buildEnvironment } from "./support/fixtures";
 import { resourcesOf, type TerraformJson } from "./support/synthesized";
 
@@ -24,6 +24,10 @@ const on = (version: string) => {
   };
 };
 
+/** The pinned version of one EKS add-on in a synthesized platform stack. */
+const addon = (doc: TerraformJson, name: string) =>
+  Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
+
 /** Every resource whose synthesized body differs between the two documents, as `type.name`, sorted. */
 function changedResources(before: TerraformJson, after: TerraformJson): string[] {
   const types = new Set([...Object.keys(before.resource ?? {}), ...Object.keys(after.resource ?? {})]);
@@ -41,23 +45,28 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
   const before = on("1.34");
   const after = on("1.35");
 
-  it("platform: the control plane's version and the kube-proxy and CoreDNS add-ons change, nothing else (no resource added, removed or replaced)", () => {
+  it("platform: the control plane's version and the four add-ons change, nothing else (no resource added, removed or replaced)", () => {
     const changed = changedResources(before.platform, after.platform);
     expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "aws_eks_addon.addons_aws-ebs-csi-driver",
       "aws_eks_addon.addons_coredns",
       "aws_eks_addon.addons_kube-proxy",
+      "aws_eks_addon.addons_vpc-cni",
       "aws_eks_cluster.eks_cluster",
     ]);
     const cluster = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_eks_cluster"))[0]!;
     expect([cluster(before.platform)["version"], cluster(after.platform)["version"]]).toEqual(["1.34", "1.35"]);
-    const addon = (doc: TerraformJson, name: string) =>
-      Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
-    // The oracle: the EKS user guide's latest add-on versions per Kubernetes version.
+    // The oracles: the EKS user guide's kube-proxy table, eksctl's CoreDNS assets and cdk-eks-blueprints' version maps.
     expect([addon(before.platform, "kube-proxy"), addon(after.platform, "kube-proxy")]).toEqual([
-      "v1.34.6-eksbuild.2",
-      "v1.35.3-eksbuild.2",
+      "v1.34.6-eksbuild.13",
+      "v1.35.3-eksbuild.13",
     ]);
-    expect([addon(before.platform, "coredns"), addon(after.platform, "coredns")]).toEqual(["v1.13.2-eksbuild.7", "v1.14.2-eksbuild.4"]);
+    expect([addon(before.platform, "coredns"), addon(after.platform, "coredns")]).toEqual(["v1.13.2-eksbuild.19", "v1.14.3-eksbuild.11"]);
+    expect([addon(before.platform, "vpc-cni"), addon(after.platform, "vpc-cni")]).toEqual(["v1.20.4-eksbuild.2", "v1.21.1-eksbuild.1"]);
+    expect([addon(before.platform, "aws-ebs-csi-driver"), addon(after.platform, "aws-ebs-csi-driver")]).toEqual([
+      "v1.56.0-eksbuild.1",
+      "v1.57.1-eksbuild.1",
+    ]);
   });
 
   it("platform: the node groups follow the control plane through its version attribute (rolled by EKS in the same apply, after it)", () => {
@@ -72,5 +81,57 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     const autoscaler = (doc: TerraformJson) =>
       Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "cluster-autoscaler")?.["version"];
     expect([autoscaler(before.workloads), autoscaler(after.workloads)]).toEqual(["9.53.0", "9.59.0"]);
+  });
+});
+
+describe("upgrading dev from Kubernetes 1.35 to 1.36", () => {
+  it("the file on 1.36 is refused today, one line per component without a 1.36 release in the tables (the default stays 1.35)", () => {
+    const changed = text.replace(/kubernetesVersion: "1\.\d+"/, 'kubernetesVersion: "1.36"');
+    const refused = (() => {
+      try {
+        parseEnvironment(changed, FILE, "dev");
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(EnvironmentConfigError);
+    // The oracle: external-dns 1.21.1 is built with client-go v0.35.3, secrets-store-csi-driver 1.6.0 with v0.30.1 and
+    // names no 1.36 support, cluster-autoscaler 9.59.0 ships autoscaler 1.35.0 (its minor must equal the cluster's).
+    expect((refused as EnvironmentConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "workloads.charts.secretsStoreCsiDriver: secrets-store-csi-driver 1.6.0 (app 1.6.0) supports Kubernetes 1.30 to 1.35, not 1.36",
+      "workloads.charts.externalDns: external-dns 1.21.1 (app 0.21.0) supports Kubernetes 1.22 to 1.35, not 1.36",
+      "workloads.charts.clusterAutoscaler: cluster-autoscaler 9.59.0 (app 1.35.0) supports Kubernetes 1.35, not 1.36",
+    ]);
+  });
+
+  // Rehearsed past the schema: the platform layer as it will move once the charts above have 1.36 releases.
+  const settings = parseEnvironment(text, FILE, "dev");
+  const synthPlatform = (version: string) =>
+    JSON.parse(
+      Testing.synth(buildEnvironment({ ...settings, platform: { ...settings.platform, kubernetesVersion: version } }).stacks.platform),
+    ) as TerraformJson;
+  const before = synthPlatform("1.35");
+  const after = synthPlatform("1.36");
+
+  it("platform: the control plane and three add-ons change in place (CoreDNS keeps its build), nothing is added, removed or replaced", () => {
+    expect(changedResources(before, after).map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "aws_eks_addon.addons_aws-ebs-csi-driver",
+      "aws_eks_addon.addons_kube-proxy",
+      "aws_eks_addon.addons_vpc-cni",
+      "aws_eks_cluster.eks_cluster",
+    ]);
+    const cluster = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_eks_cluster"))[0]!;
+    expect([cluster(before)["version"], cluster(after)["version"]]).toEqual(["1.35", "1.36"]);
+  });
+
+  it("platform: kube-proxy and CoreDNS move to their 1.36 pins (EKS user guide, eksctl coredns-1.36.json)", () => {
+    expect([addon(before, "kube-proxy"), addon(after, "kube-proxy")]).toEqual(["v1.35.3-eksbuild.13", "v1.36.0-eksbuild.14"]);
+    expect([addon(before, "coredns"), addon(after, "coredns")]).toEqual(["v1.14.3-eksbuild.11", "v1.14.3-eksbuild.11"]);
+  });
+
+  it("platform: vpc-cni and the EBS CSI driver have no public 1.36 pin: their version leaves the configuration (EKS keeps the installed one)", () => {
+    expect([addon(before, "vpc-cni"), addon(after, "vpc-cni")]).toEqual(["v1.21.1-eksbuild.1", undefined]);
+    expect([addon(before, "aws-ebs-csi-driver"), addon(after, "aws-ebs-csi-driver")]).toEqual(["v1.57.1-eksbuild.1", undefined]);
   });
 });

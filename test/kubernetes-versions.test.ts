@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { resolvedChartVersions } from "../environments/workloads-schema";
 import { CHART_VERSIONS, chartRelease, supportsKubernetes } from "../modules/core/chart-versions";
 import { EKS_KUBERNETES_VERSIONS, type KubernetesVersion, isKubernetesVersion, supportStatus } from "../modules/core/kubernetes-versions";
-import { EKS_ADDON_VERSIONS } from "../modules/core/eks-addon-versions";
+import { EKS_ADDON_VERSIONS, type EksAddonVersionSet, addonVersionsFor } from "../modules/core/eks-addon-versions";
 import { ENVIRONMENTS } from "./support/fixtures";
 import { ROOT } from "./support/paths";
 import { resourcesOf, synthesizedStack } from "./support/synthesized";
@@ -66,6 +66,23 @@ describe("every version-bound component supports each environment's Kubernetes m
       expect(row!.coredns).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
     },
   );
+
+  it.each(ENVIRONMENTS.map((env) => [env.name, env.platform.kubernetesVersion] as const))(
+    "%s (Kubernetes %s): vpc-cni and the EBS CSI driver are pinned for its minor too (no drift to EKS's default)",
+    (_env, kubernetesVersion) => {
+      const row = addonVersionsFor(kubernetesVersion);
+      expect(row?.vpcCni).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+      expect(row?.ebsCsiDriver).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    },
+  );
+
+  it("every add-on pin of every row names its public source (and no source is left without a pin)", () => {
+    for (const [minor, row] of Object.entries(EKS_ADDON_VERSIONS) as [string, EksAddonVersionSet][]) {
+      const pinned = (["kubeProxy", "coredns", "vpcCni", "ebsCsiDriver"] as const).filter((key) => row[key] !== undefined);
+      expect({ minor, sourced: Object.keys(row.sources).sort() }).toEqual({ minor, sourced: [...pinned].sort() });
+      for (const source of Object.values(row.sources)) expect(source).toMatch(/read 2\d{3}-\d{2}-\d{2}/);
+    }
+  });
 
   it("the cluster autoscaler of each table row runs exactly the minor its range names (its image minor must equal the cluster's)", () => {
     for (const [version, release] of Object.entries(CHART_VERSIONS.clusterAutoscaler.versions)) {

@@ -11,6 +11,12 @@ import { compareMinors, minorOf } from "./kubernetes-versions";
  * (`workloads.charts.<name>`), to roll a bump through dev and staging before prod; a version
  * missing from the table, or one whose range excludes the environment's `platform.kubernetesVersion`,
  * is an error of the environment file.
+ *
+ * Every remote chart was re-checked on 2026-12-06 against the newest tag of its source repository
+ * (the snapshots readable here: helm-charts to 2026-08-22, external-dns to 2026-08-22, fluent to
+ * 2026-08-18, metrics-server to 2026-08-04, aws-load-balancer-controller to 2026-08-17): each
+ * default below is the newest chart release there. kube-prometheus-stack 91.x and external-dns
+ * chart 1.22 were reported elsewhere but have no tag in those repositories: not adopted.
  */
 export interface KubernetesRange {
   /** Oldest supported minor, `1.x`. */
@@ -54,8 +60,8 @@ export const CHART_VERSIONS = {
         appVersion: "v3.5.0",
         kubernetes: range(
           "1.22",
-          "1.35",
-          "chart README: v1.5.0+ requires 1.22+; v3.5.0 released after Kubernetes 1.35 and built for Gateway API v1.6",
+          "1.36",
+          "chart README: v1.5.0+ requires 1.22+; v3.5.0 (2026-08-03) is built with client-go v0.36.2 (go.mod at the tag) and for Gateway API v1.6",
         ),
       },
     },
@@ -70,7 +76,11 @@ export const CHART_VERSIONS = {
     versions: {
       "1.6.0": {
         appVersion: "1.6.0",
-        kubernetes: range("1.30", "1.35", "Chart.yaml kubeVersion >=1.30.0-0; released after Kubernetes 1.35"),
+        kubernetes: range(
+          "1.30",
+          "1.35",
+          "Chart.yaml kubeVersion >=1.30.0-0; released after Kubernetes 1.35; built with client-go v0.30.1, no statement on 1.36",
+        ),
       },
     },
     upgrade: "needs tokenRequests for the AWS provider's audiences (sts.amazonaws.com, pods.eks.amazonaws.com) from provider 2.0 on",
@@ -84,7 +94,11 @@ export const CHART_VERSIONS = {
     versions: {
       "3.1.1": {
         appVersion: "3.1.1",
-        kubernetes: range("1.17", "1.35", "Chart.yaml kubeVersion >=1.17.0-0; released after Kubernetes 1.35"),
+        kubernetes: range(
+          "1.17",
+          "1.36",
+          "Chart.yaml kubeVersion >=1.17.0-0; 3.1.1 (2026-06-01) is built with client-go v0.36.1 (go.mod at the tag)",
+        ),
       },
     },
     upgrade:
@@ -101,7 +115,7 @@ export const CHART_VERSIONS = {
         kubernetes: range(
           "1.22",
           "1.35",
-          "external-dns README compatibility (networking.k8s.io/v1, gateway.networking.k8s.io/v1); released after Kubernetes 1.35",
+          "external-dns README compatibility (networking.k8s.io/v1, gateway.networking.k8s.io/v1); app 0.21.0 is built with client-go v0.35.3 (go.mod at v0.21.0): 1.36 not confirmed",
         ),
       },
     },
@@ -138,7 +152,11 @@ export const CHART_VERSIONS = {
     versions: {
       "3.13.1": {
         appVersion: "0.8.1",
-        kubernetes: range("1.31", "1.35", "metrics-server README compatibility matrix: 0.8.x for Kubernetes 1.31+"),
+        kubernetes: range(
+          "1.31",
+          "1.36",
+          "metrics-server README compatibility matrix (chart tag 3.13.1): 0.8.x for Kubernetes 1.31+, no upper bound",
+        ),
       },
     },
   },
@@ -150,7 +168,7 @@ export const CHART_VERSIONS = {
     versions: {
       "88.5.3": {
         appVersion: "v0.93.1",
-        kubernetes: range("1.25", "1.35", "Chart.yaml kubeVersion >=1.25.0-0; released after Kubernetes 1.35"),
+        kubernetes: range("1.25", "1.36", "Chart.yaml kubeVersion >=1.25.0-0; released 2026-08-21, after Kubernetes 1.36 (2026-04)"),
       },
     },
     upgrade:
@@ -164,7 +182,11 @@ export const CHART_VERSIONS = {
     versions: {
       "0.58.1": {
         appVersion: "5.1.1",
-        kubernetes: range("1.22", "1.35", "a DaemonSet of stable APIs only (apps/v1, rbac/v1); released after Kubernetes 1.35"),
+        kubernetes: range(
+          "1.22",
+          "1.36",
+          "a DaemonSet of stable APIs only (apps/v1, rbac/v1); released 2026-08-17, after Kubernetes 1.36 (2026-04)",
+        ),
       },
     },
   },
@@ -178,8 +200,8 @@ export const CHART_VERSIONS = {
         appVersion: "v1.6.1",
         kubernetes: range(
           "1.31",
-          "1.35",
-          "Gateway API supports the five newest Kubernetes minors at its release; its safe-upgrades ValidatingAdmissionPolicy needs admissionregistration.k8s.io/v1 (1.30+)",
+          "1.36",
+          "Gateway API supports the five newest Kubernetes minors at its release (v1.6.1, 2026-07-16, client-go v0.36.1); its safe-upgrades ValidatingAdmissionPolicy needs admissionregistration.k8s.io/v1 (1.30+)",
         ),
       },
     },
@@ -192,7 +214,7 @@ export const CHART_VERSIONS = {
       "github.com/kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller/crds (tag v3.5.0), vendored verbatim",
     default: "3.5.0",
     versions: {
-      "3.5.0": { appVersion: "v3.5.0", kubernetes: range("1.22", "1.35", "the controller's own range (same tag)") },
+      "3.5.0": { appVersion: "v3.5.0", kubernetes: range("1.22", "1.36", "the controller's own range (same tag)") },
     },
     upgrade: "vendored from the same tag as the controller chart: a test fails when the two differ",
   },

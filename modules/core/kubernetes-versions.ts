@@ -29,6 +29,11 @@ export const EKS_KUBERNETES_VERSIONS = {
   "1.33": { released: "2025-05-29", endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" },
   "1.34": { released: "2025-10-02", endOfStandardSupport: "2026-12-02", endOfExtendedSupport: "2027-12-02" },
   "1.35": { released: "2026-01-27", endOfStandardSupport: "2027-03-27", endOfExtendedSupport: "2028-03-27" },
+  // 1.36: EKS release 2026-06-02 and end of standard support 2027-08-02 as reported by
+  // devopsdreams.blogspot.com/2026/08/kubernetes-136-on-amazon-eks-upgrade.html (the EKS calendar
+  // page itself was not readable offline); extended support is the calendar's 12 months more.
+  // The add-on tables of the EKS user guide (managing-kube-proxy) list 1.36.
+  "1.36": { released: "2026-06-02", endOfStandardSupport: "2027-08-02", endOfExtendedSupport: "2028-08-02" },
 } as const satisfies { readonly [minor: string]: EksKubernetesVersion };
 
 /** A Kubernetes minor version EKS offers, such as `1.35`. */
