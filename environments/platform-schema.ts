@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { isArmInstanceType } from "../modules/core/instance-types";
+import { ec2InstanceTypeProblem, isArmInstanceType } from "../modules/core/instance-types";
+import { auroraPostgresInstanceClassProblem } from "../modules/core/aurora-instance-classes";
 import { EKS_KUBERNETES_VERSIONS_SOURCE, KUBERNETES_VERSIONS, isKubernetesVersion } from "../modules/core/kubernetes-versions";
 import { EKS_ADDON_VERSIONS } from "../modules/core/eks-addon-versions";
 import { isNetworkCidr } from "./subnet-plan";
@@ -33,6 +34,12 @@ const addon = z
   })
   .default({});
 
+/** An EC2 instance type that exists (the generated table of modules/core/ec2-instance-types.ts), not a name that looks like one. */
+const ec2InstanceType = z.superRefine((instanceType: string, ctx) => {
+  const problem = ec2InstanceTypeProblem(instanceType);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+
 const taint = z.strictObject({
   key: z.string().min(1).max(63).describe("Taint key: pods need a toleration for it."),
   value: z.string().max(63).optional().describe("Taint value. @default none"),
@@ -52,7 +59,7 @@ const nodeGroup = z
       .default("ON_DEMAND")
       .describe("On-demand instances, or spot capacity (cheaper, may be reclaimed). @default ON_DEMAND"),
     instanceTypes: z
-      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large"))
+      .array(z.string().check(ec2InstanceType))
       .min(1)
       .describe("Instance types; spot groups need at least two for capacity diversity."),
     minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps (the cluster-autoscaler never goes below)."),
@@ -154,6 +161,10 @@ const database = z
   .superRefine((db, ctx) => {
     if (db.capacity.mode === "serverless" && db.capacity.minAcu > db.capacity.maxAcu) {
       ctx.addIssue({ code: "custom", path: ["capacity", "maxAcu"], message: `must be >= minAcu (${db.capacity.minAcu})` });
+    }
+    if (db.capacity.mode === "provisioned") {
+      const problem = auroraPostgresInstanceClassProblem(db.capacity.instanceClass, db.engineVersion);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["capacity", "instanceClass"], message: problem });
     }
     if (db.capacity.mode === "provisioned" && db.capacity.maxReaders < db.instances - 1) {
       ctx.addIssue({

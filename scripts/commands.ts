@@ -79,6 +79,15 @@ export const SCHEMA_COMMAND: CommandSpec = {
   options: {},
 };
 
+/** `npm run instance-types` (scripts/instance-types.ts). */
+export const INSTANCE_TYPES_COMMAND: CommandSpec = {
+  name: "instance-types",
+  usage: "npm run instance-types --",
+  summary:
+    "Writes modules/core/ec2-instance-types.ts (every EC2 instance type, which environment files are checked against) from the InstanceType enum of the @aws-sdk/client-ec2 devDependency.",
+  options: {},
+};
+
 /** The second step of `npm run build` (scripts/bundle-app.ts). */
 export const BUNDLE_COMMAND: CommandSpec = {
   name: "bundle-app",
@@ -95,5 +104,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   LINT_COMMAND,
   BENCH_COMMAND,
   SCHEMA_COMMAND,
+  INSTANCE_TYPES_COMMAND,
   BUNDLE_COMMAND,
 ];

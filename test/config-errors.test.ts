@@ -269,7 +269,38 @@ const BAD_FILES: readonly BadFile[] = [
   {
     given: "an instance type with a hyphen for the dot (m7g-xlarge)",
     fixture: "bad-instance.yaml",
-    problems: [{ line: 25, path: "platform.nodeGroups[0].instanceTypes[1]", says: "must be an EC2 instance type such as m6i.large" }],
+    problems: [
+      {
+        line: 25,
+        path: "platform.nodeGroups[0].instanceTypes[1]",
+        message:
+          "m7g-xlarge is not an EC2 instance type (@aws-sdk/client-ec2 3.1178.0 InstanceType enum, generated 2026-12-06): the m7 families are m7a, m7g, m7gd, m7i, m7i-flex",
+      },
+    ],
+  },
+  {
+    given: "an instance type of a family EC2 does not have (m7q.large)",
+    fixture: "ec2-type-unknown.yaml",
+    problems: [
+      {
+        line: 23,
+        path: "platform.nodeGroups[0].instanceTypes[0]",
+        message:
+          "m7q.large is not an EC2 instance type (@aws-sdk/client-ec2 3.1178.0 InstanceType enum, generated 2026-12-06): the m7 families are m7a, m7g, m7gd, m7i, m7i-flex",
+      },
+    ],
+  },
+  {
+    given: "an Aurora PostgreSQL 16 cluster on db.t2.micro, a class the engine does not offer",
+    fixture: "db-class-unknown.yaml",
+    problems: [
+      {
+        line: 30,
+        path: "platform.database.capacity.instanceClass",
+        message:
+          "db.t2.micro is not an instance class of Aurora PostgreSQL 16: its families are r5, r6g, r6gd, r6i, r6id, r7g, r7i, r8g, r8gd, x2g, t3, t4g (modules/core/aurora-instance-classes.ts: AWS price list via cfn-lint 2026-07-18, Aurora User Guide Supported DB engines for DB instance classes)",
+      },
+    ],
   },
   {
     given: "a public API endpoint without publicAccessCidrs",

@@ -100,13 +100,15 @@ describe("platform stack: what each environment gets", () => {
     );
   });
 
-  it("pins kube-proxy and CoreDNS to the versions EKS lists for Kubernetes 1.35, and moves the node groups with the cluster's version", () => {
+  it("pins the four add-ons to the versions their sources list for Kubernetes 1.35, and moves the node groups with the cluster's version", () => {
     const doc = synthesizedStack("platform-prod").doc;
     const versionOf = (name: string) =>
       Object.values(resourcesOf(doc, "aws_eks_addon")).find((addon) => addon["addon_name"] === name)?.["addon_version"];
-    // The oracle: the EKS user guide's tables of the latest add-on version per Kubernetes version.
-    expect(versionOf("kube-proxy")).toBe("v1.35.3-eksbuild.2");
-    expect(versionOf("coredns")).toBe("v1.14.2-eksbuild.4");
+    // The oracles: the EKS user guide's kube-proxy table, eksctl's coredns-1.35.json, cdk-eks-blueprints' version maps.
+    expect(versionOf("kube-proxy")).toBe("v1.35.3-eksbuild.13");
+    expect(versionOf("coredns")).toBe("v1.14.3-eksbuild.11");
+    expect(versionOf("vpc-cni")).toBe("v1.21.1-eksbuild.1");
+    expect(versionOf("aws-ebs-csi-driver")).toBe("v1.57.1-eksbuild.1");
     const clusters = Object.keys(resourcesOf(doc, "aws_eks_cluster"));
     for (const group of Object.values(resourcesOf(doc, "aws_eks_node_group"))) {
       expect(group["version"]).toBe(`\${aws_eks_cluster.${clusters[0]}.version}`);
