@@ -163,3 +163,26 @@ describe("cdktf.json", () => {
     expect(existsSync(path.join(ROOT, `${compiled ?? ""}.ts`)), `${compiled ?? ""}.ts`).toBe(true);
   });
 });
+
+describe("the app never loads the AWS SDK", () => {
+  it("no file of the app (main.ts, launch.ts, environments/, stacks/, modules/) references @aws-sdk: the instance types come from the generated table", () => {
+    const appFiles = ["main.ts", "launch.ts", "bootstrap.ts", "environments", "stacks", "modules"]
+      .flatMap((entry) => typeScriptFiles(ROOT, entry))
+      .map((file) => file.split(path.sep).join("/"))
+      .filter((file) => !file.endsWith(".test.ts"));
+    const sdk = appFiles.flatMap((file) => {
+      const source = ts.createSourceFile(
+        file,
+        readFileSync(path.join(ROOT, file), "utf8"),
+        ts.ScriptTarget.Latest,
+        false,
+        ts.ScriptKind.TS,
+      );
+      return moduleReferences(source)
+        .filter((reference) => reference.specifier.startsWith("@aws-sdk/"))
+        .map((reference) => `${file} ${reference.specifier}`);
+    });
+    expect(appFiles).toContain("modules/core/instance-types.ts");
+    expect(sdk).toEqual([]);
+  });
+});
