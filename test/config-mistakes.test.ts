@@ -473,7 +473,8 @@ describe("loading some environments (synth --env)", () => {
         file: `${dir}/qa.yaml`,
         line: LINE.instanceTypes,
         path: "platform.nodeGroups[0].instanceTypes[0]",
-        message: "must be an EC2 instance type such as m6i.large",
+        message:
+          "m7g-large is not an EC2 instance type (@aws-sdk/client-ec2 3.1178.0 InstanceType enum, generated 2026-12-06): the m7 families are m7a, m7g, m7gd, m7i, m7i-flex",
       },
     ]);
   });

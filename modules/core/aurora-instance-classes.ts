@@ -24,7 +24,7 @@
  */
 
 /** Aurora PostgreSQL engine majors the table covers (MAJORS). */
-export const AURORA_POSTGRESQL_MAJORS = [11, 12, 13, 14, 15, 16, 17, 18] as const;
+const AURORA_POSTGRESQL_MAJORS = [11, 12, 13, 14, 15, 16, 17, 18] as const;
 
 interface FamilyRow {
   /** Sizes of the family in the price list, space-separated. */
@@ -61,7 +61,10 @@ function offeredOn(row: FamilyRow, major: number): boolean {
   return row.majors.includes(major);
 }
 
-/** The table: engine major -> every instance class offered on it. */
+/**
+ * The table: engine major -> every instance class offered on it.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export const AURORA_POSTGRESQL_INSTANCE_CLASSES: { readonly [major: string]: readonly string[] } = Object.fromEntries(
   AURORA_POSTGRESQL_MAJORS.map((major) => [
     String(major),
@@ -71,7 +74,7 @@ export const AURORA_POSTGRESQL_INSTANCE_CLASSES: { readonly [major: string]: rea
   ]),
 );
 
-export const AURORA_POSTGRESQL_INSTANCE_CLASSES_SOURCE =
+const AURORA_POSTGRESQL_INSTANCE_CLASSES_SOURCE =
   "modules/core/aurora-instance-classes.ts: AWS price list via cfn-lint 2026-07-18, Aurora User Guide Supported DB engines for DB instance classes";
 
 /**
@@ -80,9 +83,7 @@ export const AURORA_POSTGRESQL_INSTANCE_CLASSES_SOURCE =
  */
 export function auroraPostgresInstanceClassProblem(instanceClass: string, engineVersion: string): string | undefined {
   const major = engineVersion.split(".")[0] ?? engineVersion;
-  const offered = Object.prototype.hasOwnProperty.call(AURORA_POSTGRESQL_INSTANCE_CLASSES, major)
-    ? AURORA_POSTGRESQL_INSTANCE_CLASSES[major]
-    : undefined;
+  const offered = Object.hasOwn(AURORA_POSTGRESQL_INSTANCE_CLASSES, major) ? AURORA_POSTGRESQL_INSTANCE_CLASSES[major] : undefined;
   if (offered === undefined) {
     return `Aurora PostgreSQL ${major} has no instance class table (covers ${AURORA_POSTGRESQL_MAJORS.join(", ")}; ${AURORA_POSTGRESQL_INSTANCE_CLASSES_SOURCE})`;
   }

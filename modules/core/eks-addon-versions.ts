@@ -19,7 +19,7 @@ export interface EksAddonVersionSet {
 }
 
 /** The public sources of the pins, each read on the day it names. */
-export const ADDON_SOURCES = {
+const ADDON_SOURCES = {
   kubeProxy:
     "EKS User Guide, managing-kube-proxy (table of the latest add-on version per Kubernetes version; https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md, the newest edition found, with the 1.36 row; read 2026-12-06)",
   coredns:

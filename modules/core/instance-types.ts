@@ -12,10 +12,13 @@ function partsOf(instanceType: string): { family: string; size: string } {
 }
 
 function sizesOf(family: string): readonly string[] | undefined {
-  return Object.prototype.hasOwnProperty.call(EC2_INSTANCE_FAMILIES, family) ? EC2_INSTANCE_FAMILIES[family]!.split(" ") : undefined;
+  return Object.hasOwn(EC2_INSTANCE_FAMILIES, family) ? EC2_INSTANCE_FAMILIES[family]?.split(" ") : undefined;
 }
 
-/** Whether EC2 offers `instanceType` (the generated table of modules/core/ec2-instance-types.ts). */
+/**
+ * Whether EC2 offers `instanceType` (the generated table of modules/core/ec2-instance-types.ts).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function isEc2InstanceType(instanceType: string): boolean {
   const { family, size } = partsOf(instanceType);
   return sizesOf(family)?.includes(size) ?? false;
