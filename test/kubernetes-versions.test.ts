@@ -41,6 +41,14 @@ describe("Kubernetes version currency", () => {
     expect(supportStatus("1.34", "2027-12-03")).toBe("unsupported");
     expect(supportStatus("1.35", "2027-03-27")).toBe("standard");
   });
+
+  it("1.36 is a row: standard support from its EKS release (2026-06-02) to 2027-08-02, extended support a year more", () => {
+    // The oracle: the reported EKS dates (modules/core/kubernetes-versions.ts names where they were read).
+    expect(EKS_KUBERNETES_VERSIONS["1.36"].released).toBe("2026-06-02");
+    expect(supportStatus("1.36", "2027-08-02")).toBe("standard");
+    expect(supportStatus("1.36", "2027-08-03")).toBe("extended");
+    expect(supportStatus("1.36", "2028-08-03")).toBe("unsupported");
+  });
 });
 
 describe("every version-bound component supports each environment's Kubernetes minor", () => {
