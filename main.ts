@@ -3,7 +3,7 @@ import { App } from "cdktf";
 import { loadSelectionOrExit } from "./scripts/cli";
 import { commandLineOrExit } from "./scripts/command-line";
 import { SYNTH_COMMAND } from "./scripts/commands";
-import { planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "./scripts/synth-output";
+import { completeManifest, planPlaceholderWarning, readManifest, removeStaleStackOutput, synthSummary } from "./scripts/synth-output";
 import { addEnvironmentStacks, layerStacks } from "./stacks/environment-stacks";
 import { LAYERS, stackName } from "./stacks/layers";
 import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
@@ -32,11 +32,18 @@ function main(argv: readonly string[]): void {
       environment: environment.name,
       stacks: layerStacks(addEnvironmentStacks(app, environment, { planPlaceholders })).map((stack) => stack.node.id),
     }));
+    const manifestBefore = readManifest(app.outdir);
     app.synth();
 
     const stacksDir = path.join(app.outdir, "stacks");
-    const existing = new Set(all.flatMap((environment) => LAYERS.map((layer) => stackName(layer, environment))));
-    const removed = removeStaleStackOutput(stacksDir, existing);
+    /** Every stack of every environment file, with the upstream stacks it depends on (the contracts' order). */
+    const expected = new Map(
+      all.flatMap((environment) =>
+        LAYERS.map((layer, index) => [stackName(layer, environment), LAYERS.slice(0, index).map((upstream) => stackName(upstream, environment))] as const),
+      ),
+    );
+    const removed = removeStaleStackOutput(stacksDir, new Set(expected.keys()));
+    completeManifest(app.outdir, manifestBefore, expected);
     const where = path.relative(process.cwd(), stacksDir) || stacksDir;
     const summary = synthSummary({
       written,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 /** What `npm run synth` wrote, for its closing lines. */
@@ -27,6 +27,69 @@ export function removeStaleStackOutput(stacksDir: string, existing: ReadonlySet<
   );
   for (const entry of stale) rmSync(path.join(stacksDir, entry.name), { recursive: true, force: true });
   return stale.map((entry) => entry.name).sort();
+}
+
+/** One stack's entry in cdktf's `manifest.json`, the file `cdktf diff|deploy --skip-synth` finds stacks by. */
+export interface ManifestStack {
+  readonly annotations: readonly unknown[];
+  readonly constructPath: string;
+  readonly dependencies: readonly string[];
+  readonly name: string;
+  readonly stackMetadataPath: string;
+  readonly synthesizedStackPath: string;
+  readonly workingDirectory: string;
+}
+
+/** cdktf's `manifest.json`. */
+export interface Manifest {
+  readonly stacks: Readonly<Record<string, ManifestStack>>;
+  readonly version: string;
+}
+
+/** The manifest in `outdir`, or undefined when there is none or it is not a manifest (read it before a synth overwrites it). */
+export function readManifest(outdir: string): Manifest | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Partial<Manifest>;
+    return typeof parsed.stacks === "object" && parsed.stacks !== null && typeof parsed.version === "string" ? (parsed as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stack's entry as cdktf writes it for a top-level stack (annotations are cdktf's warnings of that synth, none here). */
+function manifestEntry(name: string, dependencies: readonly string[]): ManifestStack {
+  return {
+    annotations: [],
+    constructPath: name,
+    dependencies,
+    name,
+    stackMetadataPath: `stacks/${name}/metadata.json`,
+    synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+    workingDirectory: `stacks/${name}`,
+  };
+}
+
+/**
+ * cdktf writes `manifest.json` with the stacks of this synth only, so after `--env dev` the
+ * manifest would forget the other environments' stacks whose output is still on disk, and
+ * `cdktf diff network-staging --skip-synth` would answer "Could not find stack". This adds back
+ * every stack of `expected` (name to its dependencies, in the order a full synth writes them)
+ * whose `stacks/<name>/cdk.tf.json` exists and which this synth did not write: its entry from the
+ * manifest before the synth when there was one, else one made from `expected`. Returns the names
+ * added; the manifest is rewritten only when there are any.
+ */
+export function completeManifest(outdir: string, before: Manifest | undefined, expected: ReadonlyMap<string, readonly string[]>): string[] {
+  const written = readManifest(outdir);
+  if (written === undefined) return [];
+  const missing = [...expected.keys()].filter(
+    (name) => written.stacks[name] === undefined && existsSync(path.join(outdir, "stacks", name, "cdk.tf.json")),
+  );
+  if (missing.length === 0) return [];
+  const stacks: Record<string, ManifestStack> = { ...written.stacks };
+  for (const name of missing) stacks[name] = before?.stacks[name] ?? manifestEntry(name, expected.get(name) ?? []);
+  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  writeFileSync(path.join(outdir, "manifest.json"), `${JSON.stringify({ stacks: sorted, version: written.version }, null, 2)}\n`);
+  return missing;
 }
 
 /** The lines `npm run synth` ends with. */

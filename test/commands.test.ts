@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UsageError, helpText, parseCommandLine, type CommandLine } from "../scripts/command-line";
@@ -212,6 +212,51 @@ describe("npm run synth", () => {
       ),
     );
     expect(result.stderr).toBe("");
+  });
+
+  /** The stacks cdktf's manifest.json lists, by name, with their dependencies. */
+  const manifestStacks = (outdir: string) => {
+    const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }>;
+    };
+    return Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]));
+  };
+
+  it("GIVEN the output of another environment's synth WHEN --env <one> runs THEN manifest.json lists the stacks of both (cdktf diff --skip-synth finds them)", async () => {
+    const [one, other] = ENVIRONMENTS;
+    if (one === undefined || other === undefined) throw new Error("this test needs two environment files");
+    const outdir = scratch("synth-manifest-");
+    expect((await runMain(["--env", other.name], outdir)).code).toBe(0);
+
+    const result = await runMain(["--env", one.name], outdir);
+
+    expect(result.code).toBe(0);
+    expect(manifestStacks(outdir)).toEqual({
+      [`network-${one.name}`]: [],
+      [`platform-${one.name}`]: [`network-${one.name}`],
+      [`workloads-${one.name}`]: [`network-${one.name}`, `platform-${one.name}`],
+      [`network-${other.name}`]: [],
+      [`platform-${other.name}`]: [`network-${other.name}`],
+      [`workloads-${other.name}`]: [`network-${other.name}`, `platform-${other.name}`],
+    });
+  });
+
+  it("GIVEN another environment's stack output but no manifest entry for it WHEN --env <one> runs THEN manifest.json lists it with its upstream stacks, and not a deleted environment's", async () => {
+    const [one, other] = ENVIRONMENTS;
+    if (one === undefined || other === undefined) throw new Error("this test needs two environment files");
+    const outdir = scratch("synth-manifest-");
+    for (const name of [`workloads-${other.name}`, "network-deleted-env"]) {
+      mkdirSync(path.join(outdir, "stacks", name), { recursive: true });
+      writeFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "{}");
+    }
+
+    expect((await runMain(["--env", one.name], outdir)).code).toBe(0);
+
+    const stacks = manifestStacks(outdir);
+    expect(stacks[`workloads-${other.name}`]).toEqual([`network-${other.name}`, `platform-${other.name}`]);
+    expect(Object.keys(stacks).sort()).toEqual(
+      [`network-${one.name}`, `platform-${one.name}`, `workloads-${one.name}`, `workloads-${other.name}`].sort(),
+    );
   });
 
   it("GIVEN --plan-placeholders WHEN run THEN the warning comes first, on stderr", async () => {

@@ -1,22 +1,46 @@
 import { mkdirSync, rmSync } from "node:fs";
-import { App } from "cdktf";
-import { loadEnvironments } from "../../environments/load";
-import { addBootstrapStacks } from "../../stacks/bootstrap/bootstrap-stack";
-import { addEnvironmentStacks } from "../../stacks/environment-stacks";
-import { withoutTokenCreationStacks } from "../../stacks/token-creation-stacks";
+import { EnvironmentConfigError, loadEnvironments } from "../../environments/load";
+import type { EnvironmentConfig } from "../../environments/schema";
 import { sharedSynthDir, testTmp } from "./paths";
 
 /**
- * Runs once per test run: synthesizes every stack of every environment exactly as `npm run synth`
- * does (plus the bootstrap app's stacks), so stack, contract and policy tests share one synth instead of re-synthesizing per file;
- * removes the run's scratch folder at the end.
+ * Every environment file, validated alone and across files, before any test runs. A bad file is
+ * the one thing to fix, so its problems (`file:line path: message`, as `npm run synth` prints them)
+ * are all the run prints: it stops with exit status 1 instead of failing every test file that
+ * reads the environments, each with a stack trace.
  */
-export default function setup(): () => void {
+function environmentsOrStop(tmp: string): EnvironmentConfig[] {
+  try {
+    return loadEnvironments();
+  } catch (error) {
+    if (!(error instanceof EnvironmentConfigError)) throw error;
+    process.stderr.write(
+      `\nInvalid environment configuration:\n${error.message}\n\nnpm test stopped before running any test: fix the environment files above (npm run synth reports the same).\n`,
+    );
+    rmSync(tmp, { recursive: true, force: true });
+    return process.exit(1);
+  }
+}
+
+/**
+ * Runs once per test run: validates the environment files (environmentsOrStop), then synthesizes
+ * every stack of every environment exactly as `npm run synth` does (plus the bootstrap app's
+ * stacks), so stack, contract and policy tests share one synth instead of re-synthesizing per
+ * file; removes the run's scratch folder at the end. cdktf and the stacks load only once the
+ * files are valid, so a bad file stops the run within a second or two.
+ */
+export default async function setup(): Promise<() => void> {
   const tmp = testTmp();
   mkdirSync(tmp, { recursive: true });
+  const environments = environmentsOrStop(tmp);
+  const [{ App }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] = await Promise.all([
+    import("cdktf"),
+    import("../../stacks/bootstrap/bootstrap-stack"),
+    import("../../stacks/environment-stacks"),
+    import("../../stacks/token-creation-stacks"),
+  ]);
   withoutTokenCreationStacks(() => {
     const app = new App({ outdir: sharedSynthDir(), stackTraces: false });
-    const environments = loadEnvironments();
     for (const environment of environments) addEnvironmentStacks(app, environment);
     // The bootstrap app's stacks (one per account) too, so the policy suite covers the state buckets.
     addBootstrapStacks(app, environments);
