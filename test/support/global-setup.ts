@@ -35,9 +35,9 @@ export default async function setup(): Promise<() => void> {
   const environments = environmentsOrStop(tmp);
   const [{ App }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] = await Promise.all([
     import("cdktf"),
-    import("../../stacks/bootstrap/bootstrap-stack"),
-    import("../../stacks/environment-stacks"),
-    import("../../stacks/token-creation-stacks"),
+    import("../../stacks/bootstrap/bootstrap-stack.js"),
+    import("../../stacks/environment-stacks.js"),
+    import("../../stacks/token-creation-stacks.js"),
   ]);
   withoutTokenCreationStacks(() => {
     const app = new App({ outdir: sharedSynthDir(), stackTraces: false });
