@@ -1,4 +1,5 @@
 import { cidrsOverlap } from "../modules/core/cidrs";
+import { certificateNameCovers } from "./rules";
 import type { EnvironmentFacts } from "./schema";
 
 /**
@@ -254,6 +255,41 @@ const distinctDns: CrossEnvironmentRule = {
   ],
 };
 
+/**
+ * A certificate is issued for the names it lists. Two environments using one certificate is a
+ * copied file (it serves the other environment's host, and browsers refuse it) unless the
+ * certificate covers both hosts; only the file can say so (`workloads.certificateCovers`), and
+ * every file that uses the certificate must: none of them may rely on another's word.
+ */
+const certificatesCoverTheirHosts: CrossEnvironmentRule = {
+  name: "a shared certificate covers every host it serves",
+  check: (environments, locate) =>
+    [...groupBy(environments, (env) => env.workloads.certificateArn)].flatMap(([certificate, holders]) =>
+      holders.length < 2
+        ? []
+        : holders.flatMap((env) => {
+            const covers = env.workloads.certificateCovers ?? [env.workloads.frontendHost];
+            const uncovered = holders.filter(
+              (other) => other !== env && !covers.some((name) => certificateNameCovers(name, other.workloads.frontendHost)),
+            );
+            if (uncovered.length === 0) return [];
+            const others = uncovered.map((other) => `${other.name}'s host ${other.workloads.frontendHost}`).join(" and ");
+            const hosts = uncovered.length === 1 ? "that host" : "those hosts";
+            const declared =
+              env.workloads.certificateCovers === undefined
+                ? `this file does not say the certificate covers ${hosts} (workloads.certificateCovers)`
+                : `workloads.certificateCovers here (${covers.join(", ")}) does not cover ${hosts}`;
+            return [
+              {
+                environment: env,
+                path: ["workloads", "certificateArn"],
+                message: `${certificate} is also the certificate of ${named(uncovered, ["workloads", "certificateArn"], locate)}, serving ${others}, and ${declared}: give ${env.name} a certificate of its own for ${env.workloads.frontendHost}, or, if this one is issued for both hosts, list its names in workloads.certificateCovers of every file that uses it`,
+              },
+            ];
+          }),
+    ),
+};
+
 /** The image repositories an account ends up with are unique (`<env>/<name>`). */
 const distinctRepositoriesPerAccount: CrossEnvironmentRule = {
   name: "distinct image repositories in an account",
@@ -287,6 +323,7 @@ export const CROSS_ENVIRONMENT_RULES: readonly CrossEnvironmentRule[] = [
   oneStateBucketPerAccount,
   disjointNetworksPerAccount,
   distinctDns,
+  certificatesCoverTheirHosts,
   distinctRepositoriesPerAccount,
 ];
 

@@ -208,6 +208,50 @@ const certificateInRegion: EnvironmentRule = {
   },
 };
 
+/** A load balancer uses a certificate of its own account; a file copied from another account keeps the other's. */
+const certificateInAccount: EnvironmentRule = {
+  name: "certificate in the environment's account",
+  check: (env) => {
+    const certificate = env.workloads.certificateArn;
+    // An account id that is not 12 digits has its own problem; the certificate is judged against a valid one.
+    return certificate !== undefined && /^\d{12}$/.test(env.account.id) && certificate.split(":")[4] !== env.account.id
+      ? [
+          {
+            path: ["workloads", "certificateArn"],
+            message: `must be a certificate of account ${env.account.id} (account.id): the load balancer uses certificates of its own account`,
+          },
+        ]
+      : [];
+  },
+};
+
+/** `*.acme.example` covers `app.acme.example` (one label), a plain name only itself; as ACM matches them. */
+export function certificateNameCovers(name: string, host: string): boolean {
+  const [pattern, candidate] = [name.toLowerCase(), host.toLowerCase()];
+  if (!pattern.startsWith("*.")) return pattern === candidate;
+  const dot = candidate.indexOf(".");
+  return dot > 0 && candidate.slice(dot + 1) === pattern.slice(2);
+}
+
+/** The names of `workloads.certificateCovers`, when given, include one for the environment's own host. */
+const certificateCoversItsHost: EnvironmentRule = {
+  name: "certificate covers the frontend host",
+  check: (env) => {
+    const { certificateCovers: covers, certificateArn, frontendHost } = env.workloads;
+    if (covers === undefined) return [];
+    if (certificateArn === undefined)
+      return [{ path: ["workloads", "certificateCovers"], message: "names what workloads.certificateArn covers, which is not set" }];
+    return covers.some((name) => certificateNameCovers(name, frontendHost))
+      ? []
+      : [
+          {
+            path: ["workloads", "certificateCovers"],
+            message: `must cover workloads.frontendHost (${frontendHost}): the load balancer serves that host with this certificate`,
+          },
+        ];
+  },
+};
+
 const albEntryPrerequisites: EnvironmentRule = {
   name: "ALB entry prerequisites",
   check: (env) => {
@@ -319,6 +363,8 @@ const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   managementNetwork,
   applicationRepositories,
   certificateInRegion,
+  certificateInAccount,
+  certificateCoversItsHost,
   albEntryPrerequisites,
   chartsForKubernetesVersion,
   repositoriesOnce,

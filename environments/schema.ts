@@ -31,7 +31,11 @@ export const environmentFactsSchema = z.looseObject({
     vpcCidr: environmentFields.shape.network.shape.vpcCidr,
     management: z.looseObject({ vpcCidr: cidr }).optional(),
   }),
-  workloads: z.looseObject({ frontendHost: workloadsSchema.shape.frontendHost }),
+  workloads: z.looseObject({
+    frontendHost: workloadsSchema.shape.frontendHost,
+    certificateArn: workloadsSchema.shape.certificateArn,
+    certificateCovers: workloadsSchema.shape.certificateCovers,
+  }),
 });
 
 type Facts = z.output<typeof environmentFactsSchema>;
@@ -46,7 +50,11 @@ export interface EnvironmentFacts {
   readonly dns: Facts["dns"];
   readonly ecr: Facts["ecr"];
   readonly network: { readonly vpcCidr: string; readonly management?: { readonly vpcCidr: string } | undefined };
-  readonly workloads: { readonly frontendHost: string };
+  readonly workloads: {
+    readonly frontendHost: string;
+    readonly certificateArn?: string | undefined;
+    readonly certificateCovers?: readonly string[] | undefined;
+  };
 }
 
 /** A validated environment file with every default applied. */

@@ -152,6 +152,17 @@ export const workloadsSchema = z.strictObject({
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "must be an ACM certificate ARN")
     .optional()
     .describe("ACM certificate the load balancer terminates TLS with. @default none: plain HTTP on 80 only"),
+  certificateCovers: z
+    .array(
+      z
+        .string()
+        .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS name or a wildcard such as *.acme.example"),
+    )
+    .min(1)
+    .optional()
+    .describe(
+      "The names certificateArn was issued for (its domain name and subject alternative names, wildcards as ACM writes them: *.acme.example covers one label). Needed only when another environment uses the same certificate: then every file that uses it must list names covering its own frontendHost and the other environments' hosts. @default none: the certificate is taken to cover this environment's frontendHost only, and sharing it is refused",
+    ),
   ingressReplicas: removedKey(INGRESS_NGINX_REMOVED),
   entry: z
     .strictObject({

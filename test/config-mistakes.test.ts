@@ -55,9 +55,14 @@ function minimal(edits: Readonly<Record<number, string>> = {}): string {
   return lines.join("\n");
 }
 
-/** Lines that make a second environment of the same account distinct from the minimal file: its own VPC, domain, zone and host; no singletons. */
+/** The minimal file's certificate id with its last digits replaced by `n`: another certificate of the account. */
+const certificateOf = (account: string, n: number) =>
+  `  certificateArn: arn:aws:acm:eu-west-1:${account}:certificate/00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+/** Lines that make a second environment of the same account distinct from the minimal file: its own VPC, domain, zone, host and certificate; no singletons. */
 function distinct(n: number): Record<number, string> {
   return {
+    [LINE.certificateArn]: certificateOf(ACCOUNT, n),
     [LINE.owns]: "  ownsAccountSingletons: false",
     [LINE.vpcCidr]: `  vpcCidr: 10.${n}.0.0/16`,
     [LINE.domain]: `  domain: env${n}.acme.example`,
@@ -254,7 +259,12 @@ describe("mistakes across environment files", () => {
   it("GIVEN one state bucket named in two accounts WHEN loaded THEN both files are blamed", () => {
     const dir = folder({
       "dev.yaml": minimal(),
-      "qa.yaml": minimal({ ...distinct(1), [LINE.id]: '  id: "210987654321"', [LINE.owns]: "  ownsAccountSingletons: true" }),
+      "qa.yaml": minimal({
+        ...distinct(1),
+        [LINE.id]: '  id: "210987654321"',
+        [LINE.owns]: "  ownsAccountSingletons: true",
+        [LINE.certificateArn]: certificateOf("210987654321", 1),
+      }),
     });
     const says = (account: string, other: string) =>
       `state bucket acme-test-terraform-state is named in account ${account} here and in another account by ${other}: a bucket name is global and lives in one account`;
@@ -307,6 +317,7 @@ describe("mistakes across environment files", () => {
         ...distinct(1),
         [LINE.id]: '  id: "210987654321"',
         [LINE.owns]: "  ownsAccountSingletons: true",
+        [LINE.certificateArn]: certificateOf("210987654321", 1),
         [LINE.bucket]: "  bucket: acme-qa-terraform-state",
         [LINE.vpcCidr]: "  vpcCidr: 10.0.0.0/16",
       }),
@@ -354,6 +365,83 @@ describe("mistakes across environment files", () => {
       ]);
     },
   );
+
+  describe("one certificate in two environments", () => {
+    const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000";
+    const covers = (...names: string[]) => `  certificateCovers: [${names.join(", ")}]`;
+    /** qa: its own VPC, domain, zone and host (app.env1.acme.example), dev's certificate; `covers` goes on the line after it. */
+    const qaWithDevsCertificate = (qaCovers?: string) =>
+      minimal({ ...distinct(1), [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}${qaCovers === undefined ? "" : `\n${qaCovers}`}` });
+    const devCovering = (devCovers: string) => minimal({ [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}\n${devCovers}` });
+
+    it("GIVEN qa copied from dev with its own host but dev's certificate WHEN loaded THEN both files are blamed on certificateArn, each naming the other's line and host", () => {
+      const dir = folder({ "dev.yaml": minimal(), "qa.yaml": qaWithDevsCertificate() });
+      const says = (self: string, selfHost: string, other: string, otherHost: string) =>
+        `${CERTIFICATE} is also the certificate of ${other} (${dir}/${other}.yaml:${LINE.certificateArn}), serving ${other}'s host ${otherHost}, and this file does not say the certificate covers that host (workloads.certificateCovers): give ${self} a certificate of its own for ${selfHost}, or, if this one is issued for both hosts, list its names in workloads.certificateCovers of every file that uses it`;
+
+      expect(problemsOf(() => loadEnvironments(dir))).toEqual([
+        {
+          file: `${dir}/dev.yaml`,
+          line: LINE.certificateArn,
+          path: "workloads.certificateArn",
+          message: says("dev", "app.test.acme.example", "qa", "app.env1.acme.example"),
+        },
+        {
+          file: `${dir}/qa.yaml`,
+          line: LINE.certificateArn,
+          path: "workloads.certificateArn",
+          message: says("qa", "app.env1.acme.example", "dev", "app.test.acme.example"),
+        },
+      ]);
+    });
+
+    it("GIVEN only qa says the certificate covers both hosts WHEN loaded THEN dev, which does not say so, is still refused", () => {
+      const dir = folder({ "dev.yaml": minimal(), "qa.yaml": qaWithDevsCertificate(covers("app.env1.acme.example", "app.test.acme.example")) });
+
+      expect(problemsOf(() => loadEnvironments(dir)).map((problem) => [problem.file, problem.path])).toEqual([
+        [`${dir}/dev.yaml`, "workloads.certificateArn"],
+      ]);
+    });
+
+    it("GIVEN both files say the certificate covers both hosts (names or a wildcard) WHEN loaded THEN they load", () => {
+      const dir = folder({
+        "dev.yaml": devCovering(covers("app.test.acme.example", "app.env1.acme.example")),
+        "qa.yaml": qaWithDevsCertificate(covers('"*.env1.acme.example"', "app.test.acme.example")),
+      });
+
+      expect(loadEnvironments(dir).map((env) => env.name)).toEqual(["dev", "qa"]);
+    });
+
+    it("GIVEN a wildcard one label too short (*.acme.example for app.env1.acme.example) WHEN loaded THEN the file is told its names miss its own host", () => {
+      const problems = problemsOf(() =>
+        parseEnvironment(minimal({ [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}\n${covers('"*.acme.example"')}` }), "env.yaml", "env"),
+      );
+
+      expect(problems).toEqual([
+        {
+          file: "env.yaml",
+          line: LINE.certificateArn + 1,
+          path: "workloads.certificateCovers",
+          message: "must cover workloads.frontendHost (app.test.acme.example): the load balancer serves that host with this certificate",
+        },
+      ]);
+    });
+  });
+
+  it("GIVEN a certificate of another account (a file copied across accounts) WHEN loaded THEN certificateArn is refused", () => {
+    const problems = problemsOf(() =>
+      parseEnvironment(minimal({ [LINE.certificateArn]: certificateOf("210987654321", 0) }), "env.yaml", "env"),
+    );
+
+    expect(problems).toEqual([
+      {
+        file: "env.yaml",
+        line: LINE.certificateArn,
+        path: "workloads.certificateArn",
+        message: `must be a certificate of account ${ACCOUNT} (account.id): the load balancer uses certificates of its own account`,
+      },
+    ]);
+  });
 
   it("GIVEN two files for one environment (qa.yaml and qa.yml) WHEN loaded THEN both say so", () => {
     const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal(distinct(1)), "qa.yml": minimal(distinct(2)) });

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { EnvironmentConfigError, environmentsDir, formatProblem, loadEnvironments } from "../environments/load";
 import { COMMANDS } from "../scripts/commands";
-import { ROOT } from "./support/paths";
+import { ROOT, testTmp } from "./support/paths";
 
 /**
  * The README and docs/ name commands, options, files and lines of the environment files; each of
@@ -162,24 +163,85 @@ describe.each(DOCS)("%s", (file) => {
     expect(missing).toEqual([]);
   });
 
-  it("quotes errors of the environment files on the lines where their keys are", () => {
-    const wrong: string[] = [];
-    for (const block of [...code, prose]) {
-      for (const match of block.matchAll(/(environments\/([\w-]+)\.ya?ml):(\d+)(?::\d+)? ([\w.[\]]+):/g)) {
-        const [, envFile = "", , line = "", at = ""] = match;
-        if (!existsSync(path.join(ROOT, envFile))) continue; // an example file (qa.yaml) that is not in the repository
-        const key =
-          at
-            .replace(/\[\d+\]/g, "")
-            .split(".")
-            .at(-1) ?? "";
-        const text = read(envFile).split("\n")[Number(line) - 1] ?? "";
-        if (!text.includes(key.replace(/s$/, ""))) wrong.push(`${envFile}:${line} holds "${text.trim()}", not ${at}`);
-      }
-    }
+  it("quotes errors of the environment files exactly as the loader reports the mistake the page describes", () => {
+    const quoted = code.flatMap((block) => block.split("\n")).filter((line) => QUOTED_ERROR.test(line));
+    const reproducible = quoted.filter((line) => REPRODUCED.files.has(QUOTED_ERROR.exec(line)?.[1] ?? ""));
+    const wrong = reproducible
+      .filter((line) => !REPRODUCED.lines.has(line))
+      .map((line) => {
+        const [, file = "", at = ""] = QUOTED_ERROR.exec(line) ?? [];
+        const near = [...REPRODUCED.lines].filter((candidate) => candidate.startsWith(`environments/${file}:`) && candidate.includes(` ${at}:`));
+        return `${line}\n  the loader says: ${near.join("\n  or: ") || "(nothing for that file and path)"}`;
+      });
     expect(wrong).toEqual([]);
   });
 });
+
+/** A quoted error of an environment file in a code block: `environments/<file>:<line>[:<column>] <path>: <message>`. */
+const QUOTED_ERROR = /^environments\/([\w-]+\.ya?ml):\d+(?::\d+)?:? ([\w.[\]]*):? /;
+
+/**
+ * The mistakes the docs show, each made on a fresh copy of the environment files it starts from
+ * (from `environmentsDir()`, so the added-environment run checks them too). Only the files named
+ * here are copied: a file the reader added (their own `qa.yaml`) never takes part, so its layout
+ * can never make a documented line wrong. Each `edit` changes whole lines found by their text.
+ */
+const DOCUMENTED_MISTAKES: readonly { readonly what: string; readonly from: readonly string[]; readonly edit: (files: Map<string, string>) => void }[] = [
+  {
+    what: "a misspelt key in dev (network.flowLogs.retentionDay) and a single NAT gateway in prod",
+    from: ["dev.yaml", "staging.yaml", "prod.yaml"],
+    edit: (files) => {
+      files.set("dev.yaml", replaceLine(files.get("dev.yaml"), /^( {2}flowLogs:\n {4})retentionDays:/m, "$1retentionDay:"));
+      files.set("prod.yaml", replaceLine(files.get("prod.yaml"), /^ {2}natGateways: perAz$/m, "  natGateways: single"));
+    },
+  },
+  {
+    what: "staging's network.vpcCidr indented by 3 spaces (a YAML syntax error)",
+    from: ["dev.yaml", "staging.yaml", "prod.yaml"],
+    edit: (files) => files.set("staging.yaml", replaceLine(files.get("staging.yaml"), /^ {2}vpcCidr:/m, "   vpcCidr:")),
+  },
+  {
+    what: "an unedited copy: cp environments/staging.yaml environments/qa.yaml",
+    from: ["dev.yaml", "staging.yaml", "prod.yaml"],
+    edit: (files) => files.set("qa.yaml", files.get("staging.yaml") ?? ""),
+  },
+];
+
+/** `text` with the first match of `line` replaced; throws when there is none (the mistake must be made). */
+function replaceLine(text: string | undefined, line: RegExp, replacement: string): string {
+  if (text === undefined || !line.test(text)) throw new Error(`no line ${line} to make the documented mistake with`);
+  return text.replace(line, replacement);
+}
+
+/**
+ * Every line the loader prints for the documented mistakes, with the scratch folder shown as
+ * `environments/` (as a reader running the command sees it), and the files those lines may name.
+ */
+const REPRODUCED: { readonly lines: ReadonlySet<string>; readonly files: ReadonlySet<string> } = (() => {
+  const lines = new Set<string>();
+  const files = new Set<string>();
+  const base = path.join(testTmp(), "docs-examples");
+  mkdirSync(base, { recursive: true });
+  for (const mistake of DOCUMENTED_MISTAKES) {
+    if (!mistake.from.every((file) => existsSync(path.join(environmentsDir(), file)))) continue; // a repository without that file
+    const copies = new Map(mistake.from.map((file) => [file, readFileSync(path.join(environmentsDir(), file), "utf8")]));
+    mistake.edit(copies);
+    const dir = mkdtempSync(path.join(base, "environments-"));
+    for (const [file, text] of copies) writeFileSync(path.join(dir, file), text);
+    for (const file of copies.keys()) files.add(file);
+    let problems: readonly string[] = [];
+    try {
+      loadEnvironments(dir);
+    } catch (error) {
+      if (!(error instanceof EnvironmentConfigError)) throw error;
+      problems = error.problems.map(formatProblem);
+    }
+    if (problems.length === 0) throw new Error(`the documented mistake "${mistake.what}" loads without an error`);
+    const shown = `${path.relative(process.cwd(), dir)}/`;
+    for (const problem of problems) lines.add(problem.split(shown).join("environments/"));
+  }
+  return { lines, files };
+})();
 
 describe("docs/", () => {
   it("has a table of contents (docs/README.md) that links every page", () => {
