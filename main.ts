@@ -39,7 +39,10 @@ function main(argv: readonly string[]): void {
     /** Every stack of every environment file, with the upstream stacks it depends on (the contracts' order). */
     const expected = new Map(
       all.flatMap((environment) =>
-        LAYERS.map((layer, index) => [stackName(layer, environment), LAYERS.slice(0, index).map((upstream) => stackName(upstream, environment))] as const),
+        LAYERS.map(
+          (layer, index) =>
+            [stackName(layer, environment), LAYERS.slice(0, index).map((upstream) => stackName(upstream, environment))] as const,
+        ),
       ),
     );
     const removed = removeStaleStackOutput(stacksDir, new Set(expected.keys()));

@@ -50,7 +50,9 @@ export interface Manifest {
 export function readManifest(outdir: string): Manifest | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Partial<Manifest>;
-    return typeof parsed.stacks === "object" && parsed.stacks !== null && typeof parsed.version === "string" ? (parsed as Manifest) : undefined;
+    return typeof parsed.stacks === "object" && parsed.stacks !== null && typeof parsed.version === "string"
+      ? (parsed as Manifest)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -87,7 +89,11 @@ export function completeManifest(outdir: string, before: Manifest | undefined, e
   if (missing.length === 0) return [];
   const stacks: Record<string, ManifestStack> = { ...written.stacks };
   for (const name of missing) stacks[name] = before?.stacks[name] ?? manifestEntry(name, expected.get(name) ?? []);
-  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((name) => [name, stacks[name]]),
+  );
   writeFileSync(path.join(outdir, "manifest.json"), `${JSON.stringify({ stacks: sorted, version: written.version }, null, 2)}\n`);
   return missing;
 }

@@ -38,7 +38,10 @@ function qaFromStaging(): string {
     [/^ {2}domain: .*$/m, "  domain: qa.acme.example"],
     [/^ {2}hostedZoneId: .*$/m, "  hostedZoneId: Z0QAACME00000000001"],
     [/^ {2}frontendHost: .*$/m, "  frontendHost: app.qa.acme.example"],
-    [/^ {2}certificateArn: (arn:aws:acm:[^:]+:\d{12}):certificate\/.*$/m, "  certificateArn: $1:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"],
+    [
+      /^ {2}certificateArn: (arn:aws:acm:[^:]+:\d{12}):certificate\/.*$/m,
+      "  certificateArn: $1:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    ],
   ];
   return edits.reduce((text, [line, replacement]) => {
     if (!line.test(text)) throw new Error(`staging.yaml has no line ${line}: the recipe in the README needs updating`);

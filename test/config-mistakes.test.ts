@@ -371,7 +371,10 @@ describe("mistakes across environment files", () => {
     const covers = (...names: string[]) => `  certificateCovers: [${names.join(", ")}]`;
     /** qa: its own VPC, domain, zone and host (app.env1.acme.example), dev's certificate; `covers` goes on the line after it. */
     const qaWithDevsCertificate = (qaCovers?: string) =>
-      minimal({ ...distinct(1), [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}${qaCovers === undefined ? "" : `\n${qaCovers}`}` });
+      minimal({
+        ...distinct(1),
+        [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}${qaCovers === undefined ? "" : `\n${qaCovers}`}`,
+      });
     const devCovering = (devCovers: string) => minimal({ [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}\n${devCovers}` });
 
     it("GIVEN qa copied from dev with its own host but dev's certificate WHEN loaded THEN both files are blamed on certificateArn, each naming the other's line and host", () => {
@@ -396,7 +399,10 @@ describe("mistakes across environment files", () => {
     });
 
     it("GIVEN only qa says the certificate covers both hosts WHEN loaded THEN dev, which does not say so, is still refused", () => {
-      const dir = folder({ "dev.yaml": minimal(), "qa.yaml": qaWithDevsCertificate(covers("app.env1.acme.example", "app.test.acme.example")) });
+      const dir = folder({
+        "dev.yaml": minimal(),
+        "qa.yaml": qaWithDevsCertificate(covers("app.env1.acme.example", "app.test.acme.example")),
+      });
 
       expect(problemsOf(() => loadEnvironments(dir)).map((problem) => [problem.file, problem.path])).toEqual([
         [`${dir}/dev.yaml`, "workloads.certificateArn"],
@@ -414,7 +420,11 @@ describe("mistakes across environment files", () => {
 
     it("GIVEN a wildcard one label too short (*.acme.example for app.env1.acme.example) WHEN loaded THEN the file is told its names miss its own host", () => {
       const problems = problemsOf(() =>
-        parseEnvironment(minimal({ [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}\n${covers('"*.acme.example"')}` }), "env.yaml", "env"),
+        parseEnvironment(
+          minimal({ [LINE.certificateArn]: `  certificateArn: ${CERTIFICATE}\n${covers('"*.acme.example"')}` }),
+          "env.yaml",
+          "env",
+        ),
       );
 
       expect(problems).toEqual([

@@ -19,7 +19,8 @@ function environmentsWithBadProd(): string {
   for (const entry of readdirSync(real).filter((name) => /\.ya?ml$/.test(name)))
     writeFileSync(path.join(dir, entry), readFileSync(path.join(real, entry)));
   const prod = readFileSync(path.join(dir, "prod.yaml"), "utf8");
-  if (!/^ {2}natGateways: perAz$/m.test(prod)) throw new Error("prod.yaml has no line `  natGateways: perAz`: this test needs another mistake");
+  if (!/^ {2}natGateways: perAz$/m.test(prod))
+    throw new Error("prod.yaml has no line `  natGateways: perAz`: this test needs another mistake");
   writeFileSync(path.join(dir, "prod.yaml"), prod.replace(/^ {2}natGateways: perAz$/m, "  natGateways: single"));
   return dir;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvironmentConfigError, environmentsDir, formatProblem, loadEnvironments } from "../environments/load";
+import { EnvironmentConfigError, environmentsDir, loadEnvironments } from "../environments/load";
 import { COMMANDS } from "../scripts/commands";
 import { ROOT, testTmp } from "./support/paths";
 
@@ -170,7 +170,9 @@ describe.each(DOCS)("%s", (file) => {
       .filter((line) => !REPRODUCED.lines.has(line))
       .map((line) => {
         const [, file = "", at = ""] = QUOTED_ERROR.exec(line) ?? [];
-        const near = [...REPRODUCED.lines].filter((candidate) => candidate.startsWith(`environments/${file}:`) && candidate.includes(` ${at}:`));
+        const near = [...REPRODUCED.lines].filter(
+          (candidate) => candidate.startsWith(`environments/${file}:`) && candidate.includes(` ${at}:`),
+        );
         return `${line}\n  the loader says: ${near.join("\n  or: ") || "(nothing for that file and path)"}`;
       });
     expect(wrong).toEqual([]);
@@ -186,7 +188,11 @@ const QUOTED_ERROR = /^environments\/([\w-]+\.ya?ml):\d+(?::\d+)?:? ([\w.[\]]*):
  * here are copied: a file the reader added (their own `qa.yaml`) never takes part, so its layout
  * can never make a documented line wrong. Each `edit` changes whole lines found by their text.
  */
-const DOCUMENTED_MISTAKES: readonly { readonly what: string; readonly from: readonly string[]; readonly edit: (files: Map<string, string>) => void }[] = [
+const DOCUMENTED_MISTAKES: readonly {
+  readonly what: string;
+  readonly from: readonly string[];
+  readonly edit: (files: Map<string, string>) => void;
+}[] = [
   {
     what: "a misspelt key in dev (network.flowLogs.retentionDay) and a single NAT gateway in prod",
     from: ["dev.yaml", "staging.yaml", "prod.yaml"],
@@ -234,7 +240,7 @@ const REPRODUCED: { readonly lines: ReadonlySet<string>; readonly files: Readonl
       loadEnvironments(dir);
     } catch (error) {
       if (!(error instanceof EnvironmentConfigError)) throw error;
-      problems = error.problems.map(formatProblem);
+      problems = error.message.split("\n");
     }
     if (problems.length === 0) throw new Error(`the documented mistake "${mistake.what}" loads without an error`);
     const shown = `${path.relative(process.cwd(), dir)}/`;
