@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Script } from "node:vm";
+import { setLaunchedProgramDigest } from "./scripts/facts-cache";
 
 /**
  * Runs a bundled entry point (`dist/bundle/<entry>.js`, made by `npm run build`) with V8's code
@@ -274,6 +275,8 @@ function main(argv: readonly string[]): void {
   const bundle = prepareBundle({ file, cacheDir: CODE_CACHE_DIR, args });
   if (process.env["LAUNCH_DEBUG"] === "1") process.stderr.write(`launch: ${entry}: code cache ${bundle.cache} (${bundle.cacheFile})\n`);
   storeCacheOnCleanExit(bundle);
+  const digest = bundleDigestOf(bundle.cacheFile, entry);
+  if (digest !== undefined) setLaunchedProgramDigest(digest);
   bundle.run();
 }
 

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { loadSelectionOrExit } from "./scripts/cli";
 import { commandLineOrExit } from "./scripts/command-line";
+import { FACTS_CACHE_DIR, fileFactsCache, launchedProgramDigest } from "./scripts/facts-cache";
 import { SYNTH_COMMAND } from "./scripts/commands";
 import { completeManifest, planPlaceholderWarning, readManifest, removeStaleStackOutput, synthSummary } from "./scripts/synth-output";
 import { addEnvironmentStacks, layerStacks } from "./stacks/environment-stacks";
@@ -23,7 +24,11 @@ import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 function main(argv: readonly string[]): void {
   const commandLine = commandLineOrExit(SYNTH_COMMAND, argv);
   const names = commandLine.values("env");
-  const { environments: selected, names: all } = loadSelectionOrExit(names);
+  // Launched from the bundle, the other files' facts validated by an earlier run of this very bundle are reused (scripts/facts-cache.ts).
+  const program = launchedProgramDigest();
+  const factsCache = program === undefined ? undefined : fileFactsCache(FACTS_CACHE_DIR, program);
+  const { environments: selected, names: all } = loadSelectionOrExit(names, factsCache);
+  factsCache?.save();
   withoutTokenCreationStacks(() => {
     const app = new App({ stackTraces: false, ...(commandLine.flag("plan-placeholders") ? { context: { planPlaceholders: true } } : {}) });
     const planPlaceholders = [true, "true"].includes(app.node.tryGetContext("planPlaceholders"));

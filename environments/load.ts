@@ -178,6 +178,39 @@ function readFile<T>(filePath: string, parse: (text: string, file: string, name:
   return parse(text, file, environmentNameOf(filePath));
 }
 
+/**
+ * Facts of environment files validated before by the same program, by file name and content
+ * (scripts/facts-cache.ts keeps them for the launched app). A hit skips the parse; the file's
+ * lines are found by parsing it only if a rule across files reports a problem in it.
+ */
+export interface FactsCache {
+  /** The facts validated before for a file of this name (the environment's) and text, if any. */
+  get(name: string, text: string): EnvironmentFacts | undefined;
+  /** Keeps the facts just validated for this name and text. */
+  set(name: string, text: string, facts: EnvironmentFacts): void;
+}
+
+/** parseFacts through a cache: a file seen before with the same content is not parsed again. */
+function cachedFacts(cache: FactsCache): (text: string, file: string, name: string) => Located<EnvironmentFacts> {
+  return (text, file, name) => {
+    const hit = cache.get(name, text);
+    if (hit === undefined) {
+      const parsed = parseFacts(text, file, name);
+      cache.set(name, text, parsed.config);
+      return parsed;
+    }
+    let lines: ((segments: readonly PropertyKey[]) => number) | undefined;
+    return {
+      config: { ...hit, name },
+      file,
+      lineOf: (segments) => {
+        lines ??= readYaml(text, file, name).lineOf;
+        return lines(segments);
+      },
+    };
+  };
+}
+
 /** `dev` for `environments/dev.yaml`. */
 function environmentNameOf(filePath: string): string {
   return path.basename(filePath).replace(/\.ya?ml$/, "");
@@ -222,10 +255,16 @@ export interface EnvironmentSelection {
  * file the facts the rules across files read (environmentFactsSchema); then runs those rules
  * over all of them. So one environment among a hundred files costs a hundred small YAML reads,
  * not a hundred full validations; the others are validated in full when they are synthesized.
+ * With a `factsCache`, an unchanged other file is not even parsed (scripts/facts-cache.ts).
  * @throws UnknownEnvironmentError for a name without a file (listing the known ones).
  * @throws EnvironmentConfigError with every problem found, file by file.
  */
-export function loadSelectedEnvironments(names: readonly string[], dir: string = environmentsDir()): EnvironmentSelection {
+export function loadSelectedEnvironments(
+  names: readonly string[],
+  dir: string = environmentsDir(),
+  factsCache?: FactsCache,
+): EnvironmentSelection {
+  const readFacts = factsCache === undefined ? parseFacts : cachedFacts(factsCache);
   const files = readdirSync(dir)
     .filter((entry) => /\.ya?ml$/.test(entry))
     .sort();
@@ -245,7 +284,7 @@ export function loadSelectedEnvironments(names: readonly string[], dir: string =
         const parsed = readLocated(path.join(dir, entry));
         full.push(parsed);
         loaded.push(parsed);
-      } else loaded.push(readFile(path.join(dir, entry), parseFacts));
+      } else loaded.push(readFile(path.join(dir, entry), readFacts));
     } catch (error) {
       if (!(error instanceof EnvironmentConfigError)) throw error;
       problems.push(...error.problems);

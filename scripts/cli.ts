@@ -1,5 +1,6 @@
 import {
   EnvironmentConfigError,
+  type FactsCache,
   UnknownEnvironmentError,
   loadSelectedEnvironments,
   selectEnvironments,
@@ -33,9 +34,9 @@ export function loadEnvironmentsOrExit(): EnvironmentConfig[] {
  * checked across files (loadSelectedEnvironments); a bad file prints its problems and exits 1,
  * an unknown name prints the known ones and exits 1.
  */
-export function loadSelectionOrExit(names: readonly string[]): EnvironmentSelection {
+export function loadSelectionOrExit(names: readonly string[], factsCache?: FactsCache): EnvironmentSelection {
   try {
-    return loadSelectedEnvironments(names);
+    return loadSelectedEnvironments(names, undefined, factsCache);
   } catch (error) {
     if (error instanceof UnknownEnvironmentError) {
       process.stderr.write(`${error.message}\n`);
