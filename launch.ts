@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Script } from "node:vm";
-import { setLaunchedProgramDigest } from "./scripts/facts-cache";
 
 /**
  * Runs a bundled entry point (`dist/bundle/<entry>.js`, made by `npm run build`) with V8's code
@@ -221,10 +220,21 @@ export function prepareBundle(target: LaunchTarget): PreparedBundle {
       dirname: string,
     ) => void;
     process.argv = [process.argv[0] ?? "node", target.file, ...target.args];
+    (globalThis as { [LAUNCHED_BUNDLE_SHA256]?: string })[LAUNCHED_BUNDLE_SHA256] = bundleDigestOf(
+      cacheFile,
+      path.basename(target.file, ".js"),
+    );
     wrapper(bundleModule.exports, createRequire(target.file), bundleModule, target.file, path.dirname(target.file));
   };
   return { cacheFile, cache, run, storeCache: () => storeCodeCache(script, cacheFile, path.basename(target.file, ".js")) };
 }
+
+/**
+ * Where `run` leaves the SHA-256 of the bundle it runs, on globalThis (the bundle runs in this
+ * context): a cache whose validity depends on the whole program keys itself with it
+ * (scripts/facts-cache.ts reads it under the same registered symbol).
+ */
+export const LAUNCHED_BUNDLE_SHA256 = Symbol.for("aws-platform-cdktf.launchedBundleSha256");
 
 /** A launcher argument that names no bundle, or a bundle not built yet. */
 export class LaunchError extends Error {}
@@ -275,8 +285,6 @@ function main(argv: readonly string[]): void {
   const bundle = prepareBundle({ file, cacheDir: CODE_CACHE_DIR, args });
   if (process.env["LAUNCH_DEBUG"] === "1") process.stderr.write(`launch: ${entry}: code cache ${bundle.cache} (${bundle.cacheFile})\n`);
   storeCacheOnCleanExit(bundle);
-  const digest = bundleDigestOf(bundle.cacheFile, entry);
-  if (digest !== undefined) setLaunchedProgramDigest(digest);
   bundle.run();
 }
 

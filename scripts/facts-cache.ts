@@ -28,19 +28,12 @@ export const FACTS_CACHE_DIR = path.join(
   "environment-facts",
 );
 
-/** Where the launcher leaves the running bundle's SHA-256 (on globalThis: the bundle runs in the launcher's context). */
+/** Where launch.ts leaves the running bundle's SHA-256 (LAUNCHED_BUNDLE_SHA256 there: one registered symbol, no import of the launcher). */
 const PROGRAM_DIGEST = Symbol.for("aws-platform-cdktf.launchedBundleSha256");
 
-type WithDigest = { [PROGRAM_DIGEST]?: string };
-
-/** Called by the launcher before it runs a bundle. */
-export function setLaunchedProgramDigest(digest: string): void {
-  (globalThis as WithDigest)[PROGRAM_DIGEST] = digest;
-}
-
-/** The SHA-256 of the bundle the launcher is running, or undefined when the program was not launched from a bundle. */
+/** The SHA-256 of the bundle launch.ts is running, or undefined when the program was not launched from a bundle. */
 export function launchedProgramDigest(): string | undefined {
-  return (globalThis as WithDigest)[PROGRAM_DIGEST];
+  return (globalThis as { [PROGRAM_DIGEST]?: string })[PROGRAM_DIGEST];
 }
 
 /** A facts cache kept in `dir` for one program; `save` writes it (only when something was added) and removes other programs' files. */

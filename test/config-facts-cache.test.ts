@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvironmentConfigError, type FactsCache, loadSelectedEnvironments } from "../environments/load";
 import type { EnvironmentFacts } from "../environments/schema";
-import { fileFactsCache } from "../scripts/facts-cache";
+import { prepareBundle } from "../launch";
+import { fileFactsCache, launchedProgramDigest } from "../scripts/facts-cache";
 import { testTmp } from "./support/paths";
 
 /**
@@ -126,5 +128,18 @@ describe("the facts cache file", () => {
     fileFactsCache(dir, "c".repeat(64)).save();
 
     expect(existsSync(path.join(dir, `${"c".repeat(64)}.json`))).toBe(false);
+  });
+});
+
+describe("the program a cache belongs to", () => {
+  it("GIVEN a bundle run by the launcher WHEN it asks which program it is THEN it gets the SHA-256 of its own source", () => {
+    const dir = scratch("bundle-");
+    const file = path.join(dir, "app.js");
+    const source = `module.exports = 1;\n`;
+    writeFileSync(file, source);
+
+    prepareBundle({ file, cacheDir: path.join(dir, "cache"), args: [] }).run();
+
+    expect(launchedProgramDigest()).toBe(createHash("sha256").update(source).digest("hex"));
   });
 });
