@@ -1,7 +1,9 @@
+import * as path from "node:path";
 import { App } from "cdktf";
 import { exitOnConfigError, loadEnvironmentsOrExit } from "./scripts/cli";
 import { commandLineOrExit } from "./scripts/command-line";
 import { BOOTSTRAP_COMMAND } from "./scripts/commands";
+import { bootstrapSummary } from "./scripts/synth-output";
 import { BootstrapPlanError, addBootstrapStacks, type BootstrapStack } from "./stacks/bootstrap/bootstrap-stack";
 import { withoutTokenCreationStacks } from "./stacks/token-creation-stacks";
 
@@ -33,6 +35,15 @@ function main(argv: readonly string[]): void {
       process.stderr.write("No environment keeps its state in S3: there is no state bucket to bootstrap.\n");
     }
     app.synth();
+    const where = path.relative(process.cwd(), path.join(app.outdir, "stacks")) || path.join(app.outdir, "stacks");
+    const written = stacks.map((stack) => ({
+      stack: stack.node.id,
+      buckets: [...stack.buckets.keys()].map((bucket) => ({
+        bucket,
+        environments: environments.flatMap((env) => (env.state.backend === "s3" && env.state.bucket === bucket ? [env.name] : [])),
+      })),
+    }));
+    if (written.length > 0) process.stdout.write(`${bootstrapSummary(written, where).join("\n")}\n`);
   });
 }
 

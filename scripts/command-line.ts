@@ -24,8 +24,19 @@ export interface CommandSpec {
   readonly summary: string;
   /** Options by long name (without `--`). `--help` is always there. */
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Arguments that are not options (`npm run bootstrap -- bootstrap-<account id>`). @default none: any is refused */
+  readonly arguments?: ArgumentsSpec;
   /** Lines shown after the options (examples, where to read more). */
   readonly notes?: readonly string[];
+}
+
+/** The arguments of a command that are not options. */
+export interface ArgumentsSpec {
+  /** What one is, for `--help`: `<git ref>`. */
+  readonly placeholder: string;
+  readonly description: string;
+  /** At most this many. @default no limit */
+  readonly max?: number;
 }
 
 /** The parsed command line. */
@@ -36,6 +47,8 @@ export interface CommandLine {
   readonly value: (name: string) => string | undefined;
   /** Every value of a repeatable option, in order. */
   readonly values: (name: string) => readonly string[];
+  /** The arguments that are not options, in order (only a spec with `arguments` has any). */
+  readonly arguments: readonly string[];
 }
 
 /** A command line that cannot be run; its message is one line. */
@@ -55,16 +68,24 @@ export function helpText(spec: CommandSpec): string {
     ]),
     ["--help", "Print this help and exit."],
   ];
-  const width = Math.max(...rows.map(([left = ""]) => left.length));
-  const options = rows.map(([left = "", right = ""]) => `  ${left.padEnd(width)}  ${right}`);
-  const usage = `${spec.usage} ${Object.keys(spec.options).length > 0 ? "[options]" : ""}`.trimEnd();
+  const positional = spec.arguments;
+  const argumentRow =
+    positional === undefined
+      ? []
+      : [[positional.placeholder, `${positional.description}${positional.max === 1 ? "" : "; several may be given"}`]];
+  const width = Math.max(...[...rows, ...argumentRow].map(([left = ""]) => left.length));
+  const row = ([left = "", right = ""]: readonly string[]) => `  ${left.padEnd(width)}  ${right}`;
+  const argumentsUsage =
+    positional === undefined ? "" : positional.max === 1 ? ` [${positional.placeholder}]` : ` ${positional.placeholder}...`;
+  const usage = `${spec.usage} ${Object.keys(spec.options).length > 0 ? "[options]" : ""}${argumentsUsage}`.replace(/ +/g, " ").trimEnd();
   return [
     `Usage: ${usage}`,
     "",
     spec.summary,
     "",
+    ...(argumentRow.length > 0 ? ["Arguments:", ...argumentRow.map(row), ""] : []),
     "Options:",
-    ...options,
+    ...rows.map(row),
     ...(spec.notes === undefined ? [] : ["", ...spec.notes]),
     "",
   ].join("\n");
@@ -78,12 +99,17 @@ export function helpText(spec: CommandSpec): string {
 export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): CommandLine | "help" {
   const flags = new Set<string>();
   const values = new Map<string, string[]>();
+  const positional: string[] = [];
   const see = `see ${spec.usage} --help`;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] ?? "";
     if (arg === "--help" || arg === "-h") return "help";
     if (!arg.startsWith("--")) {
-      throw new UsageError(arg.startsWith("-") ? `unknown option ${arg} (${see})` : `unexpected argument "${arg}" (${see})`);
+      if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg} (${see})`);
+      const max = spec.arguments?.max ?? Number.POSITIVE_INFINITY;
+      if (spec.arguments === undefined || positional.length >= max) throw new UsageError(`unexpected argument "${arg}" (${see})`);
+      positional.push(arg);
+      continue;
     }
     const [name = "", inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const option = spec.options[name];
@@ -105,6 +131,7 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Co
     flag: (name) => flags.has(name),
     value: (name) => values.get(name)?.at(-1),
     values: (name) => values.get(name) ?? [],
+    arguments: positional,
   };
 }
 

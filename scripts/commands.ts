@@ -32,7 +32,31 @@ export const BOOTSTRAP_COMMAND: CommandSpec = {
   usage: "npm run synth:bootstrap --",
   summary: `Writes one bootstrap-<accountId> stack per account whose environments keep their state in S3 (the state bucket and its key) to cdktf.out.bootstrap/ (or $CDKTF_OUTDIR). \`npm run bootstrap\` deploys it.`,
   options: {},
-  notes: ["More: docs/operations.md (Bootstrap an account)"],
+  notes: ["Then deploy one: npm run bootstrap -- bootstrap-<account id>", "More: docs/deploying.md#bootstrapping-a-new-account"],
+};
+
+/** `npm run bootstrap` (scripts/bootstrap-deploy.ts): deploys what `npm run synth:bootstrap` writes. */
+export const BOOTSTRAP_DEPLOY_COMMAND: CommandSpec = {
+  name: "bootstrap",
+  usage: "npm run bootstrap --",
+  summary:
+    "Builds, then deploys bootstrap stacks with the cdktf CLI (cdktf deploy --app \"node dist/bootstrap.js\" --output cdktf.out.bootstrap): an account's state bucket and its key, applied before any layer stack of that account, with the account's administrative credentials.",
+  arguments: { placeholder: "bootstrap-<account id>", description: "A stack to deploy, at least one (npm run synth:bootstrap lists them)" },
+  options: {
+    "auto-approve": { type: "flag", description: "Apply without asking (cdktf deploy --auto-approve); read the plan first." },
+  },
+  notes: ["Example:", "  npm run bootstrap -- bootstrap-111111111111", "More: docs/deploying.md#bootstrapping-a-new-account"],
+};
+
+/** `npm run synth:compare` (scripts/synth-compare.ts). */
+export const SYNTH_COMPARE_COMMAND: CommandSpec = {
+  name: "synth:compare",
+  usage: "npm run synth:compare --",
+  summary:
+    "Synthesizes every stack at a git ref and in the working tree and lists the stacks and Terraform addresses that differ (a refactor must report identical). Exit 0: identical; 1: different; 2: bad usage.",
+  arguments: { placeholder: "<git ref>", description: "The commit to compare with (default HEAD: what the working tree changes).", max: 1 },
+  options: {},
+  notes: ["Examples:", "  npm run synth:compare", "  npm run synth:compare -- main", "More: docs/architecture.md"],
 };
 
 /** `npm run stacks` (scripts/stacks.ts). */
@@ -100,6 +124,8 @@ export const BUNDLE_COMMAND: CommandSpec = {
 export const COMMANDS: readonly CommandSpec[] = [
   SYNTH_COMMAND,
   BOOTSTRAP_COMMAND,
+  BOOTSTRAP_DEPLOY_COMMAND,
+  SYNTH_COMPARE_COMMAND,
   STACKS_COMMAND,
   LINT_COMMAND,
   BENCH_COMMAND,

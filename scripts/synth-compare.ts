@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../launch";
+import { commandLineOrExit } from "./command-line";
+import { SYNTH_COMPARE_COMMAND } from "./commands";
 
 /**
  * `npm run synth:compare -- [<git ref>]`: synthesizes every stack at `<ref>` (default `HEAD`) and in
@@ -115,21 +117,8 @@ function synthesize(dir: string, outdir: string): void {
   });
 }
 
-const USAGE = "usage: npm run synth:compare -- [<git ref>]   (default HEAD: what the working tree changes)";
-
 function main(argv: readonly string[]): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(
-      `${USAGE}\nSynthesizes <git ref> and the working tree and lists the stacks and Terraform addresses that differ.\nExit 0: identical; 1: different.\n`,
-    );
-    return 0;
-  }
-  const unknown = argv.filter((arg) => arg.startsWith("-"));
-  if (unknown.length > 0 || argv.length > 1) {
-    process.stderr.write(`synth:compare: unexpected ${unknown.length > 0 ? `option ${unknown[0]}` : `argument ${argv[1]}`}\n${USAGE}\n`);
-    return 2;
-  }
-  const ref = argv[0] ?? "HEAD";
+  const ref = commandLineOrExit(SYNTH_COMPARE_COMMAND, argv).arguments[0] ?? "HEAD";
   const commit = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: ROOT, encoding: "utf8" }).trim();
   const scratch = path.join(ROOT, ".tmp", "synth-compare");
   const worktree = path.join(scratch, commit.slice(0, 12));

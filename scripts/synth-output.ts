@@ -117,6 +117,24 @@ export function synthSummary(report: SynthReport): string[] {
   ];
 }
 
+/** The lines `npm run synth:bootstrap` ends with: each stack with the state buckets it creates and their environments, then how to deploy one. */
+export function bootstrapSummary(
+  written: readonly {
+    readonly stack: string;
+    readonly buckets: readonly { readonly bucket: string; readonly environments: readonly string[] }[];
+  }[],
+  where: string,
+): string[] {
+  const width = Math.max(0, ...written.map((entry) => entry.stack.length));
+  return [
+    ...written.map(
+      (entry) =>
+        `synth:bootstrap: ${entry.stack.padEnd(width)}  state bucket ${entry.buckets.map((b) => `${b.bucket} (${b.environments.join(", ")})`).join(", ")}`,
+    ),
+    `synth:bootstrap: wrote ${written.length} stack${written.length === 1 ? "" : "s"} to ${where}/; deploy one with npm run bootstrap -- <stack>`,
+  ];
+}
+
 /** The warning printed (to stderr) before anything else when plan placeholders are on. */
 export function planPlaceholderWarning(): string {
   const bar = "!".repeat(78);

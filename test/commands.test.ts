@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UsageError, helpText, parseCommandLine, type CommandLine } from "../scripts/command-line";
-import { COMMANDS, SYNTH_COMMAND } from "../scripts/commands";
-import { planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "../scripts/synth-output";
+import { BOOTSTRAP_COMMAND, BOOTSTRAP_DEPLOY_COMMAND, COMMANDS, SYNTH_COMMAND, SYNTH_COMPARE_COMMAND } from "../scripts/commands";
+import { bootstrapSummary, planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "../scripts/synth-output";
 import { ENVIRONMENTS } from "./support/fixtures";
 import { testTmp } from "./support/paths";
 
@@ -67,11 +67,87 @@ describe.each(COMMANDS.map((spec) => [spec.name, spec] as const))("the %s comman
     for (const option of [...Object.keys(spec.options), "help"]) expect(help).toContain(`  --${option}`);
   });
 
-  it("refuses an unknown option and a stray argument, each in one line", () => {
-    for (const message of [refusal(["--bogus"], spec), refusal(["stray"], spec)]) {
+  it("refuses an unknown option and a stray argument (one too many, for a command that takes arguments), each in one line", () => {
+    const stray = [...Array.from({ length: spec.arguments?.max ?? 0 }, () => "ok"), "stray"];
+    const messages = [
+      refusal(["--bogus"], spec),
+      ...(spec.arguments !== undefined && spec.arguments.max === undefined ? [] : [refusal(stray, spec)]),
+    ];
+    for (const message of messages) {
       expect(message).not.toContain("\n");
       expect(message).toContain(`see ${spec.usage} --help`);
     }
+  });
+});
+
+describe("commands that take arguments besides options", () => {
+  it("GIVEN synth:compare with one git ref WHEN parsed THEN the ref is its argument", () => {
+    const result = parseCommandLine(SYNTH_COMPARE_COMMAND, ["main"]);
+
+    expect(result === "help" ? "help" : result.arguments).toEqual(["main"]);
+  });
+
+  it("GIVEN synth:compare with two refs WHEN parsed THEN the second is refused in one line", () => {
+    expect(refusal(["main", "HEAD~1"], SYNTH_COMPARE_COMMAND)).toBe('unexpected argument "HEAD~1" (see npm run synth:compare -- --help)');
+  });
+
+  it("GIVEN synth, which takes no argument, WHEN given one THEN it is refused", () => {
+    expect(refusal(["dev"])).toBe('unexpected argument "dev" (see npm run synth -- --help)');
+  });
+
+  it("GIVEN synth:compare --help WHEN printed THEN it has the shared layout: usage, summary, the argument, the options", () => {
+    const help = helpText(SYNTH_COMPARE_COMMAND).split("\n");
+
+    expect(help[0]).toBe("Usage: npm run synth:compare -- [<git ref>]");
+    expect(help).toContain("Arguments:");
+    expect(help).toContain("  <git ref>  The commit to compare with (default HEAD: what the working tree changes).");
+    expect(help.indexOf("Options:")).toBeGreaterThan(help.indexOf("Arguments:"));
+    expect(help).toContain("  --help     Print this help and exit.");
+  });
+
+  it("GIVEN npm run bootstrap --help WHEN printed THEN it describes this repository's command (the stacks, --auto-approve), not cdktf's", () => {
+    const help = helpText(BOOTSTRAP_DEPLOY_COMMAND);
+
+    expect(help.split("\n")[0]).toBe("Usage: npm run bootstrap -- [options] bootstrap-<account id>...");
+    expect(help).toContain("--auto-approve");
+    expect(help).toContain('cdktf deploy --app "node dist/bootstrap.js" --output cdktf.out.bootstrap');
+  });
+
+  it("GIVEN the help of synth:bootstrap and bootstrap WHEN they point at a docs section THEN that heading exists", () => {
+    const pointers = [BOOTSTRAP_COMMAND, BOOTSTRAP_DEPLOY_COMMAND].flatMap((spec) =>
+      [...helpText(spec).matchAll(/(docs\/[\w-]+\.md)#([\w-]+)/g)].map((match) => [match[1] ?? "", match[2] ?? ""] as const),
+    );
+
+    expect(pointers.length).toBeGreaterThan(0);
+    for (const [file, anchor] of pointers) {
+      const headings = readFileSync(path.join(__dirname, "..", file), "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("#"))
+        .map((line) =>
+          line
+            .replace(/^#+\s+/, "")
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+            .replace(/\s/g, "-"),
+        );
+      expect(headings, `${file}#${anchor}`).toContain(anchor);
+    }
+  });
+
+  it("GIVEN two bootstrap stacks WHEN synth:bootstrap is done THEN it says what each creates and how to deploy one", () => {
+    const lines = bootstrapSummary(
+      [
+        { stack: "bootstrap-111111111111", buckets: [{ bucket: "acme-nonprod-terraform-state", environments: ["dev", "staging"] }] },
+        { stack: "bootstrap-222222222222", buckets: [{ bucket: "acme-prod-terraform-state", environments: ["prod"] }] },
+      ],
+      "cdktf.out.bootstrap/stacks",
+    );
+
+    expect(lines).toEqual([
+      "synth:bootstrap: bootstrap-111111111111  state bucket acme-nonprod-terraform-state (dev, staging)",
+      "synth:bootstrap: bootstrap-222222222222  state bucket acme-prod-terraform-state (prod)",
+      "synth:bootstrap: wrote 2 stacks to cdktf.out.bootstrap/stacks/; deploy one with npm run bootstrap -- <stack>",
+    ]);
   });
 });
 
