@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { EnvironmentConfigError, environmentsDir, loadEnvironments } from "../environments/load";
 import { COMMANDS } from "../scripts/commands";
 import { ROOT, testTmp } from "./support/paths";
@@ -248,6 +249,55 @@ const REPRODUCED: { readonly lines: ReadonlySet<string>; readonly files: Readonl
   }
   return { lines, files };
 })();
+
+/**
+ * The GitHub environments the workflows run jobs in, as forms of the environment name: a job's
+ * `environment:` is a matrix value or an input that holds an environment's name (`<env>`), with a
+ * suffix or not (`${{ matrix.stack.environment }}-plan` is `<env>-plan`).
+ */
+function workflowEnvironmentForms(): string[] {
+  const dir = path.join(ROOT, ".github/workflows");
+  const forms = new Set<string>();
+  for (const file of readdirSync(dir).filter((name) => /\.ya?ml$/.test(name))) {
+    const workflow = parse(read(`.github/workflows/${file}`)) as { jobs?: Record<string, { environment?: string | { name?: string } }> };
+    for (const job of Object.values(workflow.jobs ?? {})) {
+      const environment = typeof job.environment === "string" ? job.environment : job.environment?.name;
+      if (environment !== undefined) forms.add(environment.replace(/\$\{\{\s*[\w.]*environment\s*\}\}/g, "<env>"));
+    }
+  }
+  return [...forms].sort();
+}
+
+describe("the GitHub settings (docs/ci-cd.md#github-settings)", () => {
+  const section = read("docs/ci-cd.md").split("\n## GitHub settings\n")[1]?.split("\n## ")[0] ?? "";
+  const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+
+  it("names every GitHub environment the workflows run jobs in", () => {
+    const forms = workflowEnvironmentForms();
+
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms.filter((form) => !rows.some((row) => row.split("|")[1]?.includes(`\`${form}\``)))).toEqual([]);
+  });
+
+  it("gives every form of a production environment, <env>-plan included, required reviewers", () => {
+    const production = rows.filter((row) => (row.split("|")[1] ?? "").includes("production"));
+
+    expect(production.map((row) => /`<env>(-[\w]+)?`/.exec(row)?.[0]).sort()).toEqual(
+      workflowEnvironmentForms()
+        .map((form) => `\`${form}\``)
+        .sort(),
+    );
+    for (const row of production) expect(row.split("|")[3]).toMatch(/required reviewers/i);
+  });
+
+  it("is the one list: every other page that tells the reader to set GitHub environments links to it", () => {
+    const telling = DOCS.filter((file) => file !== "docs/ci-cd.md").filter((file) =>
+      /GitHub environments?\b[^.]*(create|protection|required reviewers|Settings)/i.test(read(file)),
+    );
+
+    expect(telling.filter((file) => !read(file).includes("ci-cd.md#github-settings"))).toEqual([]);
+  });
+});
 
 describe("docs/", () => {
   it("has a table of contents (docs/README.md) that links every page", () => {
