@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { alertsSchema } from "../../environments/alerts-schema";
 import { ENVIRONMENTS } from "../support/fixtures";
-import { ROOT } from "../support/paths";
+import { environmentsDir } from "../../environments/load";
 import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
 
 /**
@@ -42,7 +42,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
   });
 
   it("network: the topic's subscriptions are exactly those of the environment file", () => {
-    const file = parse(readFileSync(path.join(ROOT, "environments", `${name}.yaml`), "utf8")) as {
+    const file = parse(readFileSync(path.join(environmentsDir(), `${name}.yaml`), "utf8")) as {
       alerts?: { subscriptions?: { protocol: string; endpoint: string }[] };
     };
     const subscribed = Object.values(resourcesOf(network, "aws_sns_topic_subscription")).map((s) => ({

@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync } from "node:fs";
-import { EnvironmentConfigError, loadEnvironments } from "../../environments/load";
+import * as path from "node:path";
+import { EnvironmentConfigError, environmentsDir, loadEnvironments } from "../../environments/load";
 import type { EnvironmentConfig } from "../../environments/schema";
+import { writeWithAddedEnvironment } from "./added-environment";
 import { sharedSynthDir, testTmp } from "./paths";
 
 /**
@@ -9,13 +11,17 @@ import { sharedSynthDir, testTmp } from "./paths";
  * are all the run prints: it stops with exit status 1 instead of failing every test file that
  * reads the environments, each with a stack trace.
  */
-function environmentsOrStop(tmp: string): EnvironmentConfig[] {
+function environmentsOrStop(
+  tmp: string,
+  dir: string = environmentsDir(),
+  heading = "Invalid environment configuration:",
+): EnvironmentConfig[] {
   try {
-    return loadEnvironments();
+    return loadEnvironments(dir);
   } catch (error) {
     if (!(error instanceof EnvironmentConfigError)) throw error;
     process.stderr.write(
-      `\nInvalid environment configuration:\n${error.message}\n\nnpm test stopped before running any test: fix the environment files above (npm run synth reports the same).\n`,
+      `\n${heading}\n${error.message}\n\nnpm test stopped before running any test: fix the environment files above (npm run synth reports the same).\n`,
     );
     rmSync(tmp, { recursive: true, force: true });
     return process.exit(1);
@@ -23,7 +29,8 @@ function environmentsOrStop(tmp: string): EnvironmentConfig[] {
 }
 
 /**
- * Runs once per test run: validates the environment files (environmentsOrStop), then synthesizes
+ * Runs once per test run: validates the environment files (environmentsOrStop), adds one made by
+ * the README's recipe (./added-environment.ts) in a folder of the run, then synthesizes
  * every stack of every environment exactly as `npm run synth` does (plus the bootstrap app's
  * stacks), so stack, contract and policy tests share one synth instead of re-synthesizing per
  * file; removes the run's scratch folder at the end. cdktf and the stacks load only once the
@@ -32,7 +39,18 @@ function environmentsOrStop(tmp: string): EnvironmentConfig[] {
 export default async function setup(): Promise<() => void> {
   const tmp = testTmp();
   mkdirSync(tmp, { recursive: true });
-  const environments = environmentsOrStop(tmp);
+  const real = environmentsOrStop(tmp);
+  // Every test runs on the environment files plus one added by the README's recipe (./added-environment.ts):
+  // the workers, started after this, read ENVIRONMENTS_DIR.
+  const withAdded = path.join(tmp, "environments");
+  const added = writeWithAddedEnvironment(environmentsDir(), withAdded, real);
+  process.env["ENVIRONMENTS_DIR"] = withAdded;
+  if (added !== undefined) process.env["ADDED_ENVIRONMENT"] = added;
+  const environments = environmentsOrStop(
+    tmp,
+    withAdded,
+    `The environment this run adds with the README's recipe (a copy of staging.yaml: test/support/added-environment.ts) is refused; the recipe needs updating:`,
+  );
   const [{ App }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] = await Promise.all([
     import("cdktf"),
     import("../../stacks/bootstrap/bootstrap-stack.js"),
