@@ -234,7 +234,7 @@ export function prepareBundle(target: LaunchTarget): PreparedBundle {
  * context): a cache whose validity depends on the whole program keys itself with it
  * (scripts/facts-cache.ts reads it under the same registered symbol).
  */
-export const LAUNCHED_BUNDLE_SHA256 = Symbol.for("aws-platform-cdktf.launchedBundleSha256");
+const LAUNCHED_BUNDLE_SHA256 = Symbol.for("aws-platform-cdktf.launchedBundleSha256");
 
 /** A launcher argument that names no bundle, or a bundle not built yet. */
 export class LaunchError extends Error {}

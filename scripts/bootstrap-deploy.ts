@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../launch";
 import { commandLineOrExit } from "./command-line";
@@ -32,8 +33,14 @@ function main(argv: readonly string[]): number {
     );
     return 2;
   }
-  const cdktf = path.join(ROOT, "node_modules", ".bin", "cdktf");
-  const run = spawnSync(cdktf, cdktfDeployArguments(stacks, commandLine.flag("auto-approve")), { cwd: ROOT, stdio: "inherit" });
+  // The CLI of the devDependency cdktf-cli, run with this Node.js, as `npx cdktf` would.
+  const manifest = require.resolve("cdktf-cli/package.json");
+  const { bin } = JSON.parse(readFileSync(manifest, "utf8")) as { bin: Record<string, string> };
+  const cdktf = path.join(path.dirname(manifest), bin["cdktf"] ?? "bundle/bin/cdktf");
+  const run = spawnSync(process.execPath, [cdktf, ...cdktfDeployArguments(stacks, commandLine.flag("auto-approve"))], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   if (run.error !== undefined) throw run.error;
   return run.status ?? 1;
 }

@@ -31,7 +31,7 @@ export interface CommandSpec {
 }
 
 /** The arguments of a command that are not options. */
-export interface ArgumentsSpec {
+interface ArgumentsSpec {
   /** What one is, for `--help`: `<git ref>`. */
   readonly placeholder: string;
   readonly description: string;

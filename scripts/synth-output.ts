@@ -30,7 +30,7 @@ export function removeStaleStackOutput(stacksDir: string, existing: ReadonlySet<
 }
 
 /** One stack's entry in cdktf's `manifest.json`, the file `cdktf diff|deploy --skip-synth` finds stacks by. */
-export interface ManifestStack {
+interface ManifestStack {
   readonly annotations: readonly unknown[];
   readonly constructPath: string;
   readonly dependencies: readonly string[];
@@ -41,7 +41,7 @@ export interface ManifestStack {
 }
 
 /** cdktf's `manifest.json`. */
-export interface Manifest {
+interface Manifest {
   readonly stacks: Readonly<Record<string, ManifestStack>>;
   readonly version: string;
 }

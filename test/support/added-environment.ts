@@ -24,7 +24,7 @@ export function recipeFields(): string[] {
 }
 
 /** The environment the run adds, and its file's text. */
-export interface AddedEnvironment {
+interface AddedEnvironment {
   readonly name: string;
   readonly text: string;
 }
@@ -35,7 +35,7 @@ export interface AddedEnvironment {
  * own, and a header comment of its own. Throws naming the field when the recipe names one it cannot
  * give a value, or staging.yaml has no line for it.
  */
-export function addedEnvironment(dir: string, environments: readonly EnvironmentConfig[]): AddedEnvironment | undefined {
+function addedEnvironment(dir: string, environments: readonly EnvironmentConfig[]): AddedEnvironment | undefined {
   if (!existsSync(path.join(dir, SOURCE))) return undefined;
   const source = environments.find((env) => env.name === SOURCE.replace(/\.yaml$/, ""));
   if (source === undefined) return undefined;
