@@ -76,7 +76,9 @@ export async function evaluate(stack: string, role: RolePolicies, account: strin
         principal: role.roleArn,
         action: request.action,
         resource: { resource: request.resource, accountId: account },
-        contextVariables: { ...request.context },
+        contextVariables: Object.fromEntries(
+          Object.entries(request.context).map(([key, value]) => [key, typeof value === "string" ? value : [...value]]),
+        ),
       },
       identityPolicies: role.policies.map((policy) => ({ name: policy.name, policy: policy.policy })),
       serviceControlPolicies: [],
@@ -93,7 +95,7 @@ export async function evaluate(stack: string, role: RolePolicies, account: strin
         role: role.roleArn,
         action: request.action,
         resource: request.resource,
-        call: request.call,
+        call: request.because === undefined ? request.call : `${request.call}, ${request.because}`,
         result: outcome,
       });
     }
@@ -143,7 +145,7 @@ export async function withResourceContext(moto: Moto, requests: readonly IamRequ
   const tags = new Map<string, Record<string, string>>();
   const enriched: IamRequest[] = [];
   for (const request of requests) {
-    const context: Record<string, string> = { ...request.context };
+    const context: Record<string, string | readonly string[]> = { ...request.context };
     const role = /^arn:[^:]+:iam::\d+:role\/(.+)$/.exec(request.resource)?.[1];
     if (role !== undefined && BOUNDARY_OF_EXISTING_ROLE.has(request.action) && context["iam:PermissionsBoundary"] === undefined) {
       if (!boundaries.has(role)) {

@@ -1,0 +1,119 @@
+/**
+ * Every API call of a stack's apply and plan, checked against the CI role that makes it in
+ * production: each call becomes its IAM requests (calls.ts, with the ARNs of arns.ts), evaluated
+ * with iam-simulate against the role's policies and boundary read back from the emulator.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { loadActionModels } from "./arns";
+import { iamActionOf, iamRequestsOf, parseApiLog, type IamRequest } from "./calls";
+import type { RunContext, StackEntry } from "./context";
+import type { Moto } from "./processes";
+import { evaluate, readRolePolicies, withResourceContext } from "./roles";
+
+/**
+ * At most this share of a stack's requests may have a resource ARN that could not be derived
+ * (evaluated on `*`); above it the run fails. Measured: 2% for network-dev (13 of 649: the
+ * Config recorder, whose ARN holds an id no call carries, and network ACL re-associations).
+ */
+export const UNDERIVED_THRESHOLD = 0.05;
+
+/** Request entries of a log that may be unreadable: none (a changed log format must fail, not pass with 0 calls). */
+export const UNPARSABLE_THRESHOLD = 0;
+
+/** Counts of the requests by how their resource was found. */
+export function countKinds(requests: readonly IamRequest[]): { concrete: number; wildcardOnly: number; underived: number } {
+  return {
+    concrete: requests.filter((request) => (request.kind ?? "concrete") === "concrete").length,
+    wildcardOnly: requests.filter((request) => request.kind === "wildcard-only").length,
+    underived: requests.filter((request) => request.kind === "underived").length,
+  };
+}
+
+/** `ec2 6, config 6`: underived requests per service, most first. */
+export function underivedByService(requests: readonly IamRequest[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const request of requests.filter((entry) => entry.kind === "underived")) {
+    const service = request.action.split(":")[0] ?? "?";
+    counts.set(service, (counts.get(service) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]);
+}
+
+/** Checks the apply (as the deploy role) and the plan (as the plan role) of one stack; one verdict per check. */
+export async function checkStackCalls(
+  context: RunContext,
+  moto: Moto,
+  stack: StackEntry,
+  dir: string,
+  phase: string,
+  log: (message: string) => void,
+): Promise<void> {
+  const roleName = (arn: string) => arn.split("/").pop()!;
+  for (const [step, roleArn, logFile] of [
+    ["apply", stack.deployRoleArn, "apply.log"],
+    ["plan", stack.planRoleArn, "plan.log"],
+  ] as const) {
+    await context.verdicts.check(phase, stack.name, `role check (${step})`, async () => {
+      const role = await readRolePolicies(moto, roleName(roleArn));
+      const providerLog = path.join(dir, logFile.replace(/\.log$/, ".provider.log"));
+      const parsed = [readFileSync(path.join(dir, logFile), "utf8"), existsSync(providerLog) ? readFileSync(providerLog, "utf8") : ""].map(
+        parseApiLog,
+      );
+      const calls = parsed.flatMap((entry) => entry.calls);
+      const unparsable = parsed.reduce((sum, entry) => sum + entry.unparsable, 0);
+      if (unparsable > UNPARSABLE_THRESHOLD) {
+        context.verdicts.fail(
+          phase,
+          stack.name,
+          `log readable (${step})`,
+          `${unparsable} request entries of the ${step} log could not be read (threshold ${UNPARSABLE_THRESHOLD}), e.g. ${parsed.flatMap((entry) => entry.examples)[0] ?? ""}`,
+        );
+      }
+      if (calls.length === 0) {
+        context.verdicts.fail(phase, stack.name, `calls recorded (${step})`, `no API call found in the ${step} logs: nothing was checked`);
+        return;
+      }
+      const missing = [...new Set(calls.map((call) => iamActionOf(call)))].filter((action) => !context.models.has(action.toLowerCase()));
+      for (const [key, model] of await loadActionModels(missing)) context.models.set(key, model);
+      const requests = await withResourceContext(
+        moto,
+        calls.flatMap((call) => iamRequestsOf(call, { account: stack.accountId, region: stack.region }, context.models)),
+      );
+      const kinds = countKinds(requests);
+      context.figures.calls.concrete += kinds.concrete;
+      context.figures.calls.wildcardOnly += kinds.wildcardOnly;
+      context.figures.calls.underived += kinds.underived;
+      const byService = underivedByService(requests);
+      for (const [service, count] of byService) context.figures.underivedByService.set(service, (context.figures.underivedByService.get(service) ?? 0) + count);
+      const share = requests.length === 0 ? 0 : kinds.underived / requests.length;
+      const arnVerdict = `${kinds.concrete} on a concrete ARN, ${kinds.wildcardOnly} of actions without a resource, ${kinds.underived} not derived${byService.length > 0 ? ` (${byService.map(([service, count]) => `${service} ${count}`).join(", ")})` : ""}`;
+      if (share > UNDERIVED_THRESHOLD) {
+        context.verdicts.fail(phase, stack.name, `ARNs derived (${step})`, `${(share * 100).toFixed(1)}% of requests without a derived ARN, above ${UNDERIVED_THRESHOLD * 100}%: ${arnVerdict}`);
+      } else context.verdicts.pass(phase, stack.name, `ARNs derived (${step})`, arnVerdict);
+      const violations = await evaluate(stack.name, role, stack.accountId, requests);
+      const entry = context.usage.get(roleArn) ?? { role, requests: [] };
+      entry.role = role;
+      entry.requests.push(...requests);
+      context.usage.set(roleArn, entry);
+      context.figures.violations += violations.length;
+      log(
+        `as ${roleName(roleArn)} (${step}): ${calls.length} API calls, ${requests.length} requests (${arnVerdict}), ${new Set(requests.map((request) => request.action)).size} distinct actions, ${violations.length} violations`,
+      );
+      for (const violation of violations) {
+        log(`  ROLE VIOLATION: ${violation.role} may not ${violation.action} on ${violation.resource} (${violation.call}: ${violation.result})`);
+      }
+      if (violations.length > 0) {
+        context.verdicts.fail(
+          phase,
+          stack.name,
+          `role check (${step})`,
+          `${violations.length} requests ${roleName(roleArn)} may not make: ${violations
+            .slice(0, 5)
+            .map((violation) => `${violation.action} on ${violation.resource} (${violation.call})`)
+            .join("; ")}${violations.length > 5 ? "; ..." : ""}`,
+        );
+      } else context.verdicts.pass(phase, stack.name, `role check (${step})`, `${requests.length} requests allowed for ${roleName(roleArn)}`);
+    });
+  }
+}
