@@ -340,11 +340,16 @@ export function resourcesOf(
   if (model === undefined) return { kind: "underived", resources: ["*"], missing: ["(action unknown to the reference)"] };
   if (model.resourceTypes.length === 0) return { kind: "wildcard-only", resources: ["*"], missing: [] };
   const required = model.resourceTypes.filter((type) => type.required);
+  // The primary resource: the type the operation spells (`ReplaceNetworkAclAssociation` -> network-acl), else the first required one.
+  const spelled = normal(model.action.split(":")[1] ?? "");
+  const primary =
+    [...required].filter((type) => spelled.includes(normal(type.name))).sort((a, b) => normal(b.name).length - normal(a.name).length)[0] ?? required[0];
   const resources: string[] = [];
   const missing: string[] = [];
   for (const type of required) {
     const arn = deriveArn(type.arn, request, response, where);
     if (arn === undefined) missing.push(type.name);
+    else if (type === primary) resources.unshift(arn);
     else resources.push(arn);
   }
   const optional = model.resourceTypes.filter((candidate) => !candidate.required);
@@ -359,7 +364,7 @@ export function resourcesOf(
       if (type !== undefined) resources.push(type.arn.replace(/\$\{Partition\}/, "aws").replace(/\$\{Region\}/, where.region).replace(/\$\{Account\}/, where.account).replace(/\$\{[^}]+\}$/, id));
     }
   }
-  if (missing.length > 0 || resources.length === 0) {
+  if ((primary !== undefined && missing.includes(primary.name)) || resources.length === 0) {
     return { kind: "underived", resources: ["*"], missing: missing.length > 0 ? missing : model.resourceTypes.map((type) => type.name) };
   }
   return { kind: "concrete", resources, missing: [] };
@@ -401,14 +406,9 @@ export function taggingActionOf(action: string, models: ActionModels): ActionMod
   );
   if (model === undefined || model.accessLevel === "Tagging") return undefined;
   const types = new Set(model.resourceTypes.filter((type) => type.required).map((type) => type.name));
-  const sharing = candidates.filter((candidate) =>
-    candidate.resourceTypes.some((type) => types.has(type.name) && (candidate.resourceTypes.length === 1 || candidate.resourceTypes.length > 1)),
-  );
-  const specific = sharing.filter((candidate) => candidate.resourceTypes.length === 1);
-  if (specific.length > 0) return specific[0];
-  if (sharing.length > 0) return sharing[0];
   const generic = candidates.filter((candidate) => /^(TagResource|AddTagsToResource|CreateTags)$/.test(candidate.action.split(":")[1] ?? ""));
-  return generic.length === 1 ? generic[0] : undefined;
+  const sharing = (list: readonly ActionModel[]) => list.filter((candidate) => candidate.resourceTypes.some((type) => types.has(type.name)));
+  return sharing(generic)[0] ?? sharing(candidates)[0] ?? (generic.length === 1 ? generic[0] : undefined);
 }
 
 /** Tags a request sets, from every way the APIs spell them (IAM/RDS members, EC2 tag specifications, JSON maps and lists). */

@@ -11,7 +11,8 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { commandLineOrExit } from "../scripts/command-line";
+import { helpText } from "../scripts/command-line";
+import { parseE2eCommandLine } from "./command";
 import { E2E_COMMAND } from "../scripts/commands";
 import { logger, type AccountPhase, type AccountRun, type Figures, type RunContext, type StackEntry } from "./context";
 import { EMULATOR_GAPS } from "./emulator-gaps";
@@ -75,14 +76,16 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
 
 async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
-  const commandLine = commandLineOrExit(E2E_COMMAND, argv);
-  const known = environmentNames();
-  const only = commandLine.values("env");
-  const unknown = [...new Set(only.filter((name) => !known.includes(name)))];
-  if (unknown.length > 0) {
-    process.stderr.write(`e2e: no environment named ${unknown.join(", ")}; known: ${known.join(", ")} (environments/<name>.yaml)\n`);
-    return 2;
+  const request = parseE2eCommandLine(argv, environmentNames());
+  if (request === "help") {
+    process.stdout.write(helpText(E2E_COMMAND));
+    return 0;
   }
+  if ("refusal" in request) {
+    process.stderr.write(`${request.refusal}\n`);
+    return request.exitCode;
+  }
+  const only = request.only;
   const tools: Tools = findTools();
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
@@ -138,7 +141,7 @@ async function main(argv: readonly string[]): Promise<number> {
     models: new Map(),
     usage: new Map(),
     running,
-    recheckGaps: commandLine.flag("recheck-gaps"),
+    recheckGaps: request.recheckGaps,
   };
   if (stacks.filter((stack) => stack.layer !== "workloads").length === 0) {
     context.verdicts.fail("selection", "stacks", "selection", `no AWS stack selected (${only.length > 0 ? `--env ${only.join(" --env ")}` : "every environment"}): nothing would be proven`);

@@ -156,3 +156,44 @@ describe("awsPartOf (workloads)", () => {
     expect(countResources(removed)).toBe(2);
   });
 });
+
+describe("leaveOutGaps keeps what only names a left-out resource", () => {
+  const stack: TerraformJson = {
+    resource: {
+      aws_elasticache_replication_group: { cache: { replication_group_id: "dev-app" } },
+      aws_iam_role_policy: { backend: { role: "dev-backend", policy: "${data.aws_iam_policy_document.backend.json}" } },
+      aws_cloudwatch_log_group: { cache_logs: { name: "${aws_elasticache_replication_group.cache.id}-logs" } },
+      aws_s3_bucket: { b: { bucket: "b", depends_on: ["aws_elasticache_replication_group.cache"] } },
+    },
+    data: {
+      aws_iam_policy_document: {
+        backend: { statement: [{ actions: ["elasticache:Connect"], resources: ["${aws_elasticache_replication_group.cache.arn}"] }] },
+      },
+    },
+  };
+  const result = leaveOutGaps(stack, (type) => (type === "aws_elasticache_replication_group" ? "emulator gap: aws_elasticache_replication_group" : undefined));
+
+  it("GIVEN a policy document naming the left-out replication group WHEN gaps are left out THEN the document keeps a placeholder ARN and the role policy built from it stays", () => {
+    expect(result.stack.data?.["aws_iam_policy_document"]?.["backend"]).toEqual({
+      statement: [{ actions: ["elasticache:Connect"], resources: ["arn:aws:elasticache:*:*:e2e-placeholder-cache"] }],
+    });
+    expect(result.stack.resource?.["aws_iam_role_policy"]?.["backend"]).toBeDefined();
+    expect(result.patched).toContainEqual({
+      address: "data.aws_iam_policy_document.backend",
+      because: "reference aws_elasticache_replication_group.cache.arn replaced by a placeholder (emulator gap: aws_elasticache_replication_group)",
+    });
+  });
+
+  it("GIVEN a resource that needs the left-out one WHEN gaps are left out THEN it is dropped, named with its reason", () => {
+    expect(result.stack.resource?.["aws_cloudwatch_log_group"]).toBeUndefined();
+    expect(result.leftOut).toContainEqual({ address: "aws_cloudwatch_log_group.cache_logs", because: "aws_elasticache_replication_group.cache" });
+  });
+
+  it("GIVEN a depends_on entry on the left-out resource WHEN gaps are left out THEN the entry is dropped and named", () => {
+    expect(result.stack.resource?.["aws_s3_bucket"]?.["b"]).toEqual({ bucket: "b" });
+    expect(result.patched).toContainEqual({
+      address: "aws_s3_bucket.b",
+      because: "depends_on aws_elasticache_replication_group.cache dropped (emulator gap: aws_elasticache_replication_group)",
+    });
+  });
+});
