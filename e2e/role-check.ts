@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { loadActionModels } from "./arns";
-import { iamActionOf, iamRequestsOf, parseApiLog, type IamRequest } from "./calls";
+import { iamActionOf, iamRequestsOf, parseApiLog, type IamRequest, type ParsedLog } from "./calls";
 import type { RunContext, StackEntry } from "./context";
 import type { Moto } from "./processes";
 import { evaluate, readRolePolicies, withResourceContext } from "./roles";
@@ -40,6 +40,22 @@ export function underivedByService(requests: readonly IamRequest[]): [string, nu
   return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
+/** What the logs of one step say before any call is checked: unreadable entries over the threshold, or no call at all, fail. */
+export function judgeLogs(step: string, parsed: readonly ParsedLog[]): { readonly check: string; readonly message: string }[] {
+  const problems: { check: string; message: string }[] = [];
+  const unparsable = parsed.reduce((sum, entry) => sum + entry.unparsable, 0);
+  if (unparsable > UNPARSABLE_THRESHOLD) {
+    problems.push({
+      check: `log readable (${step})`,
+      message: `${unparsable} request entries of the ${step} log could not be read (threshold ${UNPARSABLE_THRESHOLD}), e.g. ${parsed.flatMap((entry) => entry.examples)[0] ?? ""}`,
+    });
+  }
+  if (parsed.every((entry) => entry.calls.length === 0)) {
+    problems.push({ check: `calls recorded (${step})`, message: `no API call found in the ${step} logs: nothing was checked` });
+  }
+  return problems;
+}
+
 /** Checks the apply (as the deploy role) and the plan (as the plan role) of one stack; one verdict per check. */
 export async function checkStackCalls(
   context: RunContext,
@@ -61,19 +77,9 @@ export async function checkStackCalls(
         parseApiLog,
       );
       const calls = parsed.flatMap((entry) => entry.calls);
-      const unparsable = parsed.reduce((sum, entry) => sum + entry.unparsable, 0);
-      if (unparsable > UNPARSABLE_THRESHOLD) {
-        context.verdicts.fail(
-          phase,
-          stack.name,
-          `log readable (${step})`,
-          `${unparsable} request entries of the ${step} log could not be read (threshold ${UNPARSABLE_THRESHOLD}), e.g. ${parsed.flatMap((entry) => entry.examples)[0] ?? ""}`,
-        );
-      }
-      if (calls.length === 0) {
-        context.verdicts.fail(phase, stack.name, `calls recorded (${step})`, `no API call found in the ${step} logs: nothing was checked`);
-        return;
-      }
+      const problems = judgeLogs(step, parsed);
+      for (const problem of problems) context.verdicts.fail(phase, stack.name, problem.check, problem.message);
+      if (calls.length === 0) return;
       const missing = [...new Set(calls.map((call) => iamActionOf(call)))].filter((action) => !context.models.has(action.toLowerCase()));
       for (const [key, model] of await loadActionModels(missing)) context.models.set(key, model);
       const requests = await withResourceContext(
