@@ -266,7 +266,11 @@ function arnAmong(template: string, values: Iterable<string>): string | undefine
   let pattern = "";
   literals.forEach((literal, index) => {
     pattern += escapeRegExp(literal);
-    if (index < variables.length) pattern += index === variables.length - 1 ? ".+" : variables[index] === "Account" || variables[index] === "Region" ? "[^:]*" : "[^:/]+";
+    if (index >= variables.length) return;
+    const name = variables[index];
+    // The last part may hold slashes after a slash (`log-group:/aws/x`, `parameter/a/b`), never a colon.
+    if (index === variables.length - 1 && literals[index + 1] === "") pattern += literal.endsWith("/") || literal.endsWith(":") ? "[^:]+" : "[^:/]+";
+    else pattern += name === "Account" || name === "Region" ? "[^:]*" : "[^:/]+";
   });
   const regex = new RegExp(`^${pattern}$`);
   for (const value of values) if (regex.test(value)) return value;

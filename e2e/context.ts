@@ -9,7 +9,7 @@ import type { IamRequest } from "./calls";
 import { gapOf, ignoredAttributesOf } from "./emulator-gaps";
 import { run, type CommandResult, type Moto, type ProviderServer, type Tools } from "./processes";
 import { summariseLeftOut } from "./report";
-import type { RolePolicies } from "./roles";
+import type { PolicyDocument, RolePolicies } from "./roles";
 import {
   backendConfigFile,
   countResources,
@@ -77,6 +77,37 @@ export interface AccountRun {
   readonly emulator: Emulator;
   /** Stacks applied so far, with their scratch folder and provider process. */
   readonly applied: Applied[];
+  /** What the states applied so far say about each resource ARN: its tags and (KMS keys) its resource policy. */
+  readonly resources: Map<string, ResourceFacts>;
+}
+
+/** What IAM sees of an existing resource: its tags (`aws:ResourceTag/...`) and its resource policy. */
+export interface ResourceFacts {
+  readonly tags: Readonly<Record<string, string>>;
+  readonly policy?: PolicyDocument;
+}
+
+/**
+ * Records the tags of every resource with an ARN in a state, and the key policy of each KMS key
+ * (KMS authorizes a key only when its policy trusts the account: the simulation needs it).
+ */
+export function recordResourceFacts(into: Map<string, ResourceFacts>, state: readonly { type: string; values: Record<string, unknown> }[]): void {
+  for (const resource of state) {
+    const arn = resource.values["arn"];
+    if (typeof arn !== "string" || !arn.startsWith("arn:")) continue;
+    const tagsAll = resource.values["tags_all"];
+    const tags = typeof tagsAll === "object" && tagsAll !== null ? (tagsAll as Record<string, string>) : {};
+    const policyText = resource.type === "aws_kms_key" ? resource.values["policy"] : undefined;
+    let policy: PolicyDocument | undefined;
+    if (typeof policyText === "string" && policyText !== "") {
+      try {
+        policy = JSON.parse(policyText) as PolicyDocument;
+      } catch {
+        policy = undefined;
+      }
+    }
+    into.set(arn, { tags, ...(policy === undefined ? {} : { policy }) });
+  }
 }
 
 /** A stack applied by the birth phase. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { loadActionModels } from "./arns";
 import { iamActionOf, iamRequestsOf, parseApiLog, type IamRequest, type ParsedLog } from "./calls";
-import type { RunContext, StackEntry } from "./context";
+import type { ResourceFacts, RunContext, StackEntry } from "./context";
 import type { Moto } from "./processes";
 import { evaluate, readRolePolicies, withResourceContext } from "./roles";
 
@@ -56,6 +56,23 @@ export function judgeLogs(step: string, parsed: readonly ParsedLog[]): { readonl
   return problems;
 }
 
+/**
+ * Adds `aws:ResourceTag/<key>` of the resource a request acts on, as the state recorded it (AWS
+ * sets these for an existing resource; a create's own tags are request tags).
+ */
+export function withResourceTags(requests: readonly IamRequest[], resources: ReadonlyMap<string, ResourceFacts>): IamRequest[] {
+  return requests.map((request) => {
+    const facts = resources.get(request.resource);
+    if (facts === undefined || request.because?.startsWith("tags on create") === true) return request;
+    const tags = Object.fromEntries(
+      Object.entries(facts.tags)
+        .filter(([key]) => request.context[`aws:ResourceTag/${key}`] === undefined)
+        .map(([key, value]) => [`aws:ResourceTag/${key}`, value]),
+    );
+    return Object.keys(tags).length === 0 ? request : { ...request, context: { ...request.context, ...tags } };
+  });
+}
+
 /** Checks the apply (as the deploy role) and the plan (as the plan role) of one stack; one verdict per check. */
 export async function checkStackCalls(
   context: RunContext,
@@ -64,6 +81,7 @@ export async function checkStackCalls(
   dir: string,
   phase: string,
   log: (message: string) => void,
+  resources: ReadonlyMap<string, ResourceFacts> = new Map(),
 ): Promise<void> {
   const roleName = (arn: string) => arn.split("/").pop()!;
   for (const [step, roleArn, logFile] of [
@@ -82,9 +100,12 @@ export async function checkStackCalls(
       if (calls.length === 0) return;
       const missing = [...new Set(calls.map((call) => iamActionOf(call)))].filter((action) => !context.models.has(action.toLowerCase()));
       for (const [key, model] of await loadActionModels(missing)) context.models.set(key, model);
-      const requests = await withResourceContext(
-        moto,
-        calls.flatMap((call) => iamRequestsOf(call, { account: stack.accountId, region: stack.region }, context.models)),
+      const requests = withResourceTags(
+        await withResourceContext(
+          moto,
+          calls.flatMap((call) => iamRequestsOf(call, { account: stack.accountId, region: stack.region }, context.models)),
+        ),
+        resources,
       );
       const kinds = countKinds(requests);
       context.figures.calls.concrete += kinds.concrete;
@@ -97,7 +118,7 @@ export async function checkStackCalls(
       if (share > UNDERIVED_THRESHOLD) {
         context.verdicts.fail(phase, stack.name, `ARNs derived (${step})`, `${(share * 100).toFixed(1)}% of requests without a derived ARN, above ${UNDERIVED_THRESHOLD * 100}%: ${arnVerdict}`);
       } else context.verdicts.pass(phase, stack.name, `ARNs derived (${step})`, arnVerdict);
-      const violations = await evaluate(stack.name, role, stack.accountId, requests);
+      const violations = await evaluate(stack.name, role, stack.accountId, requests, (arn) => resources.get(arn)?.policy);
       const entry = context.usage.get(roleArn) ?? { role, requests: [] };
       entry.role = role;
       entry.requests.push(...requests);

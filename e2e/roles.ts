@@ -64,7 +64,14 @@ export interface Violation {
 }
 
 /** Evaluates each distinct request against the role's policies with iam-simulate. */
-export async function evaluate(stack: string, role: RolePolicies, account: string, requests: readonly IamRequest[]): Promise<Violation[]> {
+export async function evaluate(
+  stack: string,
+  role: RolePolicies,
+  account: string,
+  requests: readonly IamRequest[],
+  /** The resource policy of a resource, when the service needs it to trust the account (KMS key policies). */
+  resourcePolicyOf: (arn: string) => PolicyDocument | undefined = () => undefined,
+): Promise<Violation[]> {
   const seen = new Set<string>();
   const violations: Violation[] = [];
   for (const request of requests) {
@@ -83,6 +90,7 @@ export async function evaluate(stack: string, role: RolePolicies, account: strin
       identityPolicies: role.policies.map((policy) => ({ name: policy.name, policy: policy.policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(resourcePolicyOf(request.resource) === undefined ? {} : { resourcePolicy: resourcePolicyOf(request.resource) }),
       ...(role.permissionsBoundary === undefined
         ? {}
         : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.permissionsBoundary }] }),

@@ -64,6 +64,7 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
     moto,
     emulator: { endpoint: moto.endpoint, accessKey: "test", secretKey: "test" },
     applied: [],
+    resources: new Map(),
   };
   try {
     for (const phase of ACCOUNT_PHASES) {

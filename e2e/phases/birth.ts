@@ -10,6 +10,7 @@ import * as path from "node:path";
 import {
   logger,
   PARALLELISM,
+  recordResourceFacts,
   prepare,
   progressReporter,
   readJson,
@@ -119,6 +120,7 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
     const outputs = await terraform.must(dir, ["output", "-json"], "output");
     writeFileSync(path.join(dir, "outputs.json"), outputs.stdout);
     const resources = await stateResources(terraform, dir);
+    recordResourceFacts(account.resources, resources);
     context.figures.resourcesCreated += resources.length;
     log(`applied: ${resources.length} resources in state`);
     return resources;
@@ -147,7 +149,7 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
     });
     await checkServiceRoles(context, account.moto, stack, state, PHASE, log);
   }
-  await checkStackCalls(context, account.moto, stack, dir, PHASE, log);
+  await checkStackCalls(context, account.moto, stack, dir, PHASE, log, account.resources);
   return true;
 }
 

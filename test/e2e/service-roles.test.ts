@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { withResourceTags } from "../../e2e/role-check";
 import { evaluate, type RolePolicies } from "../../e2e/roles";
 import { fillTemplate, SERVICE_AWS_CALLS, serviceRequests } from "../../e2e/service-roles";
 import { NODE_AWS_CALLS } from "../../modules/eks/node-aws-calls";
@@ -75,5 +76,37 @@ describe("service roles", () => {
       "external-dns true",
       "backend true",
     ]);
+  });
+});
+
+describe("what IAM sees of an existing resource", () => {
+  const deploy: RolePolicies = {
+    roleArn: "arn:aws:iam::111111111111:role/dev-github-deploy",
+    policies: [{ name: "power", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }] } }],
+  };
+  const describeKey = { action: "kms:DescribeKey", resource: "arn:aws:kms:eu-west-1:111111111111:key/k1", context: {}, call: "KMS DescribeKey" };
+  const keyPolicy = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AccountIamDelegation", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }],
+  };
+
+  it("GIVEN a key whose policy delegates to the account's IAM WHEN a call on the key is evaluated with it THEN allowed", async () => {
+    expect(await evaluate("network-dev", deploy, "111111111111", [describeKey], () => keyPolicy)).toEqual([]);
+  });
+
+  it("GIVEN a key policy that does not trust the account WHEN evaluated THEN denied, as KMS does", async () => {
+    const closed = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "kms:*", Resource: "*" }] };
+
+    expect(await evaluate("network-dev", deploy, "111111111111", [describeKey], () => closed)).toHaveLength(1);
+  });
+
+  it("GIVEN a resource's tags in state WHEN a request on it is enriched THEN aws:ResourceTag keys are set, and a create's tagging request keeps only its request tags", () => {
+    const resources = new Map([["arn:aws:kms:eu-west-1:111111111111:key/k1", { tags: { environment: "dev" } }]]);
+    const tagOnCreate = { ...describeKey, action: "kms:TagResource", because: "tags on create (kms:CreateKey)" };
+
+    const [read, tagged] = withResourceTags([describeKey, tagOnCreate], resources);
+
+    expect(read?.context).toEqual({ "aws:ResourceTag/environment": "dev" });
+    expect(tagged?.context).toEqual({});
   });
 });
