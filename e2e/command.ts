@@ -5,12 +5,15 @@
  */
 import { parseCommandLine, UsageError } from "../scripts/command-line";
 import { E2E_COMMAND } from "../scripts/commands";
+import { PLANTINGS } from "./plantings";
 
 /** What the run was asked to do. */
 export interface E2eRequest {
   /** Environments to run (empty: every one). */
   readonly only: readonly string[];
   readonly recheckGaps: boolean;
+  /** A defect to plant (plantings.ts). */
+  readonly plant?: string;
 }
 
 /** The request, `help`, or a refusal: the line to print and the exit code. */
@@ -34,5 +37,9 @@ export function parseE2eCommandLine(
       exitCode: 2,
     };
   }
-  return { only, recheckGaps: parsed.flag("recheck-gaps") };
+  const plant = parsed.value("plant");
+  if (plant !== undefined && PLANTINGS[plant] === undefined) {
+    return { refusal: `e2e: no planting named ${plant}; known: ${Object.keys(PLANTINGS).join(", ")}`, exitCode: 2 };
+  }
+  return { only, recheckGaps: parsed.flag("recheck-gaps"), ...(plant === undefined ? {} : { plant }) };
 }

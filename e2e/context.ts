@@ -8,6 +8,7 @@ import type { ActionModels } from "./arns";
 import type { IamRequest } from "./calls";
 import { gapOf, ignoredAttributesOf } from "./emulator-gaps";
 import { run, type CommandResult, type Moto, type ProviderServer, type Tools } from "./processes";
+import { PLANTINGS } from "./plantings";
 import { summariseLeftOut } from "./report";
 import type { PolicyDocument, RolePolicies } from "./roles";
 import {
@@ -66,6 +67,8 @@ export interface RunContext {
   readonly running: { stop(): void }[];
   /** `--recheck-gaps`: also plan without the attribute gaps' ignore_changes. */
   readonly recheckGaps: boolean;
+  /** `--plant <defect>`: a known defect planted in the scratch copy (plantings.ts). */
+  readonly plant?: string;
 }
 
 /** One account's stacks and emulator, passed from phase to phase. */
@@ -248,12 +251,17 @@ export function prepare(
   emulator: Emulator,
   tools: Tools,
   log: (message: string) => void,
-  options: { readonly withoutIgnoreChanges?: boolean } = {},
+  options: { readonly plant?: string; readonly layer?: string } = {},
 ): Prepared {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(source, dir, { recursive: true, filter: (file) => !file.includes(`${path.sep}.terraform`) });
   const synthesized = readJson<TerraformJson>(path.join(dir, "cdk.tf.json"));
+  const planting = options.plant === undefined ? undefined : PLANTINGS[options.plant];
+  if (planting !== undefined && planting.layer === options.layer) {
+    planting.plant(synthesized);
+    log(`PLANTED ${options.plant}: ${planting.defect}`);
+  }
   const { stack, leftOut, patched } = leaveOutGaps(synthesized, (type, name, block) => gapOf(type, block, undefined, name));
   writeJson(path.join(dir, "cdk.tf.json"), stack);
   writeJson(path.join(dir, "e2e_provider_override.tf.json"), providerOverride(stack, emulator, tools.providerVersion));
@@ -261,7 +269,7 @@ export function prepare(
   if (remote !== undefined) writeJson(path.join(dir, "e2e_remote_state_override.tf.json"), remote);
   writeFileSync(path.join(dir, "e2e.s3.tfbackend"), backendConfigFile(emulator));
   const ignore = ignoreChangesOverride(stack, (type, block, name) => ignoredAttributesOf(type, block, undefined, name));
-  if (ignore.override !== undefined && options.withoutIgnoreChanges !== true) {
+  if (ignore.override !== undefined) {
     writeJson(path.join(dir, "e2e_ignore_changes_override.tf.json"), ignore.override);
     log(`attribute gaps: ignore_changes added to ${ignore.blocks} resources (${ignore.summary.join(", ")})`);
   }

@@ -143,6 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
     usage: new Map(),
     running,
     recheckGaps: request.recheckGaps,
+    ...(request.plant === undefined ? {} : { plant: request.plant }),
   };
   if (stacks.filter((stack) => stack.layer !== "workloads").length === 0) {
     context.verdicts.fail("selection", "stacks", "selection", `no AWS stack selected (${only.length > 0 ? `--env ${only.join(" --env ")}` : "every environment"}): nothing would be proven`);

@@ -149,3 +149,37 @@ export function upstreamLayers(downstream: TerraformJson): Map<string, string> {
   }
   return reads;
 }
+
+/** Where the network's outputs must land: resource type, attribute, output. Each rule must select at least one resource. */
+export const PLACEMENT_RULES: readonly { readonly type: string; readonly attribute: string; readonly output: string; readonly why: string }[] = [
+  { type: "aws_eks_cluster", attribute: "vpc_config.subnet_ids", output: "private_app_subnet_ids", why: "the cluster's ENIs in the private-app subnets" },
+  { type: "aws_eks_node_group", attribute: "subnet_ids", output: "private_app_subnet_ids", why: "nodes in the private-app subnets" },
+  { type: "aws_db_subnet_group", attribute: "subnet_ids", output: "private_data_subnet_ids", why: "the database in the private-data subnets" },
+  { type: "aws_security_group", attribute: "vpc_id", output: "vpc_id", why: "every security group in the network's VPC" },
+];
+
+/** The placement rules over a platform state: one line per rule broken, and rules that selected nothing. */
+export function checkPlacement(
+  state: readonly (StateResource & { readonly type?: string })[],
+  networkOutput: (name: string) => unknown,
+): { readonly wrong: readonly string[]; readonly empty: readonly string[]; readonly checked: number } {
+  const wrong: string[] = [];
+  const empty: string[] = [];
+  let checked = 0;
+  for (const rule of PLACEMENT_RULES) {
+    const selected = state.filter((resource) => resource.address.startsWith(`${rule.type}.`));
+    if (selected.length === 0) {
+      empty.push(`${rule.type} (${rule.why})`);
+      continue;
+    }
+    for (const resource of selected) {
+      checked += 1;
+      const actual = stateValueAt(resource.values, rule.attribute.split("."));
+      const expected = networkOutput(rule.output);
+      if (!actual.found || !sameValue(expected, actual.value)) {
+        wrong.push(`${resource.address}.${rule.attribute} = ${JSON.stringify(actual.value)}, not the network's ${rule.output} ${JSON.stringify(expected)} (${rule.why})`);
+      }
+    }
+  }
+  return { wrong, empty, checked };
+}

@@ -109,6 +109,12 @@ export const E2E_COMMAND: CommandSpec = {
       placeholder: "<name>",
       description: "Only this environment (environments/<name>.yaml).",
     },
+    plant: {
+      type: "value",
+      placeholder: "<defect>",
+      description:
+        "Plant a known defect in the scratch copy (the suite's live mutation test, e2e/mutations.sh): deploy-role-without-tag-role, boundary-denies-ec2, node-group-on-public-subnets. The run must fail.",
+    },
     "recheck-gaps": {
       type: "flag",
       description:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TerraformJson } from "../../e2e/scratch";
-import { checkWiring, upstreamLayers } from "../../e2e/wiring";
+import { checkPlacement, checkWiring, upstreamLayers } from "../../e2e/wiring";
 
 /** The wiring check derived from the layer contracts (e2e/wiring.ts), on a platform stack's references to the network's outputs. */
 
@@ -72,5 +72,31 @@ describe("checkWiring", () => {
 describe("upstreamLayers", () => {
   it("GIVEN a remote-state read of dev/network.tfstate WHEN read THEN it reads the network layer", () => {
     expect([...upstreamLayers(platform())]).toEqual([["network-state", "network"]]);
+  });
+});
+
+describe("checkPlacement", () => {
+  const network = (name: string) => ({ vpc_id: "vpc-1", private_app_subnet_ids: ["a1", "a2"], private_data_subnet_ids: ["d1", "d2"] })[name];
+  const platformState = (nodeSubnets: string[]) => [
+    { address: "aws_eks_cluster.eks", values: { vpc_config: [{ subnet_ids: ["a2", "a1"] }] } },
+    { address: "aws_eks_node_group.system", values: { subnet_ids: nodeSubnets } },
+    { address: "aws_db_subnet_group.db", values: { subnet_ids: ["d1", "d2"] } },
+    { address: "aws_security_group.db", values: { vpc_id: "vpc-1" } },
+  ];
+
+  it("GIVEN every resource in its tier WHEN checked THEN nothing wrong, each rule applied", () => {
+    expect(checkPlacement(platformState(["a1", "a2"]), network)).toEqual({ wrong: [], empty: [], checked: 4 });
+  });
+
+  it("GIVEN a node group on other subnets WHEN checked THEN it is named with the tier it belongs in", () => {
+    expect(checkPlacement(platformState(["p1", "p2"]), network).wrong).toEqual([
+      'aws_eks_node_group.system.subnet_ids = ["p1","p2"], not the network\'s private_app_subnet_ids ["a1","a2"] (nodes in the private-app subnets)',
+    ]);
+  });
+
+  it("GIVEN a state without node groups WHEN checked THEN the rule that selected nothing is reported", () => {
+    expect(checkPlacement(platformState([]).filter((resource) => !resource.address.startsWith("aws_eks_node_group")), network).empty).toEqual([
+      "aws_eks_node_group (nodes in the private-app subnets)",
+    ]);
   });
 });
