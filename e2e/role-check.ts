@@ -64,10 +64,14 @@ export function withResourceTags(requests: readonly IamRequest[], resources: Rea
   return requests.map((request) => {
     const facts = resources.get(request.resource);
     if (facts === undefined || request.because?.startsWith("tags on create") === true) return request;
+    // EC2 sets its own ec2:ResourceTag/<key> beside aws:ResourceTag/<key> (AWS managed policies use either).
+    const prefixes = request.action.startsWith("ec2:") ? ["aws", "ec2"] : ["aws"];
     const tags = Object.fromEntries(
-      Object.entries(facts.tags)
-        .filter(([key]) => request.context[`aws:ResourceTag/${key}`] === undefined)
-        .map(([key, value]) => [`aws:ResourceTag/${key}`, value]),
+      prefixes.flatMap((prefix) =>
+        Object.entries(facts.tags)
+          .filter(([key]) => request.context[`${prefix}:ResourceTag/${key}`] === undefined)
+          .map(([key, value]) => [`${prefix}:ResourceTag/${key}`, value]),
+      ),
     );
     return Object.keys(tags).length === 0 ? request : { ...request, context: { ...request.context, ...tags } };
   });

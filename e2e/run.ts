@@ -68,7 +68,10 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
   };
   try {
     for (const phase of ACCOUNT_PHASES) {
-      await context.verdicts.check(phase.name, `account ${account}`, phase.name, () => phase.run(context, accountRun));
+      // A phase records its own verdicts per stack; only an error escaping it is the account's.
+      await phase.run(context, accountRun).catch((error: unknown) => {
+        context.verdicts.fail(phase.name, `account ${account}`, phase.name, (error as Error).message.split("\n")[0] ?? String(error));
+      });
     }
   } finally {
     moto.stop();

@@ -31,17 +31,30 @@ import { checkPlacement, checkWiring, upstreamLayers } from "../wiring";
 
 const PHASE = "birth";
 
-async function applyBootstrap(context: RunContext, account: AccountRun): Promise<boolean> {
+/**
+ * The account's bootstrap stack. The state bucket is usable (for the networks' S3 backend) before
+ * the whole stack is: the lifecycle configuration waits minutes for the provider's consistency
+ * checks. So the bucket and everything but the lifecycle rules are applied first (`onBucketReady`),
+ * then the rest, while the networks go on.
+ */
+async function applyBootstrap(context: RunContext, account: AccountRun, onBucketReady: (ok: boolean) => void): Promise<boolean> {
   const name = `bootstrap-${account.account}`;
   const log = logger(name);
   const dir = path.join(account.dir, name);
   const ok = await context.verdicts.check(PHASE, name, "apply", async () => {
-    prepare(path.join(context.bootstrapDir, "stacks", name), dir, account.emulator, context.tools, log);
+    const prepared = prepare(path.join(context.bootstrapDir, "stacks", name), dir, account.emulator, context.tools, log);
     const provider = await ProviderServer.start(providerBinary(context.tools));
     context.running.push(provider);
     try {
       const terraform = new Terraform(context, log, provider);
       await terraform.must(dir, ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`], "init");
+      const first = resourceAddresses(prepared.stack).filter((address) => !address.startsWith("aws_s3_bucket_lifecycle_configuration."));
+      await terraform.must(
+        dir,
+        ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...first.map((address) => `-target=${address}`)],
+        `apply of the state bucket (${first.length} resources, the lifecycle rules next)`,
+      );
+      onBucketReady(true);
       await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply");
       context.verdicts.pass(PHASE, name, "apply", "applied");
       const plan = await terraform.exec(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
@@ -57,6 +70,7 @@ async function applyBootstrap(context: RunContext, account: AccountRun): Promise
       provider.stop();
     }
   });
+  onBucketReady(false);
   return ok === true;
 }
 
@@ -204,12 +218,14 @@ async function recheckAttributeGaps(context: RunContext, terraform: Terraform, s
 export const birth: AccountPhase = {
   name: PHASE,
   async run(context: RunContext, account: AccountRun): Promise<void> {
-    const bootstrapped = await applyBootstrap(context, account);
+    let bucketReady: (ok: boolean) => void = () => undefined;
+    const bucket = new Promise<boolean>((resolve) => (bucketReady = resolve));
+    const bootstrapped = applyBootstrap(context, account, (ok) => bucketReady(ok));
     // network then platform of each environment of the account: the networks in promotion order (a
     // later environment looks up the singletons of the one that owns the account), each platform as
     // soon as its own network is up. A later network needs only the earlier one's CI identity.
     const done = new Map<string, Promise<boolean>>();
-    let previousIdentity: Promise<boolean> = Promise.resolve(bootstrapped);
+    let previousIdentity: Promise<boolean> = bucket;
     const eksMotos = new Map<string, Promise<Moto>>();
     const one = async (stack: StackEntry, after: readonly Promise<boolean>[], onIdentityApplied: () => void = () => undefined) => {
       const upstreamOk = (await Promise.all(after)).every(Boolean);
@@ -242,6 +258,6 @@ export const birth: AccountPhase = {
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
       done.set(stack.name, one(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
     }
-    await Promise.all(done.values());
+    await Promise.all([bootstrapped, ...done.values()]);
   },
 };

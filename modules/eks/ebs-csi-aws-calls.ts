@@ -20,20 +20,21 @@ export const EBS_CSI_AWS_CALLS: ServiceAwsCalls = {
     {
       action: "ec2:AttachVolume",
       resource: "arn:${Partition}:ec2:${Region}:${Account}:volume/vol-e2e",
-      context: { "aws:ResourceTag/ebs.csi.aws.com/cluster": "true" },
+      context: { "aws:ResourceTag/ebs.csi.aws.com/cluster": "true", "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
       why: "attach it to the pod's node",
     },
     { action: "ec2:AttachVolume", resource: "arn:${Partition}:ec2:${Region}:${Account}:instance/i-e2e", why: "the node it attaches to" },
     {
       action: "ec2:DetachVolume",
       resource: "arn:${Partition}:ec2:${Region}:${Account}:volume/vol-e2e",
-      context: { "aws:ResourceTag/ebs.csi.aws.com/cluster": "true" },
+      context: { "aws:ResourceTag/ebs.csi.aws.com/cluster": "true", "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
       why: "detach when the pod moves",
     },
     {
       action: "ec2:DeleteVolume",
       resource: "arn:${Partition}:ec2:${Region}:${Account}:volume/vol-e2e",
-      context: { "aws:ResourceTag/ebs.csi.aws.com/cluster": "true" },
+      // EC2 sets ec2:ResourceTag beside aws:ResourceTag; AmazonEBSCSIDriverPolicy conditions DeleteVolume on the former.
+      context: { "aws:ResourceTag/ebs.csi.aws.com/cluster": "true", "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true" },
       why: "delete a released volume",
     },
     { action: "ec2:DescribeVolumes", resource: "*", why: "watch volume state" },

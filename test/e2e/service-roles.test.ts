@@ -110,3 +110,15 @@ describe("what IAM sees of an existing resource", () => {
     expect(tagged?.context).toEqual({});
   });
 });
+
+describe("EC2's own resource tag keys", () => {
+  it("GIVEN a tagged EC2 resource WHEN an EC2 request on it is enriched THEN ec2:ResourceTag is set beside aws:ResourceTag (AmazonEBSCSIDriverPolicy conditions on it)", () => {
+    const resources = new Map([["arn:aws:ec2:eu-west-1:111111111111:volume/vol-1", { tags: { "ebs.csi.aws.com/cluster": "true" } }]]);
+    const request = { action: "ec2:DeleteVolume", resource: "arn:aws:ec2:eu-west-1:111111111111:volume/vol-1", context: {}, call: "EC2 DeleteVolume" };
+
+    expect(withResourceTags([request], resources)[0]?.context).toEqual({
+      "aws:ResourceTag/ebs.csi.aws.com/cluster": "true",
+      "ec2:ResourceTag/ebs.csi.aws.com/cluster": "true",
+    });
+  });
+});
