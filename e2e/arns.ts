@@ -105,7 +105,8 @@ function addParameters(text: string, into: Map<string, string[]>): void {
     }
     const walk = (value: unknown, key: string) => {
       if (Array.isArray(value)) for (const item of value) walk(item, key);
-      else if (typeof value === "object" && value !== null) for (const [inner, innerValue] of Object.entries(value)) walk(innerValue, inner);
+      else if (typeof value === "object" && value !== null)
+        for (const [inner, innerValue] of Object.entries(value)) walk(innerValue, inner);
       else add(key, value);
     };
     walk(parsed, "");
@@ -142,7 +143,9 @@ function decodeXml(text: string): string {
 
 /** `clusters` -> `cluster`, `node-groups` -> `nodegroup`. */
 function singular(collection: string): string {
-  return normal(collection).replace(/(ies)$/, "y").replace(/s$/, "");
+  return normal(collection)
+    .replace(/(ies)$/, "y")
+    .replace(/s$/, "");
 }
 
 /** The request's parameters: body, URL query and REST path (`/clusters/dev/node-groups/ng` gives clusterName and nodegroupName). */
@@ -269,7 +272,8 @@ function arnAmong(template: string, values: Iterable<string>): string | undefine
     if (index >= variables.length) return;
     const name = variables[index];
     // The last part may hold slashes after a slash (`log-group:/aws/x`, `parameter/a/b`), never a colon.
-    if (index === variables.length - 1 && literals[index + 1] === "") pattern += literal.endsWith("/") || literal.endsWith(":") ? "[^:]+" : "[^:/]+";
+    if (index === variables.length - 1 && literals[index + 1] === "")
+      pattern += literal.endsWith("/") || literal.endsWith(":") ? "[^:]+" : "[^:/]+";
     else pattern += name === "Account" || name === "Region" ? "[^:]*" : "[^:/]+";
   });
   const regex = new RegExp(`^${pattern}$`);
@@ -347,7 +351,8 @@ export function resourcesOf(
   // The primary resource: the type the operation spells (`ReplaceNetworkAclAssociation` -> network-acl), else the first required one.
   const spelled = normal(model.action.split(":")[1] ?? "");
   const primary =
-    [...required].filter((type) => spelled.includes(normal(type.name))).sort((a, b) => normal(b.name).length - normal(a.name).length)[0] ?? required[0];
+    [...required].filter((type) => spelled.includes(normal(type.name))).sort((a, b) => normal(b.name).length - normal(a.name).length)[0] ??
+    required[0];
   const resources: string[] = [];
   const missing: string[] = [];
   for (const type of required) {
@@ -364,8 +369,17 @@ export function resourcesOf(
   // EC2 calls naming resources of any type by id (`ResourceId.1=sg-...`).
   if (required.length === 0 && resources.length === 0 && model.action.startsWith("ec2:")) {
     for (const id of request.get("resourceid") ?? []) {
-      const type = optional.find((candidate) => EC2_ID_PREFIXES[candidate.name] !== undefined && id.startsWith(EC2_ID_PREFIXES[candidate.name]!));
-      if (type !== undefined) resources.push(type.arn.replace(/\$\{Partition\}/, "aws").replace(/\$\{Region\}/, where.region).replace(/\$\{Account\}/, where.account).replace(/\$\{[^}]+\}$/, id));
+      const type = optional.find(
+        (candidate) => EC2_ID_PREFIXES[candidate.name] !== undefined && id.startsWith(EC2_ID_PREFIXES[candidate.name]!),
+      );
+      if (type !== undefined)
+        resources.push(
+          type.arn
+            .replace(/\$\{Partition\}/, "aws")
+            .replace(/\$\{Region\}/, where.region)
+            .replace(/\$\{Account\}/, where.account)
+            .replace(/\$\{[^}]+\}$/, id),
+        );
     }
   }
   if ((primary !== undefined && missing.includes(primary.name)) || resources.length === 0) {
@@ -410,8 +424,11 @@ export function taggingActionOf(action: string, models: ActionModels): ActionMod
   );
   if (model === undefined || model.accessLevel === "Tagging") return undefined;
   const types = new Set(model.resourceTypes.filter((type) => type.required).map((type) => type.name));
-  const generic = candidates.filter((candidate) => /^(TagResource|AddTagsToResource|CreateTags)$/.test(candidate.action.split(":")[1] ?? ""));
-  const sharing = (list: readonly ActionModel[]) => list.filter((candidate) => candidate.resourceTypes.some((type) => types.has(type.name)));
+  const generic = candidates.filter((candidate) =>
+    /^(TagResource|AddTagsToResource|CreateTags)$/.test(candidate.action.split(":")[1] ?? ""),
+  );
+  const sharing = (list: readonly ActionModel[]) =>
+    list.filter((candidate) => candidate.resourceTypes.some((type) => types.has(type.name)));
   return sharing(generic)[0] ?? sharing(candidates)[0] ?? (generic.length === 1 ? generic[0] : undefined);
 }
 
@@ -437,7 +454,8 @@ export function requestTagsOf(call: Pick<ApiCall, "body">): Record<string, strin
           if (typeof name === "string") tags[name] = typeof tagValue === "string" ? tagValue : "";
         }
       } else if (typeof value === "object" && value !== null) {
-        for (const [name, tagValue] of Object.entries(value as Record<string, unknown>)) tags[name] = typeof tagValue === "string" ? tagValue : "";
+        for (const [name, tagValue] of Object.entries(value as Record<string, unknown>))
+          tags[name] = typeof tagValue === "string" ? tagValue : "";
       }
     }
     return tags;

@@ -209,7 +209,6 @@ function formField(body: string, name: string): string | undefined {
   return match === null ? undefined : decodeURIComponent(match[1]!.replace(/\+/g, " "));
 }
 
-
 /** The resource ARN of an IAM API call, from its query-protocol body. */
 export function iamResourceOf(call: ApiCall, account: string, partition = "aws"): string {
   const arn = (path: string) => `arn:${partition}:iam::${account}:${path}`;
@@ -322,10 +321,7 @@ export function iamRequestsOf(call: ApiCall, where: Where, models: ActionModels 
   let derived: DerivedResources;
   if (prefix === "iam" || (prefix === "s3" && call.url !== "" && !action.includes("AccountPublicAccessBlock"))) {
     const resource = prefix === "iam" ? iamResourceOf(call, where.account) : s3ResourceOf(call, action);
-    derived =
-      resource !== "*"
-        ? { kind: "concrete", resources: [resource], missing: [] }
-        : resourcesOf(model, request, response, where);
+    derived = resource !== "*" ? { kind: "concrete", resources: [resource], missing: [] } : resourcesOf(model, request, response, where);
   } else {
     derived = resourcesOf(model, request, response, where);
   }

@@ -94,7 +94,10 @@ export interface ResourceFacts {
  * Records the tags of every resource with an ARN in a state, and the key policy of each KMS key
  * (KMS authorizes a key only when its policy trusts the account: the simulation needs it).
  */
-export function recordResourceFacts(into: Map<string, ResourceFacts>, state: readonly { type: string; values: Record<string, unknown> }[]): void {
+export function recordResourceFacts(
+  into: Map<string, ResourceFacts>,
+  state: readonly { type: string; values: Record<string, unknown> }[],
+): void {
   for (const resource of state) {
     const arn = resource.values["arn"];
     if (typeof arn !== "string" || !arn.startsWith("arn:")) continue;
@@ -162,7 +165,10 @@ export function progressReporter(log: (message: string) => void, verb: string, t
     const lines = buffer.split("\n");
     buffer = lines.pop() ?? "";
     for (const line of lines) {
-      const match = /^([\w.[\]"-]+): (Creating|Destroying|Modifying)\.\.\.|^([\w.[\]"-]+): (Creation|Destruction|Modifications) complete/.exec(line.trim());
+      const match =
+        /^([\w.[\]"-]+): (Creating|Destroying|Modifying)\.\.\.|^([\w.[\]"-]+): (Creation|Destruction|Modifications) complete/.exec(
+          line.trim(),
+        );
       if (match === null) continue;
       if (match[1] !== undefined) started.add(match[1]);
       if (match[3] !== undefined) done.add(match[3]);

@@ -41,7 +41,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_kms_key",
-    names: ["account-baseline_key_3429315E", "acme-nonprod-terraform-state_key_5B3191AF", "acme-prod-terraform-state_key_D5DC6E2B", "alerts-key_453745FF", "data-key_5D719C34", "eks_secrets-key_9F99D609", "images-key_D7BAF85A", "logs-key_44F95A88"],
+    names: [
+      "account-baseline_key_3429315E",
+      "acme-nonprod-terraform-state_key_5B3191AF",
+      "acme-prod-terraform-state_key_D5DC6E2B",
+      "alerts-key_453745FF",
+      "data-key_5D719C34",
+      "eks_secrets-key_9F99D609",
+      "images-key_D7BAF85A",
+      "logs-key_44F95A88",
+    ],
     ignoreAttributes: ["rotation_period_in_days"],
     wrong:
       "EnableKeyRotation ignores RotationPeriodInDays and GetKeyRotationStatus returns none, so the provider reads 0 and the next plan wants 365 again.",
@@ -65,7 +74,21 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     type: "aws_vpc_security_group_ingress_rule",
     when: (block) => typeof block["referenced_security_group_id"] === "string",
     condition: "with referenced_security_group_id",
-    names: ["cache_security-group_client-ingress-0_F1E84C21", "cache_security-group_client-ingress-1_A0417511", "database_security-group_client-ingress-0_1E794B32", "database_security-group_client-ingress-1_0C39E5BB", "eks-security-groups_cluster-from-ci-runner_40AE56B8", "eks-security-groups_cluster-from-nodes-443_DA0BA6AC", "eks-security-groups_nodes-from-cluster-10250_60E04903", "eks-security-groups_nodes-from-cluster-443_D7C59CB7", "eks-security-groups_nodes-from-cluster-4443_7CF61EE7", "eks-security-groups_nodes-from-cluster-6443_AE47FD70", "eks-security-groups_nodes-from-cluster-8443_A0F973BF", "eks-security-groups_nodes-from-cluster-9443_76D04B06", "eks-security-groups_nodes-from-nodes_996ED553"],
+    names: [
+      "cache_security-group_client-ingress-0_F1E84C21",
+      "cache_security-group_client-ingress-1_A0417511",
+      "database_security-group_client-ingress-0_1E794B32",
+      "database_security-group_client-ingress-1_0C39E5BB",
+      "eks-security-groups_cluster-from-ci-runner_40AE56B8",
+      "eks-security-groups_cluster-from-nodes-443_DA0BA6AC",
+      "eks-security-groups_nodes-from-cluster-10250_60E04903",
+      "eks-security-groups_nodes-from-cluster-443_D7C59CB7",
+      "eks-security-groups_nodes-from-cluster-4443_7CF61EE7",
+      "eks-security-groups_nodes-from-cluster-6443_AE47FD70",
+      "eks-security-groups_nodes-from-cluster-8443_A0F973BF",
+      "eks-security-groups_nodes-from-cluster-9443_76D04B06",
+      "eks-security-groups_nodes-from-nodes_996ED553",
+    ],
     ignoreAttributes: ["description"],
     wrong: "A rule from another security group loses its description in DescribeSecurityGroupRules, and the next plan sets it again.",
     evidence:
@@ -91,7 +114,11 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_launch_template",
-    names: ["node-group-apps_launch-template_1F82EB32", "node-group-spot_launch-template_BF6B8835", "node-group-system_launch-template_A4F6847C"],
+    names: [
+      "node-group-apps_launch-template_1F82EB32",
+      "node-group-spot_launch-template_BF6B8835",
+      "node-group-system_launch-template_A4F6847C",
+    ],
     ignoreAttributes: ["tag_specifications"],
     wrong:
       "The tags of the launch template itself (CreateLaunchTemplate's TagSpecifications, resource type launch-template) are copied into the template data's TagSpecifications, so the template seems to carry a tag specification nobody configured.",
@@ -210,7 +237,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     type: "aws_vpc_endpoint",
     when: (block) => Array.isArray(block["subnet_configuration"]),
     condition: "with subnet_configuration",
-    names: ["endpoints_interface-ecr-api_A66D6989", "endpoints_interface-ecr-dkr_69967351", "endpoints_interface-kms_0906D5AE", "endpoints_interface-logs_9B50F411", "endpoints_interface-secretsmanager_1B2B3CA9", "endpoints_interface-sts_5CA10810"],
+    names: [
+      "endpoints_interface-ecr-api_A66D6989",
+      "endpoints_interface-ecr-dkr_69967351",
+      "endpoints_interface-kms_0906D5AE",
+      "endpoints_interface-logs_9B50F411",
+      "endpoints_interface-secretsmanager_1B2B3CA9",
+      "endpoints_interface-sts_5CA10810",
+    ],
     ignoreAttributes: ["subnet_configuration"],
     wrong:
       "CreateVpcEndpoint ignores SubnetConfigurations: the endpoint's network interfaces get random addresses, the provider reads those back, and the next plan wants the fixed ones again.",

@@ -39,11 +39,16 @@ export const PLANTINGS: Readonly<Record<string, Planting>> = {
     defect: "issue 23 item 3: the permissions boundary also denies ec2:* (breaks the nodes, the CNI, the EBS driver)",
     expect: /service role (node|vpc-cni|aws-ebs-csi-driver)/,
     plant(stack) {
-      const boundary = Object.values(stack.resource?.["aws_iam_policy"] ?? {}).find((policy) => String(policy["name"]).endsWith("-permissions-boundary"));
+      const boundary = Object.values(stack.resource?.["aws_iam_policy"] ?? {}).find((policy) =>
+        String(policy["name"]).endsWith("-permissions-boundary"),
+      );
       const reference = /\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}/.exec(String(boundary?.["policy"] ?? ""))?.[1];
       const document = reference === undefined ? undefined : stack.data?.["aws_iam_policy_document"]?.[reference];
       if (document === undefined) throw new Error("no permissions boundary policy document");
-      document["statement"] = [...((document["statement"] as unknown[]) ?? []), { sid: "PlantedDenyEc2", effect: "Deny", actions: ["ec2:*"], resources: ["*"] }];
+      document["statement"] = [
+        ...((document["statement"] as unknown[]) ?? []),
+        { sid: "PlantedDenyEc2", effect: "Deny", actions: ["ec2:*"], resources: ["*"] },
+      ];
     },
   },
   "node-group-on-public-subnets": {

@@ -127,7 +127,8 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
   const versionRun = spawnSync(terraform, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
   let terraformVersion = "?";
   try {
-    terraformVersion = versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
+    terraformVersion =
+      versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
   } catch {
     // not terraform's JSON
   }
@@ -140,7 +141,8 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
       `e2e: no AWS provider in a filesystem mirror (looked in ${mirrors.join(", ")}): put registry.terraform.io/hashicorp/aws/<version>/linux_amd64/terraform-provider-aws_* in one of Terraform's implied mirror directories or set E2E_PROVIDER_MIRROR`,
     );
   const moto = toolFromEnv(env, "E2E_MOTO_SERVER", "moto_server") ?? onPath("moto_server", env);
-  if (moto === undefined) throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
+  if (moto === undefined)
+    throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
   const found = mirroredProviderVersions(mirror);
   return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] || found[found.length - 1]!, moto };
 }

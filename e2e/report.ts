@@ -40,7 +40,9 @@ export function summariseLeftOut(leftOut: readonly LeftOut[]): string {
 }
 
 /** The least-privilege report: per CI role, the actions its own policies grant explicitly that no recorded request used. */
-export function leastPrivilegeReport(usage: ReadonlyMap<string, { readonly role: RolePolicies; readonly requests: readonly IamRequest[] }>): string {
+export function leastPrivilegeReport(
+  usage: ReadonlyMap<string, { readonly role: RolePolicies; readonly requests: readonly IamRequest[] }>,
+): string {
   const lines = [
     "Granted but never used: explicit actions of each CI role's own policies (managed policies not listed) that no recorded",
     "request of this run needed, dependent and tagging actions included. The start of least privilege, not a verdict.",

@@ -116,11 +116,17 @@ export async function checkStackCalls(
       context.figures.calls.wildcardOnly += kinds.wildcardOnly;
       context.figures.calls.underived += kinds.underived;
       const byService = underivedByService(requests);
-      for (const [service, count] of byService) context.figures.underivedByService.set(service, (context.figures.underivedByService.get(service) ?? 0) + count);
+      for (const [service, count] of byService)
+        context.figures.underivedByService.set(service, (context.figures.underivedByService.get(service) ?? 0) + count);
       const share = requests.length === 0 ? 0 : kinds.underived / requests.length;
       const arnVerdict = `${kinds.concrete} on a concrete ARN, ${kinds.wildcardOnly} of actions without a resource, ${kinds.underived} not derived${byService.length > 0 ? ` (${byService.map(([service, count]) => `${service} ${count}`).join(", ")})` : ""}`;
       if (share > UNDERIVED_THRESHOLD) {
-        context.verdicts.fail(phase, stack.name, `ARNs derived (${step})`, `${(share * 100).toFixed(1)}% of requests without a derived ARN, above ${UNDERIVED_THRESHOLD * 100}%: ${arnVerdict}`);
+        context.verdicts.fail(
+          phase,
+          stack.name,
+          `ARNs derived (${step})`,
+          `${(share * 100).toFixed(1)}% of requests without a derived ARN, above ${UNDERIVED_THRESHOLD * 100}%: ${arnVerdict}`,
+        );
       } else context.verdicts.pass(phase, stack.name, `ARNs derived (${step})`, arnVerdict);
       const violations = await evaluate(stack.name, role, stack.accountId, requests, (arn) => resources.get(arn)?.policy);
       const entry = context.usage.get(roleArn) ?? { role, requests: [] };
@@ -132,7 +138,9 @@ export async function checkStackCalls(
         `as ${roleName(roleArn)} (${step}): ${calls.length} API calls, ${requests.length} requests (${arnVerdict}), ${new Set(requests.map((request) => request.action)).size} distinct actions, ${violations.length} violations`,
       );
       for (const violation of violations) {
-        log(`  ROLE VIOLATION: ${violation.role} may not ${violation.action} on ${violation.resource} (${violation.call}: ${violation.result})`);
+        log(
+          `  ROLE VIOLATION: ${violation.role} may not ${violation.action} on ${violation.resource} (${violation.call}: ${violation.result})`,
+        );
       }
       if (violations.length > 0) {
         context.verdicts.fail(
@@ -144,7 +152,8 @@ export async function checkStackCalls(
             .map((violation) => `${violation.action} on ${violation.resource} (${violation.call})`)
             .join("; ")}${violations.length > 5 ? "; ..." : ""}`,
         );
-      } else context.verdicts.pass(phase, stack.name, `role check (${step})`, `${requests.length} requests allowed for ${roleName(roleArn)}`);
+      } else
+        context.verdicts.pass(phase, stack.name, `role check (${step})`, `${requests.length} requests allowed for ${roleName(roleArn)}`);
     });
   }
 }

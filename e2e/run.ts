@@ -108,15 +108,22 @@ async function main(argv: readonly string[]): Promise<number> {
         ["bootstrap.js", bootstrapDir, []],
       ] as const
     ).map(([script, outdir, args]) =>
-      run(process.execPath, [path.join(ROOT, "dist", script), ...args], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, timeoutSeconds: 300 }).then(
-        (result) => ({ script, result }),
-      ),
+      run(process.execPath, [path.join(ROOT, "dist", script), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, CDKTF_OUTDIR: outdir },
+        timeoutSeconds: 300,
+      }).then((result) => ({ script, result })),
     ),
   );
   for (const { script, result } of synths) {
-    if (result.code !== 0) throw new Error(`synth (dist/${script}) failed:\n${`${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-20).join("\n")}`);
+    if (result.code !== 0)
+      throw new Error(`synth (dist/${script}) failed:\n${`${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-20).join("\n")}`);
   }
-  const listed = await run(process.execPath, [path.join(ROOT, "dist", "scripts", "stacks.js"), "--json"], { cwd: ROOT, env: process.env, timeoutSeconds: 120 });
+  const listed = await run(process.execPath, [path.join(ROOT, "dist", "scripts", "stacks.js"), "--json"], {
+    cwd: ROOT,
+    env: process.env,
+    timeoutSeconds: 120,
+  });
   const stacks = (JSON.parse(listed.stdout) as StackEntry[]).filter((stack) => only.length === 0 || only.includes(stack.environment));
 
   const cliConfig = path.join(WORK, "terraformrc");
@@ -149,18 +156,27 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(request.plant === undefined ? {} : { plant: request.plant }),
   };
   if (stacks.filter((stack) => stack.layer !== "workloads").length === 0) {
-    context.verdicts.fail("selection", "stacks", "selection", `no AWS stack selected (${only.length > 0 ? `--env ${only.join(" --env ")}` : "every environment"}): nothing would be proven`);
+    context.verdicts.fail(
+      "selection",
+      "stacks",
+      "selection",
+      `no AWS stack selected (${only.length > 0 ? `--env ${only.join(" --env ")}` : "every environment"}): nothing would be proven`,
+    );
   }
   const accounts = [...new Set(stacks.map((stack) => stack.accountId))];
   // The workloads validation needs nothing the applies make: it runs beside them.
   await Promise.all([
-    validateWorkloads(context, stacks).catch((error: unknown) => context.verdicts.fail("workloads", "workloads", "validate", (error as Error).message.split("\n")[0] ?? "")),
+    validateWorkloads(context, stacks).catch((error: unknown) =>
+      context.verdicts.fail("workloads", "workloads", "validate", (error as Error).message.split("\n")[0] ?? ""),
+    ),
     ...accounts.map((account) =>
       runAccount(
         context,
         account,
         stacks.filter((stack) => stack.accountId === account),
-      ).catch((error: unknown) => context.verdicts.fail("birth", `account ${account}`, "emulator", (error as Error).message.split("\n")[0] ?? "")),
+      ).catch((error: unknown) =>
+        context.verdicts.fail("birth", `account ${account}`, "emulator", (error as Error).message.split("\n")[0] ?? ""),
+      ),
     ),
   ]);
   for (const process_ of running) process_.stop();
@@ -171,10 +187,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const silent = context.verdicts.silent();
   const seconds = (Date.now() - started) / 1000;
   console.log("");
-  console.log(`Least-privilege report (actions granted and never used, per CI role): ${path.relative(process.cwd(), reportFile) || reportFile}`);
+  console.log(
+    `Least-privilege report (actions granted and never used, per CI role): ${path.relative(process.cwd(), reportFile) || reportFile}`,
+  );
   if (figures.underivedByService.size > 0) {
     console.log(
-      `Requests checked on * because their ARN was not derived, per service (threshold ${UNDERIVED_THRESHOLD * 100}% of a stack's requests): ${[...figures.underivedByService]
+      `Requests checked on * because their ARN was not derived, per service (threshold ${UNDERIVED_THRESHOLD * 100}% of a stack's requests): ${[
+        ...figures.underivedByService,
+      ]
         .sort((a, b) => b[1] - a[1])
         .map(([service, count]) => `${service} ${count}`)
         .join(", ")}`,
@@ -211,5 +231,3 @@ main(process.argv.slice(2))
       process.exitCode = 1;
     }
   });
-
-

@@ -103,8 +103,13 @@ export function leaveOutGaps(
           if (PLACEHOLDER_TYPES.has(`${prefix}${type}`)) {
             let text = JSON.stringify(block);
             const replaced: string[] = [];
-            for (const reference of new Set([...text.matchAll(/\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_]+)\b/g)].map((m) => m[1]!))) {
-              const target = reference.split(".").slice(0, reference.startsWith("data.") ? 3 : 2).join(".");
+            for (const reference of new Set(
+              [...text.matchAll(/\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_]+)\b/g)].map((m) => m[1]!),
+            )) {
+              const target = reference
+                .split(".")
+                .slice(0, reference.startsWith("data.") ? 3 : 2)
+                .join(".");
               if (!removed.has(target)) continue;
               text = text.replace(new RegExp(`\\$\\{${reference.replace(/[.]/g, "\\.")}\\}`, "g"), placeholderFor(reference));
               text = text.split(reference).join(`\\"${placeholderFor(reference)}\\"`);
@@ -114,7 +119,10 @@ export function leaveOutGaps(
             if (isRemoved((({ depends_on: _d, ...rest }) => rest)(next)) === undefined) {
               blocks[name] = next;
               for (const reference of replaced) {
-                patched.push({ address, because: `reference ${reference} replaced by a placeholder (${reasons.get(reference.split(".").slice(0, 2).join(".")) ?? "left out"})` });
+                patched.push({
+                  address,
+                  because: `reference ${reference} replaced by a placeholder (${reasons.get(reference.split(".").slice(0, 2).join(".")) ?? "left out"})`,
+                });
               }
               changed = true;
               continue;

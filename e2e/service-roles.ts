@@ -47,7 +47,9 @@ export function serviceRequests(service: ServiceAwsCalls, facts: Readonly<Record
     context: Object.fromEntries(
       Object.entries(call.context ?? {}).map(([key, value]) => [
         key,
-        typeof value === "string" ? fillTemplate(value, facts, `${service.service} ${call.action}`) : value.map((item) => fillTemplate(item, facts, `${service.service} ${call.action}`)),
+        typeof value === "string"
+          ? fillTemplate(value, facts, `${service.service} ${call.action}`)
+          : value.map((item) => fillTemplate(item, facts, `${service.service} ${call.action}`)),
       ]),
     ),
     call: `${service.service}: ${call.why}`,
@@ -56,7 +58,11 @@ export function serviceRequests(service: ServiceAwsCalls, facts: Readonly<Record
 }
 
 /** The facts the calls' templates use, from the stack entry, its environment file and its state. */
-export function factsOf(stack: StackEntry, state: readonly StateResource[], hostedZoneId: string | undefined): Record<string, string | undefined> {
+export function factsOf(
+  stack: StackEntry,
+  state: readonly StateResource[],
+  hostedZoneId: string | undefined,
+): Record<string, string | undefined> {
   const first = (type: string, attribute: string) => {
     const value = state.find((resource) => resource.address.startsWith(`${type}.`))?.values[attribute];
     return typeof value === "string" ? value : undefined;

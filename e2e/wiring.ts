@@ -107,7 +107,14 @@ export function checkWiring(
             const expected = outputs(reference[1]!, reference[2]!);
             const parts = (Array.isArray(expected) ? expected : [expected]).map(String);
             const text = JSON.stringify(actual.value) ?? "";
-            checks.push({ address, attribute: pathText(path), output, expected, actual: actual.value, ok: actual.found && parts.every((part) => text.includes(part)) });
+            checks.push({
+              address,
+              attribute: pathText(path),
+              output,
+              expected,
+              actual: actual.value,
+              ok: actual.found && parts.every((part) => text.includes(part)),
+            });
             return;
           }
           checks.push({
@@ -151,10 +158,25 @@ export function upstreamLayers(downstream: TerraformJson): Map<string, string> {
 }
 
 /** Where the network's outputs must land: resource type, attribute, output. Each rule must select at least one resource. */
-export const PLACEMENT_RULES: readonly { readonly type: string; readonly attribute: string; readonly output: string; readonly why: string }[] = [
-  { type: "aws_eks_cluster", attribute: "vpc_config.subnet_ids", output: "private_app_subnet_ids", why: "the cluster's ENIs in the private-app subnets" },
+export const PLACEMENT_RULES: readonly {
+  readonly type: string;
+  readonly attribute: string;
+  readonly output: string;
+  readonly why: string;
+}[] = [
+  {
+    type: "aws_eks_cluster",
+    attribute: "vpc_config.subnet_ids",
+    output: "private_app_subnet_ids",
+    why: "the cluster's ENIs in the private-app subnets",
+  },
   { type: "aws_eks_node_group", attribute: "subnet_ids", output: "private_app_subnet_ids", why: "nodes in the private-app subnets" },
-  { type: "aws_db_subnet_group", attribute: "subnet_ids", output: "private_data_subnet_ids", why: "the database in the private-data subnets" },
+  {
+    type: "aws_db_subnet_group",
+    attribute: "subnet_ids",
+    output: "private_data_subnet_ids",
+    why: "the database in the private-data subnets",
+  },
   { type: "aws_security_group", attribute: "vpc_id", output: "vpc_id", why: "every security group in the network's VPC" },
 ];
 
@@ -177,7 +199,9 @@ export function checkPlacement(
       const actual = stateValueAt(resource.values, rule.attribute.split("."));
       const expected = networkOutput(rule.output);
       if (!actual.found || !sameValue(expected, actual.value)) {
-        wrong.push(`${resource.address}.${rule.attribute} = ${JSON.stringify(actual.value)}, not the network's ${rule.output} ${JSON.stringify(expected)} (${rule.why})`);
+        wrong.push(
+          `${resource.address}.${rule.attribute} = ${JSON.stringify(actual.value)}, not the network's ${rule.output} ${JSON.stringify(expected)} (${rule.why})`,
+        );
       }
     }
   }

@@ -47,11 +47,22 @@ async function applyBootstrap(context: RunContext, account: AccountRun, onBucket
     context.running.push(provider);
     try {
       const terraform = new Terraform(context, log, provider);
-      await terraform.must(dir, ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`], "init");
+      await terraform.must(
+        dir,
+        ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`],
+        "init",
+      );
       const first = resourceAddresses(prepared.stack).filter((address) => !address.startsWith("aws_s3_bucket_lifecycle_configuration."));
       await terraform.must(
         dir,
-        ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...first.map((address) => `-target=${address}`)],
+        [
+          "apply",
+          "-auto-approve",
+          "-input=false",
+          "-no-color",
+          `-parallelism=${PARALLELISM}`,
+          ...first.map((address) => `-target=${address}`),
+        ],
         `apply of the state bucket (${first.length} resources, the lifecycle rules next)`,
       );
       onBucketReady(true);
@@ -74,7 +85,13 @@ async function applyBootstrap(context: RunContext, account: AccountRun, onBucket
   return ok === true;
 }
 
-async function applyStack(context: RunContext, account: AccountRun, stack: StackEntry, emulator: Emulator, onIdentityApplied: () => void): Promise<boolean> {
+async function applyStack(
+  context: RunContext,
+  account: AccountRun,
+  stack: StackEntry,
+  emulator: Emulator,
+  onIdentityApplied: () => void,
+): Promise<boolean> {
   const log = logger(stack.name);
   const dir = path.join(account.dir, stack.name);
   const provider = await ProviderServer.start(providerBinary(context.tools));
@@ -92,7 +109,14 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
       // the deploy role may not create or change itself. Everything else is applied as the deploy role.
       await terraform.must(
         dir,
-        ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...identity.map((address) => `-target=${address}`)],
+        [
+          "apply",
+          "-auto-approve",
+          "-input=false",
+          "-no-color",
+          `-parallelism=${PARALLELISM}`,
+          ...identity.map((address) => `-target=${address}`),
+        ],
         `apply of the CI identity (${identity.length} resources) as an administrator`,
         path.join(dir, "apply-admin.log"),
       );
@@ -100,11 +124,22 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
     onIdentityApplied();
     const total = resourceAddresses(prepared.stack).length - identity.length;
     log(`apply: ${total} resources to create as ${stack.deployRoleArn.split("/").pop()}`);
-    await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply", path.join(dir, "apply.log"), {
-      onOutput: progressReporter(log, "apply", total),
-    });
+    await terraform.must(
+      dir,
+      ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`],
+      "apply",
+      path.join(dir, "apply.log"),
+      {
+        onOutput: progressReporter(log, "apply", total),
+      },
+    );
     context.figures.leftOutForGaps += prepared.leftOut;
-    context.verdicts.pass(PHASE, stack.name, "apply", `applied${prepared.leftOut > 0 ? `, ${prepared.leftOut} left out for emulator gaps` : ""}`);
+    context.verdicts.pass(
+      PHASE,
+      stack.name,
+      "apply",
+      `applied${prepared.leftOut > 0 ? `, ${prepared.leftOut} left out for emulator gaps` : ""}`,
+    );
     return prepared;
   });
   if (applied === undefined) {
@@ -123,7 +158,9 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
       const shown = await terraform.must(dir, ["show", "-json", "after-apply.tfplan"], "show plan");
       const changes = changedAddresses(JSON.parse(shown.stdout) as PlanJson);
       context.figures.perpetualDiffs += changes.length;
-      const described = changes.map((change) => `${change.address} (${change.actions.join("/")}: ${change.attributes.join(", ")})`).join("; ");
+      const described = changes
+        .map((change) => `${change.address} (${change.actions.join("/")}: ${change.attributes.join(", ")})`)
+        .join("; ");
       log(`PERPETUAL DIFF: the plan right after apply is not empty: ${described}`);
       context.verdicts.fail(PHASE, stack.name, "empty plan after apply", `perpetual diff: ${described}`);
     } else if (plan.code !== 0) {
@@ -148,16 +185,23 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
       const reads = upstreamLayers(applied.stack);
       if (reads.size === 0) return;
       const outputsOf = new Map<string, Record<string, { value: unknown }>>();
-      for (const [read, layer] of reads) outputsOf.set(read, readJson(path.join(account.dir, `${layer}-${stack.environment}`, "outputs.json")));
+      for (const [read, layer] of reads)
+        outputsOf.set(read, readJson(path.join(account.dir, `${layer}-${stack.environment}`, "outputs.json")));
       const result = checkWiring(applied.stack, state, (read, name) => outputsOf.get(read)?.[name]?.value);
       for (const entry of result.unchecked) log(`  wiring not checked: ${entry}`);
       const wrong = result.checks.filter((check) => !check.ok);
-      if (result.checks.length === 0) throw new Error(`no attribute holding an upstream output was found to compare (${result.unchecked.length} not checked): an empty selection proves nothing`);
+      if (result.checks.length === 0)
+        throw new Error(
+          `no attribute holding an upstream output was found to compare (${result.unchecked.length} not checked): an empty selection proves nothing`,
+        );
       if (wrong.length > 0) {
         throw new Error(
           `${wrong.length} of ${result.checks.length} attributes holding an upstream output differ from the upstream's state: ${wrong
             .slice(0, 5)
-            .map((check) => `${check.address}.${check.attribute} = ${JSON.stringify(check.actual)}, ${check.output} = ${JSON.stringify(check.expected)}`)
+            .map(
+              (check) =>
+                `${check.address}.${check.attribute} = ${JSON.stringify(check.actual)}, ${check.output} = ${JSON.stringify(check.expected)}`,
+            )
             .join("; ")}`,
         );
       }
@@ -169,7 +213,9 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
         log(`placement: ${placement.checked} resources in the network tiers their rules name`);
       }
       const outputsUsed = new Set(result.checks.map((check) => check.output));
-      log(`wiring: ${result.checks.length} attributes of ${new Set(result.checks.map((check) => check.address)).size} resources hold the upstream's published values (${outputsUsed.size} outputs)`);
+      log(
+        `wiring: ${result.checks.length} attributes of ${new Set(result.checks.map((check) => check.address)).size} resources hold the upstream's published values (${outputsUsed.size} outputs)`,
+      );
       context.verdicts.pass(PHASE, stack.name, "wiring", `${result.checks.length} attributes equal to the upstream outputs they read`);
     });
     await checkServiceRoles(context, account.moto, stack, state, PHASE, log);
@@ -183,7 +229,13 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
  * address and attribute, whether moto still loses it (the plan changes it) or the gap has closed
  * (remove it from e2e/emulator-gaps.ts). A closed gap is a failed verdict: the list must shrink.
  */
-async function recheckAttributeGaps(context: RunContext, terraform: Terraform, stack: StackEntry, dir: string, log: (message: string) => void): Promise<void> {
+async function recheckAttributeGaps(
+  context: RunContext,
+  terraform: Terraform,
+  stack: StackEntry,
+  dir: string,
+  log: (message: string) => void,
+): Promise<void> {
   const overrideFile = path.join(dir, "e2e_ignore_changes_override.tf.json");
   if (!existsSync(overrideFile)) return;
   await context.verdicts.check(PHASE, stack.name, "recheck gaps", async () => {
@@ -198,7 +250,9 @@ async function recheckAttributeGaps(context: RunContext, terraform: Terraform, s
       const closed: string[] = [];
       for (const [type, blocks] of Object.entries(override.resource)) {
         for (const [name, block] of Object.entries(blocks)) {
-          const own = new Set(((synthesized.resource?.[type]?.[name]?.["lifecycle"] as { ignore_changes?: string[] } | undefined)?.ignore_changes) ?? []);
+          const own = new Set(
+            (synthesized.resource?.[type]?.[name]?.["lifecycle"] as { ignore_changes?: string[] } | undefined)?.ignore_changes ?? [],
+          );
           for (const attribute of block.lifecycle.ignore_changes.filter((entry) => !own.has(entry))) {
             const change = changes.find((entry) => entry.address === `${type}.${name}`);
             const open = change !== undefined && change.attributes.includes(attribute);
@@ -207,7 +261,8 @@ async function recheckAttributeGaps(context: RunContext, terraform: Terraform, s
           }
         }
       }
-      if (closed.length > 0) throw new Error(`attribute gaps moto has closed (remove them from e2e/emulator-gaps.ts): ${closed.join(", ")}`);
+      if (closed.length > 0)
+        throw new Error(`attribute gaps moto has closed (remove them from e2e/emulator-gaps.ts): ${closed.join(", ")}`);
       context.verdicts.pass(PHASE, stack.name, "recheck gaps", "every attribute gap still open");
     } finally {
       renameSync(`${overrideFile}.off`, overrideFile);
@@ -252,7 +307,10 @@ export const birth: AccountPhase = {
     for (const stack of account.stacks.filter((entry) => entry.layer === "network")) {
       let identityApplied: (ok: boolean) => void = () => undefined;
       const identity = new Promise<boolean>((resolve) => (identityApplied = resolve));
-      done.set(stack.name, one(stack, [previousIdentity], () => identityApplied(true)));
+      done.set(
+        stack.name,
+        one(stack, [previousIdentity], () => identityApplied(true)),
+      );
       previousIdentity = identity;
     }
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {

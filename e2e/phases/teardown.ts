@@ -6,7 +6,18 @@
  * destroying a sandbox does. The state bucket stays (bootstrap is never destroyed by CI).
  */
 import * as path from "node:path";
-import { logger, PARALLELISM, readJson, tail, Terraform, writeJson, type AccountPhase, type AccountRun, type Applied, type RunContext } from "../context";
+import {
+  logger,
+  PARALLELISM,
+  readJson,
+  tail,
+  Terraform,
+  writeJson,
+  type AccountPhase,
+  type AccountRun,
+  type Applied,
+  type RunContext,
+} from "../context";
 import { deletionProtectedAddresses, type TerraformJson } from "../scratch";
 
 const PHASE = "teardown";
@@ -17,11 +28,20 @@ async function destroyStack(context: RunContext, applied: Applied): Promise<void
   const terraform = new Terraform(context, log, applied.provider);
   if (preventDestroy.length > 0) {
     await context.verdicts.check(PHASE, applied.stack.name, "prevent_destroy refuses", async () => {
-      const refused = await terraform.exec(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`]);
+      const refused = await terraform.exec(dir, [
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-refresh=false",
+        `-parallelism=${PARALLELISM}`,
+      ]);
       const text = `${refused.stdout}\n${refused.stderr}`;
       const notNamed = preventDestroy.filter((address) => !text.includes(address));
       if (refused.code === 0 || !text.includes("Instance cannot be destroyed") || notNamed.length > 0) {
-        throw new Error(`destroy was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code} ${tail(refused, 3).replace(/\n/g, " ")}`);
+        throw new Error(
+          `destroy was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code} ${tail(refused, 3).replace(/\n/g, " ")}`,
+        );
       }
       log(`destroy refused as it must: prevent_destroy on ${preventDestroy.join(", ")}`);
       context.verdicts.pass(PHASE, applied.stack.name, "prevent_destroy refuses", preventDestroy.join(", "));
@@ -48,11 +68,22 @@ async function destroyStack(context: RunContext, applied: Applied): Promise<void
       writeJson(path.join(dir, "e2e_teardown_override.tf.json"), { resource: lifted });
       await terraform.must(
         dir,
-        ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...guarded.map((address) => `-target=${address}`)],
+        [
+          "apply",
+          "-auto-approve",
+          "-input=false",
+          "-no-color",
+          `-parallelism=${PARALLELISM}`,
+          ...guarded.map((address) => `-target=${address}`),
+        ],
         `apply (guards lifted for teardown: ${guarded.join(", ")})`,
       );
     }
-    await terraform.must(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`], "destroy");
+    await terraform.must(
+      dir,
+      ["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false", `-parallelism=${PARALLELISM}`],
+      "destroy",
+    );
     context.verdicts.pass(PHASE, applied.stack.name, "destroy", "destroyed");
   });
   applied.provider.stop();
@@ -65,13 +96,20 @@ export const teardown: AccountPhase = {
     for (const environment of new Set(account.stacks.filter((entry) => entry.stage === "production").map((entry) => entry.environment))) {
       const platform = account.applied.find((entry) => entry.stack.name === `platform-${environment}`);
       if (platform !== undefined && platform.preventDestroy.length === 0) {
-        context.verdicts.fail(PHASE, platform.stack.name, "prevent_destroy refuses", "a production stack without any prevent_destroy resource");
+        context.verdicts.fail(
+          PHASE,
+          platform.stack.name,
+          "prevent_destroy refuses",
+          "a production stack without any prevent_destroy resource",
+        );
       }
     }
     // Each environment's platform, then its network; the networks in reverse promotion order (a
     // later network looks up the earlier one's OIDC provider).
     const platforms = new Map(
-      account.applied.filter((entry) => entry.stack.layer === "platform").map((entry) => [entry.stack.environment, destroyStack(context, entry)]),
+      account.applied
+        .filter((entry) => entry.stack.layer === "platform")
+        .map((entry) => [entry.stack.environment, destroyStack(context, entry)]),
     );
     const networks = account.applied.filter((entry) => entry.stack.layer === "network");
     let later: Promise<void> = Promise.resolve();

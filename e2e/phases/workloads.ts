@@ -35,7 +35,8 @@ export async function validateWorkloads(context: RunContext, stacks: readonly St
         const validated = await terraform.exec(dir, ["validate", "-json", "-no-color"]);
         const result = JSON.parse(validated.stdout) as { valid: boolean; diagnostics: { summary: string; detail?: string }[] };
         const kept = Object.values(awsPart.resource ?? {}).reduce((sum, blocks) => sum + Object.keys(blocks).length, 0);
-        if (!result.valid) throw new Error(result.diagnostics.map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail ?? ""}`).join("; "));
+        if (!result.valid)
+          throw new Error(result.diagnostics.map((diagnostic) => `${diagnostic.summary}: ${diagnostic.detail ?? ""}`).join("; "));
         if (kept === 0) throw new Error("the AWS part has no resource: nothing was validated");
         log(
           `terraform validate of the AWS part: valid (${kept} AWS resources); removed ${removed.length} kubernetes/helm blocks (${countResources(removed)} resources, the rest providers, data sources and outputs). ` +

@@ -14,7 +14,11 @@ export const EBS_CSI_AWS_CALLS: ServiceAwsCalls = {
     {
       action: "ec2:CreateTags",
       resource: "arn:${Partition}:ec2:${Region}:${Account}:volume/vol-e2e",
-      context: { "ec2:CreateAction": "CreateVolume", "aws:RequestTag/ebs.csi.aws.com/cluster": "true", "aws:TagKeys": ["ebs.csi.aws.com/cluster"] },
+      context: {
+        "ec2:CreateAction": "CreateVolume",
+        "aws:RequestTag/ebs.csi.aws.com/cluster": "true",
+        "aws:TagKeys": ["ebs.csi.aws.com/cluster"],
+      },
       why: "tags on create",
     },
     {

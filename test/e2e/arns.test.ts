@@ -162,8 +162,12 @@ describe("iam:PassRole from every parameter that carries a role ARN", () => {
       body: "Action=CreateDBInstance&DBInstanceIdentifier=x&MonitoringRoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fdev-rds-monitoring",
     };
 
-    expect(passedRoles(fargate)).toMatchObject([{ roleArn: "arn:aws:iam::111111111111:role/dev-fargate", toService: "eks-fargate-pods.amazonaws.com" }]);
-    expect(passedRoles(database)).toMatchObject([{ roleArn: "arn:aws:iam::111111111111:role/dev-rds-monitoring", toService: "monitoring.rds.amazonaws.com" }]);
+    expect(passedRoles(fargate)).toMatchObject([
+      { roleArn: "arn:aws:iam::111111111111:role/dev-fargate", toService: "eks-fargate-pods.amazonaws.com" },
+    ]);
+    expect(passedRoles(database)).toMatchObject([
+      { roleArn: "arn:aws:iam::111111111111:role/dev-rds-monitoring", toService: "monitoring.rds.amazonaws.com" },
+    ]);
   });
 
   it("GIVEN an access entry naming a role as its principal WHEN derived THEN no PassRole (the role is not handed to EKS)", () => {
@@ -181,7 +185,11 @@ describe("iam:PassRole from every parameter that carries a role ARN", () => {
 describe("requestTagsOf", () => {
   it.each([
     ["IAM members", "Action=CreateRole&Tags.member.1.Key=team&Tags.member.1.Value=platform", { team: "platform" }],
-    ["an EC2 tag specification", "TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=dev", { Name: "dev" }],
+    [
+      "an EC2 tag specification",
+      "TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=dev",
+      { Name: "dev" },
+    ],
     ["a JSON list with TagKey", '{"Tags":[{"TagKey":"team","TagValue":"platform"}]}', { team: "platform" }],
     ["a JSON map", '{"tags":{"team":"platform"}}', { team: "platform" }],
   ])("GIVEN %s WHEN read THEN the tags", (_, body, tags) => {

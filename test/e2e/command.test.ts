@@ -11,7 +11,10 @@ const KNOWN = ["dev", "prod", "staging"];
 
 describe("parseE2eCommandLine", () => {
   it.each([
-    [["--env", "dev", "--env", "staging"], ["dev", "staging"]],
+    [
+      ["--env", "dev", "--env", "staging"],
+      ["dev", "staging"],
+    ],
     [["--env=dev"], ["dev"]],
     [[], []],
   ])("GIVEN %j WHEN parsed THEN the environments %j, as synth takes them", (argv, only) => {
@@ -66,7 +69,9 @@ describe("where the suite finds its tools", () => {
     const env = { PATH: "", HOME: dir, E2E_TERRAFORM: terraform, E2E_PROVIDER_MIRROR: mirror, E2E_MOTO_SERVER: "/nonexistent" };
 
     expect(() => findTools(env)).toThrow(SetupError);
-    expect(() => findTools(env)).toThrow("e2e: E2E_MOTO_SERVER=/nonexistent: no executable moto_server there (unset it to use the one on the PATH)");
+    expect(() => findTools(env)).toThrow(
+      "e2e: E2E_MOTO_SERVER=/nonexistent: no executable moto_server there (unset it to use the one on the PATH)",
+    );
   });
 
   it("GIVEN E2E_TERRAFORM naming a file that does not exist WHEN the tools are found THEN one line naming the variable", () => {

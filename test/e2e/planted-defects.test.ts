@@ -62,7 +62,13 @@ describe("the nine defects of issue 23, planted, are caught", () => {
     const nodes: RolePolicies = {
       roleArn: "arn:aws:iam::111111111111:role/dev-nodes",
       policies: [{ name: "cni", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:*", Resource: "*" }] } }],
-      permissionsBoundary: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "ec2:*", Resource: "*" }] },
+      permissionsBoundary: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "*", Resource: "*" },
+          { Effect: "Deny", Action: "ec2:*", Resource: "*" },
+        ],
+      },
     };
     const facts = { Partition: "aws", Region: "eu-west-1", Account: "111111111111", Environment: "dev", ClusterName: "dev" };
 
@@ -73,11 +79,19 @@ describe("the nine defects of issue 23, planted, are caught", () => {
 
   it("4. GIVEN a resource other than the cluster placed from a wrong value WHEN the wiring is checked THEN it fails, naming the attribute", () => {
     const platform: TerraformJson = {
-      resource: { aws_cloudwatch_log_group: { eks: { kms_key_id: "${data.terraform_remote_state.network-state.outputs.logs_kms_key_arn}" } } },
+      resource: {
+        aws_cloudwatch_log_group: { eks: { kms_key_id: "${data.terraform_remote_state.network-state.outputs.logs_kms_key_arn}" } },
+      },
     };
-    const result = checkWiring(platform, [{ address: "aws_cloudwatch_log_group.eks", values: { kms_key_id: "arn:aws:kms:eu-west-1:1:key/wrong" } }], () => "arn:aws:kms:eu-west-1:1:key/right");
+    const result = checkWiring(
+      platform,
+      [{ address: "aws_cloudwatch_log_group.eks", values: { kms_key_id: "arn:aws:kms:eu-west-1:1:key/wrong" } }],
+      () => "arn:aws:kms:eu-west-1:1:key/right",
+    );
 
-    expect(result.checks.filter((check) => !check.ok).map((check) => `${check.address}.${check.attribute}`)).toEqual(["aws_cloudwatch_log_group.eks.kms_key_id"]);
+    expect(result.checks.filter((check) => !check.ok).map((check) => `${check.address}.${check.attribute}`)).toEqual([
+      "aws_cloudwatch_log_group.eks.kms_key_id",
+    ]);
   });
 
   it("4b. GIVEN nothing to compare WHEN the wiring is checked THEN no check is counted (the run fails an empty selection)", () => {
@@ -119,6 +133,8 @@ describe("the nine defects of issue 23, planted, are caught", () => {
   });
 
   it("9. GIVEN a new security group rule with a group reference WHEN its ignored attributes are asked THEN none: a perpetual diff in its description shows", () => {
-    expect(ignoredAttributesOf("aws_vpc_security_group_ingress_rule", { referenced_security_group_id: "sg-1" }, undefined, "new-rule_ABCD1234")).toEqual([]);
+    expect(
+      ignoredAttributesOf("aws_vpc_security_group_ingress_rule", { referenced_security_group_id: "sg-1" }, undefined, "new-rule_ABCD1234"),
+    ).toEqual([]);
   });
 });

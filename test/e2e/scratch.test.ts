@@ -171,7 +171,9 @@ describe("leaveOutGaps keeps what only names a left-out resource", () => {
       },
     },
   };
-  const result = leaveOutGaps(stack, (type) => (type === "aws_elasticache_replication_group" ? "emulator gap: aws_elasticache_replication_group" : undefined));
+  const result = leaveOutGaps(stack, (type) =>
+    type === "aws_elasticache_replication_group" ? "emulator gap: aws_elasticache_replication_group" : undefined,
+  );
 
   it("GIVEN a policy document naming the left-out replication group WHEN gaps are left out THEN the document keeps a placeholder ARN and the role policy built from it stays", () => {
     expect(result.stack.data?.["aws_iam_policy_document"]?.["backend"]).toEqual({
@@ -180,13 +182,17 @@ describe("leaveOutGaps keeps what only names a left-out resource", () => {
     expect(result.stack.resource?.["aws_iam_role_policy"]?.["backend"]).toBeDefined();
     expect(result.patched).toContainEqual({
       address: "data.aws_iam_policy_document.backend",
-      because: "reference aws_elasticache_replication_group.cache.arn replaced by a placeholder (emulator gap: aws_elasticache_replication_group)",
+      because:
+        "reference aws_elasticache_replication_group.cache.arn replaced by a placeholder (emulator gap: aws_elasticache_replication_group)",
     });
   });
 
   it("GIVEN a resource that needs the left-out one WHEN gaps are left out THEN it is dropped, named with its reason", () => {
     expect(result.stack.resource?.["aws_cloudwatch_log_group"]).toBeUndefined();
-    expect(result.leftOut).toContainEqual({ address: "aws_cloudwatch_log_group.cache_logs", because: "aws_elasticache_replication_group.cache" });
+    expect(result.leftOut).toContainEqual({
+      address: "aws_cloudwatch_log_group.cache_logs",
+      because: "aws_elasticache_replication_group.cache",
+    });
   });
 
   it("GIVEN a depends_on entry on the left-out resource WHEN gaps are left out THEN the entry is dropped and named", () => {

@@ -26,8 +26,28 @@ const NODE_ROLE: RolePolicies = {
       policy: {
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Action: ["ec2:Describe*", "eks:DescribeCluster", "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" },
-          { Effect: "Allow", Action: ["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"], Resource: "*" },
+          {
+            Effect: "Allow",
+            Action: [
+              "ec2:Describe*",
+              "eks:DescribeCluster",
+              "ecr:GetAuthorizationToken",
+              "ecr:BatchGetImage",
+              "ecr:GetDownloadUrlForLayer",
+            ],
+            Resource: "*",
+          },
+          {
+            Effect: "Allow",
+            Action: [
+              "ec2:AssignPrivateIpAddresses",
+              "ec2:AttachNetworkInterface",
+              "ec2:CreateNetworkInterface",
+              "ec2:DeleteNetworkInterface",
+              "ec2:UnassignPrivateIpAddresses",
+            ],
+            Resource: "*",
+          },
           { Effect: "Allow", Action: "ec2:CreateTags", Resource: "arn:aws:ec2:*:*:network-interface/*" },
         ],
       },
@@ -41,13 +61,22 @@ describe("service roles", () => {
   it("GIVEN the node role under a boundary that allows everything WHEN the node's and the CNI's calls are evaluated THEN all are allowed", async () => {
     const role = { ...NODE_ROLE, permissionsBoundary: boundary([{ Effect: "Allow", Action: "*", Resource: "*" }]) };
 
-    const violations = await evaluate("platform-dev", role, "111111111111", [...serviceRequests(NODE_AWS_CALLS, FACTS), ...serviceRequests(VPC_CNI_AWS_CALLS, FACTS)]);
+    const violations = await evaluate("platform-dev", role, "111111111111", [
+      ...serviceRequests(NODE_AWS_CALLS, FACTS),
+      ...serviceRequests(VPC_CNI_AWS_CALLS, FACTS),
+    ]);
 
     expect(violations).toEqual([]);
   });
 
   it("GIVEN a boundary that also denies ec2:* WHEN the CNI's calls are evaluated THEN each EC2 call is refused, naming the service", async () => {
-    const role = { ...NODE_ROLE, permissionsBoundary: boundary([{ Effect: "Allow", Action: "*", Resource: "*" }, { Effect: "Deny", Action: "ec2:*", Resource: "*" }]) };
+    const role = {
+      ...NODE_ROLE,
+      permissionsBoundary: boundary([
+        { Effect: "Allow", Action: "*", Resource: "*" },
+        { Effect: "Deny", Action: "ec2:*", Resource: "*" },
+      ]),
+    };
 
     const violations = await evaluate("platform-dev", role, "111111111111", serviceRequests(VPC_CNI_AWS_CALLS, FACTS));
 
@@ -62,9 +91,9 @@ describe("service roles", () => {
   });
 
   it("GIVEN a template variable without a value WHEN filled THEN the error names the variable and the call", () => {
-    expect(() => fillTemplate("arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}", { Partition: "aws" }, "node eks:DescribeCluster")).toThrow(
-      "node eks:DescribeCluster: no value for ${Region}",
-    );
+    expect(() =>
+      fillTemplate("arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}", { Partition: "aws" }, "node eks:DescribeCluster"),
+    ).toThrow("node eks:DescribeCluster: no value for ${Region}");
   });
 
   it("GIVEN the services WHEN listed THEN the node, the CNI, the EBS driver, the load balancer controller, external-dns and the app each have calls", () => {
@@ -84,10 +113,23 @@ describe("what IAM sees of an existing resource", () => {
     roleArn: "arn:aws:iam::111111111111:role/dev-github-deploy",
     policies: [{ name: "power", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }] } }],
   };
-  const describeKey = { action: "kms:DescribeKey", resource: "arn:aws:kms:eu-west-1:111111111111:key/k1", context: {}, call: "KMS DescribeKey" };
+  const describeKey = {
+    action: "kms:DescribeKey",
+    resource: "arn:aws:kms:eu-west-1:111111111111:key/k1",
+    context: {},
+    call: "KMS DescribeKey",
+  };
   const keyPolicy = {
     Version: "2012-10-17",
-    Statement: [{ Sid: "AccountIamDelegation", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }],
+    Statement: [
+      {
+        Sid: "AccountIamDelegation",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111111111111:root" },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
   };
 
   it("GIVEN a key whose policy delegates to the account's IAM WHEN a call on the key is evaluated with it THEN allowed", async () => {
@@ -95,7 +137,10 @@ describe("what IAM sees of an existing resource", () => {
   });
 
   it("GIVEN a key policy that does not trust the account WHEN evaluated THEN denied, as KMS does", async () => {
-    const closed = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "kms:*", Resource: "*" }] };
+    const closed = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "kms:*", Resource: "*" }],
+    };
 
     expect(await evaluate("network-dev", deploy, "111111111111", [describeKey], () => closed)).toHaveLength(1);
   });
@@ -114,7 +159,12 @@ describe("what IAM sees of an existing resource", () => {
 describe("EC2's own resource tag keys", () => {
   it("GIVEN a tagged EC2 resource WHEN an EC2 request on it is enriched THEN ec2:ResourceTag is set beside aws:ResourceTag (AmazonEBSCSIDriverPolicy conditions on it)", () => {
     const resources = new Map([["arn:aws:ec2:eu-west-1:111111111111:volume/vol-1", { tags: { "ebs.csi.aws.com/cluster": "true" } }]]);
-    const request = { action: "ec2:DeleteVolume", resource: "arn:aws:ec2:eu-west-1:111111111111:volume/vol-1", context: {}, call: "EC2 DeleteVolume" };
+    const request = {
+      action: "ec2:DeleteVolume",
+      resource: "arn:aws:ec2:eu-west-1:111111111111:volume/vol-1",
+      context: {},
+      call: "EC2 DeleteVolume",
+    };
 
     expect(withResourceTags([request], resources)[0]?.context).toEqual({
       "aws:ResourceTag/ebs.csi.aws.com/cluster": "true",

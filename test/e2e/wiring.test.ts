@@ -16,20 +16,25 @@ function platform(): TerraformJson {
   return {
     data: { terraform_remote_state: { "network-state": { backend: "s3", config: { bucket: "b", key: "dev/network.tfstate" } } } },
     resource: {
-      aws_eks_cluster: { eks: { vpc_config: { subnet_ids: "${data.terraform_remote_state.network-state.outputs.private_app_subnet_ids}" } } },
+      aws_eks_cluster: {
+        eks: { vpc_config: { subnet_ids: "${data.terraform_remote_state.network-state.outputs.private_app_subnet_ids}" } },
+      },
       aws_security_group: { db: { vpc_id: "${data.terraform_remote_state.network-state.outputs.vpc_id}" } },
       aws_cloudwatch_log_group: { cache: { kms_key_id: "${data.terraform_remote_state.network-state.outputs.logs_kms_key_arn}" } },
-      aws_vpc_security_group_ingress_rule: { from_data: { cidr_ipv4: "${element(data.terraform_remote_state.network-state.outputs.private_data_subnet_cidrs, 1)}" } },
+      aws_vpc_security_group_ingress_rule: {
+        from_data: { cidr_ipv4: "${element(data.terraform_remote_state.network-state.outputs.private_data_subnet_cidrs, 1)}" },
+      },
     },
   };
 }
 
-const state = (overrides: Record<string, Record<string, unknown>> = {}) => [
-  { address: "aws_eks_cluster.eks", values: { vpc_config: [{ subnet_ids: ["subnet-b", "subnet-a"] }] } },
-  { address: "aws_security_group.db", values: { vpc_id: "vpc-1" } },
-  { address: "aws_cloudwatch_log_group.cache", values: { kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/k" } },
-  { address: "aws_vpc_security_group_ingress_rule.from_data", values: { cidr_ipv4: "10.0.2.0/24" } },
-].map((resource) => ({ ...resource, values: { ...resource.values, ...(overrides[resource.address] ?? {}) } }));
+const state = (overrides: Record<string, Record<string, unknown>> = {}) =>
+  [
+    { address: "aws_eks_cluster.eks", values: { vpc_config: [{ subnet_ids: ["subnet-b", "subnet-a"] }] } },
+    { address: "aws_security_group.db", values: { vpc_id: "vpc-1" } },
+    { address: "aws_cloudwatch_log_group.cache", values: { kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/k" } },
+    { address: "aws_vpc_security_group_ingress_rule.from_data", values: { cidr_ipv4: "10.0.2.0/24" } },
+  ].map((resource) => ({ ...resource, values: { ...resource.values, ...(overrides[resource.address] ?? {}) } }));
 
 describe("checkWiring", () => {
   it("GIVEN every resource placed from the network's outputs as published WHEN checked THEN each attribute holding an output is compared and equal", () => {
@@ -44,7 +49,11 @@ describe("checkWiring", () => {
   });
 
   it("GIVEN a log group encrypted with another key than the network's (any resource, not a list of three) WHEN checked THEN that attribute fails, naming the output", () => {
-    const result = checkWiring(platform(), state({ "aws_cloudwatch_log_group.cache": { kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/other" } }), outputs);
+    const result = checkWiring(
+      platform(),
+      state({ "aws_cloudwatch_log_group.cache": { kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/other" } }),
+      outputs,
+    );
 
     expect(result.checks.filter((check) => !check.ok)).toMatchObject([
       { address: "aws_cloudwatch_log_group.cache", attribute: "kms_key_id", output: "network-state.logs_kms_key_arn" },
@@ -52,13 +61,23 @@ describe("checkWiring", () => {
   });
 
   it("GIVEN an element of a list output in the wrong place WHEN checked THEN it fails", () => {
-    const result = checkWiring(platform(), state({ "aws_vpc_security_group_ingress_rule.from_data": { cidr_ipv4: "10.0.1.0/24" } }), outputs);
+    const result = checkWiring(
+      platform(),
+      state({ "aws_vpc_security_group_ingress_rule.from_data": { cidr_ipv4: "10.0.1.0/24" } }),
+      outputs,
+    );
 
-    expect(result.checks.filter((check) => !check.ok).map((check) => check.address)).toEqual(["aws_vpc_security_group_ingress_rule.from_data"]);
+    expect(result.checks.filter((check) => !check.ok).map((check) => check.address)).toEqual([
+      "aws_vpc_security_group_ingress_rule.from_data",
+    ]);
   });
 
   it("GIVEN a resource missing from the state WHEN checked THEN its references are listed as not checked, not passed", () => {
-    const result = checkWiring(platform(), state().filter((resource) => resource.address !== "aws_security_group.db"), outputs);
+    const result = checkWiring(
+      platform(),
+      state().filter((resource) => resource.address !== "aws_security_group.db"),
+      outputs,
+    );
 
     expect(result.unchecked).toEqual(["aws_security_group.db.vpc_id (network-state.vpc_id): the resource is not in the state"]);
     expect(result.checks).toHaveLength(3);
@@ -76,7 +95,8 @@ describe("upstreamLayers", () => {
 });
 
 describe("checkPlacement", () => {
-  const network = (name: string) => ({ vpc_id: "vpc-1", private_app_subnet_ids: ["a1", "a2"], private_data_subnet_ids: ["d1", "d2"] })[name];
+  const network = (name: string) =>
+    ({ vpc_id: "vpc-1", private_app_subnet_ids: ["a1", "a2"], private_data_subnet_ids: ["d1", "d2"] })[name];
   const platformState = (nodeSubnets: string[]) => [
     { address: "aws_eks_cluster.eks", values: { vpc_config: [{ subnet_ids: ["a2", "a1"] }] } },
     { address: "aws_eks_node_group.system", values: { subnet_ids: nodeSubnets } },
@@ -95,8 +115,11 @@ describe("checkPlacement", () => {
   });
 
   it("GIVEN a state without node groups WHEN checked THEN the rule that selected nothing is reported", () => {
-    expect(checkPlacement(platformState([]).filter((resource) => !resource.address.startsWith("aws_eks_node_group")), network).empty).toEqual([
-      "aws_eks_node_group (nodes in the private-app subnets)",
-    ]);
+    expect(
+      checkPlacement(
+        platformState([]).filter((resource) => !resource.address.startsWith("aws_eks_node_group")),
+        network,
+      ).empty,
+    ).toEqual(["aws_eks_node_group (nodes in the private-app subnets)"]);
   });
 });
