@@ -67,7 +67,7 @@ export async function loadActionModels(actions: Iterable<string>): Promise<Map<s
   };
   for (const action of actions) {
     await load(action);
-    services.add(action.split(":")[0]!.toLowerCase());
+    services.add((action.split(":")[0] ?? "").toLowerCase());
   }
   for (const service of services) {
     let names: string[] = [];
@@ -113,7 +113,7 @@ function addParameters(text: string, into: Map<string, string[]>): void {
     return;
   }
   if (trimmed.startsWith("<")) {
-    for (const match of trimmed.matchAll(/<([A-Za-z][\w-]*)>([^<]+)<\/\1>/g)) add(match[1]!, decodeXml(match[2]!));
+    for (const match of trimmed.matchAll(/<([A-Za-z][\w-]*)>([^<]+)<\/\1>/g)) add(match[1] ?? "", decodeXml(match[2] ?? ""));
     return;
   }
   for (const pair of trimmed.split("&")) {
@@ -171,9 +171,9 @@ export function requestParameters(call: Pick<ApiCall, "body" | "url">): Map<stri
         }
       });
     for (let index = 0; index + 1 < segments.length; index += 1) {
-      const collection = segments[index]!;
+      const collection = segments[index] ?? "";
       if (!/^[a-z][a-z-]*$/.test(collection)) continue;
-      const value = segments[index + 1]!;
+      const value = segments[index + 1] ?? "";
       for (const key of [singular(collection), `${singular(collection)}name`, `${singular(collection)}id`, `${singular(collection)}arn`]) {
         if (!parameters.has(key)) parameters.set(key, [value]);
       }
@@ -253,7 +253,7 @@ function templateParts(template: string): { literals: string[]; variables: strin
       break;
     }
     literals.push(rest.slice(0, match.index));
-    variables.push(match[1]!);
+    variables.push(match[1] ?? "");
     rest = rest.slice(match.index + match[0].length);
   }
   return { literals, variables };
@@ -282,7 +282,7 @@ function arnAmong(template: string, values: Iterable<string>): string | undefine
 }
 
 /** The ARN of one resource type, from the call; undefined when a variable has no value. */
-export function deriveArn(
+function deriveArn(
   template: string,
   request: ReadonlyMap<string, readonly string[]>,
   response: ReadonlyMap<string, readonly string[]>,
@@ -369,9 +369,7 @@ export function resourcesOf(
   // EC2 calls naming resources of any type by id (`ResourceId.1=sg-...`).
   if (required.length === 0 && resources.length === 0 && model.action.startsWith("ec2:")) {
     for (const id of request.get("resourceid") ?? []) {
-      const type = optional.find(
-        (candidate) => EC2_ID_PREFIXES[candidate.name] !== undefined && id.startsWith(EC2_ID_PREFIXES[candidate.name]!),
-      );
+      const type = optional.find((candidate) => id.startsWith(EC2_ID_PREFIXES[candidate.name] ?? "\u0000"));
       if (type !== undefined)
         resources.push(
           type.arn
@@ -415,10 +413,10 @@ export function createdResourceOf(
  */
 export function taggingActionOf(action: string, models: ActionModels): ActionModel | undefined {
   const model = models.get(action.toLowerCase());
-  const service = action.split(":")[0]!.toLowerCase();
+  const service = (action.split(":")[0] ?? "").toLowerCase();
   const candidates = [...models.values()].filter(
     (candidate) =>
-      candidate.action.split(":")[0]!.toLowerCase() === service &&
+      (candidate.action.split(":")[0] ?? "").toLowerCase() === service &&
       /^(Tag|AddTags|CreateTags)/.test(candidate.action.split(":")[1] ?? "") &&
       candidate.action.toLowerCase() !== action.toLowerCase(),
   );

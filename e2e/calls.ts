@@ -129,7 +129,10 @@ export function parseApiLog(log: string): ParsedLog {
   return { calls, unparsable, examples };
 }
 
-/** The calls of a log (see {@link parseApiLog}). */
+/**
+ * The calls of a log (see {@link parseApiLog}).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function parseApiCalls(log: string): ApiCall[] {
   return parseApiLog(log).calls;
 }
@@ -206,11 +209,11 @@ export function iamActionOf(call: Pick<ApiCall, "service" | "operation">): strin
 
 function formField(body: string, name: string): string | undefined {
   const match = new RegExp(`(?:^|&)${name.replace(/\./g, "\\.")}=([^&]*)`).exec(body);
-  return match === null ? undefined : decodeURIComponent(match[1]!.replace(/\+/g, " "));
+  return match === null ? undefined : decodeURIComponent((match[1] ?? "").replace(/\+/g, " "));
 }
 
 /** The resource ARN of an IAM API call, from its query-protocol body. */
-export function iamResourceOf(call: ApiCall, account: string, partition = "aws"): string {
+function iamResourceOf(call: ApiCall, account: string, partition = "aws"): string {
   const arn = (path: string) => `arn:${partition}:iam::${account}:${path}`;
   // An instance profile operation names the profile (AddRoleToInstanceProfile names the role too).
   const profile = formField(call.body, "InstanceProfileName");
@@ -233,7 +236,7 @@ export function iamResourceOf(call: ApiCall, account: string, partition = "aws")
 }
 
 /** The S3 resource ARN of a path-style request URL: the bucket, or the object for object operations. */
-export function s3ResourceOf(call: ApiCall, action: string): string {
+function s3ResourceOf(call: ApiCall, action: string): string {
   let url: URL;
   try {
     url = new URL(call.url);
@@ -270,6 +273,8 @@ const ROLE_ARN = /^arn:[^:]+:iam::\d{12}:role\/.+$/;
  * Role ARNs a call hands to a service (iam:PassRole), from the request itself: every parameter of
  * the request whose value is a role ARN, except those that name a principal. No list of
  * operations: a new call that passes a role is found as soon as it is recorded.
+ *
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function passedRoles(call: ApiCall): { readonly roleArn: string; readonly toService: string; readonly parameter: string }[] {
   const prefix = iamActionOf(call).split(":")[0] ?? "";
@@ -293,7 +298,7 @@ export function passedRoles(call: ApiCall): { readonly roleArn: string; readonly
 function tagContext(tags: Readonly<Record<string, string>>): Record<string, string | string[]> {
   const keys = Object.keys(tags);
   if (keys.length === 0) return {};
-  return { ...Object.fromEntries(keys.map((key) => [`aws:RequestTag/${key}`, tags[key]!])), "aws:TagKeys": keys };
+  return { ...Object.fromEntries(keys.map((key) => [`aws:RequestTag/${key}`, tags[key] ?? ""])), "aws:TagKeys": keys };
 }
 
 /** Operations that create what they tag (a tagging action is then authorized too). */

@@ -4,7 +4,6 @@
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { ActionModels } from "./arns";
 import type { IamRequest } from "./calls";
 import { gapOf, ignoredAttributesOf } from "./emulator-gaps";
 import { run, type CommandResult, type Moto, type ProviderServer, type Tools } from "./processes";
@@ -21,10 +20,10 @@ import {
   type Emulator,
   type TerraformJson,
 } from "./scratch";
-import type { CallFigures, Verdicts } from "./verdicts";
+import type { Verdicts } from "./verdicts";
 
 export const PARALLELISM = 30;
-export const APPLY_TIMEOUT_SECONDS = 8 * 60;
+const APPLY_TIMEOUT_SECONDS = 8 * 60;
 
 /** A stack as `npm run stacks -- --json` lists it. */
 export interface StackEntry {
@@ -130,10 +129,6 @@ export interface AccountPhase {
   run(context: RunContext, account: AccountRun): Promise<void>;
 }
 
-export function callFigures(figures: Figures): CallFigures {
-  return figures.calls;
-}
-
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }
@@ -216,8 +211,8 @@ export class Terraform {
     } else {
       delete env["TF_LOG"];
     }
-    const attach = this.provider !== undefined && args[0] !== "init";
-    if (attach) env["TF_REATTACH_PROVIDERS"] = this.provider!.reattach;
+    const provider = args[0] === "init" ? undefined : this.provider;
+    if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;
     const mark = this.provider?.mark() ?? 0;
     const result = await run(this.context.tools.terraform, [...args], {
       cwd: dir,
@@ -225,8 +220,8 @@ export class Terraform {
       timeoutSeconds: options.timeoutSeconds ?? APPLY_TIMEOUT_SECONDS,
       ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
     });
-    if (attach && logFile !== undefined) writeFileSync(logFile.replace(/\.log$/, ".provider.log"), this.provider!.since(mark));
-    if (attach && logFile === undefined) this.provider!.clear();
+    if (provider !== undefined && logFile !== undefined) writeFileSync(logFile.replace(/\.log$/, ".provider.log"), provider.since(mark));
+    if (provider !== undefined && logFile === undefined) provider.clear();
     return result;
   }
 
@@ -307,5 +302,3 @@ export async function stateResources(
       })),
     );
 }
-
-export type { ActionModels };

@@ -293,5 +293,5 @@ export function ignoredAttributesOf(
 ): string[] {
   return gaps
     .filter((entry) => entry.ignoreAttributes !== undefined && entry.names !== undefined && applies(entry, type, block, name))
-    .flatMap((entry) => [...entry.ignoreAttributes!]);
+    .flatMap((entry) => [...(entry.ignoreAttributes ?? [])]);
 }

@@ -30,8 +30,8 @@ export const PLANTINGS: Readonly<Record<string, Planting>> = {
       const statement = policyDocuments(stack)
         .flatMap(([, document]) => (document["statement"] as { sid?: string; actions?: string[] }[] | undefined) ?? [])
         .find((entry) => entry.actions?.includes("iam:TagRole") === true);
-      if (statement === undefined) throw new Error("no policy statement grants iam:TagRole");
-      statement.actions = statement.actions!.filter((action) => action !== "iam:TagRole");
+      if (statement?.actions === undefined) throw new Error("no policy statement grants iam:TagRole");
+      statement.actions = statement.actions.filter((action) => action !== "iam:TagRole");
     },
   },
   "boundary-denies-ec2": {

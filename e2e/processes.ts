@@ -52,7 +52,7 @@ export function run(
 }
 
 /** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -86,6 +86,8 @@ export interface Tools {
  * (https://developer.hashicorp.com/terraform/cli/config/config-file#implied-local-mirror-directories):
  * `$HOME/.terraform.d/plugins`, then `terraform/plugins` in each XDG data directory
  * (`$XDG_DATA_HOME`, default `~/.local/share`; then `$XDG_DATA_DIRS`, default `/usr/local/share:/usr/share`).
+ *
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function impliedMirrorDirectories(env: NodeJS.ProcessEnv): string[] {
   const home = env["HOME"] ?? "/root";
@@ -107,7 +109,7 @@ function toolFromEnv(env: NodeJS.ProcessEnv, variable: string, what: string): st
 }
 
 /** Versions of the AWS provider unpacked for linux_amd64 in a filesystem mirror, oldest first. */
-export function mirroredProviderVersions(mirror: string): string[] {
+function mirroredProviderVersions(mirror: string): string[] {
   const versionsDir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws");
   if (!existsSync(versionsDir)) return [];
   return readdirSync(versionsDir)
@@ -144,7 +146,7 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
   if (moto === undefined)
     throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
   const found = mirroredProviderVersions(mirror);
-  return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] || found[found.length - 1]!, moto };
+  return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] || (found.at(-1) ?? ""), moto };
 }
 
 /** One moto_server for one account, on a free port of 127.0.0.1. */
@@ -236,7 +238,7 @@ export class ProviderServer {
         const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(text);
         if (match !== null) {
           clearTimeout(timer);
-          resolve(match[1]!);
+          resolve(match[1] ?? "");
         }
       };
       child.stdout?.on("data", onData);

@@ -19,10 +19,10 @@ import { evaluate, readRolePolicies, withResourceContext } from "./roles";
 export const UNDERIVED_THRESHOLD = 0.05;
 
 /** Request entries of a log that may be unreadable: none (a changed log format must fail, not pass with 0 calls). */
-export const UNPARSABLE_THRESHOLD = 0;
+const UNPARSABLE_THRESHOLD = 0;
 
 /** Counts of the requests by how their resource was found. */
-export function countKinds(requests: readonly IamRequest[]): { concrete: number; wildcardOnly: number; underived: number } {
+function countKinds(requests: readonly IamRequest[]): { concrete: number; wildcardOnly: number; underived: number } {
   return {
     concrete: requests.filter((request) => (request.kind ?? "concrete") === "concrete").length,
     wildcardOnly: requests.filter((request) => request.kind === "wildcard-only").length,
@@ -31,7 +31,7 @@ export function countKinds(requests: readonly IamRequest[]): { concrete: number;
 }
 
 /** `ec2 6, config 6`: underived requests per service, most first. */
-export function underivedByService(requests: readonly IamRequest[]): [string, number][] {
+function underivedByService(requests: readonly IamRequest[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const request of requests.filter((entry) => entry.kind === "underived")) {
     const service = request.action.split(":")[0] ?? "?";
@@ -40,7 +40,10 @@ export function underivedByService(requests: readonly IamRequest[]): [string, nu
   return [...counts].sort((a, b) => b[1] - a[1]);
 }
 
-/** What the logs of one step say before any call is checked: unreadable entries over the threshold, or no call at all, fail. */
+/**
+ * What the logs of one step say before any call is checked: unreadable entries over the threshold, or no call at all, fail.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function judgeLogs(step: string, parsed: readonly ParsedLog[]): { readonly check: string; readonly message: string }[] {
   const problems: { check: string; message: string }[] = [];
   const unparsable = parsed.reduce((sum, entry) => sum + entry.unparsable, 0);
@@ -59,6 +62,8 @@ export function judgeLogs(step: string, parsed: readonly ParsedLog[]): { readonl
 /**
  * Adds `aws:ResourceTag/<key>` of the resource a request acts on, as the state recorded it (AWS
  * sets these for an existing resource; a create's own tags are request tags).
+ *
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function withResourceTags(requests: readonly IamRequest[], resources: ReadonlyMap<string, ResourceFacts>): IamRequest[] {
   return requests.map((request) => {
@@ -87,7 +92,7 @@ export async function checkStackCalls(
   log: (message: string) => void,
   resources: ReadonlyMap<string, ResourceFacts> = new Map(),
 ): Promise<void> {
-  const roleName = (arn: string) => arn.split("/").pop()!;
+  const roleName = (arn: string) => arn.split("/").pop() ?? arn;
   for (const [step, roleArn, logFile] of [
     ["apply", stack.deployRoleArn, "apply.log"],
     ["plan", stack.planRoleArn, "plan.log"],

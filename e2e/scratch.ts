@@ -31,7 +31,7 @@ export interface LeftOut {
 }
 
 /** Every `type.name` (and `data.type.name`) address a JSON value refers to in `${...}` expressions. */
-export function referencedAddresses(value: unknown): Set<string> {
+function referencedAddresses(value: unknown): Set<string> {
   const found = new Set<string>();
   const text = JSON.stringify(value) ?? "";
   for (const interpolation of text.matchAll(/\$\{([^}]*)\}/g)) {
@@ -49,7 +49,7 @@ function dependsOnEntries(block: Record<string, unknown>): string[] {
 }
 
 /** A placeholder for `type.name.attribute` of a resource left out: an ARN-shaped value for `arn`, a marked string otherwise. */
-export function placeholderFor(reference: string): string {
+function placeholderFor(reference: string): string {
   const [type = "", name = "", attribute = ""] = reference.split(".");
   const service = type.split("_")[1] ?? "e2e";
   return attribute === "arn" ? `arn:aws:${service}:*:*:e2e-placeholder-${name}` : `e2e-placeholder-${name}-${attribute}`;
@@ -104,7 +104,7 @@ export function leaveOutGaps(
             let text = JSON.stringify(block);
             const replaced: string[] = [];
             for (const reference of new Set(
-              [...text.matchAll(/\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_]+)\b/g)].map((m) => m[1]!),
+              [...text.matchAll(/\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_]+)\b/g)].map((m) => m[1] ?? ""),
             )) {
               const target = reference
                 .split(".")
@@ -146,7 +146,8 @@ export function leaveOutGaps(
           delete blocks[name];
           continue;
         }
-        const block = blocks[name]!;
+        const block = blocks[name];
+        if (block === undefined) continue;
         const dependsOn = dependsOnEntries(block);
         if (dependsOn.length > 0) {
           const kept = dependsOn.filter((entry) => !removed.has(entry));
@@ -163,7 +164,7 @@ export function leaveOutGaps(
   for (const [name, output] of Object.entries(copy.output ?? {})) {
     const cause = isRemoved(output);
     if (cause !== undefined) {
-      delete copy.output![name];
+      delete copy.output?.[name];
       leftOut.push({ address: `output.${name}`, because: cause });
     }
   }
@@ -189,7 +190,7 @@ export function countResources(leftOut: readonly LeftOut[]): number {
  * points at the emulator: every service the stacks call, and the ones the provider itself calls
  * while configuring (sts, iam).
  */
-export const EMULATED_SERVICES = [
+const EMULATED_SERVICES = [
   "acm",
   "apigateway",
   "appautoscaling",
@@ -264,7 +265,7 @@ export function providerOverride(stack: TerraformJson, emulator: Emulator, provi
 }
 
 /** Endpoint, credential and skip settings of the S3 backend and of `terraform_remote_state` reads. */
-export function s3BackendSettings(emulator: Emulator): Record<string, unknown> {
+function s3BackendSettings(emulator: Emulator): Record<string, unknown> {
   return {
     access_key: emulator.accessKey,
     secret_key: emulator.secretKey,
@@ -347,7 +348,8 @@ export function awsPartOf(stack: TerraformJson): { readonly stack: TerraformJson
   const data = pruned.data ?? {};
   for (const type of Object.keys(data)) {
     if (nonAws(type)) {
-      for (const name of Object.keys(data[type]!)) leftOut.push({ address: `data.${type}.${name}`, because: "kubernetes/helm provider" });
+      for (const name of Object.keys(data[type] ?? {}))
+        leftOut.push({ address: `data.${type}.${name}`, because: "kubernetes/helm provider" });
       delete data[type];
     }
   }

@@ -20,7 +20,10 @@ import type { Moto } from "./processes";
 import { evaluate, readRolePolicies } from "./roles";
 import type { StateResource } from "./wiring";
 
-/** Every service whose role the platform layer creates, with its calls. */
+/**
+ * Every service whose role the platform layer creates, with its calls.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export const SERVICE_AWS_CALLS: readonly ServiceAwsCalls[] = [
   NODE_AWS_CALLS,
   VPC_CNI_AWS_CALLS,
@@ -30,7 +33,10 @@ export const SERVICE_AWS_CALLS: readonly ServiceAwsCalls[] = [
   BACKEND_AWS_CALLS,
 ];
 
-/** `${Name}` -> value; a variable without a value is an error naming it. */
+/**
+ * `${Name}` -> value; a variable without a value is an error naming it.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function fillTemplate(template: string, facts: Readonly<Record<string, string | undefined>>, what: string): string {
   return template.replace(/\$\{(\w+)\}/g, (_, name: string) => {
     const value = facts[name];
@@ -39,7 +45,10 @@ export function fillTemplate(template: string, facts: Readonly<Record<string, st
   });
 }
 
-/** The IAM requests of one service's calls, with the facts of the stack filled in. */
+/**
+ * The IAM requests of one service's calls, with the facts of the stack filled in.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function serviceRequests(service: ServiceAwsCalls, facts: Readonly<Record<string, string | undefined>>): IamRequest[] {
   return service.calls.map((call) => ({
     action: call.action,
@@ -58,11 +67,7 @@ export function serviceRequests(service: ServiceAwsCalls, facts: Readonly<Record
 }
 
 /** The facts the calls' templates use, from the stack entry, its environment file and its state. */
-export function factsOf(
-  stack: StackEntry,
-  state: readonly StateResource[],
-  hostedZoneId: string | undefined,
-): Record<string, string | undefined> {
+function factsOf(stack: StackEntry, state: readonly StateResource[], hostedZoneId: string | undefined): Record<string, string | undefined> {
   const first = (type: string, attribute: string) => {
     const value = state.find((resource) => resource.address.startsWith(`${type}.`))?.values[attribute];
     return typeof value === "string" ? value : undefined;

@@ -38,14 +38,14 @@ const REFERENCE = /data\.terraform_remote_state\.([\w-]+)\.outputs\.(\w+)/;
 function evaluateExpression(text: string, outputs: (read: string, name: string) => unknown): { value: unknown } | undefined {
   const whole = /^\$\{(?:tostring\()?data\.terraform_remote_state\.([\w-]+)\.outputs\.(\w+)\)?\}$/.exec(text);
   if (whole !== null) {
-    const value = outputs(whole[1]!, whole[2]!);
+    const value = outputs(whole[1] ?? "", whole[2] ?? "");
     return { value: text.includes("tostring(") && value !== undefined ? String(value) : value };
   }
   const indexed =
     /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.(\w+)\[(\d+)\]\}$/.exec(text) ??
     /^\$\{element\(data\.terraform_remote_state\.([\w-]+)\.outputs\.(\w+), (\d+)\)\}$/.exec(text);
   if (indexed !== null) {
-    const list = outputs(indexed[1]!, indexed[2]!);
+    const list = outputs(indexed[1] ?? "", indexed[2] ?? "");
     return { value: Array.isArray(list) ? list[Number(indexed[3])] : undefined };
   }
   return undefined;
@@ -104,7 +104,7 @@ export function checkWiring(
           if (evaluated === undefined) {
             // An expression around the output (a policy document, a string with it inside): the
             // state value must contain the upstream value.
-            const expected = outputs(reference[1]!, reference[2]!);
+            const expected = outputs(reference[1] ?? "", reference[2] ?? "");
             const parts = (Array.isArray(expected) ? expected : [expected]).map(String);
             const text = JSON.stringify(actual.value) ?? "";
             checks.push({
@@ -129,7 +129,9 @@ export function checkWiring(
         }
         if (Array.isArray(value)) {
           // A list of single references (`[${...[0]}, ${...[1]}]`) compares element by element.
-          value.forEach((item, index) => visit(item, [...path, index]));
+          value.forEach((item, index) => {
+            visit(item, [...path, index]);
+          });
           return;
         }
         if (value !== null && typeof value === "object") {
@@ -158,7 +160,7 @@ export function upstreamLayers(downstream: TerraformJson): Map<string, string> {
 }
 
 /** Where the network's outputs must land: resource type, attribute, output. Each rule must select at least one resource. */
-export const PLACEMENT_RULES: readonly {
+const PLACEMENT_RULES: readonly {
   readonly type: string;
   readonly attribute: string;
   readonly output: string;

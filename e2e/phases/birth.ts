@@ -255,7 +255,7 @@ async function recheckAttributeGaps(
           );
           for (const attribute of block.lifecycle.ignore_changes.filter((entry) => !own.has(entry))) {
             const change = changes.find((entry) => entry.address === `${type}.${name}`);
-            const open = change !== undefined && change.attributes.includes(attribute);
+            const open = change?.attributes.includes(attribute) === true;
             log(`  gap ${type}.${name} ${attribute}: ${open ? "still open (the plan changes it)" : "CLOSED (moto keeps it now)"}`);
             if (!open) closed.push(`${type}.${name} ${attribute}`);
           }

@@ -56,7 +56,7 @@ async function destroyStack(context: RunContext, applied: Applied): Promise<void
       const lifted: Record<string, Record<string, Record<string, unknown>>> = {};
       for (const address of guarded) {
         const [type, name] = address.split(".") as [string, string];
-        const block = stack.resource![type]![name]!;
+        const block = stack.resource?.[type]?.[name] ?? {};
         lifted[type] = {
           ...(lifted[type] ?? {}),
           [name]: {

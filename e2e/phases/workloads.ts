@@ -25,7 +25,7 @@ export async function validateWorkloads(context: RunContext, stacks: readonly St
         mkdirSync(dir, { recursive: true });
         const synthesized = readJson<TerraformJson>(path.join(context.synthDir, "stacks", stack.name, "cdk.tf.json"));
         const { stack: awsPart, removed } = awsPartOf(synthesized);
-        delete awsPart.terraform!.backend;
+        if (awsPart.terraform !== undefined) delete awsPart.terraform.backend;
         writeJson(path.join(dir, "cdk.tf.json"), awsPart);
         writeJson(path.join(dir, "e2e_provider_override.tf.json"), {
           terraform: { required_providers: { aws: { source: "aws", version: context.tools.providerVersion } } },

@@ -76,7 +76,7 @@ describe("overrides", () => {
   it("pins the provider to the mirrored version and points every endpoint at the emulator", () => {
     const override = providerOverride(stack(), EMULATOR, "5.100.0");
     expect(override.terraform?.required_providers?.["aws"]?.version).toBe("5.100.0");
-    const aws = (override.provider?.["aws"] as Record<string, unknown>[])[0]!;
+    const aws = ((override.provider?.["aws"] ?? []) as Record<string, unknown>[])[0] ?? {};
     const endpoints = (aws["endpoints"] as Record<string, string>[])[0]!;
     for (const service of ["s3", "sts", "iam", "ec2", "eks", "s3control"]) expect(endpoints[service]).toBe("http://127.0.0.1:5555");
     expect(aws).toMatchObject({ s3_use_path_style: true, skip_credentials_validation: true, access_key: "test" });
