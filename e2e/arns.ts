@@ -380,6 +380,10 @@ export function resourcesOf(
         );
     }
   }
+  // AWS's public parameters (`/aws/service/...`, the AMI ids) live in no account: their ARN has an
+  // empty account field (`arn:aws:ssm:eu-west-1::parameter/aws/service/...`); moto answers with ours.
+  for (const [index, arn] of resources.entries())
+    resources[index] = arn.replace(/^(arn:[^:]+:ssm:[^:]*:)\d*(:parameter\/aws\/service\/)/, "$1$2");
   if ((primary !== undefined && missing.includes(primary.name)) || resources.length === 0) {
     return { kind: "underived", resources: ["*"], missing: missing.length > 0 ? missing : model.resourceTypes.map((type) => type.name) };
   }

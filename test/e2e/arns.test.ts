@@ -25,7 +25,7 @@ function requestsOf(service: string, operation: string, index = 0): IamRequest[]
 }
 
 beforeAll(async () => {
-  models = await loadActionModels(new Set(calls.map((call) => iamActionOf(call))));
+  models = await loadActionModels(new Set([...calls.map((call) => iamActionOf(call)), "ssm:GetParameter"]));
 });
 
 describe("parseApiLog pairs each request with its response", () => {
@@ -194,5 +194,22 @@ describe("requestTagsOf", () => {
     ["a JSON map", '{"tags":{"team":"platform"}}', { team: "platform" }],
   ])("GIVEN %s WHEN read THEN the tags", (_, body, tags) => {
     expect(requestTagsOf({ body })).toEqual(tags);
+  });
+});
+
+describe("AWS's public parameters", () => {
+  it("GIVEN GetParameter of /aws/service/... (moto answers with our account in its ARN) WHEN derived THEN the ARN has no account, as AWS's public parameters have", () => {
+    const call: ApiCall = {
+      service: "SSM",
+      operation: "GetParameter",
+      url: "http://127.0.0.1:1/",
+      body: '{"Name":"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"}',
+      responseBody:
+        '{"Parameter":{"Name":"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64","ARN":"arn:aws:ssm:eu-west-1:222222222222:parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"}}',
+    };
+
+    expect(iamRequestsOf(call, WHERE, models)[0]?.resource).toBe(
+      "arn:aws:ssm:eu-west-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+    );
   });
 });
