@@ -66,18 +66,22 @@ async function destroyStack(context: RunContext, applied: Applied): Promise<void
         };
       }
       writeJson(path.join(dir, "e2e_teardown_override.tf.json"), { resource: lifted });
-      await terraform.must(
-        dir,
-        [
-          "apply",
-          "-auto-approve",
-          "-input=false",
-          "-no-color",
-          `-parallelism=${PARALLELISM}`,
-          ...guarded.map((address) => `-target=${address}`),
-        ],
-        `apply (guards lifted for teardown: ${guarded.join(", ")})`,
-      );
+      // prevent_destroy is configuration only; deletion protection is the API's and needs an apply.
+      const protectedByApi = deletionProtectedAddresses(stack);
+      if (protectedByApi.length > 0) {
+        await terraform.must(
+          dir,
+          [
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            `-parallelism=${PARALLELISM}`,
+            ...protectedByApi.map((address) => `-target=${address}`),
+          ],
+          `apply (deletion protection lifted for teardown: ${protectedByApi.join(", ")})`,
+        );
+      }
     }
     await terraform.must(
       dir,
