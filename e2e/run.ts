@@ -205,7 +205,15 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const failure of failures) console.log(`  - ${failure.phase} ${failure.subject}: ${failure.check}: ${failure.message}`);
     for (const entry of silent) console.log(`  - ${entry.phase} ${entry.subject}: attempted without any verdict`);
   }
-  console.log(summaryLine(context.verdicts.counts(), figures.calls, { ...figures, seconds }, context.verdicts.green()));
+  console.log(
+    summaryLine(
+      context.verdicts.counts(),
+      figures.calls,
+      { ...figures, seconds },
+      context.verdicts.green(),
+      path.relative(process.cwd(), reportFile) || reportFile,
+    ),
+  );
   return context.verdicts.green() ? 0 : 1;
 }
 

@@ -122,6 +122,8 @@ export function summaryLine(
     readonly seconds: number;
   },
   green: boolean,
+  /** The least-privilege report's file, named at the end of the line. */
+  reportFile?: string,
 ): string {
   const phases =
     counts.length === 0
@@ -133,6 +135,7 @@ export function summaryLine(
     `${checked} requests checked: ${calls.concrete} on a concrete ARN, ${calls.wildcardOnly + calls.underived} on * ` +
     `(${calls.wildcardOnly} actions without a resource, ${calls.underived} ARNs not derived); ` +
     `${figures.resourcesCreated} resources created, ${figures.leftOutForGaps} left out for emulator gaps, ` +
-    `${figures.perpetualDiffs} perpetual diffs, ${figures.violations} role violations (${Math.round(figures.seconds)} s)`
+    `${figures.perpetualDiffs} perpetual diffs, ${figures.violations} role violations (${Math.round(figures.seconds)} s)` +
+    (reportFile === undefined ? "" : `; least-privilege report: ${reportFile}`)
   );
 }

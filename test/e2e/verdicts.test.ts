@@ -56,10 +56,11 @@ describe("summaryLine", () => {
       { concrete: 900, wildcardOnly: 250, underived: 20 },
       { resourcesCreated: 167, leftOutForGaps: 27, perpetualDiffs: 0, violations: 2, seconds: 600.4 },
       false,
+      ".tmp/e2e/least-privilege.txt",
     );
 
     expect(line).toBe(
-      "e2e: FAILED: birth 3 attempted, 1 failed, 2 passed; teardown 2 attempted, 0 failed, 2 passed; 1170 requests checked: 900 on a concrete ARN, 270 on * (250 actions without a resource, 20 ARNs not derived); 167 resources created, 27 left out for emulator gaps, 0 perpetual diffs, 2 role violations (600 s)",
+      "e2e: FAILED: birth 3 attempted, 1 failed, 2 passed; teardown 2 attempted, 0 failed, 2 passed; 1170 requests checked: 900 on a concrete ARN, 270 on * (250 actions without a resource, 20 ARNs not derived); 167 resources created, 27 left out for emulator gaps, 0 perpetual diffs, 2 role violations (600 s); least-privilege report: .tmp/e2e/least-privilege.txt",
     );
   });
 
