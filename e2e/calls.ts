@@ -1,3 +1,15 @@
+import {
+  createdResourceOf,
+  requestParameters,
+  requestTagsOf,
+  resourcesOf,
+  responseParameters,
+  taggingActionOf,
+  type ActionModels,
+  type DerivedResources,
+  type ResourceKind,
+} from "./arns";
+
 /**
  * The AWS API calls of a Terraform run, read from its debug log (`TF_LOG=debug`): the AWS
  * provider logs every request it sends ("HTTP Request Sent") with the service, the operation,
@@ -14,41 +26,82 @@ export interface ApiCall {
   readonly body: string;
   /** `tf_resource_type` of the log entry, when there is one. */
   readonly resourceType?: string;
+  /** The response body, when the log pairs one with the request (the provider's JSON log does). */
+  readonly responseBody?: string;
+}
+
+/** The calls of a log, and what could not be read. */
+export interface ParsedLog {
+  readonly calls: ApiCall[];
+  /** Entries that announce a request ("HTTP Request Sent") but could not be read: counted, never skipped silently. */
+  readonly unparsable: number;
+  /** First unparsable entries (shortened), for the message. */
+  readonly examples: readonly string[];
 }
 
 /** What a role must be allowed: an IAM action on a resource, with the context keys we know. */
 export interface IamRequest {
   readonly action: string;
   readonly resource: string;
-  readonly context: Readonly<Record<string, string>>;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
   /** The call that needs it, for messages. */
   readonly call: string;
+  /** How the resource was determined (see arns.ts). @default "concrete" */
+  readonly kind?: ResourceKind;
+  /** Why the request exists beyond the call's own action: `dependent action`, `tag on create`, `passes a role`. */
+  readonly because?: string;
 }
 
-/** Splits a Terraform debug log into entries (an entry starts with an ISO timestamp) and keeps the AWS requests. */
-export function parseApiCalls(log: string): ApiCall[] {
+/**
+ * Splits a Terraform debug log into entries and keeps the AWS requests: the provider's JSON lines
+ * (through TF_REATTACH_PROVIDERS), with each request's response paired (same tf_req_id, service
+ * and operation, in order), and terraform's own text entries (the S3 backend). An entry that
+ * announces a request but cannot be read is counted in `unparsable`.
+ */
+export function parseApiLog(log: string): ParsedLog {
   const calls: ApiCall[] = [];
-  // A provider serving through TF_REATTACH_PROVIDERS logs JSON lines.
+  let unparsable = 0;
+  const examples: string[] = [];
+  const unreadable = (entry: string) => {
+    unparsable += 1;
+    if (examples.length < 3) examples.push(entry.slice(0, 160));
+  };
+  const waiting = new Map<string, { call: ApiCall; index: number }[]>();
   for (const line of log.split("\n")) {
-    if (!line.startsWith("{") || !line.includes("HTTP Request Sent")) continue;
+    if (!line.startsWith("{")) continue;
     let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line) as Record<string, unknown>;
     } catch {
+      if (line.includes("HTTP Request Sent")) unreadable(line);
       continue;
     }
-    if (entry["@message"] !== "HTTP Request Sent") continue;
+    const message = entry["@message"];
+    if (message !== "HTTP Request Sent" && message !== "HTTP Response Received") continue;
     const service = entry["rpc.service"];
     const operation = entry["rpc.method"];
-    if (typeof service !== "string" || typeof operation !== "string") continue;
+    if (typeof service !== "string" || typeof operation !== "string") {
+      if (message === "HTTP Request Sent") unreadable(line);
+      continue;
+    }
+    const key = `${String(entry["tf_req_id"] ?? "")} ${service} ${operation}`;
+    if (message === "HTTP Response Received") {
+      const pending = waiting.get(key)?.shift();
+      if (pending !== undefined && typeof entry["http.response.body"] === "string") {
+        calls[pending.index] = { ...pending.call, responseBody: entry["http.response.body"] };
+      }
+      continue;
+    }
     const resourceType = entry["tf_resource_type"];
-    calls.push({
+    const call: ApiCall = {
       service,
       operation,
       url: typeof entry["http.url"] === "string" ? entry["http.url"] : "",
       body: typeof entry["http.request.body"] === "string" ? entry["http.request.body"].trim() : "",
       ...(typeof resourceType === "string" ? { resourceType } : {}),
-    });
+    };
+    calls.push(call);
+    waiting.set(key, [...(waiting.get(key) ?? []), { call, index: calls.length - 1 }]);
   }
   for (const entry of log.split(/\n(?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)/)) {
     if (!entry.includes("HTTP Request Sent") || entry.startsWith("{")) continue;
@@ -58,7 +111,10 @@ export function parseApiCalls(log: string): ApiCall[] {
     };
     const service = field("rpc.service");
     const operation = field("rpc.method");
-    if (service === undefined || operation === undefined) continue;
+    if (service === undefined || operation === undefined) {
+      unreadable(entry);
+      continue;
+    }
     const url = field("http.url") ?? "";
     const body =
       /\n\s*http\.request\.body=\s*\n((?:\s*\|.*\n?)*)/
@@ -70,7 +126,15 @@ export function parseApiCalls(log: string): ApiCall[] {
     const resourceType = field("tf_resource_type");
     calls.push({ service, operation, url, body, ...(resourceType === undefined ? {} : { resourceType }) });
   }
-  return calls;
+  return { calls, unparsable, examples };
+}
+
+/**
+ * The calls of a log (see {@link parseApiLog}).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export function parseApiCalls(log: string): ApiCall[] {
+  return parseApiLog(log).calls;
 }
 
 /** SDK service id -> IAM service prefix, where lower-casing the id is not the prefix. */
@@ -145,19 +209,11 @@ export function iamActionOf(call: Pick<ApiCall, "service" | "operation">): strin
 
 function formField(body: string, name: string): string | undefined {
   const match = new RegExp(`(?:^|&)${name.replace(/\./g, "\\.")}=([^&]*)`).exec(body);
-  return match === null ? undefined : decodeURIComponent(match[1]!.replace(/\+/g, " "));
-}
-
-function jsonField(body: string, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const match = new RegExp(`"${name}"\\s*:\\s*"([^"]+)"`).exec(body);
-    if (match !== null) return match[1];
-  }
-  return undefined;
+  return match === null ? undefined : decodeURIComponent((match[1] ?? "").replace(/\+/g, " "));
 }
 
 /** The resource ARN of an IAM API call, from its query-protocol body. */
-export function iamResourceOf(call: ApiCall, account: string, partition = "aws"): string {
+function iamResourceOf(call: ApiCall, account: string, partition = "aws"): string {
   const arn = (path: string) => `arn:${partition}:iam::${account}:${path}`;
   // An instance profile operation names the profile (AddRoleToInstanceProfile names the role too).
   const profile = formField(call.body, "InstanceProfileName");
@@ -180,7 +236,7 @@ export function iamResourceOf(call: ApiCall, account: string, partition = "aws")
 }
 
 /** The S3 resource ARN of a path-style request URL: the bucket, or the object for object operations. */
-export function s3ResourceOf(call: ApiCall, action: string): string {
+function s3ResourceOf(call: ApiCall, action: string): string {
   let url: URL;
   try {
     url = new URL(call.url);
@@ -193,82 +249,145 @@ export function s3ResourceOf(call: ApiCall, action: string): string {
   return objectAction && key.length > 0 ? `arn:aws:s3:::${bucket}/${decodeURIComponent(key.join("/"))}` : `arn:aws:s3:::${bucket}`;
 }
 
-/** Role ARNs a call hands to a service (iam:PassRole), with the service they are passed to. */
-export function passedRoles(call: ApiCall): { readonly roleArn: string; readonly toService: string }[] {
-  const passes: { roleArn: string; toService: string }[] = [];
-  const pass = (roleArn: string | undefined, toService: string) => {
-    if (roleArn !== undefined && /^arn:[^:]+:iam::\d+:role\//.test(roleArn)) passes.push({ roleArn, toService });
-  };
-  switch (`${call.service}:${call.operation}`) {
-    case "EKS:CreateCluster":
-      pass(jsonField(call.body, ["roleArn"]), "eks.amazonaws.com");
-      break;
-    case "EKS:CreateNodegroup":
-      pass(jsonField(call.body, ["nodeRole"]), "eks.amazonaws.com");
-      break;
-    case "EKS:CreateAddon":
-    case "EKS:UpdateAddon":
-      pass(jsonField(call.body, ["serviceAccountRoleArn"]), "eks.amazonaws.com");
-      break;
-    case "EC2:CreateFlowLogs":
-      pass(formField(call.body, "DeliverLogsPermissionArn"), "vpc-flow-logs.amazonaws.com");
-      break;
-    case "Config Service:PutConfigurationRecorder":
-      pass(jsonField(call.body, ["roleARN"]), "config.amazonaws.com");
-      break;
-    case "CloudTrail:CreateTrail":
-    case "CloudTrail:UpdateTrail":
-      pass(jsonField(call.body, ["CloudWatchLogsRoleArn"]), "cloudtrail.amazonaws.com");
-      break;
-    case "RDS:CreateDBInstance":
-    case "RDS:ModifyDBInstance":
-      pass(formField(call.body, "MonitoringRoleArn"), "monitoring.rds.amazonaws.com");
-      break;
-    case "CodeBuild:CreateProject":
-    case "CodeBuild:UpdateProject":
-      pass(jsonField(call.body, ["serviceRole"]), "codebuild.amazonaws.com");
-      break;
-    default:
-      break;
+/**
+ * Parameters that name a role as a principal (who may use a key, whom an access entry maps),
+ * not a role handed to the service to act with: no iam:PassRole.
+ */
+const PRINCIPAL_PARAMETERS = new Set(["principalarn", "granteeprincipal", "retiringprincipal", "principal", "aws", "sourcearn"]);
+
+/** Where `iam:PassedToService` is not `<prefix>.amazonaws.com`: by the parameter that carries the role. */
+const PASSED_TO_BY_PARAMETER: Readonly<Record<string, string>> = {
+  monitoringrolearn: "monitoring.rds.amazonaws.com",
+  podexecutionrolearn: "eks-fargate-pods.amazonaws.com",
+  deliverlogspermissionarn: "vpc-flow-logs.amazonaws.com",
+};
+
+/** Where `iam:PassedToService` is not `<prefix>.amazonaws.com`: by the action's service prefix. */
+const PASSED_TO_BY_PREFIX: Readonly<Record<string, string>> = {
+  eks: "eks.amazonaws.com",
+};
+
+const ROLE_ARN = /^arn:[^:]+:iam::\d{12}:role\/.+$/;
+
+/**
+ * Role ARNs a call hands to a service (iam:PassRole), from the request itself: every parameter of
+ * the request whose value is a role ARN, except those that name a principal. No list of
+ * operations: a new call that passes a role is found as soon as it is recorded.
+ *
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export function passedRoles(call: ApiCall): { readonly roleArn: string; readonly toService: string; readonly parameter: string }[] {
+  const prefix = iamActionOf(call).split(":")[0] ?? "";
+  if (prefix === "iam" || prefix === "sts") return [];
+  const passes: { roleArn: string; toService: string; parameter: string }[] = [];
+  for (const [parameter, values] of requestParameters(call)) {
+    if (PRINCIPAL_PARAMETERS.has(parameter)) continue;
+    for (const value of values) {
+      if (!ROLE_ARN.test(value) || passes.some((pass) => pass.roleArn === value)) continue;
+      passes.push({
+        roleArn: value,
+        parameter,
+        toService: PASSED_TO_BY_PARAMETER[parameter] ?? PASSED_TO_BY_PREFIX[prefix] ?? `${prefix}.amazonaws.com`,
+      });
+    }
   }
   return passes;
 }
 
-/** The IAM requests of one call (the call's own action, plus iam:PassRole where it passes a role). */
-export function iamRequestsOf(call: ApiCall, account: string, region: string): IamRequest[] {
+/** The request-context keys of tags a call sets: `aws:RequestTag/<key>` and `aws:TagKeys`. */
+function tagContext(tags: Readonly<Record<string, string>>): Record<string, string | string[]> {
+  const keys = Object.keys(tags);
+  if (keys.length === 0) return {};
+  return { ...Object.fromEntries(keys.map((key) => [`aws:RequestTag/${key}`, tags[key] ?? ""])), "aws:TagKeys": keys };
+}
+
+/** Operations that create what they tag (a tagging action is then authorized too). */
+const CREATES = /^(Create|Run|Allocate|Register|Import|Request|Put|Copy|Start)/;
+
+/** Where a run happens: the account and region of the stack. */
+export interface Where {
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * The IAM requests of one call: its own action on every resource AWS authorizes it on (see
+ * arns.ts), the reference's dependent actions, the tagging action of a create with tags, and
+ * iam:PassRole for each role it hands to a service. Each request carries its context keys.
+ */
+export function iamRequestsOf(call: ApiCall, where: Where, models: ActionModels = new Map()): IamRequest[] {
   const action = iamActionOf(call);
   if (ALWAYS_ALLOWED.has(action) || isAccountIdProbe(call)) return [];
   const name = `${call.service} ${call.operation}`;
   const prefix = action.split(":")[0];
-  let resource = "*";
-  if (prefix === "iam") resource = iamResourceOf(call, account);
-  else if (prefix === "s3" && call.url !== "" && !action.includes("AccountPublicAccessBlock")) resource = s3ResourceOf(call, action);
-  const context: Record<string, string> = { "aws:RequestedRegion": region };
+  const request = requestParameters(call);
+  const response = responseParameters(call.responseBody ?? "");
+  const model = models.get(action.toLowerCase());
+  let derived: DerivedResources;
+  if (prefix === "iam" || (prefix === "s3" && call.url !== "" && !action.includes("AccountPublicAccessBlock"))) {
+    const resource = prefix === "iam" ? iamResourceOf(call, where.account) : s3ResourceOf(call, action);
+    derived = resource !== "*" ? { kind: "concrete", resources: [resource], missing: [] } : resourcesOf(model, request, response, where);
+  } else {
+    derived = resourcesOf(model, request, response, where);
+  }
+  const tags = requestTagsOf(call);
+  const context: Record<string, string | readonly string[]> = { "aws:RequestedRegion": where.region, ...tagContext(tags) };
   const boundary = prefix === "iam" ? formField(call.body, "PermissionsBoundary") : undefined;
   if (boundary !== undefined) context["iam:PermissionsBoundary"] = boundary;
-  if (prefix === "iam") {
-    for (let index = 1; ; index += 1) {
-      const key = formField(call.body, `Tags.member.${index}.Key`);
-      if (key === undefined) break;
-      context[`aws:RequestTag/${key}`] = formField(call.body, `Tags.member.${index}.Value`) ?? "";
+  const policyArn = prefix === "iam" ? formField(call.body, "PolicyArn") : undefined;
+  if (policyArn !== undefined && !derived.resources.includes(policyArn)) context["iam:PolicyARN"] = policyArn;
+  const requests: IamRequest[] = derived.resources.map((resource) => ({ action, resource, context, call: name, kind: derived.kind }));
+  for (const dependent of model?.dependentActions ?? []) {
+    requests.push({
+      action: dependent,
+      resource: "*",
+      context: { "aws:RequestedRegion": where.region },
+      call: name,
+      kind: "underived",
+      because: `dependent action of ${action}`,
+    });
+  }
+  if (Object.keys(tags).length > 0 && CREATES.test(call.operation)) {
+    const tagging = taggingActionOf(action, models);
+    if (tagging !== undefined) {
+      const created = createdResourceOf(model, call.operation, request, response, where);
+      const taggingResources = resourcesOf(tagging, request, response, where, { optionalFromResponse: true });
+      const resources = created !== undefined ? [created] : taggingResources.resources;
+      const kind = created !== undefined ? "concrete" : taggingResources.kind;
+      for (const resource of resources) {
+        requests.push({
+          action: tagging.action,
+          resource,
+          context: { ...context, ...(prefix === "ec2" ? { "ec2:CreateAction": call.operation } : {}) },
+          call: name,
+          kind,
+          because: `tags on create (${action})`,
+        });
+      }
     }
   }
-  const policyArn = prefix === "iam" ? formField(call.body, "PolicyArn") : undefined;
-  if (policyArn !== undefined && resource !== policyArn) context["iam:PolicyARN"] = policyArn;
-  const requests: IamRequest[] = [{ action, resource, context, call: name }];
   if (call.service === "IAM" && call.operation === "AddRoleToInstanceProfile") {
     const role = formField(call.body, "RoleName");
     if (role !== undefined) {
       requests.push({
         action: "iam:PassRole",
-        resource: `arn:aws:iam::${account}:role/${role}`,
+        resource: `arn:aws:iam::${where.account}:role/${role}`,
         context: { "iam:PassedToService": "ec2.amazonaws.com" },
         call: name,
+        kind: "concrete",
+        because: "passes a role (RoleName)",
       });
     }
   }
-  for (const { roleArn, toService } of passedRoles(call)) {
-    requests.push({ action: "iam:PassRole", resource: roleArn, context: { "iam:PassedToService": toService }, call: name });
+  for (const { roleArn, toService, parameter } of passedRoles(call)) {
+    requests.push({
+      action: "iam:PassRole",
+      resource: roleArn,
+      context: { "iam:PassedToService": toService },
+      call: name,
+      kind: "concrete",
+      because: `passes a role (${parameter})`,
+    });
   }
   return requests;
 }

@@ -18,6 +18,13 @@ export interface EmulatorGap {
    * @default none: the whole resource is left out
    */
   readonly ignoreAttributes?: readonly string[];
+  /**
+   * The resources of our stacks (the name after the type, the same in every environment) this
+   * attribute gap is known for: ignore_changes is added at these addresses only. A resource of the
+   * type not named here is planned as any other, so a perpetual diff of our own making in the
+   * attribute still fails the run. Required with `ignoreAttributes`.
+   */
+  readonly names?: readonly string[];
   /** What the emulator does wrong. */
   readonly wrong: string;
   /** How we know: the error observed and where moto's source shows it. */
@@ -34,6 +41,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_kms_key",
+    names: [
+      "account-baseline_key_3429315E",
+      "acme-nonprod-terraform-state_key_5B3191AF",
+      "acme-prod-terraform-state_key_D5DC6E2B",
+      "alerts-key_453745FF",
+      "data-key_5D719C34",
+      "eks_secrets-key_9F99D609",
+      "images-key_D7BAF85A",
+      "logs-key_44F95A88",
+    ],
     ignoreAttributes: ["rotation_period_in_days"],
     wrong:
       "EnableKeyRotation ignores RotationPeriodInDays and GetKeyRotationStatus returns none, so the provider reads 0 and the next plan wants 365 again.",
@@ -45,6 +62,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       type,
       when: (block) => typeof block["prefix_list_id"] === "string",
       condition: "with prefix_list_id",
+      names: ["management_operator_egress-s3_447BE0E3"],
       ignoreAttributes: ["description"],
       wrong:
         "A rule to a prefix list loses its description: DescribeSecurityGroupRules returns it without one, and the next plan sets it again.",
@@ -56,6 +74,21 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     type: "aws_vpc_security_group_ingress_rule",
     when: (block) => typeof block["referenced_security_group_id"] === "string",
     condition: "with referenced_security_group_id",
+    names: [
+      "cache_security-group_client-ingress-0_F1E84C21",
+      "cache_security-group_client-ingress-1_A0417511",
+      "database_security-group_client-ingress-0_1E794B32",
+      "database_security-group_client-ingress-1_0C39E5BB",
+      "eks-security-groups_cluster-from-ci-runner_40AE56B8",
+      "eks-security-groups_cluster-from-nodes-443_DA0BA6AC",
+      "eks-security-groups_nodes-from-cluster-10250_60E04903",
+      "eks-security-groups_nodes-from-cluster-443_D7C59CB7",
+      "eks-security-groups_nodes-from-cluster-4443_7CF61EE7",
+      "eks-security-groups_nodes-from-cluster-6443_AE47FD70",
+      "eks-security-groups_nodes-from-cluster-8443_A0F973BF",
+      "eks-security-groups_nodes-from-cluster-9443_76D04B06",
+      "eks-security-groups_nodes-from-nodes_996ED553",
+    ],
     ignoreAttributes: ["description"],
     wrong: "A rule from another security group loses its description in DescribeSecurityGroupRules, and the next plan sets it again.",
     evidence:
@@ -63,6 +96,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_eks_cluster",
+    names: ["eks_cluster_55B0C966"],
     ignoreAttributes: ["access_config", "upgrade_policy"],
     wrong:
       "CreateCluster ignores accessConfig and upgradePolicy; DescribeCluster returns neither (nor resourcesVpcConfig.vpcId), so the next plan replaces the cluster (bootstrap_cluster_creator_admin_permissions forces a new cluster).",
@@ -71,6 +105,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_eks_node_group",
+    names: ["node-group-apps_node-group_B950DDD0", "node-group-spot_node-group_38B4D4CB", "node-group-system_node-group_7C1EA68C"],
     ignoreAttributes: ["remote_access", "update_config"],
     wrong:
       "A node group created without remote access is given one (ec2SshKey eksKeypair), and updateConfig is not kept: the next plan replaces every node group.",
@@ -79,6 +114,11 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_launch_template",
+    names: [
+      "node-group-apps_launch-template_1F82EB32",
+      "node-group-spot_launch-template_BF6B8835",
+      "node-group-system_launch-template_A4F6847C",
+    ],
     ignoreAttributes: ["tag_specifications"],
     wrong:
       "The tags of the launch template itself (CreateLaunchTemplate's TagSpecifications, resource type launch-template) are copied into the template data's TagSpecifications, so the template seems to carry a tag specification nobody configured.",
@@ -87,6 +127,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_rds_cluster",
+    names: ["database_cluster_FAF2FB92"],
     ignoreAttributes: ["scaling_configuration"],
     wrong:
       "Every cluster, provisioned ones included, is described with a ScalingConfigurationInfo of nulls, which the provider reads as a scaling_configuration block (Serverless v1) to fill in.",
@@ -95,6 +136,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_rds_cluster_instance",
+    names: ["database_instance-1_95FDBD23", "database_instance-2_67AB9804"],
     ignoreAttributes: [
       "performance_insights_enabled",
       "performance_insights_kms_key_id",
@@ -195,6 +237,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     type: "aws_vpc_endpoint",
     when: (block) => Array.isArray(block["subnet_configuration"]),
     condition: "with subnet_configuration",
+    names: [
+      "endpoints_interface-ecr-api_A66D6989",
+      "endpoints_interface-ecr-dkr_69967351",
+      "endpoints_interface-kms_0906D5AE",
+      "endpoints_interface-logs_9B50F411",
+      "endpoints_interface-secretsmanager_1B2B3CA9",
+      "endpoints_interface-sts_5CA10810",
+    ],
     ignoreAttributes: ["subnet_configuration"],
     wrong:
       "CreateVpcEndpoint ignores SubnetConfigurations: the endpoint's network interfaces get random addresses, the provider reads those back, and the next plan wants the fixed ones again.",
@@ -203,6 +253,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_ec2_subnet_cidr_reservation",
+    names: ["endpoints_endpoint-range-0_CE73766B", "endpoints_endpoint-range-1_E86DA8B7", "endpoints_endpoint-range-2_C7BE610A"],
     ignoreAttributes: ["description"],
     wrong:
       "CreateSubnetCidrReservation drops the Description: GetSubnetCidrReservations returns none, and since a reservation's description cannot be updated the next plan replaces it.",
@@ -216,25 +267,31 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
 ];
 
+/** Whether a gap applies to this block: its type, its condition, and (attribute gaps) its named addresses. */
+function applies(entry: EmulatorGap, type: string, block: Readonly<Record<string, unknown>>, name: string | undefined): boolean {
+  if (entry.type !== type || (entry.when !== undefined && !entry.when(block))) return false;
+  return entry.names === undefined || name === undefined || entry.names.includes(name);
+}
+
 /** The gap a resource block falls into, as a printable reason, or undefined. */
 export function gapOf(
   type: string,
   block: Readonly<Record<string, unknown>>,
   gaps: readonly EmulatorGap[] = EMULATOR_GAPS,
+  name?: string,
 ): string | undefined {
-  const gap = gaps.find(
-    (entry) => entry.ignoreAttributes === undefined && entry.type === type && (entry.when === undefined || entry.when(block)),
-  );
+  const gap = gaps.find((entry) => entry.ignoreAttributes === undefined && applies(entry, type, block, name));
   return gap === undefined ? undefined : `emulator gap: ${gap.type}${gap.condition === undefined ? "" : ` ${gap.condition}`}`;
 }
 
-/** Attributes of a resource block whose changes the run ignores (emulator gaps of single attributes). */
+/** Attributes of a resource block whose changes the run ignores (emulator gaps of single attributes, at the named addresses only). */
 export function ignoredAttributesOf(
   type: string,
   block: Readonly<Record<string, unknown>>,
   gaps: readonly EmulatorGap[] = EMULATOR_GAPS,
+  name?: string,
 ): string[] {
   return gaps
-    .filter((entry) => entry.ignoreAttributes !== undefined && entry.type === type && (entry.when === undefined || entry.when(block)))
-    .flatMap((entry) => [...entry.ignoreAttributes!]);
+    .filter((entry) => entry.ignoreAttributes !== undefined && entry.names !== undefined && applies(entry, type, block, name))
+    .flatMap((entry) => [...(entry.ignoreAttributes ?? [])]);
 }

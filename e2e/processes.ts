@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, readdirSync } from "node:fs";
+import { accessSync, constants, createWriteStream, existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
 
@@ -17,14 +17,23 @@ export interface CommandResult {
 export function run(
   command: string,
   args: readonly string[],
-  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly timeoutSeconds: number },
+  options: {
+    readonly cwd: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly timeoutSeconds: number;
+    /** Called with each chunk of standard output as it arrives (progress). */
+    readonly onOutput?: (chunk: string) => void;
+  },
 ): Promise<CommandResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onOutput?.(chunk.toString());
+    });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       stderr += `\n[e2e] killed after ${options.timeoutSeconds} s\n`;
@@ -43,7 +52,7 @@ export function run(
 }
 
 /** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -55,8 +64,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function onPath(binary: string): string | undefined {
-  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
+function onPath(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, binary);
     if (dir !== "" && existsSync(candidate)) return candidate;
   }
@@ -72,43 +81,72 @@ export interface Tools {
   readonly moto: string;
 }
 
-const MIRROR_CANDIDATES = [
-  "/opt/tf-plugins",
-  "/usr/share/terraform/plugins",
-  "/usr/local/share/terraform/plugins",
-  path.join(process.env["HOME"] ?? "/root", ".terraform.d", "plugins"),
-];
+/**
+ * Terraform's implied local mirror directories on Linux and other Unix-like systems
+ * (https://developer.hashicorp.com/terraform/cli/config/config-file#implied-local-mirror-directories):
+ * `$HOME/.terraform.d/plugins`, then `terraform/plugins` in each XDG data directory
+ * (`$XDG_DATA_HOME`, default `~/.local/share`; then `$XDG_DATA_DIRS`, default `/usr/local/share:/usr/share`).
+ *
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export function impliedMirrorDirectories(env: NodeJS.ProcessEnv): string[] {
+  const home = env["HOME"] ?? "/root";
+  const dataHome = env["XDG_DATA_HOME"] || path.join(home, ".local", "share");
+  const dataDirs = (env["XDG_DATA_DIRS"] || "/usr/local/share:/usr/share").split(":").filter((dir) => dir !== "");
+  return [path.join(home, ".terraform.d", "plugins"), ...[dataHome, ...dataDirs].map((dir) => path.join(dir, "terraform", "plugins"))];
+}
+
+/** A tool path named by an environment variable must exist and be executable: one line otherwise. */
+function toolFromEnv(env: NodeJS.ProcessEnv, variable: string, what: string): string | undefined {
+  const value = env[variable];
+  if (value === undefined || value === "") return undefined;
+  try {
+    accessSync(value, constants.X_OK);
+  } catch {
+    throw new SetupError(`e2e: ${variable}=${value}: no executable ${what} there (unset it to use the one on the PATH)`);
+  }
+  return value;
+}
+
+/** Versions of the AWS provider unpacked for linux_amd64 in a filesystem mirror, oldest first. */
+function mirroredProviderVersions(mirror: string): string[] {
+  const versionsDir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws");
+  if (!existsSync(versionsDir)) return [];
+  return readdirSync(versionsDir)
+    .filter((version) => {
+      const platformDir = path.join(versionsDir, version, "linux_amd64");
+      return existsSync(platformDir) && readdirSync(platformDir).some((file) => file.startsWith("terraform-provider-aws_"));
+    })
+    .sort();
+}
 
 export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
-  const terraform = env["E2E_TERRAFORM"] ?? onPath("terraform");
+  const terraform = toolFromEnv(env, "E2E_TERRAFORM", "terraform") ?? onPath("terraform", env);
   if (terraform === undefined)
     throw new SetupError(
       "e2e: terraform is not on the PATH: install terraform 1.11.4 (https://developer.hashicorp.com/terraform/install) or set E2E_TERRAFORM",
     );
   const versionRun = spawnSync(terraform, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
-  const terraformVersion =
-    versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
-  if (terraformVersion === "?") throw new SetupError(`e2e: ${terraform} version -json failed: install terraform 1.11.4`);
-  const mirrors = env["E2E_PROVIDER_MIRROR"] !== undefined ? [env["E2E_PROVIDER_MIRROR"]] : MIRROR_CANDIDATES;
-  for (const mirror of mirrors) {
-    const versionsDir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws");
-    if (!existsSync(versionsDir)) continue;
-    const versions = readdirSync(versionsDir).filter((version) => existsSync(path.join(versionsDir, version, "linux_amd64")));
-    const found = versions
-      .filter((version) =>
-        readdirSync(path.join(versionsDir, version, "linux_amd64")).some((file) => file.startsWith("terraform-provider-aws_")),
-      )
-      .sort();
-    if (found.length > 0) {
-      const moto = env["E2E_MOTO_SERVER"] ?? onPath("moto_server");
-      if (moto === undefined)
-        throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
-      return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] ?? found[found.length - 1]!, moto };
-    }
+  let terraformVersion = "?";
+  try {
+    terraformVersion =
+      versionRun.status === 0 ? ((JSON.parse(versionRun.stdout) as { terraform_version?: string }).terraform_version ?? "?") : "?";
+  } catch {
+    // not terraform's JSON
   }
-  throw new SetupError(
-    `e2e: no AWS provider in a filesystem mirror (looked in ${mirrors.join(", ")}): put registry.terraform.io/hashicorp/aws/<version>/linux_amd64/terraform-provider-aws_* there or set E2E_PROVIDER_MIRROR`,
-  );
+  if (terraformVersion === "?") throw new SetupError(`e2e: ${terraform} version -json failed: install terraform 1.11.4`);
+  const given = env["E2E_PROVIDER_MIRROR"];
+  const mirrors = given !== undefined && given !== "" ? [given] : impliedMirrorDirectories(env);
+  const mirror = mirrors.find((candidate) => mirroredProviderVersions(candidate).length > 0);
+  if (mirror === undefined)
+    throw new SetupError(
+      `e2e: no AWS provider in a filesystem mirror (looked in ${mirrors.join(", ")}): put registry.terraform.io/hashicorp/aws/<version>/linux_amd64/terraform-provider-aws_* in one of Terraform's implied mirror directories or set E2E_PROVIDER_MIRROR`,
+    );
+  const moto = toolFromEnv(env, "E2E_MOTO_SERVER", "moto_server") ?? onPath("moto_server", env);
+  if (moto === undefined)
+    throw new SetupError("e2e: moto_server is not on the PATH: pip install 'moto[server]==5.2.1' (or set E2E_MOTO_SERVER)");
+  const found = mirroredProviderVersions(mirror);
+  return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] || (found.at(-1) ?? ""), moto };
 }
 
 /** One moto_server for one account, on a free port of 127.0.0.1. */
@@ -200,7 +238,7 @@ export class ProviderServer {
         const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(text);
         if (match !== null) {
           clearTimeout(timer);
-          resolve(match[1]!);
+          resolve(match[1] ?? "");
         }
       };
       child.stdout?.on("data", onData);

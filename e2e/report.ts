@@ -1,3 +1,5 @@
+import type { IamRequest } from "./calls";
+import { unusedGrants, type RolePolicies } from "./roles";
 import type { LeftOut } from "./scratch";
 
 /** The parts of `terraform show -json <plan>` this module reads. */
@@ -37,18 +39,18 @@ export function summariseLeftOut(leftOut: readonly LeftOut[]): string {
   return `${parts.join(", ")}${dependants > 0 ? ` (+${dependants} dependants)` : ""}`;
 }
 
-/** The last line of the run. */
-export function finalLine(figures: {
-  readonly stacksApplied: number;
-  readonly resourcesCreated: number;
-  readonly leftOutForGaps: number;
-  readonly perpetualDiffs: number;
-  readonly violations: number;
-  readonly seconds: number;
-}): string {
-  return (
-    `e2e: ${figures.stacksApplied} stacks applied, ${figures.resourcesCreated} resources created, ` +
-    `${figures.leftOutForGaps} left out for emulator gaps, ${figures.perpetualDiffs} perpetual diffs, ` +
-    `${figures.violations} role violations (${Math.round(figures.seconds)} s)`
-  );
+/** The least-privilege report: per CI role, the actions its own policies grant explicitly that no recorded request used. */
+export function leastPrivilegeReport(
+  usage: ReadonlyMap<string, { readonly role: RolePolicies; readonly requests: readonly IamRequest[] }>,
+): string {
+  const lines = [
+    "Granted but never used: explicit actions of each CI role's own policies (managed policies not listed) that no recorded",
+    "request of this run needed, dependent and tagging actions included. The start of least privilege, not a verdict.",
+    "",
+  ];
+  for (const [roleArn, { role, requests }] of usage) {
+    const unused = unusedGrants(role, requests);
+    lines.push(`${roleArn}: ${unused.length === 0 ? "none" : unused.join(", ")}`);
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -13,7 +13,7 @@ export interface RolePolicies {
 }
 
 function xmlValues(xml: string, tag: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((match) => match[1]!);
+  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((match) => match[1] ?? "");
 }
 
 function decodeXml(text: string): string {
@@ -64,7 +64,14 @@ export interface Violation {
 }
 
 /** Evaluates each distinct request against the role's policies with iam-simulate. */
-export async function evaluate(stack: string, role: RolePolicies, account: string, requests: readonly IamRequest[]): Promise<Violation[]> {
+export async function evaluate(
+  stack: string,
+  role: RolePolicies,
+  account: string,
+  requests: readonly IamRequest[],
+  /** The resource policy of a resource, when the service needs it to trust the account (KMS key policies). */
+  resourcePolicyOf: (arn: string) => PolicyDocument | undefined = () => undefined,
+): Promise<Violation[]> {
   const seen = new Set<string>();
   const violations: Violation[] = [];
   for (const request of requests) {
@@ -76,11 +83,14 @@ export async function evaluate(stack: string, role: RolePolicies, account: strin
         principal: role.roleArn,
         action: request.action,
         resource: { resource: request.resource, accountId: account },
-        contextVariables: { ...request.context },
+        contextVariables: Object.fromEntries(
+          Object.entries(request.context).map(([key, value]) => [key, typeof value === "string" ? value : [...value]]),
+        ),
       },
       identityPolicies: role.policies.map((policy) => ({ name: policy.name, policy: policy.policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(resourcePolicyOf(request.resource) === undefined ? {} : { resourcePolicy: resourcePolicyOf(request.resource) }),
       ...(role.permissionsBoundary === undefined
         ? {}
         : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.permissionsBoundary }] }),
@@ -93,7 +103,7 @@ export async function evaluate(stack: string, role: RolePolicies, account: strin
         role: role.roleArn,
         action: request.action,
         resource: request.resource,
-        call: request.call,
+        call: request.because === undefined ? request.call : `${request.call}, ${request.because}`,
         result: outcome,
       });
     }
@@ -143,7 +153,7 @@ export async function withResourceContext(moto: Moto, requests: readonly IamRequ
   const tags = new Map<string, Record<string, string>>();
   const enriched: IamRequest[] = [];
   for (const request of requests) {
-    const context: Record<string, string> = { ...request.context };
+    const context: Record<string, string | readonly string[]> = { ...request.context };
     const role = /^arn:[^:]+:iam::\d+:role\/(.+)$/.exec(request.resource)?.[1];
     if (role !== undefined && BOUNDARY_OF_EXISTING_ROLE.has(request.action) && context["iam:PermissionsBoundary"] === undefined) {
       if (!boundaries.has(role)) {

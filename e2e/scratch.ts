@@ -31,7 +31,7 @@ export interface LeftOut {
 }
 
 /** Every `type.name` (and `data.type.name`) address a JSON value refers to in `${...}` expressions. */
-export function referencedAddresses(value: unknown): Set<string> {
+function referencedAddresses(value: unknown): Set<string> {
   const found = new Set<string>();
   const text = JSON.stringify(value) ?? "";
   for (const interpolation of text.matchAll(/\$\{([^}]*)\}/g)) {
@@ -48,24 +48,39 @@ function dependsOnEntries(block: Record<string, unknown>): string[] {
   return Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === "string") : [];
 }
 
+/** A placeholder for `type.name.attribute` of a resource left out: an ARN-shaped value for `arn`, a marked string otherwise. */
+function placeholderFor(reference: string): string {
+  const [type = "", name = "", attribute = ""] = reference.split(".");
+  const service = type.split("_")[1] ?? "e2e";
+  return attribute === "arn" ? `arn:aws:${service}:*:*:e2e-placeholder-${name}` : `e2e-placeholder-${name}-${attribute}`;
+}
+
+/** Block types that may name a resource without needing it to exist: references are replaced by placeholders, the block stays. */
+const PLACEHOLDER_TYPES = new Set(["data.aws_iam_policy_document"]);
+
 /**
- * Leaves out every resource whose type is in `gapTypes` (or that `isGap` selects), then,
- * transitively, every resource, data source and output whose arguments refer to something left
- * out. A `depends_on` entry on something left out is an ordering hint only: the entry is dropped,
- * the block stays. Returns a new document; the input is not modified.
+ * Leaves out every resource that `isGap` selects, then, transitively, every resource, data source
+ * and output whose arguments need something left out. An IAM policy document that merely names a
+ * left-out resource is kept, the reference replaced by a placeholder (so the role policy built
+ * from it is still applied and checked). A `depends_on` entry on something left out is dropped.
+ * Every change is returned: `leftOut` (blocks dropped, with the reason) and `patched` (blocks
+ * kept with a reference replaced or a `depends_on` entry dropped). The input is not modified.
  */
 export function leaveOutGaps(
   stack: TerraformJson,
   isGap: (type: string, name: string, block: Record<string, unknown>) => string | undefined,
-): { readonly stack: TerraformJson; readonly leftOut: readonly LeftOut[] } {
+): { readonly stack: TerraformJson; readonly leftOut: readonly LeftOut[]; readonly patched: readonly LeftOut[] } {
   const copy = structuredClone(stack);
   const leftOut: LeftOut[] = [];
+  const patched: LeftOut[] = [];
   const removed = new Set<string>();
+  const reasons = new Map<string, string>();
   for (const [type, blocks] of Object.entries(copy.resource ?? {})) {
     for (const [name, block] of Object.entries(blocks)) {
       const reason = isGap(type, name, block);
       if (reason !== undefined) {
         removed.add(`${type}.${name}`);
+        reasons.set(`${type}.${name}`, reason);
         leftOut.push({ address: `${type}.${name}`, because: reason });
       }
     }
@@ -84,11 +99,39 @@ export function leaveOutGaps(
           if (removed.has(address)) continue;
           const { depends_on: _ignored, ...argumentsOnly } = block;
           const cause = isRemoved(argumentsOnly);
-          if (cause !== undefined) {
-            removed.add(address);
-            leftOut.push({ address, because: cause });
-            changed = true;
+          if (cause === undefined) continue;
+          if (PLACEHOLDER_TYPES.has(`${prefix}${type}`)) {
+            let text = JSON.stringify(block);
+            const replaced: string[] = [];
+            for (const reference of new Set(
+              [...text.matchAll(/\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_]+)\b/g)].map((m) => m[1] ?? ""),
+            )) {
+              const target = reference
+                .split(".")
+                .slice(0, reference.startsWith("data.") ? 3 : 2)
+                .join(".");
+              if (!removed.has(target)) continue;
+              text = text.replace(new RegExp(`\\$\\{${reference.replace(/[.]/g, "\\.")}\\}`, "g"), placeholderFor(reference));
+              text = text.split(reference).join(`\\"${placeholderFor(reference)}\\"`);
+              replaced.push(reference);
+            }
+            const next = JSON.parse(text) as Record<string, unknown>;
+            if (isRemoved((({ depends_on: _d, ...rest }) => rest)(next)) === undefined) {
+              blocks[name] = next;
+              for (const reference of replaced) {
+                patched.push({
+                  address,
+                  because: `reference ${reference} replaced by a placeholder (${reasons.get(reference.split(".").slice(0, 2).join(".")) ?? "left out"})`,
+                });
+              }
+              changed = true;
+              continue;
+            }
           }
+          removed.add(address);
+          reasons.set(address, `refers to ${cause}, left out`);
+          leftOut.push({ address, because: cause });
+          changed = true;
         }
       }
     }
@@ -103,10 +146,14 @@ export function leaveOutGaps(
           delete blocks[name];
           continue;
         }
-        const block = blocks[name]!;
+        const block = blocks[name];
+        if (block === undefined) continue;
         const dependsOn = dependsOnEntries(block);
         if (dependsOn.length > 0) {
           const kept = dependsOn.filter((entry) => !removed.has(entry));
+          for (const entry of dependsOn.filter((candidate) => removed.has(candidate))) {
+            patched.push({ address, because: `depends_on ${entry} dropped (${reasons.get(entry) ?? "left out"})` });
+          }
           if (kept.length === 0) delete block["depends_on"];
           else block["depends_on"] = kept;
         }
@@ -117,12 +164,12 @@ export function leaveOutGaps(
   for (const [name, output] of Object.entries(copy.output ?? {})) {
     const cause = isRemoved(output);
     if (cause !== undefined) {
-      delete copy.output![name];
+      delete copy.output?.[name];
       leftOut.push({ address: `output.${name}`, because: cause });
     }
   }
   dropEmptySections(copy);
-  return { stack: copy, leftOut };
+  return { stack: copy, leftOut, patched };
 }
 
 /** Terraform rejects an empty `resource`, `data` or `output` object in JSON. */
@@ -143,7 +190,7 @@ export function countResources(leftOut: readonly LeftOut[]): number {
  * points at the emulator: every service the stacks call, and the ones the provider itself calls
  * while configuring (sts, iam).
  */
-export const EMULATED_SERVICES = [
+const EMULATED_SERVICES = [
   "acm",
   "apigateway",
   "appautoscaling",
@@ -218,7 +265,7 @@ export function providerOverride(stack: TerraformJson, emulator: Emulator, provi
 }
 
 /** Endpoint, credential and skip settings of the S3 backend and of `terraform_remote_state` reads. */
-export function s3BackendSettings(emulator: Emulator): Record<string, unknown> {
+function s3BackendSettings(emulator: Emulator): Record<string, unknown> {
   return {
     access_key: emulator.accessKey,
     secret_key: emulator.secretKey,
@@ -301,7 +348,8 @@ export function awsPartOf(stack: TerraformJson): { readonly stack: TerraformJson
   const data = pruned.data ?? {};
   for (const type of Object.keys(data)) {
     if (nonAws(type)) {
-      for (const name of Object.keys(data[type]!)) leftOut.push({ address: `data.${type}.${name}`, because: "kubernetes/helm provider" });
+      for (const name of Object.keys(data[type] ?? {}))
+        leftOut.push({ address: `data.${type}.${name}`, because: "kubernetes/helm provider" });
       delete data[type];
     }
   }
@@ -327,14 +375,14 @@ export function awsPartOf(stack: TerraformJson): { readonly stack: TerraformJson
  */
 export function ignoreChangesOverride(
   stack: TerraformJson,
-  ignored: (type: string, block: Record<string, unknown>) => readonly string[],
+  ignored: (type: string, block: Record<string, unknown>, name: string) => readonly string[],
 ): { readonly override: TerraformJson | undefined; readonly blocks: number; readonly summary: readonly string[] } {
   const resource: Record<string, Record<string, Record<string, unknown>>> = {};
   const counts = new Map<string, number>();
   let blocks = 0;
   for (const [type, named] of Object.entries(stack.resource ?? {})) {
     for (const [name, block] of Object.entries(named)) {
-      const attributes = ignored(type, block);
+      const attributes = ignored(type, block, name);
       if (attributes.length === 0) continue;
       const lifecycle = (block["lifecycle"] ?? {}) as { ignore_changes?: unknown };
       const existing = Array.isArray(lifecycle.ignore_changes) ? (lifecycle.ignore_changes as string[]) : [];

@@ -120,6 +120,34 @@ export const BUNDLE_COMMAND: CommandSpec = {
   options: {},
 };
 
+/** `npm run e2e` (e2e/run.ts). */
+export const E2E_COMMAND: CommandSpec = {
+  name: "e2e",
+  usage: "npm run e2e --",
+  summary:
+    "Applies the AWS stacks of every environment (or of those named) with real terraform against moto_server on 127.0.0.1, checks every API call against the CI role that makes it, the wiring between layers, the created roles, an empty plan after apply, and destroys; validates the AWS part of the workloads stacks. Exit 0 only when every verdict passed; 1 when one failed; 2 for a bad command line or a missing tool.",
+  options: {
+    env: {
+      type: "value",
+      multiple: true,
+      placeholder: "<name>",
+      description: "Only this environment (environments/<name>.yaml).",
+    },
+    plant: {
+      type: "value",
+      placeholder: "<defect>",
+      description:
+        "Plant a known defect in the scratch copy (the suite's live mutation test, e2e/mutations.sh): deploy-role-without-tag-role, boundary-denies-ec2, node-group-on-public-subnets. The run must fail.",
+    },
+    "recheck-gaps": {
+      type: "flag",
+      description:
+        "Also plan each attribute gap of e2e/emulator-gaps.ts without its ignore_changes and report the gaps moto has since closed.",
+    },
+  },
+  notes: ["Examples:", "  npm run e2e -- --env dev", "  npm run e2e -- --env dev --env staging", "More: docs/testing.md"],
+};
+
 /** Every command, by its npm script name (or file for the build step). */
 export const COMMANDS: readonly CommandSpec[] = [
   SYNTH_COMMAND,
@@ -132,4 +160,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   SCHEMA_COMMAND,
   INSTANCE_TYPES_COMMAND,
   BUNDLE_COMMAND,
+  E2E_COMMAND,
 ];

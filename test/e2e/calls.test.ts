@@ -41,28 +41,33 @@ describe("iamActionOf", () => {
 
 describe("iamRequestsOf", () => {
   it("names the IAM resource from the request body and carries the role's boundary", () => {
-    const [request] = iamRequestsOf(parseApiCalls(LOG)[0]!, "111111111111", "eu-west-1");
+    const [request] = iamRequestsOf(parseApiCalls(LOG)[0]!, { account: "111111111111", region: "eu-west-1" });
     expect(request).toMatchObject({ action: "iam:CreateRole", resource: "arn:aws:iam::111111111111:role/dev-flow-logs" });
     expect(request!.context["iam:PermissionsBoundary"]).toBe("arn:aws:iam::111111111111:policy/dev-permissions-boundary");
   });
 
   it("names the S3 object of an object operation and the bucket of a bucket operation", () => {
-    const [head] = iamRequestsOf(parseApiCalls(LOG)[1]!, "111111111111", "eu-west-1");
+    const [head] = iamRequestsOf(parseApiCalls(LOG)[1]!, { account: "111111111111", region: "eu-west-1" });
     expect(head).toMatchObject({ action: "s3:GetObject", resource: "arn:aws:s3:::acme-state/dev/network.tfstate" });
-    const [list] = iamRequestsOf(call("S3", "ListObjectsV2", "", "http://127.0.0.1:4566/acme-state?list-type=2"), "1", "eu-west-1");
+    const [list] = iamRequestsOf(call("S3", "ListObjectsV2", "", "http://127.0.0.1:4566/acme-state?list-type=2"), {
+      account: "1",
+      region: "eu-west-1",
+    });
     expect(list).toMatchObject({ action: "s3:ListBucket", resource: "arn:aws:s3:::acme-state" });
   });
 
   it("adds iam:PassRole, with the service it is passed to, where a call hands a role to a service", () => {
     const create = call("EKS", "CreateCluster", '{"name":"dev","roleArn":"arn:aws:iam::111111111111:role/dev-cluster"}');
-    expect(passedRoles(create)).toEqual([{ roleArn: "arn:aws:iam::111111111111:role/dev-cluster", toService: "eks.amazonaws.com" }]);
-    const requests = iamRequestsOf(create, "111111111111", "eu-west-1");
+    expect(passedRoles(create)).toEqual([
+      { roleArn: "arn:aws:iam::111111111111:role/dev-cluster", toService: "eks.amazonaws.com", parameter: "rolearn" },
+    ]);
+    const requests = iamRequestsOf(create, { account: "111111111111", region: "eu-west-1" });
     expect(requests.map((r) => r.action)).toEqual(["eks:CreateCluster", "iam:PassRole"]);
     expect(requests[1]!.context).toEqual({ "iam:PassedToService": "eks.amazonaws.com" });
   });
 
   it("asks nothing for GetCallerIdentity, which no policy can deny", () => {
-    expect(iamRequestsOf(call("STS", "GetCallerIdentity"), "1", "eu-west-1")).toEqual([]);
+    expect(iamRequestsOf(call("STS", "GetCallerIdentity"), { account: "1", region: "eu-west-1" })).toEqual([]);
   });
 });
 
@@ -73,7 +78,7 @@ describe("iamRequestsOf, special cases", () => {
       "AddRoleToInstanceProfile",
       "Action=AddRoleToInstanceProfile&InstanceProfileName=prod-operator&RoleName=prod-operator&Version=2010-05-08",
     );
-    const requests = iamRequestsOf(add, "222222222222", "eu-west-1");
+    const requests = iamRequestsOf(add, { account: "222222222222", region: "eu-west-1" });
     expect(requests[0]).toMatchObject({
       action: "iam:AddRoleToInstanceProfile",
       resource: "arn:aws:iam::222222222222:instance-profile/prod-operator",
@@ -86,7 +91,9 @@ describe("iamRequestsOf, special cases", () => {
   });
 
   it("does not ask for the provider's account-id probe (GetUser without a user name), but does for a named user", () => {
-    expect(iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&Version=2010-05-08"), "1", "eu-west-1")).toEqual([]);
-    expect(iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&UserName=alice&Version=2010-05-08"), "1", "eu-west-1")).toHaveLength(1);
+    expect(iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&Version=2010-05-08"), { account: "1", region: "eu-west-1" })).toEqual([]);
+    expect(
+      iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&UserName=alice&Version=2010-05-08"), { account: "1", region: "eu-west-1" }),
+    ).toHaveLength(1);
   });
 });

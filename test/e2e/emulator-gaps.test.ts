@@ -28,6 +28,30 @@ describe("emulator gaps", () => {
   });
 });
 
+describe("attribute gaps per resource address, not per type", () => {
+  it("GIVEN every attribute gap WHEN listed THEN each names the resources it is known for", () => {
+    const unnamed = EMULATOR_GAPS.filter((gap) => (gap.ignoreAttributes ?? []).length > 0 && (gap.names ?? []).length === 0).map(
+      (gap) => gap.type,
+    );
+
+    expect(unnamed).toEqual([]);
+  });
+
+  it("GIVEN a node group the gap names and a new one it does not WHEN their ignored attributes are asked THEN only the named one ignores update_config", () => {
+    expect(ignoredAttributesOf("aws_eks_node_group", {}, undefined, "node-group-system_node-group_7C1EA68C")).toEqual([
+      "remote_access",
+      "update_config",
+    ]);
+    expect(ignoredAttributesOf("aws_eks_node_group", {}, undefined, "node-group-gpu_node-group_0000")).toEqual([]);
+  });
+
+  it("GIVEN a security group rule with a description the gap does not name WHEN asked THEN its description is planned like any other attribute", () => {
+    expect(
+      ignoredAttributesOf("aws_vpc_security_group_ingress_rule", { referenced_security_group_id: "sg-1" }, undefined, "new-rule_0000"),
+    ).toEqual([]);
+  });
+});
+
 describe("ciIdentityAddresses", () => {
   it("selects the resources of the stack's ci construct, which an administrator applies", () => {
     const stack = {

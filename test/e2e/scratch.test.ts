@@ -76,7 +76,7 @@ describe("overrides", () => {
   it("pins the provider to the mirrored version and points every endpoint at the emulator", () => {
     const override = providerOverride(stack(), EMULATOR, "5.100.0");
     expect(override.terraform?.required_providers?.["aws"]?.version).toBe("5.100.0");
-    const aws = (override.provider?.["aws"] as Record<string, unknown>[])[0]!;
+    const aws = ((override.provider?.["aws"] ?? []) as Record<string, unknown>[])[0] ?? {};
     const endpoints = (aws["endpoints"] as Record<string, string>[])[0]!;
     for (const service of ["s3", "sts", "iam", "ec2", "eks", "s3control"]) expect(endpoints[service]).toBe("http://127.0.0.1:5555");
     expect(aws).toMatchObject({ s3_use_path_style: true, skip_credentials_validation: true, access_key: "test" });
@@ -154,5 +154,52 @@ describe("awsPartOf (workloads)", () => {
     expect(Object.keys(aws.provider ?? {})).toEqual(["aws"]);
     expect(Object.keys(aws.terraform?.required_providers ?? {})).toEqual(["aws"]);
     expect(countResources(removed)).toBe(2);
+  });
+});
+
+describe("leaveOutGaps keeps what only names a left-out resource", () => {
+  const stack: TerraformJson = {
+    resource: {
+      aws_elasticache_replication_group: { cache: { replication_group_id: "dev-app" } },
+      aws_iam_role_policy: { backend: { role: "dev-backend", policy: "${data.aws_iam_policy_document.backend.json}" } },
+      aws_cloudwatch_log_group: { cache_logs: { name: "${aws_elasticache_replication_group.cache.id}-logs" } },
+      aws_s3_bucket: { b: { bucket: "b", depends_on: ["aws_elasticache_replication_group.cache"] } },
+    },
+    data: {
+      aws_iam_policy_document: {
+        backend: { statement: [{ actions: ["elasticache:Connect"], resources: ["${aws_elasticache_replication_group.cache.arn}"] }] },
+      },
+    },
+  };
+  const result = leaveOutGaps(stack, (type) =>
+    type === "aws_elasticache_replication_group" ? "emulator gap: aws_elasticache_replication_group" : undefined,
+  );
+
+  it("GIVEN a policy document naming the left-out replication group WHEN gaps are left out THEN the document keeps a placeholder ARN and the role policy built from it stays", () => {
+    expect(result.stack.data?.["aws_iam_policy_document"]?.["backend"]).toEqual({
+      statement: [{ actions: ["elasticache:Connect"], resources: ["arn:aws:elasticache:*:*:e2e-placeholder-cache"] }],
+    });
+    expect(result.stack.resource?.["aws_iam_role_policy"]?.["backend"]).toBeDefined();
+    expect(result.patched).toContainEqual({
+      address: "data.aws_iam_policy_document.backend",
+      because:
+        "reference aws_elasticache_replication_group.cache.arn replaced by a placeholder (emulator gap: aws_elasticache_replication_group)",
+    });
+  });
+
+  it("GIVEN a resource that needs the left-out one WHEN gaps are left out THEN it is dropped, named with its reason", () => {
+    expect(result.stack.resource?.["aws_cloudwatch_log_group"]).toBeUndefined();
+    expect(result.leftOut).toContainEqual({
+      address: "aws_cloudwatch_log_group.cache_logs",
+      because: "aws_elasticache_replication_group.cache",
+    });
+  });
+
+  it("GIVEN a depends_on entry on the left-out resource WHEN gaps are left out THEN the entry is dropped and named", () => {
+    expect(result.stack.resource?.["aws_s3_bucket"]?.["b"]).toEqual({ bucket: "b" });
+    expect(result.patched).toContainEqual({
+      address: "aws_s3_bucket.b",
+      because: "depends_on aws_elasticache_replication_group.cache dropped (emulator gap: aws_elasticache_replication_group)",
+    });
   });
 });

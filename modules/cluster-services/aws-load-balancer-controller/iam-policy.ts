@@ -2,7 +2,7 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { allow, expectClusterName, expectPartition, isNull, stringEquals } from "../../core/iam-statements";
 
 /** The tag the AWS Load Balancer Controller puts on everything it creates, valued with the cluster name. */
-const LBC_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
+export const LBC_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
 /**
  * The AWS Load Balancer Controller: the upstream recommended policy (`docs/install/iam_policy.json`,

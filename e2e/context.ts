@@ -1,0 +1,304 @@
+/**
+ * What every phase of an end-to-end run shares: the tools, the verdicts, the figures, terraform
+ * run against one provider process, and the scratch copy of a synthesized stack.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import type { IamRequest } from "./calls";
+import { gapOf, ignoredAttributesOf } from "./emulator-gaps";
+import { run, type CommandResult, type Moto, type ProviderServer, type Tools } from "./processes";
+import { PLANTINGS } from "./plantings";
+import { summariseLeftOut } from "./report";
+import type { PolicyDocument, RolePolicies } from "./roles";
+import {
+  backendConfigFile,
+  countResources,
+  ignoreChangesOverride,
+  leaveOutGaps,
+  providerOverride,
+  remoteStateOverride,
+  type Emulator,
+  type TerraformJson,
+} from "./scratch";
+import type { Verdicts } from "./verdicts";
+
+export const PARALLELISM = 30;
+const APPLY_TIMEOUT_SECONDS = 8 * 60;
+
+/** A stack as `npm run stacks -- --json` lists it. */
+export interface StackEntry {
+  readonly name: string;
+  readonly layer: string;
+  readonly stage: string;
+  readonly environment: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly planRoleArn: string;
+  readonly deployRoleArn: string;
+}
+
+/** Counts of the run, for the summary line. */
+export interface Figures {
+  resourcesCreated: number;
+  leftOutForGaps: number;
+  perpetualDiffs: number;
+  violations: number;
+  calls: { concrete: number; wildcardOnly: number; underived: number };
+  /** Underived requests per service prefix. */
+  underivedByService: Map<string, number>;
+}
+
+/** The state of one run, shared by the phases. */
+export interface RunContext {
+  readonly root: string;
+  readonly work: string;
+  readonly tools: Tools;
+  readonly cliConfig: string;
+  readonly synthDir: string;
+  readonly bootstrapDir: string;
+  readonly verdicts: Verdicts;
+  readonly figures: Figures;
+  /** IAM action models (iam-data), filled as calls are checked. */
+  readonly models: Map<string, import("./arns").ActionModel>;
+  /** Requests made as each CI role (least-privilege report). */
+  readonly usage: Map<string, { role: RolePolicies; requests: IamRequest[] }>;
+  /** Every process started, stopped at the end or on a signal. */
+  readonly running: { stop(): void }[];
+  /** `--recheck-gaps`: also plan without the attribute gaps' ignore_changes. */
+  readonly recheckGaps: boolean;
+  /** `--plant <defect>`: a known defect planted in the scratch copy (plantings.ts). */
+  readonly plant?: string;
+}
+
+/** One account's stacks and emulator, passed from phase to phase. */
+export interface AccountRun {
+  readonly account: string;
+  readonly dir: string;
+  readonly stacks: readonly StackEntry[];
+  readonly moto: Moto;
+  readonly emulator: Emulator;
+  /** Stacks applied so far, with their scratch folder and provider process. */
+  readonly applied: Applied[];
+  /** What the states applied so far say about each resource ARN: its tags and (KMS keys) its resource policy. */
+  readonly resources: Map<string, ResourceFacts>;
+}
+
+/** What IAM sees of an existing resource: its tags (`aws:ResourceTag/...`) and its resource policy. */
+export interface ResourceFacts {
+  readonly tags: Readonly<Record<string, string>>;
+  readonly policy?: PolicyDocument;
+}
+
+/**
+ * Records the tags of every resource with an ARN in a state, and the key policy of each KMS key
+ * (KMS authorizes a key only when its policy trusts the account: the simulation needs it).
+ */
+export function recordResourceFacts(
+  into: Map<string, ResourceFacts>,
+  state: readonly { type: string; values: Record<string, unknown> }[],
+): void {
+  for (const resource of state) {
+    const arn = resource.values["arn"];
+    if (typeof arn !== "string" || !arn.startsWith("arn:")) continue;
+    const tagsAll = resource.values["tags_all"];
+    const tags = typeof tagsAll === "object" && tagsAll !== null ? (tagsAll as Record<string, string>) : {};
+    const policyText = resource.type === "aws_kms_key" ? resource.values["policy"] : undefined;
+    let policy: PolicyDocument | undefined;
+    if (typeof policyText === "string" && policyText !== "") {
+      try {
+        policy = JSON.parse(policyText) as PolicyDocument;
+      } catch {
+        policy = undefined;
+      }
+    }
+    into.set(arn, { tags, ...(policy === undefined ? {} : { policy }) });
+  }
+}
+
+/** A stack applied by the birth phase. */
+export interface Applied {
+  readonly stack: StackEntry;
+  readonly dir: string;
+  readonly preventDestroy: readonly string[];
+  readonly provider: ProviderServer;
+}
+
+/** A phase of the suite (one file of e2e/phases/): birth, teardown, ... run in order per account. */
+export interface AccountPhase {
+  readonly name: string;
+  run(context: RunContext, account: AccountRun): Promise<void>;
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, "utf8")) as T;
+}
+
+export function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function tail(result: CommandResult, lines = 40): string {
+  return `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** A line of progress, prefixed with what it is about. */
+export function logger(subject: string): (message: string) => void {
+  return (message: string) => console.log(`[${subject}] ${message}`);
+}
+
+/**
+ * Progress of a long terraform command, from its streamed output: `Creating...` and
+ * `Creation complete` lines, printed at most every `everySeconds` as `12/87 created, creating: aws_x.y, ...`.
+ */
+export function progressReporter(log: (message: string) => void, verb: string, total: number, everySeconds = 20): (chunk: string) => void {
+  const started = new Set<string>();
+  const done = new Set<string>();
+  let last = Date.now();
+  let buffer = "";
+  return (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      const match =
+        /^([\w.[\]"-]+): (Creating|Destroying|Modifying)\.\.\.|^([\w.[\]"-]+): (Creation|Destruction|Modifications) complete/.exec(
+          line.trim(),
+        );
+      if (match === null) continue;
+      if (match[1] !== undefined) started.add(match[1]);
+      if (match[3] !== undefined) done.add(match[3]);
+    }
+    if (Date.now() - last >= everySeconds * 1000) {
+      last = Date.now();
+      const pending = [...started].filter((address) => !done.has(address));
+      log(
+        `${verb}: ${done.size}/${total} done${pending.length > 0 ? `, in progress: ${pending.slice(0, 4).join(", ")}${pending.length > 4 ? ` and ${pending.length - 4} more` : ""}` : ""}`,
+      );
+    }
+  };
+}
+
+export class Terraform {
+  constructor(
+    private readonly context: RunContext,
+    private readonly log: (message: string) => void,
+    /** The stack's own provider process (every command but init attaches to it). */
+    private readonly provider?: ProviderServer,
+  ) {}
+
+  async exec(
+    dir: string,
+    args: readonly string[],
+    logFile?: string,
+    options: { readonly timeoutSeconds?: number; readonly onOutput?: (chunk: string) => void } = {},
+  ): Promise<CommandResult> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: this.context.cliConfig,
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_EC2_METADATA_DISABLED: "true",
+      NO_COLOR: "1",
+    };
+    delete env["AWS_PROFILE"];
+    delete env["AWS_CA_BUNDLE"];
+    if (logFile !== undefined) {
+      env["TF_LOG"] = "debug";
+      env["TF_LOG_PATH"] = logFile;
+    } else {
+      delete env["TF_LOG"];
+    }
+    const provider = args[0] === "init" ? undefined : this.provider;
+    if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;
+    const mark = this.provider?.mark() ?? 0;
+    const result = await run(this.context.tools.terraform, [...args], {
+      cwd: dir,
+      env,
+      timeoutSeconds: options.timeoutSeconds ?? APPLY_TIMEOUT_SECONDS,
+      ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
+    });
+    if (provider !== undefined && logFile !== undefined) writeFileSync(logFile.replace(/\.log$/, ".provider.log"), provider.since(mark));
+    if (provider !== undefined && logFile === undefined) provider.clear();
+    return result;
+  }
+
+  async must(
+    dir: string,
+    args: readonly string[],
+    what: string,
+    logFile?: string,
+    options: { readonly onOutput?: (chunk: string) => void } = {},
+  ): Promise<CommandResult> {
+    const result = await this.exec(dir, args, logFile, options);
+    if (result.code !== 0) throw new Error(`${what} failed (exit ${result.code}, ${result.seconds.toFixed(0)} s):\n${tail(result)}`);
+    this.log(`${what}: ${result.seconds.toFixed(1)} s`);
+    return result;
+  }
+}
+
+export interface Prepared {
+  readonly dir: string;
+  readonly stack: TerraformJson;
+  readonly leftOut: number;
+}
+
+/** Copies a synthesized stack to the scratch folder, leaves out the emulator gaps, writes the overrides. */
+export function prepare(
+  source: string,
+  dir: string,
+  emulator: Emulator,
+  tools: Tools,
+  log: (message: string) => void,
+  options: { readonly plant?: string; readonly layer?: string } = {},
+): Prepared {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(source, dir, { recursive: true, filter: (file) => !file.includes(`${path.sep}.terraform`) });
+  const synthesized = readJson<TerraformJson>(path.join(dir, "cdk.tf.json"));
+  const planting = options.plant === undefined ? undefined : PLANTINGS[options.plant];
+  if (planting !== undefined && planting.layer === options.layer) {
+    planting.plant(synthesized);
+    log(`PLANTED ${options.plant}: ${planting.defect}`);
+  }
+  const { stack, leftOut, patched } = leaveOutGaps(synthesized, (type, name, block) => gapOf(type, block, undefined, name));
+  writeJson(path.join(dir, "cdk.tf.json"), stack);
+  writeJson(path.join(dir, "e2e_provider_override.tf.json"), providerOverride(stack, emulator, tools.providerVersion));
+  const remote = remoteStateOverride(stack, emulator);
+  if (remote !== undefined) writeJson(path.join(dir, "e2e_remote_state_override.tf.json"), remote);
+  writeFileSync(path.join(dir, "e2e.s3.tfbackend"), backendConfigFile(emulator));
+  const ignore = ignoreChangesOverride(stack, (type, block, name) => ignoredAttributesOf(type, block, undefined, name));
+  if (ignore.override !== undefined) {
+    writeJson(path.join(dir, "e2e_ignore_changes_override.tf.json"), ignore.override);
+    log(`attribute gaps: ignore_changes added to ${ignore.blocks} resources (${ignore.summary.join(", ")})`);
+  }
+  const resources = countResources(leftOut);
+  if (leftOut.length > 0) {
+    log(`left out for emulator gaps: ${resources} resources (${summariseLeftOut(leftOut)})`);
+    for (const entry of leftOut) log(`  dropped ${entry.address}: ${entry.because}`);
+  }
+  for (const entry of patched) log(`  kept ${entry.address}: ${entry.because}`);
+  return { dir, stack, leftOut: resources };
+}
+
+/** Managed resources in the stack's state (`terraform state pull`: no provider schemas to load). */
+export async function stateResources(
+  terraform: Terraform,
+  dir: string,
+): Promise<{ address: string; type: string; values: Record<string, unknown> }[]> {
+  const pulled = await terraform.must(dir, ["state", "pull"], "state pull");
+  const state = JSON.parse(pulled.stdout) as {
+    resources?: { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+  };
+  return (state.resources ?? [])
+    .filter((resource) => resource.mode === "managed")
+    .flatMap((resource) =>
+      resource.instances.map((instance) => ({
+        address: `${resource.type}.${resource.name}`,
+        type: resource.type,
+        values: instance.attributes,
+      })),
+    );
+}
