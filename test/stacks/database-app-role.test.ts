@@ -70,12 +70,12 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("the applicat
     const account = Object.values(resourcesOf(workloads, "kubernetes_service_account_v1")).find(
       (sa) => (sa["metadata"] as Body)["name"] === "database-roles",
     );
-    expect((account?.["metadata"] as Body)["annotations"]).toEqual({
+    expect((account!["metadata"] as Body)["annotations"]).toEqual({
       "eks.amazonaws.com/role-arn": fromPlatform("database_roles_role_arn"),
     });
-    const spcName = ((pod["volume"] as Body[]).find((v) => v["csi"] !== undefined)?.["csi"] as Body)["volume_attributes"] as Body;
+    const spcName = ((pod["volume"] as Body[]).find((v) => v["csi"] !== undefined)!["csi"] as Body)["volume_attributes"] as Body;
     const spc = Object.values(resourcesOf(workloads, "helm_release")).find((r) => r["name"] === spcName["secretProviderClass"]);
-    expect(String((spc?.["values"] as string[])[0])).toContain(fromPlatform("database_secret_arn"));
+    expect(String((spc!["values"] as string[])[0])).toContain(fromPlatform("database_secret_arn"));
     const container = (pod["container"] as Body[])[0]!;
     expect(container["env"]).toEqual(
       expect.arrayContaining([
