@@ -75,9 +75,18 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     }
   });
 
-  it("workloads: only the cluster autoscaler moves, to the chart built for the new minor", () => {
+  it("workloads: only the cluster autoscaler and the kubectl of the monitoring CRD upgrade job move, to the new minor", () => {
     const changed = changedResources(before.workloads, after.workloads);
-    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["helm_release.cluster-autoscaler_release"]);
+    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "helm_release.cluster-autoscaler_release",
+      "helm_release.kube-prometheus-stack_release",
+    ]);
+    const kubectl = (doc: TerraformJson) => {
+      const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack");
+      return (JSON.parse((release?.["values"] as string[])[0]!) as { crds: { upgradeJob: { image: { kubectl: { tag: string } } } } }).crds
+        .upgradeJob.image.kubectl.tag;
+    };
+    expect([kubectl(before.workloads), kubectl(after.workloads)]).toEqual(["v1.34.0", "v1.35.0"]);
     const autoscaler = (doc: TerraformJson) =>
       Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "cluster-autoscaler")?.["version"];
     expect([autoscaler(before.workloads), autoscaler(after.workloads)]).toEqual(["9.53.0", "9.59.0"]);

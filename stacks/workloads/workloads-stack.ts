@@ -91,6 +91,7 @@ export class WorkloadsStack extends LayerStack {
     if (settings.monitoring.prometheus) {
       new KubePrometheusStack(this, "kube-prometheus-stack", {
         chartVersion: charts.kubePrometheusStack,
+        kubernetesVersion: env.platform.kubernetesVersion,
         retention: settings.monitoring.prometheusRetention,
         storageGiB: settings.monitoring.prometheusStorageGiB,
         storageClassName: storageClass.name,

@@ -6,6 +6,7 @@ import { releaseOf, valuesOf, NAMESPACE_REFERENCE, synth } from "../../../test/s
 describe("KubePrometheusStack", () => {
   const props: KubePrometheusStackProps = {
     chartVersion: "88.5.3",
+    kubernetesVersion: "1.35",
     retention: "15d",
     storageGiB: 50,
     storageClassName: "gp3",
@@ -24,20 +25,42 @@ describe("KubePrometheusStack", () => {
   };
 
   it("upgrades the Prometheus Operator CRDs with the chart's pre-upgrade job (Helm never upgrades crds/)", () => {
-    expect(values(build()).crds).toEqual({ enabled: true, upgradeJob: { enabled: true, forceConflicts: true } });
+    expect(values(build()).crds).toEqual({
+      enabled: true,
+      upgradeJob: {
+        enabled: true,
+        forceConflicts: true,
+        image: {
+          busybox: { registry: "public.ecr.aws", repository: "docker/library/busybox", tag: "1.37.0" },
+          kubectl: { registry: "registry.k8s.io", repository: "kubectl", tag: "v1.35.0" },
+        },
+      },
+    });
+  });
+
+  it("pins the CRD upgrade job's kubectl to the cluster's minor (not the API server's version string)", () => {
+    expect(values(build({ kubernetesVersion: "1.34" })).crds.upgradeJob.image.kubectl.tag).toBe("v1.34.0");
+  });
+
+  it("refuses a Kubernetes version that is not a minor", () => {
+    expect(() => build({ kubernetesVersion: "1.35.2" })).toThrow('kube-prometheus-stack: kubernetesVersion "1.35.2" must be a minor such as 1.35');
+  });
+
+  it("neither scrapes nor alerts on kube-proxy (the EKS add-on serves its metrics on 127.0.0.1 only)", () => {
+    expect(values(build()).kubeProxy).toEqual({ enabled: false });
   });
 
   it("sets no Grafana admin password (the chart generates one) and keeps Grafana inside the cluster", () => {
     const json = build();
     const grafana = values(json).grafana;
     expect(passwords(values(json))).toEqual([]);
-    // Blank overrides the umbrella chart's default "prom-operator"; the Grafana chart then generates one.
-    expect(grafana.adminPassword).toBe("");
+    // No adminPassword key at all (Grafana 12 charts do not have it): the Grafana chart generates one.
+    expect(Object.keys(grafana)).not.toContain("adminPassword");
     expect(releaseOf(json, "kube-prometheus-stack").values[0]).not.toContain("prom-operator");
     expect(grafana).toMatchObject({ enabled: true, service: { type: "ClusterIP" } });
   });
 
-  it("keeps Prometheus data on a gp3 volume of the given size for the given retention, and selects every ServiceMonitor", () => {
+  it("keeps Prometheus data on a gp3 volume of the given size for the given retention, and selects every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and rule", () => {
     expect(values(build()).prometheus.prometheusSpec).toEqual({
       retention: "15d",
       storageSpec: {
@@ -47,6 +70,8 @@ describe("KubePrometheusStack", () => {
       },
       serviceMonitorSelectorNilUsesHelmValues: false,
       podMonitorSelectorNilUsesHelmValues: false,
+      probeSelectorNilUsesHelmValues: false,
+      scrapeConfigSelectorNilUsesHelmValues: false,
       ruleSelectorNilUsesHelmValues: false,
     });
     expect(values(build()).alertmanager).toEqual({ enabled: true });

@@ -22,19 +22,20 @@ export interface KubePrometheusStackValues {
           };
         };
       };
-      /** False: select every ServiceMonitor/PodMonitor/PrometheusRule, not only this release's. */
+      /** False: select every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and PrometheusRule, not only this release's: one rule for all five. */
       readonly serviceMonitorSelectorNilUsesHelmValues: false;
       readonly podMonitorSelectorNilUsesHelmValues: false;
+      readonly probeSelectorNilUsesHelmValues: false;
+      readonly scrapeConfigSelectorNilUsesHelmValues: false;
       readonly ruleSelectorNilUsesHelmValues: false;
     };
   };
+  /**
+   * No `adminPassword` (Grafana 12 charts no longer have the key): the chart generates a random one
+   * into its Secret, kept across upgrades.
+   */
   readonly grafana: {
     readonly enabled: true;
-    /**
-     * Blank on purpose, and never a password: the umbrella chart defaults it to `prom-operator`;
-     * blank makes the Grafana chart generate a random one into its Secret (kept across upgrades).
-     */
-    readonly adminPassword: "";
     readonly service: { readonly type: "ClusterIP" };
   };
   readonly alertmanager: {
@@ -49,12 +50,39 @@ export interface KubePrometheusStackValues {
    * Prometheus Operator CRDs of the new version server-side (taking the fields over from Helm) in a
    * pre-upgrade hook, before the operator that needs them rolls out.
    */
-  readonly crds: { readonly enabled: true; readonly upgradeJob: { readonly enabled: true; readonly forceConflicts: true } };
+  readonly crds: {
+    readonly enabled: true;
+    readonly upgradeJob: { readonly enabled: true; readonly forceConflicts: true; readonly image: CrdUpgradeJobImages };
+  };
+  /**
+   * The EKS kube-proxy add-on serves its metrics on 127.0.0.1 only: scraped from Prometheus it is a
+   * target always down and a KubeProxyDown alert that never resolves. Not scraped, no alert.
+   */
+  readonly kubeProxy: { readonly enabled: false };
   /** EKS runs the control plane: there is no etcd, scheduler or controller manager to scrape. */
   readonly kubeEtcd: { readonly enabled: false };
   readonly kubeScheduler: { readonly enabled: false };
   readonly kubeControllerManager: { readonly enabled: false };
 }
+
+/** An image the chart takes as registry, repository and tag: pinned, never `latest`. */
+export interface PinnedImage {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** The CRD upgrade job's two images (the chart defaults busybox to docker.io `latest`, kubectl to the API server's version string). */
+export interface CrdUpgradeJobImages {
+  readonly busybox: PinnedImage;
+  readonly kubectl: PinnedImage;
+}
+
+/**
+ * busybox from the Amazon ECR Public mirror of the Docker official images (the cluster already pulls
+ * from public.ecr.aws), pinned by version instead of docker.io `latest`.
+ */
+export const CRD_UPGRADE_BUSYBOX: PinnedImage = { registry: "public.ecr.aws", repository: "docker/library/busybox", tag: "1.37.0" };
 
 /** The Alertmanager configuration this construct writes (alertmanager.yaml). */
 export interface AlertmanagerConfig {
@@ -94,6 +122,11 @@ export interface AlertmanagerSns {
 }
 
 export interface KubePrometheusStackProps extends HelmAddOnProps {
+  /**
+   * The cluster's Kubernetes minor (`1.35`): the CRD upgrade job's kubectl is pinned to `v<minor>.0`
+   * (the chart would take the API server's version string, `v1.35.2-eks-...`, which is no image tag).
+   */
+  readonly kubernetesVersion: string;
   /** How long Prometheus keeps samples, a Prometheus duration (`15d`, `48h`). */
   readonly retention: string;
   /** Size of Prometheus' persistent volume, GiB. */
@@ -136,6 +169,9 @@ export class KubePrometheusStack extends Construct {
     if (!Number.isInteger(props.storageGiB) || props.storageGiB < 1) {
       throw new Error(`kube-prometheus-stack: storageGiB must be a positive integer (got ${props.storageGiB})`);
     }
+    if (!/^1\.\d+$/.test(props.kubernetesVersion)) {
+      throw new Error(`kube-prometheus-stack: kubernetesVersion "${props.kubernetesVersion}" must be a minor such as 1.35`);
+    }
     if (!Token.isUnresolved(props.storageClassName) && props.storageClassName.trim() === "") {
       throw new Error("kube-prometheus-stack: storageClassName must not be empty");
     }
@@ -161,12 +197,25 @@ export class KubePrometheusStack extends Construct {
           },
           serviceMonitorSelectorNilUsesHelmValues: false,
           podMonitorSelectorNilUsesHelmValues: false,
+          probeSelectorNilUsesHelmValues: false,
+          scrapeConfigSelectorNilUsesHelmValues: false,
           ruleSelectorNilUsesHelmValues: false,
         },
       },
-      grafana: { enabled: true, adminPassword: "", service: { type: "ClusterIP" } },
+      grafana: { enabled: true, service: { type: "ClusterIP" } },
       alertmanager: props.alertmanagerSns === undefined ? { enabled: true } : alertmanagerValues(props.alertmanagerSns),
-      crds: { enabled: true, upgradeJob: { enabled: true, forceConflicts: true } },
+      crds: {
+        enabled: true,
+        upgradeJob: {
+          enabled: true,
+          forceConflicts: true,
+          image: {
+            busybox: CRD_UPGRADE_BUSYBOX,
+            kubectl: { registry: "registry.k8s.io", repository: "kubectl", tag: `v${props.kubernetesVersion}.0` },
+          },
+        },
+      },
+      kubeProxy: { enabled: false },
       kubeEtcd: { enabled: false },
       kubeScheduler: { enabled: false },
       kubeControllerManager: { enabled: false },

@@ -1,0 +1,114 @@
+import Ajv, { type ValidateFunction } from "ajv";
+import type { RenderedObject } from "./render";
+
+/*
+ * Rendered objects against their schema: a built-in kind against the Kubernetes OpenAPI schema of
+ * `kubernetes-models` (a kind or API version missing there, e.g. one the environment's Kubernetes
+ * version removed, has no schema and fails); a custom kind against the openAPIV3Schema of the CRD
+ * the same stack installs (Gateway API, the load balancer controller's, prometheus-operator's, the
+ * Secrets Store CSI driver's). An object of a kind nobody installs fails too.
+ */
+
+interface Model {
+  new (data: never): { validate(): void };
+}
+
+const models = new Map<string, Model | null>();
+
+/** Loads the kubernetes-models classes of the objects' kinds (an ES module each), before `schemaProblems`. */
+export async function loadModels(objects: readonly RenderedObject[]): Promise<void> {
+  const keys = new Set(objects.map((object) => `${object.apiVersion}/${object.kind}`));
+  await Promise.all(
+    [...keys]
+      .filter((key) => !models.has(key))
+      .map(async (key) => {
+        const kind = key.slice(key.lastIndexOf("/") + 1);
+        try {
+          const module = (await import(`kubernetes-models/${key}`)) as Record<string, Model>;
+          models.set(key, module[kind] ?? null);
+        } catch {
+          models.set(key, null);
+        }
+      }),
+  );
+}
+
+/** The kubernetes-models class of `apiVersion`/`kind`, or null when the package has none. */
+function modelOf(apiVersion: string, kind: string): Model | null {
+  const key = `${apiVersion}/${kind}`;
+  if (!models.has(key)) throw new Error(`${key}: call loadModels first`);
+  return models.get(key)!;
+}
+
+/**
+ * CRD patterns are Go (RE2) expressions: `(?i)` inline flags become the `i` flag; a pattern
+ * JavaScript still cannot compile matches anything (the API server checks it; this check cannot).
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch {
+    try {
+      return new RegExp(pattern.replaceAll("(?i)", ""), `${flags}i`);
+    } catch {
+      return new RegExp("", flags);
+    }
+  }
+}
+
+/** A CRD version's validator, compiled on first use. */
+export type CrdValidator = () => ValidateFunction;
+
+/** Validators of every served version of a stack's CRDs, by `group/version/Kind`. */
+export function crdValidators(crds: readonly RenderedObject[]): Map<string, CrdValidator> {
+  const regExp = Object.assign(goRegExp, { code: "goRegExp" });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp } });
+  const validators = new Map<string, CrdValidator>();
+  for (const crd of crds) {
+    const spec = crd["spec"] as {
+      group: string;
+      names: { kind: string };
+      versions: { name: string; served?: boolean; schema?: { openAPIV3Schema?: object } }[];
+    };
+    for (const version of spec.versions) {
+      const schema = version.schema?.openAPIV3Schema;
+      if (version.served === false || schema === undefined) continue;
+      const key = `${spec.group}/${version.name}/${spec.names.kind}`;
+      if (validators.has(key)) continue;
+      let compiled: ValidateFunction | undefined;
+      validators.set(key, () => (compiled ??= ajv.compile(stripMetadata(schema))));
+    }
+  }
+  return validators;
+}
+
+/** A CRD schema without `metadata` constraints (the API server validates ObjectMeta itself; CRDs rarely restate it). */
+function stripMetadata(schema: object): object {
+  const copy = { ...(schema as Record<string, unknown>) };
+  const properties = copy["properties"] as Record<string, unknown> | undefined;
+  if (properties !== undefined) {
+    const { metadata: _metadata, ...rest } = properties;
+    copy["properties"] = rest;
+  }
+  return copy;
+}
+
+/** Every schema problem of an object, or none. */
+export function schemaProblems(object: RenderedObject, crds: ReadonlyMap<string, CrdValidator>): string[] {
+  const { apiVersion, kind } = object;
+  if (typeof apiVersion !== "string" || typeof kind !== "string") return ["no apiVersion or kind"];
+  const crd = crds.get(`${apiVersion}/${kind}`)?.();
+  if (crd !== undefined) {
+    if (crd(object)) return [];
+    return (crd.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`.trim());
+  }
+  const model = modelOf(apiVersion, kind);
+  if (model === null) return [`${apiVersion} ${kind}: no Kubernetes schema and no CRD installed by this stack (a removed API, or a missing CRD)`];
+  try {
+    new model(object as never).validate();
+    return [];
+  } catch (error) {
+    const details = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
+    return details?.map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim()) ?? [String(error)];
+  }
+}
