@@ -64,7 +64,12 @@ export interface ChartPackage {
   /** The chart's values.schema.json, when it has one. */
   readonly schema?: Json;
   /** Chart.yaml `dependencies`: name, version constraint, alias, condition. */
-  readonly dependencies: readonly { readonly name: string; readonly version?: string; readonly alias?: string; readonly condition?: string }[];
+  readonly dependencies: readonly {
+    readonly name: string;
+    readonly version?: string;
+    readonly alias?: string;
+    readonly condition?: string;
+  }[];
   /** The packaged dependencies, by chart name. */
   readonly subcharts: ReadonlyMap<string, ChartPackage>;
 }

@@ -48,9 +48,23 @@ const PLACEHOLDERS: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   [/outputs\.container_log_group_name$/, () => "/aws/eks/placeholder-cluster/containers"],
   [/outputs\.alerts_topic_arn$/, () => `arn:aws:sns:${REGION}:${ACCOUNT}:placeholder-alerts`],
   [/outputs\.database_secret_arn$/, () => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:placeholder-master-AbCdEf`],
-  [/^aws_wafv2_web_acl\.[^.]+\.arn$/, () => `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/placeholder/11111111-2222-3333-4444-555555555555`],
+  [
+    /^aws_wafv2_web_acl\.[^.]+\.arn$/,
+    () => `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/placeholder/11111111-2222-3333-4444-555555555555`,
+  ],
+  [/outputs\.ecr_repository_urls\.([a-z-]+)$/, (m) => `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/placeholder/${m[1]}`],
+  // The release pipeline's image tag (a Terraform variable whose validation refuses `latest`).
+  [/^var\.([a-z]+)_image_tag$/, (m) => `${m[1]}-release-tag`],
+  // A subnet range of the network layer: a distinct /24 per output and index, so a placeholder names one expression.
+  [/outputs\.([a-z_]+_cidrs), (\d+)$/, (m) => `10.${cidrOutputIndex(m[1]!)}.${m[2]}.0/24`],
   [/^aws_s3_bucket\.[^.]+\.bucket$/, () => "placeholder-access-logs-bucket"],
 ];
+
+const cidrOutputs: string[] = [];
+function cidrOutputIndex(name: string): number {
+  if (!cidrOutputs.includes(name)) cidrOutputs.push(name);
+  return 200 + cidrOutputs.indexOf(name);
+}
 
 /** The literal `metadata.name` of a resource the expression names (`kubernetes_namespace_v1.x.metadata[0].name`), if literal. */
 function referencedName(doc: TerraformDoc, expression: string): string | undefined {
@@ -76,7 +90,8 @@ export function replaceExpressions(doc: TerraformDoc, text: string, where: strin
         return value;
       }
     }
-    throw new Error(`${where}: no typed placeholder for the Terraform expression \${${inner}} (add one to PLACEHOLDERS in scripts/chart-render.ts)`);
+    throw new Error(
+      `${where}: no typed placeholder for the Terraform expression \${${inner}} (add one to PLACEHOLDERS in scripts/chart-render.ts)`,
+    );
   });
 }
-

@@ -105,14 +105,28 @@ function main(): void {
     });
     const render = (version: string): K8sObject[] => {
       const archive = vendoredChartPath(chart, version);
-      const args = ["template", String(body["name"]), archive, "--namespace", namespace, "--kube-version", environment.platform.kubernetesVersion];
+      const args = [
+        "template",
+        String(body["name"]),
+        archive,
+        "--namespace",
+        namespace,
+        "--kube-version",
+        environment.platform.kubernetesVersion,
+      ];
       args.push(body["skip_crds"] === true ? "--skip-crds" : "--include-crds", ...valuesFiles.flatMap((file) => ["--values", file]));
       try {
-        const output = execFileSync(helmBinary(), args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+        const output = execFileSync(helmBinary(), args, {
+          encoding: "utf8",
+          maxBuffer: 256 * 1024 * 1024,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         return parseDocuments(output).filter(isMap) as K8sObject[];
       } catch (error) {
         const stderr = String((error as { stderr?: string }).stderr ?? error).trim();
-        process.stderr.write(`charts:diff: ${chart} ${version} (${path.relative(REPOSITORY_ROOT, archive)}) does not render with our values:\n${stderr}\n`);
+        process.stderr.write(
+          `charts:diff: ${chart} ${version} (${path.relative(REPOSITORY_ROOT, archive)}) does not render with our values:\n${stderr}\n`,
+        );
         return process.exit(1);
       }
     };

@@ -54,7 +54,8 @@ function packageChart(source: string, dependencies: readonly string[], outDir: s
     if (dependency.repository === undefined || dependency.repository === "" || dependency.repository.startsWith("file://")) continue;
     // A packaged or unpacked copy already there (a stale download) is replaced by the one built from source.
     if (existsSync(subchartDir)) {
-      for (const file of readdirSync(subchartDir)) if (file.startsWith(`${dependency.name}-`) && file.endsWith(".tgz")) rmSync(path.join(subchartDir, file));
+      for (const file of readdirSync(subchartDir))
+        if (file.startsWith(`${dependency.name}-`) && file.endsWith(".tgz")) rmSync(path.join(subchartDir, file));
     }
     const candidates = dependencies.filter((dir) =>
       dir.endsWith(".tgz") ? path.basename(dir).startsWith(`${dependency.name}-`) : readChartYaml(dir).name === dependency.name,
@@ -96,7 +97,11 @@ function main(): void {
     );
     process.exit(1);
   }
-  const written = packageChart(path.resolve(source), commandLine.values("dependency").map((dir) => path.resolve(dir)), VENDOR_DIR);
+  const written = packageChart(
+    path.resolve(source),
+    commandLine.values("dependency").map((dir) => path.resolve(dir)),
+    VENDOR_DIR,
+  );
   if (written !== vendoredChartPath(chart.name, String(chart.version))) throw new Error(`helm wrote ${written}`);
   process.stdout.write(`${path.relative(REPOSITORY_ROOT, written)}\n`);
 }

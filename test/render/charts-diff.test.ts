@@ -11,7 +11,12 @@ describe("npm run charts:diff, the object-level difference", () => {
       { apiVersion: "v1", kind: "Service", metadata: { name: "a", namespace: "x" }, spec: { ports: [{ port: 8080 }] } },
       { apiVersion: "v1", kind: "Secret", metadata: { name: "new", namespace: "x" } },
     ];
-    expect(renderDiff(before, after)).toEqual(["+ Secret x/new", "- ConfigMap x/gone", "~ Service x/a", "    spec.ports[0].port: 80 -> 8080"]);
+    expect(renderDiff(before, after)).toEqual([
+      "+ Secret x/new",
+      "- ConfigMap x/gone",
+      "~ Service x/a",
+      "    spec.ports[0].port: 80 -> 8080",
+    ]);
   });
 
   it("GIVEN a field added and one removed WHEN compared THEN each shows as absent on its side", () => {

@@ -103,7 +103,8 @@ export function schemaProblems(object: RenderedObject, crds: ReadonlyMap<string,
     return (crd.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`.trim());
   }
   const model = modelOf(apiVersion, kind);
-  if (model === null) return [`${apiVersion} ${kind}: no Kubernetes schema and no CRD installed by this stack (a removed API, or a missing CRD)`];
+  if (model === null)
+    return [`${apiVersion} ${kind}: no Kubernetes schema and no CRD installed by this stack (a removed API, or a missing CRD)`];
   try {
     new model(object as never).validate();
     return [];

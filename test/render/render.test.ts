@@ -75,7 +75,9 @@ describe("every helm_release of every environment, rendered", () => {
       .filter((object) => object.kind === "CustomResourceDefinition");
     const validators = validatorsOf(stack, crds);
     const problems = release.objects.flatMap((object) =>
-      schemaProblems(object, validators).map((problem) => `${stack}: release ${name}: ${object.kind} ${object.metadata?.name ?? "?"}: ${problem}`),
+      schemaProblems(object, validators).map(
+        (problem) => `${stack}: release ${name}: ${object.kind} ${object.metadata?.name ?? "?"}: ${problem}`,
+      ),
     );
     expect(problems).toEqual([]);
   });

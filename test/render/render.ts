@@ -93,7 +93,9 @@ export function releaseSpecs(stack: string, environment: string, kubernetesVersi
       const repository = body["repository"];
       const local = repository === undefined;
       const chartField = String(body["chart"]);
-      const chartPath = local ? path.join(sharedSynthDir(), "stacks", stack, chartField) : vendoredChartPath(chartField, String(body["version"]));
+      const chartPath = local
+        ? path.join(sharedSynthDir(), "stacks", stack, chartField)
+        : vendoredChartPath(chartField, String(body["version"]));
       const texts = (Array.isArray(body["values"]) ? body["values"] : []) as string[];
       const values = texts.map((text) => JSON.parse(replaceExpressions(doc, text, where, placeholders)) as { [key: string]: Json });
       return {
@@ -243,7 +245,11 @@ async function renderOne(spec: ReleaseSpec, apiVersions: readonly string[]): Pro
     try {
       const { stdout } = await run(helmBinary(), [...args, ...valuesFiles.flatMap((file) => ["--values", file])], {
         maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, HELM_CACHE_HOME: path.join(os.tmpdir(), "helm-cache"), HELM_CONFIG_HOME: path.join(os.tmpdir(), "helm-config") },
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: path.join(os.tmpdir(), "helm-cache"),
+          HELM_CONFIG_HOME: path.join(os.tmpdir(), "helm-config"),
+        },
       });
       result = { objects: parseDocuments(stdout).filter((object): object is RenderedObject => isObject(object)) };
     } catch (error) {

@@ -73,7 +73,10 @@ export function unreadValues(chart: ChartPackage, supplied: Tree): string[] {
             .map((c) => c.trim())
             .filter((c) => c.startsWith(`${key}.`))
             .map((c) => c.slice(key.length + 1));
-          const merged = merge(merge(subchart.values, isMap(parentDefaults) ? parentDefaults : {}), Object.fromEntries(condition.map((c) => [c, true])));
+          const merged = merge(
+            merge(subchart.values, isMap(parentDefaults) ? parentDefaults : {}),
+            Object.fromEntries(condition.map((c) => [c, true])),
+          );
           walk(value, merged, subchart.schema, here, subchart, true);
           continue;
         }
@@ -82,7 +85,9 @@ export function unreadValues(chart: ChartPackage, supplied: Tree): string[] {
       const inDefaults = Object.prototype.hasOwnProperty.call(defaults, key);
       const inSchema = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key);
       if (!inDefaults && !inSchema) {
-        problems.push(`${here}: not a key of ${owner.name} ${owner.version}'s default values or schema (a misspelling, or a key this version no longer reads)`);
+        problems.push(
+          `${here}: not a key of ${owner.name} ${owner.version}'s default values or schema (a misspelling, or a key this version no longer reads)`,
+        );
         continue;
       }
       const defaultValue = defaults[key];

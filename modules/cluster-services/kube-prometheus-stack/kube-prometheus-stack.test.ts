@@ -43,7 +43,9 @@ describe("KubePrometheusStack", () => {
   });
 
   it("refuses a Kubernetes version that is not a minor", () => {
-    expect(() => build({ kubernetesVersion: "1.35.2" })).toThrow('kube-prometheus-stack: kubernetesVersion "1.35.2" must be a minor such as 1.35');
+    expect(() => build({ kubernetesVersion: "1.35.2" })).toThrow(
+      'kube-prometheus-stack: kubernetesVersion "1.35.2" must be a minor such as 1.35',
+    );
   });
 
   it("neither scrapes nor alerts on kube-proxy (the EKS add-on serves its metrics on 127.0.0.1 only)", () => {

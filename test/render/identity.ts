@@ -1,0 +1,99 @@
+import { eachResource, type TerraformJson } from "../support/synthesized";
+import type { ClusterObject } from "./cluster-objects";
+
+/*
+ * "Every service account that needs AWS carries exactly the identity the platform layer made for
+ * it, and no other": the one function to change when identities move from IRSA role annotations to
+ * EKS Pod Identity associations (it already reads both).
+ */
+
+const ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** The typed placeholder of a platform output (scripts/chart-render.ts). */
+const OUTPUT_PLACEHOLDER = /^arn:aws:iam::000000000000:role\/terraform-output\/([a-z_]+)$/;
+
+/** How the platform layer gave a service account its AWS identity. */
+export type PlatformIdentity =
+  /** An IRSA role trusting the account; the workloads layer reads its ARN from this platform output. */
+  | { readonly kind: "irsa"; readonly role: string; readonly output: string | undefined }
+  /** An EKS Pod Identity association: the service account carries no annotation. */
+  | { readonly kind: "pod-identity"; readonly role: string };
+
+/** Every service account the platform layer made an identity for, `namespace/name` -> identity; roles of EKS add-ons excluded. */
+export function platformIdentities(platform: TerraformJson): Map<string, PlatformIdentity> {
+  const identities = new Map<string, PlatformIdentity>();
+  const documents = platform.data?.["aws_iam_policy_document"] ?? {};
+  const outputs = Object.entries(platform.output ?? {});
+  const outputOf = (role: string) => outputs.find(([, output]) => output.value === `\${aws_iam_role.${role}.arn}`)?.[0];
+  const addonRoles = new Set(
+    eachResource(platform)
+      .filter(([, type]) => type === "aws_eks_addon")
+      .map(([, , body]) => /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(String(body["service_account_role_arn"] ?? ""))?.[1])
+      .filter((role): role is string => role !== undefined),
+  );
+  for (const [address, type, body] of eachResource(platform)) {
+    const role = address.slice(address.indexOf(".") + 1);
+    if (type === "aws_iam_role" && !addonRoles.has(role)) {
+      const document = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(body["assume_role_policy"]))?.[1];
+      const statements = (documents[document ?? ""]?.["statement"] ?? []) as { condition?: { variable: string; values: string[] }[] }[];
+      for (const statement of statements) {
+        for (const condition of statement.condition ?? []) {
+          if (!condition.variable.endsWith(":sub")) continue;
+          for (const value of condition.values) {
+            const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(value);
+            if (match !== null) identities.set(`${match[1]}/${match[2]}`, { kind: "irsa", role, output: outputOf(role) });
+          }
+        }
+      }
+    }
+    if (type === "aws_eks_pod_identity_association") {
+      const roleOf = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(String(body["role_arn"] ?? ""))?.[1] ?? String(body["role_arn"]);
+      identities.set(`${String(body["namespace"])}/${String(body["service_account"])}`, { kind: "pod-identity", role: roleOf });
+    }
+  }
+  return identities;
+}
+
+/** Problems of the service accounts' identities, and how many identities were checked. */
+export function identityProblems(platform: TerraformJson, objects: readonly ClusterObject[]): { problems: string[]; checked: number } {
+  const identities = platformIdentities(platform);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const { object, source, namespace } of objects.filter(({ object }) => object.kind === "ServiceAccount")) {
+    const key = `${namespace}/${object.metadata?.name}`;
+    seen.add(key);
+    const annotation = object.metadata?.annotations?.[ROLE_ANNOTATION];
+    const annotatedOutput =
+      annotation === undefined ? undefined : (OUTPUT_PLACEHOLDER.exec(annotation)?.[1] ?? `(not a platform output: ${annotation})`);
+    const expected = identities.get(key);
+    if (expected === undefined) {
+      if (annotatedOutput !== undefined)
+        problems.push(
+          `${source}: ServiceAccount ${key} is annotated with ${annotatedOutput}, a role the platform layer did not make for it`,
+        );
+      continue;
+    }
+    if (expected.kind === "pod-identity") {
+      if (annotation !== undefined)
+        problems.push(
+          `${source}: ServiceAccount ${key} has a Pod Identity association (role ${expected.role}) and must carry no role annotation`,
+        );
+      continue;
+    }
+    if (annotatedOutput === undefined) {
+      problems.push(
+        `${source}: ServiceAccount ${key} needs AWS (platform role ${expected.role}) but carries no ${ROLE_ANNOTATION} annotation`,
+      );
+    } else if (annotatedOutput !== expected.output) {
+      problems.push(
+        `${source}: ServiceAccount ${key} is annotated with ${annotatedOutput}; the platform made role ${expected.role} for it, published as ${expected.output ?? "(no output)"}`,
+      );
+    }
+  }
+  for (const [key, identity] of identities) {
+    if (!seen.has(key))
+      problems.push(
+        `the platform made ${identity.kind} role ${identity.role} for ServiceAccount ${key}, which nothing in the stack creates`,
+      );
+  }
+  return { problems, checked: identities.size };
+}

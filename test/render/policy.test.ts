@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLUSTER_SERVICE_FLOWS } from "../../modules/cluster-services/flows";
+import { synthesizedStack } from "../support/synthesized";
+import { type ClusterObject, namespaceLevels, stackObjects, type StackObjects } from "./cluster-objects";
+import { flowProblems } from "./flows";
+import { identityProblems } from "./identity";
+import { type Level, podSecurityViolations, podTemplateOf } from "./pod-security";
+import { renderedReleases, workloadsStacks } from "./render";
+
+/*
+ * Policy over what will really run, every environment: the rendered releases and the kubernetes_*
+ * resources of each workloads stack (test/render/cluster-objects.ts).
+ */
+
+const stacks = workloadsStacks().map(({ stack, environment }) => [stack, environment] as const);
+const byStack = new Map<string, StackObjects>();
+const objectsOf = (stack: string): readonly ClusterObject[] => byStack.get(stack)!.objects;
+
+beforeAll(async () => {
+  const releases = await renderedReleases();
+  for (const [stack] of stacks) byStack.set(stack, stackObjects(stack, releases));
+}, 180_000);
+
+describe.each(stacks)("%s: what will run", (stack, environment) => {
+  it("GIVEN every pod template WHEN its namespace's Pod Security level is evaluated THEN each passes it (kube-system included)", () => {
+    const levels = namespaceLevels(stack, objectsOf(stack));
+    const pods = objectsOf(stack).filter(({ object }) => podTemplateOf(object) !== undefined);
+    expect(pods.length, `${stack}: pod templates`).toBeGreaterThan(15);
+    const problems = pods.flatMap(({ object, source, namespace }) => {
+      const level = levels.get(namespace ?? "default");
+      const where = `${stack}: ${source}: ${object.kind} ${namespace}/${object.metadata?.name}`;
+      if (level === undefined) return [`${where}: namespace ${namespace} declares no Pod Security level`];
+      return podSecurityViolations(podTemplateOf(object)!, level as Level).map((problem) => `${where}: breaks "${level}": ${problem}`);
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("GIVEN the namespaces the releases install into WHEN their levels are read THEN kube-system is declared privileged and the application namespaces restricted", () => {
+    const levels = namespaceLevels(stack, objectsOf(stack));
+    expect(Object.fromEntries([...levels].filter(([ns]) => ["kube-system", "frontend", "backend", "external-dns"].includes(ns)))).toEqual({
+      "kube-system": "privileged",
+      frontend: "restricted",
+      backend: "restricted",
+      "external-dns": "restricted",
+    });
+  });
+
+  it("GIVEN every service account WHEN compared with the platform layer's identities THEN each that needs AWS carries exactly its own", () => {
+    const { problems, checked } = identityProblems(synthesizedStack(`platform-${environment}`).doc, objectsOf(stack));
+    expect(checked, `${stack}: identities checked`).toBeGreaterThanOrEqual(6);
+    expect(problems.map((problem) => `${stack}: ${problem}`)).toEqual([]);
+  });
+
+  it("GIVEN the flows each cluster service declares WHEN a namespace denies by default THEN its NetworkPolicies admit them", () => {
+    const { problems, checked } = flowProblems(CLUSTER_SERVICE_FLOWS, objectsOf(stack), byStack.get(stack)!.placeholders);
+    expect(checked, `${stack}: flows into or out of default-deny namespaces`).toBeGreaterThan(0);
+    expect(problems.map((problem) => `${stack}: ${problem}`)).toEqual([]);
+  });
+
+  it("GIVEN every container image the charts and our resources run WHEN read THEN each is pinned by version or digest (no latest, no bare name)", () => {
+    const images = objectsOf(stack).flatMap(({ object, source }) => {
+      const template = podTemplateOf(object);
+      if (template === undefined) return [];
+      const containers = ["initContainers", "containers"].flatMap((key) =>
+        Array.isArray(template.spec[key]) ? (template.spec[key] as { name: string; image: string }[]) : [],
+      );
+      return containers.map(
+        (c) => [`${stack}: ${source}: ${object.kind} ${object.metadata?.name} container ${c.name}`, String(c.image)] as const,
+      );
+    });
+    expect(images.length).toBeGreaterThan(15);
+    const unpinned = images.filter(([, image]) => {
+      if (image.includes("@sha256:")) return false;
+      const tag = /:([^/:]+)$/.exec(image)?.[1];
+      return tag === undefined || tag === "latest";
+    });
+    expect(unpinned.map(([where, image]) => `${where}: ${image} is not pinned`)).toEqual([]);
+  });
+
+  it("GIVEN the monitoring stack WHEN rendered THEN nothing scrapes or alerts on kube-proxy, whose metrics the EKS add-on serves on 127.0.0.1 only", () => {
+    const kubeProxy = objectsOf(stack).filter(
+      ({ object }) =>
+        (object.kind === "ServiceMonitor" && /kube-proxy/.test(object.metadata?.name ?? "")) ||
+        (object.kind === "PrometheusRule" && JSON.stringify(object["spec"]).includes("KubeProxyDown")),
+    );
+    expect(objectsOf(stack).filter(({ object }) => object.kind === "ServiceMonitor").length).toBeGreaterThan(5);
+    expect(kubeProxy.map(({ object }) => `${object.kind} ${object.metadata?.name}`)).toEqual([]);
+  });
+});
