@@ -56,7 +56,7 @@ const PLACEHOLDERS: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   // The release pipeline's image tag (a Terraform variable whose validation refuses `latest`).
   [/^var\.([a-z]+)_image_tag$/, (m) => `${m[1]}-release-tag`],
   // A subnet range of the network layer: a distinct /24 per output and index, so a placeholder names one expression.
-  [/outputs\.([a-z_]+_cidrs), (\d+)$/, (m) => `10.${cidrOutputIndex(m[1]!)}.${m[2]}.0/24`],
+  [/outputs\.([a-z_]+_cidrs), (\d+)$/, (m) => `10.${cidrOutputIndex(m[1] ?? "")}.${m[2]}.0/24`],
   [/^aws_s3_bucket\.[^.]+\.bucket$/, () => "placeholder-access-logs-bucket"],
 ];
 
@@ -70,7 +70,8 @@ function cidrOutputIndex(name: string): number {
 function referencedName(doc: TerraformDoc, expression: string): string | undefined {
   const match = /^(kubernetes_[a-z0-9_]+)\.([^.]+)\.metadata\[0\]\.name$/.exec(expression);
   if (match === null) return undefined;
-  const body = doc.resource?.[match[1]!]?.[match[2]!];
+  const [, type = "", resourceName = ""] = match;
+  const body = doc.resource?.[type]?.[resourceName];
   const metadata = body?.["metadata"];
   const name = (Array.isArray(metadata) ? metadata[0] : metadata) as Body | undefined;
   return typeof name?.["name"] === "string" && !name["name"].includes("${") ? name["name"] : undefined;

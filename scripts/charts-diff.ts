@@ -77,7 +77,11 @@ function main(): void {
   }
   const envName = commandLine.value("env");
   const selection = loadSelectionOrExit(envName === undefined ? [] : [envName]);
-  const environment = [...selection.environments].sort((a, b) => a.name.localeCompare(b.name))[0]!;
+  const environment = [...selection.environments].sort((a, b) => a.name.localeCompare(b.name))[0];
+  if (environment === undefined) {
+    process.stderr.write("charts:diff: no environment file\n");
+    process.exit(1);
+  }
   const outdir = mkdtempSync(path.join(os.tmpdir(), "charts-diff-"));
   try {
     withoutTokenCreationStacks(() => {

@@ -65,7 +65,7 @@ function packageChart(source: string, dependencies: readonly string[], outDir: s
         `${chart.name} ${chart.version} depends on ${dependency.name} ${dependency.version ?? ""} (${dependency.repository}): give its source once with --dependency <folder> (found ${candidates.length})`,
       );
     }
-    const candidate = candidates[0]!;
+    const [candidate] = candidates as [string];
     const version = candidate.endsWith(".tgz")
       ? path.basename(candidate, ".tgz").slice(dependency.name.length + 1)
       : String(readChartYaml(candidate).version);

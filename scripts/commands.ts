@@ -80,6 +80,8 @@ export const LINT_COMMAND: CommandSpec = {
     "Checks the house habits in parallel: Biome (formatting and lint rules, biome.jsonc), knip (unused files, dependencies and exports, tests included) and knip --production (exports only tests use must carry @internal).",
   options: {},
   notes: ["Fix formatting with npm run format; what each rule means and why some are off: biome.jsonc, docs/repository.md#house-habits."],
+};
+
 /** `npm run charts:vendor` (scripts/charts-vendor.ts). */
 export const CHARTS_VENDOR_COMMAND: CommandSpec = {
   name: "charts:vendor",

@@ -83,8 +83,11 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     ]);
     const kubectl = (doc: TerraformJson) => {
       const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack");
-      return (JSON.parse((release?.["values"] as string[])[0]!) as { crds: { upgradeJob: { image: { kubectl: { tag: string } } } } }).crds
-        .upgradeJob.image.kubectl.tag;
+      return (
+        JSON.parse((release?.["values"] as string[] | undefined)?.[0] ?? "{}") as {
+          crds: { upgradeJob: { image: { kubectl: { tag: string } } } };
+        }
+      ).crds.upgradeJob.image.kubectl.tag;
     };
     expect([kubectl(before.workloads), kubectl(after.workloads)]).toEqual(["v1.34.0", "v1.35.0"]);
     const autoscaler = (doc: TerraformJson) =>

@@ -20,7 +20,7 @@ interface Pods {
 }
 
 /** Namespaces whose pods are all denied by default (a policy selecting all, Ingress and Egress, no rule). */
-export function defaultDenyNamespaces(objects: readonly ClusterObject[]): Set<string> {
+function defaultDenyNamespaces(objects: readonly ClusterObject[]): Set<string> {
   return new Set(
     objects
       .filter(({ object }) => object.kind === "NetworkPolicy")

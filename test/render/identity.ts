@@ -19,7 +19,7 @@ export type PlatformIdentity =
   | { readonly kind: "pod-identity"; readonly role: string };
 
 /** Every service account the platform layer made an identity for, `namespace/name` -> identity; roles of EKS add-ons excluded. */
-export function platformIdentities(platform: TerraformJson): Map<string, PlatformIdentity> {
+function platformIdentities(platform: TerraformJson): Map<string, PlatformIdentity> {
   const identities = new Map<string, PlatformIdentity>();
   const documents = platform.data?.["aws_iam_policy_document"] ?? {};
   const outputs = Object.entries(platform.output ?? {});

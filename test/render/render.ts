@@ -6,7 +6,6 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { loadEnvironments } from "../../environments/load";
-import { CHART_VERSIONS } from "../../modules/core/chart-versions";
 import { parseDocuments, replaceExpressions } from "../../scripts/chart-render";
 import { readTar, vendoredChartPath, type ChartPackage, vendoredChart, type Json } from "../../scripts/chart-archive";
 import { helmBinary } from "../../scripts/helm";
@@ -135,7 +134,7 @@ function chartFiles(chartPath: string): Map<string, Buffer> {
 }
 
 /** The CustomResourceDefinitions a chart ships as plain YAML (crds/, files/, also in its subcharts). */
-export function chartCrds(chartPath: string): RenderedObject[] {
+function chartCrds(chartPath: string): RenderedObject[] {
   const crds: RenderedObject[] = [];
   for (const [name, content] of chartFiles(chartPath)) {
     if (!/(^|\/)(crds|files)\/[^/]+\.ya?ml$/.test(name)) continue;
@@ -147,7 +146,7 @@ export function chartCrds(chartPath: string): RenderedObject[] {
 }
 
 /** `group/version` of every CRD version the stack's charts install: what --api-versions tells helm exists. */
-export function crdApiVersions(specs: readonly ReleaseSpec[]): string[] {
+function crdApiVersions(specs: readonly ReleaseSpec[]): string[] {
   const versions = new Set<string>();
   for (const spec of specs) for (const version of chartApiVersions(spec.chartPath)) versions.add(version);
   return [...versions].sort();
@@ -158,14 +157,12 @@ function chartApiVersions(chartPath: string): string[] {
   const cacheFile = path.join(CACHE_DIR, `crd-versions-${chartHash(chartPath)}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8")) as string[];
   const versions = new Set<string>();
-  {
-    for (const crd of chartCrds(chartPath)) {
-      const crdSpec = crd["spec"] as { group: string; names: { kind: string }; versions: { name: string; served?: boolean }[] };
-      for (const version of crdSpec.versions) {
-        if (version.served === false) continue;
-        versions.add(`${crdSpec.group}/${version.name}`);
-        versions.add(`${crdSpec.group}/${version.name}/${crdSpec.names.kind}`);
-      }
+  for (const crd of chartCrds(chartPath)) {
+    const crdSpec = crd["spec"] as { group: string; names: { kind: string }; versions: { name: string; served?: boolean }[] };
+    for (const version of crdSpec.versions) {
+      if (version.served === false) continue;
+      versions.add(`${crdSpec.group}/${version.name}`);
+      versions.add(`${crdSpec.group}/${version.name}/${crdSpec.names.kind}`);
     }
   }
   const list = [...versions].sort();
@@ -295,6 +292,3 @@ export function renderedReleases(): Promise<RenderedRelease[]> {
 export function chartOf(spec: ReleaseSpec): ChartPackage | undefined {
   return spec.local || spec.version === undefined ? undefined : vendoredChart(spec.chart, spec.version);
 }
-
-/** The table entry of a remote chart, by chart name. */
-export const tableChart = (chart: string) => Object.values(CHART_VERSIONS).find((entry) => entry.chart === chart);

@@ -9,7 +9,7 @@ import type { ChartPackage, Json } from "../../scripts/chart-archive";
  */
 
 /** Per chart: the values paths (dotted, from the chart's root) whose keys are data, not settings. */
-export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
+const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
   "aws-load-balancer-controller": ["serviceAccount.annotations", "controllerConfig.featureGates"],
   "cluster-autoscaler": ["extraArgs", "rbac.serviceAccount.annotations"],
   "external-dns": ["serviceAccount.annotations"],
@@ -22,7 +22,7 @@ export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
  * chart: their fields are Kubernetes', checked on the rendered objects (schema, Pod Security), not
  * against the chart's example defaults.
  */
-export const KUBERNETES_PASS_THROUGH = new Set([
+const KUBERNETES_PASS_THROUGH = new Set([
   "securityContext",
   "podSecurityContext",
   "containerSecurityContext",
@@ -82,8 +82,8 @@ export function unreadValues(chart: ChartPackage, supplied: Tree): string[] {
         }
         if (key === "global") continue;
       }
-      const inDefaults = Object.prototype.hasOwnProperty.call(defaults, key);
-      const inSchema = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key);
+      const inDefaults = Object.hasOwn(defaults, key);
+      const inSchema = properties !== undefined && Object.hasOwn(properties, key);
       if (!inDefaults && !inSchema) {
         problems.push(
           `${here}: not a key of ${owner.name} ${owner.version}'s default values or schema (a misspelling, or a key this version no longer reads)`,

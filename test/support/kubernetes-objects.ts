@@ -70,7 +70,8 @@ export const KINDS: Readonly<Record<string, Kind>> = {
  * type in a stack fails the coverage test until it gets a converter entry or a reason here.
  */
 export const SKIPPED: Readonly<Record<string, string>> = {
-  kubernetes_labels: "labels on an object the cluster owns (kube-system's Pod Security level): no object of its own; the render policy reads them",
+  kubernetes_labels:
+    "labels on an object the cluster owns (kube-system's Pod Security level): no object of its own; the render policy reads them",
 };
 
 /** Top-level arguments of a resource that configure Terraform or the provider, not the Kubernetes object. */
@@ -238,7 +239,7 @@ const BOOLEAN = new Set([
 ]);
 
 const PLACEHOLDER = "placeholder";
-export const isToken = (value: unknown): boolean => typeof value === "string" && value.includes("${");
+const isToken = (value: unknown): boolean => typeof value === "string" && value.includes("${");
 export const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -307,4 +308,3 @@ export function toKubernetes(type: string, body: Record<string, unknown>): JsonO
   const source = Object.fromEntries(Object.entries(body).filter(([key]) => !TERRAFORM_ONLY.has(key))) as JsonObject;
   return object(kind.model.kind, "(root)", source, "");
 }
-

@@ -82,7 +82,7 @@ export interface CrdUpgradeJobImages {
  * busybox from the Amazon ECR Public mirror of the Docker official images (the cluster already pulls
  * from public.ecr.aws), pinned by version instead of docker.io `latest`.
  */
-export const CRD_UPGRADE_BUSYBOX: PinnedImage = { registry: "public.ecr.aws", repository: "docker/library/busybox", tag: "1.37.0" };
+const CRD_UPGRADE_BUSYBOX: PinnedImage = { registry: "public.ecr.aws", repository: "docker/library/busybox", tag: "1.37.0" };
 
 /** The Alertmanager configuration this construct writes (alertmanager.yaml). */
 export interface AlertmanagerConfig {
