@@ -148,7 +148,7 @@ function chartCrds(chartPath: string): RenderedObject[] {
 /** `group/version` of every CRD version the stack's charts install: what --api-versions tells helm exists. */
 function crdApiVersions(specs: readonly ReleaseSpec[]): string[] {
   const versions = new Set<string>();
-  for (const spec of specs) for (const version of chartApiVersions(spec.chartPath)) versions.add(version);
+  for (const spec of specs) if (existsSync(spec.chartPath)) for (const version of chartApiVersions(spec.chartPath)) versions.add(version);
   return [...versions].sort();
 }
 
@@ -228,6 +228,13 @@ interface CachedRender {
 
 /** Renders one release (or reads its cached render). */
 async function renderOne(spec: ReleaseSpec, apiVersions: readonly string[]): Promise<RenderedRelease> {
+  if (!existsSync(spec.chartPath)) {
+    return {
+      spec,
+      objects: [],
+      error: `chart ${path.relative(ROOT, spec.chartPath)} is missing (vendor it: npm run charts:vendor, docs/testing.md)`,
+    };
+  }
   const args = templateArgs(spec, apiVersions);
   const key = renderKey(spec, args);
   const cacheFile = path.join(CACHE_DIR, `${key}.json`);
