@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Ajv, { type ValidateFunction } from "ajv";
 import type { RenderedObject } from "./render";
 
@@ -56,13 +57,25 @@ function goRegExp(pattern: string, flags: string): RegExp {
   }
 }
 
+const regExp = Object.assign(goRegExp, { code: "goRegExp" });
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp } });
+const compiled = new Map<string, ValidateFunction>();
+/** One compiled validator per distinct schema (the same CRDs in every environment compile once). */
+function compiledSchema(schema: object): ValidateFunction {
+  const key = createHash("sha256").update(JSON.stringify(schema)).digest("hex");
+  let validator = compiled.get(key);
+  if (validator === undefined) {
+    validator = ajv.compile(stripMetadata(schema));
+    compiled.set(key, validator);
+  }
+  return validator;
+}
+
 /** A CRD version's validator, compiled on first use. */
 export type CrdValidator = () => ValidateFunction;
 
 /** Validators of every served version of a stack's CRDs, by `group/version/Kind`. */
 export function crdValidators(crds: readonly RenderedObject[]): Map<string, CrdValidator> {
-  const regExp = Object.assign(goRegExp, { code: "goRegExp" });
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp } });
   const validators = new Map<string, CrdValidator>();
   for (const crd of crds) {
     const spec = crd["spec"] as {
@@ -75,8 +88,7 @@ export function crdValidators(crds: readonly RenderedObject[]): Map<string, CrdV
       if (version.served === false || schema === undefined) continue;
       const key = `${spec.group}/${version.name}/${spec.names.kind}`;
       if (validators.has(key)) continue;
-      let compiled: ValidateFunction | undefined;
-      validators.set(key, () => (compiled ??= ajv.compile(stripMetadata(schema))));
+      validators.set(key, () => compiledSchema(schema));
     }
   }
   return validators;
