@@ -117,11 +117,20 @@ export function schemaProblems(object: RenderedObject, crds: ReadonlyMap<string,
   const model = modelOf(apiVersion, kind);
   if (model === null)
     return [`${apiVersion} ${kind}: no Kubernetes schema and no CRD installed by this stack (a removed API, or a missing CRD)`];
-  try {
-    new model(object as never).validate();
-    return [];
-  } catch (error) {
-    const details = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
-    return details?.map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim()) ?? [String(error)];
+  // The same object in several environments (the CRDs, most of a chart) is validated once.
+  const key = createHash("sha256").update(JSON.stringify(object)).digest("hex");
+  let problems = builtInResults.get(key);
+  if (problems === undefined) {
+    try {
+      new model(object as never).validate();
+      problems = [];
+    } catch (error) {
+      const details = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
+      problems = details?.map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim()) ?? [String(error)];
+    }
+    builtInResults.set(key, problems);
   }
+  return problems;
 }
+
+const builtInResults = new Map<string, string[]>();
