@@ -273,6 +273,12 @@ export const environmentFields = z.strictObject({
       .describe(
         "AWS CodeConnections connection to GitHub, created and authorized once per account (console: Developer Tools > Settings > Connections; docs/ci-cd.md). The environment's CodeBuild-hosted GitHub Actions runner (in the private-app subnets, the only CI path to the private cluster API) reads the repository and registers through it: no token is stored anywhere.",
       ),
+    runnerActorIds: z
+      .array(z.string().regex(/^[1-9][0-9]*$/, "must be a numeric GitHub account id (https://api.github.com/users/<login>: id)"))
+      .min(1)
+      .describe(
+        "Numeric GitHub account ids of the people whose workflow jobs the environment's CodeBuild runners take (the webhook's ACTOR_ACCOUNT_ID filter): a job queued by anyone else never starts a build in the VPC. Look one up at https://api.github.com/users/<login>.",
+      ),
   }),
 });
 

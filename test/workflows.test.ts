@@ -365,10 +365,10 @@ describe("every workflow", () => {
     expect(mentioning).toEqual(["pull-request.yml"]);
   });
 
-  it("pins every action to a major version tag", () => {
+  it("pins every action to a full commit SHA (a tag can be moved to other code; jobs holding id-token: write would run it)", () => {
     for (const { file, step } of allSteps()) {
       if (step.uses === undefined) continue;
-      expect(step.uses, file).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+      expect(step.uses, file).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
     }
     for (const { file, job: found } of allJobs()) {
       if (found.uses !== undefined) expect(found.uses, file).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);

@@ -15,14 +15,56 @@ const WORKFLOW_JOB_QUEUED = "WORKFLOW_JOB_QUEUED";
 /** CodeConnections connection ARN (either service prefix AWS has used for it). */
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
 
-/** Name of an environment's runner project; a workflow job asks for it with the label `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`. */
-function runnerProjectName(environment: string): string {
+/** Name of an environment's deploy runner project; a workflow job asks for it with {@link runnerLabel}. */
+export function runnerProjectName(environment: string): string {
   return `${environment}-github-runner`;
 }
 
+/** Name of an environment's plan runner project (pull requests' workloads plans). */
+export function planRunnerProjectName(environment: string): string {
+  return `${environment}-github-plan-runner`;
+}
+
+/** Workflow names (the `name:` of .github/workflows/*.yml) whose jobs each runner takes. */
+export const RUNNER_WORKFLOWS = { deploy: ["Deploy environment", "Release"], plan: ["Plan"] } as const;
+
+/** What a runner is for: `deploy` (applies, builds images) or `plan` (reads, no Docker). */
+export type RunnerPurpose = keyof typeof RUNNER_WORKFLOWS;
+
+/** A regular expression that matches exactly one of `values` (each escaped). */
+function exactly(values: readonly string[]): string {
+  return `^(${values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`;
+}
+
+/**
+ * The `runs-on` label that sends a GitHub Actions job to a CodeBuild runner project, as a
+ * workflow expression: `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+ */
+function runnerLabel(project: string): string {
+  return `codebuild-${project}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+}
+
 export interface CodebuildGithubRunnerProps {
-  /** Environment name; the project, role, security group and log group are `<name>-github-runner`. */
+  /** Environment name; the project, role, security group and log group are `<name>-github-runner` (`<name>-github-plan-runner` for a plan runner). */
   readonly name: string;
+  /**
+   * `deploy`: jobs of the deploy workflows on the deploy branch only, Docker on. `plan`: jobs of
+   * the Plan workflow (pull requests), no Docker, HTTPS out only.
+   * @default "deploy"
+   */
+  readonly purpose?: RunnerPurpose;
+  /**
+   * Numeric GitHub account ids whose queued jobs the webhook admits (CodeBuild's ACTOR_ACCOUNT_ID
+   * filter): anyone else's job never starts a build.
+   */
+  readonly actorAccountIds: readonly string[];
+  /** Branch whose jobs a deploy runner takes (its webhook filters HEAD_REF on it). */
+  readonly deployBranch: string;
+  /**
+   * Most builds running at once.
+   * @default 2 for a deploy runner, 4 for a plan runner
+   */
+  readonly concurrentBuildLimit?: number;
   readonly target: AwsTarget;
   /** `owner/name` of the GitHub repository whose workflow jobs the runner takes. */
   readonly repository: string;
@@ -78,8 +120,17 @@ export class CodebuildGithubRunner extends Construct {
 
   constructor(scope: Construct, id: string, props: CodebuildGithubRunnerProps) {
     super(scope, id);
-    const name = runnerProjectName(props.name);
-    const timeout = props.timeoutMinutes ?? 150;
+    const purpose = props.purpose ?? "deploy";
+    const name = purpose === "deploy" ? runnerProjectName(props.name) : planRunnerProjectName(props.name);
+    const timeout = props.timeoutMinutes ?? (purpose === "deploy" ? 150 : 60);
+    const concurrency = props.concurrentBuildLimit ?? (purpose === "deploy" ? 2 : 4);
+    if (props.actorAccountIds.length === 0 || !props.actorAccountIds.every((id) => /^[1-9][0-9]*$/.test(id))) {
+      throw new Error(`GitHub runner ${name}: actorAccountIds must be one or more numeric GitHub account ids`);
+    }
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new Error(`GitHub runner ${name}: concurrentBuildLimit ${concurrency} must be a whole number >= 1`);
+    }
+    if (purpose === "plan" && props.docker === true) throw new Error(`GitHub runner ${name}: a plan runner never runs Docker (privileged mode)`);
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(props.repository)) {
       throw new Error(`GitHub runner ${name}: repository "${props.repository}" must be owner/name`);
     }
@@ -175,6 +226,7 @@ export class CodebuildGithubRunner extends Construct {
       serviceRole: role.arn,
       buildTimeout: timeout,
       queuedTimeout: 60,
+      concurrentBuildLimit: concurrency,
       source: {
         type: "GITHUB",
         location: `https://github.com/${props.repository}.git`,
@@ -187,7 +239,7 @@ export class CodebuildGithubRunner extends Construct {
         computeType: props.computeType ?? "BUILD_GENERAL1_MEDIUM",
         image: props.image ?? "aws/codebuild/amazonlinux-x86_64-standard:5.0",
         imagePullCredentialsType: "CODEBUILD",
-        privilegedMode: props.docker ?? true,
+        privilegedMode: purpose === "deploy" && (props.docker ?? true),
       },
       vpcConfig: { vpcId: props.vpcId, subnets: [...props.subnetIds], securityGroupIds: [group.id] },
       logsConfig: { cloudwatchLogs: { groupName: logs.name, status: "ENABLED" }, s3Logs: { status: "DISABLED" } },
@@ -198,7 +250,18 @@ export class CodebuildGithubRunner extends Construct {
     new CodebuildWebhook(this, "webhook", {
       projectName: project.name,
       buildType: "BUILD",
-      filterGroup: [{ filter: [{ type: "EVENT", pattern: WORKFLOW_JOB_QUEUED }] }],
+      // One group, every filter must match: the event, one of the named people, the runner's
+      // workflows, and for a deploy runner the deploy branch (a pull request's head is another).
+      filterGroup: [
+        {
+          filter: [
+            { type: "EVENT", pattern: WORKFLOW_JOB_QUEUED },
+            { type: "ACTOR_ACCOUNT_ID", pattern: exactly(props.actorAccountIds) },
+            { type: "WORKFLOW_NAME", pattern: exactly(RUNNER_WORKFLOWS[purpose]) },
+            ...(purpose === "deploy" ? [{ type: "HEAD_REF", pattern: exactly([`refs/heads/${props.deployBranch}`]) }] : []),
+          ],
+        },
+      ],
     });
 
     this.projectName = project.name;

@@ -9,6 +9,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
+import { ciGuardrailStatements } from "./ci-guardrails";
+import { planRunnerProjectName, runnerProjectName } from "./codebuild-github-runner";
 
 /** GitHub Actions' OIDC issuer. */
 const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -70,6 +72,36 @@ export function ciRoleNames(environment: string): { readonly plan: string; reado
   return { plan: `${environment}-github-plan`, deploy: `${environment}-github-deploy` };
 }
 
+/** Name of the push policy and of the group of people and tools that push images: `<env>-ecr-push`. */
+export function ecrPushName(environment: string): string {
+  return `${environment}-ecr-push`;
+}
+
+/**
+ * Actions that read data rather than configuration, denied to the plan role (which pull requests
+ * reach) whatever ReadOnlyAccess grants: objects outside its own state, log events, queue
+ * messages, table items, query results, build environments.
+ */
+export const PLAN_DATA_READ_ACTIONS = [
+  "logs:GetLogEvents",
+  "logs:FilterLogEvents",
+  "logs:StartQuery",
+  "logs:GetQueryResults",
+  "logs:StartLiveTail",
+  "sqs:ReceiveMessage",
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "athena:GetQueryResults",
+  "codebuild:BatchGetBuilds",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:BatchGetImage",
+  "lambda:GetFunction",
+  "kinesis:GetRecords",
+  "rds-data:ExecuteStatement",
+] as const;
+
 /** The state objects the plan role reads and the lock file it writes. */
 export interface StateAccess {
   readonly bucket: string;
@@ -99,6 +131,13 @@ export interface GithubCiIdentityProps {
    * @default none (local state)
    */
   readonly stateAccess?: StateAccess;
+  /**
+   * The environment owns the account's singletons and applies the audit services (CloudTrail,
+   * GuardDuty, Config, Access Analyzer) with its deploy role; every other environment's CI roles
+   * may not set them up at all (modules/ci/ci-guardrails.ts).
+   * @default createOidcProvider
+   */
+  readonly ownsAccountSingletons?: boolean;
 }
 
 /**
@@ -193,6 +232,36 @@ export class GithubCiIdentity extends Construct {
       ],
     });
     new IamRolePolicy(this, "plan-no-secrets-policy", { name: "no-secret-values", role: planRole.id, policy: noSecrets.json });
+    // What no CI role may do (state, audit, trust, other environments' resources), as explicit denies.
+    const guardrails = new DataAwsIamPolicyDocument(this, "guardrails", {
+      statement: ciGuardrailStatements({
+        name: props.name,
+        target: props.target,
+        ownsAccountSingletons: props.ownsAccountSingletons ?? props.createOidcProvider,
+        ...(props.stateAccess === undefined ? {} : { stateBucket: props.stateAccess.bucket }),
+        ...(props.stateAccess?.kmsKeyArn === undefined ? {} : { stateKmsKeyArn: props.stateAccess.kmsKeyArn }),
+      }),
+    });
+    new IamRolePolicy(this, "plan-guardrails-policy", { name: "ci-guardrails", role: planRole.id, policy: guardrails.json });
+    // The plan role reads configuration, not data: pull requests reach it.
+    const planDataReads = new DataAwsIamPolicyDocument(this, "plan-no-data-reads", {
+      statement: [
+        { sid: "NoDataReads", effect: "Deny", actions: [...PLAN_DATA_READ_ACTIONS], resources: ["*"] },
+        ...(props.stateAccess === undefined
+          ? []
+          : [
+              {
+                // ReadOnlyAccess reads every object of the account: in the state bucket, only our prefix.
+                sid: "OnlyOurState",
+                effect: "Deny",
+                actions: ["s3:GetObject", "s3:GetObjectVersion"],
+                notResources: [`arn:${partition}:s3:::${props.stateAccess.bucket}/${props.stateAccess.keyPrefix}*`],
+                condition: [{ test: "StringEquals", variable: "s3:ResourceAccount", values: [accountId] }],
+              },
+            ]),
+      ],
+    });
+    new IamRolePolicy(this, "plan-no-data-reads-policy", { name: "no-data-reads", role: planRole.id, policy: planDataReads.json });
     if (props.stateAccess !== undefined) {
       const state = props.stateAccess;
       const objects = `arn:${partition}:s3:::${state.bucket}/${state.keyPrefix}`;
@@ -219,11 +288,11 @@ export class GithubCiIdentity extends Construct {
       ],
     });
     const pushPolicy = new IamPolicy(this, "push-policy", {
-      name: `${props.name}-ecr-push`,
+      name: ecrPushName(props.name),
       description: `Push images to the ${props.name} application repositories`,
       policy: push.json,
     });
-    const group = new IamGroup(this, "push-group", { name: `${props.name}-ecr-push` });
+    const group = new IamGroup(this, "push-group", { name: ecrPushName(props.name) });
     new IamGroupPolicyAttachment(this, "push-group-policy", { group: group.name, policyArn: pushPolicy.arn });
 
     // The ceiling of every role the deploy role creates or changes: anything but IAM (beyond
@@ -253,9 +322,18 @@ export class GithubCiIdentity extends Construct {
       policyArn: `arn:${partition}:iam::aws:policy/PowerUserAccess`,
     });
     new IamRolePolicy(this, "deploy-push", { name: "ecr-push", role: deployRole.id, policy: push.json });
+    new IamRolePolicy(this, "deploy-guardrails-policy", { name: "ci-guardrails", role: deployRole.id, policy: guardrails.json });
     const prefix = `${props.name}-`;
     const boundaryArn = permissionsBoundaryArn(props.target, props.name);
-    const ciRoles = [iamArn(`role/${ciRoleNames(props.name).plan}`), iamArn(`role/${ciRoleNames(props.name).deploy}`)];
+    // The CI identity: these roles, the runners' roles, the boundary, the push policy and its group.
+    const ciRoles = [
+      iamArn(`role/${ciRoleNames(props.name).plan}`),
+      iamArn(`role/${ciRoleNames(props.name).deploy}`),
+      iamArn(`role/${runnerProjectName(props.name)}`),
+      iamArn(`role/${planRunnerProjectName(props.name)}`),
+      iamArn(`policy/${ecrPushName(props.name)}`),
+      iamArn(`group/${ecrPushName(props.name)}`),
+    ];
     const withBoundary = { test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryArn] };
     const environmentTag = (key: "aws:RequestTag/environment" | "aws:ResourceTag/environment") => ({
       test: "StringEquals",
@@ -362,9 +440,23 @@ export class GithubCiIdentity extends Construct {
         {
           // The clusters' IRSA providers: random ids, so scoped by the environment tag the stacks put on them.
           sid: "CreateClusterOidcProvidersOfEnvironment",
-          actions: ["iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"],
+          actions: ["iam:CreateOpenIDConnectProvider"],
           resources: [eksOidcProviders],
           condition: [environmentTag("aws:RequestTag/environment")],
+        },
+        {
+          // Tags go on our providers only: one tagged as ours, or one being created (no tag yet). Another
+          // environment's provider, tagged as its own, cannot be re-tagged as ours and then deleted.
+          sid: "TagClusterOidcProvidersOfEnvironment",
+          actions: ["iam:TagOpenIDConnectProvider"],
+          resources: [eksOidcProviders],
+          condition: [environmentTag("aws:RequestTag/environment"), environmentTag("aws:ResourceTag/environment")],
+        },
+        {
+          sid: "TagNewClusterOidcProviders",
+          actions: ["iam:TagOpenIDConnectProvider"],
+          resources: [eksOidcProviders],
+          condition: [environmentTag("aws:RequestTag/environment"), { test: "Null", variable: "aws:ResourceTag/environment", values: ["true"] }],
         },
         {
           sid: "ReadClusterOidcProviders",
@@ -399,6 +491,8 @@ export class GithubCiIdentity extends Construct {
             "iam:PassRole",
             "iam:SetDefaultPolicyVersion",
             "iam:AddRoleToInstanceProfile",
+            "iam:AddUserToGroup",
+            "iam:RemoveUserFromGroup",
           ],
           resources: [...ciRoles, boundaryArn],
         },

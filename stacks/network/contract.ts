@@ -34,6 +34,10 @@ export const networkContract = new LayerContract("network", {
     kind: "string",
     description: "Security group of the CI runner in the private-app subnets (admitted by the cluster API)",
   },
+  ciPlanRunnerSecurityGroupId: {
+    kind: "string",
+    description: "Security group of the unprivileged plan runner (pull requests' workloads plans), admitted by the cluster API",
+  },
   alertsTopicArn: { kind: "string", description: "SNS topic <env>-alerts that every alarm and Alertmanager publish to" },
   alertsKmsKeyArn: { kind: "string", description: "KMS key of the alert topic (publishers need kms:GenerateDataKey through SNS)" },
   logsKmsKeyArn: { kind: "string", description: "KMS key for CloudWatch log groups of this environment" },

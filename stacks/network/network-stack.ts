@@ -164,17 +164,23 @@ export class NetworkStack extends LayerStack {
         : {}),
     });
 
-    // CI's way to the private cluster API: GitHub Actions jobs run by CodeBuild in the private-app subnets.
-    const runner = new CodebuildGithubRunner(this, "ci-runner", {
+    // CI's way to the private cluster API: GitHub Actions jobs run by CodeBuild in the private-app
+    // subnets. Two runners: the deploy runner takes only the deploy workflows' jobs on the deploy
+    // branch; the plan runner (no Docker) takes pull requests' plans. Both admit only the named people.
+    const runnerProps = {
       name: env.name,
       target,
       repository: env.github.repository,
       connectionArn: env.github.connectionArn,
+      actorAccountIds: env.github.runnerActorIds,
+      deployBranch: env.github.deployBranch,
       vpcId: vpc.vpcId,
       subnetIds: vpc.privateAppSubnetIds,
       logsKmsKeyArn: logsKey.keyArn,
       logRetentionDays: network.flowLogs.retentionDays,
-    });
+    };
+    const runner = new CodebuildGithubRunner(this, "ci-runner", runnerProps);
+    const planRunner = new CodebuildGithubRunner(this, "ci-plan-runner", { ...runnerProps, purpose: "plan" });
 
     if (env.account.ownsAccountSingletons) {
       new AccountBaseline(this, "account-baseline", { name: env.name, target, protectFromDestroy: env.stage === "production" });
@@ -206,6 +212,7 @@ export class NetworkStack extends LayerStack {
       logsKmsKeyArn: logsKey.keyArn,
       ciRunnerProjectName: runner.projectName,
       ciRunnerSecurityGroupId: runner.securityGroupId,
+      ciPlanRunnerSecurityGroupId: planRunner.securityGroupId,
       managementCidr: management?.managementCidr,
       operatorSecurityGroupId: management?.operatorSecurityGroupId,
     });

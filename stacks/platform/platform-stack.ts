@@ -74,7 +74,7 @@ export class PlatformStack extends LayerStack {
       vpcId: network.vpcId,
       apiAccessCidrs: [...new Set([...settings.endpoint.privateAccessCidrs, ...(managementCidr === undefined ? [] : [managementCidr])])],
       // CI's runner in the private-app subnets (the network layer's CodeBuild project).
-      apiAccessSecurityGroups: { "ci-runner": network.ciRunnerSecurityGroupId },
+      apiAccessSecurityGroups: { "ci-runner": network.ciRunnerSecurityGroupId, "ci-plan-runner": network.ciPlanRunnerSecurityGroupId },
     });
     // The data stores admit the nodes and, where the management network exists, the operator host.
     const dataClientSecurityGroupIds = [

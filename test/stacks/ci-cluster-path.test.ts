@@ -27,10 +27,17 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
   const network = synthesizedStack(`network-${name}`).doc;
   const platform = synthesizedStack(`platform-${name}`).doc;
   const projects = Object.entries(resourcesOf(network, "aws_codebuild_project"));
+  const deployRunner = () => projects.find(([, p]) => p["name"] === `${name}-github-runner`)!;
 
-  it("network: a CodeBuild project named <env>-github-runner runs in the private-app subnets, behind its own security group", () => {
-    expect(projects.map(([, p]) => p["name"])).toEqual([`${name}-github-runner`]);
-    const [, project] = projects[0]!;
+  it("network: two CodeBuild runners, <env>-github-runner (deploy) and <env>-github-plan-runner (plan), and no other", () => {
+    expect(projects.map(([, p]) => p["name"]).sort()).toEqual([`${name}-github-plan-runner`, `${name}-github-runner`]);
+  });
+
+  it.each([
+    ["deploy", `${name}-github-runner`, "ci_runner_security_group_id"],
+    ["plan", `${name}-github-plan-runner`, "ci_plan_runner_security_group_id"],
+  ])("network: the %s runner runs in the private-app subnets, behind its own security group", (_purpose, projectName, output) => {
+    const [, project] = projects.find(([, p]) => p["name"] === projectName)!;
     const vpc = project["vpc_config"] as Record<string, unknown>;
     const subnetIds = Object.entries(resourcesOf(network, "aws_subnet"))
       .filter(([, subnet]) => env.subnetPlan.privateApp.includes(String(subnet["cidr_block"])))
@@ -43,33 +50,43 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
     expect(
       Object.values(resourcesOf(network, "aws_vpc_security_group_ingress_rule")).filter((r) => r["security_group_id"] === groups[0]),
     ).toEqual([]);
-    expect(network.output?.["ci_runner_security_group_id"]?.value).toBe(groups[0]);
+    expect(network.output?.[output]?.value).toBe(groups[0]);
   });
 
-  it("network: the project reads GitHub through the connection the environment file names, and takes queued workflow jobs", () => {
-    const file = parse(readFileSync(path.join(environmentsDir(), `${name}.yaml`), "utf8")) as { github: { connectionArn: string } };
-    const [key, project] = projects[0]!;
+  it("network: the deploy runner reads GitHub through the connection the environment file names, and takes the named people's deploy jobs on the deploy branch", () => {
+    const file = parse(readFileSync(path.join(environmentsDir(), `${name}.yaml`), "utf8")) as {
+      github: { connectionArn: string; runnerActorIds: string[] };
+    };
+    const [key, project] = deployRunner();
     expect(project["source"]).toMatchObject({
       type: "GITHUB",
       location: `https://github.com/${env.github.repository}.git`,
       auth: { type: "CODECONNECTIONS", resource: file.github.connectionArn },
     });
-    const hooks = Object.values(resourcesOf(network, "aws_codebuild_webhook"));
+    const hooks = Object.values(resourcesOf(network, "aws_codebuild_webhook")).filter(
+      (hook) => hook["project_name"] === `\${aws_codebuild_project.${key}.name}`,
+    );
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({
-      project_name: `\${aws_codebuild_project.${key}.name}`,
-      filter_group: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
-    });
+    expect(hooks[0]!["filter_group"]).toEqual([
+      {
+        filter: [
+          { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+          { type: "ACTOR_ACCOUNT_ID", pattern: `^(${file.github.runnerActorIds.join("|")})$` },
+          { type: "WORKFLOW_NAME", pattern: "^(Deploy environment|Release)$" },
+          { type: "HEAD_REF", pattern: "^(refs/heads/main)$" },
+        ],
+      },
+    ]);
     // No token in configuration (hence none in state): the connection holds the GitHub authorization.
     expect(Object.keys(resourcesOf(network, "aws_codebuild_source_credential"))).toEqual([]);
   });
 
-  it("platform: the cluster security group admits the runner's group on 443", () => {
+  it.each(["ci_runner_security_group_id", "ci_plan_runner_security_group_id"])("platform: the cluster security group admits %s on 443", (output) => {
     const cluster = Object.entries(resourcesOf(platform, "aws_security_group")).find(([, sg]) => sg["name"] === `${name}-cluster`)![0];
     const fromRunner = Object.values(resourcesOf(platform, "aws_vpc_security_group_ingress_rule")).filter(
       (rule) =>
         rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` &&
-        rule["referenced_security_group_id"] === fromNetwork("ci_runner_security_group_id"),
+        rule["referenced_security_group_id"] === fromNetwork(output),
     );
     expect(fromRunner.map((rule) => [rule["ip_protocol"], rule["from_port"], rule["to_port"]])).toEqual([["tcp", 443, 443]]);
   });

@@ -26,6 +26,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   "network-dev": [
     "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
     "aws_cloudwatch_log_group.ci-runner_logs_33672359",
+    "aws_cloudwatch_log_group.ci-plan-runner_logs_20E36A5B",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",
     "aws_ecr_repository.ecr-frontend_repository_1A19570C",
@@ -38,6 +39,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   ],
   "network-staging": [
     "aws_cloudwatch_log_group.ci-runner_logs_33672359",
+    "aws_cloudwatch_log_group.ci-plan-runner_logs_20E36A5B",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",
     "aws_ecr_repository.ecr-frontend_repository_1A19570C",
@@ -48,6 +50,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
   "network-prod": [
     "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
     "aws_cloudwatch_log_group.ci-runner_logs_33672359",
+    "aws_cloudwatch_log_group.ci-plan-runner_logs_20E36A5B",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_cloudwatch_log_group.management_flow-logs_log-group_9493F440",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",

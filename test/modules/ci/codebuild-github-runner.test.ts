@@ -10,6 +10,8 @@ const props: CodebuildGithubRunnerProps = {
   target: TEST_TARGET,
   repository: "acme/platform",
   connectionArn: CONNECTION,
+  actorAccountIds: ["583231", "9919"],
+  deployBranch: "main",
   vpcId: "vpc-1",
   subnetIds: ["subnet-a", "subnet-b"],
   logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
@@ -41,14 +43,54 @@ describe("CodebuildGithubRunner", () => {
     expect(only(doc, "aws_vpc_security_group_egress_rule")).toMatchObject({ ip_protocol: "tcp", from_port: 443, to_port: 443 });
   });
 
-  it("reads the repository through the named connection and registers for queued workflow jobs", () => {
+  it("reads the repository through the named connection", () => {
     const doc = synth();
     expect(only(doc, "aws_codebuild_project")["source"]).toMatchObject({
       type: "GITHUB",
       location: "https://github.com/acme/platform.git",
       auth: { type: "CODECONNECTIONS", resource: CONNECTION },
     });
-    expect(only(doc, "aws_codebuild_webhook")["filter_group"]).toEqual([{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }]);
+  });
+
+  it("GIVEN a deploy runner THEN its webhook admits only the named people's deploy-workflow jobs on the deploy branch", () => {
+    const doc = synth();
+    expect(only(doc, "aws_codebuild_webhook")["filter_group"]).toEqual([
+      {
+        filter: [
+          { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+          { type: "ACTOR_ACCOUNT_ID", pattern: "^(583231|9919)$" },
+          { type: "WORKFLOW_NAME", pattern: "^(Deploy environment|Release)$" },
+          { type: "HEAD_REF", pattern: "^(refs/heads/main)$" },
+        ],
+      },
+    ]);
+  });
+
+  it("GIVEN a plan runner THEN it takes only the Plan workflow's jobs, of the named people, without Docker", () => {
+    const doc = synth({ purpose: "plan" });
+    const project = only(doc, "aws_codebuild_project");
+    expect(project["name"]).toBe("test-github-plan-runner");
+    expect((project["environment"] as { privileged_mode: boolean }).privileged_mode).toBe(false);
+    expect(only(doc, "aws_codebuild_webhook")["filter_group"]).toEqual([
+      {
+        filter: [
+          { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
+          { type: "ACTOR_ACCOUNT_ID", pattern: "^(583231|9919)$" },
+          { type: "WORKFLOW_NAME", pattern: "^(Plan)$" },
+        ],
+      },
+    ]);
+  });
+
+  it("limits how many builds run at once (2 deploys, 4 plans by default)", () => {
+    expect(only(synth(), "aws_codebuild_project")["concurrent_build_limit"]).toBe(2);
+    expect(only(synth({ purpose: "plan" }), "aws_codebuild_project")["concurrent_build_limit"]).toBe(4);
+  });
+
+  it("refuses no actor, a login instead of an account id, and Docker on a plan runner", () => {
+    expect(() => synth({ actorAccountIds: [] })).toThrow("actorAccountIds must be one or more numeric GitHub account ids");
+    expect(() => synth({ actorAccountIds: ["octocat"] })).toThrow("actorAccountIds must be one or more numeric GitHub account ids");
+    expect(() => synth({ purpose: "plan", docker: true })).toThrow("a plan runner never runs Docker");
   });
 
   it("logs to an encrypted log group with retention", () => {

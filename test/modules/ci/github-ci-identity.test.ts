@@ -181,7 +181,7 @@ describe("GithubCiIdentity, evaluated", () => {
   it("never lets the deploy role change the boundary itself", async () => {
     expect(await deploy("iam:CreatePolicyVersion", BOUNDARY)).toBe("ExplicitlyDenied");
     expect(await deploy("iam:DeletePolicy", BOUNDARY)).toBe("ExplicitlyDenied");
-    expect(await deploy("iam:CreatePolicyVersion", `${ACCOUNT}:policy/dev-ecr-push`)).toBe("Allowed");
+    expect(await deploy("iam:CreatePolicyVersion", `${ACCOUNT}:policy/dev-app-policy`)).toBe("Allowed");
   });
 
   it("does not attach to the deploy role a managed policy the deploy role may rewrite", () => {
