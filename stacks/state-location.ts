@@ -1,6 +1,7 @@
 import type { S3BackendConfig } from "cdktf";
 import type { EnvironmentConfig } from "../environments/schema";
 import type { Layer } from "./layers";
+import { environmentStateKeyAlias } from "../modules/ci/ci-guardrails";
 
 /**
  * Where one layer of one environment keeps its state. Computed once here and used both by the
@@ -33,7 +34,8 @@ export function stateLocation(environment: EnvironmentConfig, layer: Layer): Sta
       key,
       region: state.region ?? environment.account.region,
       encrypt: true,
-      ...(state.kmsKeyArn === undefined ? {} : { kmsKeyId: state.kmsKeyArn }),
+      // The named key, or the environment's own key the bootstrap creates in the bucket's account (by alias).
+      kmsKeyId: state.kmsKeyArn ?? `alias/${environmentStateKeyAlias(state.bucket, environment.name)}`,
       ...(state.roleArn === undefined ? {} : { assumeRole: { roleArn: state.roleArn } }),
     },
   };

@@ -134,7 +134,7 @@ describe("StateBucket", () => {
 
   it("GIVEN writers that ask for SSE-S3 WHEN non-KMS uploads are allowed THEN only that statement goes", () => {
     const sids = policyStatements(synthBucket({ denyNonKmsUploads: false })).map((statement) => statement["sid"]);
-    expect(sids).toEqual(["DenyInsecureTransport", "DenyCustomerProvidedKeys"]);
+    expect(sids).toEqual(["DenyInsecureTransport", "DenyCustomerProvidedKeys", "NoCiBucketControls", "NoCiHistoryDeletion"]);
   });
 
   it("denies uploads encrypted with customer-provided keys (SSE-C), which the account could not read back", () => {
@@ -184,14 +184,16 @@ describe("bootstrap plan from the environment files", () => {
       {
         accountId: NONPROD,
         region: "eu-west-1",
-        buckets: [{ name: "acme-nonprod-terraform-state", denyNonKmsUploads: false }],
+        buckets: [
+          { name: "acme-nonprod-terraform-state", denyNonKmsUploads: true, environments: ["dev", "staging"], environmentKeys: ["dev", "staging"] },
+        ],
         tags: { owner: "platform-team", "cost-center": "cc-1001" },
         environments: ["dev", "staging"],
       },
       {
         accountId: PROD,
         region: "eu-west-1",
-        buckets: [{ name: "acme-prod-terraform-state", denyNonKmsUploads: true }],
+        buckets: [{ name: "acme-prod-terraform-state", denyNonKmsUploads: true, environments: ["prod"], environmentKeys: [] }],
         tags: { owner: "platform-team", "cost-center": "cc-2001", "data-classification": "confidential" },
         environments: ["prod"],
       },
@@ -280,13 +282,25 @@ describe("BootstrapStack", () => {
     expect(byAccount(NONPROD).provider?.["aws"]?.[0]).toMatchObject({ allowed_account_ids: [NONPROD] });
   });
 
-  it("denies non-KMS uploads only where every backend names a KMS key (Terraform sends AES256 otherwise)", () => {
+  it("denies non-KMS uploads in every bucket: every backend names a key (its own, or its environment's key from the bootstrap)", () => {
     const sids = (doc: TerraformJson) =>
       Object.values(doc.data?.["aws_iam_policy_document"] ?? {}).flatMap((policy) =>
         (policy["statement"] as Record<string, unknown>[]).map((statement) => statement["sid"]),
       );
     expect(sids(byAccount(PROD))).toContain("DenyNonKmsEncryption");
-    expect(sids(byAccount(NONPROD))).not.toContain("DenyNonKmsEncryption");
+    expect(sids(byAccount(NONPROD))).toContain("DenyNonKmsEncryption");
+  });
+
+  it("GIVEN a shared bucket THEN each environment without a key of its own gets one, aliased terraform-state/<bucket>/<env>", () => {
+    const aliases = (doc: TerraformJson) => Object.values(doc.resource?.["aws_kms_alias"] ?? {}).map((alias) => alias["name"]).sort();
+    expect(aliases(byAccount(NONPROD))).toEqual(
+      expect.arrayContaining([
+        "alias/terraform-state/acme-nonprod-terraform-state",
+        "alias/terraform-state/acme-nonprod-terraform-state/dev",
+        "alias/terraform-state/acme-nonprod-terraform-state/staging",
+      ]),
+    );
+    expect(aliases(byAccount(PROD))).toEqual(["alias/terraform-state/acme-prod-terraform-state"]);
   });
 
   it("publishes each bucket's ARN and KMS key", () => {

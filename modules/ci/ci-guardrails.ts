@@ -206,3 +206,78 @@ export function ciGuardrailStatements(props: CiGuardrailsProps): DataAwsIamPolic
   );
   return statements;
 }
+
+/** Statements for a protected bucket's own policy: no CI role changes its controls or destroys history. */
+export function ciBucketDenyStatements(target: Pick<AwsTarget, "accountId" | "partition">, bucketArn: string): DataAwsIamPolicyDocumentStatement[] {
+  const ci = [{ test: "ArnLike", variable: "aws:PrincipalArn", values: ciPrincipalArnPatterns(target) }];
+  const everyone = [{ type: "*", identifiers: ["*"] }];
+  return [
+    { sid: "NoCiBucketControls", effect: "Deny", principals: everyone, actions: [...BUCKET_CONTROL_ACTIONS], resources: [bucketArn], condition: ci },
+    { sid: "NoCiHistoryDeletion", effect: "Deny", principals: everyone, actions: [...OBJECT_HISTORY_ACTIONS], resources: [`${bucketArn}/*`], condition: ci },
+  ];
+}
+
+/**
+ * Statements for a shared state bucket's policy: the CI roles of each environment read and write
+ * objects under their own prefix `<env>/` only.
+ */
+export function ciStatePrefixStatements(
+  target: Pick<AwsTarget, "accountId" | "partition">,
+  bucketArn: string,
+  environments: readonly string[],
+): DataAwsIamPolicyDocumentStatement[] {
+  return environments.map((environment) => ({
+    sid: `OnlyOwnPrefix${environment.replace(/[^A-Za-z0-9]/g, "")}`,
+    effect: "Deny",
+    principals: [{ type: "*", identifiers: ["*"] }],
+    actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+    notResources: [`${bucketArn}/${environment}/*`],
+    condition: [
+      { test: "ArnLike", variable: "aws:PrincipalArn", values: [`arn:${target.partition}:iam::${target.accountId}:role/${environment}-github-*`] },
+    ],
+  }));
+}
+
+/** Statements for a protected key's policy: no CI role changes, disables or deletes it. */
+export function ciKeyDenyStatements(target: Pick<AwsTarget, "accountId" | "partition">): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    {
+      sid: "NoCiKeyControls",
+      effect: "Deny",
+      principals: [{ type: "AWS", identifiers: ["*"] }],
+      actions: [...KEY_CONTROL_ACTIONS, "kms:DeleteAlias", "kms:UpdateAlias"],
+      resources: ["*"],
+      condition: [{ test: "ArnLike", variable: "aws:PrincipalArn", values: ciPrincipalArnPatterns(target) }],
+    },
+  ];
+}
+
+/** Alias (without `alias/`) of an environment's own state key in a shared bucket. */
+export function environmentStateKeyAlias(bucket: string, environment: string): string {
+  return `terraform-state/${bucket.replace(/\./g, "-")}/${environment}`;
+}
+
+/** Statements for an environment's state key: CI roles of other environments may not use it. */
+export function ciEnvironmentKeyStatements(
+  target: Pick<AwsTarget, "accountId" | "partition">,
+  environment: string,
+): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    ...ciKeyDenyStatements(target),
+    {
+      sid: "OnlyThisEnvironmentsCi",
+      effect: "Deny",
+      principals: [{ type: "AWS", identifiers: ["*"] }],
+      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      resources: ["*"],
+      condition: [
+        { test: "ArnLike", variable: "aws:PrincipalArn", values: ciPrincipalArnPatterns(target) },
+        {
+          test: "ArnNotLike",
+          variable: "aws:PrincipalArn",
+          values: [`arn:${target.partition}:iam::${target.accountId}:role/${environment}-github-*`],
+        },
+      ],
+    },
+  ];
+}

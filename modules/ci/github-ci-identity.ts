@@ -107,7 +107,11 @@ export interface StateAccess {
   readonly bucket: string;
   /** Key prefix of this environment's state, e.g. `dev/`. */
   readonly keyPrefix: string;
-  /** @default the bucket's default encryption (no KMS permission needed) */
+  /**
+   * The state key: a key ARN, or `alias/<name>` (the environment's own key the bootstrap creates,
+   * granted through `kms:ResourceAliases`).
+   * @default the bucket's default encryption (no KMS permission needed)
+   */
   readonly kmsKeyArn?: string;
 }
 
@@ -239,7 +243,7 @@ export class GithubCiIdentity extends Construct {
         target: props.target,
         ownsAccountSingletons: props.ownsAccountSingletons ?? props.createOidcProvider,
         ...(props.stateAccess === undefined ? {} : { stateBucket: props.stateAccess.bucket }),
-        ...(props.stateAccess?.kmsKeyArn === undefined ? {} : { stateKmsKeyArn: props.stateAccess.kmsKeyArn }),
+        ...(props.stateAccess?.kmsKeyArn?.startsWith("arn:") === true ? { stateKmsKeyArn: props.stateAccess.kmsKeyArn } : {}),
       }),
     });
     new IamRolePolicy(this, "plan-guardrails-policy", { name: "ci-guardrails", role: planRole.id, policy: guardrails.json });
@@ -272,7 +276,16 @@ export class GithubCiIdentity extends Construct {
           { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${objects}*.tflock`] },
           ...(state.kmsKeyArn === undefined
             ? []
-            : [{ sid: "StateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [state.kmsKeyArn] }]),
+            : state.kmsKeyArn.startsWith("alias/")
+              ? [
+                  {
+                    sid: "StateKey",
+                    actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                    resources: [`arn:${partition}:kms:*:${accountId}:key/*`],
+                    condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [state.kmsKeyArn] }],
+                  },
+                ]
+              : [{ sid: "StateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [state.kmsKeyArn] }]),
         ],
       });
       new IamRolePolicy(this, "plan-state-policy", { name: "terraform-state", role: planRole.id, policy: statePolicy.json });

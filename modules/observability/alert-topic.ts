@@ -61,6 +61,14 @@ export class AlertTopic extends Construct {
           condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
         },
         {
+          // The account's security findings (GuardDuty, Config, Access Analyzer) through EventBridge rules.
+          sid: "EventBridgeRulesOfThisAccount",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [topic.arn],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        },
+        {
           sid: "TlsOnly",
           effect: "Deny",
           principals: [{ type: "*", identifiers: ["*"] }],

@@ -5,6 +5,7 @@ import { addAccountSettings, resolvePasswordPolicy, type PasswordPolicySettings 
 import { CONFIG_PREFIX, addConfigRecorder, configBucketStatements } from "./aws-config-recorder";
 import { CLOUDTRAIL_PREFIX, addAccountTrail, cloudTrailBucketStatements, trailIdentity } from "./cloudtrail";
 import { addGuardDuty } from "./guardduty";
+import { addSecurityFindings } from "./security-findings";
 import type { AwsTarget } from "../core/aws-target";
 import { CLOUDWATCH_LOG_RETENTION_DAYS, isCloudWatchLogRetention } from "../core/cloudwatch-logs";
 export type { PasswordPolicySettings } from "./account-settings";
@@ -57,6 +58,12 @@ export interface AccountBaselineProps {
    * @default 14 characters, all four character classes, 90 days, 24 remembered, users may change
    */
   readonly passwordPolicy?: PasswordPolicySettings;
+  /**
+   * SNS topic that GuardDuty, Config and Access Analyzer findings go to (EventBridge rules
+   * `<name>-security-*`); its policy and key must admit `events.amazonaws.com`.
+   * @default no IAM Access Analyzer and no finding rules
+   */
+  readonly alertsTopicArn?: string;
 }
 
 /**
@@ -68,7 +75,9 @@ export interface AccountBaselineProps {
  *   into a hardened audit bucket and a KMS-encrypted CloudWatch log group;
  * - AWS Config recording every supported resource type, global ones included, delivering to the
  *   same bucket under `config/`;
- * - the IAM password policy and the account-wide S3 public access block.
+ * - the IAM password policy and the account-wide S3 public access block;
+ * - given an alert topic, IAM Access Analyzer (external access) and EventBridge rules that send
+ *   GuardDuty, Config and Access Analyzer findings to it.
  */
 export class AccountBaseline extends Construct {
   /** GuardDuty detector id. */
@@ -83,6 +92,8 @@ export class AccountBaseline extends Construct {
   readonly trailLogGroupName: string;
   /** Name of the AWS Config configuration recorder. */
   readonly configRecorderName: string;
+  /** The external-access analyzer, when findings alert (alertsTopicArn). */
+  readonly accessAnalyzerArn: string | undefined;
 
   constructor(scope: Construct, id: string, props: AccountBaselineProps) {
     super(scope, id);
@@ -147,6 +158,7 @@ export class AccountBaseline extends Construct {
       retentionDays: configRetentionDays,
     });
     addAccountSettings(this, accountId, password);
+    this.accessAnalyzerArn = props.alertsTopicArn === undefined ? undefined : addSecurityFindings(this, { name, topicArn: props.alertsTopicArn });
 
     this.trailArn = accountTrail.trailArn;
     this.auditBucketName = bucket.bucketName;

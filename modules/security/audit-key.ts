@@ -3,6 +3,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
+import { ciKeyDenyStatements } from "../ci/ci-guardrails";
 
 /** What the audit key encrypts for. */
 export interface AuditKeyProps {
@@ -92,6 +93,8 @@ export function addAuditKey(scope: Construct, props: AuditKeyProps): string {
         resources: ["*"],
         condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
       },
+      // No CI role changes the key's policy, disables, re-keys or deletes it (whatever its identity policies say).
+      ...ciKeyDenyStatements(target),
     ],
   });
   const key = new KmsKey(scope, "key", {
@@ -100,6 +103,9 @@ export function addAuditKey(scope: Construct, props: AuditKeyProps): string {
     rotationPeriodInDays: 365,
     deletionWindowInDays: 30,
     policy: policy.json,
+    // The owner's deploy role may create the key, but its policy denies that role PutKeyPolicy:
+    // KMS's lockout check would refuse it. The account's administrators keep kms:* (AccountIamDelegation).
+    bypassPolicyLockoutSafetyCheck: true,
   });
   new KmsAlias(scope, "key-alias", { name: `alias/${name}/audit`, targetKeyId: key.keyId });
   return key.arn;

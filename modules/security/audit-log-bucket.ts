@@ -6,6 +6,7 @@ import {
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
+import { ciBucketDenyStatements } from "../ci/ci-guardrails";
 import { PrivateBucket, assertBucketName, assertNoncurrentDays, privateBucketDenyStatements } from "../storage/private-bucket";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens. */
@@ -105,16 +106,6 @@ export class AuditLogBucket extends Construct {
       protectFromDestroy,
     });
 
-    const bucketArn = bucketArnOf(props.target, name);
-    const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      statement: [...privateBucketDenyStatements(bucketArn), ...props.deliveryStatements],
-    });
-    this.bucketPolicy = new S3BucketPolicy(this, "bucket-policy", {
-      bucket: storage.bucket.id,
-      policy: policy.json,
-      // S3 refuses concurrent changes to a bucket's public access block and policy.
-      dependsOn: [storage.publicAccessBlock],
-    });
 
     const rules: S3BucketLifecycleConfigurationRule[] = [
       ...props.expirations.map((expiration) => ({
@@ -136,11 +127,23 @@ export class AuditLogBucket extends Construct {
         abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS }],
       },
     ];
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+    const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: storage.bucket.id,
       rule: rules,
       // Noncurrent-version rules need versioning switched on first.
       dependsOn: [storage.versioning],
+    });
+
+    const bucketArn = bucketArnOf(props.target, name);
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [...privateBucketDenyStatements(bucketArn), ...ciBucketDenyStatements(props.target, bucketArn), ...props.deliveryStatements],
+    });
+    this.bucketPolicy = new S3BucketPolicy(this, "bucket-policy", {
+      bucket: storage.bucket.id,
+      policy: policy.json,
+      // S3 refuses concurrent changes to a bucket's public access block and policy. The policy
+      // comes last: once it is in place, no CI role may change the bucket's controls (NoCiBucketControls).
+      dependsOn: [storage.publicAccessBlock, storage.versioning, storage.encryption, storage.ownership, lifecycle],
     });
 
     this.bucketName = storage.bucket.bucket;

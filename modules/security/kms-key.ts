@@ -1,5 +1,6 @@
 import {
   DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
   type DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -25,6 +26,11 @@ export interface KmsKeyProps {
    * @default none: only IAM principals of the account that are granted it by their own policies
    */
   readonly services?: readonly KmsServiceGrant[];
+  /**
+   * Deny statements added to the key policy (e.g. no CI role may change or delete the key).
+   * @default none
+   */
+  readonly denyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
   /**
    * Days a scheduled deletion waits, 7 to 30.
    * @default 30
@@ -72,6 +78,10 @@ export class KmsKey extends Construct {
           resources: ["*"],
           condition: [...(service.conditions ?? [])],
         })),
+        ...(props.denyStatements ?? []).map((statement) => {
+          if (statement.effect !== "Deny") throw new Error(`KMS key ${props.alias}: denyStatements holds an Allow (${statement.sid ?? "no sid"})`);
+          return statement;
+        }),
       ],
     });
 

@@ -78,6 +78,10 @@ export class PrivateBucket extends Construct {
   readonly versioning: S3BucketVersioningA;
   /** The public access block must exist before a bucket policy is attached. */
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** Default encryption (a bucket policy that locks the bucket's controls is put after it). */
+  readonly encryption: S3BucketServerSideEncryptionConfigurationA;
+  /** Object ownership (BucketOwnerEnforced). */
+  readonly ownership: S3BucketOwnershipControls;
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
@@ -90,7 +94,7 @@ export class PrivateBucket extends Construct {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       rule: [
         {
@@ -106,7 +110,7 @@ export class PrivateBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "ownership", {
+    this.ownership = new S3BucketOwnershipControls(this, "ownership", {
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });

@@ -5,6 +5,13 @@ import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 import { PrivateBucket, assertBucketName, assertNoncurrentDays, privateBucketDenyStatements } from "./private-bucket";
 import { KmsKey } from "../security/kms-key";
+import {
+  ciBucketDenyStatements,
+  ciEnvironmentKeyStatements,
+  ciKeyDenyStatements,
+  ciStatePrefixStatements,
+  environmentStateKeyAlias,
+} from "../ci/ci-guardrails";
 
 /** An S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens (as environments/schema.ts checks it). */
 
@@ -37,6 +44,18 @@ export interface StateBucketProps {
    * @default true
    */
   readonly denyNonKmsUploads?: boolean;
+  /**
+   * The environments keeping their state here (`<env>/` prefixes): a bucket policy statement
+   * keeps each one's CI roles inside its own prefix.
+   * @default none
+   */
+  readonly environments?: readonly string[];
+  /**
+   * Environments that get their own state key here, alias `terraform-state/<bucket>/<env>`, which
+   * other environments' CI roles may not use (those whose file names no key of its own).
+   * @default none
+   */
+  readonly environmentKeys?: readonly string[];
 }
 
 /**
@@ -53,6 +72,8 @@ export class StateBucket extends Construct {
   readonly bucketArn: string;
   /** The KMS key that encrypts objects by default: the given one or the one this construct created. */
   readonly kmsKeyArn: string;
+  /** Each environment's own state key, by environment name. */
+  readonly environmentKeyArns: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
@@ -68,7 +89,20 @@ export class StateBucket extends Construct {
         target: props.target,
         alias: `terraform-state/${name.replace(/\./g, "-")}`,
         description: `Terraform state in s3://${name}`,
+        denyStatements: ciKeyDenyStatements(props.target),
       }).keyArn;
+    // New keys at new addresses (the bucket's key above keeps its own).
+    const environmentKeys = new Map<string, string>();
+    for (const environment of props.environmentKeys ?? []) {
+      const key = new KmsKey(this, `key-${environment}`, {
+        target: props.target,
+        alias: environmentStateKeyAlias(name, environment),
+        description: `Terraform state of ${environment} in s3://${name}`,
+        denyStatements: ciEnvironmentKeyStatements(props.target, environment),
+      });
+      environmentKeys.set(environment, key.keyArn);
+    }
+    this.environmentKeyArns = environmentKeys;
 
     const storage = new PrivateBucket(this, "private-bucket", { name, kmsKeyArn: this.kmsKeyArn });
 
@@ -76,7 +110,12 @@ export class StateBucket extends Construct {
     const bucketArn = `arn:${props.target.partition}:s3:::${name}`;
     const objectsArn = `${bucketArn}/*`;
     const everyone = [{ type: "*", identifiers: ["*"] }];
-    const statements: DataAwsIamPolicyDocumentStatement[] = [...privateBucketDenyStatements(bucketArn)];
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      ...privateBucketDenyStatements(bucketArn),
+      // No CI role changes the bucket's controls or deletes a state version; each environment's CI stays in its prefix.
+      ...ciBucketDenyStatements(props.target, bucketArn),
+      ...ciStatePrefixStatements(props.target, bucketArn, props.environments ?? []),
+    ];
     if (denyNonKmsUploads) {
       // Both conditions must hold: a request without the header gets the bucket's SSE-KMS default,
       // so only a request that names another algorithm (AES256) is refused.

@@ -17,6 +17,16 @@ export interface BootstrapBucket {
    * @default false
    */
   readonly denyNonKmsUploads?: boolean;
+  /**
+   * Environments whose state lives in the bucket: each one's CI stays in its prefix.
+   * @default none
+   */
+  readonly environments?: readonly string[];
+  /**
+   * Environments that get their own state key in the bucket (their file names no key).
+   * @default none
+   */
+  readonly environmentKeys?: readonly string[];
 }
 
 export interface BootstrapStackProps {
@@ -76,6 +86,8 @@ export class BootstrapStack extends TerraformStack {
         target: this.target,
         bucketName: bucket.name,
         denyNonKmsUploads: bucket.denyNonKmsUploads ?? false,
+        environments: bucket.environments ?? [],
+        environmentKeys: bucket.environmentKeys ?? [],
       });
       buckets.set(bucket.name, stateBucket);
       // Output names must start with a letter; bucket names may start with a digit and hold dots.
@@ -167,7 +179,13 @@ export function planBootstraps(environments: readonly EnvironmentConfig[]): Boot
     plans.push({
       accountId,
       region: regions[0] as string,
-      buckets: buckets.map((bucket) => ({ name: bucket.name, denyNonKmsUploads: bucket.uses.every((use) => use.kmsKeyArn !== undefined) })),
+      // Every S3 backend names a key (its own, or its environment's key from this bucket: stacks/state-location.ts).
+      buckets: buckets.map((bucket) => ({
+        name: bucket.name,
+        denyNonKmsUploads: true,
+        environments: distinct(bucket.uses.map((use) => use.environment.name)),
+        environmentKeys: distinct(bucket.uses.filter((use) => use.kmsKeyArn === undefined).map((use) => use.environment.name)),
+      })),
       tags: commonTags(uses.map((use) => use.environment)),
       environments: distinct(uses.map((use) => use.environment.name)),
     });

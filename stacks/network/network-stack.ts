@@ -78,6 +78,11 @@ export class NetworkStack extends LayerStack {
           principal: "cloudwatch.amazonaws.com",
           conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [target.accountId] }],
         },
+        {
+          // Security findings routed by the account baseline's EventBridge rules.
+          principal: "events.amazonaws.com",
+          conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [target.accountId] }],
+        },
       ],
     });
     const alerts = new AlertTopic(this, "alerts", {
@@ -183,7 +188,12 @@ export class NetworkStack extends LayerStack {
     const planRunner = new CodebuildGithubRunner(this, "ci-plan-runner", { ...runnerProps, purpose: "plan" });
 
     if (env.account.ownsAccountSingletons) {
-      new AccountBaseline(this, "account-baseline", { name: env.name, target, protectFromDestroy: env.stage === "production" });
+      new AccountBaseline(this, "account-baseline", {
+        name: env.name,
+        target,
+        protectFromDestroy: env.stage === "production",
+        alertsTopicArn: alerts.topicArn,
+      });
     }
 
     networkContract.publish(this, {

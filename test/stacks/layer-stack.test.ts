@@ -26,7 +26,10 @@ describe("layer stacks: state backend", () => {
     expect(synthesizedStack("network-prod").doc.terraform?.backend?.["s3"]?.["kms_key_id"]).toBe(
       "arn:aws:kms:eu-west-1:222222222222:key/0b5c2a4e-7f1d-4c3b-9a8e-2d6f1e0c9b7a",
     );
-    expect(synthesizedStack("network-dev").doc.terraform?.backend?.["s3"]?.["kms_key_id"]).toBeUndefined();
+    // No key named: the environment's own key in the shared bucket's account, by alias (the bootstrap creates it).
+    expect(synthesizedStack("network-dev").doc.terraform?.backend?.["s3"]?.["kms_key_id"]).toBe(
+      "alias/terraform-state/acme-nonprod-terraform-state/dev",
+    );
   });
 
   it("GIVEN a local backend WHEN synthesized THEN state lives under the repository's sandbox folder, reachable from every stack folder", () => {
