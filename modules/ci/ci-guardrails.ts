@@ -218,8 +218,9 @@ export function ciBucketDenyStatements(target: Pick<AwsTarget, "accountId" | "pa
 }
 
 /**
- * Statements for a shared state bucket's policy: the CI roles of each environment read and write
- * objects under their own prefix `<env>/` only.
+ * Statements for a shared state bucket's policy: every role of each environment (`<env>-*`: its
+ * CI roles, and any role its deploy role makes) reads and writes objects under its own prefix
+ * `<env>/` only. Environment names never prefix one another (environments/rules.ts).
  */
 export function ciStatePrefixStatements(
   target: Pick<AwsTarget, "accountId" | "partition">,
@@ -233,7 +234,7 @@ export function ciStatePrefixStatements(
     actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
     notResources: [`${bucketArn}/${environment}/*`],
     condition: [
-      { test: "ArnLike", variable: "aws:PrincipalArn", values: [`arn:${target.partition}:iam::${target.accountId}:role/${environment}-github-*`] },
+      { test: "ArnLike", variable: "aws:PrincipalArn", values: [`arn:${target.partition}:iam::${target.accountId}:role/${environment}-*`] },
     ],
   }));
 }
@@ -257,27 +258,36 @@ export function environmentStateKeyAlias(bucket: string, environment: string): s
   return `terraform-state/${bucket.replace(/\./g, "-")}/${environment}`;
 }
 
-/** Statements for an environment's state key: CI roles of other environments may not use it. */
+/**
+ * Statements for an environment's state key: no CI role changes it, and no role of the other
+ * environments sharing the bucket (`<other>-*`: their CI roles and the roles their deploy roles
+ * make) may use it.
+ */
 export function ciEnvironmentKeyStatements(
   target: Pick<AwsTarget, "accountId" | "partition">,
   environment: string,
+  sharing: readonly string[],
 ): DataAwsIamPolicyDocumentStatement[] {
+  const others = sharing.filter((other) => other !== environment);
   return [
     ...ciKeyDenyStatements(target),
-    {
-      sid: "OnlyThisEnvironmentsCi",
-      effect: "Deny",
-      principals: [{ type: "AWS", identifiers: ["*"] }],
-      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-      resources: ["*"],
-      condition: [
-        { test: "ArnLike", variable: "aws:PrincipalArn", values: ciPrincipalArnPatterns(target) },
-        {
-          test: "ArnNotLike",
-          variable: "aws:PrincipalArn",
-          values: [`arn:${target.partition}:iam::${target.accountId}:role/${environment}-github-*`],
-        },
-      ],
-    },
+    ...(others.length === 0
+      ? []
+      : [
+          {
+            sid: "NotOtherEnvironments",
+            effect: "Deny",
+            principals: [{ type: "AWS", identifiers: ["*"] }],
+            actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+            resources: ["*"],
+            condition: [
+              {
+                test: "ArnLike",
+                variable: "aws:PrincipalArn",
+                values: others.map((other) => `arn:${target.partition}:iam::${target.accountId}:role/${other}-*`),
+              },
+            ],
+          },
+        ]),
   ];
 }

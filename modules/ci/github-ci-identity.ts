@@ -237,15 +237,14 @@ export class GithubCiIdentity extends Construct {
     });
     new IamRolePolicy(this, "plan-no-secrets-policy", { name: "no-secret-values", role: planRole.id, policy: noSecrets.json });
     // What no CI role may do (state, audit, trust, other environments' resources), as explicit denies.
-    const guardrails = new DataAwsIamPolicyDocument(this, "guardrails", {
-      statement: ciGuardrailStatements({
-        name: props.name,
-        target: props.target,
-        ownsAccountSingletons: props.ownsAccountSingletons ?? props.createOidcProvider,
-        ...(props.stateAccess === undefined ? {} : { stateBucket: props.stateAccess.bucket }),
-        ...(props.stateAccess?.kmsKeyArn?.startsWith("arn:") === true ? { stateKmsKeyArn: props.stateAccess.kmsKeyArn } : {}),
-      }),
+    const guardrailStatements = ciGuardrailStatements({
+      name: props.name,
+      target: props.target,
+      ownsAccountSingletons: props.ownsAccountSingletons ?? props.createOidcProvider,
+      ...(props.stateAccess === undefined ? {} : { stateBucket: props.stateAccess.bucket }),
+      ...(props.stateAccess?.kmsKeyArn?.startsWith("arn:") === true ? { stateKmsKeyArn: props.stateAccess.kmsKeyArn } : {}),
     });
+    const guardrails = new DataAwsIamPolicyDocument(this, "guardrails", { statement: guardrailStatements });
     new IamRolePolicy(this, "plan-guardrails-policy", { name: "ci-guardrails", role: planRole.id, policy: guardrails.json });
     // The plan role reads configuration, not data: pull requests reach it.
     const planDataReads = new DataAwsIamPolicyDocument(this, "plan-no-data-reads", {
@@ -260,7 +259,6 @@ export class GithubCiIdentity extends Construct {
                 effect: "Deny",
                 actions: ["s3:GetObject", "s3:GetObjectVersion"],
                 notResources: [`arn:${partition}:s3:::${props.stateAccess.bucket}/${props.stateAccess.keyPrefix}*`],
-                condition: [{ test: "StringEquals", variable: "s3:ResourceAccount", values: [accountId] }],
               },
             ]),
       ],
@@ -311,10 +309,19 @@ export class GithubCiIdentity extends Construct {
     // The ceiling of every role the deploy role creates or changes: anything but IAM (beyond
     // reading and service-linked roles), Organizations and account settings. A role under it can
     // never grant itself or anyone more, so the deploy role cannot escalate through a role it makes.
+    // The CI guardrails ride along: a role the deploy role makes (and assumes) cannot do what CI may not.
     const boundaryDocument = new DataAwsIamPolicyDocument(this, "boundary", {
       statement: [
         { sid: "ServicesButIdentity", notActions: ["iam:*", "organizations:*", "account:*"], resources: ["*"] },
         { sid: "ReadIdentity", actions: ["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole"], resources: ["*"] },
+        // Strictest form: a role the deploy role makes never sets up the audit services either.
+        ...ciGuardrailStatements({
+          name: props.name,
+          target: props.target,
+          ownsAccountSingletons: false,
+          ...(props.stateAccess === undefined ? {} : { stateBucket: props.stateAccess.bucket }),
+          ...(props.stateAccess?.kmsKeyArn?.startsWith("arn:") === true ? { stateKmsKeyArn: props.stateAccess.kmsKeyArn } : {}),
+        }),
       ],
     });
     const boundary = new IamPolicy(this, "permissions-boundary", {

@@ -98,7 +98,7 @@ export class StateBucket extends Construct {
         target: props.target,
         alias: environmentStateKeyAlias(name, environment),
         description: `Terraform state of ${environment} in s3://${name}`,
-        denyStatements: ciEnvironmentKeyStatements(props.target, environment),
+        denyStatements: ciEnvironmentKeyStatements(props.target, environment, props.environments ?? []),
       });
       environmentKeys.set(environment, key.keyArn);
     }

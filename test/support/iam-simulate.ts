@@ -12,7 +12,17 @@ interface HclStatement {
   not_actions?: string[];
   resources?: string[];
   not_resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  not_principals?: { type: string; identifiers: string[] }[];
   condition?: { test: string; variable: string; values: string[] }[];
+}
+
+/** `principals` blocks as IAM JSON: `*` for the anonymous wildcard, else `{ AWS: [...], Service: [...] }`. */
+function principalJson(principals: { type: string; identifiers: string[] }[]): string | Record<string, string[]> {
+  if (principals.some((principal) => principal.type === "*")) return "*";
+  const byType: Record<string, string[]> = {};
+  for (const principal of principals) byType[principal.type] = [...(byType[principal.type] ?? []), ...principal.identifiers];
+  return byType;
 }
 
 export interface IamPolicyJson {
@@ -37,6 +47,8 @@ export function policyJson(document: Record<string, unknown>): IamPolicyJson {
         ...(statement.not_actions === undefined ? {} : { NotAction: statement.not_actions }),
         ...(statement.resources === undefined ? {} : { Resource: statement.resources }),
         ...(statement.not_resources === undefined ? {} : { NotResource: statement.not_resources }),
+        ...(statement.principals === undefined ? {} : { Principal: principalJson(statement.principals) }),
+        ...(statement.not_principals === undefined ? {} : { NotPrincipal: principalJson(statement.not_principals) }),
         ...(Object.keys(conditions).length === 0 ? {} : { Condition: conditions }),
       };
     }),

@@ -1,0 +1,216 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { describe, expect, it } from "vitest";
+import { POWER_USER_ACCESS, type IamPolicyJson } from "../support/iam-simulate";
+import { ENVIRONMENTS } from "../support/fixtures";
+import {
+  boundaryOf,
+  bucketPolicy,
+  keyPolicyByAlias,
+  managedPolicyByName,
+  synthesizedRole,
+  type SynthesizedRole,
+} from "../support/policy-documents";
+import { synthesizedStack } from "../support/synthesized";
+import { attempts, ciIdentities, planOnlyAttempts, type AttackScene, type Attempt, type ResourcePolicySource } from "./attempts";
+
+/**
+ * Issue 20, "done means": for every CI identity of every environment (plan role, deploy role, the
+ * two runner roles), every attempt of the attack table (./attempts.ts) is evaluated by
+ * @cloud-copilot/iam-simulate against the identity's policies as synthesized (inline documents,
+ * AWS-managed policies by the oracles below, boundary) and the target's resource policy as
+ * synthesized (state bucket and keys from the bootstrap stack, audit bucket and key from the
+ * owner's network stack, trust policies), and must not be allowed. A failure names the identity,
+ * the action and the resource of each attempt IAM would allow.
+ */
+
+/**
+ * ReadOnlyAccess as an attacker would use it: generous on purpose (data reads included), so the
+ * plan role's own denies must hold whatever the managed policy grants.
+ */
+const READ_ONLY_ACCESS: IamPolicyJson = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Action: [
+        "s3:Get*",
+        "s3:List*",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:Describe*",
+        "ssm:Get*",
+        "logs:Get*",
+        "logs:FilterLogEvents",
+        "logs:StartQuery",
+        "sqs:ReceiveMessage",
+        "dynamodb:GetItem",
+        "dynamodb:Scan",
+        "dynamodb:Query",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "eks:Describe*",
+        "eks:List*",
+        "kms:Describe*",
+        "kms:Get*",
+        "kms:List*",
+        "codebuild:BatchGet*",
+        "cloudtrail:Get*",
+        "cloudtrail:LookupEvents",
+        "iam:Get*",
+        "iam:List*",
+        "ec2:Describe*",
+      ],
+      Resource: "*",
+    },
+  ],
+};
+
+/** AWS-managed policies by ARN; any other attached policy fails the suite (it must be added here, read). */
+const MANAGED: Readonly<Record<string, IamPolicyJson>> = {
+  "arn:aws:iam::aws:policy/PowerUserAccess": POWER_USER_ACCESS,
+  "arn:aws:iam::aws:policy/ReadOnlyAccess": READ_ONLY_ACCESS,
+};
+
+function identityPolicies(role: SynthesizedRole): { name: string; policy: IamPolicyJson }[] {
+  const managed = role.attachedArns.map((arn) => {
+    const policy = MANAGED[arn];
+    if (policy === undefined) throw new Error(`${role.name} has ${arn} attached: add its document to MANAGED in test/attack/ci-attacks.test.ts`);
+    return { name: arn, policy };
+  });
+  return [...managed, ...[...role.inline].map(([name, policy]) => ({ name: `inline ${name}`, policy }))];
+}
+
+function ownerOf(accountId: string): string {
+  const owner = ENVIRONMENTS.find((env) => env.account.id === accountId && env.account.ownsAccountSingletons);
+  if (owner === undefined) throw new Error(`no environment owns account ${accountId}'s singletons`);
+  return owner.name;
+}
+
+function sceneOf(name: string): AttackScene {
+  const env = ENVIRONMENTS.find((candidate) => candidate.name === name)!;
+  const sharing = ENVIRONMENTS.find(
+    (other) =>
+      other.name !== name &&
+      other.account.id === env.account.id &&
+      other.state.backend === "s3" &&
+      env.state.backend === "s3" &&
+      other.state.bucket === env.state.bucket,
+  );
+  return { env, owner: ownerOf(env.account.id), neighbour: sharing?.name ?? `not-${name}`, neighbourSharesBucket: sharing !== undefined };
+}
+
+function resourcePolicyOf(scene: AttackScene, source: ResourcePolicySource): IamPolicyJson {
+  const bootstrap = () => synthesizedStack(`bootstrap-${scene.env.account.id}`).doc;
+  const ownerNetwork = () => synthesizedStack(`network-${scene.owner}`).doc;
+  switch (source.kind) {
+    case "state-bucket":
+      return bucketPolicy(bootstrap(), `arn:aws:s3:::${source.bucket}`);
+    case "state-key":
+      return keyPolicyByAlias(bootstrap(), source.alias);
+    case "audit-bucket":
+      return bucketPolicy(ownerNetwork(), `arn:aws:s3:::${source.bucket}`);
+    case "audit-key":
+      return keyPolicyByAlias(ownerNetwork(), source.alias);
+    case "trust":
+      return synthesizedRole(synthesizedStack(source.stack).doc, source.role).trust;
+  }
+}
+
+/** An identity as IAM evaluates it: its policies and, if any, its boundary. */
+interface Identity {
+  readonly name: string;
+  readonly policies: readonly { name: string; policy: IamPolicyJson }[];
+  readonly boundary?: IamPolicyJson;
+}
+
+function identityOf(scene: AttackScene, role: SynthesizedRole): Identity {
+  const boundary = boundaryOf(synthesizedStack(`network-${scene.env.name}`).doc, role);
+  return { name: role.name, policies: identityPolicies(role), ...(boundary === undefined ? {} : { boundary }) };
+}
+
+/** Everything allowed: what a role the deploy role creates could be given (AttachRolePolicy takes any policy ARN). */
+const ADMINISTRATOR_ACCESS: IamPolicyJson = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+async function decideAttempt(scene: AttackScene, role: Identity, attempt: Attempt): Promise<string> {
+  const account = scene.env.account.id;
+  const principal = `arn:aws:iam::${account}:role/${role.name}`;
+  const result = await runSimulation(
+    {
+      request: {
+        principal,
+        action: attempt.action,
+        resource: { resource: attempt.resource, accountId: account },
+        contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, ...attempt.context },
+      },
+      identityPolicies: [...role.policies],
+      ...(role.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.boundary }] }),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(attempt.resourcePolicy === undefined ? {} : { resourcePolicy: resourcePolicyOf(scene, attempt.resourcePolicy) }),
+    },
+    {},
+  );
+  if (result.resultType === "error") throw new Error(`simulation error for ${attempt.action} on ${attempt.resource}: ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+}
+
+/** The attempts IAM would allow, one line each: identity, action, resource, why. */
+async function allowed(scene: AttackScene, role: Identity, list: readonly Attempt[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const attempt of list) {
+    const outcome = await decideAttempt(scene, role, attempt);
+    if (outcome === "Allowed") found.push(`${role.name} may ${attempt.action} on ${attempt.resource} (${attempt.why})`);
+  }
+  return found;
+}
+
+describe.each(ENVIRONMENTS.map((env) => [env.name] as const))("an attacker holding a CI identity of %s", (name) => {
+  const scene = sceneOf(name);
+  const network = synthesizedStack(`network-${name}`).doc;
+
+  it.each(Object.entries(ciIdentities(name)))("GIVEN the %s identity (%s) WHEN it tries every attack of the table THEN IAM allows none", async (kind, roleName) => {
+    const role = identityOf(scene, synthesizedRole(network, roleName));
+    const list = [...attempts(scene), ...(kind === "plan" ? planOnlyAttempts(scene) : [])];
+    expect(list.length).toBeGreaterThan(60);
+    expect(await allowed(scene, role, list)).toEqual([]);
+  });
+
+  it("GIVEN a role the deploy role creates (it must carry the boundary) with AdministratorAccess attached WHEN assumed and it tries every attack THEN IAM allows none", async () => {
+    const made: Identity = {
+      name: `${name}-made-by-deploy`,
+      policies: [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }],
+      boundary: managedPolicyByName(network, `${name}-permissions-boundary`),
+    };
+    expect(await allowed(scene, made, attempts(scene))).toEqual([]);
+  });
+
+  it("GIVEN the CI identities WHEN read from the synthesized stack THEN each has guardrail denies inline and no boundary is needed to hold them", () => {
+    for (const roleName of [`${name}-github-plan`, `${name}-github-deploy`]) {
+      expect([...synthesizedRole(network, roleName).inline.keys()]).toContain("ci-guardrails");
+    }
+  });
+});
+
+describe("the attack suite can fail", () => {
+  it("GIVEN the deploy role without its guardrails WHEN it stops CloudTrail THEN IAM allows it (PowerUserAccess alone grants it)", async () => {
+    const scene = sceneOf("dev");
+    const role = synthesizedRole(synthesizedStack("network-dev").doc, "dev-github-deploy");
+    const stripped = identityOf(scene, { ...role, inline: new Map([...role.inline].filter(([policy]) => policy !== "ci-guardrails")) });
+    const stop = attempts(scene).filter((attempt) => attempt.action === "cloudtrail:StopLogging");
+    expect(await allowed(scene, stripped, stop)).toEqual([
+      "dev-github-deploy may cloudtrail:StopLogging on arn:aws:cloudtrail:eu-west-1:111111111111:trail/dev-audit (stop or blind CloudTrail)",
+    ]);
+  });
+
+  it("GIVEN the deploy role without its guardrails WHEN it rewrites the state bucket's policy THEN the bucket policy alone still denies it", async () => {
+    const scene = sceneOf("staging");
+    const role = synthesizedRole(synthesizedStack("network-staging").doc, "staging-github-deploy");
+    const stripped = identityOf(scene, { ...role, inline: new Map([...role.inline].filter(([policy]) => policy !== "ci-guardrails")) });
+    const rewrite = attempts(scene).filter((attempt) => attempt.action === "s3:PutBucketPolicy" && attempt.resourcePolicy?.kind === "state-bucket");
+    expect(rewrite).toHaveLength(1);
+    expect(await allowed(scene, stripped, rewrite)).toEqual([]);
+    const withoutBucketPolicy = rewrite.map(({ resourcePolicy: _ignored, ...attempt }) => attempt);
+    expect(await allowed(scene, stripped, withoutBucketPolicy)).toEqual([
+      "staging-github-deploy may s3:PutBucketPolicy on arn:aws:s3:::acme-nonprod-terraform-state (rewrite the state bucket's controls (a cross-account grant is not public))",
+    ]);
+  });
+});
