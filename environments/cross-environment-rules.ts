@@ -315,10 +315,45 @@ const distinctRepositoriesPerAccount: CrossEnvironmentRule = {
 };
 
 /**
+ * IAM scopes an environment by name patterns (`role/<env>-*`, `policy/<env>-*`, the state prefix
+ * `<env>/` in a shared bucket): with `dev` and `dev-eu`, `role/dev-*` matches both, so dev's deploy
+ * role could change dev-eu's roles. No environment name may be another's followed by a hyphen.
+ */
+const namesThatDoNotPrefixEachOther: CrossEnvironmentRule = {
+  name: "no environment name prefixes another",
+  check: (environments, locate) =>
+    environments.flatMap((env) => {
+      const shadowed = environments.filter((other) => other !== env && other.name.startsWith(`${env.name}-`));
+      const shadowing = environments.filter((other) => other !== env && env.name.startsWith(`${other.name}-`));
+      return [
+        ...(shadowed.length === 0
+          ? []
+          : [
+              {
+                environment: env,
+                path: [],
+                message: `environment name ${env.name} prefixes ${named(shadowed, [], locate)}: IAM patterns such as role/${env.name}-* would reach its resources too; rename one`,
+              },
+            ]),
+        ...(shadowing.length === 0
+          ? []
+          : [
+              {
+                environment: env,
+                path: [],
+                message: `environment name ${env.name} starts with ${named(shadowing, [], locate)} and a hyphen: IAM patterns such as role/${shadowing[0]!.name}-* would reach this environment's resources; rename one`,
+              },
+            ]),
+      ];
+    }),
+};
+
+/**
  * Every rule across files, in the order problems are reported.
  * @internal Exported for its tests (knip --production ignores the tag).
  */
 export const CROSS_ENVIRONMENT_RULES: readonly CrossEnvironmentRule[] = [
+  namesThatDoNotPrefixEachOther,
   oneSingletonOwnerPerAccount,
   oneStateBucketPerAccount,
   disjointNetworksPerAccount,

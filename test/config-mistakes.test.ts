@@ -453,6 +453,25 @@ describe("mistakes across environment files", () => {
     ]);
   });
 
+  it("GIVEN environment names where one prefixes the other (qa and qa-eu) WHEN loaded THEN both files are blamed, naming the other", () => {
+    const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal(distinct(1)), "qa-eu.yaml": minimal(distinct(2)) });
+
+    expect(problemsOf(() => loadEnvironments(dir)).filter((problem) => problem.message.includes("environment name"))).toEqual([
+      {
+        file: `${dir}/qa-eu.yaml`,
+        line: 1,
+        path: "",
+        message: `environment name qa-eu starts with qa (${dir}/qa.yaml:1) and a hyphen: IAM patterns such as role/qa-* would reach this environment's resources; rename one`,
+      },
+      {
+        file: `${dir}/qa.yaml`,
+        line: 1,
+        path: "",
+        message: `environment name qa prefixes qa-eu (${dir}/qa-eu.yaml:1): IAM patterns such as role/qa-* would reach its resources too; rename one`,
+      },
+    ]);
+  });
+
   it("GIVEN two files for one environment (qa.yaml and qa.yml) WHEN loaded THEN both say so", () => {
     const dir = folder({ "dev.yaml": minimal(), "qa.yaml": minimal(distinct(1)), "qa.yml": minimal(distinct(2)) });
 

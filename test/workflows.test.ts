@@ -394,31 +394,34 @@ describe("every workflow", () => {
   });
 });
 
-describe("jobs that talk to a cluster run inside its VPC (issue 13, item 2)", () => {
+describe("jobs that talk to a cluster run inside its VPC, and only those (issue 13, item 2; issue 20, items 1 and 8)", () => {
   const runsOn = (file: string, id: string) => (job(file, id) as Job & { readonly "runs-on"?: unknown })["runs-on"];
-  // network-<env> makes the CodeBuild project <env>-github-runner in the private-app subnets
-  // (test/stacks/ci-cluster-path.test.ts); CodeBuild takes a job whose label names it.
+  // network-<env> makes two CodeBuild projects in the private-app subnets: <env>-github-runner
+  // (deploy) and <env>-github-plan-runner (plan) (test/stacks/ci-cluster-path.test.ts); CodeBuild
+  // takes a job whose label names its project.
   const codebuild = (environment: string) => `codebuild-${environment}-github-runner-\${{ github.run_id }}-\${{ github.run_attempt }}`;
 
-  it("plans a workloads stack on its environment's CodeBuild runner, the other layers on GitHub-hosted runners", () => {
+  it("plans a workloads stack on its environment's plan runner, never on the deploy runner; the other layers on GitHub-hosted runners", () => {
     expect(runsOn("pull-request.yml", "plan")).toBe(
-      "${{ matrix.stack.layer == 'workloads' && format('codebuild-{0}-github-runner-{1}-{2}', matrix.stack.environment, github.run_id, github.run_attempt) || 'ubuntu-latest' }}",
+      "${{ matrix.stack.layer == 'workloads' && format('codebuild-{0}-github-plan-runner-{1}-{2}', matrix.stack.environment, github.run_id, github.run_attempt) || 'ubuntu-latest' }}",
     );
   });
 
-  it("deploys an environment (network, platform, workloads in one job) on its CodeBuild runner", () => {
-    expect(runsOn("deploy-environment.yml", "deploy")).toBe(codebuild("${{ inputs.environment }}"));
+  it("deploys network and platform from a GitHub-hosted runner, then the workloads on the deploy runner, one part after the other", () => {
+    const deploy = job("deploy-environment.yml", "deploy") as Job & { readonly strategy?: Record<string, unknown> };
+    expect(runsOn("deploy-environment.yml", "deploy")).toBe(
+      "${{ matrix.part == 'workloads' && format('codebuild-{0}-github-runner-{1}-{2}', inputs.environment, github.run_id, github.run_attempt) || 'ubuntu-latest' }}",
+    );
+    expect(deploy.strategy).toEqual({ "max-parallel": 1, "fail-fast": true, matrix: { part: ["infrastructure", "workloads"] } });
   });
 
-  it("releases (image build and the workloads apply) on the environment's CodeBuild runner", () => {
+  it("releases (image build and the workloads apply) on the environment's deploy runner", () => {
     expect(runsOn("release.yml", "release")).toBe(codebuild("${{ inputs.environment }}"));
   });
 
-  it("leaves no job that plans or applies with terraform on a GitHub-hosted runner but the plans of the AWS-only layers", () => {
-    const hosted = allJobs()
-      .filter(({ job: found }) => steps(found).some((s) => /terraform (plan|apply)/.test(s.run ?? "")))
-      .filter(({ file, id }) => !String(runsOn(file, id)).includes("codebuild-"))
-      .map(({ file, id }) => `${file}#${id}`);
-    expect(hosted).toEqual([]);
+  it("sends no pull-request job to a deploy runner (<env>-github-runner)", () => {
+    for (const [id] of Object.entries(workflow("pull-request.yml").jobs)) {
+      expect(String(runsOn("pull-request.yml", id)), id).not.toMatch(/github-runner-/);
+    }
   });
 });

@@ -25,8 +25,11 @@ export function planRunnerProjectName(environment: string): string {
   return `${environment}-github-plan-runner`;
 }
 
-/** Workflow names (the `name:` of .github/workflows/*.yml) whose jobs each runner takes. */
-export const RUNNER_WORKFLOWS = { deploy: ["Deploy environment", "Release"], plan: ["Plan"] } as const;
+/**
+ * Workflow names whose jobs each runner takes: the `name:` of the workflow a run started from
+ * (deploy.yml "Deploy", which calls deploy-environment.yml; release.yml "Release"; pull-request.yml "Plan").
+ */
+export const RUNNER_WORKFLOWS = { deploy: ["Deploy", "Release"], plan: ["Plan"] } as const;
 
 /** What a runner is for: `deploy` (applies, builds images) or `plan` (reads, no Docker). */
 export type RunnerPurpose = keyof typeof RUNNER_WORKFLOWS;

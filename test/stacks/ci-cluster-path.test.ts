@@ -72,7 +72,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
         filter: [
           { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
           { type: "ACTOR_ACCOUNT_ID", pattern: `^(${file.github.runnerActorIds.join("|")})$` },
-          { type: "WORKFLOW_NAME", pattern: "^(Deploy environment|Release)$" },
+          { type: "WORKFLOW_NAME", pattern: "^(Deploy|Release)$" },
           { type: "HEAD_REF", pattern: "^(refs/heads/main)$" },
         ],
       },

@@ -59,7 +59,7 @@ describe("CodebuildGithubRunner", () => {
         filter: [
           { type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" },
           { type: "ACTOR_ACCOUNT_ID", pattern: "^(583231|9919)$" },
-          { type: "WORKFLOW_NAME", pattern: "^(Deploy environment|Release)$" },
+          { type: "WORKFLOW_NAME", pattern: "^(Deploy|Release)$" },
           { type: "HEAD_REF", pattern: "^(refs/heads/main)$" },
         ],
       },
