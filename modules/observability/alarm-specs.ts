@@ -19,8 +19,9 @@ export function auroraAlarms(params: {
   const alarms: AlarmSpec[] = [
     {
       id: "aurora-cpu",
-      description: `Aurora ${params.clusterIdentifier}: CPU above 80% for 15 minutes. Look at Performance Insights (top SQL); scale the instance class or ACUs.`,
-      metric: rds("CPUUtilization", "Average"),
+      description: `Aurora ${params.clusterIdentifier}: CPU above 80% on an instance for 15 minutes. Look at Performance Insights (top SQL); scale the instance class or ACUs.`,
+      // Maximum over the cluster's instances: an average of a busy writer and idle readers stays quiet.
+      metric: rds("CPUUtilization", "Maximum"),
       comparison: "GreaterThanThreshold",
       threshold: 80,
       period: FIVE_MINUTES,

@@ -89,6 +89,11 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     expect(names.sort()).toEqual(expected.sort());
   });
 
+  it("the Aurora CPU alarm takes the busiest instance (Maximum), not the average of writer and readers", () => {
+    const cpu = alarms(platform).find((alarm) => alarm["alarm_name"] === `${name}-aurora-cpu`)!;
+    expect([cpu["metric_name"], cpu["statistic"]]).toEqual(["CPUUtilization", "Maximum"]);
+  });
+
   it("Alertmanager: routed to the topic by its SNS receiver with SigV4, as its own service account and role", () => {
     const release = Object.values(resourcesOf(workloads, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack")!;
     const values = JSON.parse((release["values"] as string[])[0]!) as { alertmanager: Body };
@@ -136,3 +141,30 @@ describe("alerts in the environment file", () => {
     expect(alertsSchema.parse(undefined)).toEqual({ subscriptions: [] });
   });
 });
+
+/** Issue 20, item 9: security findings alert. Only an environment that owns its account's singletons has them. */
+describe.each(ENVIRONMENTS.filter((env) => env.account.ownsAccountSingletons).map((env) => [env.name] as const))(
+  "security findings of %s's account",
+  (name) => {
+    const network = synthesizedStack(`network-${name}`).doc;
+    const topics = Object.entries(resourcesOf(network, "aws_sns_topic"));
+    const topicArn = `\${aws_sns_topic.${topics[0]?.[0]}.arn}`;
+
+    it("GuardDuty, Config and Access Analyzer findings reach the alert topic through EventBridge, which the topic and its key admit", () => {
+      const rules = Object.entries(resourcesOf(network, "aws_cloudwatch_event_rule"));
+      const sources = rules.map(([, rule]) => (JSON.parse(String(rule["event_pattern"])) as { source: string[] }).source).flat();
+      expect(sources.sort()).toEqual(["aws.access-analyzer", "aws.config", "aws.guardduty"]);
+      const targets = Object.values(resourcesOf(network, "aws_cloudwatch_event_target"));
+      expect(targets.map((target) => [target["rule"], target["arn"]]).sort()).toEqual(
+        rules.map(([key]) => [`\${aws_cloudwatch_event_rule.${key}.name}`, topicArn]).sort(),
+      );
+      expect(Object.values(resourcesOf(network, "aws_accessanalyzer_analyzer")).map((analyzer) => analyzer["type"])).toEqual(["ACCOUNT"]);
+      const topicPolicy = Object.values(resourcesOf(network, "aws_sns_topic_policy"))[0]!;
+      expect(JSON.stringify(statementsOf(network, topicPolicy["policy"]))).toContain("events.amazonaws.com");
+      const keyName = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(String(topics[0]![1]["kms_master_key_id"]))![1]!;
+      expect(JSON.stringify(statementsOf(network, resourcesOf(network, "aws_kms_key")[keyName]!["policy"]))).toContain(
+        "events.amazonaws.com",
+      );
+    });
+  },
+);
