@@ -137,7 +137,6 @@ export class WebService extends Construct {
     const podLabels = { "app.kubernetes.io/name": props.name, "app.kubernetes.io/part-of": "platform" };
     const metadata = { name: props.name, namespace: props.namespace, labels: podLabels };
     const roleArn = props.serviceAccountRoleArn;
-    const withRole = roleArn !== undefined;
 
     const serviceAccount = new ServiceAccountV1(this, "service-account", {
       metadata: {
@@ -188,8 +187,10 @@ export class WebService extends Construct {
           metadata: { labels: podLabels },
           spec: {
             serviceAccountName: serviceAccount.metadata.name,
-            // The AWS SDK reads the projected token when the pods have a role; otherwise no token at all.
-            automountServiceAccountToken: withRole,
+            // No Kubernetes API token in the pods: the apps never call the API. The AWS credentials
+            // come from a token of their own that EKS projects separately (IRSA's aws-iam-token
+            // volume, or the Pod Identity agent's), which does not need this one.
+            automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: {
               runAsNonRoot: true,

@@ -234,13 +234,13 @@ describe("WebService", () => {
     expect(resourcesOf(JSON.parse(synth()) as TerraformJson, "kubernetes_ingress_v1")).toEqual({});
   });
 
-  it("GIVEN a role WHEN synthesized THEN the ServiceAccount carries the IRSA annotation and the pods mount its token", () => {
+  it("GIVEN a role WHEN synthesized THEN the ServiceAccount carries the IRSA annotation and the pods still mount no Kubernetes API token (EKS projects the AWS token separately)", () => {
     const json = synth({ serviceAccountRoleArn: ROLE });
     expect(json).toHaveResourceWithProperties(ServiceAccountV1, {
       metadata: { name: "backend", namespace: "apps", annotations: { "eks.amazonaws.com/role-arn": ROLE } },
     });
     expect(podSpec(json)).toMatchObject({
-      automount_service_account_token: true,
+      automount_service_account_token: false,
       service_account_name: expect.stringMatching(/^\$\{kubernetes_service_account_v1\..*\.metadata\[0\]\.name\}$/),
     });
   });
