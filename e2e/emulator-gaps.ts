@@ -234,6 +234,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto/codebuild/responses.py (5.2.1) has create_project, batch_get_projects, delete_project, builds, but no create_webhook; observed in moto's log: `NotImplementedError: The create_webhook action has not been implemented` for network-prod.",
   },
   {
+    type: "aws_accessanalyzer_analyzer",
+    wrong: "moto has no IAM Access Analyzer: there is no endpoint to point the provider at, so CreateAnalyzer would leave for the real AWS.",
+    evidence:
+      "moto 5.2.1 has no accessanalyzer package and neither moto/backends.py nor moto/backend_index.py names the service (grep: 0 matches); observed: apply of network-dev: `CreateAnalyzer ... lookup access-analyzer.eu-west-1.amazonaws.com: no such host`.",
+  },
+  {
     type: "aws_vpc_endpoint",
     when: (block) => Array.isArray(block["subnet_configuration"]),
     condition: "with subnet_configuration",
