@@ -9,18 +9,18 @@ import type { AwsTarget } from "../core/aws-target";
  */
 
 /** Name patterns of every CI role of every environment (for resource policies that name CI principals). */
-export const CI_ROLE_NAME_PATTERNS = ["*-github-plan", "*-github-deploy", "*-github-runner", "*-github-plan-runner"] as const;
+const CI_ROLE_NAME_PATTERNS = ["*-github-plan", "*-github-deploy", "*-github-runner", "*-github-plan-runner"] as const;
 
 /** The ARN patterns of {@link CI_ROLE_NAME_PATTERNS} in one account. */
-export function ciPrincipalArnPatterns(target: Pick<AwsTarget, "accountId" | "partition">): string[] {
+function ciPrincipalArnPatterns(target: Pick<AwsTarget, "accountId" | "partition">): string[] {
   return CI_ROLE_NAME_PATTERNS.map((pattern) => `arn:${target.partition}:iam::${target.accountId}:role/${pattern}`);
 }
 
 /** Alias patterns of the keys no CI role may re-key, disable or delete: the state keys and the audit key. */
-export const PROTECTED_KEY_ALIASES = ["alias/terraform-state/*", "alias/*/audit"] as const;
+const PROTECTED_KEY_ALIASES = ["alias/terraform-state/*", "alias/*/audit"] as const;
 
 /** Bucket-level changes that could expose, un-version or expire a protected bucket. */
-export const BUCKET_CONTROL_ACTIONS = [
+const BUCKET_CONTROL_ACTIONS = [
   "s3:PutBucketPolicy",
   "s3:DeleteBucketPolicy",
   "s3:PutBucketVersioning",
@@ -35,10 +35,10 @@ export const BUCKET_CONTROL_ACTIONS = [
 ] as const;
 
 /** Object-level actions that destroy history in a versioned bucket. */
-export const OBJECT_HISTORY_ACTIONS = ["s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:BypassGovernanceRetention"] as const;
+const OBJECT_HISTORY_ACTIONS = ["s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:BypassGovernanceRetention"] as const;
 
 /** Key changes that lock the account out of a key or destroy it. */
-export const KEY_CONTROL_ACTIONS = [
+const KEY_CONTROL_ACTIONS = [
   "kms:PutKeyPolicy",
   "kms:ScheduleKeyDeletion",
   "kms:DisableKey",
@@ -49,7 +49,7 @@ export const KEY_CONTROL_ACTIONS = [
 ] as const;
 
 /** Actions that stop, blind or erase the account's audit services, for every CI role. */
-export const AUDIT_DISABLING_ACTIONS = [
+const AUDIT_DISABLING_ACTIONS = [
   "cloudtrail:StopLogging",
   "cloudtrail:DeleteTrail",
   "cloudtrail:UpdateTrail",
@@ -85,7 +85,7 @@ export const AUDIT_DISABLING_ACTIONS = [
  * does not own the account's singletons. The owner's deploy role applies them (until an
  * administrator applies the account layer); the SCP in docs/operations.md takes them back there.
  */
-export const AUDIT_SETUP_ACTIONS = [
+const AUDIT_SETUP_ACTIONS = [
   "cloudtrail:CreateTrail",
   "cloudtrail:StartLogging",
   "cloudtrail:AddTags",
@@ -99,7 +99,7 @@ export const AUDIT_SETUP_ACTIONS = [
 ] as const;
 
 /** The EventBridge rules that route security findings to the alert topic: `<owner>-security-*`. */
-export const SECURITY_RULE_NAME_PATTERN = "*-security-*";
+const SECURITY_RULE_NAME_PATTERN = "*-security-*";
 
 export interface CiGuardrailsProps {
   /** Environment name (the state prefix `<name>/`, the `environment` tag). */

@@ -29,7 +29,7 @@ export function planRunnerProjectName(environment: string): string {
  * Workflow names whose jobs each runner takes: the `name:` of the workflow a run started from
  * (deploy.yml "Deploy", which calls deploy-environment.yml; release.yml "Release"; pull-request.yml "Plan").
  */
-export const RUNNER_WORKFLOWS = { deploy: ["Deploy", "Release"], plan: ["Plan"] } as const;
+const RUNNER_WORKFLOWS = { deploy: ["Deploy", "Release"], plan: ["Plan"] } as const;
 
 /** What a runner is for: `deploy` (applies, builds images) or `plan` (reads, no Docker). */
 export type RunnerPurpose = keyof typeof RUNNER_WORKFLOWS;

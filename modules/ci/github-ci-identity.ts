@@ -73,7 +73,7 @@ export function ciRoleNames(environment: string): { readonly plan: string; reado
 }
 
 /** Name of the push policy and of the group of people and tools that push images: `<env>-ecr-push`. */
-export function ecrPushName(environment: string): string {
+function ecrPushName(environment: string): string {
   return `${environment}-ecr-push`;
 }
 
@@ -82,7 +82,7 @@ export function ecrPushName(environment: string): string {
  * reach) whatever ReadOnlyAccess grants: objects outside its own state, log events, queue
  * messages, table items, query results, build environments.
  */
-export const PLAN_DATA_READ_ACTIONS = [
+const PLAN_DATA_READ_ACTIONS = [
   "logs:GetLogEvents",
   "logs:FilterLogEvents",
   "logs:StartQuery",

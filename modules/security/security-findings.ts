@@ -4,10 +4,10 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import type { Construct } from "constructs";
 
 /** Lowest GuardDuty severity that alerts: 4 is MEDIUM (LOW findings stay in the console). */
-export const GUARDDUTY_ALERT_SEVERITY = 4;
+const GUARDDUTY_ALERT_SEVERITY = 4;
 
 /** The EventBridge patterns of the findings that alert, by rule suffix. */
-export const SECURITY_FINDING_PATTERNS: Readonly<Record<string, Record<string, unknown>>> = {
+const SECURITY_FINDING_PATTERNS: Readonly<Record<string, Record<string, unknown>>> = {
   guardduty: {
     source: ["aws.guardduty"],
     "detail-type": ["GuardDuty Finding"],
