@@ -17,7 +17,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /**
  * The SQL the Job runs, with psql variables `app_user` and `database`: idempotent, so a re-run
  * (a new Job after a change) converges. The role logs in with IAM only (`rds_iam`, no password),
- * may connect to the one database and create its objects in `public`; nothing else.
+ * may connect to the one database and create its objects in `public`; nothing else. On a database
+ * that already has tables (created by the master user before the cut-over to this role), it also
+ * gets the data rights on them and on their sequences, and the master user's future tables and
+ * sequences in `public` grant the same by default.
  */
 const APP_ROLE_SQL = [
   "\\set ON_ERROR_STOP on",
@@ -26,6 +29,10 @@ const APP_ROLE_SQL = [
   'GRANT rds_iam TO :"app_user";',
   'GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"app_user";',
   'GRANT USAGE, CREATE ON SCHEMA public TO :"app_user";',
+  'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_user";',
+  'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO :"app_user";',
+  'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_user";',
+  'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO :"app_user";',
   "",
 ].join("\n");
 

@@ -56,6 +56,18 @@ describe("DatabaseAppRole", () => {
     expect(sql).toContain('GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"app_user";');
   });
 
+  it("GIVEN a database whose tables the master user created before the cut-over THEN the role gets their data rights, now and for the master's future tables", () => {
+    const env = ((((job(synth())["spec"] as Body)["template"] as Body)["spec"] as Body)["container"] as Body[])[0]!["env"] as {
+      name: string;
+      value: string;
+    }[];
+    const sql = env.find((e) => e.name === "APP_ROLE_SQL")!.value;
+    expect(sql).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app_user";');
+    expect(sql).toContain('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO :"app_user";');
+    expect(sql).toContain('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_user";');
+    expect(sql).toContain('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO :"app_user";');
+  });
+
   it("refuses a user name that is not one plain PostgreSQL role", () => {
     expect(() => synth({ appUser: "Backend; DROP" })).toThrow('app user "Backend; DROP" must be a lowercase PostgreSQL role name');
   });
