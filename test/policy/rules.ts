@@ -201,7 +201,7 @@ function parseJsonPolicy(text: string): PolicyStatement[] | undefined {
  * (`${data.aws_iam_policy_document.x.json}`) or of its literal JSON; undefined for anything else
  * (another expression, resolved only at plan time).
  */
-function statementsOfPolicy(doc: TerraformJson, value: unknown): PolicyStatement[] | undefined {
+export function statementsOfPolicy(doc: TerraformJson, value: unknown): PolicyStatement[] | undefined {
   if (typeof value !== "string") return undefined;
   const reference = POLICY_DOCUMENT_REFERENCE.exec(value);
   if (reference !== null) {
