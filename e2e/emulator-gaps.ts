@@ -235,7 +235,8 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_accessanalyzer_analyzer",
-    wrong: "moto has no IAM Access Analyzer: there is no endpoint to point the provider at, so CreateAnalyzer would leave for the real AWS.",
+    wrong:
+      "moto has no IAM Access Analyzer: there is no endpoint to point the provider at, so CreateAnalyzer would leave for the real AWS.",
     evidence:
       "moto 5.2.1 has no accessanalyzer package and neither moto/backends.py nor moto/backend_index.py names the service (grep: 0 matches); observed: apply of network-dev: `CreateAnalyzer ... lookup access-analyzer.eu-west-1.amazonaws.com: no such host`.",
   },

@@ -185,7 +185,12 @@ describe("bootstrap plan from the environment files", () => {
         accountId: NONPROD,
         region: "eu-west-1",
         buckets: [
-          { name: "acme-nonprod-terraform-state", denyNonKmsUploads: true, environments: ["dev", "staging"], environmentKeys: ["dev", "staging"] },
+          {
+            name: "acme-nonprod-terraform-state",
+            denyNonKmsUploads: true,
+            environments: ["dev", "staging"],
+            environmentKeys: ["dev", "staging"],
+          },
         ],
         tags: { owner: "platform-team", "cost-center": "cc-1001" },
         environments: ["dev", "staging"],
@@ -292,7 +297,10 @@ describe("BootstrapStack", () => {
   });
 
   it("GIVEN a shared bucket THEN each environment without a key of its own gets one, aliased terraform-state/<bucket>/<env>", () => {
-    const aliases = (doc: TerraformJson) => Object.values(doc.resource?.["aws_kms_alias"] ?? {}).map((alias) => alias["name"]).sort();
+    const aliases = (doc: TerraformJson) =>
+      Object.values(doc.resource?.["aws_kms_alias"] ?? {})
+        .map((alias) => alias["name"])
+        .sort();
     expect(aliases(byAccount(NONPROD))).toEqual(
       expect.arrayContaining([
         "alias/terraform-state/acme-nonprod-terraform-state",

@@ -208,12 +208,29 @@ export function ciGuardrailStatements(props: CiGuardrailsProps): DataAwsIamPolic
 }
 
 /** Statements for a protected bucket's own policy: no CI role changes its controls or destroys history. */
-export function ciBucketDenyStatements(target: Pick<AwsTarget, "accountId" | "partition">, bucketArn: string): DataAwsIamPolicyDocumentStatement[] {
+export function ciBucketDenyStatements(
+  target: Pick<AwsTarget, "accountId" | "partition">,
+  bucketArn: string,
+): DataAwsIamPolicyDocumentStatement[] {
   const ci = [{ test: "ArnLike", variable: "aws:PrincipalArn", values: ciPrincipalArnPatterns(target) }];
   const everyone = [{ type: "*", identifiers: ["*"] }];
   return [
-    { sid: "NoCiBucketControls", effect: "Deny", principals: everyone, actions: [...BUCKET_CONTROL_ACTIONS], resources: [bucketArn], condition: ci },
-    { sid: "NoCiHistoryDeletion", effect: "Deny", principals: everyone, actions: [...OBJECT_HISTORY_ACTIONS], resources: [`${bucketArn}/*`], condition: ci },
+    {
+      sid: "NoCiBucketControls",
+      effect: "Deny",
+      principals: everyone,
+      actions: [...BUCKET_CONTROL_ACTIONS],
+      resources: [bucketArn],
+      condition: ci,
+    },
+    {
+      sid: "NoCiHistoryDeletion",
+      effect: "Deny",
+      principals: everyone,
+      actions: [...OBJECT_HISTORY_ACTIONS],
+      resources: [`${bucketArn}/*`],
+      condition: ci,
+    },
   ];
 }
 
@@ -278,7 +295,14 @@ export function ciEnvironmentKeyStatements(
             sid: "NotOtherEnvironments",
             effect: "Deny",
             principals: [{ type: "AWS", identifiers: ["*"] }],
-            actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+            actions: [
+              "kms:Decrypt",
+              "kms:Encrypt",
+              "kms:GenerateDataKey",
+              "kms:GenerateDataKeyWithoutPlaintext",
+              "kms:ReEncryptFrom",
+              "kms:ReEncryptTo",
+            ],
             resources: ["*"],
             condition: [
               {

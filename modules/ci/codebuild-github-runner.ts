@@ -133,7 +133,8 @@ export class CodebuildGithubRunner extends Construct {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new Error(`GitHub runner ${name}: concurrentBuildLimit ${concurrency} must be a whole number >= 1`);
     }
-    if (purpose === "plan" && props.docker === true) throw new Error(`GitHub runner ${name}: a plan runner never runs Docker (privileged mode)`);
+    if (purpose === "plan" && props.docker === true)
+      throw new Error(`GitHub runner ${name}: a plan runner never runs Docker (privileged mode)`);
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(props.repository)) {
       throw new Error(`GitHub runner ${name}: repository "${props.repository}" must be owner/name`);
     }

@@ -476,7 +476,10 @@ export class GithubCiIdentity extends Construct {
           sid: "TagNewClusterOidcProviders",
           actions: ["iam:TagOpenIDConnectProvider"],
           resources: [eksOidcProviders],
-          condition: [environmentTag("aws:RequestTag/environment"), { test: "Null", variable: "aws:ResourceTag/environment", values: ["true"] }],
+          condition: [
+            environmentTag("aws:RequestTag/environment"),
+            { test: "Null", variable: "aws:ResourceTag/environment", values: ["true"] },
+          ],
         },
         {
           sid: "ReadClusterOidcProviders",

@@ -158,7 +158,8 @@ export class AccountBaseline extends Construct {
       retentionDays: configRetentionDays,
     });
     addAccountSettings(this, accountId, password);
-    this.accessAnalyzerArn = props.alertsTopicArn === undefined ? undefined : addSecurityFindings(this, { name, topicArn: props.alertsTopicArn });
+    this.accessAnalyzerArn =
+      props.alertsTopicArn === undefined ? undefined : addSecurityFindings(this, { name, topicArn: props.alertsTopicArn });
 
     this.trailArn = accountTrail.trailArn;
     this.auditBucketName = bucket.bucketName;

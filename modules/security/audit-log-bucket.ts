@@ -106,7 +106,6 @@ export class AuditLogBucket extends Construct {
       protectFromDestroy,
     });
 
-
     const rules: S3BucketLifecycleConfigurationRule[] = [
       ...props.expirations.map((expiration) => ({
         id: `expire-${expiration.prefix.replace(/\/$/, "").replace(/[^A-Za-z0-9-]/g, "-")}`,
@@ -136,7 +135,11 @@ export class AuditLogBucket extends Construct {
 
     const bucketArn = bucketArnOf(props.target, name);
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      statement: [...privateBucketDenyStatements(bucketArn), ...ciBucketDenyStatements(props.target, bucketArn), ...props.deliveryStatements],
+      statement: [
+        ...privateBucketDenyStatements(bucketArn),
+        ...ciBucketDenyStatements(props.target, bucketArn),
+        ...props.deliveryStatements,
+      ],
     });
     this.bucketPolicy = new S3BucketPolicy(this, "bucket-policy", {
       bucket: storage.bucket.id,

@@ -79,7 +79,8 @@ export class KmsKey extends Construct {
           condition: [...(service.conditions ?? [])],
         })),
         ...(props.denyStatements ?? []).map((statement) => {
-          if (statement.effect !== "Deny") throw new Error(`KMS key ${props.alias}: denyStatements holds an Allow (${statement.sid ?? "no sid"})`);
+          if (statement.effect !== "Deny")
+            throw new Error(`KMS key ${props.alias}: denyStatements holds an Allow (${statement.sid ?? "no sid"})`);
           return statement;
         }),
       ],

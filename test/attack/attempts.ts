@@ -74,7 +74,12 @@ export function attempts(scene: AttackScene): Attempt[] {
       "s3:PutReplicationConfiguration",
       "s3:DeleteBucket",
     ]) {
-      list.push({ why: "rewrite the state bucket's controls (a cross-account grant is not public)", action, resource: bucketArn, resourcePolicy: onBucket });
+      list.push({
+        why: "rewrite the state bucket's controls (a cross-account grant is not public)",
+        action,
+        resource: bucketArn,
+        resourcePolicy: onBucket,
+      });
     }
     list.push({
       why: "erase the state's history",
@@ -114,7 +119,10 @@ export function attempts(scene: AttackScene): Attempt[] {
         resource: stateKey.resource,
         ...(stateKey.alias === undefined
           ? {}
-          : { context: { "kms:ResourceAliases": [stateKey.alias] }, resourcePolicy: { kind: "state-key", alias: stateKey.alias } as const }),
+          : {
+              context: { "kms:ResourceAliases": [stateKey.alias] },
+              resourcePolicy: { kind: "state-key", alias: stateKey.alias } as const,
+            }),
       });
     }
     if (stateKey.alias !== undefined) {
@@ -140,7 +148,13 @@ export function attempts(scene: AttackScene): Attempt[] {
       resourcePolicy: onAuditBucket,
     });
   }
-  for (const action of ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:DeleteBucket"]) {
+  for (const action of [
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketVersioning",
+    "s3:DeleteBucket",
+  ]) {
     list.push({ why: "expire or expose the audit bucket", action, resource: auditBucketArn, resourcePolicy: onAuditBucket });
   }
   const auditAlias = `alias/${owner}/audit`;
@@ -153,14 +167,22 @@ export function attempts(scene: AttackScene): Attempt[] {
       resourcePolicy: { kind: "audit-key", alias: auditAlias },
     });
   }
-  list.push({ why: "move the audit key's alias away", action: "kms:UpdateAlias", resource: `arn:aws:kms:${region}:${account}:${auditAlias}` });
+  list.push({
+    why: "move the audit key's alias away",
+    action: "kms:UpdateAlias",
+    resource: `arn:aws:kms:${region}:${account}:${auditAlias}`,
+  });
   const trail = `arn:aws:cloudtrail:${region}:${account}:trail/${owner}-audit`;
   for (const action of ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]) {
     list.push({ why: "stop or blind CloudTrail", action, resource: trail });
   }
   const detector = `arn:aws:guardduty:${region}:${account}:detector/0123456789abcdef0123456789abcdef`;
   list.push({ why: "switch GuardDuty off", action: "guardduty:DeleteDetector", resource: detector });
-  list.push({ why: "hide GuardDuty findings behind an archive filter", action: "guardduty:CreateFilter", resource: `${detector}/filter/quiet` });
+  list.push({
+    why: "hide GuardDuty findings behind an archive filter",
+    action: "guardduty:CreateFilter",
+    resource: `${detector}/filter/quiet`,
+  });
   // No resource-level permissions: "*" is what IAM sees.
   list.push({ why: "archive GuardDuty findings", action: "guardduty:ArchiveFindings", resource: "*" });
   list.push({ why: "trust an attacker's addresses in GuardDuty", action: "guardduty:CreateIPSet", resource: "*" });
@@ -173,7 +195,11 @@ export function attempts(scene: AttackScene): Attempt[] {
   for (const action of ["access-analyzer:DeleteAnalyzer", "access-analyzer:UpdateFindings"]) {
     list.push({ why: "silence IAM Access Analyzer", action, resource: analyzer });
   }
-  list.push({ why: "auto-archive Access Analyzer findings", action: "access-analyzer:CreateArchiveRule", resource: `${analyzer}/archive-rule/quiet` });
+  list.push({
+    why: "auto-archive Access Analyzer findings",
+    action: "access-analyzer:CreateArchiveRule",
+    resource: `${analyzer}/archive-rule/quiet`,
+  });
   for (const action of ["events:DisableRule", "events:DeleteRule", "events:RemoveTargets"]) {
     list.push({
       why: "stop security findings reaching the alert topic",
@@ -292,7 +318,12 @@ export function attempts(scene: AttackScene): Attempt[] {
     context: other,
   });
   for (const action of ["eks:CreateAccessEntry", "eks:UpdateClusterConfig"]) {
-    list.push({ why: `let itself into ${neighbour}'s cluster`, action, resource: `arn:aws:eks:${region}:${account}:cluster/${neighbour}`, context: other });
+    list.push({
+      why: `let itself into ${neighbour}'s cluster`,
+      action,
+      resource: `arn:aws:eks:${region}:${account}:cluster/${neighbour}`,
+      context: other,
+    });
   }
   list.push({
     why: `make its access entry to ${neighbour}'s cluster an admin`,
@@ -323,13 +354,34 @@ export function planOnlyAttempts(scene: AttackScene): Attempt[] {
   const account = env.account.id;
   const region = env.account.region;
   const list: Attempt[] = [
-    { why: "read a secret value", action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${region}:${account}:secret:${env.name}/x-AbCdEf`, context: { "aws:ResourceTag/environment": env.name } },
-    { why: "read a SecureString parameter", action: "ssm:GetParameter", resource: `arn:aws:ssm:${region}:${account}:parameter/${env.name}/token` },
-    { why: "read application logs", action: "logs:GetLogEvents", resource: `arn:aws:logs:${region}:${account}:log-group:/aws/eks/${env.name}/cluster:log-stream:x` },
-    { why: "search application logs", action: "logs:FilterLogEvents", resource: `arn:aws:logs:${region}:${account}:log-group:/aws/eks/${env.name}/cluster` },
+    {
+      why: "read a secret value",
+      action: "secretsmanager:GetSecretValue",
+      resource: `arn:aws:secretsmanager:${region}:${account}:secret:${env.name}/x-AbCdEf`,
+      context: { "aws:ResourceTag/environment": env.name },
+    },
+    {
+      why: "read a SecureString parameter",
+      action: "ssm:GetParameter",
+      resource: `arn:aws:ssm:${region}:${account}:parameter/${env.name}/token`,
+    },
+    {
+      why: "read application logs",
+      action: "logs:GetLogEvents",
+      resource: `arn:aws:logs:${region}:${account}:log-group:/aws/eks/${env.name}/cluster:log-stream:x`,
+    },
+    {
+      why: "search application logs",
+      action: "logs:FilterLogEvents",
+      resource: `arn:aws:logs:${region}:${account}:log-group:/aws/eks/${env.name}/cluster`,
+    },
     { why: "read queue messages", action: "sqs:ReceiveMessage", resource: `arn:aws:sqs:${region}:${account}:${env.name}-jobs` },
     { why: "read table items", action: "dynamodb:Scan", resource: `arn:aws:dynamodb:${region}:${account}:table/${env.name}-data` },
-    { why: "pull application images", action: "ecr:BatchGetImage", resource: `arn:aws:ecr:${region}:${account}:repository/${env.name}/backend` },
+    {
+      why: "pull application images",
+      action: "ecr:BatchGetImage",
+      resource: `arn:aws:ecr:${region}:${account}:repository/${env.name}/backend`,
+    },
     {
       why: "read the audit logs",
       action: "s3:GetObject",

@@ -73,7 +73,8 @@ const MANAGED: Readonly<Record<string, IamPolicyJson>> = {
 function identityPolicies(role: SynthesizedRole): { name: string; policy: IamPolicyJson }[] {
   const managed = role.attachedArns.map((arn) => {
     const policy = MANAGED[arn];
-    if (policy === undefined) throw new Error(`${role.name} has ${arn} attached: add its document to MANAGED in test/attack/ci-attacks.test.ts`);
+    if (policy === undefined)
+      throw new Error(`${role.name} has ${arn} attached: add its document to MANAGED in test/attack/ci-attacks.test.ts`);
     return { name: arn, policy };
   });
   return [...managed, ...[...role.inline].map(([name, policy]) => ({ name: `inline ${name}`, policy }))];
@@ -149,7 +150,8 @@ async function decideAttempt(scene: AttackScene, role: Identity, attempt: Attemp
     },
     {},
   );
-  if (result.resultType === "error") throw new Error(`simulation error for ${attempt.action} on ${attempt.resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === "error")
+    throw new Error(`simulation error for ${attempt.action} on ${attempt.resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult;
 }
 
@@ -167,12 +169,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name] as const))("an attacker holdi
   const scene = sceneOf(name);
   const network = synthesizedStack(`network-${name}`).doc;
 
-  it.each(Object.entries(ciIdentities(name)))("GIVEN the %s identity (%s) WHEN it tries every attack of the table THEN IAM allows none", async (kind, roleName) => {
-    const role = identityOf(scene, synthesizedRole(network, roleName));
-    const list = [...attempts(scene), ...(kind === "plan" ? planOnlyAttempts(scene) : [])];
-    expect(list.length).toBeGreaterThan(60);
-    expect(await allowed(scene, role, list)).toEqual([]);
-  });
+  it.each(Object.entries(ciIdentities(name)))(
+    "GIVEN the %s identity (%s) WHEN it tries every attack of the table THEN IAM allows none",
+    async (kind, roleName) => {
+      const role = identityOf(scene, synthesizedRole(network, roleName));
+      const list = [...attempts(scene), ...(kind === "plan" ? planOnlyAttempts(scene) : [])];
+      expect(list.length).toBeGreaterThan(60);
+      expect(await allowed(scene, role, list)).toEqual([]);
+    },
+  );
 
   it("GIVEN a role the deploy role creates (it must carry the boundary) with AdministratorAccess attached WHEN assumed and it tries every attack THEN IAM allows none", async () => {
     const made: Identity = {
@@ -205,7 +210,9 @@ describe("the attack suite can fail", () => {
     const scene = sceneOf("staging");
     const role = synthesizedRole(synthesizedStack("network-staging").doc, "staging-github-deploy");
     const stripped = identityOf(scene, { ...role, inline: new Map([...role.inline].filter(([policy]) => policy !== "ci-guardrails")) });
-    const rewrite = attempts(scene).filter((attempt) => attempt.action === "s3:PutBucketPolicy" && attempt.resourcePolicy?.kind === "state-bucket");
+    const rewrite = attempts(scene).filter(
+      (attempt) => attempt.action === "s3:PutBucketPolicy" && attempt.resourcePolicy?.kind === "state-bucket",
+    );
     expect(rewrite).toHaveLength(1);
     expect(await allowed(scene, stripped, rewrite)).toEqual([]);
     const withoutBucketPolicy = rewrite.map(({ resourcePolicy: _ignored, ...attempt }) => attempt);

@@ -81,15 +81,18 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
     expect(Object.keys(resourcesOf(network, "aws_codebuild_source_credential"))).toEqual([]);
   });
 
-  it.each(["ci_runner_security_group_id", "ci_plan_runner_security_group_id"])("platform: the cluster security group admits %s on 443", (output) => {
-    const cluster = Object.entries(resourcesOf(platform, "aws_security_group")).find(([, sg]) => sg["name"] === `${name}-cluster`)![0];
-    const fromRunner = Object.values(resourcesOf(platform, "aws_vpc_security_group_ingress_rule")).filter(
-      (rule) =>
-        rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` &&
-        rule["referenced_security_group_id"] === fromNetwork(output),
-    );
-    expect(fromRunner.map((rule) => [rule["ip_protocol"], rule["from_port"], rule["to_port"]])).toEqual([["tcp", 443, 443]]);
-  });
+  it.each(["ci_runner_security_group_id", "ci_plan_runner_security_group_id"])(
+    "platform: the cluster security group admits %s on 443",
+    (output) => {
+      const cluster = Object.entries(resourcesOf(platform, "aws_security_group")).find(([, sg]) => sg["name"] === `${name}-cluster`)![0];
+      const fromRunner = Object.values(resourcesOf(platform, "aws_vpc_security_group_ingress_rule")).filter(
+        (rule) =>
+          rule["security_group_id"] === `\${aws_security_group.${cluster}.id}` &&
+          rule["referenced_security_group_id"] === fromNetwork(output),
+      );
+      expect(fromRunner.map((rule) => [rule["ip_protocol"], rule["from_port"], rule["to_port"]])).toEqual([["tcp", 443, 443]]);
+    },
+  );
 
   it("NACL: the private-app tier lets a runner in one AZ reach the API server's interfaces in every AZ on 443, and the replies back", () => {
     const acl = Object.values(resourcesOf(network, "aws_network_acl")).find(

@@ -13,7 +13,8 @@ type Body = Record<string, unknown>;
 /** The IAM JSON of a policy attribute (a reference to an `aws_iam_policy_document`, or literal JSON). */
 function documentOf(doc: TerraformJson, value: unknown, what: string): IamPolicyJson {
   const statements = statementsOfPolicy(doc, value);
-  if (statements === undefined) throw new Error(`${what}: the policy is neither a policy document reference nor literal JSON: ${String(value)}`);
+  if (statements === undefined)
+    throw new Error(`${what}: the policy is neither a policy document reference nor literal JSON: ${String(value)}`);
   return policyJson({ statement: statements });
 }
 

@@ -14,13 +14,18 @@ describe("ciGuardrailStatements", () => {
 
   it("GIVEN the singleton owner THEN its deploy role keeps the audit bucket's set-up, not its deletion", () => {
     const owner = ciGuardrailStatements({ name: "dev", target: TEST_TARGET, ownsAccountSingletons: true });
-    expect(owner.find((statement) => statement.sid === "NeverTheAuditBucketControls")?.actions).toEqual(["s3:DeleteBucketPolicy", "s3:DeleteBucket"]);
+    expect(owner.find((statement) => statement.sid === "NeverTheAuditBucketControls")?.actions).toEqual([
+      "s3:DeleteBucketPolicy",
+      "s3:DeleteBucket",
+    ]);
   });
 
   it("GIVEN S3 state THEN the bucket's controls and history are denied; a named key is denied by ARN too", () => {
     expect(sids(false)).not.toContain("NeverTheStateBucketControls");
     expect(sids(false, { stateBucket: "b" })).toEqual(expect.arrayContaining(["NeverTheStateBucketControls", "NeverStateHistory"]));
-    expect(sids(false, { stateBucket: "b", stateKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" })).toContain("NeverTheNamedStateKey");
+    expect(sids(false, { stateBucket: "b", stateKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" })).toContain(
+      "NeverTheNamedStateKey",
+    );
   });
 
   it("denies every CI role any trust-policy change", () => {

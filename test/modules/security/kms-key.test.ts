@@ -19,11 +19,19 @@ describe("KmsKey", () => {
   });
 
   it("adds deny statements to the key policy, and refuses an Allow passed as one", () => {
-    const deny = { sid: "NoCi", effect: "Deny", principals: [{ type: "AWS", identifiers: ["*"] }], actions: ["kms:PutKeyPolicy"], resources: ["*"] };
+    const deny = {
+      sid: "NoCi",
+      effect: "Deny",
+      principals: [{ type: "AWS", identifiers: ["*"] }],
+      actions: ["kms:PutKeyPolicy"],
+      resources: ["*"],
+    };
     expect(synth({ denyStatements: [deny] })).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
       statement: [expect.objectContaining({ sid: "AccountIamDelegation" }), expect.objectContaining({ sid: "NoCi", effect: "Deny" })],
     });
-    expect(() => synth({ denyStatements: [{ ...deny, effect: "Allow" }] })).toThrow("KMS key dev/logs: denyStatements holds an Allow (NoCi)");
+    expect(() => synth({ denyStatements: [{ ...deny, effect: "Allow" }] })).toThrow(
+      "KMS key dev/logs: denyStatements holds an Allow (NoCi)",
+    );
   });
 
   it("names the key with an alias", () => {
