@@ -150,6 +150,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   CodeBuild: "codebuild",
   "Route 53": "route53",
   "S3 Control": "s3",
+  EventBridge: "events",
 };
 
 /** Operations whose IAM action is not `<prefix>:<operation>` (S3's REST names, mostly). */

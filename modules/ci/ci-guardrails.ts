@@ -124,7 +124,12 @@ export function ciGuardrailStatements(props: CiGuardrailsProps): DataAwsIamPolic
   const { partition, accountId } = props.target;
   const kmsArn = (resource: string) => `arn:${partition}:kms:*:${accountId}:${resource}`;
   const auditBuckets = `arn:${partition}:s3:::*-audit-logs-${accountId}`;
-  const notOurs = (key: string) => ({ test: "StringNotEqualsIfExists", variable: key, values: [props.name] });
+  // A tag that is present and names another environment (an untagged resource or request is not matched:
+  // a negated operator alone would match a missing key, and deny every untagged call).
+  const notOurs = (key: string) => [
+    { test: "StringNotEquals", variable: key, values: [props.name] },
+    { test: "Null", variable: key, values: ["false"] },
+  ];
   const statements: DataAwsIamPolicyDocumentStatement[] = [];
   if (props.stateBucket !== undefined) {
     const bucket = `arn:${partition}:s3:::${props.stateBucket}`;
@@ -194,14 +199,14 @@ export function ciGuardrailStatements(props: CiGuardrailsProps): DataAwsIamPolic
       effect: "Deny",
       actions: ["secretsmanager:*", "eks:*", "codebuild:*"],
       resources: ["*"],
-      condition: [notOurs("aws:ResourceTag/environment")],
+      condition: notOurs("aws:ResourceTag/environment"),
     },
     {
       sid: "NeverTagAsAnotherEnvironment",
       effect: "Deny",
       actions: ["secretsmanager:*", "eks:*", "codebuild:*"],
       resources: ["*"],
-      condition: [notOurs("aws:RequestTag/environment")],
+      condition: notOurs("aws:RequestTag/environment"),
     },
   );
   return statements;

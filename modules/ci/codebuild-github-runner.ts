@@ -3,7 +3,8 @@ import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
@@ -222,7 +223,14 @@ export class CodebuildGithubRunner extends Construct {
         },
       ],
     });
-    const rolePolicy = new IamRolePolicy(this, "role-policy", { name: "runner", role: role.id, policy: permissions.json });
+    // A managed policy of the role's own name, attached once: the deploy role may create the runner
+    // with it, and never change it afterwards (modules/ci/github-ci-identity.ts, RunnersOnlyAsCreated).
+    const policy = new IamPolicy(this, "policy", {
+      name,
+      description: `What the CodeBuild project ${name} may do: logs, its network interfaces, the GitHub connection`,
+      policy: permissions.json,
+    });
+    const rolePolicy = new IamRolePolicyAttachment(this, "role-policy", { role: role.name, policyArn: policy.arn });
 
     const project = new CodebuildProject(this, "project", {
       name,

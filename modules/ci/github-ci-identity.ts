@@ -345,15 +345,17 @@ export class GithubCiIdentity extends Construct {
     new IamRolePolicy(this, "deploy-guardrails-policy", { name: "ci-guardrails", role: deployRole.id, policy: guardrails.json });
     const prefix = `${props.name}-`;
     const boundaryArn = permissionsBoundaryArn(props.target, props.name);
-    // The CI identity: these roles, the runners' roles, the boundary, the push policy and its group.
+    // The CI identity: these roles, the boundary, the push policy and its group (an administrator's);
+    // the runners' roles and policies, which the deploy role creates once and never changes.
     const ciRoles = [
       iamArn(`role/${ciRoleNames(props.name).plan}`),
       iamArn(`role/${ciRoleNames(props.name).deploy}`),
-      iamArn(`role/${runnerProjectName(props.name)}`),
-      iamArn(`role/${planRunnerProjectName(props.name)}`),
       iamArn(`policy/${ecrPushName(props.name)}`),
       iamArn(`group/${ecrPushName(props.name)}`),
     ];
+    const runnerNames = [runnerProjectName(props.name), planRunnerProjectName(props.name)];
+    const runnerRoles = runnerNames.map((runner) => iamArn(`role/${runner}`));
+    const runnerPolicies = runnerNames.map((runner) => iamArn(`policy/${runner}`));
     const withBoundary = { test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryArn] };
     const environmentTag = (key: "aws:RequestTag/environment" | "aws:ResourceTag/environment") => ({
       test: "StringEquals",
@@ -518,6 +520,36 @@ export class GithubCiIdentity extends Construct {
             "iam:RemoveUserFromGroup",
           ],
           resources: [...ciRoles, boundaryArn],
+        },
+        {
+          // The runners' roles: created with their boundary and their own policy, then never changed
+          // (a runner takes jobs from pull requests: its role must stay the minimal one).
+          sid: "RunnersOnlyAsCreated",
+          effect: "Deny",
+          actions: [
+            "iam:DeleteRole",
+            "iam:UpdateRole",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:AddRoleToInstanceProfile",
+          ],
+          resources: runnerRoles,
+        },
+        {
+          sid: "RunnersOnlyTheirOwnPolicy",
+          effect: "Deny",
+          actions: ["iam:AttachRolePolicy"],
+          resources: runnerRoles,
+          condition: [{ test: "ArnNotEquals", variable: "iam:PolicyARN", values: runnerPolicies }],
+        },
+        {
+          sid: "RunnerPoliciesOnlyAsCreated",
+          effect: "Deny",
+          actions: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"],
+          resources: runnerPolicies,
         },
         {
           sid: "NeverRemoveABoundary",

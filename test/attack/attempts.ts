@@ -27,8 +27,13 @@ export interface Attempt {
   readonly resourcePolicy?: ResourcePolicySource;
 }
 
-/** The CI identities of an environment, by role name. */
-export function ciIdentities(environment: string): Record<string, string> {
+/** The CI identities of an environment: role names by kind. */
+export function ciIdentities(environment: string): {
+  readonly plan: string;
+  readonly deploy: string;
+  readonly runner: string;
+  readonly "plan runner": string;
+} {
   return {
     plan: `${environment}-github-plan`,
     deploy: `${environment}-github-deploy`,
@@ -245,6 +250,11 @@ export function attempts(scene: AttackScene): Attempt[] {
   for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) {
     list.push({ why: "rewrite the boundary", action, resource: boundary });
     list.push({ why: "rewrite the push policy that people hold (no boundary on users)", action, resource: iam(`policy/${name}-ecr-push`) });
+  }
+  for (const runner of [ci.runner, ci["plan runner"]]) {
+    for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]) {
+      list.push({ why: "widen a runner's policy (runners take pull requests' jobs)", action, resource: iam(`policy/${runner}`) });
+    }
   }
   list.push({
     why: "attach another environment policy to the push group",

@@ -7,10 +7,11 @@ import {
   bucketPolicy,
   keyPolicyByAlias,
   managedPolicyByName,
+  policyOfReference,
   synthesizedRole,
   type SynthesizedRole,
 } from "../support/policy-documents";
-import { synthesizedStack } from "../support/synthesized";
+import { synthesizedStack, type TerraformJson } from "../support/synthesized";
 import { attempts, ciIdentities, planOnlyAttempts, type AttackScene, type Attempt, type ResourcePolicySource } from "./attempts";
 
 /**
@@ -70,9 +71,9 @@ const MANAGED: Readonly<Record<string, IamPolicyJson>> = {
   "arn:aws:iam::aws:policy/ReadOnlyAccess": READ_ONLY_ACCESS,
 };
 
-function identityPolicies(role: SynthesizedRole): { name: string; policy: IamPolicyJson }[] {
+function identityPolicies(doc: TerraformJson, role: SynthesizedRole): { name: string; policy: IamPolicyJson }[] {
   const managed = role.attachedArns.map((arn) => {
-    const policy = MANAGED[arn];
+    const policy = policyOfReference(doc, arn) ?? MANAGED[arn];
     if (policy === undefined)
       throw new Error(`${role.name} has ${arn} attached: add its document to MANAGED in test/attack/ci-attacks.test.ts`);
     return { name: arn, policy };
@@ -124,8 +125,9 @@ interface Identity {
 }
 
 function identityOf(scene: AttackScene, role: SynthesizedRole): Identity {
-  const boundary = boundaryOf(synthesizedStack(`network-${scene.env.name}`).doc, role);
-  return { name: role.name, policies: identityPolicies(role), ...(boundary === undefined ? {} : { boundary }) };
+  const doc = synthesizedStack(`network-${scene.env.name}`).doc;
+  const boundary = boundaryOf(doc, role);
+  return { name: role.name, policies: identityPolicies(doc, role), ...(boundary === undefined ? {} : { boundary }) };
 }
 
 /** Everything allowed: what a role the deploy role creates could be given (AttachRolePolicy takes any policy ARN). */
@@ -188,7 +190,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name] as const))("an attacker holdi
     expect(await allowed(scene, made, attempts(scene))).toEqual([]);
   });
 
-  it("GIVEN the CI identities WHEN read from the synthesized stack THEN each has guardrail denies inline and no boundary is needed to hold them", () => {
+  it("GIVEN the plan and deploy roles WHEN read from the synthesized stack THEN each carries the guardrails inline (not only through a boundary they lack)", () => {
     for (const roleName of [`${name}-github-plan`, `${name}-github-deploy`]) {
       expect([...synthesizedRole(network, roleName).inline.keys()]).toContain("ci-guardrails");
     }
@@ -219,5 +221,85 @@ describe("the attack suite can fail", () => {
     expect(await allowed(scene, stripped, withoutBucketPolicy)).toEqual([
       "staging-github-deploy may s3:PutBucketPolicy on arn:aws:s3:::acme-nonprod-terraform-state (rewrite the state bucket's controls (a cross-account grant is not public))",
     ]);
+  });
+});
+
+/**
+ * The other side: the guardrails must not stop the roles doing their jobs (the end-to-end suite
+ * checks every call of a real apply; these are the calls a deny here could most easily catch).
+ */
+describe.each(ENVIRONMENTS.map((env) => [env.name] as const))("the CI identities of %s can still do their jobs", (name) => {
+  const scene = sceneOf(name);
+  const network = synthesizedStack(`network-${name}`).doc;
+  const account = scene.env.account.id;
+  const region = scene.env.account.region;
+  const iam = (resource: string) => `arn:aws:iam::${account}:${resource}`;
+  const boundary = iam(`policy/${name}-permissions-boundary`);
+  const decide = async (roleName: string, attempt: Attempt) =>
+    decideAttempt(scene, identityOf(scene, synthesizedRole(network, roleName)), attempt);
+
+  it.each([
+    ["list CodeBuild projects (no resource, no tag)", { why: "", action: "codebuild:BatchGetProjects", resource: "*" }],
+    [
+      "create its runner project, tagged as its own",
+      {
+        why: "",
+        action: "codebuild:CreateProject",
+        resource: `arn:aws:codebuild:${region}:${account}:project/${name}-github-runner`,
+        context: { "aws:RequestTag/environment": name },
+      },
+    ],
+    [
+      "describe its own cluster",
+      {
+        why: "",
+        action: "eks:DescribeCluster",
+        resource: `arn:aws:eks:${region}:${account}:cluster/${name}`,
+        context: { "aws:ResourceTag/environment": name },
+      },
+    ],
+    ["describe EKS add-on versions (no resource)", { why: "", action: "eks:DescribeAddonVersions", resource: "*" }],
+    [
+      "create the runner's role under the boundary",
+      { why: "", action: "iam:CreateRole", resource: iam(`role/${name}-github-runner`), context: { "iam:PermissionsBoundary": boundary } },
+    ],
+    [
+      "attach the runner's own policy to it",
+      {
+        why: "",
+        action: "iam:AttachRolePolicy",
+        resource: iam(`role/${name}-github-runner`),
+        context: { "iam:PermissionsBoundary": boundary, "iam:PolicyARN": iam(`policy/${name}-github-runner`) },
+      },
+    ],
+    [
+      "pass the runner's role to CodeBuild",
+      {
+        why: "",
+        action: "iam:PassRole",
+        resource: iam(`role/${name}-github-runner`),
+        context: { "iam:PassedToService": "codebuild.amazonaws.com" },
+      },
+    ],
+    [
+      "create a role of the environment under the boundary",
+      { why: "", action: "iam:CreateRole", resource: iam(`role/${name}-cluster`), context: { "iam:PermissionsBoundary": boundary } },
+    ],
+  ] as const)("GIVEN the deploy role WHEN it must %s THEN IAM allows it", async (_what, attempt) => {
+    expect(await decide(`${name}-github-deploy`, attempt)).toBe("Allowed");
+  });
+
+  it("GIVEN the plan role WHEN it reads its own state and writes its lock THEN IAM and the bucket policy allow it", async () => {
+    if (scene.env.state.backend !== "s3") throw new Error(`${name} keeps local state: the attack scene needs S3 state`);
+    const bucket = scene.env.state.bucket;
+    const onBucket = { kind: "state-bucket", bucket } as const;
+    const read = { why: "", action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${name}/network.tfstate`, resourcePolicy: onBucket };
+    const lock = {
+      why: "",
+      action: "s3:PutObject",
+      resource: `arn:aws:s3:::${bucket}/${name}/network.tfstate.tflock`,
+      resourcePolicy: onBucket,
+    };
+    expect([await decide(`${name}-github-plan`, read), await decide(`${name}-github-plan`, lock)]).toEqual(["Allowed", "Allowed"]);
   });
 });

@@ -93,3 +93,12 @@ export function boundaryOf(doc: TerraformJson, role: SynthesizedRole): IamPolicy
   if (policy === undefined) throw new Error(`${role.name}: no aws_iam_policy.${reference[1]}`);
   return documentOf(doc, policy["policy"], `boundary of ${role.name}`);
 }
+
+/** The document of a policy of this stack that an attachment names by reference (`${aws_iam_policy.x.arn}`); undefined for an ARN. */
+export function policyOfReference(doc: TerraformJson, reference: string): IamPolicyJson | undefined {
+  const key = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(reference)?.[1];
+  if (key === undefined) return undefined;
+  const policy = resourcesOf(doc, "aws_iam_policy")[key];
+  if (policy === undefined) throw new Error(`no aws_iam_policy.${key}`);
+  return documentOf(doc, policy["policy"], `policy ${String(policy["name"])}`);
+}
