@@ -325,6 +325,7 @@ const namesThatDoNotPrefixEachOther: CrossEnvironmentRule = {
     environments.flatMap((env) => {
       const shadowed = environments.filter((other) => other !== env && other.name.startsWith(`${env.name}-`));
       const shadowing = environments.filter((other) => other !== env && env.name.startsWith(`${other.name}-`));
+      const firstShadowing = shadowing[0];
       return [
         ...(shadowed.length === 0
           ? []
@@ -335,13 +336,13 @@ const namesThatDoNotPrefixEachOther: CrossEnvironmentRule = {
                 message: `environment name ${env.name} prefixes ${named(shadowed, [], locate)}: IAM patterns such as role/${env.name}-* would reach its resources too; rename one`,
               },
             ]),
-        ...(shadowing.length === 0
+        ...(firstShadowing === undefined
           ? []
           : [
               {
                 environment: env,
                 path: [],
-                message: `environment name ${env.name} starts with ${named(shadowing, [], locate)} and a hyphen: IAM patterns such as role/${shadowing[0]!.name}-* would reach this environment's resources; rename one`,
+                message: `environment name ${env.name} starts with ${named(shadowing, [], locate)} and a hyphen: IAM patterns such as role/${firstShadowing.name}-* would reach this environment's resources; rename one`,
               },
             ]),
       ];

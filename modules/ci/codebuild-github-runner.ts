@@ -16,7 +16,10 @@ const WORKFLOW_JOB_QUEUED = "WORKFLOW_JOB_QUEUED";
 /** CodeConnections connection ARN (either service prefix AWS has used for it). */
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/;
 
-/** Name of an environment's deploy runner project; a workflow job asks for it with {@link runnerLabel}. */
+/**
+ * Name of an environment's deploy runner project; a workflow job asks for it with
+ * `runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
+ */
 export function runnerProjectName(environment: string): string {
   return `${environment}-github-runner`;
 }
@@ -38,14 +41,6 @@ export type RunnerPurpose = keyof typeof RUNNER_WORKFLOWS;
 /** A regular expression that matches exactly one of `values` (each escaped). */
 function exactly(values: readonly string[]): string {
   return `^(${values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`;
-}
-
-/**
- * The `runs-on` label that sends a GitHub Actions job to a CodeBuild runner project, as a
- * workflow expression: `codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.
- */
-function runnerLabel(project: string): string {
-  return `codebuild-${project}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
 }
 
 export interface CodebuildGithubRunnerProps {

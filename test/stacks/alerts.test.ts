@@ -152,7 +152,7 @@ describe.each(ENVIRONMENTS.filter((env) => env.account.ownsAccountSingletons).ma
 
     it("GuardDuty, Config and Access Analyzer findings reach the alert topic through EventBridge, which the topic and its key admit", () => {
       const rules = Object.entries(resourcesOf(network, "aws_cloudwatch_event_rule"));
-      const sources = rules.map(([, rule]) => (JSON.parse(String(rule["event_pattern"])) as { source: string[] }).source).flat();
+      const sources = rules.flatMap(([, rule]) => (JSON.parse(String(rule["event_pattern"])) as { source: string[] }).source);
       expect(sources.sort()).toEqual(["aws.access-analyzer", "aws.config", "aws.guardduty"]);
       const targets = Object.values(resourcesOf(network, "aws_cloudwatch_event_target"));
       expect(targets.map((target) => [target["rule"], target["arn"]]).sort()).toEqual(
