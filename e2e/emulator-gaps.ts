@@ -234,6 +234,13 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto/codebuild/responses.py (5.2.1) has create_project, batch_get_projects, delete_project, builds, but no create_webhook; observed in moto's log: `NotImplementedError: The create_webhook action has not been implemented` for network-prod.",
   },
   {
+    type: "aws_codebuild_project",
+    ignoreAttributes: ["concurrent_build_limit"],
+    wrong: "CreateProject ignores concurrentBuildLimit and BatchGetProjects returns none, so the next plan sets the limit again.",
+    evidence:
+      "moto/codebuild (5.2.1): no occurrence of concurrentBuildLimit (grep); responses.py create_project passes name, description, source, artifacts, environment, serviceRole, tags, cache, timeoutInMinutes only; observed: plan after apply of network-dev: aws_codebuild_project.ci-runner_project_204F0227 (update: concurrent_build_limit).",
+  },
+  {
     type: "aws_accessanalyzer_analyzer",
     wrong:
       "moto has no IAM Access Analyzer: there is no endpoint to point the provider at, so CreateAnalyzer would leave for the real AWS.",
