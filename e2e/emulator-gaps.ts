@@ -235,6 +235,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     type: "aws_codebuild_project",
+    names: ["ci-runner_project_204F0227", "ci-plan-runner_project_8C6CD94F"],
     ignoreAttributes: ["concurrent_build_limit"],
     wrong: "CreateProject ignores concurrentBuildLimit and BatchGetProjects returns none, so the next plan sets the limit again.",
     evidence:
