@@ -44,6 +44,8 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     names: [
       "account-baseline_key_3429315E",
       "acme-nonprod-terraform-state_key_5B3191AF",
+      "acme-nonprod-terraform-state_key-dev_key_27C0C9D0",
+      "acme-nonprod-terraform-state_key-staging_key_7EE0A4F7",
       "acme-prod-terraform-state_key_D5DC6E2B",
       "alerts-key_453745FF",
       "data-key_5D719C34",

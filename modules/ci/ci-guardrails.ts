@@ -147,10 +147,11 @@ export function ciGuardrailStatements(props: CiGuardrailsProps): DataAwsIamPolic
       condition: [{ test: "ForAnyValue:StringLike", variable: "kms:ResourceAliases", values: [...PROTECTED_KEY_ALIASES] }],
     },
     {
-      // Moving or removing the alias first would take the key out of the condition above.
+      // Moving or removing the alias first would take the key out of the condition above. (Creating
+      // one stays: the owner creates the audit key's alias, and a taken name cannot be created again.)
       sid: "NeverTheStateOrAuditAliases",
       effect: "Deny",
-      actions: ["kms:DeleteAlias", "kms:UpdateAlias", "kms:CreateAlias"],
+      actions: ["kms:DeleteAlias", "kms:UpdateAlias"],
       resources: PROTECTED_KEY_ALIASES.map((alias) => kmsArn(alias)),
     },
   );
