@@ -82,6 +82,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "database_security-group_client-ingress-0_1E794B32",
       "database_security-group_client-ingress-1_0C39E5BB",
       "eks-security-groups_cluster-from-ci-runner_40AE56B8",
+      "eks-security-groups_cluster-from-ci-plan-runner_0DF2F0F9",
       "eks-security-groups_cluster-from-nodes-443_DA0BA6AC",
       "eks-security-groups_nodes-from-cluster-10250_60E04903",
       "eks-security-groups_nodes-from-cluster-443_D7C59CB7",
