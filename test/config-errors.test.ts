@@ -206,17 +206,6 @@ const BAD_FILES: readonly BadFile[] = [
     ],
   },
   {
-    given: "Kubernetes 1.35 with the cluster-autoscaler chart of today's pin (autoscaler 1.32)",
-    fixture: "ca-old-pin.yaml",
-    problems: [
-      {
-        line: 37,
-        path: "workloads.charts.clusterAutoscaler",
-        message: "cluster-autoscaler 9.46.6 (app 1.32.0) supports Kubernetes 1.32, not 1.35",
-      },
-    ],
-  },
-  {
     given: "a chart version the chart table does not list (its Kubernetes range is unknown)",
     fixture: "chart-unlisted.yaml",
     problems: [

@@ -75,12 +75,9 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     }
   });
 
-  it("workloads: only the cluster autoscaler and the kubectl of the monitoring CRD upgrade job move, to the new minor", () => {
+  it("workloads: only the kubectl of the monitoring CRD upgrade job moves, to the new minor (Karpenter 1.14.1 supports both)", () => {
     const changed = changedResources(before.workloads, after.workloads);
-    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
-      "helm_release.cluster-autoscaler_release",
-      "helm_release.kube-prometheus-stack_release",
-    ]);
+    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["helm_release.kube-prometheus-stack_release"]);
     const kubectl = (doc: TerraformJson) => {
       const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack");
       return (
@@ -90,9 +87,19 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
       ).crds.upgradeJob.image.kubectl.tag;
     };
     expect([kubectl(before.workloads), kubectl(after.workloads)]).toEqual(["v1.34.0", "v1.35.0"]);
-    const autoscaler = (doc: TerraformJson) =>
-      Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "cluster-autoscaler")?.["version"];
-    expect([autoscaler(before.workloads), autoscaler(after.workloads)]).toEqual(["9.53.0", "9.59.0"]);
+  });
+
+  it("workloads: nothing moves (Karpenter 1.14.1 supports both minors; no chart is tied to one)", () => {
+    expect(changedResources(before.workloads, after.workloads)).toEqual([]);
+  });
+
+  it("platform: the Pod Identity agent keeps its version (one build serves 1.31 to 1.35)", () => {
+    const addon = (doc: TerraformJson, name: string) =>
+      Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
+    expect([addon(before.platform, "eks-pod-identity-agent"), addon(after.platform, "eks-pod-identity-agent")]).toEqual([
+      "v1.3.10-eksbuild.2",
+      "v1.3.10-eksbuild.2",
+    ]);
   });
 });
 

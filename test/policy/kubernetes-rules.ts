@@ -378,7 +378,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "helm-charts-pinned",
     rationale:
-      "A plan installs exactly the chart that was reviewed: a remote chart comes from an https:// repository at an exact x.y.z version (no range, tag or pre-release); a local chart is a cdktf asset, pinned by the content hash in its path (and any version it states is exact).",
+      "A plan installs exactly the chart that was reviewed: a remote chart comes from an https:// repository or an OCI registry (oci://, which Helm reaches over TLS only; Karpenter publishes only there) at an exact x.y.z version (no range, tag or pre-release); a local chart is a cdktf asset, pinned by the content hash in its path (and any version it states is exact).",
     subjects: (doc) => ofTypes(doc, ["helm_release"]).map(([address]) => address),
     check: (doc) =>
       ofTypes(doc, ["helm_release"]).flatMap(([address, , body]) => {
@@ -388,10 +388,10 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const problems: Violation[] = [];
         const local = repository === undefined && ASSET_CHART.test(chart);
         if (!local) {
-          if (typeof repository !== "string" || !repository.startsWith("https://")) {
+          if (typeof repository !== "string" || !(repository.startsWith("https://") || repository.startsWith("oci://"))) {
             problems.push({
               address,
-              message: `chart ${chart} neither from an https:// repository (${String(repository)}) nor a local asset`,
+              message: `chart ${chart} neither from an https:// or oci:// repository (${String(repository)}) nor a local asset`,
             });
           }
           if (typeof version !== "string" || !EXACT_VERSION.test(version))
