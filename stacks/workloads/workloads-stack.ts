@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { AwsLoadBalancerController } from "../../modules/cluster-services/aws-load-balancer-controller/aws-load-balancer-controller";
 import { Karpenter } from "../../modules/cluster-services/karpenter/karpenter";
 import { KarpenterNodePools } from "../../modules/cluster-services/karpenter/node-pools";
-import { annotatesServiceAccounts } from "../../modules/core/identity-modes";
+import { annotatesServiceAccounts, usesPodIdentity } from "../../modules/core/identity-modes";
 import { ExternalDns } from "../../modules/cluster-services/external-dns/external-dns";
 import { FluentBit } from "../../modules/cluster-services/fluent-bit/fluent-bit";
 import { Gp3StorageClass } from "../../modules/kubernetes/gp3-storage-class";
@@ -42,6 +42,9 @@ export interface WorkloadsStackProps extends ReadContractOptions {
   readonly network: NetworkStack;
   readonly platform: PlatformStack;
 }
+
+/** The EKS Pod Identity agent's address on every node (IPv4), where pods' SDKs get their credentials. */
+export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
@@ -92,6 +95,17 @@ export class WorkloadsStack extends LayerStack {
     // Pod Identity (and during the cut-over) the associations bind the roles to the service accounts.
     const irsa = annotatesServiceAccounts(env.platform.identity.mode);
     const irsaRole = (roleArn: string): string | undefined => (irsa ? roleArn : undefined);
+    // With Pod Identity, a pod's SDK fetches its credentials from the node's agent on a link-local
+    // address (EKS user guide, pod-id-how-it-works): default-deny namespaces let their pods reach it.
+    const podIdentityAgentEgress = usesPodIdentity(env.platform.identity.mode)
+      ? [
+          {
+            name: "to-pod-identity-agent",
+            peers: [{ cidrs: [POD_IDENTITY_AGENT_CIDR] }],
+            ports: [{ port: 80, protocol: "TCP" as const }],
+          },
+        ]
+      : [];
     const storageClass = new Gp3StorageClass(this, "gp3");
     const csi = new SecretsStoreCsi(this, "secrets-store-csi", {
       driverChartVersion: charts.secretsStoreCsiDriver,
@@ -257,6 +271,7 @@ export class WorkloadsStack extends LayerStack {
           peers: [{ cidrs: dataTierCidrs }],
           ports: [{ port: DEFAULT_DATA_PORTS.postgres, protocol: "TCP" }],
         },
+        ...podIdentityAgentEgress,
       ],
     });
     const appDatabaseRole = new DatabaseAppRole(this, "database-app-role", {
@@ -386,6 +401,7 @@ export class WorkloadsStack extends LayerStack {
           peers: [{ cidrs: Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.vpcEndpointCidrs, i)) }],
           ports: [{ port: 443, protocol: "TCP" }],
         },
+        ...podIdentityAgentEgress.map((rule) => ({ ...rule, podSelector: backend.podLabels })),
       ],
     });
 
