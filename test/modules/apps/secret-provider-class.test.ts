@@ -68,6 +68,11 @@ describe("SecretProviderClass", () => {
     ]);
   });
 
+  it("GIVEN usePodIdentity false (IRSA) WHEN synthesized THEN the provider is told to use the pod's web identity", () => {
+    const release = spcRelease(JSON.parse(Testing.synth(stackWithDriver({ usePodIdentity: false }).stack)) as TerraformJson);
+    expect(valuesOf(release).usePodIdentity).toBe(false);
+  });
+
   it("releases the repository's local chart, in the pods' namespace, under the class's name", () => {
     const { stack, spc } = stackWithDriver();
     const release = spcRelease(JSON.parse(Testing.synth(stack)) as TerraformJson);

@@ -7,7 +7,8 @@ import { TerraformVariable, Testing, Token } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { TerraformJson } from "../../support/synthesized";
 import { cacheConnectStatements } from "../../../modules/apps/cache-connect-statements";
-import { karpenterControllerStatements } from "../../../modules/cluster-services/karpenter/iam-policy";
+import { KARPENTER_POLICY_VERSION, karpenterControllerStatements } from "../../../modules/cluster-services/karpenter/iam-policy";
+import { CHART_VERSIONS } from "../../../modules/core/chart-versions";
 import { externalDnsStatements } from "../../../modules/cluster-services/external-dns/iam-policy";
 import { fluentBitStatements } from "../../../modules/cluster-services/fluent-bit/iam-policy";
 import { loadBalancerControllerStatements } from "../../../modules/cluster-services/aws-load-balancer-controller/iam-policy";
@@ -510,6 +511,10 @@ describe("karpenterControllerStatements", () => {
     expect(bySid(karpenter(), "AllowRegionalReadActions").condition).toEqual([
       { test: "StringEquals", variable: "aws:RequestedRegion", values: ["eu-west-1"] },
     ]);
+  });
+
+  it("follows the policy of the Karpenter version the chart table installs (a bump must revisit the policy)", () => {
+    expect([KARPENTER_POLICY_VERSION, CHART_VERSIONS.karpenter.default]).toEqual(["1.14.1", "1.14.1"]);
   });
 
   it("has every statement of Karpenter's v1.14.1 CloudFormation policy, by Sid", () => {
