@@ -99,7 +99,10 @@ const nodeGroup = z
   });
 
 /** A Karpenter duration: hours, minutes or seconds (`720h`, `30m`, `1h30m`). */
-const duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, "must be a duration such as 720h, 30m or 1h30m").refine((d) => d !== "", "must not be empty");
+const duration = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, "must be a duration such as 720h, 30m or 1h30m")
+  .refine((d) => d !== "", "must not be empty");
 
 const disruptionBudget = z.strictObject({
   nodes: z
@@ -108,7 +111,10 @@ const disruptionBudget = z.strictObject({
     .describe('How many of the pool\'s nodes Karpenter may disrupt at once: a count ("1") or a percentage ("10%").'),
   schedule: z
     .string()
-    .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((\S+\s){4}\S+)$/, "must be a cron schedule such as '0 9 * * mon-fri'")
+    .regex(
+      /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((\S+\s){4}\S+)$/,
+      "must be a cron schedule such as '0 9 * * mon-fri'",
+    )
     .optional()
     .describe("When the budget starts (cron, UTC); needs duration. @default always active"),
   duration: z

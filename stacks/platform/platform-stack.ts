@@ -153,7 +153,8 @@ export class PlatformStack extends LayerStack {
       oidcProviderArn: cluster.oidcProviderArn,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
     };
-    const irsa = (id: string, role: Omit<WorkloadRoleProps, "cluster">) => new WorkloadRole(this, id, { ...role, cluster: workloadCluster });
+    const irsa = (id: string, role: Omit<WorkloadRoleProps, "cluster">) =>
+      new WorkloadRole(this, id, { ...role, cluster: workloadCluster });
 
     const ebsCsi = irsa("irsa-ebs-csi", {
       roleName: `${clusterName}-ebs-csi`,

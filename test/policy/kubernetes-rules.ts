@@ -172,14 +172,22 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const nodeClass = classes.find((candidate) => nameOf(candidate) === String(reference?.["name"]));
         const where = `NodePool ${nameOf(pool)}`;
         if (nodeClass === undefined) {
-          return [{ address, message: `${where}: its EC2NodeClass ${String(reference?.["name"])} is not released with it (cannot check IMDSv2)` }];
+          return [
+            { address, message: `${where}: its EC2NodeClass ${String(reference?.["name"])} is not released with it (cannot check IMDSv2)` },
+          ];
         }
         const metadata = block(block(nodeClass["spec"])?.["metadataOptions"]) ?? {};
         const problems: Violation[] = [];
         if (metadata["httpTokens"] !== "required")
-          problems.push({ address, message: `${where}: EC2NodeClass ${nameOf(nodeClass)} does not require IMDSv2 (metadataOptions.httpTokens)` });
+          problems.push({
+            address,
+            message: `${where}: EC2NodeClass ${nameOf(nodeClass)} does not require IMDSv2 (metadataOptions.httpTokens)`,
+          });
         if (Number(metadata["httpPutResponseHopLimit"]) !== 1)
-          problems.push({ address, message: `${where}: EC2NodeClass ${nameOf(nodeClass)} IMDS hop limit is not 1: pods could reach the node's role` });
+          problems.push({
+            address,
+            message: `${where}: EC2NodeClass ${nameOf(nodeClass)} IMDS hop limit is not 1: pods could reach the node's role`,
+          });
         return problems;
       }),
   },

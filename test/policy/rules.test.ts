@@ -773,7 +773,11 @@ describe("no-oidc-trust-with-pod-identity", () => {
   });
 
   it("GIVEN the migration's cut-over phase THEN the rule does not apply (both trusts on purpose)", () => {
-    expect(rule("no-oidc-trust-with-pod-identity").subjects(doc([POD_IDENTITY, OIDC]), { production: false, identityCutOver: true })).toEqual([]);
-    expect(rule("no-oidc-trust-with-pod-identity").check(doc([POD_IDENTITY, OIDC]), { production: false, identityCutOver: true })).toEqual([]);
+    expect(
+      rule("no-oidc-trust-with-pod-identity").subjects(doc([POD_IDENTITY, OIDC]), { production: false, identityCutOver: true }),
+    ).toEqual([]);
+    expect(rule("no-oidc-trust-with-pod-identity").check(doc([POD_IDENTITY, OIDC]), { production: false, identityCutOver: true })).toEqual(
+      [],
+    );
   });
 });

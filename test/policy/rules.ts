@@ -968,7 +968,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         ? []
         : associatedRoles(doc).flatMap(([address, role]) => {
             const trust = statementsOfPolicy(doc, role["assume_role_policy"]);
-            if (trust === undefined) return [{ address, message: "trust policy not readable: cannot tell whether it trusts an OIDC provider" }];
+            if (trust === undefined)
+              return [{ address, message: "trust policy not readable: cannot tell whether it trusts an OIDC provider" }];
             return trust.some((statement) => (statement.principals ?? []).some((principal) => principal.type === "Federated"))
               ? [{ address, message: "trusts an OIDC provider (Federated) although a Pod Identity association binds it" }]
               : [];

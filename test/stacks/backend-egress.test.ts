@@ -56,7 +56,9 @@ describe.each(ENVIRONMENTS.map((env) => `workloads-${env.name}`))("%s: the way t
       String((policy["metadata"] as Body)["namespace"]).includes("database-roles"),
     );
     const rule = policies.find((policy) => (policy["metadata"] as Body)["name"] === "egress-to-pod-identity-agent");
-    expect((rule?.["spec"] as Body | undefined)?.["egress"]).toEqual([{ ports: [{ port: "80", protocol: "TCP" }], to: [{ ip_block: { cidr: "169.254.170.23/32" } }] }]);
+    expect((rule?.["spec"] as Body | undefined)?.["egress"]).toEqual([
+      { ports: [{ port: "80", protocol: "TCP" }], to: [{ ip_block: { cidr: "169.254.170.23/32" } }] },
+    ]);
   });
 });
 

@@ -58,7 +58,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("the applicat
     );
     expect(others).toEqual([]);
     expect(association?.["service_account"]).toBe("database-roles");
-    const [roleKey] = Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, role]) => role["name"] === `${name}-database-roles`) ?? [];
+    const [roleKey] =
+      Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, role]) => role["name"] === `${name}-database-roles`) ?? [];
     expect(association?.["role_arn"]).toBe(`\${aws_iam_role.${roleKey}.arn}`);
   });
 

@@ -235,8 +235,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
   it("keeps Karpenter's interruption queue encrypted (SSE-SQS) for 5 minutes, fed by five EventBridge rules", () => {
     const queue = only(`platform-${name}`, "aws_sqs_queue");
     expect(queue).toMatchObject({ name: `${name}-karpenter`, sqs_managed_sse_enabled: true, message_retention_seconds: 300 });
-    const patterns = Object.values(resourcesOf(stack.doc, "aws_cloudwatch_event_rule")).map((rule) =>
-      (JSON.parse(String(rule["event_pattern"])) as { "detail-type": string[] })["detail-type"][0],
+    const patterns = Object.values(resourcesOf(stack.doc, "aws_cloudwatch_event_rule")).map(
+      (rule) => (JSON.parse(String(rule["event_pattern"])) as { "detail-type": string[] })["detail-type"][0],
     );
     expect(patterns.sort()).toEqual([
       "AWS Health Event",

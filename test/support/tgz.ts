@@ -11,7 +11,11 @@ export function readTgz(file: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   let offset = 0;
   let paxPath: string | undefined;
-  const text = (start: number, length: number) => tar.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+  const text = (start: number, length: number) =>
+    tar
+      .subarray(start, start + length)
+      .toString("utf8")
+      .replace(/\0.*$/s, "");
   while (offset + 512 <= tar.length) {
     const name = text(offset, 100);
     if (name === "") break;

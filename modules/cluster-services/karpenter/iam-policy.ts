@@ -127,7 +127,15 @@ export function karpenterControllerStatements(params: {
       sid: "AllowScopedInstanceProfileTagActions",
       actions: ["iam:TagInstanceProfile"],
       resources: [instanceProfiles],
-      condition: [ownedResource, regionTagResource, ownedRequest, clusterNameRequest, regionTagRequest, nodeClassResource, nodeClassRequest],
+      condition: [
+        ownedResource,
+        regionTagResource,
+        ownedRequest,
+        clusterNameRequest,
+        regionTagRequest,
+        nodeClassResource,
+        nodeClassRequest,
+      ],
     }),
     allow({
       sid: "AllowScopedInstanceProfileActions",

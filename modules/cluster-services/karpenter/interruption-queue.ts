@@ -72,7 +72,11 @@ export class InterruptionQueue extends Construct {
         description: `Karpenter of ${props.queueName}: ${pattern["detail-type"][0]} to the interruption queue`,
         eventPattern: JSON.stringify(pattern),
       });
-      new CloudwatchEventTarget(this, `target-${rule}`, { rule: eventRule.name, targetId: "KarpenterInterruptionQueueTarget", arn: queue.arn });
+      new CloudwatchEventTarget(this, `target-${rule}`, {
+        rule: eventRule.name,
+        targetId: "KarpenterInterruptionQueueTarget",
+        arn: queue.arn,
+      });
     }
     this.queue = queue;
     this.queueName = queue.name;

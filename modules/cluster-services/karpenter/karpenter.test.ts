@@ -63,7 +63,12 @@ describe("Karpenter's EC2NodeClass", () => {
   const spec = nodeClass(CLASS_PROPS).spec;
 
   it("requires IMDSv2 with a hop limit of 1", () => {
-    expect(spec.metadataOptions).toEqual({ httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
+    expect(spec.metadataOptions).toEqual({
+      httpEndpoint: "enabled",
+      httpProtocolIPv6: "disabled",
+      httpPutResponseHopLimit: 1,
+      httpTokens: "required",
+    });
   });
 
   it("boots AL2023 by alias, with an encrypted gp3 root volume and no public IP", () => {

@@ -66,7 +66,8 @@ export class Karpenter extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.clusterName) && props.clusterName.trim() === "") throw new Error("Karpenter: clusterName must not be empty");
+    if (!Token.isUnresolved(props.clusterName) && props.clusterName.trim() === "")
+      throw new Error("Karpenter: clusterName must not be empty");
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`Karpenter: replicas must be a positive integer (got ${replicas})`);
     const account = KARPENTER_SERVICE_ACCOUNT;

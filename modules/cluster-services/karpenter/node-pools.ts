@@ -57,7 +57,8 @@ const AMI_ALIAS = /^al2023@(latest|v\d{8})$/;
 
 /** The EC2NodeClass: AL2023 by alias, IMDSv2 with hop limit 1, encrypted gp3 root, no public IP, discovery tags. */
 export function nodeClass(props: Omit<KarpenterNodePoolsProps, "nodePools" | "dependsOn">): EC2NodeClass {
-  if (!AMI_ALIAS.test(props.amiAlias)) throw new Error(`Karpenter EC2NodeClass: AMI alias "${props.amiAlias}" is not al2023@latest or al2023@v<YYYYMMDD>`);
+  if (!AMI_ALIAS.test(props.amiAlias))
+    throw new Error(`Karpenter EC2NodeClass: AMI alias "${props.amiAlias}" is not al2023@latest or al2023@v<YYYYMMDD>`);
   const discovery = karpenterDiscoveryTags(props.clusterName);
   return {
     apiVersion: "karpenter.k8s.aws/v1",
@@ -90,7 +91,8 @@ export function nodeClass(props: Omit<KarpenterNodePoolsProps, "nodePools" | "de
 
 /** A NodePool of the EC2NodeClass: capacity types, categories, generations, architectures, limits, disruption. */
 export function nodePool(settings: NodePoolSettings): NodePool {
-  if (settings.disruptionBudgets.length === 0) throw new Error(`Karpenter NodePool ${settings.name}: give it at least one disruption budget`);
+  if (settings.disruptionBudgets.length === 0)
+    throw new Error(`Karpenter NodePool ${settings.name}: give it at least one disruption budget`);
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",

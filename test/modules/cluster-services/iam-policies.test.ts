@@ -504,7 +504,9 @@ describe("karpenterControllerStatements", () => {
   });
 
   it("describes only this cluster", () => {
-    expect(bySid(karpenter(), "AllowAPIServerEndpointDiscovery").resources).toEqual([`arn:aws:eks:eu-west-1:123456789012:cluster/${CLUSTER}`]);
+    expect(bySid(karpenter(), "AllowAPIServerEndpointDiscovery").resources).toEqual([
+      `arn:aws:eks:eu-west-1:123456789012:cluster/${CLUSTER}`,
+    ]);
   });
 
   it("reads EC2 only in the cluster's region", () => {
@@ -541,7 +543,14 @@ describe("karpenterControllerStatements", () => {
   });
 
   it("refuses an invalid cluster name, region or account", () => {
-    const base = { clusterName: CLUSTER, partition: "aws", region: "eu-west-1", accountId: "123456789012", nodeRoleArn: NODE_ROLE, interruptionQueueArn: QUEUE };
+    const base = {
+      clusterName: CLUSTER,
+      partition: "aws",
+      region: "eu-west-1",
+      accountId: "123456789012",
+      nodeRoleArn: NODE_ROLE,
+      interruptionQueueArn: QUEUE,
+    };
     expect(() => karpenterControllerStatements({ ...base, clusterName: "-prod" })).toThrow(
       'Karpenter controller policy: cluster name "-prod" is not a valid EKS cluster name',
     );

@@ -19,15 +19,23 @@ interface Crd {
 
 const version = CHART_VERSIONS.karpenter.default;
 const chart = readTgz(path.join(__dirname, "../../../charts/vendor", `karpenter-${version}.tgz`));
-const crds = [...chart.entries()].filter(([file]) => file.startsWith("karpenter/crds/")).map(([, body]) => parse(body.toString("utf8")) as Crd);
+const crds = [...chart.entries()]
+  .filter(([file]) => file.startsWith("karpenter/crds/"))
+  .map(([, body]) => parse(body.toString("utf8")) as Crd);
 
 /** Kubernetes structural schemas forbid unknown fields unless x-kubernetes-preserve-unknown-fields: make that explicit for ajv. */
 function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
   if (schema === null || typeof schema !== "object") return schema;
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) copy[key] = key === "properties" ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, closed(v)])) : closed(value);
-  if (copy["type"] === "object" && copy["properties"] !== undefined && copy["additionalProperties"] === undefined && copy["x-kubernetes-preserve-unknown-fields"] !== true) {
+  for (const [key, value] of Object.entries(schema))
+    copy[key] = key === "properties" ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, closed(v)])) : closed(value);
+  if (
+    copy["type"] === "object" &&
+    copy["properties"] !== undefined &&
+    copy["additionalProperties"] === undefined &&
+    copy["x-kubernetes-preserve-unknown-fields"] !== true
+  ) {
     copy["additionalProperties"] = false;
   }
   return copy;
@@ -40,7 +48,8 @@ function validator(kind: string, apiVersion: string): ValidateFunction {
   if (served === undefined) throw new Error(`karpenter ${version}: no served CRD version for ${apiVersion} ${kind}`);
   return ajv.compile(closed(served.schema.openAPIV3Schema) as object);
 }
-const errors = (validate: ValidateFunction, object: unknown) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+const errors = (validate: ValidateFunction, object: unknown) =>
+  validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 
 const POOL: NodePoolSettings = {
   name: "general",
@@ -81,8 +90,10 @@ describe(`Karpenter ${version} CRD schemas (vendored chart)`, () => {
   it("GIVEN a field the pinned version does not know WHEN validated THEN the schema refuses it (the check can fail)", () => {
     const pool = nodePool(POOL);
     const wrong = { ...pool, spec: { ...pool.spec, disruption: { ...pool.spec.disruption, consolidationPolicy: "WhenUnderutilized" } } };
-    expect(errors(validator("NodePool", pool.apiVersion), wrong)).toContain("/spec/disruption/consolidationPolicy must be equal to one of the allowed values");
-    const unknown = { ...CLASS, spec: { ...CLASS.spec, amiFamily: "AL2" , imdsv2: true } };
+    expect(errors(validator("NodePool", pool.apiVersion), wrong)).toContain(
+      "/spec/disruption/consolidationPolicy must be equal to one of the allowed values",
+    );
+    const unknown = { ...CLASS, spec: { ...CLASS.spec, amiFamily: "AL2", imdsv2: true } };
     expect(errors(validator("EC2NodeClass", CLASS.apiVersion), unknown)).toContain("/spec must NOT have additional properties");
   });
 });

@@ -29,7 +29,13 @@ describe("EksAddons", () => {
 
   it("installs the five add-ons, the Pod Identity agent among them, and resolves conflicts to this configuration", () => {
     const addons = Object.values(resourcesOf(JSON.parse(synth()) as TerraformJson, "aws_eks_addon"));
-    expect(addons.map((a) => a["addon_name"]).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    expect(addons.map((a) => a["addon_name"]).sort()).toEqual([
+      "aws-ebs-csi-driver",
+      "coredns",
+      "eks-pod-identity-agent",
+      "kube-proxy",
+      "vpc-cni",
+    ]);
     for (const addon of addons)
       expect(addon).toMatchObject({ resolve_conflicts_on_create: "OVERWRITE", resolve_conflicts_on_update: "OVERWRITE" });
   });

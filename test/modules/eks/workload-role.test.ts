@@ -39,7 +39,8 @@ function trust(json: string): TrustStatement[] {
   const doc = Object.entries(docs).find(([name]) => name.includes("trust"))?.[1];
   return (doc?.["statement"] as TrustStatement[] | undefined) ?? [];
 }
-const associations = (json: string) => Object.values((JSON.parse(json) as TerraformJson).resource?.["aws_eks_pod_identity_association"] ?? {});
+const associations = (json: string) =>
+  Object.values((JSON.parse(json) as TerraformJson).resource?.["aws_eks_pod_identity_association"] ?? {});
 
 describe("WorkloadRole with EKS Pod Identity (podIdentity)", () => {
   it("trusts pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession, and nothing else", () => {
