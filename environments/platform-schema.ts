@@ -469,9 +469,9 @@ export const platformSchema = z
 export type PlatformSettings = z.output<typeof platformSchema>;
 
 /** In production, every node pool has an always-active budget of at most this many nodes ... */
-export const PRODUCTION_MAX_DISRUPTED_NODES = 2;
+const PRODUCTION_MAX_DISRUPTED_NODES = 2;
 /** ... or this percentage of its nodes. */
-export const PRODUCTION_MAX_DISRUPTED_PERCENT = 10;
+const PRODUCTION_MAX_DISRUPTED_PERCENT = 10;
 const withinProductionBudget = (nodes: string): boolean =>
   nodes.endsWith("%") ? Number(nodes.slice(0, -1)) <= PRODUCTION_MAX_DISRUPTED_PERCENT : Number(nodes) <= PRODUCTION_MAX_DISRUPTED_NODES;
 

@@ -9,7 +9,7 @@ import { type IdentityMode, usesIrsa, usesPodIdentity } from "../core/identity-m
 import type { ServiceAccountRef } from "./service-account";
 
 /** The service principal of EKS Pod Identity: the agent on each node assumes roles as it. */
-export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
+const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
 /** The cluster a role is for, and how its workloads get roles. */
 export interface WorkloadIdentityCluster {

@@ -44,7 +44,7 @@ export interface WorkloadsStackProps extends ReadContractOptions {
 }
 
 /** The EKS Pod Identity agent's address on every node (IPv4), where pods' SDKs get their credentials. */
-export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
+const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;

@@ -145,7 +145,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     expect(releases(stackName).find((r) => String(r["name"]) === "backend-secrets")).toBeUndefined();
     // EKS Pod Identity: the association (platform layer) binds backend/backend; no IRSA annotation.
     const account = byName(stackName, "kubernetes_service_account_v1", "backend");
-    expect((account?.["metadata"] as Body)["annotations"]).toBeUndefined();
+    expect((account!["metadata"] as Body)["annotations"]).toBeUndefined();
   });
 
   it("serves the frontend through a Gateway of the controller's ALB: the host, the certificate, the web ACL, the public subnets, pod targets", () => {
@@ -241,7 +241,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
   it("releases the environment's NodePools and their EC2NodeClass after Karpenter, with the platform's node role", () => {
     const values = valuesNamed(stack.doc, "karpenter-node-pools") as { nodeClasses: Body[]; nodePools: { metadata: { name: string } }[] };
     expect(values.nodePools.map((pool) => pool.metadata.name)).toEqual(env.platform.karpenter.nodePools.map((pool) => pool.name));
-    expect((values.nodeClasses[0]?.["spec"] as Body)["role"]).toBe(fromPlatform("karpenter_node_role_name"));
+    expect((values.nodeClasses[0]!["spec"] as Body)["role"]).toBe(fromPlatform("karpenter_node_role_name"));
     expect(releaseNamed(stack.doc, "karpenter-node-pools")?.["depends_on"]).toEqual([`helm_release.${idOf(stack.doc, "karpenter")}`]);
   });
 });

@@ -1,7 +1,10 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { allow, expectClusterName, expectMatch, expectPartition, REGION, stringEquals } from "../../core/iam-statements";
 
-/** The release whose controller policy this follows (the chart table's Karpenter row must match; a test ties them). */
+/**
+ * The release whose controller policy this follows (the chart table's Karpenter row must match; a test ties them).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export const KARPENTER_POLICY_VERSION = "1.14.1";
 
 const ACCOUNT = /^\d{12}$/;

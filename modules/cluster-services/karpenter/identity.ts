@@ -8,7 +8,7 @@ import type { ServiceAccountRef } from "../../eks/service-account";
 export const KARPENTER_SERVICE_ACCOUNT = { namespace: "kube-system", name: "karpenter" } as const satisfies ServiceAccountRef;
 
 /** The tag Karpenter's EC2NodeClass selects subnets and security groups by (`karpenter.sh/discovery=<cluster>`). */
-export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
+const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /** `{ "karpenter.sh/discovery": <cluster> }`: on the private-app subnets and the nodes' security group. */
 export const karpenterDiscoveryTags = (clusterName: string): { readonly [key: string]: string } => ({

@@ -10,7 +10,7 @@ import { Construct } from "constructs";
  * routes them (website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml):
  * rule id -> EventBridge pattern.
  */
-export const INTERRUPTION_EVENTS = {
+const INTERRUPTION_EVENTS = {
   "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
   "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
   rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },

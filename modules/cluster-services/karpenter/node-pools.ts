@@ -6,7 +6,7 @@ import { karpenterDiscoveryTags } from "./identity";
 import type { DisruptionBudget, EC2NodeClass, NodePool } from "./node-pool-types";
 
 /** The one EC2NodeClass every NodePool uses. */
-export const NODE_CLASS_NAME = "default";
+const NODE_CLASS_NAME = "default";
 
 /** One NodePool, as the environment file describes it (platform.karpenter.nodePools[]). */
 export interface NodePoolSettings {
@@ -55,7 +55,10 @@ export interface KarpenterNodePoolsValues {
 
 const AMI_ALIAS = /^al2023@(latest|v\d{8})$/;
 
-/** The EC2NodeClass: AL2023 by alias, IMDSv2 with hop limit 1, encrypted gp3 root, no public IP, discovery tags. */
+/**
+ * The EC2NodeClass: AL2023 by alias, IMDSv2 with hop limit 1, encrypted gp3 root, no public IP, discovery tags.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function nodeClass(props: Omit<KarpenterNodePoolsProps, "nodePools" | "dependsOn">): EC2NodeClass {
   if (!AMI_ALIAS.test(props.amiAlias))
     throw new Error(`Karpenter EC2NodeClass: AMI alias "${props.amiAlias}" is not al2023@latest or al2023@v<YYYYMMDD>`);
@@ -89,7 +92,10 @@ export function nodeClass(props: Omit<KarpenterNodePoolsProps, "nodePools" | "de
   };
 }
 
-/** A NodePool of the EC2NodeClass: capacity types, categories, generations, architectures, limits, disruption. */
+/**
+ * A NodePool of the EC2NodeClass: capacity types, categories, generations, architectures, limits, disruption.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function nodePool(settings: NodePoolSettings): NodePool {
   if (settings.disruptionBudgets.length === 0)
     throw new Error(`Karpenter NodePool ${settings.name}: give it at least one disruption budget`);
