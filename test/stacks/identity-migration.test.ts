@@ -64,7 +64,7 @@ describe("IRSA to EKS Pod Identity, phase by phase (dev)", () => {
     expect(roles(phases.podIdentity.platform)).toEqual(roles(phases.irsa.platform));
   });
 
-  it("every environment file is on Pod Identity (the default) today", () => {
-    expect(ENVIRONMENTS.map((env) => env.platform.identity.mode)).toEqual(ENVIRONMENTS.map(() => "podIdentity"));
+  it("no environment file is left on IRSA alone: each is on Pod Identity or in the cut-over", () => {
+    expect(ENVIRONMENTS.filter((env) => env.platform.identity.mode === "irsa").map((env) => env.name)).toEqual([]);
   });
 });

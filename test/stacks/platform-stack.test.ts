@@ -211,12 +211,17 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
     );
   });
 
-  it("has no IAM OIDC provider and no role that trusts one (podIdentity mode)", () => {
-    expect(Object.keys(resourcesOf(stack.doc, "aws_iam_openid_connect_provider"))).toEqual([]);
+  it("keeps the IAM OIDC provider and web-identity trusts only while its file is in a migration from IRSA", () => {
     const federated = Object.values(stack.doc.data?.["aws_iam_policy_document"] ?? {})
       .flatMap((doc) => (doc["statement"] as { principals?: { type: string }[] }[]) ?? [])
       .filter((statement) => statement.principals?.some((principal) => principal.type === "Federated"));
-    expect(federated).toEqual([]);
+    const providers = Object.keys(resourcesOf(stack.doc, "aws_iam_openid_connect_provider"));
+    if (env.platform.identity.mode === "podIdentity") {
+      expect([providers, federated]).toEqual([[], []]);
+    } else {
+      // One web-identity statement per workload role (eight), next to its Pod Identity statement.
+      expect([providers.length, federated.length]).toEqual([1, 8]);
+    }
   });
 
   it("installs the EKS Pod Identity agent at the version pinned for its Kubernetes minor", () => {
