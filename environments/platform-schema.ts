@@ -63,14 +63,16 @@ const nodeGroup = z
       .array(z.string().check(ec2InstanceType))
       .min(1)
       .describe("Instance types; spot groups need at least two for capacity diversity."),
-    minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps (the cluster-autoscaler never goes below)."),
+    minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps."),
     desiredSize: z
       .number()
       .int()
       .min(0)
       .max(450)
-      .describe("Nodes at creation; the cluster-autoscaler owns it afterwards, between minSize and maxSize."),
-    maxSize: z.number().int().min(1).max(450).describe("Most nodes the cluster-autoscaler may start."),
+      .describe(
+        "Nodes at creation; Terraform ignores it afterwards (set it with aws eks update-nodegroup-config), between minSize and maxSize.",
+      ),
+    maxSize: z.number().int().min(1).max(450).describe("Most nodes the group may have."),
     diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Encrypted gp3 root volume size. @default 50"),
     labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels of the nodes. @default {}"),
     taints: z.array(taint).default([]).describe("Kubernetes taints of the nodes. @default []"),

@@ -86,7 +86,9 @@ describe("every version-bound component supports each environment's Kubernetes m
 
   it("every add-on pin of every row names its public source (and no source is left without a pin)", () => {
     for (const [minor, row] of Object.entries(EKS_ADDON_VERSIONS) as [string, EksAddonVersionSet][]) {
-      const pinned = (["kubeProxy", "coredns", "vpcCni", "ebsCsiDriver", "podIdentityAgent"] as const).filter((key) => row[key] !== undefined);
+      const pinned = (["kubeProxy", "coredns", "vpcCni", "ebsCsiDriver", "podIdentityAgent"] as const).filter(
+        (key) => row[key] !== undefined,
+      );
       expect({ minor, sourced: Object.keys(row.sources).sort() }).toEqual({ minor, sourced: [...pinned].sort() });
       for (const source of Object.values(row.sources)) expect(source).toMatch(/read 2\d{3}-\d{2}-\d{2}/);
     }

@@ -41,7 +41,7 @@ describe("EksNodeGroup", () => {
     expect(synth()).toHaveResourceWithProperties(LaunchTemplate, { vpc_security_group_ids: ["sg-nodes"] });
   });
 
-  it("scales between the configured bounds in the given subnets and leaves the desired size to the autoscaler afterwards", () => {
+  it("scales between the configured bounds in the given subnets and leaves the desired size alone afterwards", () => {
     expect(synth()).toHaveResourceWithProperties(AwsEksNodeGroup, {
       subnet_ids: ["subnet-a0", "subnet-a1"],
       scaling_config: { min_size: 1, desired_size: 2, max_size: 3 },
