@@ -150,6 +150,8 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   CodeBuild: "codebuild",
   "Route 53": "route53",
   "S3 Control": "s3",
+  // EventBridge's IAM prefix is still that of CloudWatch Events (Karpenter's interruption rules).
+  EventBridge: "events",
 };
 
 /** Operations whose IAM action is not `<prefix>:<operation>` (S3's REST names, mostly). */
