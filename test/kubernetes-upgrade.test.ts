@@ -89,10 +89,6 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     expect([kubectl(before.workloads), kubectl(after.workloads)]).toEqual(["v1.34.0", "v1.35.0"]);
   });
 
-  it("workloads: nothing moves (Karpenter 1.14.1 supports both minors; no chart is tied to one)", () => {
-    expect(changedResources(before.workloads, after.workloads)).toEqual([]);
-  });
-
   it("platform: the Pod Identity agent keeps its version (one build serves 1.31 to 1.35)", () => {
     const addon = (doc: TerraformJson, name: string) =>
       Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
