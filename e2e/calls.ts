@@ -150,6 +150,7 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   CodeBuild: "codebuild",
   "Route 53": "route53",
   "S3 Control": "s3",
+  // EventBridge's IAM prefix is still that of CloudWatch Events (Karpenter's interruption rules, security findings).
   EventBridge: "events",
 };
 

@@ -199,6 +199,12 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     evidence: "moto/eks/urls.py: no /clusters/<name>/addons route.",
   },
   {
+    type: "aws_eks_pod_identity_association",
+    wrong: "EKS Pod Identity associations are not implemented: CreatePodIdentityAssociation answers 404.",
+    evidence:
+      "moto/eks/urls.py (5.2.1) routes /clusters, node-groups, fargate-profiles, update-config and tags only: no /clusters/<name>/pod-identity-associations route; moto/eks/responses.py has no create_pod_identity_association (grep PodIdentity: no match).",
+  },
+  {
     type: "aws_autoscaling_group_tag",
     wrong:
       "The emulated managed node group has no Auto Scaling group: the group named in its resources does not exist in the autoscaling backend.",

@@ -5,6 +5,7 @@ import { EKS_KUBERNETES_VERSIONS_SOURCE, KUBERNETES_VERSIONS, isKubernetesVersio
 import { EKS_ADDON_VERSIONS } from "../modules/core/eks-addon-versions";
 import { isNetworkCidr } from "./subnet-plan";
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../modules/core/cloudwatch-logs";
+import { IDENTITY_MODES } from "../modules/core/identity-modes";
 
 /**
  * The `platform` section of an environment file: EKS, node groups, add-ons, Aurora and
@@ -62,14 +63,16 @@ const nodeGroup = z
       .array(z.string().check(ec2InstanceType))
       .min(1)
       .describe("Instance types; spot groups need at least two for capacity diversity."),
-    minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps (the cluster-autoscaler never goes below)."),
+    minSize: z.number().int().min(0).max(450).describe("Fewest nodes the group keeps."),
     desiredSize: z
       .number()
       .int()
       .min(0)
       .max(450)
-      .describe("Nodes at creation; the cluster-autoscaler owns it afterwards, between minSize and maxSize."),
-    maxSize: z.number().int().min(1).max(450).describe("Most nodes the cluster-autoscaler may start."),
+      .describe(
+        "Nodes at creation; Terraform ignores it afterwards (set it with aws eks update-nodegroup-config), between minSize and maxSize.",
+      ),
+    maxSize: z.number().int().min(1).max(450).describe("Most nodes the group may have."),
     diskSizeGiB: z.number().int().min(20).max(16384).default(50).describe("Encrypted gp3 root volume size. @default 50"),
     labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels of the nodes. @default {}"),
     taints: z.array(taint).default([]).describe("Kubernetes taints of the nodes. @default []"),
@@ -95,6 +98,134 @@ const nodeGroup = z
     if (group.capacityType === "SPOT" && group.instanceTypes.length < 2) {
       ctx.addIssue({ code: "custom", path: ["instanceTypes"], message: "a SPOT group needs at least two instance types" });
     }
+  });
+
+/** A Karpenter duration: hours, minutes or seconds (`720h`, `30m`, `1h30m`). */
+const duration = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, "must be a duration such as 720h, 30m or 1h30m")
+  .refine((d) => d !== "", "must not be empty");
+
+const disruptionBudget = z.strictObject({
+  nodes: z
+    .string()
+    .regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, 'must be a node count such as "1" or a percentage such as "10%"')
+    .describe('How many of the pool\'s nodes Karpenter may disrupt at once: a count ("1") or a percentage ("10%").'),
+  schedule: z
+    .string()
+    .regex(
+      /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((\S+\s){4}\S+)$/,
+      "must be a cron schedule such as '0 9 * * mon-fri'",
+    )
+    .optional()
+    .describe("When the budget starts (cron, UTC); needs duration. @default always active"),
+  duration: z
+    .string()
+    .regex(/^((\d+h)?(\d+m)?)$/, "must be hours and minutes such as 8h or 30m")
+    .optional()
+    .describe("How long the budget lasts from each schedule start. @default always active"),
+  reasons: z
+    .array(z.enum(["Underutilized", "Empty", "Drifted"]))
+    .optional()
+    .describe("Disruption reasons the budget limits. @default all reasons"),
+});
+
+const nodePool = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and hyphens, at most 63 characters")
+      .describe("Name of the NodePool, unique in the environment."),
+    capacityTypes: z
+      .array(z.enum(["on-demand", "spot"]))
+      .min(1)
+      .default(["on-demand"])
+      .describe("Capacity types Karpenter may launch (karpenter.sh/capacity-type); with both, it prefers spot. @default [on-demand]"),
+    instanceCategories: z
+      .array(z.string().regex(/^[a-z]{1,2}$/, "must be an EC2 instance category such as c, m or r"))
+      .min(1)
+      .default(["c", "m", "r"])
+      .describe("EC2 instance categories (karpenter.k8s.aws/instance-category). @default [c, m, r]"),
+    minInstanceGeneration: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(6)
+      .describe("Oldest instance generation Karpenter may launch (karpenter.k8s.aws/instance-generation). @default 6"),
+    architectures: z
+      .array(z.enum(["amd64", "arm64"]))
+      .min(1)
+      .default(["arm64", "amd64"])
+      .describe("CPU architectures (kubernetes.io/arch); images must be built for each. @default [arm64, amd64]"),
+    limits: z
+      .strictObject({
+        cpu: z.number().int().min(1).describe("Most vCPUs of all the pool's nodes together."),
+        memoryGiB: z.number().int().min(1).describe("Most memory of all the pool's nodes together, in GiB."),
+      })
+      .default({ cpu: 64, memoryGiB: 256 })
+      .describe("What the pool may grow to; Karpenter launches nothing beyond. @default 64 vCPUs, 256 GiB"),
+    consolidationPolicy: z
+      .enum(["WhenEmptyOrUnderutilized", "WhenEmpty"])
+      .default("WhenEmptyOrUnderutilized")
+      .describe("Which nodes Karpenter consolidates: empty or underutilized ones, or empty ones only. @default WhenEmptyOrUnderutilized"),
+    consolidateAfter: duration.default("1m").describe("How long a node stays empty or underutilized before Karpenter acts. @default 1m"),
+    expireAfter: duration
+      .or(z.literal("Never"))
+      .default("720h")
+      .describe("Node lifetime: Karpenter replaces older nodes (fresh AMIs, no drift). @default 720h (30 days)"),
+    disruptionBudgets: z
+      .array(disruptionBudget)
+      .min(1)
+      .default([{ nodes: "10%" }])
+      .describe('How many nodes Karpenter may disrupt at once. @default [{ nodes: "10%" }]'),
+    labels: z.record(z.string(), z.string()).default({}).describe("Kubernetes labels of the pool's nodes. @default {}"),
+  })
+  .superRefine((pool, ctx) => {
+    pool.disruptionBudgets.forEach((budget, index) => {
+      if ((budget.schedule === undefined) !== (budget.duration === undefined)) {
+        ctx.addIssue({ code: "custom", path: ["disruptionBudgets", index], message: "schedule and duration go together" });
+      }
+    });
+  });
+
+/** The defaults of `platform.karpenter`: one general-purpose on-demand pool. */
+const DEFAULT_NODE_POOL = {
+  name: "general",
+  capacityTypes: ["on-demand" as const],
+  instanceCategories: ["c", "m", "r"],
+  minInstanceGeneration: 6,
+  architectures: ["arm64" as const, "amd64" as const],
+  limits: { cpu: 64, memoryGiB: 256 },
+  consolidationPolicy: "WhenEmptyOrUnderutilized" as const,
+  consolidateAfter: "1m",
+  expireAfter: "720h",
+  disruptionBudgets: [{ nodes: "10%" }],
+  labels: {},
+};
+
+const karpenter = z
+  .strictObject({
+    amiAlias: z
+      .string()
+      .regex(/^al2023@(latest|v\d{8})$/, "must be an AL2023 alias: al2023@latest or al2023@v<YYYYMMDD>")
+      .default("al2023@latest")
+      .describe(
+        "EKS-optimized AL2023 AMI of Karpenter's nodes, by alias: al2023@latest follows each release (nodes drift and roll), al2023@v20260901 pins one. @default al2023@latest",
+      ),
+    rootVolumeGiB: z.number().int().min(20).max(16384).default(50).describe("Encrypted gp3 root volume of each node, GiB. @default 50"),
+    nodePools: z
+      .array(nodePool)
+      .min(1)
+      .default([DEFAULT_NODE_POOL])
+      .describe("NodePools: everything but the system pods runs on the nodes Karpenter launches for them. @default one pool, general"),
+  })
+  .superRefine((k, ctx) => {
+    const names = k.nodePools.map((pool) => pool.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index)
+        ctx.addIssue({ code: "custom", path: ["nodePools", index, "name"], message: `node pool ${name} is listed twice` });
+    });
   });
 
 const serverlessCapacity = z.strictObject({
@@ -271,15 +402,33 @@ export const platformSchema = z
           .describe("IAM principals with read-only access (the CI plan role is always added). @default []"),
       })
       .default({ admins: [], viewers: [] }),
-    nodeGroups: z.array(nodeGroup).min(1).describe("Managed node groups in the private-app subnets."),
+    nodeGroups: z
+      .array(nodeGroup)
+      .min(1)
+      .describe(
+        "Managed node groups in the private-app subnets, for the system pods (Karpenter, CoreDNS): taint them CriticalAddonsOnly; Karpenter launches the nodes of everything else.",
+      ),
+    karpenter: karpenter
+      .prefault({})
+      .describe("Karpenter: its EC2NodeClass (AL2023, IMDSv2, encrypted gp3, private subnets) and its NodePools."),
+    identity: z
+      .strictObject({
+        mode: z
+          .enum(IDENTITY_MODES)
+          .default("podIdentity")
+          .describe(
+            "How workloads get their IAM roles: podIdentity (EKS Pod Identity associations, no OIDC provider), both (the cut-over of a migration from IRSA: both trusts), irsa (the state before it). docs/migrations/irsa-to-pod-identity.md. @default podIdentity",
+          ),
+      })
+      .prefault({}),
     fargateNamespaces: z
       .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"))
       .max(5, "at most 5 namespaces (one Fargate profile selects up to 5)")
       .default([])
       .describe("Namespaces whose pods run on Fargate (one profile). @default [] (no profile)"),
     addons: z
-      .strictObject({ vpcCni: addon, coredns: addon, kubeProxy: addon, ebsCsiDriver: addon })
-      .default({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {} }),
+      .strictObject({ vpcCni: addon, coredns: addon, kubeProxy: addon, ebsCsiDriver: addon, podIdentityAgent: addon })
+      .default({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {}, podIdentityAgent: {} }),
     loadBalancerController: z
       .boolean()
       .default(true)
@@ -321,6 +470,13 @@ export const platformSchema = z
 
 export type PlatformSettings = z.output<typeof platformSchema>;
 
+/** In production, every node pool has an always-active budget of at most this many nodes ... */
+const PRODUCTION_MAX_DISRUPTED_NODES = 2;
+/** ... or this percentage of its nodes. */
+const PRODUCTION_MAX_DISRUPTED_PERCENT = 10;
+const withinProductionBudget = (nodes: string): boolean =>
+  nodes.endsWith("%") ? Number(nodes.slice(0, -1)) <= PRODUCTION_MAX_DISRUPTED_PERCENT : Number(nodes) <= PRODUCTION_MAX_DISRUPTED_NODES;
+
 /** Production floors of the platform section: reported with paths relative to `platform`. */
 export function productionPlatformProblems(platform: PlatformSettings): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
@@ -340,6 +496,20 @@ export function productionPlatformProblems(platform: PlatformSettings): { path: 
   if (!platform.database.deletionProtection)
     problems.push({ path: ["database", "deletionProtection"], message: "must be true in production" });
   if (!platform.cache.multiAz) problems.push({ path: ["cache", "multiAz"], message: "must be true in production" });
+  platform.karpenter.nodePools.forEach((pool, index) => {
+    if (!pool.disruptionBudgets.some((budget) => budget.schedule === undefined && withinProductionBudget(budget.nodes))) {
+      problems.push({
+        path: ["karpenter", "nodePools", index, "disruptionBudgets"],
+        message: `must include an always-active budget of at most ${PRODUCTION_MAX_DISRUPTED_NODES} nodes or ${PRODUCTION_MAX_DISRUPTED_PERCENT}% in production: Karpenter must not recycle many nodes at once`,
+      });
+    }
+    if (pool.expireAfter === "Never") {
+      problems.push({
+        path: ["karpenter", "nodePools", index, "expireAfter"],
+        message: "must be a duration in production: nodes that never expire miss AMI and security updates",
+      });
+    }
+  });
   if (!platform.nodeGroups.some((group) => group.capacityType === "ON_DEMAND" && group.minSize >= 2)) {
     problems.push({ path: ["nodeGroups"], message: "must include an ON_DEMAND group with minSize >= 2 in production" });
   }

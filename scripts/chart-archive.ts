@@ -151,6 +151,6 @@ export function vendoredChart(chart: string, version: string): ChartPackage {
 /** Every remote chart version of the chart table, as `[table name, chart, version]`. */
 export function remoteChartVersions(): [ChartName, string, string][] {
   return (Object.keys(CHART_VERSIONS) as ChartName[])
-    .filter((name) => CHART_VERSIONS[name].repository.startsWith("https://"))
+    .filter((name) => /^(https|oci):\/\//.test(CHART_VERSIONS[name].repository))
     .flatMap((name) => Object.keys(CHART_VERSIONS[name].versions).map((version) => [name, CHART_VERSIONS[name].chart, version]));
 }

@@ -206,17 +206,6 @@ const BAD_FILES: readonly BadFile[] = [
     ],
   },
   {
-    given: "Kubernetes 1.35 with the cluster-autoscaler chart of today's pin (autoscaler 1.32)",
-    fixture: "ca-old-pin.yaml",
-    problems: [
-      {
-        line: 37,
-        path: "workloads.charts.clusterAutoscaler",
-        message: "cluster-autoscaler 9.46.6 (app 1.32.0) supports Kubernetes 1.32, not 1.35",
-      },
-    ],
-  },
-  {
     given: "a chart version the chart table does not list (its Kubernetes range is unknown)",
     fixture: "chart-unlisted.yaml",
     problems: [
@@ -318,6 +307,37 @@ const BAD_FILES: readonly BadFile[] = [
     problems: [
       { line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must not open the API server to the whole internet" },
       { line: 24, path: "platform.endpoint.publicAccessCidrs[1]", says: "must be /16 or narrower in production" },
+    ],
+  },
+  {
+    given: "Karpenter settings the schema refuses: a non-AL2023 alias, a capacity type, a budget, a duration, an identity mode",
+    fixture: "karpenter-bad.yaml",
+    problems: [
+      { line: 30, path: "platform.karpenter.amiAlias", says: "must be an AL2023 alias: al2023@latest or al2023@v<YYYYMMDD>" },
+      { line: 33, path: "platform.karpenter.nodePools[0].capacityTypes[0]", says: '"on-demand"|"spot"' },
+      { line: 35, path: "platform.karpenter.nodePools[0].disruptionBudgets[0].nodes", says: 'must be a node count such as "1"' },
+      { line: 39, path: "platform.karpenter.nodePools[1].consolidateAfter", says: "must be a duration such as 720h" },
+      { line: 28, path: "platform.identity.mode", says: '"irsa"|"both"|"podIdentity"' },
+    ],
+  },
+  {
+    given: "a Karpenter budget with a schedule and no duration, and a node pool listed twice",
+    fixture: "kp-pairs.yaml",
+    problems: [
+      { line: 31, path: "platform.karpenter.nodePools[0].disruptionBudgets[0]", says: "schedule and duration go together" },
+      { line: 33, path: "platform.karpenter.nodePools[1].name", says: "node pool general is listed twice" },
+    ],
+  },
+  {
+    given: "production Karpenter that may recycle half its nodes at once, with nodes that never expire",
+    fixture: "prod-kp-budget.yaml",
+    problems: [
+      {
+        line: 32,
+        path: "platform.karpenter.nodePools[0].disruptionBudgets",
+        says: "must include an always-active budget of at most 2 nodes or 10% in production",
+      },
+      { line: 31, path: "platform.karpenter.nodePools[0].expireAfter", says: "must be a duration in production" },
     ],
   },
   {

@@ -135,7 +135,7 @@ describe("defaults of a minimal file", () => {
   it("WHEN loaded THEN only the CI roles get cluster access, no Fargate profile, add-on versions from the per-minor table and the load balancer controller's identity", () => {
     expect(minimal.platform.access).toEqual({ admins: [], viewers: [] });
     expect(minimal.platform.fargateNamespaces).toEqual([]);
-    expect(minimal.platform.addons).toEqual({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {} });
+    expect(minimal.platform.addons).toEqual({ vpcCni: {}, coredns: {}, kubeProxy: {}, ebsCsiDriver: {}, podIdentityAgent: {} });
     // The public entry is Gateway API on the controller in every environment: its identity is on by default.
     expect(minimal.platform.loadBalancerController).toBe(true);
   });
@@ -216,19 +216,18 @@ describe("defaults of a minimal file", () => {
   });
 
   it("WHEN no chart is pinned THEN each resolves to the newest listed version that supports the cluster's minor", () => {
-    // The oracle: the versions this repository was moved to (issue 14), and the autoscaler built for each minor.
+    // The oracle: the versions this repository was moved to (issue 14; Karpenter in issue 19).
     expect(resolvedChartVersions(minimal.workloads, "1.35")).toEqual({
       secretsStoreCsiDriver: "1.6.0",
       secretsStoreCsiProviderAws: "3.1.1",
       externalDns: "1.21.1",
-      clusterAutoscaler: "9.59.0",
+      karpenter: "1.14.1",
       metricsServer: "3.13.1",
       kubePrometheusStack: "88.5.3",
       fluentBit: "0.58.1",
       awsLoadBalancerController: "3.5.0",
     });
-    expect(resolvedChartVersions(minimal.workloads, "1.34").clusterAutoscaler).toBe("9.53.0");
-    expect(resolvedChartVersions(minimal.workloads, "1.32").clusterAutoscaler).toBe("9.46.6");
+    expect(resolvedChartVersions(minimal.workloads, "1.34").karpenter).toBe("1.14.1");
   });
 
   it("WHEN loaded THEN its subnet plan is computed from the /16: private-app /20s first, then the /24s", () => {

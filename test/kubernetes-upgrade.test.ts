@@ -75,12 +75,9 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     }
   });
 
-  it("workloads: only the cluster autoscaler and the kubectl of the monitoring CRD upgrade job move, to the new minor", () => {
+  it("workloads: only the kubectl of the monitoring CRD upgrade job moves, to the new minor (Karpenter 1.14.1 supports both)", () => {
     const changed = changedResources(before.workloads, after.workloads);
-    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
-      "helm_release.cluster-autoscaler_release",
-      "helm_release.kube-prometheus-stack_release",
-    ]);
+    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["helm_release.kube-prometheus-stack_release"]);
     const kubectl = (doc: TerraformJson) => {
       const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack");
       return (
@@ -90,9 +87,15 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
       ).crds.upgradeJob.image.kubectl.tag;
     };
     expect([kubectl(before.workloads), kubectl(after.workloads)]).toEqual(["v1.34.0", "v1.35.0"]);
-    const autoscaler = (doc: TerraformJson) =>
-      Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "cluster-autoscaler")?.["version"];
-    expect([autoscaler(before.workloads), autoscaler(after.workloads)]).toEqual(["9.53.0", "9.59.0"]);
+  });
+
+  it("platform: the Pod Identity agent keeps its version (one build serves 1.31 to 1.35)", () => {
+    const addon = (doc: TerraformJson, name: string) =>
+      Object.values(resourcesOf(doc, "aws_eks_addon")).find((a) => a["addon_name"] === name)?.["addon_version"];
+    expect([addon(before.platform, "eks-pod-identity-agent"), addon(after.platform, "eks-pod-identity-agent")]).toEqual([
+      "v1.3.10-eksbuild.2",
+      "v1.3.10-eksbuild.2",
+    ]);
   });
 });
 
@@ -109,11 +112,10 @@ describe("upgrading dev from Kubernetes 1.35 to 1.36", () => {
     })();
     expect(refused).toBeInstanceOf(EnvironmentConfigError);
     // The oracle: external-dns 1.21.1 is built with client-go v0.35.3, secrets-store-csi-driver 1.6.0 with v0.30.1 and
-    // names no 1.36 support, cluster-autoscaler 9.59.0 ships autoscaler 1.35.0 (its minor must equal the cluster's).
+    // names no 1.36 support. (Karpenter 1.14.1, which replaced the cluster-autoscaler, supports 1.30 to 1.36.)
     expect((refused as EnvironmentConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       "workloads.charts.secretsStoreCsiDriver: secrets-store-csi-driver 1.6.0 (app 1.6.0) supports Kubernetes 1.30 to 1.35, not 1.36",
       "workloads.charts.externalDns: external-dns 1.21.1 (app 0.21.0) supports Kubernetes 1.22 to 1.35, not 1.36",
-      "workloads.charts.clusterAutoscaler: cluster-autoscaler 9.59.0 (app 1.35.0) supports Kubernetes 1.35, not 1.36",
     ]);
   });
 
@@ -126,9 +128,11 @@ describe("upgrading dev from Kubernetes 1.35 to 1.36", () => {
   const before = synthPlatform("1.35");
   const after = synthPlatform("1.36");
 
-  it("platform: the control plane and three add-ons change in place (CoreDNS keeps its build), nothing is added, removed or replaced", () => {
+  it("platform: the control plane and four add-ons change in place (CoreDNS keeps its build), nothing is added, removed or replaced", () => {
+    // The Pod Identity agent, like vpc-cni and the EBS CSI driver, has no 1.36 pin yet: it loses its version.
     expect(changedResources(before, after).map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
       "aws_eks_addon.addons_aws-ebs-csi-driver",
+      "aws_eks_addon.addons_eks-pod-identity-agent",
       "aws_eks_addon.addons_kube-proxy",
       "aws_eks_addon.addons_vpc-cni",
       "aws_eks_cluster.eks_cluster",

@@ -86,24 +86,26 @@ describe("every version-bound component supports each environment's Kubernetes m
 
   it("every add-on pin of every row names its public source (and no source is left without a pin)", () => {
     for (const [minor, row] of Object.entries(EKS_ADDON_VERSIONS) as [string, EksAddonVersionSet][]) {
-      const pinned = (["kubeProxy", "coredns", "vpcCni", "ebsCsiDriver"] as const).filter((key) => row[key] !== undefined);
+      const pinned = (["kubeProxy", "coredns", "vpcCni", "ebsCsiDriver", "podIdentityAgent"] as const).filter(
+        (key) => row[key] !== undefined,
+      );
       expect({ minor, sourced: Object.keys(row.sources).sort() }).toEqual({ minor, sourced: [...pinned].sort() });
       for (const source of Object.values(row.sources)) expect(source).toMatch(/read 2\d{3}-\d{2}-\d{2}/);
     }
   });
 
-  it("the cluster autoscaler of each table row runs exactly the minor its range names (its image minor must equal the cluster's)", () => {
-    for (const [version, release] of Object.entries(CHART_VERSIONS.clusterAutoscaler.versions)) {
-      const appMinor = release.appVersion.split(".").slice(0, 2).join(".");
-      expect({ version, min: release.kubernetes.min, max: release.kubernetes.max }).toEqual({ version, min: appMinor, max: appMinor });
-    }
+  it("Karpenter 1.14.1 supports Kubernetes 1.35 (Karpenter's compatibility matrix: 1.35 needs >= 1.9)", () => {
+    expect(supportsKubernetes(chartRelease("karpenter", "1.14.1")!.kubernetes, "1.35")).toBe(true);
+  });
+
+  it("the karpenter-crd chart lists exactly the karpenter chart's versions (one tag, one CRD set)", () => {
+    expect(Object.keys(CHART_VERSIONS.karpenterCrd.versions)).toEqual(Object.keys(CHART_VERSIONS.karpenter.versions));
   });
 
   it("GIVEN the pins of before this move WHEN checked against Kubernetes 1.35 THEN they are refused", () => {
-    // cluster-autoscaler 9.46.6 ships autoscaler 1.32.0; ingress-nginx 4.12.1 (controller 1.12.1) stops at 1.32.
-    expect(supportsKubernetes(chartRelease("clusterAutoscaler", "9.46.6")!.kubernetes, "1.35")).toBe(false);
-    expect(supportsKubernetes(chartRelease("clusterAutoscaler", "9.46.6")!.kubernetes, "1.34")).toBe(false);
+    // ingress-nginx 4.12.1 (controller 1.12.1) stops at 1.32; cluster-autoscaler gave way to Karpenter.
     expect(Object.keys(CHART_VERSIONS)).not.toContain("ingressNginx");
+    expect(Object.keys(CHART_VERSIONS)).not.toContain("clusterAutoscaler");
     expect(chartRelease("awsLoadBalancerController", "1.17.1")).toBeUndefined();
   });
 });

@@ -39,10 +39,13 @@ const APP_ROLE_SQL = [
 export interface DatabaseAppRoleProps {
   /** Namespace of the Job (created elsewhere, with its network policies: egress to the database only). */
   readonly namespace: string;
-  /** Service account the Job runs as; its IAM role (IRSA) alone may read the master secret. */
+  /** Service account the Job runs as; its IAM role alone may read the master secret. */
   readonly serviceAccountName: string;
-  /** IAM role of that service account. */
-  readonly serviceAccountRoleArn: string;
+  /**
+   * IAM role of that service account, as the IRSA annotation.
+   * @default none: the role comes through its EKS Pod Identity association (platform layer)
+   */
+  readonly serviceAccountRoleArn?: string;
   /** SecretProviderClass in the namespace that mounts the master secret's `username` and `password` keys as files of those names. */
   readonly masterSecretProviderClass: string;
   /** Aurora writer endpoint. */
@@ -99,7 +102,7 @@ export class DatabaseAppRole extends Construct {
         name: props.serviceAccountName,
         namespace: props.namespace,
         labels,
-        annotations: { [IRSA_ANNOTATION]: props.serviceAccountRoleArn },
+        ...(props.serviceAccountRoleArn === undefined ? {} : { annotations: { [IRSA_ANNOTATION]: props.serviceAccountRoleArn } }),
       },
       automountServiceAccountToken: false,
       ...dependsOn,

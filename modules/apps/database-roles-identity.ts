@@ -1,4 +1,4 @@
-import type { ServiceAccountRef } from "../eks/irsa-role";
+import type { ServiceAccountRef } from "../eks/service-account";
 
 /**
  * The Kubernetes service account of the Job that creates the application's database roles: the

@@ -40,6 +40,11 @@ export interface SecretProviderClassProps {
   /** The secrets to mount; at least one. */
   readonly objects: readonly SecretObject[];
   /**
+   * Fetch the secrets with the pod's EKS Pod Identity role (true) or its IRSA role (false).
+   * @default true
+   */
+  readonly usePodIdentity?: boolean;
+  /**
    * What must be installed first: the Secrets Store CSI driver's release (its CRD) and the AWS
    * provider's.
    * @default none
@@ -51,6 +56,8 @@ export interface SecretProviderClassProps {
 export interface SecretProviderClassValues {
   readonly name: string;
   readonly namespace: string;
+  /** The AWS provider's `usePodIdentity` parameter. */
+  readonly usePodIdentity: boolean;
   readonly objects: readonly {
     readonly objectName: string;
     readonly objectAlias: string;
@@ -65,7 +72,7 @@ const FILE_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
 
 /**
  * A SecretProviderClass for the Secrets Store CSI driver's AWS provider: Secrets Manager secrets
- * (and keys of JSON secrets) mounted as files, fetched with the pod's IRSA role.
+ * (and keys of JSON secrets) mounted as files, fetched with the pod's role (EKS Pod Identity, or IRSA).
  *
  * Released through the repository's local chart rather than a `kubernetes_manifest`, which cannot
  * plan before its CRD exists (hashicorp/terraform-provider-kubernetes#1391): Helm checks nothing
@@ -87,6 +94,7 @@ export class SecretProviderClass extends Construct {
     const values: SecretProviderClassValues = {
       name: props.name,
       namespace: props.namespace,
+      usePodIdentity: props.usePodIdentity ?? true,
       objects: props.objects.map((object) => ({
         objectName: object.objectName,
         objectAlias: object.alias,

@@ -55,10 +55,12 @@ export function permissionsBoundaryArn(target: Pick<AwsTarget, "accountId" | "pa
 /**
  * Services the deploy role may pass the environment's roles to (iam:PassedToService): the EKS
  * cluster and node roles, EC2 instance profiles, flow logs, AWS Config, CloudTrail's log
- * delivery, RDS Enhanced Monitoring, the CodeBuild runner.
+ * delivery, RDS Enhanced Monitoring, the CodeBuild runner, and EKS Pod Identity (an
+ * `aws_eks_pod_identity_association` passes its workload role to `pods.eks.amazonaws.com`).
  */
 const PASS_ROLE_SERVICES = [
   "eks.amazonaws.com",
+  "pods.eks.amazonaws.com",
   "ec2.amazonaws.com",
   "vpc-flow-logs.amazonaws.com",
   "config.amazonaws.com",

@@ -68,22 +68,30 @@ export interface EnvVar {
   readonly value: string;
 }
 
-/** A service account a chart creates, bound to an IAM role through IRSA. */
+/**
+ * A service account a chart creates for a workload with an IAM role. With EKS Pod Identity the
+ * association (platform layer) binds the role to the account's name and the account carries no
+ * annotation; with IRSA it carries `eks.amazonaws.com/role-arn`.
+ */
 export interface IrsaServiceAccountValues {
   readonly create: true;
   readonly name: string;
-  readonly annotations: { readonly "eks.amazonaws.com/role-arn": string };
+  readonly annotations: { readonly "eks.amazonaws.com/role-arn"?: string };
 }
 
-/** The service-account annotation EKS reads to inject web-identity credentials. */
-export const irsaAnnotations = (roleArn: string): IrsaServiceAccountValues["annotations"] => ({ "eks.amazonaws.com/role-arn": roleArn });
+/**
+ * The service-account annotation EKS reads to inject web-identity credentials (IRSA), or none when
+ * the role comes through EKS Pod Identity (`roleArn` undefined).
+ */
+export const irsaAnnotations = (roleArn: string | undefined): IrsaServiceAccountValues["annotations"] =>
+  roleArn === undefined ? {} : { "eks.amazonaws.com/role-arn": roleArn };
 
 /** Exact chart versions only: ranges, `latest` and pre-releases change what a plan installs. */
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 
 /** A chart of the chart table that comes from a Helm repository (not a local chart under charts/). */
 export type RepositoryChartName = {
-  [K in ChartName]: (typeof CHART_VERSIONS)[K]["repository"] extends `https://${string}` ? K : never;
+  [K in ChartName]: (typeof CHART_VERSIONS)[K]["repository"] extends `https://${string}` | `oci://${string}` ? K : never;
 }[ChartName];
 
 /** What every cluster service installed from a chart of the table takes. */

@@ -121,28 +121,36 @@ export const CHART_VERSIONS = {
     },
     upgrade: "0.16+ calls route53:ListTagsForResources (granted); the Gateway API source gateway-httproute replaces ingress",
   },
-  clusterAutoscaler: {
-    repository: "https://kubernetes.github.io/autoscaler",
-    chart: "cluster-autoscaler",
+  karpenter: {
+    repository: "oci://public.ecr.aws/karpenter",
+    chart: "karpenter",
     source:
-      "github.com/kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler (tags cluster-autoscaler-chart-9.46.6, -9.53.0, -9.59.0)",
-    default: "9.59.0",
+      "github.com/aws/karpenter-provider-aws charts/karpenter (tag v1.14.1, 2026-08-20), vendored as charts/vendor/karpenter-1.14.1.tgz: helm package --version 1.14.1 as hack/release/common.sh does, the controller image tag set to 1.14.1 (the release job writes tag and digest; the digest is not in the source)",
+    default: "1.14.1",
     versions: {
-      // Cluster Autoscaler supports exactly the Kubernetes minor it was built for (its README's version table).
-      "9.46.6": {
-        appVersion: "1.32.0",
-        kubernetes: range("1.32", "1.32", "autoscaler README: the autoscaler minor must equal the cluster's"),
-      },
-      "9.53.0": {
-        appVersion: "1.34.2",
-        kubernetes: range("1.34", "1.34", "autoscaler README: the autoscaler minor must equal the cluster's"),
-      },
-      "9.59.0": {
-        appVersion: "1.35.0",
-        kubernetes: range("1.35", "1.35", "autoscaler README: the autoscaler minor must equal the cluster's"),
+      "1.14.1": {
+        appVersion: "1.14.1",
+        kubernetes: range(
+          "1.30",
+          "1.36",
+          "website/content/en/docs/upgrading/compatibility.md at v1.14.1: Kubernetes 1.35 needs >= 1.9, 1.36 >= 1.13",
+        ),
       },
     },
-    upgrade: "bump together with platform.kubernetesVersion: the autoscaler's minor must equal the cluster's",
+    upgrade:
+      "bump with karpenterCrd (same tag) and the controller policy (modules/cluster-services/karpenter/iam-policy.ts, from the tag's cloudformation.yaml); read the tag's upgrade guide (website/content/en/docs/upgrading/upgrade-guide.md)",
+  },
+  karpenterCrd: {
+    repository: "oci://public.ecr.aws/karpenter",
+    chart: "karpenter-crd",
+    source:
+      "github.com/aws/karpenter-provider-aws charts/karpenter-crd (tag v1.14.1), vendored as charts/vendor/karpenter-crd-1.14.1.tgz (helm package --version 1.14.1)",
+    default: "1.14.1",
+    versions: {
+      "1.14.1": { appVersion: "1.14.1", kubernetes: range("1.30", "1.36", "Karpenter's own range (same tag)") },
+    },
+    upgrade:
+      "Karpenter's CRDs as templates, so Helm upgrades them (the karpenter chart's crds/ are installed once and never upgraded): same tag as karpenter",
   },
   metricsServer: {
     repository: "https://kubernetes-sigs.github.io/metrics-server/",

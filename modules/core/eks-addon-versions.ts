@@ -14,6 +14,11 @@ export interface EksAddonVersionSet {
    */
   readonly vpcCni?: string;
   readonly ebsCsiDriver?: string;
+  /**
+   * `eks-pod-identity-agent`: the node agent of EKS Pod Identity (one build serves several minors);
+   * undefined takes EKS's default at creation.
+   */
+  readonly podIdentityAgent?: string;
   /** Where each pin of the row was read: add-on key -> public source. */
   readonly sources: { readonly [addon in Exclude<keyof EksAddonVersionSet, "sources">]?: string };
 }
@@ -26,6 +31,8 @@ const ADDON_SOURCES = {
     "eksctl pkg/addons/default/assets/coredns-<minor>.json (github.com/eksctl-io/eksctl main at 99984adb, 2026-08-21: the CoreDNS image EKS ships per minor; read 2026-12-06)",
   vpcCni: "awslabs/cdk-eks-blueprints lib/addons/vpc-cni/index.ts versionMap (main at 05d3dbd0, 2026-07-01; read 2026-12-06)",
   ebsCsiDriver: "awslabs/cdk-eks-blueprints lib/addons/ebs-csi-driver/index.ts versionMap (main at 05d3dbd0, 2026-07-01; read 2026-12-06)",
+  podIdentityAgent:
+    "awslabs/cdk-eks-blueprints lib/addons/eks-pod-identity-agent/index.ts versionMap (main at 05d3dbd0; the 1.35 row from commit 0b82904e, 2026-04-08: v1.3.10-eksbuild.2 for 1.31 to 1.35; read 2026-12-06)",
 } as const;
 
 const ALL_SOURCES = ADDON_SOURCES;
@@ -37,8 +44,8 @@ const PROXY_AND_DNS_SOURCES = { kubeProxy: ADDON_SOURCES.kubeProxy, coredns: ADD
  * Each row names the source of each pin (`sources`); check a row before an upgrade with
  * `aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name kube-proxy`.
  *
- * 1.36 has no public source yet for vpc-cni and aws-ebs-csi-driver (cdk-eks-blueprints stops at
- * 1.35; the EKS user guide's vpc-cni table found stops at 1.33): those two stay unpinned on 1.36
+ * 1.36 has no public source yet for vpc-cni, aws-ebs-csi-driver and eks-pod-identity-agent
+ * (cdk-eks-blueprints stops at 1.35; the EKS user guide's vpc-cni table found stops at 1.33): those stay unpinned on 1.36
  * (EKS's default at creation) until a source names them.
  */
 export const EKS_ADDON_VERSIONS = {
@@ -47,6 +54,7 @@ export const EKS_ADDON_VERSIONS = {
     coredns: "v1.13.2-eksbuild.19",
     vpcCni: "v1.20.4-eksbuild.2",
     ebsCsiDriver: "v1.56.0-eksbuild.1",
+    podIdentityAgent: "v1.3.10-eksbuild.2",
     sources: ALL_SOURCES,
   },
   "1.35": {
@@ -54,6 +62,7 @@ export const EKS_ADDON_VERSIONS = {
     coredns: "v1.14.3-eksbuild.11",
     vpcCni: "v1.21.1-eksbuild.1",
     ebsCsiDriver: "v1.57.1-eksbuild.1",
+    podIdentityAgent: "v1.3.10-eksbuild.2",
     sources: ALL_SOURCES,
   },
   "1.36": {

@@ -1,4 +1,4 @@
-import type { ServiceAccountRef } from "./irsa-role";
+import type { ServiceAccountRef } from "./service-account";
 
 /**
  * The service account of the EBS CSI driver's controller (the `aws-ebs-csi-driver` EKS add-on

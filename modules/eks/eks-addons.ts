@@ -8,14 +8,25 @@ export interface EksAddonVersions {
   readonly coredns?: string;
   readonly kubeProxy?: string;
   readonly ebsCsiDriver?: string;
+  readonly podIdentityAgent?: string;
 }
 
 export interface EksAddonsProps {
   readonly clusterName: string;
   /** @default EKS's default version of each add-on */
   readonly versions?: EksAddonVersions;
-  /** IAM role of the EBS CSI controller's service account. */
-  readonly ebsCsiRoleArn: string;
+  /**
+   * IAM role of the EBS CSI controller's service account, given to the add-on (IRSA). With EKS Pod
+   * Identity the role comes through its association instead.
+   * @default none
+   */
+  readonly ebsCsiRoleArn?: string;
+  /**
+   * Install the EKS Pod Identity agent (`eks-pod-identity-agent`), a DaemonSet on every node that
+   * hands pods the credentials of their association's role.
+   * @default true
+   */
+  readonly podIdentityAgent?: boolean;
   /**
    * What must exist before add-ons that run pods (coredns, the EBS CSI driver): the node groups.
    * @default none
@@ -27,8 +38,9 @@ export interface EksAddonsProps {
 const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
 
 /**
- * EKS managed add-ons: vpc-cni (network policy enforcement on), kube-proxy, coredns and the EBS
- * CSI driver with its own identity. Conflicts with hand-made changes resolve to our configuration.
+ * EKS managed add-ons: vpc-cni (network policy enforcement on), kube-proxy, coredns, the EBS
+ * CSI driver with its own identity and the EKS Pod Identity agent. Conflicts with hand-made
+ * changes resolve to our configuration.
  */
 export class EksAddons extends Construct {
   constructor(scope: Construct, id: string, props: EksAddonsProps) {
@@ -53,6 +65,11 @@ export class EksAddons extends Construct {
     addon("vpc-cni", versions.vpcCni, { configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION) });
     addon("kube-proxy", versions.kubeProxy);
     addon("coredns", versions.coredns, { needsNodes: true });
-    addon("aws-ebs-csi-driver", versions.ebsCsiDriver, { serviceAccountRoleArn: props.ebsCsiRoleArn, needsNodes: true });
+    addon("aws-ebs-csi-driver", versions.ebsCsiDriver, {
+      ...(props.ebsCsiRoleArn === undefined ? {} : { serviceAccountRoleArn: props.ebsCsiRoleArn }),
+      needsNodes: true,
+    });
+    // A DaemonSet: it runs on whatever nodes exist, and needs none to be created.
+    if (props.podIdentityAgent ?? true) addon("eks-pod-identity-agent", versions.podIdentityAgent);
   }
 }

@@ -69,21 +69,29 @@ export interface EksClusterProps {
    * @default none: nobody, not even the creator, has access until granted
    */
   readonly access?: readonly ClusterAccessGrant[];
+  /**
+   * Create the cluster's IAM OIDC provider, which IAM roles for service accounts (IRSA) trust.
+   * Workloads on EKS Pod Identity need none.
+   * @default false
+   */
+  readonly oidcProvider?: boolean;
 }
 
 /**
  * An EKS cluster: its IAM role, a dedicated KMS key for envelope encryption of Secrets (rotation
  * on), control-plane logs to a KMS-encrypted log group with retention, the private endpoint on
- * (public only to an allow-list), access entries instead of the aws-auth ConfigMap, and the IAM
- * OIDC provider for IAM roles for service accounts.
+ * (public only to an allow-list), access entries instead of the aws-auth ConfigMap, and, while
+ * workloads still use IAM roles for service accounts, the IAM OIDC provider.
  */
 export class EksCluster extends Construct {
   readonly clusterName: string;
   readonly clusterArn: string;
   readonly endpoint: string;
   readonly certificateAuthorityData: string;
+  /** The cluster's OIDC issuer URL (EKS gives every cluster one). */
   readonly oidcIssuerUrl: string;
-  readonly oidcProviderArn: string;
+  /** The IAM OIDC provider's ARN; undefined without `oidcProvider`. */
+  readonly oidcProviderArn?: string;
   /** The security group EKS creates and attaches to the control plane (and managed nodes by default). */
   readonly primarySecurityGroupId: string;
   readonly secretsKmsKeyArn: string;
@@ -166,11 +174,14 @@ export class EksCluster extends Construct {
     }
 
     const issuer = cluster.identity.get(0).oidc.get(0).issuer;
-    const oidc = new IamOpenidConnectProvider(this, "oidc", {
-      url: issuer,
-      clientIdList: ["sts.amazonaws.com"],
-      tags: { Name: `${props.name}-irsa` },
-    });
+    const oidc =
+      props.oidcProvider === true
+        ? new IamOpenidConnectProvider(this, "oidc", {
+            url: issuer,
+            clientIdList: ["sts.amazonaws.com"],
+            tags: { Name: `${props.name}-irsa` },
+          })
+        : undefined;
 
     this.cluster = cluster;
     this.clusterName = cluster.name;
@@ -178,7 +189,7 @@ export class EksCluster extends Construct {
     this.endpoint = cluster.endpoint;
     this.certificateAuthorityData = cluster.certificateAuthority.get(0).data;
     this.oidcIssuerUrl = issuer;
-    this.oidcProviderArn = oidc.arn;
+    this.oidcProviderArn = oidc?.arn;
     this.primarySecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.secretsKmsKeyArn = secretsKey.keyArn;
   }

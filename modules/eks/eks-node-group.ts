@@ -1,4 +1,3 @@
-import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws/lib/autoscaling-group-tag";
 import { EksNodeGroup as AwsEksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
@@ -43,7 +42,8 @@ export interface EksNodeGroupProps {
 /**
  * A managed node group in the private-app subnets on its own launch template: IMDSv2 required
  * with hop limit 1 (pods cannot reach the node role), an encrypted gp3 root volume, the nodes'
- * security group, and the tags the cluster autoscaler discovers groups (and their labels) by.
+ * security group. Its size is fixed by the environment file: Karpenter, not a node-group
+ * autoscaler, adds the capacity for everything else (these groups carry the system pods).
  */
 export class EksNodeGroup extends Construct {
   readonly nodeGroupName: string;
@@ -88,15 +88,6 @@ export class EksNodeGroup extends Construct {
       ],
     });
 
-    const discoveryTags: { [key: string]: string } = {
-      "k8s.io/cluster-autoscaler/enabled": "true",
-      [`k8s.io/cluster-autoscaler/${props.clusterName}`]: "owned",
-      ...Object.fromEntries(Object.entries(labels).map(([key, value]) => [`k8s.io/cluster-autoscaler/node-template/label/${key}`, value])),
-      ...Object.fromEntries(
-        taints.map((taint) => [`k8s.io/cluster-autoscaler/node-template/taint/${taint.key}`, `${taint.value ?? ""}:${taint.effect}`]),
-      ),
-    };
-
     const group = new AwsEksNodeGroup(this, "node-group", {
       clusterName: props.clusterName,
       nodeGroupName: props.name,
@@ -115,18 +106,8 @@ export class EksNodeGroup extends Construct {
         effect: taint.effect,
         ...(taint.value === undefined ? {} : { value: taint.value }),
       })),
-      tags: discoveryTags,
-      // The cluster autoscaler owns the desired size once the group exists.
+      // The desired size is set at creation; managed node groups keep it between min and max.
       lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
-    });
-
-    // Node group tags do not reach the Auto Scaling group; the autoscaler reads them there.
-    const asgName = group.resources.get(0).autoscalingGroups.get(0).name;
-    Object.entries(discoveryTags).forEach(([key, value], index) => {
-      new AutoscalingGroupTag(this, `asg-tag-${index}`, {
-        autoscalingGroupName: asgName,
-        tag: { key, value, propagateAtLaunch: false },
-      });
     });
 
     this.nodeGroup = group;

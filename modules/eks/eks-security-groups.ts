@@ -7,6 +7,12 @@ export interface EksSecurityGroupsProps {
   readonly clusterName: string;
   readonly vpcId: string;
   /**
+   * Extra tags of the nodes' group, e.g. Karpenter's discovery tag (`karpenter.sh/discovery=<cluster>`):
+   * the group its EC2NodeClass gives the nodes it launches.
+   * @default {}
+   */
+  readonly nodeSecurityGroupTags?: { readonly [key: string]: string };
+  /**
    * Private ranges (CI runners, VPN, peered networks) admitted to the API server on 443.
    * @default none: only the nodes
    */
@@ -46,7 +52,11 @@ export class EksSecurityGroups extends Construct {
       name: `${props.clusterName}-nodes`,
       description: `EKS ${props.clusterName} nodes`,
       vpcId: props.vpcId,
-      tags: { Name: `${props.clusterName}-nodes`, [`kubernetes.io/cluster/${props.clusterName}`]: "owned" },
+      tags: {
+        Name: `${props.clusterName}-nodes`,
+        [`kubernetes.io/cluster/${props.clusterName}`]: "owned",
+        ...props.nodeSecurityGroupTags,
+      },
     });
 
     new VpcSecurityGroupIngressRule(this, "cluster-from-nodes-443", {

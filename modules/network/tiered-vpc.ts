@@ -34,6 +34,12 @@ export interface TieredVpcProps {
    * @default "perAz"
    */
   readonly natGateways?: NatGatewayMode;
+  /**
+   * Extra tags of the private-app subnets, e.g. Karpenter's discovery tag
+   * (`karpenter.sh/discovery=<cluster>`), which its EC2NodeClass selects subnets by.
+   * @default {}
+   */
+  readonly privateAppSubnetTags?: { readonly [key: string]: string };
 }
 
 /**
@@ -106,7 +112,7 @@ export class TieredVpc extends Construct {
       });
     const publicSubnets = props.subnets.public.map((cidr, i) => subnet("public", "public", i, cidr, { "kubernetes.io/role/elb": "1" }));
     const appSubnets = props.subnets.privateApp.map((cidr, i) =>
-      subnet("private-app", "private-app", i, cidr, { "kubernetes.io/role/internal-elb": "1" }),
+      subnet("private-app", "private-app", i, cidr, { "kubernetes.io/role/internal-elb": "1", ...props.privateAppSubnetTags }),
     );
     const dataSubnets = props.subnets.privateData.map((cidr, i) => subnet("private-data", "private-data", i, cidr, {}));
 

@@ -149,7 +149,7 @@ export function nodeCapacityAlarms(params: { readonly clusterName: string }): Al
   return [
     {
       id: "unschedulable-pods",
-      description: `EKS ${params.clusterName}: pods unschedulable for 15 minutes. Node groups are at maxSize or no instance type fits; raise platform.nodeGroups[].maxSize or look at cluster-autoscaler's log.`,
+      description: `EKS ${params.clusterName}: pods unschedulable for 15 minutes. Karpenter launches no node for them: a node pool is at its limits, no instance type of its requirements fits, or capacity is short; look at the pods' events and Karpenter's log (docs/operations.md, Karpenter).`,
       metric: {
         namespace: "AWS/EKS",
         name: "scheduler_pending_pods_UNSCHEDULABLE",
@@ -159,6 +159,31 @@ export function nodeCapacityAlarms(params: { readonly clusterName: string }): Al
       comparison: "GreaterThanThreshold",
       threshold: 0,
       period: FIVE_MINUTES,
+      evaluationPeriods: 3,
+    },
+  ];
+}
+
+/**
+ * Karpenter's interruption queue: EventBridge sends Spot interruption warnings, rebalance
+ * recommendations, instance state changes and AWS Health events to it, and Karpenter drains the
+ * node before the instance goes. A message older than 2 minutes means Karpenter is not reading
+ * (down, or its role lost sqs:ReceiveMessage): a Spot node then goes without a drain.
+ */
+export function interruptionQueueAlarms(params: { readonly queueName: string }): AlarmSpec[] {
+  return [
+    {
+      id: "karpenter-interruption-queue-age",
+      description: `Karpenter interruption queue ${params.queueName}: a message waits more than 2 minutes. Karpenter is not reading it: check its pods and log in kube-system (docs/operations.md, Karpenter).`,
+      metric: {
+        namespace: "AWS/SQS",
+        name: "ApproximateAgeOfOldestMessage",
+        statistic: "Maximum",
+        dimensions: { QueueName: params.queueName },
+      },
+      comparison: "GreaterThanThreshold",
+      threshold: 120,
+      period: 60,
       evaluationPeriods: 3,
     },
   ];

@@ -10,6 +10,7 @@ import { GithubCiIdentity } from "../../modules/ci/github-ci-identity";
 import { KmsKey } from "../../modules/security/kms-key";
 import { ManagementNetwork } from "../../modules/network/management-network";
 import { TierNetworkAcls } from "../../modules/network/tier-network-acls";
+import { karpenterDiscoveryTags } from "../../modules/cluster-services/karpenter/identity";
 import { TieredVpc } from "../../modules/network/tiered-vpc";
 import { VpcEndpoints } from "../../modules/network/vpc-endpoints";
 import { VpcFlowLogs } from "../../modules/network/vpc-flow-logs";
@@ -56,6 +57,8 @@ export class NetworkStack extends LayerStack {
       availabilityZones: zones,
       subnets: env.subnetPlan,
       natGateways: network.natGateways,
+      // Karpenter launches nodes into the subnets its EC2NodeClass finds by this tag (the cluster is named after the environment).
+      privateAppSubnetTags: karpenterDiscoveryTags(env.name),
     });
 
     new TierNetworkAcls(this, "nacls", {

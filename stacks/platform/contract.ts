@@ -6,10 +6,21 @@ export const platformContract = new LayerContract("platform", {
   clusterEndpoint: { kind: "string", description: "HTTPS endpoint of the Kubernetes API server" },
   clusterCertificateAuthorityData: { kind: "string", description: "Base64 CA bundle of the API server" },
   clusterOidcIssuerUrl: { kind: "string", description: "OIDC issuer of the cluster (IAM roles for service accounts)" },
-  oidcProviderArn: { kind: "string", description: "IAM OIDC provider of the cluster" },
+  oidcProviderArn: {
+    kind: "optional-string",
+    description: "IAM OIDC provider of the cluster; absent when platform.identity.mode is podIdentity (no IRSA left)",
+  },
   nodeSecurityGroupId: { kind: "string", description: "Security group of the nodes (the only source the data stores admit)" },
   clusterSecurityGroupId: { kind: "string", description: "Additional security group of the control plane" },
-  clusterAutoscalerRoleArn: { kind: "string", description: "IAM role of the cluster-autoscaler service account" },
+  karpenterRoleArn: { kind: "string", description: "IAM role of Karpenter's controller (EKS Pod Identity association)" },
+  karpenterNodeRoleName: {
+    kind: "string",
+    description: "IAM role of the nodes Karpenter launches (its EC2NodeClass `role`; an EC2_LINUX access entry admits them)",
+  },
+  karpenterInterruptionQueueName: {
+    kind: "string",
+    description: "SQS queue of Spot interruption, rebalance, instance state and AWS Health events (Karpenter's settings.interruptionQueue)",
+  },
   externalDnsRoleArn: { kind: "string", description: "IAM role of the external-dns service account (the hosted zone only)" },
   fluentBitRoleArn: { kind: "string", description: "IAM role of the fluent-bit service account (the container log group only)" },
   loadBalancerControllerRoleArn: {

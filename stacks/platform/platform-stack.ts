@@ -10,7 +10,12 @@ import { EksNodeGroup } from "../../modules/eks/eks-node-group";
 import { EksNodeRole } from "../../modules/eks/eks-node-role";
 import { EksSecurityGroups } from "../../modules/eks/eks-security-groups";
 import { CacheReplicationGroup } from "../../modules/data/elasticache-replication-group";
-import { IrsaRole, type IrsaRoleProps } from "../../modules/eks/irsa-role";
+import { annotatesServiceAccounts, usesIrsa, usesPodIdentity } from "../../modules/core/identity-modes";
+import { WorkloadRole, type WorkloadRoleProps } from "../../modules/eks/workload-role";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { karpenterControllerStatements } from "../../modules/cluster-services/karpenter/iam-policy";
+import { KARPENTER_SERVICE_ACCOUNT, karpenterDiscoveryTags } from "../../modules/cluster-services/karpenter/identity";
+import { InterruptionQueue } from "../../modules/cluster-services/karpenter/interruption-queue";
 import { KmsKey } from "../../modules/security/kms-key";
 import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
@@ -18,20 +23,18 @@ import { networkContract } from "../network/contract";
 import type { NetworkStack } from "../network/network-stack";
 import { platformContract } from "./contract";
 import { cacheConnectStatements } from "../../modules/apps/cache-connect-statements";
-import { clusterAutoscalerStatements } from "../../modules/cluster-services/cluster-autoscaler/iam-policy";
 import { externalDnsStatements } from "../../modules/cluster-services/external-dns/iam-policy";
 import { fluentBitStatements } from "../../modules/cluster-services/fluent-bit/iam-policy";
 import { loadBalancerControllerStatements } from "../../modules/cluster-services/aws-load-balancer-controller/iam-policy";
 import { secretReaderStatements } from "../../modules/apps/secret-reader-statements";
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/cluster-services/aws-load-balancer-controller/identity";
-import { CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } from "../../modules/cluster-services/cluster-autoscaler/identity";
 import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/external-dns/identity";
 import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
 import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
 import { databaseConnectStatements } from "../../modules/apps/database-connect-statements";
 import { alertmanagerStatements } from "../../modules/cluster-services/kube-prometheus-stack/iam-policy";
 import { ALERTMANAGER_SERVICE_ACCOUNT } from "../../modules/cluster-services/kube-prometheus-stack/identity";
-import { auroraAlarms, cacheAlarms, nodeCapacityAlarms } from "../../modules/observability/alarm-specs";
+import { auroraAlarms, cacheAlarms, interruptionQueueAlarms, nodeCapacityAlarms } from "../../modules/observability/alarm-specs";
 import { MetricAlarms } from "../../modules/observability/metric-alarms";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
 import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
@@ -72,6 +75,7 @@ export class PlatformStack extends LayerStack {
     const securityGroups = new EksSecurityGroups(this, "eks-security-groups", {
       clusterName,
       vpcId: network.vpcId,
+      nodeSecurityGroupTags: karpenterDiscoveryTags(clusterName),
       apiAccessCidrs: [...new Set([...settings.endpoint.privateAccessCidrs, ...(managementCidr === undefined ? [] : [managementCidr])])],
       // CI's runner in the private-app subnets (the network layer's CodeBuild project).
       apiAccessSecurityGroups: { "ci-runner": network.ciRunnerSecurityGroupId, "ci-plan-runner": network.ciPlanRunnerSecurityGroupId },
@@ -104,6 +108,8 @@ export class PlatformStack extends LayerStack {
       logRetentionDays: settings.controlPlaneLogs.retentionDays,
       logsKmsKeyArn: network.logsKmsKeyArn,
       access,
+      // IRSA needs the cluster's IAM OIDC provider; EKS Pod Identity does not.
+      oidcProvider: usesIrsa(settings.identity.mode),
     });
 
     const nodeRole = new EksNodeRole(this, "node-role", { roleName: `${clusterName}-nodes`, partition: target.partition });
@@ -136,8 +142,19 @@ export class PlatformStack extends LayerStack {
       });
     }
 
-    const irsa = (id: string, role: Omit<IrsaRoleProps, "oidcProviderArn" | "oidcIssuerUrl">) =>
-      new IrsaRole(this, id, { ...role, oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl });
+    // Every workload role: EKS Pod Identity (an association per service account) or, during a
+    // migration from it, IRSA. The construct ids stay those of the former IRSA roles: same addresses.
+    const identityMode = settings.identity.mode;
+    const workloadCluster = {
+      mode: identityMode,
+      clusterName: cluster.clusterName,
+      clusterArn: cluster.clusterArn,
+      accountId: target.accountId,
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+    };
+    const irsa = (id: string, role: Omit<WorkloadRoleProps, "cluster">) =>
+      new WorkloadRole(this, id, { ...role, cluster: workloadCluster });
 
     const ebsCsi = irsa("irsa-ebs-csi", {
       roleName: `${clusterName}-ebs-csi`,
@@ -154,8 +171,11 @@ export class PlatformStack extends LayerStack {
         coredns: settings.addons.coredns.version ?? pinnedAddons?.coredns,
         kubeProxy: settings.addons.kubeProxy.version ?? pinnedAddons?.kubeProxy,
         ebsCsiDriver: settings.addons.ebsCsiDriver.version ?? pinnedAddons?.ebsCsiDriver,
+        podIdentityAgent: settings.addons.podIdentityAgent.version ?? pinnedAddons?.podIdentityAgent,
       },
-      ebsCsiRoleArn: ebsCsi.roleArn,
+      // With IRSA the add-on annotates its service account; with Pod Identity the association binds it.
+      ...(annotatesServiceAccounts(identityMode) ? { ebsCsiRoleArn: ebsCsi.roleArn } : {}),
+      podIdentityAgent: usesPodIdentity(identityMode),
       dependsOn: nodeGroups.map((group) => group.nodeGroup),
     });
 
@@ -164,10 +184,35 @@ export class PlatformStack extends LayerStack {
       retentionInDays: settings.controlPlaneLogs.retentionDays,
       kmsKeyId: network.logsKmsKeyArn,
     });
-    const clusterAutoscaler = irsa("irsa-cluster-autoscaler", {
-      roleName: `${clusterName}-cluster-autoscaler`,
-      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-      statements: clusterAutoscalerStatements({ clusterName }),
+
+    // Karpenter: the role of the nodes it launches (admitted by an EC2_LINUX access entry), its
+    // interruption queue, and its controller's role, scoped to this cluster's tag and this
+    // environment's node role and queue.
+    const karpenterNodeRole = new EksNodeRole(this, "karpenter-node-role", {
+      roleName: `${clusterName}-karpenter-nodes`,
+      partition: target.partition,
+    });
+    new EksAccessEntry(this, "karpenter-node-access", {
+      clusterName: cluster.clusterName,
+      principalArn: karpenterNodeRole.roleArn,
+      type: "EC2_LINUX",
+    });
+    const interruptionQueue = new InterruptionQueue(this, "karpenter-interruption", {
+      queueName: `${clusterName}-karpenter`,
+      accountId: target.accountId,
+    });
+    const karpenter = new WorkloadRole(this, "role-karpenter", {
+      roleName: `${clusterName}-karpenter`,
+      cluster: workloadCluster,
+      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      statements: karpenterControllerStatements({
+        clusterName,
+        partition: target.partition,
+        region: target.region,
+        accountId: target.accountId,
+        nodeRoleArn: karpenterNodeRole.roleArn,
+        interruptionQueueArn: interruptionQueue.queueArn,
+      }),
     });
     const externalDns = irsa("irsa-external-dns", {
       roleName: `${clusterName}-external-dns`,
@@ -273,6 +318,7 @@ export class PlatformStack extends LayerStack {
         }),
         ...cacheAlarms({ replicationGroupId: `${env.name}-app`, nodes: settings.cache.replicas }),
         ...nodeCapacityAlarms({ clusterName }),
+        ...interruptionQueueAlarms({ queueName: `${clusterName}-karpenter` }),
       ],
     });
     // Alertmanager publishes Prometheus' alerts to the same topic (SNS receiver, SigV4).
@@ -290,7 +336,9 @@ export class PlatformStack extends LayerStack {
       oidcProviderArn: cluster.oidcProviderArn,
       nodeSecurityGroupId: securityGroups.nodeSecurityGroupId,
       clusterSecurityGroupId: securityGroups.clusterSecurityGroupId,
-      clusterAutoscalerRoleArn: clusterAutoscaler.roleArn,
+      karpenterRoleArn: karpenter.roleArn,
+      karpenterNodeRoleName: karpenterNodeRole.roleName,
+      karpenterInterruptionQueueName: interruptionQueue.queueName,
       externalDnsRoleArn: externalDns.roleArn,
       fluentBitRoleArn: fluentBit.roleArn,
       loadBalancerControllerRoleArn: loadBalancerController?.roleArn,

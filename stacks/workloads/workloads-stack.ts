@@ -4,7 +4,9 @@ import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { AwsLoadBalancerController } from "../../modules/cluster-services/aws-load-balancer-controller/aws-load-balancer-controller";
-import { ClusterAutoscaler } from "../../modules/cluster-services/cluster-autoscaler/cluster-autoscaler";
+import { Karpenter } from "../../modules/cluster-services/karpenter/karpenter";
+import { KarpenterNodePools } from "../../modules/cluster-services/karpenter/node-pools";
+import { annotatesServiceAccounts, usesPodIdentity } from "../../modules/core/identity-modes";
 import { ExternalDns } from "../../modules/cluster-services/external-dns/external-dns";
 import { FluentBit } from "../../modules/cluster-services/fluent-bit/fluent-bit";
 import { Gp3StorageClass } from "../../modules/kubernetes/gp3-storage-class";
@@ -40,6 +42,9 @@ export interface WorkloadsStackProps extends ReadContractOptions {
   readonly network: NetworkStack;
   readonly platform: PlatformStack;
 }
+
+/** The EKS Pod Identity agent's address on every node (IPv4), where pods' SDKs get their credentials. */
+const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /** Marks the application namespaces (default-deny network policies; the policy suite checks them). */
 const APPLICATION_NAMESPACE_LABELS = { "platform.acme.example/workload": "application" } as const;
@@ -86,6 +91,21 @@ export class WorkloadsStack extends LayerStack {
     const charts = resolvedChartVersions(settings, env.platform.kubernetesVersion);
     // kube-system is the cluster's; its Pod Security level is declared here (the releases installed there run under it).
     new SystemNamespace(this, "kube-system", KUBE_SYSTEM_POD_SECURITY);
+    // IRSA annotations only while the environment is on IRSA (platform.identity.mode); with EKS
+    // Pod Identity (and during the cut-over) the associations bind the roles to the service accounts.
+    const irsa = annotatesServiceAccounts(env.platform.identity.mode);
+    const irsaRole = (roleArn: string): string | undefined => (irsa ? roleArn : undefined);
+    // With Pod Identity, a pod's SDK fetches its credentials from the node's agent on a link-local
+    // address (EKS user guide, pod-id-how-it-works): default-deny namespaces let their pods reach it.
+    const podIdentityAgentEgress = usesPodIdentity(env.platform.identity.mode)
+      ? [
+          {
+            name: "to-pod-identity-agent",
+            peers: [{ cidrs: [POD_IDENTITY_AGENT_CIDR] }],
+            ports: [{ port: 80, protocol: "TCP" as const }],
+          },
+        ]
+      : [];
     const storageClass = new Gp3StorageClass(this, "gp3");
     const csi = new SecretsStoreCsi(this, "secrets-store-csi", {
       driverChartVersion: charts.secretsStoreCsiDriver,
@@ -98,7 +118,7 @@ export class WorkloadsStack extends LayerStack {
         retention: settings.monitoring.prometheusRetention,
         storageGiB: settings.monitoring.prometheusStorageGiB,
         storageClassName: storageClass.name,
-        alertmanagerSns: { topicArn: network.alertsTopicArn, region, roleArn: platform.alertmanagerRoleArn },
+        alertmanagerSns: { topicArn: network.alertsTopicArn, region, roleArn: irsaRole(platform.alertmanagerRoleArn) },
         dependsOn: [storageClass.storageClass],
       });
     }
@@ -141,7 +161,7 @@ export class WorkloadsStack extends LayerStack {
     const gatewayCrds = new GatewayApiCrds(this, "gateway-api-crds");
     const loadBalancerController = new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
       chartVersion: charts.awsLoadBalancerController,
-      roleArn: controllerRoleArn,
+      roleArn: irsaRole(controllerRoleArn),
       clusterName: platform.clusterName,
       region,
       vpcId: network.vpcId,
@@ -149,23 +169,34 @@ export class WorkloadsStack extends LayerStack {
     });
     new ExternalDns(this, "external-dns", {
       chartVersion: charts.externalDns,
-      roleArn: platform.externalDnsRoleArn,
+      roleArn: irsaRole(platform.externalDnsRoleArn),
       domain: env.dns.domain,
       hostedZoneId: env.dns.hostedZoneId,
       txtOwnerId: env.name,
       region,
     });
-    new ClusterAutoscaler(this, "cluster-autoscaler", {
-      chartVersion: charts.clusterAutoscaler,
-      roleArn: platform.clusterAutoscalerRoleArn,
+    // Karpenter on the system node group; every other pod runs on the nodes it launches for its NodePools.
+    const karpenter = new Karpenter(this, "karpenter", {
+      chartVersion: charts.karpenter,
       clusterName: platform.clusterName,
-      region,
+      clusterEndpoint: platform.clusterEndpoint,
+      interruptionQueueName: platform.karpenterInterruptionQueueName,
+      roleArn: irsaRole(platform.karpenterRoleArn),
+    });
+    new KarpenterNodePools(this, "karpenter-node-pools", {
+      clusterName: platform.clusterName,
+      nodeRoleName: platform.karpenterNodeRoleName,
+      amiAlias: env.platform.karpenter.amiAlias,
+      rootVolumeGiB: env.platform.karpenter.rootVolumeGiB,
+      nodePools: env.platform.karpenter.nodePools,
+      tags: { environment: env.name, owner: env.tags.owner },
+      dependsOn: [karpenter.release],
     });
     new MetricsServer(this, "metrics-server", { chartVersion: charts.metricsServer });
     if (settings.monitoring.fluentBit) {
       new FluentBit(this, "fluent-bit", {
         chartVersion: charts.fluentBit,
-        roleArn: platform.fluentBitRoleArn,
+        roleArn: irsaRole(platform.fluentBitRoleArn),
         logGroupName: platform.containerLogGroupName,
         region,
         clusterName: platform.clusterName,
@@ -218,6 +249,7 @@ export class WorkloadsStack extends LayerStack {
     const masterSecret = new SecretProviderClass(this, "database-master-secret", {
       name: "database-master",
       namespace: rolesNamespace.name,
+      usePodIdentity: !irsa,
       objects: [
         {
           objectName: platform.databaseSecretArn,
@@ -239,12 +271,13 @@ export class WorkloadsStack extends LayerStack {
           peers: [{ cidrs: dataTierCidrs }],
           ports: [{ port: DEFAULT_DATA_PORTS.postgres, protocol: "TCP" }],
         },
+        ...podIdentityAgentEgress,
       ],
     });
     const appDatabaseRole = new DatabaseAppRole(this, "database-app-role", {
       namespace: rolesNamespace.name,
       serviceAccountName: DATABASE_ROLES_SERVICE_ACCOUNT.name,
-      serviceAccountRoleArn: platform.databaseRolesRoleArn,
+      serviceAccountRoleArn: irsaRole(platform.databaseRolesRoleArn),
       masterSecretProviderClass: masterSecret.name,
       host: platform.databaseEndpoint,
       port: Fn.tostring(platform.databasePort),
@@ -267,7 +300,7 @@ export class WorkloadsStack extends LayerStack {
       image: Fn.lookup(network.ecrRepositoryUrls, "backend"),
       imageTag: imageTag("backend"),
       serviceAccountName: BACKEND_SERVICE_ACCOUNT.name,
-      serviceAccountRoleArn: platform.backendRoleArn,
+      serviceAccountRoleArn: irsaRole(platform.backendRoleArn),
       env: {
         DATABASE_HOST: platform.databaseEndpoint,
         DATABASE_READER_HOST: platform.databaseReaderEndpoint,
@@ -368,6 +401,7 @@ export class WorkloadsStack extends LayerStack {
           peers: [{ cidrs: Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.vpcEndpointCidrs, i)) }],
           ports: [{ port: 443, protocol: "TCP" }],
         },
+        ...podIdentityAgentEgress.map((rule) => ({ ...rule, podSelector: backend.podLabels })),
       ],
     });
 

@@ -34,6 +34,7 @@ describe("iamActionOf", () => {
     ["S3", "HeadBucket", "s3:ListBucket"],
     ["S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"],
     ["S3", "PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"],
+    ["EventBridge", "PutRule", "events:PutRule"],
   ])("%s %s needs %s", (service, operation, action) => {
     expect(iamActionOf({ service, operation })).toBe(action);
   });

@@ -304,7 +304,7 @@ describe("helm-charts-pinned", () => {
         latest: { chart: "b", repository: "https://charts.example" },
         prerelease: { chart: "c", repository: "https://charts.example", version: "1.2.3-rc.1" },
         http: { chart: "d", repository: "http://charts.example", version: "1.2.3" },
-        oci: { chart: "e", repository: "oci://registry.example/charts", version: "1.2.3" },
+        oci: { chart: "e", repository: "oci://registry.example/charts", version: "1.x" },
         path: { chart: "./charts/local" },
         asset: { chart: "assets/chart_ABC/2F7A7CCF8D4830F20F4A3E1B1E155051", version: "1.0" },
       },
@@ -313,9 +313,9 @@ describe("helm-charts-pinned", () => {
       "helm_release.range: chart a version ^1.2.0 is not an exact x.y.z",
       "helm_release.latest: chart b version undefined is not an exact x.y.z",
       "helm_release.prerelease: chart c version 1.2.3-rc.1 is not an exact x.y.z",
-      "helm_release.http: chart d neither from an https:// repository (http://charts.example) nor a local asset",
-      "helm_release.oci: chart e neither from an https:// repository (oci://registry.example/charts) nor a local asset",
-      "helm_release.path: chart ./charts/local neither from an https:// repository (undefined) nor a local asset",
+      "helm_release.http: chart d neither from an https:// or oci:// repository (http://charts.example) nor a local asset",
+      "helm_release.oci: chart e version 1.x is not an exact x.y.z",
+      "helm_release.path: chart ./charts/local neither from an https:// or oci:// repository (undefined) nor a local asset",
       "helm_release.path: chart ./charts/local version undefined is not an exact x.y.z",
       "helm_release.asset: local chart version 1.0 is not an exact x.y.z",
     ]);
@@ -374,5 +374,45 @@ describe("k8s-egress-not-whole-vpc", () => {
     ).toEqual(["kubernetes_network_policy_v1.p"]);
     expect(check("k8s-egress-not-whole-vpc", policy("10.10.0.0/16")).map((v) => v.address)).toEqual(["kubernetes_network_policy_v1.p"]);
     expect(check("k8s-egress-not-whole-vpc", policy("10.10.0.16/28"))).toEqual([]);
+  });
+});
+
+describe("karpenter-nodepool-imdsv2", () => {
+  const nodeClass = (name: string, metadataOptions: Body) => ({
+    apiVersion: "karpenter.k8s.aws/v1",
+    kind: "EC2NodeClass",
+    metadata: { name },
+    spec: { metadataOptions },
+  });
+  const pool = (name: string, nodeClassName: string) => ({
+    apiVersion: "karpenter.sh/v1",
+    kind: "NodePool",
+    metadata: { name },
+    spec: { template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClassName } } } },
+  });
+  const release = (values: Body) => resources({ helm_release: { pools: { chart: "assets/pools/ABC", values: [JSON.stringify(values)] } } });
+
+  it("a pool whose class allows IMDSv1, one whose class has hop limit 2, and one whose class is not released with it", () => {
+    const doc = release({
+      nodeClasses: [
+        nodeClass("v1", { httpTokens: "optional", httpPutResponseHopLimit: 1 }),
+        nodeClass("hops", { httpTokens: "required", httpPutResponseHopLimit: 2 }),
+      ],
+      nodePools: [pool("a", "v1"), pool("b", "hops"), pool("c", "elsewhere")],
+    });
+    expect(check("karpenter-nodepool-imdsv2", doc).map((v) => v.message)).toEqual([
+      "NodePool a: EC2NodeClass v1 does not require IMDSv2 (metadataOptions.httpTokens)",
+      "NodePool b: EC2NodeClass hops IMDS hop limit is not 1: pods could reach the node's role",
+      "NodePool c: its EC2NodeClass elsewhere is not released with it (cannot check IMDSv2)",
+    ]);
+  });
+
+  it("a pool whose class requires IMDSv2 with hop limit 1 passes, and counts as inspected", () => {
+    const doc = release({
+      nodeClasses: [nodeClass("default", { httpTokens: "required", httpPutResponseHopLimit: 1 })],
+      nodePools: [pool("general", "default")],
+    });
+    expect(check("karpenter-nodepool-imdsv2", doc)).toEqual([]);
+    expect(rule("karpenter-nodepool-imdsv2").subjects(doc, CONTEXT)).toEqual(["helm_release.pools NodePool general"]);
   });
 });

@@ -117,6 +117,23 @@ function helmValues(body: Body): { readonly values: unknown[]; readonly unreadab
   return { values, unreadable };
 }
 
+/** Every object of a values tree whose `kind` is `kind` (Kubernetes objects a local chart renders from its values). */
+function objectsOfKind(tree: unknown, kind: string): Body[] {
+  if (Array.isArray(tree)) return tree.flatMap((item) => objectsOfKind(item, kind));
+  if (!isObject(tree)) return [];
+  return [...(tree["kind"] === kind ? [tree] : []), ...Object.values(tree).flatMap((value) => objectsOfKind(value, kind))];
+}
+
+/** Karpenter's NodePools of each helm_release, with the EC2NodeClasses of the same release. */
+function karpenterNodePools(doc: TerraformJson): { address: string; pool: Body; classes: Body[] }[] {
+  return ofTypes(doc, ["helm_release"]).flatMap(([address, , body]) => {
+    const { values } = helmValues(body);
+    const classes = objectsOfKind(values, "EC2NodeClass");
+    return objectsOfKind(values, "NodePool").map((pool) => ({ address, pool, classes }));
+  });
+}
+const nameOf = (object: Body) => String(block(object["metadata"])?.["name"] ?? "(unnamed)");
+
 /** The dotted path of every object in a values tree whose `type` is one of `types`. */
 function serviceTypesIn(tree: unknown, types: ReadonlySet<string>, at = ""): [string, string][] {
   if (Array.isArray(tree)) return tree.flatMap((item, index) => serviceTypesIn(item, types, `${at}[${index}]`));
@@ -144,6 +161,36 @@ const selectsAll = (selector: Body | undefined) =>
   blocks(selector["match_expressions"]).length === 0;
 
 export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
+  {
+    id: "karpenter-nodepool-imdsv2",
+    rationale:
+      "Every Karpenter NodePool launches through an EC2NodeClass that requires IMDSv2 with hop limit 1 (FSBP EC2.8, EC2.170): pods cannot reach the node's role through the instance metadata. A NodePool whose node class is not released with it cannot be checked, and fails.",
+    subjects: (doc) => karpenterNodePools(doc).map(({ address, pool }) => `${address} NodePool ${nameOf(pool)}`),
+    check: (doc) =>
+      karpenterNodePools(doc).flatMap(({ address, pool, classes }) => {
+        const reference = block(block(block(block(pool["spec"])?.["template"])?.["spec"])?.["nodeClassRef"]);
+        const nodeClass = classes.find((candidate) => nameOf(candidate) === String(reference?.["name"]));
+        const where = `NodePool ${nameOf(pool)}`;
+        if (nodeClass === undefined) {
+          return [
+            { address, message: `${where}: its EC2NodeClass ${String(reference?.["name"])} is not released with it (cannot check IMDSv2)` },
+          ];
+        }
+        const metadata = block(block(nodeClass["spec"])?.["metadataOptions"]) ?? {};
+        const problems: Violation[] = [];
+        if (metadata["httpTokens"] !== "required")
+          problems.push({
+            address,
+            message: `${where}: EC2NodeClass ${nameOf(nodeClass)} does not require IMDSv2 (metadataOptions.httpTokens)`,
+          });
+        if (Number(metadata["httpPutResponseHopLimit"]) !== 1)
+          problems.push({
+            address,
+            message: `${where}: EC2NodeClass ${nameOf(nodeClass)} IMDS hop limit is not 1: pods could reach the node's role`,
+          });
+        return problems;
+      }),
+  },
   {
     id: "k8s-container-resources",
     rationale:
@@ -378,7 +425,7 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
   {
     id: "helm-charts-pinned",
     rationale:
-      "A plan installs exactly the chart that was reviewed: a remote chart comes from an https:// repository at an exact x.y.z version (no range, tag or pre-release); a local chart is a cdktf asset, pinned by the content hash in its path (and any version it states is exact).",
+      "A plan installs exactly the chart that was reviewed: a remote chart comes from an https:// repository or an OCI registry (oci://, which Helm reaches over TLS only; Karpenter publishes only there) at an exact x.y.z version (no range, tag or pre-release); a local chart is a cdktf asset, pinned by the content hash in its path (and any version it states is exact).",
     subjects: (doc) => ofTypes(doc, ["helm_release"]).map(([address]) => address),
     check: (doc) =>
       ofTypes(doc, ["helm_release"]).flatMap(([address, , body]) => {
@@ -388,10 +435,10 @@ export const KUBERNETES_POLICY_RULES: readonly PolicyRule[] = [
         const problems: Violation[] = [];
         const local = repository === undefined && ASSET_CHART.test(chart);
         if (!local) {
-          if (typeof repository !== "string" || !repository.startsWith("https://")) {
+          if (typeof repository !== "string" || !(repository.startsWith("https://") || repository.startsWith("oci://"))) {
             problems.push({
               address,
-              message: `chart ${chart} neither from an https:// repository (${String(repository)}) nor a local asset`,
+              message: `chart ${chart} neither from an https:// or oci:// repository (${String(repository)}) nor a local asset`,
             });
           }
           if (typeof version !== "string" || !EXACT_VERSION.test(version))

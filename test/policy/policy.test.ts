@@ -16,7 +16,7 @@ const rules = [...POLICY_RULES, ...KUBERNETES_POLICY_RULES];
 
 const contextOf = (stackName: string): StackContext => {
   const environment = ENVIRONMENTS.find((env) => stackName.endsWith(`-${env.name}`));
-  return { production: environment?.stage === "production" };
+  return { production: environment?.stage === "production", identityCutOver: environment?.platform.identity.mode === "both" };
 };
 
 /** How many things each rule inspects in each stack: rule id -> stack name -> count. */

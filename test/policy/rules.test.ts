@@ -741,3 +741,43 @@ describe("no-role-changes-itself", () => {
     expect(rule("no-role-changes-itself").check(stack([onItself]), NON_PRODUCTION)).toHaveLength(1);
   });
 });
+
+describe("no-oidc-trust-with-pod-identity", () => {
+  const trust = (principals: { type: string; identifiers: string[] }[]) => ({
+    statement: [{ actions: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"], principals }],
+  });
+  const doc = (trustPrincipals: { type: string; identifiers: string[] }[]): TerraformJson => ({
+    data: { aws_iam_policy_document: { app_trust: trust(trustPrincipals) } },
+    resource: {
+      aws_iam_role: {
+        app: { name: "dev-app", assume_role_policy: "${data.aws_iam_policy_document.app_trust.json}" },
+        other: { name: "dev-other", assume_role_policy: "${data.aws_iam_policy_document.app_trust.json}" },
+      },
+      aws_eks_pod_identity_association: {
+        app: { cluster_name: "dev", namespace: "app", service_account: "app", role_arn: "${aws_iam_role.app.arn}" },
+      },
+    },
+  });
+  const POD_IDENTITY = { type: "Service", identifiers: ["pods.eks.amazonaws.com"] };
+  const OIDC = { type: "Federated", identifiers: ["arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"] };
+
+  it("GIVEN an associated role that also trusts the OIDC provider THEN it is reported", () => {
+    expect(rule("no-oidc-trust-with-pod-identity").check(doc([POD_IDENTITY, OIDC]), NON_PRODUCTION)).toEqual([
+      { address: "aws_iam_role.app", message: "trusts an OIDC provider (Federated) although a Pod Identity association binds it" },
+    ]);
+  });
+
+  it("GIVEN an associated role that trusts Pod Identity only THEN it passes, and only associated roles are inspected", () => {
+    expect(rule("no-oidc-trust-with-pod-identity").check(doc([POD_IDENTITY]), NON_PRODUCTION)).toEqual([]);
+    expect(rule("no-oidc-trust-with-pod-identity").subjects(doc([POD_IDENTITY]), NON_PRODUCTION)).toEqual(["aws_iam_role.app"]);
+  });
+
+  it("GIVEN the migration's cut-over phase THEN the rule does not apply (both trusts on purpose)", () => {
+    expect(
+      rule("no-oidc-trust-with-pod-identity").subjects(doc([POD_IDENTITY, OIDC]), { production: false, identityCutOver: true }),
+    ).toEqual([]);
+    expect(rule("no-oidc-trust-with-pod-identity").check(doc([POD_IDENTITY, OIDC]), { production: false, identityCutOver: true })).toEqual(
+      [],
+    );
+  });
+});

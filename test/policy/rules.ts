@@ -12,6 +12,12 @@ export interface Violation {
 export interface StackContext {
   /** The environment's stage is production (stronger guarantees apply). */
   readonly production: boolean;
+  /**
+   * The environment is in the cut-over phase of the IRSA to Pod Identity migration
+   * (platform.identity.mode both), where roles trust both on purpose.
+   * @default false
+   */
+  readonly identityCutOver?: boolean;
 }
 
 /** A guarantee every synthesized stack of every environment must keep. */
@@ -234,6 +240,18 @@ function policyStatements(doc: TerraformJson): [string, PolicyStatement][] {
 }
 
 const sidOf = (statement: PolicyStatement) => statement.sid ?? "(no sid)";
+
+/** The roles an `aws_eks_pod_identity_association` binds (its role_arn `${aws_iam_role.<name>.arn}`), with their bodies. */
+function associatedRoles(doc: TerraformJson): [string, Body][] {
+  const bound = new Set(
+    ofType(doc, "aws_eks_pod_identity_association")
+      .map(([, , body]) => /^\$\{(aws_iam_role\.[^.}]+)\.arn\}$/.exec(String(body["role_arn"]))?.[1])
+      .filter((address): address is string => address !== undefined),
+  );
+  return ofType(doc, "aws_iam_role")
+    .filter(([address]) => bound.has(address))
+    .map(([address, , body]) => [address, body]);
+}
 /** Allow statements that let a principal sign RDS IAM authentication tokens. */
 const rdsConnectStatements = (doc: TerraformJson) =>
   policyStatements(doc).filter(
@@ -939,6 +957,23 @@ export const POLICY_RULES: readonly PolicyRule[] = [
               : `auto_minor_version_upgrade off while ${address} leaves the minor to AWS (engine_version ${version || "unset"})`,
           }));
       }),
+  },
+  {
+    id: "no-oidc-trust-with-pod-identity",
+    rationale:
+      "A role that an EKS Pod Identity association binds trusts no OIDC provider: a leftover web-identity trust is a second way into the role that nothing uses (and the cluster's OIDC provider would have to stay). Only the cut-over phase of the migration (platform.identity.mode both, docs/migrations/irsa-to-pod-identity.md) holds both on purpose; the rule does not apply there.",
+    subjects: (doc, context) => (context.identityCutOver === true ? [] : associatedRoles(doc).map(([address]) => address)),
+    check: (doc, context) =>
+      context.identityCutOver === true
+        ? []
+        : associatedRoles(doc).flatMap(([address, role]) => {
+            const trust = statementsOfPolicy(doc, role["assume_role_policy"]);
+            if (trust === undefined)
+              return [{ address, message: "trust policy not readable: cannot tell whether it trusts an OIDC provider" }];
+            return trust.some((statement) => (statement.principals ?? []).some((principal) => principal.type === "Federated"))
+              ? [{ address, message: "trusts an OIDC provider (Federated) although a Pod Identity association binds it" }]
+              : [];
+          }),
   },
   {
     id: "guardduty-enabled",

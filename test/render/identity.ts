@@ -1,5 +1,9 @@
 import { eachResource, type TerraformJson } from "../support/synthesized";
 import type { ClusterObject } from "./cluster-objects";
+import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
+
+/** Service accounts an EKS managed add-on creates (not the workloads layer): their associations are the add-on's. */
+const ADDON_SERVICE_ACCOUNTS = new Set([`${EBS_CSI_CONTROLLER_SERVICE_ACCOUNT.namespace}/${EBS_CSI_CONTROLLER_SERVICE_ACCOUNT.name}`]);
 
 /*
  * "Every service account that needs AWS carries exactly the identity the platform layer made for
@@ -40,16 +44,21 @@ function platformIdentities(platform: TerraformJson): Map<string, PlatformIdenti
           if (!condition.variable.endsWith(":sub")) continue;
           for (const value of condition.values) {
             const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(value);
-            if (match !== null) identities.set(`${match[1]}/${match[2]}`, { kind: "irsa", role, output: outputOf(role) });
+            // An association wins over a web-identity trust of the same account (the migration's cut-over holds both).
+            const key = `${match?.[1]}/${match?.[2]}`;
+            if (match !== null && identities.get(key)?.kind !== "pod-identity")
+              identities.set(key, { kind: "irsa", role, output: outputOf(role) });
           }
         }
       }
     }
     if (type === "aws_eks_pod_identity_association") {
       const roleOf = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(String(body["role_arn"] ?? ""))?.[1] ?? String(body["role_arn"]);
-      identities.set(`${String(body["namespace"])}/${String(body["service_account"])}`, { kind: "pod-identity", role: roleOf });
+      const key = `${String(body["namespace"])}/${String(body["service_account"])}`;
+      identities.set(key, { kind: "pod-identity", role: roleOf });
     }
   }
+  for (const key of ADDON_SERVICE_ACCOUNTS) identities.delete(key);
   return identities;
 }
 

@@ -15,7 +15,6 @@ import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/sy
  */
 type Body = Record<string, unknown>;
 const fromNetwork = (output: string) => `\${data.terraform_remote_state.network-state.outputs.${output}}`;
-const fromPlatform = (output: string) => `\${data.terraform_remote_state.platform-state.outputs.${output}}`;
 const alarms = (doc: TerraformJson) => Object.values(resourcesOf(doc, "aws_cloudwatch_metric_alarm"));
 const statementsOf = (doc: TerraformJson, reference: unknown) => {
   const key = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(reference))?.[1];
@@ -84,6 +83,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
         `${name}-nat-${i}-packets-dropped`,
       ]).flat(),
       `${name}-unschedulable-pods`,
+      `${name}-karpenter-interruption-queue-age`,
       ...(env.workloads.entry.type === "alb" ? [`${name}-alb-target-5xx`, `${name}-alb-elb-5xx`, `${name}-alb-unhealthy-targets`] : []),
     ];
     expect(names.sort()).toEqual(expected.sort());
@@ -105,12 +105,15 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     expect(values.alertmanager["serviceAccount"]).toEqual({
       create: true,
       name: "alertmanager",
-      annotations: { "eks.amazonaws.com/role-arn": fromPlatform("alertmanager_role_arn") },
+      // EKS Pod Identity: the association (platform layer) binds monitoring/alertmanager.
+      annotations: {},
     });
 
-    const [roleKey, role] = Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, r]) => r["name"] === `${name}-alertmanager`)!;
-    const trust = statementsOf(platform, role["assume_role_policy"]);
-    expect(JSON.stringify(trust)).toContain("system:serviceaccount:monitoring:alertmanager");
+    const [roleKey] = Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, r]) => r["name"] === `${name}-alertmanager`)!;
+    const association = Object.values(resourcesOf(platform, "aws_eks_pod_identity_association")).find(
+      (candidate) => candidate["namespace"] === "monitoring",
+    );
+    expect(association).toMatchObject({ service_account: "alertmanager", role_arn: `\${aws_iam_role.${roleKey}.arn}` });
     const policy = Object.values(resourcesOf(platform, "aws_iam_role_policy")).find((p) => p["role"] === `\${aws_iam_role.${roleKey}.id}`)!;
     const publish = statementsOf(platform, policy["policy"]).filter((s) => (s["actions"] as string[]).includes("sns:Publish"));
     expect(publish.map((s) => s["resources"])).toEqual([[fromNetwork("alerts_topic_arn")]]);

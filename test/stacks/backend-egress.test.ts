@@ -46,6 +46,22 @@ describe.each(ENVIRONMENTS.map((env) => [`workloads-${env.name}`, env] as const)
   },
 );
 
+describe.each(ENVIRONMENTS.map((env) => `workloads-${env.name}`))("%s: the way to the EKS Pod Identity agent", (stack) => {
+  it("GIVEN the backend's network policies WHEN it asks for credentials on port 80 THEN the only peer is the agent's link-local address", () => {
+    expect(peersOnPort(stack, 80)).toEqual([{ ip_block: { cidr: "169.254.170.23/32" } }]);
+  });
+
+  it("GIVEN the database-roles Job's network policies WHEN synthesized THEN they let it reach the agent too", () => {
+    const policies = Object.values(resourcesOf(synthesizedStack(stack).doc, "kubernetes_network_policy_v1")).filter((policy) =>
+      String((policy["metadata"] as Body)["namespace"]).includes("database-roles"),
+    );
+    const rule = policies.find((policy) => (policy["metadata"] as Body)["name"] === "egress-to-pod-identity-agent");
+    expect((rule?.["spec"] as Body | undefined)?.["egress"]).toEqual([
+      { ports: [{ port: "80", protocol: "TCP" }], to: [{ ip_block: { cidr: "169.254.170.23/32" } }] },
+    ]);
+  });
+});
+
 describe.each(ENVIRONMENTS.map((env) => [`network-${env.name}`, env] as const))("%s: the interface endpoints' addresses", (stack, env) => {
   const doc = synthesizedStack(stack).doc;
   /** The second /28 of each private-app subnet, written out: 10.10.0.0/20 keeps 10.10.0.16/28. */

@@ -53,10 +53,14 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("the applicat
         ),
       );
     expect(readers).toEqual([`${name}-database-roles`]);
-    const { trust } = roleDocuments(platform, `${name}-database-roles`);
-    expect(trust.flatMap((s) => s.condition ?? []).find((c) => c.variable.endsWith(":sub"))?.values).toEqual([
-      "system:serviceaccount:database-roles:database-roles",
-    ]);
+    const [association, ...others] = Object.values(resourcesOf(platform, "aws_eks_pod_identity_association")).filter(
+      (candidate) => candidate["namespace"] === "database-roles",
+    );
+    expect(others).toEqual([]);
+    expect(association?.["service_account"]).toBe("database-roles");
+    const [roleKey] =
+      Object.entries(resourcesOf(platform, "aws_iam_role")).find(([, role]) => role["name"] === `${name}-database-roles`) ?? [];
+    expect(association?.["role_arn"]).toBe(`\${aws_iam_role.${roleKey}.arn}`);
   });
 
   it("workloads: a Job in database-roles, as that service account, mounts the master secret and creates the role before the backend starts", () => {
@@ -70,9 +74,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("the applicat
     const account = Object.values(resourcesOf(workloads, "kubernetes_service_account_v1")).find(
       (sa) => (sa["metadata"] as Body)["name"] === "database-roles",
     );
-    expect((account!["metadata"] as Body)["annotations"]).toEqual({
-      "eks.amazonaws.com/role-arn": fromPlatform("database_roles_role_arn"),
-    });
+    // EKS Pod Identity: no IRSA annotation; the platform's association binds this account.
+    expect((account!["metadata"] as Body)["annotations"]).toBeUndefined();
     const spcName = ((pod["volume"] as Body[]).find((v) => v["csi"] !== undefined)!["csi"] as Body)["volume_attributes"] as Body;
     const spc = Object.values(resourcesOf(workloads, "helm_release")).find((r) => r["name"] === spcName["secretProviderClass"]);
     expect(String((spc!["values"] as string[])[0])).toContain(fromPlatform("database_secret_arn"));

@@ -121,6 +121,13 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("network-%s",
     for (const cidr of cidrs) expect(cidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
   });
 
+  it("tags the private-app subnets, and only those, for Karpenter's discovery (karpenter.sh/discovery=<cluster>)", () => {
+    const tagged = Object.values(resourcesOf(stack.doc, "aws_subnet"))
+      .filter((subnet) => (subnet["tags"] as Record<string, string> | undefined)?.["karpenter.sh/discovery"] === name)
+      .map((subnet) => subnet["cidr_block"]);
+    expect(tagged.sort()).toEqual([...env.subnetPlan.privateApp].sort());
+  });
+
   it("records all VPC traffic", () => {
     expect(stack.json).toHaveResourceWithProperties(FlowLog, { traffic_type: "ALL" });
   });

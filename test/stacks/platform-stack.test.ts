@@ -193,21 +193,69 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
     }
   });
 
-  it("binds each controller role to its one service account", () => {
-    const trusts = Object.values(stack.doc.data?.["aws_iam_policy_document"] ?? {})
-      .flatMap((doc) => (doc["statement"] as { condition?: { variable: string; values: string[] }[] }[]) ?? [])
-      .flatMap((s) => s.condition ?? [])
-      .filter((c) => c.variable.endsWith(":sub") && c.values.some((v) => v.startsWith("system:serviceaccount:")))
-      .map((c) => c.values);
-    for (const subject of [
-      "system:serviceaccount:kube-system:ebs-csi-controller-sa",
-      "system:serviceaccount:kube-system:cluster-autoscaler",
-      "system:serviceaccount:external-dns:external-dns",
-      "system:serviceaccount:logging:fluent-bit",
-      "system:serviceaccount:backend:backend",
-    ]) {
-      expect(trusts).toContainEqual([subject]);
+  it("binds each workload role to its one service account with an EKS Pod Identity association", () => {
+    const bound = Object.values(resourcesOf(stack.doc, "aws_eks_pod_identity_association")).map(
+      (association) => `${String(association["namespace"])}/${String(association["service_account"])}`,
+    );
+    expect(bound.sort()).toEqual(
+      [
+        "kube-system/ebs-csi-controller-sa",
+        "kube-system/karpenter",
+        "external-dns/external-dns",
+        "logging/fluent-bit",
+        "backend/backend",
+        "database-roles/database-roles",
+        "monitoring/alertmanager",
+        "kube-system/aws-load-balancer-controller",
+      ].sort(),
+    );
+  });
+
+  it("keeps the IAM OIDC provider and web-identity trusts only while its file is in a migration from IRSA", () => {
+    const federated = Object.values(stack.doc.data?.["aws_iam_policy_document"] ?? {})
+      .flatMap((doc) => (doc["statement"] as { principals?: { type: string }[] }[]) ?? [])
+      .filter((statement) => statement.principals?.some((principal) => principal.type === "Federated"));
+    const providers = Object.keys(resourcesOf(stack.doc, "aws_iam_openid_connect_provider"));
+    if (env.platform.identity.mode === "podIdentity") {
+      expect([providers, federated]).toEqual([[], []]);
+    } else {
+      // One web-identity statement per workload role (eight), next to its Pod Identity statement.
+      expect([providers.length, federated.length]).toEqual([1, 8]);
     }
+  });
+
+  it("installs the EKS Pod Identity agent at the version pinned for its Kubernetes minor", () => {
+    const agent = Object.values(resourcesOf(stack.doc, "aws_eks_addon")).find((addon) => addon["addon_name"] === "eks-pod-identity-agent");
+    expect(agent?.["addon_version"]).toBe("v1.3.10-eksbuild.2");
+  });
+
+  it("admits Karpenter's nodes with an EC2_LINUX access entry of their own role", () => {
+    const entries = Object.values(resourcesOf(stack.doc, "aws_eks_access_entry")).filter((entry) => entry["type"] === "EC2_LINUX");
+    expect(entries).toHaveLength(1);
+    const roles = resourcesOf(stack.doc, "aws_iam_role");
+    const [address] = Object.entries(roles).find(([, role]) => role["name"] === `${name}-karpenter-nodes`) ?? [];
+    expect(entries[0]?.["principal_arn"]).toBe(`\${aws_iam_role.${address}.arn}`);
+  });
+
+  it("keeps Karpenter's interruption queue encrypted (SSE-SQS) for 5 minutes, fed by five EventBridge rules", () => {
+    const queue = only(`platform-${name}`, "aws_sqs_queue");
+    expect(queue).toMatchObject({ name: `${name}-karpenter`, sqs_managed_sse_enabled: true, message_retention_seconds: 300 });
+    const patterns = Object.values(resourcesOf(stack.doc, "aws_cloudwatch_event_rule")).map(
+      (rule) => (JSON.parse(String(rule["event_pattern"])) as { "detail-type": string[] })["detail-type"][0],
+    );
+    expect(patterns.sort()).toEqual([
+      "AWS Health Event",
+      "EC2 Capacity Reservation Instance Interruption Warning",
+      "EC2 Instance Rebalance Recommendation",
+      "EC2 Instance State-change Notification",
+      "EC2 Spot Instance Interruption Warning",
+    ]);
+    expect(Object.keys(resourcesOf(stack.doc, "aws_cloudwatch_event_target"))).toHaveLength(5);
+  });
+
+  it("tags the nodes' security group for Karpenter's discovery", () => {
+    const groups = Object.values(resourcesOf(stack.doc, "aws_security_group")).filter((group) => group["name"] === `${name}-nodes`);
+    expect(groups[0]?.["tags"]).toMatchObject({ "karpenter.sh/discovery": name });
   });
 
   it("lets external-dns change the environment's hosted zone only", () => {

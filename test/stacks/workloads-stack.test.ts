@@ -96,12 +96,12 @@ describe("workloads stack: what each environment gets", () => {
     });
   });
 
-  it("prod's controller runs under the platform's role for it, in the network's VPC", () => {
+  it("prod's controller runs as the service account its Pod Identity association names, in the network's VPC", () => {
     const values = releaseValues("workloads-prod", "aws-load-balancer-controller");
     expect(values).toMatchObject({
       clusterName: fromPlatform("cluster_name"),
       vpcId: fromNetwork("vpc_id"),
-      serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": fromPlatform("load_balancer_controller_role_arn") } },
+      serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: {} },
     });
   });
 
@@ -143,8 +143,9 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
 
   it("runs the backend under its own role (IAM authentication to Aurora and the cache: test/stacks/database-app-role.test.ts)", () => {
     expect(releases(stackName).find((r) => String(r["name"]) === "backend-secrets")).toBeUndefined();
+    // EKS Pod Identity: the association (platform layer) binds backend/backend; no IRSA annotation.
     const account = byName(stackName, "kubernetes_service_account_v1", "backend");
-    expect((account!["metadata"] as Body)["annotations"]).toEqual({ "eks.amazonaws.com/role-arn": fromPlatform("backend_role_arn") });
+    expect((account!["metadata"] as Body)["annotations"]).toBeUndefined();
   });
 
   it("serves the frontend through a Gateway of the controller's ALB: the host, the certificate, the web ACL, the public subnets, pod targets", () => {
@@ -211,17 +212,36 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("workloads-%s
     const resolved = resolvedChartVersions(env.workloads, env.platform.kubernetesVersion);
     expect(versions["aws-load-balancer-controller"]).toBe(resolved.awsLoadBalancerController);
     expect(versions["external-dns"]).toBe(resolved.externalDns);
-    expect(versions["cluster-autoscaler"]).toBe(resolved.clusterAutoscaler);
+    expect(versions["karpenter"]).toBe(resolved.karpenter);
+    expect(versions["karpenter-crd"]).toBe(resolved.karpenter);
     expect(versions["metrics-server"]).toBe(resolved.metricsServer);
     expect(versions["secrets-store-csi-driver"]).toBe(resolved.secretsStoreCsiDriver);
     expect(versions["secrets-store-csi-driver-provider-aws"]).toBe(resolved.secretsStoreCsiProviderAws);
   });
 
-  it("runs each controller under the IAM role the platform created for it", () => {
-    expect(JSON.stringify(releaseValues(stackName, "external-dns"))).toContain(fromPlatform("external_dns_role_arn"));
-    expect(JSON.stringify(releaseValues(stackName, "cluster-autoscaler"))).toContain(fromPlatform("cluster_autoscaler_role_arn"));
-    if (env.workloads.monitoring.fluentBit) {
-      expect(JSON.stringify(releaseValues(stackName, "fluent-bit"))).toContain(fromPlatform("fluent_bit_role_arn"));
-    }
+  it("annotates no service account for IRSA: every role comes through EKS Pod Identity", () => {
+    expect(stack.json).not.toContain("eks.amazonaws.com/role-arn");
+  });
+
+  it("runs Karpenter with the platform's interruption queue and cluster, its CRDs first", () => {
+    expect(releaseValues(stackName, "karpenter")).toMatchObject({
+      settings: {
+        clusterName: fromPlatform("cluster_name"),
+        clusterEndpoint: fromPlatform("cluster_endpoint"),
+        interruptionQueue: fromPlatform("karpenter_interruption_queue_name"),
+      },
+      serviceAccount: { create: true, name: "karpenter", annotations: {} },
+      tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+    });
+    const karpenter = releasesOf(stack.doc).find((r) => r["chart"] === "karpenter");
+    expect(karpenter).toMatchObject({ repository: "oci://public.ecr.aws/karpenter", skip_crds: true, namespace: "kube-system" });
+    expect(karpenter?.["depends_on"]).toEqual([`helm_release.${idOf(stack.doc, "karpenter-crd")}`]);
+  });
+
+  it("releases the environment's NodePools and their EC2NodeClass after Karpenter, with the platform's node role", () => {
+    const values = valuesNamed(stack.doc, "karpenter-node-pools") as { nodeClasses: Body[]; nodePools: { metadata: { name: string } }[] };
+    expect(values.nodePools.map((pool) => pool.metadata.name)).toEqual(env.platform.karpenter.nodePools.map((pool) => pool.name));
+    expect((values.nodeClasses[0]!["spec"] as Body)["role"]).toBe(fromPlatform("karpenter_node_role_name"));
+    expect(releaseNamed(stack.doc, "karpenter-node-pools")?.["depends_on"]).toEqual([`helm_release.${idOf(stack.doc, "karpenter")}`]);
   });
 });

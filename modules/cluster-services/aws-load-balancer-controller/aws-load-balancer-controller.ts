@@ -52,8 +52,11 @@ export interface AwsLoadBalancerControllerValues {
 }
 
 export interface AwsLoadBalancerControllerProps extends HelmAddOnProps {
-  /** IRSA role of the controller's service account (the platform layer's `loadBalancerControllerRoleArn`). */
-  readonly roleArn: string;
+  /**
+   * IAM role of the controller's service account (the platform layer's `loadBalancerControllerRoleArn`): annotates the service account (IRSA).
+   * @default none: the role comes through its EKS Pod Identity association (platform layer)
+   */
+  readonly roleArn?: string;
   /** EKS cluster whose Gateways it serves. */
   readonly clusterName: string;
   readonly region: string;
@@ -98,7 +101,7 @@ export class AwsLoadBalancerController extends Construct {
     }
     if (!Token.isUnresolved(props.vpcId) && !VPC_ID.test(props.vpcId))
       throw new Error(`${what}: vpcId "${props.vpcId}" is not a VPC id (vpc-...)`);
-    if (!Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
+    if (props.roleArn !== undefined && !Token.isUnresolved(props.roleArn) && !IAM_ROLE_ARN.test(props.roleArn)) {
       throw new Error(
         `${what}: roleArn "${props.roleArn}" is not an IAM role ARN (is platform.loadBalancerController on, so that the platform layer creates the role?)`,
       );

@@ -33,8 +33,11 @@ export interface ExternalDnsValues {
 }
 
 export interface ExternalDnsProps extends HelmAddOnProps {
-  /** IRSA role of the external-dns service account (Route 53 changes in the one hosted zone). */
-  readonly roleArn: string;
+  /**
+   * IAM role of the external-dns service account (Route 53 changes in the one hosted zone): annotates the service account (IRSA).
+   * @default none: the role comes through its EKS Pod Identity association (platform layer)
+   */
+  readonly roleArn?: string;
   /** The only domain external-dns manages records in, e.g. `dev.example.com`. */
   readonly domain: string;
   /** The only Route 53 hosted zone external-dns touches. */

@@ -30,8 +30,11 @@ export interface FluentBitValues {
 }
 
 export interface FluentBitProps extends HelmAddOnProps {
-  /** IRSA role of the fluent-bit service account (PutLogEvents on the one log group). */
-  readonly roleArn: string;
+  /**
+   * IAM role of the fluent-bit service account (PutLogEvents on the one log group): annotates the service account (IRSA).
+   * @default none: the role comes through its EKS Pod Identity association (platform layer)
+   */
+  readonly roleArn?: string;
   /** Existing CloudWatch log group the container logs go to; fluent-bit never creates it. */
   readonly logGroupName: string;
   readonly region: string;

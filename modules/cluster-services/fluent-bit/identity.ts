@@ -1,4 +1,4 @@
-import type { ServiceAccountRef } from "../../eks/irsa-role";
+import type { ServiceAccountRef } from "../../eks/service-account";
 
 /**
  * The Kubernetes service account fluent-bit runs as. The platform layer's IAM role trusts exactly this

@@ -1,4 +1,4 @@
-import type { ServiceAccountRef } from "../../eks/irsa-role";
+import type { ServiceAccountRef } from "../../eks/service-account";
 
 /**
  * The Kubernetes service account Alertmanager runs as (kube-prometheus-stack). The platform layer's

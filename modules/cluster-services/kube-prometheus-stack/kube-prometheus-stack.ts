@@ -1,7 +1,7 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { PinnedHelmRelease, type HelmAddOnProps } from "../pinned-helm-release";
+import { irsaAnnotations, PinnedHelmRelease, type HelmAddOnProps } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
 import { ALERTMANAGER_SERVICE_ACCOUNT } from "./identity";
 
@@ -117,8 +117,11 @@ export interface AlertmanagerConfig {
 export interface AlertmanagerSns {
   readonly topicArn: string;
   readonly region: string;
-  /** IAM role of ALERTMANAGER_SERVICE_ACCOUNT (IRSA), allowed sns:Publish on the topic. */
-  readonly roleArn: string;
+  /**
+   * IAM role of ALERTMANAGER_SERVICE_ACCOUNT, allowed sns:Publish on the topic: annotates the service account (IRSA).
+   * @default none: the role comes through its EKS Pod Identity association (platform layer)
+   */
+  readonly roleArn?: string;
 }
 
 export interface KubePrometheusStackProps extends HelmAddOnProps {
@@ -237,7 +240,7 @@ export class KubePrometheusStack extends Construct {
 function alertmanagerValues(sns: AlertmanagerSns): KubePrometheusStackValues["alertmanager"] {
   return {
     enabled: true,
-    serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT.name, annotations: { "eks.amazonaws.com/role-arn": sns.roleArn } },
+    serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT.name, annotations: irsaAnnotations(sns.roleArn) },
     config: {
       route: {
         receiver: "sns",

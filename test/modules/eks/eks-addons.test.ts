@@ -27,11 +27,31 @@ describe("EksAddons", () => {
     expect(synth()).toHaveResourceWithProperties(EksAddon, { addon_name: "aws-ebs-csi-driver", service_account_role_arn: EBS_ROLE });
   });
 
-  it("installs the four add-ons and resolves conflicts to this configuration", () => {
+  it("installs the five add-ons, the Pod Identity agent among them, and resolves conflicts to this configuration", () => {
     const addons = Object.values(resourcesOf(JSON.parse(synth()) as TerraformJson, "aws_eks_addon"));
-    expect(addons.map((a) => a["addon_name"]).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+    expect(addons.map((a) => a["addon_name"]).sort()).toEqual([
+      "aws-ebs-csi-driver",
+      "coredns",
+      "eks-pod-identity-agent",
+      "kube-proxy",
+      "vpc-cni",
+    ]);
     for (const addon of addons)
       expect(addon).toMatchObject({ resolve_conflicts_on_create: "OVERWRITE", resolve_conflicts_on_update: "OVERWRITE" });
+  });
+
+  it("GIVEN podIdentityAgent off (IRSA only) WHEN synthesized THEN the agent is not installed", () => {
+    const json = Testing.synthScope(
+      (scope) => new EksAddons(scope, "addons", { clusterName: "dev", ebsCsiRoleArn: EBS_ROLE, podIdentityAgent: false }),
+    );
+    const addons = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_eks_addon"));
+    expect(addons.map((a) => a["addon_name"])).not.toContain("eks-pod-identity-agent");
+  });
+
+  it("GIVEN no EBS CSI role (Pod Identity) WHEN synthesized THEN the driver add-on names no service-account role", () => {
+    const json = Testing.synthScope((scope) => new EksAddons(scope, "addons", { clusterName: "dev" }));
+    const addons = Object.values(resourcesOf(JSON.parse(json) as TerraformJson, "aws_eks_addon"));
+    expect(addons.find((a) => a["addon_name"] === "aws-ebs-csi-driver")?.["service_account_role_arn"]).toBeUndefined();
   });
 
   it("GIVEN a pinned version WHEN synthesized THEN that add-on uses it and the others take EKS's default", () => {

@@ -8,6 +8,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { EksCluster, type EksClusterProps } from "../../../modules/eks/eks-cluster";
+import type { TerraformJson } from "../../support/synthesized";
 import { TEST_TARGET } from "../../support/target";
 
 const LOGS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/logs";
@@ -106,8 +107,12 @@ describe("EksCluster", () => {
     });
   });
 
-  it("creates the IAM OIDC provider of the cluster's issuer for service-account roles", () => {
-    expect(synth()).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+  it("creates no IAM OIDC provider by default (workloads use EKS Pod Identity)", () => {
+    expect(Object.keys((JSON.parse(synth()) as TerraformJson).resource?.["aws_iam_openid_connect_provider"] ?? {})).toHaveLength(0);
+  });
+
+  it("GIVEN oidcProvider WHEN synthesized THEN the IAM OIDC provider of the cluster's issuer exists for service-account roles", () => {
+    expect(synth({ oidcProvider: true })).toHaveResourceWithProperties(IamOpenidConnectProvider, {
       url: expect.stringMatching(/^\$\{aws_eks_cluster\..*\.identity\[0\]\.oidc\[0\]\.issuer\}$/),
       client_id_list: ["sts.amazonaws.com"],
     });

@@ -41,7 +41,7 @@ describe("EksNodeGroup", () => {
     expect(synth()).toHaveResourceWithProperties(LaunchTemplate, { vpc_security_group_ids: ["sg-nodes"] });
   });
 
-  it("scales between the configured bounds in the given subnets and leaves the desired size to the autoscaler afterwards", () => {
+  it("scales between the configured bounds in the given subnets and leaves the desired size alone afterwards", () => {
     expect(synth()).toHaveResourceWithProperties(AwsEksNodeGroup, {
       subnet_ids: ["subnet-a0", "subnet-a1"],
       scaling_config: { min_size: 1, desired_size: 2, max_size: 3 },
@@ -57,21 +57,15 @@ describe("EksNodeGroup", () => {
     });
   });
 
-  it("tags the Auto Scaling group for cluster-autoscaler discovery, labels included", () => {
-    const tags = asgTags(synth({ labels: { workload: "system" } }));
-    expect(tags).toContainEqual(expect.objectContaining({ key: "k8s.io/cluster-autoscaler/enabled", value: "true" }));
-    expect(tags).toContainEqual(expect.objectContaining({ key: "k8s.io/cluster-autoscaler/dev", value: "owned" }));
-    expect(tags).toContainEqual(
-      expect.objectContaining({ key: "k8s.io/cluster-autoscaler/node-template/label/workload", value: "system" }),
-    );
+  it("tags no Auto Scaling group: Karpenter, not a node-group autoscaler, adds capacity", () => {
+    expect(asgTags(synth({ labels: { workload: "system" } }))).toEqual([]);
   });
 
-  it("GIVEN a taint WHEN synthesized THEN the nodes carry it and the autoscaler knows it", () => {
-    const json = synth({ taints: [{ key: "dedicated", value: "batch", effect: "NO_SCHEDULE" }] });
-    expect(json).toHaveResourceWithProperties(AwsEksNodeGroup, { taint: [{ key: "dedicated", value: "batch", effect: "NO_SCHEDULE" }] });
-    expect(asgTags(json)).toContainEqual(
-      expect.objectContaining({ key: "k8s.io/cluster-autoscaler/node-template/taint/dedicated", value: "batch:NO_SCHEDULE" }),
-    );
+  it("GIVEN a taint WHEN synthesized THEN the nodes carry it", () => {
+    const json = synth({ taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] });
+    expect(json).toHaveResourceWithProperties(AwsEksNodeGroup, {
+      taint: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+    });
   });
 
   it("picks the arm64 AMI for Graviton types and x86_64 otherwise", () => {
