@@ -30,9 +30,15 @@ export const SYNTH_COMMAND: CommandSpec = {
 export const BOOTSTRAP_COMMAND: CommandSpec = {
   name: "synth:bootstrap",
   usage: "npm run synth:bootstrap --",
-  summary: `Writes one bootstrap-<accountId> stack per account whose environments keep their state in S3 (the state bucket and its key) to cdktf.out.bootstrap/ (or $CDKTF_OUTDIR). \`npm run bootstrap\` deploys it.`,
-  options: {},
-  notes: ["Then deploy one: npm run bootstrap -- bootstrap-<account id>", "More: docs/deploying.md#bootstrapping-a-new-account"],
+  summary: `Writes one bootstrap-<accountId> stack per account whose environments keep their state in S3 (the state bucket and its key), and one account-<accountId> stack per account (the account layer: GitHub OIDC provider, GuardDuty, CloudTrail, AWS Config, account settings) to cdktf.out.bootstrap/ (or $CDKTF_OUTDIR). \`npm run bootstrap\` deploys them.`,
+  options: {
+    "import-existing": {
+      type: "flag",
+      description:
+        "Give every account stack an import block per singleton, to adopt those an environment's network stack created (docs/migrations/account-layer.md). Never on a new account.",
+    },
+  },
+  notes: ["More: docs/deploying.md (Bootstrapping a new account), docs/migrations/account-layer.md"],
 };
 
 /** `npm run bootstrap` (scripts/bootstrap-deploy.ts): deploys what `npm run synth:bootstrap` writes. */

@@ -1,8 +1,6 @@
-import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
-import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -75,6 +73,12 @@ export interface StateAccess {
   readonly bucket: string;
   /** Key prefix of this environment's state, e.g. `dev/`. */
   readonly keyPrefix: string;
+  /**
+   * Other state objects a plan reads through remote state, e.g. the account layer's
+   * `account/<account id>.tfstate`: read only, never locked.
+   * @default none
+   */
+  readonly readOnlyKeys?: readonly string[];
   /** @default the bucket's default encryption (no KMS permission needed) */
   readonly kmsKeyArn?: string;
 }
@@ -88,10 +92,10 @@ export interface GithubCiIdentityProps {
   /** Branch whose workflows may plan outside a pull request. */
   readonly deployBranch: string;
   /**
-   * Create the account's GitHub OIDC provider (the environment owns account singletons), or look up
-   * the one another environment created.
+   * The account's GitHub Actions OIDC provider, which the roles trust: the account layer creates it
+   * (stacks/account) and publishes its ARN.
    */
-  readonly createOidcProvider: boolean;
+  readonly oidcProviderArn: string;
   /** Repositories the push policy covers. */
   readonly ecrRepositoryArns: readonly string[];
   /**
@@ -103,7 +107,7 @@ export interface GithubCiIdentityProps {
 
 /**
  * CI's identity in the account, keyless:
- * - the GitHub Actions OIDC provider (created once per account, looked up elsewhere);
+ * - trust in the account's GitHub Actions OIDC provider (the account layer's, stacks/account);
  * - `<env>-github-plan`: read-only without secret values, for `terraform plan` in the GitHub
  *   environment `<env>-plan` (pull requests; required reviewers in production) and on the deploy branch;
  * - `<env>-github-deploy`: applies and pushes, assumable only from the GitHub environment `<env>`
@@ -134,15 +138,7 @@ export class GithubCiIdentity extends Construct {
     const { accountId, partition } = props.target;
     const iamArn = (resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
 
-    this.oidcProviderArn = props.createOidcProvider
-      ? new IamOpenidConnectProvider(this, "github-oidc", {
-          url: GITHUB_OIDC_URL,
-          clientIdList: ["sts.amazonaws.com"],
-          tags: { Name: "github-actions" },
-        }).arn
-      : // By ARN (iam:GetOpenIDConnectProvider), not by URL: a URL lookup lists every provider of the
-        // account (iam:ListOpenIDConnectProviders), which the deploy role is not granted.
-        new DataAwsIamOpenidConnectProvider(this, "github-oidc", { arn: githubOidcProviderArn(props.target) }).arn;
+    this.oidcProviderArn = props.oidcProviderArn;
 
     const trust = (name: string, subjects: readonly string[]) =>
       new DataAwsIamPolicyDocument(this, `${name}-trust`, {
@@ -199,6 +195,15 @@ export class GithubCiIdentity extends Construct {
       const statePolicy = new DataAwsIamPolicyDocument(this, "plan-state", {
         statement: [
           { sid: "ReadState", actions: ["s3:GetObject"], resources: [`${objects}*`] },
+          ...((state.readOnlyKeys ?? []).length === 0
+            ? []
+            : [
+                {
+                  sid: "ReadUpstreamState",
+                  actions: ["s3:GetObject"],
+                  resources: (state.readOnlyKeys ?? []).map((key) => `arn:${partition}:s3:::${state.bucket}/${key}`),
+                },
+              ]),
           { sid: "ListState", actions: ["s3:ListBucket"], resources: [`arn:${partition}:s3:::${state.bucket}`] },
           { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${objects}*.tflock`] },
           ...(state.kmsKeyArn === undefined
@@ -343,16 +348,6 @@ export class GithubCiIdentity extends Construct {
           ],
           resources: [iamArn(`instance-profile/${prefix}*`)],
         },
-        ...(props.createOidcProvider
-          ? [
-              {
-                // The account baseline (owned by this environment) sets the password policy; it has no resource ARN.
-                sid: "ManageAccountPasswordPolicy",
-                actions: ["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy"],
-                resources: ["*"],
-              },
-            ]
-          : []),
         {
           // The GitHub provider is read (looked up, refreshed), never changed by a deploy.
           sid: "ReadGithubOidcProvider",
