@@ -88,6 +88,24 @@ export const LINT_COMMAND: CommandSpec = {
   notes: ["Fix formatting with npm run format; what each rule means and why some are off: biome.jsonc, docs/repository.md#house-habits."],
 };
 
+/** `npm run teardown` (scripts/teardown.ts). */
+export const TEARDOWN_COMMAND: CommandSpec = {
+  name: "teardown",
+  usage: "npm run teardown --",
+  summary:
+    "Tears a non-production environment down without stopping half-way: prints every destroy guard it lifts, deletes the Gateway so the load balancer controller removes its ALB, then destroys workloads, platform and network in turn. The account layer stays. Production refuses.",
+  options: {
+    env: { type: "value", multiple: true, placeholder: "<name>", description: "The environment to tear down (exactly one)." },
+    "dry-run": { type: "flag", description: "Synthesize the lifted stacks and print the guards and steps; run nothing." },
+  },
+  notes: [
+    "Examples:",
+    "  npm run teardown -- --env dev --dry-run",
+    "  npm run teardown -- --env dev",
+    "More: docs/operations.md (Tearing down an environment)",
+  ],
+};
+
 /** `npm run bench` (scripts/bench.ts). */
 export const BENCH_COMMAND: CommandSpec = {
   name: "bench",
@@ -162,6 +180,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   SYNTH_COMPARE_COMMAND,
   STACKS_COMMAND,
   LINT_COMMAND,
+  TEARDOWN_COMMAND,
   BENCH_COMMAND,
   SCHEMA_COMMAND,
   INSTANCE_TYPES_COMMAND,
