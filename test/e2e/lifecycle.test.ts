@@ -33,19 +33,29 @@ describe("upgrade verdict", () => {
 
   it("GIVEN a plan that forgets the singletons (removed, destroy = false) and updates in place WHEN judged THEN nothing is lost", () => {
     const verdict = upgradeVerdict({
-      resource_changes: [change("aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E", "forget"), change("aws_iam_role.x", "update")],
+      resource_changes: [
+        change("aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E", "forget"),
+        change("aws_iam_role.x", "update"),
+      ],
     });
     expect(verdict).toMatchObject({ statefulLost: [], deleted: [], changed: 2 });
   });
 });
 
 describe("residue", () => {
-  it("GIVEN two more security groups after a teardown than before the birth WHEN compared THEN the residue names them", () => {
-    expect(residue({ "ec2.SecurityGroup": 1, "kms.Key": 2 }, { "ec2.SecurityGroup": 3, "kms.Key": 2 })).toEqual({ "ec2.SecurityGroup": 2 });
+  it("GIVEN a security group listed after a teardown and not before the birth WHEN compared THEN the residue names it", () => {
+    expect(
+      residue(
+        { "ec2:security-group": ["sg-default"], "kms:key": ["k1"] },
+        { "ec2:security-group": ["sg-default", "sg-k8s"], "kms:key": ["k1"] },
+      ),
+    ).toEqual({
+      "ec2:security-group": ["sg-k8s"],
+    });
   });
 
-  it("GIVEN fewer instances after than before WHEN compared THEN there is no residue", () => {
-    expect(residue({ "ec2.Vpc": 2 }, { "ec2.Vpc": 1 })).toEqual({});
+  it("GIVEN only what was there before the birth WHEN compared THEN there is no residue", () => {
+    expect(residue({ "ec2:vpc": ["vpc-default", "vpc-dev"] }, { "ec2:vpc": ["vpc-default"] })).toEqual({});
   });
 });
 
