@@ -208,7 +208,7 @@ function main(argv: readonly string[]): void {
   const names = commandLine.values("env");
   if (names.length !== 1) {
     process.stderr.write("teardown: name exactly one environment: npm run teardown -- --env <name>\n");
-    return process.exit(1);
+    process.exit(1);
   }
   const { environments } = loadSelectionOrExit(names);
   let plan: TeardownPlan;
@@ -217,9 +217,9 @@ function main(argv: readonly string[]): void {
   } catch (error) {
     if (error instanceof TeardownRefused) {
       process.stderr.write(`teardown refused: ${error.message}\n`);
-      return process.exit(1);
+      process.exit(1);
     }
-    return exitOnConfigError(error);
+    exitOnConfigError(error);
   }
   process.stdout.write(`${describeTeardown(plan).join("\n")}\n`);
   if (commandLine.flag("dry-run")) return;

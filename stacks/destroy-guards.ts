@@ -14,7 +14,7 @@ import type { IConstruct } from "constructs";
  */
 
 /** Why a resource refuses deletion, or `undefined` when AWS deletes it without objection. */
-export function deletionRefusal(resource: TerraformResource): string | undefined {
+function deletionRefusal(resource: TerraformResource): string | undefined {
   if (resource instanceof RdsCluster && resource.deletionProtectionInput === true) return "deletion protection";
   if (resource instanceof S3Bucket && resource.forceDestroyInput !== true) return "a bucket must be emptied before it is deleted";
   return undefined;

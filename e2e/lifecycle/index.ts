@@ -231,7 +231,7 @@ export async function upgradeAccount(
       started.push(eksMoto);
       eks.set(environment.name, { ...emulator, eksEndpoint: eksMoto.endpoint });
     }
-    const emulatorOf = (layer: string, environment: string) => (layer === "platform" ? eks.get(environment)! : emulator);
+    const emulatorOf = (layer: string, environment: string) => (layer === "platform" ? (eks.get(environment) ?? emulator) : emulator);
     const layers = ["network", "platform"];
     // The previous release: networks in promotion order (a later one looks up the owner's OIDC provider), then platforms.
     for (const layer of layers) {

@@ -220,7 +220,7 @@ export async function inventory(endpoint: string, region: string): Promise<Inven
   const found: Record<string, string[]> = {};
   for (const listing of QUERY_LISTINGS) {
     const text = await awsQuery(endpoint, listing.service, region, listing.params);
-    found[listing.kind] = [...new Set([...text.matchAll(listing.pattern)].map((match) => match[1]!))].sort();
+    found[listing.kind] = [...new Set([...text.matchAll(listing.pattern)].map((match) => match[1] ?? ""))].sort();
   }
   for (const listing of JSON_LISTINGS) {
     found[listing.kind] = [...new Set(listing.ids(await json(endpoint, region, listing.service, listing.target, listing.body)))].sort();

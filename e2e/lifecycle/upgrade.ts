@@ -10,7 +10,7 @@ import type { LifecyclePlan } from "./terraform";
  */
 
 /** Resource types whose replacement or deletion loses data or identity (database, cache, buckets, keys, cluster, logs, images, state). */
-export const STATEFUL_TYPES: readonly string[] = [
+const STATEFUL_TYPES: readonly string[] = [
   "aws_rds_cluster",
   "aws_rds_cluster_instance",
   "aws_db_subnet_group",
@@ -53,7 +53,7 @@ export function upgradeVerdict(plan: LifecyclePlan, expectImported: readonly str
   const importedButCreated = expectImported.filter((address) => created.has(address));
   const imported = changes.filter((change) => change.change.importing !== undefined).length;
   const changed = changes.filter(
-    (change) => !(change.change.actions.length === 1 && ["no-op", "read"].includes(change.change.actions[0]!)),
+    (change) => !(change.change.actions.length === 1 && ["no-op", "read"].includes(change.change.actions[0] ?? "")),
   ).length;
   return { statefulLost, importedButCreated, deleted, imported, changed };
 }

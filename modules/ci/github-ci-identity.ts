@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 
 /** GitHub Actions' OIDC issuer. */
-const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
+export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /** Actions that push an image to a repository (and nothing that deletes or re-tags). */
@@ -25,7 +25,7 @@ const ECR_PUSH_ACTIONS = [
 const DEPLOY_SESSION_SECONDS = 7200;
 
 /** ARN of the account's GitHub Actions OIDC provider (IAM names it after the issuer's host). */
-function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
+export function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
   return `arn:${target.partition}:iam::${target.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 

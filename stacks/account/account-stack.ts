@@ -9,23 +9,8 @@ import { accountContract } from "./contract";
 import { importAccountSingletons, type SingletonImports } from "./singleton-imports";
 
 /** The stack of one account's account layer: `account-<account id>`. */
-export function accountStackName(accountId: string): string {
+function accountStackName(accountId: string): string {
   return `account-${accountId}`;
-}
-
-/**
- * The environment of `environment`'s account that owns the account's singletons (exactly one per
- * account: environments/cross-environment-rules.ts), among `environments`.
- * @throws when none of them does (a selection that left the owner out).
- */
-export function singletonOwnerOf(environment: EnvironmentConfig, environments: readonly EnvironmentConfig[]): EnvironmentConfig {
-  const owner = environments.find(
-    (candidate) => candidate.account.id === environment.account.id && candidate.account.ownsAccountSingletons,
-  );
-  if (owner === undefined) {
-    throw new Error(`no environment of account ${environment.account.id} owns its singletons (account.ownsAccountSingletons)`);
-  }
-  return owner;
 }
 
 export interface AccountStackProps {

@@ -78,8 +78,14 @@ export function importAccountSingletons(stack: TerraformStack, props: AccountSin
   let detector: DataAwsGuarddutyDetector | undefined;
   let alias: DataAwsKmsAlias | undefined;
   const lookups: Lookups = {
-    detectorId: () => (detector ??= new DataAwsGuarddutyDetector(stack, "import-guardduty-detector")).id,
-    auditKeyId: () => (alias ??= new DataAwsKmsAlias(stack, "import-audit-key-alias", { name: `alias/${props.name}/audit` })).targetKeyId,
+    detectorId: () => {
+      detector = detector ?? new DataAwsGuarddutyDetector(stack, "import-guardduty-detector");
+      return detector.id;
+    },
+    auditKeyId: () => {
+      alias = alias ?? new DataAwsKmsAlias(stack, "import-audit-key-alias", { name: `alias/${props.name}/audit` });
+      return alias.targetKeyId;
+    },
   };
   const prefix = `${stack.node.path}/`;
   const imported: string[] = [];
