@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import type { EnvironmentConfig } from "../environments/schema";
@@ -78,6 +78,7 @@ export function planTeardown(environment: EnvironmentConfig, options: TeardownOp
   }
   const stamp = options.stamp ?? teardownStamp(new Date());
   const outdir = options.outdir ?? "cdktf.out.teardown";
+  mkdirSync(outdir, { recursive: true });
   const stacks = withoutTokenCreationStacks(() => {
     const app = new App({ outdir, stackTraces: false, context: { [TEARDOWN_CONTEXT]: environment.name, [TEARDOWN_STAMP_CONTEXT]: stamp } });
     const built = deploymentOrder<LayerStack>(layerStacks(addEnvironmentStacks(app, environment)));

@@ -13,6 +13,8 @@ export interface DriftVerdict {
   /** Those the plan reported as drifted. */
   readonly reported: readonly string[];
   readonly exitCode: number;
+  /** The same plan's exit code before the changes: 0, or the check proves nothing. */
+  readonly exitCodeBefore: number;
 }
 
 /** The changes to make: on the VPC (a tag) and on a security group (an ingress rule), by their ids. */
@@ -22,6 +24,10 @@ export interface DriftTargets {
 }
 
 export async function detectDrift(lifecycle: Lifecycle, region: string, dir: string, targets: DriftTargets): Promise<DriftVerdict> {
+  // What the refresh reports before anything is changed (the emulator's own normalisations): a
+  // change counts as reported only if the plan after it differs there.
+  const before = await planJson(lifecycle, dir, ["-refresh=true"]);
+  const driftedBefore = new Set((before.plan.resource_drift ?? []).map((change) => change.address));
   const ec2 = (params: Record<string, string>) => awsQuery(lifecycle.emulator.endpoint, "ec2", region, params);
   await ec2({
     Action: "CreateTags",
@@ -42,9 +48,13 @@ export async function detectDrift(lifecycle: Lifecycle, region: string, dir: str
   const made = [targets.vpc.address, targets.securityGroup.address];
   const { code, plan } = await planJson(lifecycle, dir, ["-refresh=true"]);
   const drifted = new Set((plan.resource_drift ?? []).map((change) => change.address));
-  const reported = made.filter((address) => drifted.has(address));
-  lifecycle.log(
-    `drift check (plan -refresh=true -detailed-exitcode): exit ${code}; made ${made.length} changes, reported ${reported.length}: ${[...drifted].join(", ") || "none"}`,
+  const updated = new Set(
+    (plan.resource_changes ?? []).filter((change) => change.change.actions.includes("update")).map((change) => change.address),
   );
-  return { made, reported, exitCode: code };
+  // Newly drifted, or drifted before and now also planned to be changed back.
+  const reported = made.filter((address) => (drifted.has(address) && !driftedBefore.has(address)) || updated.has(address));
+  lifecycle.log(
+    `drift check (plan -refresh=true -detailed-exitcode): exit ${code}; made ${made.length} changes, reported ${reported.length} (${reported.join(", ") || "none"}); plan exit before the changes: ${before.code}`,
+  );
+  return { made, reported, exitCode: code, exitCodeBefore: before.code };
 }

@@ -127,8 +127,10 @@ export async function afterBirth(
           securityGroup: find("aws_security_group", (address) => address.includes("endpoints")),
         });
         const missed = verdict.made.filter((address) => !verdict.reported.includes(address));
-        if (verdict.exitCode !== 2 || missed.length > 0)
-          counts.missedDrift.push(`${name}: exit ${verdict.exitCode}, not reported: ${missed.join(", ") || "none"}`);
+        if (verdict.exitCodeBefore !== 0 || verdict.exitCode !== 2 || missed.length > 0)
+          counts.missedDrift.push(
+            `${name}: exit ${verdict.exitCodeBefore} before, ${verdict.exitCode} after the changes, not reported: ${missed.join(", ") || "none"}`,
+          );
         else counts.driftDetections += verdict.reported.length;
       } catch (error) {
         counts.failures.push(`${name} drift: ${(error as Error).message.split("\n")[0]}`);

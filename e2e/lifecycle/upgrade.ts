@@ -58,9 +58,10 @@ export function upgradeVerdict(plan: LifecyclePlan, expectImported: readonly str
   return { statefulLost, importedButCreated, deleted, imported, changed };
 }
 
-/** The previous release: by default the merge base of HEAD with main (E2E_PREVIOUS_REF overrides). */
+/** The previous release: by default the merge base of HEAD with main (E2E_PREVIOUS_REF overrides; `none` skips the upgrade). */
 export function previousReleaseRef(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const explicit = env["E2E_PREVIOUS_REF"];
+  if (explicit === "none") return undefined;
   const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
   try {
     const ref = explicit ?? git("merge-base", "HEAD", "main");
