@@ -225,6 +225,11 @@ export async function inventory(endpoint: string, region: string): Promise<Inven
   for (const listing of JSON_LISTINGS) {
     found[listing.kind] = [...new Set(listing.ids(await json(endpoint, region, listing.service, listing.target, listing.body)))].sort();
   }
+  const buckets = await fetch(`${endpoint}/`, {
+    headers: { authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${region}/s3/aws4_request, SignedHeaders=host, Signature=0` },
+  });
+  if (!buckets.ok) throw new Error(`s3 ListBuckets: HTTP ${buckets.status}`);
+  found["s3:bucket"] = [...new Set([...(await buckets.text()).matchAll(/<Name>([^<]+)<\/Name>/g)].map((match) => match[1] ?? ""))].sort();
   const keys = names((await json(endpoint, region, "kms", "TrentService.ListKeys", {}))["Keys"], "KeyId");
   const live: string[] = [];
   for (const key of keys) {
