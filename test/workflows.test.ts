@@ -385,6 +385,11 @@ describe("the drift workflow (drift.yml)", () => {
     expect(script).toContain('state: "closed"');
   });
 
+  it("counts a change outside Terraform that leaves the plan empty (resource_drift only) as drift", () => {
+    const summary = stepRunning(plan, "terraform show -json tfplan").run ?? "";
+    expect(summary).toContain(`if [ "$result" = "clean" ] && [ "$(jq 'length' <<<"$drifted")" -gt 0 ]; then result=drifted; fi`);
+  });
+
   it("gives the plan jobs no right to write issues (the issues job alone does)", () => {
     expect(plan.permissions).toEqual({ "id-token": "write", contents: "read" });
   });

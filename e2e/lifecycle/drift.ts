@@ -27,7 +27,7 @@ export async function detectDrift(lifecycle: Lifecycle, region: string, dir: str
   // What the refresh reports before anything is changed (the emulator's own normalisations): a
   // change counts as reported only if the plan after it differs there.
   const before = await planJson(lifecycle, dir, ["-refresh=true"]);
-  const driftedBefore = new Set((before.plan.resource_drift ?? []).map((change) => change.address));
+  const driftedBefore = new Map((before.plan.resource_drift ?? []).map((change) => [change.address, JSON.stringify(change.change.after)]));
   const ec2 = (params: Record<string, string>) => awsQuery(lifecycle.emulator.endpoint, "ec2", region, params);
   await ec2({
     Action: "CreateTags",
@@ -47,12 +47,15 @@ export async function detectDrift(lifecycle: Lifecycle, region: string, dir: str
   });
   const made = [targets.vpc.address, targets.securityGroup.address];
   const { code, plan } = await planJson(lifecycle, dir, ["-refresh=true"]);
-  const drifted = new Set((plan.resource_drift ?? []).map((change) => change.address));
+  const drifted = new Map((plan.resource_drift ?? []).map((change) => [change.address, JSON.stringify(change.change.after)]));
   const updated = new Set(
     (plan.resource_changes ?? []).filter((change) => change.change.actions.includes("update")).map((change) => change.address),
   );
-  // Newly drifted, or drifted before and now also planned to be changed back.
-  const reported = made.filter((address) => (drifted.has(address) && !driftedBefore.has(address)) || updated.has(address));
+  // Newly drifted, drifted differently than before the change (moto's refresh already reports
+  // normalisation drift on some resources), or planned to be changed back.
+  const reported = made.filter(
+    (address) => (drifted.has(address) && drifted.get(address) !== driftedBefore.get(address)) || updated.has(address),
+  );
   lifecycle.log(
     `drift check (plan -refresh=true -detailed-exitcode): exit ${code}; made ${made.length} changes, reported ${reported.length} (${reported.join(", ") || "none"}); plan exit before the changes: ${before.code}`,
   );

@@ -4,7 +4,7 @@ import { Moto, type Tools } from "../processes";
 import type { Emulator } from "../scratch";
 import { detectDrift } from "./drift";
 import { applyAccountLayer, applyStack, planUpgrade, stateIds, teardownEnvironment, type LifecycleOf } from "./phases";
-import { DECLARED_SURVIVORS, inventory, residue, type Inventory } from "./residue";
+import { DECLARED_SURVIVORS, inventory, json, residue, type Inventory } from "./residue";
 import type { Lifecycle } from "./terraform";
 
 /**
@@ -151,6 +151,16 @@ export async function afterBirth(
             stamp(number),
           );
           console.log(`[${name}] teardown ${number}: ${done.steps} steps, ${done.lifted} guards lifted by name`);
+          // Emulator gap: the provider deletes a CodeBuild project by its ARN (its id), and moto
+          // pops projects by name only (moto/codebuild/models.py delete_project:
+          // `self.codebuild_projects.pop(project_name, None)`), so the runner project survives a
+          // successful destroy (observed: residue codebuild:project dev-github-runner, then the
+          // re-create failing on it). Deleted here by name, and said so.
+          const project = `${name}-github-runner`;
+          await json(context.emulator.endpoint, context.region, "codebuild", "CodeBuild_20161006.DeleteProject", { name: project });
+          console.log(
+            `[${name}] emulator gap: CodeBuild project ${project} deleted by name after the teardown (moto ignores DeleteProject by ARN)`,
+          );
           counts.teardowns += 1;
           return true;
         } catch (error) {

@@ -64,7 +64,8 @@ const QUERY_LISTINGS: readonly QueryListing[] = [
     pattern: /<natGatewayId>(nat-[^<]+)<\/natGatewayId>/g,
   },
   ec2("elastic-ip", "DescribeAddresses", /<allocationId>(eipalloc-[^<]+)<\/allocationId>/g),
-  ec2("vpc-endpoint", "DescribeVpcEndpoints", /<vpcEndpointId>(vpce-[^<]+)<\/vpcEndpointId>/g),
+  // moto keeps a deleted endpoint listed in state `deleted` (moto/ec2/models/vpcs.py delete_vpc_endpoints), as AWS does for a while.
+  ec2("vpc-endpoint", "DescribeVpcEndpoints", /<vpcEndpointId>(vpce-[^<]+)<\/vpcEndpointId>(?:(?!<\/item>)[\s\S])*?<state>(?!deleted<)/g),
   ec2("network-interface", "DescribeNetworkInterfaces", /<networkInterfaceId>(eni-[^<]+)<\/networkInterfaceId>/g),
   ec2("network-acl", "DescribeNetworkAcls", /<networkAclId>(acl-[^<]+)<\/networkAclId>/g),
   ec2("launch-template", "DescribeLaunchTemplates", /<launchTemplateId>(lt-[^<]+)<\/launchTemplateId>/g),
@@ -197,7 +198,14 @@ const JSON_LISTINGS: readonly JsonListing[] = [
   },
 ];
 
-async function json(endpoint: string, region: string, service: string, target: string, body: unknown): Promise<Record<string, unknown>> {
+/** An AWS JSON-protocol call to the emulator in `region`. */
+export async function json(
+  endpoint: string,
+  region: string,
+  service: string,
+  target: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${endpoint}/`, {
     method: "POST",
     headers: {

@@ -150,5 +150,5 @@ export interface LifecyclePlan {
 export interface PlannedChange {
   readonly address: string;
   readonly type: string;
-  readonly change: { readonly actions: readonly string[]; readonly importing?: { readonly id: string } };
+  readonly change: { readonly actions: readonly string[]; readonly after?: unknown; readonly importing?: { readonly id: string } };
 }
