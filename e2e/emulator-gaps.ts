@@ -169,6 +169,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     type: "aws_guardduty_detector",
     ignoreAttributes: ["tags", "tags_all"],
+    names: ["account-baseline_guardduty_74E24D54"],
     wrong:
       "GuardDuty's TagResource and UntagResource are not served: a change of the detector's tags (the account layer adopting a detector whose default tags named the network layer) fails with 404.",
     evidence:
