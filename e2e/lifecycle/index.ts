@@ -14,6 +14,9 @@ import type { Lifecycle } from "./terraform";
  * (Production refuses the teardown command; run.ts proves its guards refuse a destroy.)
  */
 
+/** The inventory of each account right after its account layer, before any environment (phases/birth.ts records it). */
+export const BASELINES = new Map<string, Inventory>();
+
 export interface LifecycleCounts {
   upgrades: number;
   teardowns: number;
@@ -77,13 +80,6 @@ const lifecycleFor = (context: AccountContext, name: string, emulator: Emulator 
   emulator,
   log: (message: string) => console.log(`[${name}] ${message}`),
 });
-
-/** Applies `account-<account>` from the bootstrap synth; returns the inventory right after (the residue baseline). */
-export async function accountLayerFirst(context: AccountContext, bootstrapSynthDir: string): Promise<Inventory> {
-  const name = `account-${context.account}`;
-  await applyAccountLayer(lifecycleFor(context, name), path.join(bootstrapSynthDir, "stacks", name), path.join(context.accountDir, name));
-  return inventory(context.moto.endpoint, context.region);
-}
 
 /** One applied non-production environment, as run.ts applied it. */
 export interface AppliedEnvironment {

@@ -27,7 +27,9 @@ import { changedAddresses, type PlanJson } from "../report";
 import { checkStackCalls } from "../role-check";
 import { ciIdentityAddresses, preventDestroyAddresses, resourceAddresses, type Emulator, type TerraformJson } from "../scratch";
 import { checkServiceRoles } from "../service-roles";
+import { BASELINES } from "../lifecycle";
 import { applyAccountLayer } from "../lifecycle/phases";
+import { inventory } from "../lifecycle/residue";
 import { checkPlacement, checkWiring, upstreamLayers } from "../wiring";
 
 const PHASE = "birth";
@@ -285,6 +287,8 @@ export const birth: AccountPhase = {
       const applied = await context.verdicts.check(PHASE, accountName, "apply", async () => {
         const lifecycle = { tools: context.tools, cliConfig: context.cliConfig, emulator: account.emulator, log: logger(accountName) };
         await applyAccountLayer(lifecycle, path.join(context.bootstrapDir, "stacks", accountName), path.join(account.dir, accountName));
+        // What the account holds before any environment: the residue baseline of the lifecycle phase.
+        BASELINES.set(account.account, await inventory(account.emulator.endpoint, account.stacks[0]?.region ?? "eu-west-1"));
         context.verdicts.pass(PHASE, accountName, "apply", "applied, plan after apply empty");
         return true;
       });

@@ -51,13 +51,14 @@ export default async function setup(): Promise<() => void> {
     withAdded,
     `The environment this run adds with the README's recipe (a copy of staging.yaml: test/support/added-environment.ts) is refused; the recipe needs updating:`,
   );
-  const [{ App }, { addAccountStacks }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] = await Promise.all([
-    import("cdktf"),
-    import("../../stacks/account/account-stack.js"),
-    import("../../stacks/bootstrap/bootstrap-stack.js"),
-    import("../../stacks/environment-stacks.js"),
-    import("../../stacks/token-creation-stacks.js"),
-  ]);
+  const [{ App }, { addAccountStacks }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] =
+    await Promise.all([
+      import("cdktf"),
+      import("../../stacks/account/account-stack.js"),
+      import("../../stacks/bootstrap/bootstrap-stack.js"),
+      import("../../stacks/environment-stacks.js"),
+      import("../../stacks/token-creation-stacks.js"),
+    ]);
   withoutTokenCreationStacks(() => {
     const app = new App({ outdir: sharedSynthDir(), stackTraces: false });
     for (const environment of environments) addEnvironmentStacks(app, environment);
