@@ -170,6 +170,15 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       "moto/cloudtrail/models.py get_trail(name) looks the trail up by name only (self.trails[name]) while the provider calls StartLogging with Name=<trail ARN>; moto answers HTTP 500 (KeyError) and the provider keeps retrying.",
   },
   {
+    type: "aws_guardduty_detector",
+    ignoreAttributes: ["tags", "tags_all"],
+    names: ["account-baseline_guardduty_74E24D54"],
+    wrong:
+      "GuardDuty's TagResource and UntagResource are not served: a change of the detector's tags (the account layer adopting a detector whose default tags named the network layer) fails with 404.",
+    evidence:
+      "moto/guardduty/urls.py (5.2.1) routes /detector, /detector/<id>, /detector/<id>/filter, /admin and the organization paths, and no /tags/<resourceArn>; observed: apply of account-111111111111 with import blocks: `UntagResource, https response error StatusCode: 404`.",
+  },
+  {
     type: "aws_guardduty_detector_feature",
     wrong:
       "UpdateDetector replaces the detector's whole feature list with the one feature sent, so five feature resources overwrite each other and every plan shows four of them changed.",

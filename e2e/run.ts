@@ -17,6 +17,7 @@ import { E2E_COMMAND } from "../scripts/commands";
 import { logger, type AccountPhase, type AccountRun, type Figures, type RunContext, type StackEntry } from "./context";
 import { EMULATOR_GAPS } from "./emulator-gaps";
 import { birth } from "./phases/birth";
+import { lifecycle } from "./phases/lifecycle";
 import { teardown } from "./phases/teardown";
 import { validateWorkloads } from "./phases/workloads";
 import { findTools, Moto, run, SetupError, type Tools } from "./processes";
@@ -28,7 +29,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const WORK = path.join(ROOT, ".tmp", "e2e");
 
 /** The phases every account goes through, in order. */
-export const ACCOUNT_PHASES: readonly AccountPhase[] = [birth, teardown];
+export const ACCOUNT_PHASES: readonly AccountPhase[] = [birth, lifecycle, teardown];
 
 /** Environment names from environments/<name>.yaml. */
 function environmentNames(): string[] {

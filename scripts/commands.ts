@@ -30,9 +30,15 @@ export const SYNTH_COMMAND: CommandSpec = {
 export const BOOTSTRAP_COMMAND: CommandSpec = {
   name: "synth:bootstrap",
   usage: "npm run synth:bootstrap --",
-  summary: `Writes one bootstrap-<accountId> stack per account whose environments keep their state in S3 (the state bucket and its key) to cdktf.out.bootstrap/ (or $CDKTF_OUTDIR). \`npm run bootstrap\` deploys it.`,
-  options: {},
-  notes: ["Then deploy one: npm run bootstrap -- bootstrap-<account id>", "More: docs/deploying.md#bootstrapping-a-new-account"],
+  summary: `Writes one bootstrap-<accountId> stack per account whose environments keep their state in S3 (the state bucket and its key), and one account-<accountId> stack per account (the account layer: GitHub OIDC provider, GuardDuty, CloudTrail, AWS Config, account settings) to cdktf.out.bootstrap/ (or $CDKTF_OUTDIR). \`npm run bootstrap\` deploys them.`,
+  options: {
+    "import-existing": {
+      type: "flag",
+      description:
+        "Give every account stack an import block per singleton, to adopt those an environment's network stack created (docs/migrations/account-layer.md). Never on a new account.",
+    },
+  },
+  notes: ["More: docs/deploying.md (Bootstrapping a new account), docs/migrations/account-layer.md"],
 };
 
 /** `npm run bootstrap` (scripts/bootstrap-deploy.ts): deploys what `npm run synth:bootstrap` writes. */
@@ -134,6 +140,24 @@ export const CHARTS_DIFF_COMMAND: CommandSpec = {
   ],
 };
 
+/** `npm run teardown` (scripts/teardown.ts). */
+export const TEARDOWN_COMMAND: CommandSpec = {
+  name: "teardown",
+  usage: "npm run teardown --",
+  summary:
+    "Tears a non-production environment down without stopping half-way: prints every destroy guard it lifts, deletes the Gateway so the load balancer controller removes its ALB, then destroys workloads, platform and network in turn. The account layer stays. Production refuses.",
+  options: {
+    env: { type: "value", multiple: true, placeholder: "<name>", description: "The environment to tear down (exactly one)." },
+    "dry-run": { type: "flag", description: "Synthesize the lifted stacks and print the guards and steps; run nothing." },
+  },
+  notes: [
+    "Examples:",
+    "  npm run teardown -- --env dev --dry-run",
+    "  npm run teardown -- --env dev",
+    "More: docs/operations.md (Tearing down an environment)",
+  ],
+};
+
 /** `npm run bench` (scripts/bench.ts). */
 export const BENCH_COMMAND: CommandSpec = {
   name: "bench",
@@ -208,6 +232,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   SYNTH_COMPARE_COMMAND,
   STACKS_COMMAND,
   LINT_COMMAND,
+  TEARDOWN_COMMAND,
   BENCH_COMMAND,
   SCHEMA_COMMAND,
   INSTANCE_TYPES_COMMAND,

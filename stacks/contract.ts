@@ -1,6 +1,24 @@
-import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, TerraformOutput, Token, type DataTerraformRemoteState } from "cdktf";
+import {
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  TerraformOutput,
+  Token,
+  type DataTerraformRemoteState,
+  type TerraformStack,
+} from "cdktf";
 import type { Layer } from "./layers";
 import type { LayerStack } from "./layer-stack";
+import type { StateLocation } from "./state-location";
+
+/**
+ * A stack that publishes a contract: a layer stack of an environment, or the account stack
+ * (`account-<account id>`, stacks/account), whose layer is `account`.
+ */
+export interface PublishingStack extends TerraformStack {
+  readonly layer: Layer | "account";
+  /** Where its state lives; readers build their remote-state data source from it. */
+  readonly state: StateLocation;
+}
 
 /**
  * What kind of value an output carries across the layer boundary. `optional-string` is a value the
@@ -72,17 +90,17 @@ function placeholderFor(kind: OutputKind, key: string): string | number | string
  */
 export class LayerContract<S extends OutputSpecs> {
   /** Which outputs each publishing stack created (an optional one may be absent). */
-  private readonly published = new WeakMap<LayerStack, ReadonlySet<string>>();
+  private readonly published = new WeakMap<PublishingStack, ReadonlySet<string>>();
 
   constructor(
-    /** The layer that publishes these outputs. */
-    readonly layer: Layer,
+    /** The layer that publishes these outputs (`account`: the account layer, once per AWS account). */
+    readonly layer: Layer | "account",
     /** Output key (camelCase; published as snake_case) -> kind and description. */
     readonly outputs: S,
   ) {}
 
   /** Creates one `TerraformOutput` per declared output on the publishing stack. */
-  publish(stack: LayerStack, values: ContractValues<S>): void {
+  publish(stack: PublishingStack, values: ContractValues<S>): void {
     this.assertLayer(stack, "publish");
     const published = new Set<string>();
     for (const [key, spec] of Object.entries(this.outputs)) {
@@ -119,7 +137,24 @@ export class LayerContract<S extends OutputSpecs> {
       );
     }
     const exists = (key: string) => published === undefined || published.has(key);
-    const remote = this.remoteState(downstream, upstream, options.planPlaceholders ?? false, exists);
+    return this.valuesOf(this.remoteState(downstream, upstream.state, options.planPlaceholders ?? false, exists), exists);
+  }
+
+  /**
+   * Reads outputs published by a stack of another app (the account stack, which the bootstrap app
+   * builds) from its state location alone. Records no dependency (cdktf orders stacks of one app
+   * only): the account layer is applied before any environment of the account (docs/deploying.md).
+   * Every output must be published (no optional outputs).
+   */
+  readFrom(downstream: TerraformStack, state: StateLocation, options: ReadContractOptions = {}): ContractValues<S> {
+    if (Object.values(this.outputs).some((spec) => spec.kind === "optional-string")) {
+      throw new Error(`the ${this.layer} contract has optional outputs: read it from its stack, which knows which exist`);
+    }
+    const all = () => true;
+    return this.valuesOf(this.remoteState(downstream, state, options.planPlaceholders ?? false, all), all);
+  }
+
+  private valuesOf(remote: DataTerraformRemoteState, exists: (key: string) => boolean): ContractValues<S> {
     const values: { [key: string]: unknown } = {};
     for (const [key, spec] of Object.entries(this.outputs)) {
       const name = outputName(key);
@@ -145,8 +180,8 @@ export class LayerContract<S extends OutputSpecs> {
   }
 
   private remoteState(
-    downstream: LayerStack,
-    upstream: LayerStack,
+    downstream: TerraformStack,
+    state: StateLocation,
     planPlaceholders: boolean,
     exists: (key: string) => boolean,
   ): DataTerraformRemoteState {
@@ -158,14 +193,13 @@ export class LayerContract<S extends OutputSpecs> {
             .map(([key, spec]) => [outputName(key), placeholderFor(spec.kind, key)]),
         )
       : undefined;
-    const state = upstream.state;
     if (state.backend === "s3") {
       return new DataTerraformRemoteStateS3(downstream, id, { ...state.s3, ...(defaults === undefined ? {} : { defaults }) });
     }
     return new DataTerraformRemoteStateLocal(downstream, id, { path: state.path, ...(defaults === undefined ? {} : { defaults }) });
   }
 
-  private assertLayer(stack: LayerStack, verb: string): void {
+  private assertLayer(stack: PublishingStack, verb: string): void {
     if (stack.layer !== this.layer) {
       throw new Error(`the ${this.layer} contract cannot ${verb} through ${stack.node.id}, a ${stack.layer} stack`);
     }

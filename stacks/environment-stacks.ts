@@ -26,7 +26,7 @@ export type EnvironmentStacks = { readonly [L in Layer]: StackOfLayer[L] };
  * through their contracts (which records the deploy order).
  */
 export function addEnvironmentStacks(app: Construct, environment: EnvironmentConfig, options: ReadContractOptions = {}): EnvironmentStacks {
-  const network = new NetworkStack(app, { environment });
+  const network = new NetworkStack(app, { ...options, environment });
   const platform = new PlatformStack(app, { ...options, environment, network });
   const workloads = new WorkloadsStack(app, { ...options, environment, network, platform });
   return { network, platform, workloads };

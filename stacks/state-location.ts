@@ -21,9 +21,30 @@ function stateKey(environment: string, layer: Layer): string {
  */
 export const REPOSITORY_ROOT_FROM_STACK_DIR = "../../..";
 
+/**
+ * The state key of an account's account layer: `account/<account id>.tfstate`, beside the
+ * environments' folders in the state bucket of the environment that owns the account's singletons.
+ */
+export function accountStateKey(accountId: string): string {
+  return `account/${accountId}.tfstate`;
+}
+
 export function stateLocation(environment: EnvironmentConfig, layer: Layer): StateLocation {
+  return locate(environment, stateKey(environment.name, layer));
+}
+
+/**
+ * Where the account layer of `environment`'s account keeps its state: the state backend of the
+ * account's environments (one per account: environments/cross-environment-rules.ts), key
+ * {@link accountStateKey}. The account stack's backend (built from the owner) and every
+ * environment's read of it come from here, so they cannot disagree.
+ */
+export function accountStateLocation(environment: EnvironmentConfig): StateLocation {
+  return locate(environment, accountStateKey(environment.account.id));
+}
+
+function locate(environment: EnvironmentConfig, key: string): StateLocation {
   const state = environment.state;
-  const key = stateKey(environment.name, layer);
   if (state.backend === "local") {
     return { backend: "local", path: `${REPOSITORY_ROOT_FROM_STACK_DIR}/${state.directory}/${key}` };
   }

@@ -345,7 +345,7 @@ describe("the bootstrap app", () => {
     vi.resetModules();
   });
 
-  it("synthesizes one stack per account into CDKTF_OUTDIR", async () => {
+  it("synthesizes one bootstrap and one account stack per account into CDKTF_OUTDIR", async () => {
     const outdir = mkdtempSync(path.join(tmpdir(), "bootstrap-app-"));
     vi.stubEnv("CDKTF_OUTDIR", outdir);
     vi.resetModules();
@@ -355,7 +355,7 @@ describe("the bootstrap app", () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
       stacks: Record<string, { workingDirectory: string }>;
     };
-    expect(Object.keys(manifest.stacks)).toEqual([`bootstrap-${NONPROD}`, `bootstrap-${PROD}`]);
+    expect(Object.keys(manifest.stacks)).toEqual([`account-${NONPROD}`, `account-${PROD}`, `bootstrap-${NONPROD}`, `bootstrap-${PROD}`]);
     expect(manifest.stacks[`bootstrap-${PROD}`]?.workingDirectory).toBe(`stacks/bootstrap-${PROD}`);
   });
 

@@ -19,7 +19,13 @@ interface Job {
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const workflows = readdirSync(WORKFLOWS)
   .filter((file) => file.endsWith(".yml"))
-  .map((file) => [file, parse(readFileSync(path.join(WORKFLOWS, file), "utf8")) as { jobs: Record<string, Job> }] as const);
+  .map(
+    (file) =>
+      [
+        file,
+        parse(readFileSync(path.join(WORKFLOWS, file), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, Job> },
+      ] as const,
+  );
 
 interface Statement {
   readonly actions?: string[];
@@ -60,9 +66,10 @@ describe("production plans only behind a reviewer", () => {
     });
   }
 
-  it("assumes a plan role only in a job that runs in the stack's <env>-plan environment", () => {
+  it("assumes a plan role from a pull request only in a job that runs in the stack's <env>-plan environment", () => {
     let assuming = 0;
     for (const [file, workflow] of workflows) {
+      if (!Object.keys(workflow.on).some((event) => event.startsWith("pull_request"))) continue;
       for (const [id, job] of Object.entries(workflow.jobs)) {
         const assumesPlanRole = (job.steps ?? []).some((step) => String(step.with?.["role-to-assume"] ?? "").includes("planRoleArn"));
         if (!assumesPlanRole) continue;
@@ -71,5 +78,15 @@ describe("production plans only behind a reviewer", () => {
       }
     }
     expect(assuming).toBeGreaterThan(0);
+  });
+
+  it("assumes a plan role outside <env>-plan only in workflows no pull request triggers (the role then trusts main alone)", () => {
+    const outside = workflows.flatMap(([file, workflow]) =>
+      Object.entries(workflow.jobs)
+        .filter(([, job]) => job.environment === undefined)
+        .filter(([, job]) => (job.steps ?? []).some((step) => String(step.with?.["role-to-assume"] ?? "").includes("planRoleArn")))
+        .map(([id]) => ({ file, id, triggers: Object.keys(workflow.on).sort() })),
+    );
+    expect(outside).toEqual([{ file: "drift.yml", id: "plan", triggers: ["schedule", "workflow_dispatch"] }]);
   });
 });

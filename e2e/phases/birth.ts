@@ -27,6 +27,9 @@ import { changedAddresses, type PlanJson } from "../report";
 import { checkStackCalls } from "../role-check";
 import { ciIdentityAddresses, preventDestroyAddresses, resourceAddresses, type Emulator, type TerraformJson } from "../scratch";
 import { checkServiceRoles } from "../service-roles";
+import { BASELINES } from "../lifecycle";
+import { applyAccountLayer } from "../lifecycle/phases";
+import { inventory } from "../lifecycle/residue";
 import { checkPlacement, checkWiring, upstreamLayers } from "../wiring";
 
 const PHASE = "birth";
@@ -276,11 +279,26 @@ export const birth: AccountPhase = {
     let bucketReady: (ok: boolean) => void = () => undefined;
     const bucket = new Promise<boolean>((resolve) => (bucketReady = resolve));
     const bootstrapped = applyBootstrap(context, account, (ok) => bucketReady(ok));
+    // The account layer (account-<account>, e2e/lifecycle): the account's singletons, in the state
+    // bucket, before any environment of the account (every network reads its OIDC provider's ARN).
+    const accountName = `account-${account.account}`;
+    const accountLayer = bucket.then(async (ok) => {
+      if (!ok) return false;
+      const applied = await context.verdicts.check(PHASE, accountName, "apply", async () => {
+        const lifecycle = { tools: context.tools, cliConfig: context.cliConfig, emulator: account.emulator, log: logger(accountName) };
+        await applyAccountLayer(lifecycle, path.join(context.bootstrapDir, "stacks", accountName), path.join(account.dir, accountName));
+        // What the account holds before any environment: the residue baseline of the lifecycle phase.
+        BASELINES.set(account.account, await inventory(account.emulator.endpoint, account.stacks[0]?.region ?? "eu-west-1"));
+        context.verdicts.pass(PHASE, accountName, "apply", "applied, plan after apply empty");
+        return true;
+      });
+      return applied === true;
+    });
     // network then platform of each environment of the account: the networks in promotion order (a
     // later environment looks up the singletons of the one that owns the account), each platform as
     // soon as its own network is up. A later network needs only the earlier one's CI identity.
     const done = new Map<string, Promise<boolean>>();
-    let previousIdentity: Promise<boolean> = bucket;
+    let previousIdentity: Promise<boolean> = accountLayer;
     const eksMotos = new Map<string, Promise<Moto>>();
     const one = async (stack: StackEntry, after: readonly Promise<boolean>[], onIdentityApplied: () => void = () => undefined) => {
       const upstreamOk = (await Promise.all(after)).every(Boolean);
@@ -316,6 +334,6 @@ export const birth: AccountPhase = {
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
       done.set(stack.name, one(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
     }
-    await Promise.all([bootstrapped, ...done.values()]);
+    await Promise.all([bootstrapped, accountLayer, ...done.values()]);
   },
 };

@@ -1,8 +1,6 @@
-import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
-import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -13,7 +11,7 @@ import { ciGuardrailStatements } from "./ci-guardrails";
 import { planRunnerProjectName, runnerProjectName } from "./codebuild-github-runner";
 
 /** GitHub Actions' OIDC issuer. */
-const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
+export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
 const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /** Actions that push an image to a repository (and nothing that deletes or re-tags). */
@@ -29,7 +27,7 @@ const ECR_PUSH_ACTIONS = [
 const DEPLOY_SESSION_SECONDS = 7200;
 
 /** ARN of the account's GitHub Actions OIDC provider (IAM names it after the issuer's host). */
-function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
+export function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "partition">): string {
   return `arn:${target.partition}:iam::${target.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 
@@ -110,6 +108,12 @@ export interface StateAccess {
   /** Key prefix of this environment's state, e.g. `dev/`. */
   readonly keyPrefix: string;
   /**
+   * Other state objects a plan reads through remote state, e.g. the account layer's
+   * `account/<account id>.tfstate`: read only, never locked.
+   * @default none
+   */
+  readonly readOnlyKeys?: readonly string[];
+  /**
    * The state key: a key ARN, or `alias/<name>` (the environment's own key the bootstrap creates,
    * granted through `kms:ResourceAliases`).
    * @default the bucket's default encryption (no KMS permission needed)
@@ -126,10 +130,10 @@ export interface GithubCiIdentityProps {
   /** Branch whose workflows may plan outside a pull request. */
   readonly deployBranch: string;
   /**
-   * Create the account's GitHub OIDC provider (the environment owns account singletons), or look up
-   * the one another environment created.
+   * The account's GitHub Actions OIDC provider, which the roles trust: the account layer creates it
+   * (stacks/account) and publishes its ARN.
    */
-  readonly createOidcProvider: boolean;
+  readonly oidcProviderArn: string;
   /** Repositories the push policy covers. */
   readonly ecrRepositoryArns: readonly string[];
   /**
@@ -138,17 +142,17 @@ export interface GithubCiIdentityProps {
    */
   readonly stateAccess?: StateAccess;
   /**
-   * The environment owns the account's singletons and applies the audit services (CloudTrail,
-   * GuardDuty, Config, Access Analyzer) with its deploy role; every other environment's CI roles
-   * may not set them up at all (modules/ci/ci-guardrails.ts).
-   * @default createOidcProvider
+   * The environment's deploy role applies the audit services (CloudTrail, GuardDuty, Config,
+   * Access Analyzer); without it, the CI roles may not set them up at all (modules/ci/ci-guardrails.ts).
+   * Since the account layer (stacks/account, an administrator's apply) holds them, no environment does.
+   * @default false
    */
   readonly ownsAccountSingletons?: boolean;
 }
 
 /**
  * CI's identity in the account, keyless:
- * - the GitHub Actions OIDC provider (created once per account, looked up elsewhere);
+ * - trust in the account's GitHub Actions OIDC provider (the account layer's, stacks/account);
  * - `<env>-github-plan`: read-only without secret values, for `terraform plan` in the GitHub
  *   environment `<env>-plan` (pull requests; required reviewers in production) and on the deploy branch;
  * - `<env>-github-deploy`: applies and pushes, assumable only from the GitHub environment `<env>`
@@ -179,15 +183,7 @@ export class GithubCiIdentity extends Construct {
     const { accountId, partition } = props.target;
     const iamArn = (resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
 
-    this.oidcProviderArn = props.createOidcProvider
-      ? new IamOpenidConnectProvider(this, "github-oidc", {
-          url: GITHUB_OIDC_URL,
-          clientIdList: ["sts.amazonaws.com"],
-          tags: { Name: "github-actions" },
-        }).arn
-      : // By ARN (iam:GetOpenIDConnectProvider), not by URL: a URL lookup lists every provider of the
-        // account (iam:ListOpenIDConnectProviders), which the deploy role is not granted.
-        new DataAwsIamOpenidConnectProvider(this, "github-oidc", { arn: githubOidcProviderArn(props.target) }).arn;
+    this.oidcProviderArn = props.oidcProviderArn;
 
     const trust = (name: string, subjects: readonly string[]) =>
       new DataAwsIamPolicyDocument(this, `${name}-trust`, {
@@ -242,7 +238,7 @@ export class GithubCiIdentity extends Construct {
     const guardrailStatements = ciGuardrailStatements({
       name: props.name,
       target: props.target,
-      ownsAccountSingletons: props.ownsAccountSingletons ?? props.createOidcProvider,
+      ownsAccountSingletons: props.ownsAccountSingletons ?? false,
       ...(props.stateAccess === undefined ? {} : { stateBucket: props.stateAccess.bucket }),
       ...(props.stateAccess?.kmsKeyArn?.startsWith("arn:") === true ? { stateKmsKeyArn: props.stateAccess.kmsKeyArn } : {}),
     });
@@ -256,11 +252,15 @@ export class GithubCiIdentity extends Construct {
           ? []
           : [
               {
-                // ReadOnlyAccess reads every object of the account: in the state bucket, only our prefix.
+                // ReadOnlyAccess reads every object of the account: in the state bucket, only our prefix
+                // and the upstream state a plan reads through remote state (the account layer's).
                 sid: "OnlyOurState",
                 effect: "Deny",
                 actions: ["s3:GetObject", "s3:GetObjectVersion"],
-                notResources: [`arn:${partition}:s3:::${props.stateAccess.bucket}/${props.stateAccess.keyPrefix}*`],
+                notResources: [
+                  `arn:${partition}:s3:::${props.stateAccess.bucket}/${props.stateAccess.keyPrefix}*`,
+                  ...(props.stateAccess.readOnlyKeys ?? []).map((key) => `arn:${partition}:s3:::${props.stateAccess?.bucket}/${key}`),
+                ],
               },
             ]),
       ],
@@ -272,6 +272,15 @@ export class GithubCiIdentity extends Construct {
       const statePolicy = new DataAwsIamPolicyDocument(this, "plan-state", {
         statement: [
           { sid: "ReadState", actions: ["s3:GetObject"], resources: [`${objects}*`] },
+          ...((state.readOnlyKeys ?? []).length === 0
+            ? []
+            : [
+                {
+                  sid: "ReadUpstreamState",
+                  actions: ["s3:GetObject"],
+                  resources: (state.readOnlyKeys ?? []).map((key) => `arn:${partition}:s3:::${state.bucket}/${key}`),
+                },
+              ]),
           { sid: "ListState", actions: ["s3:ListBucket"], resources: [`arn:${partition}:s3:::${state.bucket}`] },
           { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${objects}*.tflock`] },
           ...(state.kmsKeyArn === undefined
@@ -445,16 +454,6 @@ export class GithubCiIdentity extends Construct {
           ],
           resources: [iamArn(`instance-profile/${prefix}*`)],
         },
-        ...(props.createOidcProvider
-          ? [
-              {
-                // The account baseline (owned by this environment) sets the password policy; it has no resource ARN.
-                sid: "ManageAccountPasswordPolicy",
-                actions: ["iam:GetAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy"],
-                resources: ["*"],
-              },
-            ]
-          : []),
         {
           // The GitHub provider is read (looked up, refreshed), never changed by a deploy.
           sid: "ReadGithubOidcProvider",

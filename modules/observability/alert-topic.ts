@@ -6,6 +6,11 @@ import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 
 /** One receiver of the environment's alerts. */
+/** The name of the alert topic of environment `name`: `<name>-alerts`. */
+export function alertTopicName(name: string): string {
+  return `${name}-alerts`;
+}
+
 export interface AlertSubscription {
   readonly protocol: "email" | "https" | "sqs" | "lambda";
   readonly endpoint: string;
@@ -43,7 +48,7 @@ export class AlertTopic extends Construct {
       seen.add(key);
     }
     const { accountId } = props.target;
-    const name = `${props.name}-alerts`;
+    const name = alertTopicName(props.name);
 
     const topic = new SnsTopic(this, "topic", {
       name,

@@ -25,6 +25,9 @@ const SECURITY_FINDING_PATTERNS: Readonly<Record<string, Record<string, unknown>
   },
 };
 
+/** The finding sources, one rule (`<name>-security-<source>`) and target (id `alerts`) each. */
+export const SECURITY_FINDING_SOURCES = Object.keys(SECURITY_FINDING_PATTERNS);
+
 export interface SecurityFindingsProps {
   /** Prefix of the names: analyzer `<name>-external-access`, rules `<name>-security-<source>`. */
   readonly name: string;

@@ -1,6 +1,5 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { AccountBaseline } from "../../modules/security/account-baseline";
 import { CodebuildGithubRunner } from "../../modules/ci/codebuild-github-runner";
 import { AlertTopic } from "../../modules/observability/alert-topic";
 import { natGatewayAlarms } from "../../modules/observability/alarm-specs";
@@ -14,10 +13,14 @@ import { karpenterDiscoveryTags } from "../../modules/cluster-services/karpenter
 import { TieredVpc } from "../../modules/network/tiered-vpc";
 import { VpcEndpoints } from "../../modules/network/vpc-endpoints";
 import { VpcFlowLogs } from "../../modules/network/vpc-flow-logs";
+import { accountSingletonAddresses } from "../account/account-singletons";
+import { accountContract } from "../account/contract";
+import type { ReadContractOptions } from "../contract";
 import { LayerStack } from "../layer-stack";
+import { accountStateKey, accountStateLocation } from "../state-location";
 import { networkContract } from "./contract";
 
-export interface NetworkStackProps {
+export interface NetworkStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
 }
 
@@ -32,6 +35,8 @@ export class NetworkStack extends LayerStack {
     const target = this.target;
     const network = env.network;
     const zones = env.account.availabilityZones.slice(0, network.azCount);
+    // The account layer (account-<account id>, applied before any environment of the account).
+    const account = accountContract.readFrom(this, accountStateLocation(env), props);
 
     const logsKey = new KmsKey(this, "logs-key", {
       target,
@@ -159,13 +164,14 @@ export class NetworkStack extends LayerStack {
       target,
       repository: env.github.repository,
       deployBranch: env.github.deployBranch,
-      createOidcProvider: env.account.ownsAccountSingletons,
+      oidcProviderArn: account.githubOidcProviderArn,
       ecrRepositoryArns: repositories.map(([, repo]) => repo.repositoryArn),
       ...(this.state.backend === "s3"
         ? {
             stateAccess: {
               bucket: this.state.s3.bucket,
               keyPrefix: `${env.name}/`,
+              readOnlyKeys: [accountStateKey(env.account.id)],
               ...(this.state.s3.kmsKeyId === undefined ? {} : { kmsKeyArn: this.state.s3.kmsKeyId }),
             },
           }
@@ -191,12 +197,12 @@ export class NetworkStack extends LayerStack {
     const planRunner = new CodebuildGithubRunner(this, "ci-plan-runner", { ...runnerProps, purpose: "plan" });
 
     if (env.account.ownsAccountSingletons) {
-      new AccountBaseline(this, "account-baseline", {
-        name: env.name,
-        target,
-        protectFromDestroy: env.stage === "production",
-        alertsTopicArn: alerts.topicArn,
-      });
+      // The account's singletons moved to the account layer (docs/migrations/account-layer.md):
+      // forget them without destroying them. A no-op where the state never held them.
+      this.addOverride(
+        "removed",
+        accountSingletonAddresses({ name: env.name, target }).map((from) => ({ from, lifecycle: { destroy: false } })),
+      );
     }
 
     networkContract.publish(this, {

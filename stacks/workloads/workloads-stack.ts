@@ -337,7 +337,11 @@ export class WorkloadsStack extends LayerStack {
       dependsOn: [loadBalancerController.release, frontendNamespace.namespace],
     });
     const publicSubnetIds = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.publicSubnetIds, i));
-    new AlbGateway(this, "public-gateway", {
+    // Deletion protection on the ALB: its Gateway refuses a destroy before anything else goes
+    // (the controller could not delete the ALB, and the VPC would keep its ENIs and k8s-* groups);
+    // a teardown turns it off in the Helm values first.
+    const albDeletionProtection = settings.entry.deletionProtection && !this.teardown;
+    const gateway = new AlbGateway(this, "public-gateway", {
       name: "public",
       namespace: frontendNamespace.name,
       host: settings.frontendHost,
@@ -345,11 +349,15 @@ export class WorkloadsStack extends LayerStack {
       subnetIds: publicSubnetIds,
       webAclArn: firewall.webAclArn,
       backend: { serviceName: frontend.serviceName, servicePort: frontend.servicePort, healthCheckPath: settings.frontend.readinessPath },
-      deletionProtection: settings.entry.deletionProtection,
+      deletionProtection: albDeletionProtection,
       ...(accessLogs === undefined ? {} : { accessLogs: { bucketName: accessLogs.bucketName, prefix: accessLogs.prefix } }),
       tags: { environment: env.name },
       dependsOn: [loadBalancerController.release, frontend.service, ...(accessLogs === undefined ? [] : [accessLogs.policy])],
     });
+    if (settings.entry.deletionProtection) {
+      gateway.release.lifecycle = { ...(gateway.release.lifecycle ?? {}), preventDestroy: true };
+      if (this.teardown) this.recordLifted(`helm_release.${gateway.release.friendlyUniqueId}`, "ALB deletion_protection.enabled = false");
+    }
 
     // Network policies: default deny; the ALB -> frontend -> backend -> data tier.
     const namespaceSelector = (name: string) => ({ "kubernetes.io/metadata.name": name });

@@ -20,7 +20,7 @@ import { attempts, ciIdentities, planOnlyAttempts, type AttackScene, type Attemp
  * @cloud-copilot/iam-simulate against the identity's policies as synthesized (inline documents,
  * AWS-managed policies by the oracles below, boundary) and the target's resource policy as
  * synthesized (state bucket and keys from the bootstrap stack, audit bucket and key from the
- * owner's network stack, trust policies), and must not be allowed. A failure names the identity,
+ * account layer's stack, trust policies), and must not be allowed. A failure names the identity,
  * the action and the resource of each attempt IAM would allow.
  */
 
@@ -102,16 +102,17 @@ function sceneOf(name: string): AttackScene {
 
 function resourcePolicyOf(scene: AttackScene, source: ResourcePolicySource): IamPolicyJson {
   const bootstrap = () => synthesizedStack(`bootstrap-${scene.env.account.id}`).doc;
-  const ownerNetwork = () => synthesizedStack(`network-${scene.owner}`).doc;
+  // The audit bucket and key are account singletons: the account layer's stack holds them.
+  const account = () => synthesizedStack(`account-${scene.env.account.id}`).doc;
   switch (source.kind) {
     case "state-bucket":
       return bucketPolicy(bootstrap(), `arn:aws:s3:::${source.bucket}`);
     case "state-key":
       return keyPolicyByAlias(bootstrap(), source.alias);
     case "audit-bucket":
-      return bucketPolicy(ownerNetwork(), `arn:aws:s3:::${source.bucket}`);
+      return bucketPolicy(account(), `arn:aws:s3:::${source.bucket}`);
     case "audit-key":
-      return keyPolicyByAlias(ownerNetwork(), source.alias);
+      return keyPolicyByAlias(account(), source.alias);
     case "trust":
       return synthesizedRole(synthesizedStack(source.stack).doc, source.role).trust;
   }

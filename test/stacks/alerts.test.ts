@@ -145,29 +145,38 @@ describe("alerts in the environment file", () => {
   });
 });
 
-/** Issue 20, item 9: security findings alert. Only an environment that owns its account's singletons has them. */
-describe.each(ENVIRONMENTS.filter((env) => env.account.ownsAccountSingletons).map((env) => [env.name] as const))(
+/**
+ * Issue 20, item 9: security findings alert. The account layer (account-<id>) holds the rules and
+ * the analyzer with the account's other singletons; they target the owner's alert topic by its
+ * ARN, since network-<owner> creates the topic after the account layer.
+ */
+describe.each(ENVIRONMENTS.filter((env) => env.account.ownsAccountSingletons).map((env) => [env.name, env.account.id] as const))(
   "security findings of %s's account",
-  (name) => {
+  (name, accountId) => {
     const network = synthesizedStack(`network-${name}`).doc;
+    const account = synthesizedStack(`account-${accountId}`).doc;
     const topics = Object.entries(resourcesOf(network, "aws_sns_topic"));
-    const topicArn = `\${aws_sns_topic.${topics[0]?.[0]}.arn}`;
 
     it("GuardDuty, Config and Access Analyzer findings reach the alert topic through EventBridge, which the topic and its key admit", () => {
-      const rules = Object.entries(resourcesOf(network, "aws_cloudwatch_event_rule"));
+      expect(topics.map(([, topic]) => topic["name"])).toEqual([`${name}-alerts`]);
+      const rules = Object.entries(resourcesOf(account, "aws_cloudwatch_event_rule"));
       const sources = rules.flatMap(([, rule]) => (JSON.parse(String(rule["event_pattern"])) as { source: string[] }).source);
       expect(sources.sort()).toEqual(["aws.access-analyzer", "aws.config", "aws.guardduty"]);
-      const targets = Object.values(resourcesOf(network, "aws_cloudwatch_event_target"));
+      const targets = Object.values(resourcesOf(account, "aws_cloudwatch_event_target"));
       expect(targets.map((target) => [target["rule"], target["arn"]]).sort()).toEqual(
-        rules.map(([key]) => [`\${aws_cloudwatch_event_rule.${key}.name}`, topicArn]).sort(),
+        rules.map(([key]) => [`\${aws_cloudwatch_event_rule.${key}.name}`, `arn:aws:sns:eu-west-1:${accountId}:${name}-alerts`]).sort(),
       );
-      expect(Object.values(resourcesOf(network, "aws_accessanalyzer_analyzer")).map((analyzer) => analyzer["type"])).toEqual(["ACCOUNT"]);
+      expect(Object.values(resourcesOf(account, "aws_accessanalyzer_analyzer")).map((analyzer) => analyzer["type"])).toEqual(["ACCOUNT"]);
       const topicPolicy = Object.values(resourcesOf(network, "aws_sns_topic_policy"))[0]!;
       expect(JSON.stringify(statementsOf(network, topicPolicy["policy"]))).toContain("events.amazonaws.com");
       const keyName = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(String(topics[0]![1]["kms_master_key_id"]))![1]!;
       expect(JSON.stringify(statementsOf(network, resourcesOf(network, "aws_kms_key")[keyName]!["policy"]))).toContain(
         "events.amazonaws.com",
       );
+    });
+
+    it("the owner's network stack holds no finding rule (the account layer does)", () => {
+      expect(resourcesOf(network, "aws_cloudwatch_event_rule")).toEqual({});
     });
   },
 );

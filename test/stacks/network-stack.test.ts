@@ -37,11 +37,13 @@ describe("network stack: what each environment gets", () => {
     );
   });
 
-  it("staging shares dev's account, so it looks up the GitHub OIDC provider dev creates", () => {
-    expect(synthesizedStack("network-dev").json).toHaveResource(IamOpenidConnectProvider);
-    expect(synthesizedStack("network-staging").json).not.toHaveResource(IamOpenidConnectProvider);
-    expect(synthesizedStack("network-staging").json).toHaveDataSource(DataAwsIamOpenidConnectProvider);
-  });
+  it.each(["network-dev", "network-staging", "network-prod"])(
+    "GIVEN %s WHEN synthesized THEN it neither creates nor looks up the GitHub OIDC provider (the account layer publishes it)",
+    (name) => {
+      expect(synthesizedStack(name).json).not.toHaveResource(IamOpenidConnectProvider);
+      expect(synthesizedStack(name).json).not.toHaveDataSource(DataAwsIamOpenidConnectProvider);
+    },
+  );
 
   it("prod keeps its flow logs for a year, dev for a month", () => {
     const retention = (stack: string) =>

@@ -24,18 +24,14 @@ import { terraformDir, terraformIn } from "../support/terraform";
  */
 const PINNED: Readonly<Record<string, readonly string[]>> = {
   "network-dev": [
-    "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
     "aws_cloudwatch_log_group.ci-runner_logs_33672359",
     "aws_cloudwatch_log_group.ci-plan-runner_logs_20E36A5B",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",
     "aws_ecr_repository.ecr-frontend_repository_1A19570C",
-    "aws_guardduty_detector.account-baseline_guardduty_74E24D54",
-    "aws_kms_key.account-baseline_key_3429315E",
     "aws_kms_key.alerts-key_453745FF",
     "aws_kms_key.images-key_D7BAF85A",
     "aws_kms_key.logs-key_44F95A88",
-    "aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E",
   ],
   "network-staging": [
     "aws_cloudwatch_log_group.ci-runner_logs_33672359",
@@ -48,19 +44,15 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "aws_kms_key.logs-key_44F95A88",
   ],
   "network-prod": [
-    "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
     "aws_cloudwatch_log_group.ci-runner_logs_33672359",
     "aws_cloudwatch_log_group.ci-plan-runner_logs_20E36A5B",
     "aws_cloudwatch_log_group.flow-logs_log-group_BD9661F8",
     "aws_cloudwatch_log_group.management_flow-logs_log-group_9493F440",
     "aws_ecr_repository.ecr-backend_repository_16AD38B3",
     "aws_ecr_repository.ecr-frontend_repository_1A19570C",
-    "aws_guardduty_detector.account-baseline_guardduty_74E24D54",
-    "aws_kms_key.account-baseline_key_3429315E",
     "aws_kms_key.alerts-key_453745FF",
     "aws_kms_key.images-key_D7BAF85A",
     "aws_kms_key.logs-key_44F95A88",
-    "aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E",
   ],
   "platform-dev": [
     "aws_cloudwatch_log_group.cache_engine-log-group_A37ADC1F",
@@ -142,6 +134,20 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",
     "kubernetes_namespace_v1.kube-prometheus-stack_namespace_35DA366B",
   ],
+  // The account layer (built by the bootstrap app): the singletons the owner's network stack held
+  // at these same addresses before (docs/migrations/account-layer.md).
+  "account-111111111111": [
+    "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
+    "aws_guardduty_detector.account-baseline_guardduty_74E24D54",
+    "aws_kms_key.account-baseline_key_3429315E",
+    "aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E",
+  ],
+  "account-222222222222": [
+    "aws_cloudwatch_log_group.account-baseline_trail-log-group_1682BFBE",
+    "aws_guardduty_detector.account-baseline_guardduty_74E24D54",
+    "aws_kms_key.account-baseline_key_3429315E",
+    "aws_s3_bucket.account-baseline_audit-bucket_private-bucket_8FC5DD5E",
+  ],
   // The bootstrap app's stacks: the state buckets of each account and their keys.
   "bootstrap-111111111111": [
     "aws_kms_key.acme-nonprod-terraform-state_key_5B3191AF",
@@ -171,6 +177,7 @@ const NAMED_BY_CONFIG: Readonly<Record<string, readonly RegExp[]>> = {
     /^aws_elasticache_user\.cache_user-[a-z0-9-]+-backend_[0-9A-F]{8}$/,
   ],
   workloads: [],
+  account: [],
   bootstrap: [
     /^aws_kms_key\.[a-z0-9.-]+_key_[0-9A-F]{8}$/,
     /^aws_s3_bucket\.[a-z0-9.-]+_private-bucket_[0-9A-F]{8}$/,

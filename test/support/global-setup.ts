@@ -51,17 +51,21 @@ export default async function setup(): Promise<() => void> {
     withAdded,
     `The environment this run adds with the README's recipe (a copy of staging.yaml: test/support/added-environment.ts) is refused; the recipe needs updating:`,
   );
-  const [{ App }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] = await Promise.all([
-    import("cdktf"),
-    import("../../stacks/bootstrap/bootstrap-stack.js"),
-    import("../../stacks/environment-stacks.js"),
-    import("../../stacks/token-creation-stacks.js"),
-  ]);
+  const [{ App }, { addAccountStacks }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] =
+    await Promise.all([
+      import("cdktf"),
+      import("../../stacks/account/account-stack.js"),
+      import("../../stacks/bootstrap/bootstrap-stack.js"),
+      import("../../stacks/environment-stacks.js"),
+      import("../../stacks/token-creation-stacks.js"),
+    ]);
   withoutTokenCreationStacks(() => {
     const app = new App({ outdir: sharedSynthDir(), stackTraces: false });
     for (const environment of environments) addEnvironmentStacks(app, environment);
     // The bootstrap app's stacks (one per account) too, so the policy suite covers the state buckets.
     addBootstrapStacks(app, environments);
+    // And the account layer (one account-<id> stack per account), built by the bootstrap app.
+    addAccountStacks(app, environments);
     app.synth();
   });
   return () => rmSync(tmp, { recursive: true, force: true });

@@ -17,7 +17,7 @@ const props: GithubCiIdentityProps = {
   target: TEST_TARGET,
   repository: "acme/platform",
   deployBranch: "main",
-  createOidcProvider: true,
+  oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
   ecrRepositoryArns: [REPO_ARN],
   stateAccess: { bucket: "acme-state", keyPrefix: "dev/" },
 };
@@ -37,24 +37,17 @@ function statements(json: string): Statement[] {
 const subjectsOf = (statement: Statement) => statement.condition?.find((c) => c.variable.endsWith(":sub"))?.values;
 
 describe("GithubCiIdentity", () => {
-  it("GIVEN the environment owns the account singletons WHEN synthesized THEN it creates the GitHub OIDC provider", () => {
-    const json = synth({ createOidcProvider: true });
-    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, {
-      url: "https://token.actions.githubusercontent.com",
-      client_id_list: ["sts.amazonaws.com"],
-    });
-    expect(json).not.toHaveDataSource(DataAwsIamOpenidConnectProvider);
-  });
-
-  it("GIVEN another environment owns the singletons WHEN synthesized THEN it looks the provider up by its ARN, never by URL", () => {
-    // A lookup by URL lists every provider (iam:ListOpenIDConnectProviders), which the deploy role lacks (issue 13, item 1).
-    const json = synth({ createOidcProvider: false });
+  it("GIVEN the account layer's OIDC provider ARN WHEN synthesized THEN it neither creates nor looks up a provider and both roles trust that ARN", () => {
+    const json = synth({ oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" });
     expect(json).not.toHaveResource(IamOpenidConnectProvider);
-    expect(json).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, {
-      arn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-    });
-    const lookup = Object.values((JSON.parse(json) as TerraformJson).data?.["aws_iam_openid_connect_provider"] ?? {})[0];
-    expect(lookup).not.toHaveProperty("url");
+    expect(json).not.toHaveDataSource(DataAwsIamOpenidConnectProvider);
+    const trusts = statements(json).filter((statement) => statement.actions?.includes("sts:AssumeRoleWithWebIdentity"));
+    expect(trusts).toHaveLength(2);
+    for (const trust of trusts) {
+      expect((trust as { principals?: { identifiers: string[] }[] }).principals?.[0]?.identifiers).toEqual([
+        "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      ]);
+    }
   });
 
   it("trusts the plan role only from the GitHub environment <env>-plan and the deploy branch, never a bare pull request, for the STS audience", () => {
@@ -117,10 +110,8 @@ describe("GithubCiIdentity", () => {
     expect(json).toHaveResourceWithProperties(IamRole, { name: "dev-github-plan", max_session_duration: 3600 });
   });
 
-  it("GIVEN the environment owns the account WHEN synthesized THEN the deploy role may manage the account password policy, and not otherwise", () => {
-    const sids = (json: string) => statements(json).map((s) => s.sid);
-    expect(sids(synth({ createOidcProvider: true }))).toContain("ManageAccountPasswordPolicy");
-    expect(sids(synth({ createOidcProvider: false }))).not.toContain("ManageAccountPasswordPolicy");
+  it("WHEN synthesized THEN the deploy role may not manage the account password policy (the account layer, applied by an administrator, owns it)", () => {
+    expect(statements(synth()).map((s) => s.sid)).not.toContain("ManageAccountPasswordPolicy");
   });
 
   it("refuses a repository that is not owner/name", () => {
@@ -145,7 +136,7 @@ describe("GithubCiIdentity, evaluated", () => {
     if (found === undefined) throw new Error(`no policy document ci/${id}`);
     return policyJson(found[1]);
   };
-  const shared = synth({ createOidcProvider: false });
+  const shared = synth();
   const deployPolicies = [POWER_USER_ACCESS, documentNamed(shared, "deploy-iam"), documentNamed(shared, "push")];
   const deploy = (action: string, resource: string, context?: Record<string, string>) =>
     decide(deployPolicies, { action, resource, ...(context === undefined ? {} : { context }) });
@@ -239,5 +230,35 @@ describe("GithubCiIdentity, evaluated", () => {
     // AWS's public parameters (the operator host's AMI, ARNs without an account) stay readable for a plan.
     const denied = statements(shared).find((statement) => statement.sid === "NoParameterValues");
     expect(denied?.resources).toEqual(["arn:aws:ssm:*:123456789012:parameter/*"]);
+  });
+});
+
+describe("GithubCiIdentity, upstream state", () => {
+  it("GIVEN a read-only state key WHEN synthesized THEN the plan role may read exactly that object and lock nothing there", () => {
+    const json = synth({ stateAccess: { bucket: "acme-state", keyPrefix: "dev/", readOnlyKeys: ["account/123456789012.tfstate"] } });
+    const read = statements(json).find((statement) => statement.sid === "ReadUpstreamState");
+    expect(read?.actions).toEqual(["s3:GetObject"]);
+    expect(read?.resources).toEqual(["arn:aws:s3:::acme-state/account/123456789012.tfstate"]);
+    const lock = statements(json).find((statement) => statement.sid === "LockState");
+    expect(lock?.resources).toEqual(["arn:aws:s3:::acme-state/dev/*.tflock"]);
+  });
+
+  it("GIVEN the account layer's state key WHEN the plan role reads it THEN the guardrail that limits reads to its prefix lets it through, and only it", async () => {
+    const json = synth({ stateAccess: { bucket: "acme-state", keyPrefix: "dev/", readOnlyKeys: ["account/123456789012.tfstate"] } });
+    const documents = (JSON.parse(json) as TerraformJson).data?.["aws_iam_policy_document"] ?? {};
+    const named = (id: string) => {
+      const found = Object.entries(documents).find(([name]) => name.startsWith(`ci_${id}_`));
+      if (found === undefined) throw new Error(`no policy document ci/${id}`);
+      return policyJson(found[1]);
+    };
+    const planPolicies = [READ_ONLY_ACCESS, named("plan-no-data-reads"), named("plan-state")];
+    const read = (key: string) => decide(planPolicies, { action: "s3:GetObject", resource: `arn:aws:s3:::acme-state/${key}` });
+    expect(await read("account/123456789012.tfstate")).toBe("Allowed");
+    expect(await read("dev/network.tfstate")).toBe("Allowed");
+    expect(await read("staging/network.tfstate")).toBe("ExplicitlyDenied");
+  });
+
+  it("GIVEN no read-only state key WHEN synthesized THEN the plan role reads only its environment's prefix", () => {
+    expect(statements(synth()).map((statement) => statement.sid)).not.toContain("ReadUpstreamState");
   });
 });

@@ -20,7 +20,6 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AccountBaseline, type AccountBaselineProps } from "../../../modules/security/account-baseline";
-import { buildEnvironment, environment } from "../../support/fixtures";
 import { resourcesOf, type TerraformJson } from "../../support/synthesized";
 import { TEST_TARGET } from "../../support/target";
 
@@ -429,43 +428,5 @@ describe("AccountBaseline", () => {
     ] as [Partial<AccountBaselineProps>, string][])("GIVEN %o WHEN constructed THEN it throws %s", (overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);
     });
-  });
-});
-
-describe("AccountBaseline in the network stacks of the real environments", () => {
-  const synthesized = new Map<string, string>();
-  const networkOf = (name: string): string => {
-    const json = synthesized.get(name) ?? Testing.synth(buildEnvironment(environment(name)).stacks.network);
-    synthesized.set(name, json);
-    return json;
-  };
-
-  it("GIVEN dev owns the non-production account WHEN its network stack is synthesized THEN it has the baseline", () => {
-    const json = networkOf("dev");
-    expect(json).toHaveResource(GuarddutyDetector);
-    expect(json).toHaveResourceWithProperties(Cloudtrail, { name: "dev-audit" });
-    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "dev-audit-logs-111111111111" });
-  });
-
-  it("GIVEN prod owns its account WHEN its network stack is synthesized THEN it has the baseline", () => {
-    const json = networkOf("prod");
-    expect(json).toHaveResource(GuarddutyDetector);
-    expect(json).toHaveResourceWithProperties(Cloudtrail, { name: "prod-audit" });
-    expect(json).toHaveResource(ConfigConfigurationRecorder);
-  });
-
-  it("GIVEN prod is production WHEN synthesized THEN only prod's audit bucket is protected from destroy", () => {
-    const bucketOf = (name: string) => Object.values(resourcesOf(docOf(networkOf(name)), "aws_s3_bucket"))[0];
-    expect(bucketOf("prod")?.["lifecycle"]).toEqual({ prevent_destroy: true });
-    expect(bucketOf("dev")?.["lifecycle"]).toBeUndefined();
-  });
-
-  it("GIVEN staging shares dev's account WHEN its network stack is synthesized THEN it creates none of the account singletons", () => {
-    const json = networkOf("staging");
-    expect(json).not.toHaveResource(GuarddutyDetector);
-    expect(json).not.toHaveResource(Cloudtrail);
-    expect(json).not.toHaveResource(ConfigConfigurationRecorder);
-    expect(json).not.toHaveResource(IamAccountPasswordPolicy);
-    expect(json).not.toHaveResource(S3AccountPublicAccessBlock);
   });
 });

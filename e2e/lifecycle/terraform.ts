@@ -1,0 +1,154 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { gapOf, ignoredAttributesOf } from "../emulator-gaps";
+import { run, type CommandResult, type Tools } from "../processes";
+import {
+  backendConfigFile,
+  ignoreChangesOverride,
+  leaveOutGaps,
+  providerOverride,
+  remoteStateOverride,
+  type Emulator,
+  type TerraformJson,
+} from "../scratch";
+
+/**
+ * The little the lifecycle phases need of Terraform against the emulator, apart from e2e/run.ts:
+ * a stack folder prepared as run.ts prepares it (emulator gaps left out, provider, backend and
+ * remote state pointed at moto) and terraform run in it. Each phase gets a {@link Lifecycle}.
+ */
+export interface Lifecycle {
+  readonly tools: Tools;
+  /** TF_CLI_CONFIG_FILE: the provider mirror and plugin cache. */
+  readonly cliConfig: string;
+  readonly emulator: Emulator;
+  readonly log: (message: string) => void;
+}
+
+const TIMEOUT_SECONDS = 8 * 60;
+const PARALLELISM = 30;
+
+export type StackJson = TerraformJson & { import?: { to: string; id: string }[]; removed?: unknown[] };
+
+/**
+ * Copies a synthesized stack into `dir` (emptied first) as the emulator needs it. Import blocks
+ * whose resource an emulator gap leaves out go too (an import needs its resource in the
+ * configuration); they are returned.
+ */
+export function prepareStack(source: string, dir: string, lifecycle: Lifecycle): { stack: StackJson; importsLeftOut: string[] } {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(source, dir, { recursive: true, filter: (file) => !file.includes(`${path.sep}.terraform`) });
+  const synthesized = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackJson;
+  const { stack } = leaveOutGaps(synthesized, (type, _name, block) => gapOf(type, block));
+  const kept = stack as StackJson;
+  const present = (address: string) => {
+    const [type, name] = address.split(".") as [string, string];
+    return kept.resource?.[type]?.[name] !== undefined;
+  };
+  const importsLeftOut = (kept.import ?? []).filter((block) => !present(block.to)).map((block) => block.to);
+  if (kept.import !== undefined) kept.import = kept.import.filter((block) => present(block.to));
+  const write = (file: string, value: unknown) => writeFileSync(path.join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  write("cdk.tf.json", kept);
+  write("e2e_provider_override.tf.json", providerOverride(kept, lifecycle.emulator, lifecycle.tools.providerVersion));
+  const remote = remoteStateOverride(kept, lifecycle.emulator);
+  if (remote !== undefined) write("e2e_remote_state_override.tf.json", remote);
+  writeFileSync(path.join(dir, "e2e.s3.tfbackend"), backendConfigFile(lifecycle.emulator));
+  const ignore = ignoreChangesOverride(kept, (type, block) => ignoredAttributesOf(type, block));
+  if (ignore.override !== undefined) write("e2e_ignore_changes_override.tf.json", ignore.override);
+  return { stack: kept, importsLeftOut };
+}
+
+export function terraform(lifecycle: Lifecycle, dir: string, args: readonly string[]): Promise<CommandResult> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: lifecycle.cliConfig,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_COLOR: "1",
+  };
+  delete env["AWS_PROFILE"];
+  delete env["TF_LOG"];
+  delete env["TF_REATTACH_PROVIDERS"];
+  return run(lifecycle.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds: TIMEOUT_SECONDS });
+}
+
+/** Runs terraform and throws with the output's tail when it fails. */
+export async function mustTerraform(lifecycle: Lifecycle, dir: string, args: readonly string[], what: string): Promise<CommandResult> {
+  const result = await terraform(lifecycle, dir, args);
+  if (result.code !== 0) {
+    const tail = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-25).join("\n");
+    throw new Error(`${what} failed (exit ${result.code}):\n${tail}`);
+  }
+  lifecycle.log(`${what}: ${result.seconds.toFixed(1)} s`);
+  return result;
+}
+
+/** `terraform init` against the stack's S3 state in the emulator (or its local state). */
+export function init(lifecycle: Lifecycle, dir: string, stack: StackJson): Promise<CommandResult> {
+  const s3 = (stack.terraform as { backend?: Record<string, unknown> } | undefined)?.backend?.["s3"] !== undefined;
+  return mustTerraform(
+    lifecycle,
+    dir,
+    ["init", "-input=false", "-no-color", ...(s3 ? [`-backend-config=${path.join(dir, "e2e.s3.tfbackend")}`] : [])],
+    "init",
+  );
+}
+
+export function apply(lifecycle: Lifecycle, dir: string, extra: readonly string[] = [], what = "apply"): Promise<CommandResult> {
+  return mustTerraform(
+    lifecycle,
+    dir,
+    ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...extra],
+    what,
+  );
+}
+
+export function destroy(lifecycle: Lifecycle, dir: string, extra: readonly string[] = [], what = "destroy"): Promise<CommandResult> {
+  return mustTerraform(
+    lifecycle,
+    dir,
+    ["destroy", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, ...extra],
+    what,
+  );
+}
+
+/** A saved plan as JSON, and terraform's -detailed-exitcode (0 nothing to do, 2 changes). */
+export async function planJson(
+  lifecycle: Lifecycle,
+  dir: string,
+  extra: readonly string[] = [],
+): Promise<{ code: number; plan: LifecyclePlan }> {
+  const planned = await terraform(lifecycle, dir, [
+    "plan",
+    "-detailed-exitcode",
+    "-input=false",
+    "-no-color",
+    `-parallelism=${PARALLELISM}`,
+    "-out=lifecycle.tfplan",
+    ...extra,
+  ]);
+  if (planned.code !== 0 && planned.code !== 2) {
+    throw new Error(
+      `plan failed (exit ${planned.code}):\n${`${planned.stdout}\n${planned.stderr}`.trim().split("\n").slice(-25).join("\n")}`,
+    );
+  }
+  const shown = await mustTerraform(lifecycle, dir, ["show", "-json", "lifecycle.tfplan"], "show plan");
+  return { code: planned.code, plan: JSON.parse(shown.stdout) as LifecyclePlan };
+}
+
+/** What the lifecycle phases read of `terraform show -json` besides PlanJson. */
+export interface LifecyclePlan {
+  readonly resource_changes?: readonly PlannedChange[];
+  readonly resource_drift?: readonly PlannedChange[];
+}
+
+export interface PlannedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly change: { readonly actions: readonly string[]; readonly after?: unknown; readonly importing?: { readonly id: string } };
+}

@@ -1,0 +1,138 @@
+/**
+ * Lifecycle, after the birth of an account's environments (e2e/lifecycle): upgrade from the
+ * previous release in an emulator of its own (the account layer adopting the singletons with
+ * import blocks; no stateful deletion or replacement, no imported singleton created); for each
+ * non-production environment a drift check, the teardown command's steps, a residue check against
+ * the inventory taken before the birth, a re-creation, a second teardown and residue check.
+ * Production refuses the teardown command: the teardown phase proves its guards.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { loadEnvironments } from "../../environments/load";
+import type { AccountPhase, AccountRun, RunContext } from "../context";
+import {
+  afterBirth,
+  BASELINES,
+  lifecycleLine,
+  newCounts,
+  upgradeAccount,
+  type AppliedEnvironment,
+  type LifecycleCounts,
+} from "../lifecycle";
+import { apply, mustTerraform, prepareStack } from "../lifecycle/terraform";
+import { previousReleaseRef, synthesizeRelease } from "../lifecycle/upgrade";
+import { run } from "../processes";
+
+const PHASE = "lifecycle";
+
+/** The EKS endpoint birth gave a platform stack (its own moto), read from the stack's provider override. */
+function eksEndpointOf(dir: string): string | undefined {
+  const file = path.join(dir, "e2e_provider_override.tf.json");
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, "utf8");
+  return /"eks":\s*"([^"]+)"/.exec(text)?.[1];
+}
+
+let previous: Promise<{ synthDir?: string; importingDir: string }> | undefined;
+
+/** The previous release's synth and the bootstrap app's synth with import blocks, once per run. */
+function releases(context: RunContext): Promise<{ synthDir?: string; importingDir: string }> {
+  previous ??= (async () => {
+    const importingDir = path.join(context.work, "synth-bootstrap-import");
+    const synth = await run(process.execPath, [path.join(context.root, "dist", "bootstrap.js"), "--import-existing"], {
+      cwd: context.root,
+      env: { ...process.env, CDKTF_OUTDIR: importingDir },
+      timeoutSeconds: 300,
+    });
+    if (synth.code !== 0) throw new Error(`bootstrap synth with --import-existing failed: ${synth.stderr.slice(-500)}`);
+    const ref = previousReleaseRef(context.root);
+    if (ref === undefined) return { importingDir };
+    return { synthDir: await synthesizeRelease(context.root, ref, path.join(context.work, "previous")), importingDir };
+  })();
+  return previous;
+}
+
+function record(context: RunContext, account: string, counts: LifecycleCounts): void {
+  const verdicts = context.verdicts;
+  const subject = `account ${account}`;
+  const check = (name: string, failures: readonly string[], passed: string) => {
+    if (failures.length === 0) verdicts.pass(PHASE, subject, name, passed);
+    for (const failure of failures) verdicts.fail(PHASE, subject, name, failure);
+  };
+  check("upgrade without stateful replacement", counts.statefulReplacements, `${counts.upgrades} stacks upgraded`);
+  check("teardown without residue", counts.residue, `${counts.teardowns} teardowns`);
+  check("re-create after teardown", counts.failedRecreates, `${counts.recreates} re-created`);
+  check("drift reported", counts.missedDrift, `${counts.driftDetections} drift detections`);
+  check("lifecycle steps", counts.failures, "every step ran");
+  console.log(`[${account}] ${lifecycleLine(counts)}`);
+}
+
+export const lifecycle: AccountPhase = {
+  name: PHASE,
+  async run(context: RunContext, account: AccountRun): Promise<void> {
+    const counts = newCounts();
+    const region = account.stacks[0]?.region ?? "eu-west-1";
+    const environments = loadEnvironments().filter((environment) => account.stacks.some((stack) => stack.environment === environment.name));
+    const { synthDir: previousSynthDir, importingDir } = await releases(context);
+    const upgrade =
+      previousSynthDir === undefined
+        ? Promise.resolve()
+        : upgradeAccount(
+            { tools: context.tools, cliConfig: context.cliConfig, account: account.account, accountDir: account.dir, counts },
+            previousSynthDir,
+            importingDir,
+            context.synthDir,
+            environments,
+            async (emulator, dir) => {
+              const lifecycle = {
+                tools: context.tools,
+                cliConfig: context.cliConfig,
+                emulator,
+                log: (m: string) => console.log(`[upgrade bootstrap-${account.account}] ${m}`),
+              };
+              prepareStack(path.join(context.bootstrapDir, "stacks", `bootstrap-${account.account}`), dir, lifecycle);
+              await mustTerraform(
+                lifecycle,
+                dir,
+                ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`],
+                "init",
+              );
+              await apply(lifecycle, dir);
+            },
+          );
+    const baseline = BASELINES.get(account.account);
+    const living: AppliedEnvironment[] = environments
+      .filter((environment) => environment.stage !== "production")
+      .filter((environment) =>
+        ["network", "platform"].every((layer) => account.applied.some((entry) => entry.stack.name === `${layer}-${environment.name}`)),
+      )
+      .map((environment) => ({
+        environment,
+        networkDir: path.join(account.dir, `network-${environment.name}`),
+        platformEmulator: {
+          ...account.emulator,
+          eksEndpoint: eksEndpointOf(path.join(account.dir, `platform-${environment.name}`)) ?? account.emulator.endpoint,
+        },
+      }));
+    const lived =
+      baseline === undefined || living.length === 0
+        ? Promise.resolve()
+        : afterBirth(
+            {
+              tools: context.tools,
+              cliConfig: context.cliConfig,
+              account: account.account,
+              accountDir: account.dir,
+              emulator: account.emulator,
+              moto: account.moto,
+              region,
+              counts,
+            },
+            living,
+            baseline,
+            context.synthDir,
+          );
+    await Promise.all([upgrade, lived]);
+    record(context, account.account, counts);
+  },
+};
