@@ -148,10 +148,26 @@ function singular(collection: string): string {
     .replace(/s$/, "");
 }
 
+/**
+ * Parameters that name a resource inside another parameter's value: SQS names a queue by its URL
+ * (`QueueUrl`, `https://sqs.<region>.amazonaws.com/<account>/<name>`), the ARN by its name.
+ */
+function addNamesWithinValues(parameters: Map<string, string[]>): void {
+  const queueNames = (parameters.get("queueurl") ?? []).flatMap((url) => {
+    const name = url
+      .split("/")
+      .filter((segment) => segment !== "")
+      .at(-1);
+    return name === undefined || name.includes(":") ? [] : [name];
+  });
+  if (queueNames.length > 0) parameters.set("queuename", [...(parameters.get("queuename") ?? []), ...queueNames]);
+}
+
 /** The request's parameters: body, URL query and REST path (`/clusters/dev/node-groups/ng` gives clusterName and nodegroupName). */
 export function requestParameters(call: Pick<ApiCall, "body" | "url">): Map<string, string[]> {
   const parameters = new Map<string, string[]>();
   addParameters(call.body, parameters);
+  addNamesWithinValues(parameters);
   let url: URL | undefined;
   try {
     url = new URL(call.url);
@@ -186,6 +202,7 @@ export function requestParameters(call: Pick<ApiCall, "body" | "url">): Map<stri
 export function responseParameters(body: string): Map<string, string[]> {
   const parameters = new Map<string, string[]>();
   addParameters(body, parameters);
+  addNamesWithinValues(parameters);
   return parameters;
 }
 
@@ -213,6 +230,8 @@ const PARAMETER_OF_VARIABLE: Readonly<Record<string, readonly string[]>> = {
   keyid: ["keyid", "targetkeyid"],
   vpcflowlogid: ["flowlogid", "flowlogids"],
   detectorid: ["detectorid"],
+  // EventBridge: PutRule and DescribeRule name the rule `Name`, PutTargets and ListTargetsByRule `Rule`.
+  rulename: ["name", "rule"],
 };
 
 /**

@@ -112,6 +112,39 @@ describe("resources AWS authorizes a call on", () => {
   });
 });
 
+describe("services whose requests name a resource inside another value (Karpenter's queue and rules)", () => {
+  const jsonCall = (body: object): Pick<ApiCall, "body" | "url"> => ({ body: JSON.stringify(body), url: "http://127.0.0.1:5000/" });
+
+  it("GIVEN an SQS call naming the queue by its QueueUrl WHEN derived THEN the queue's ARN, from the URL's last segment", async () => {
+    const extra = await loadActionModels(["sqs:SetQueueAttributes"]);
+    const call = jsonCall({ QueueUrl: "http://127.0.0.1:5000/111111111111/dev-karpenter-interruptions", Attributes: { Policy: "{}" } });
+
+    const derived = resourcesOf(extra.get("sqs:setqueueattributes"), requestParameters(call), new Map(), WHERE);
+
+    expect(derived).toEqual({
+      kind: "concrete",
+      resources: ["arn:aws:sqs:eu-west-1:111111111111:dev-karpenter-interruptions"],
+      missing: [],
+    });
+  });
+
+  it("GIVEN EventBridge PutTargets naming its rule `Rule` WHEN derived THEN the rule's ARN on the default bus", async () => {
+    const extra = await loadActionModels(["events:PutTargets"]);
+    const call = jsonCall({
+      Rule: "dev-karpenter-spot-interruption",
+      Targets: [{ Id: "queue", Arn: "arn:aws:sqs:eu-west-1:111111111111:q" }],
+    });
+
+    const derived = resourcesOf(extra.get("events:puttargets"), requestParameters(call), new Map(), WHERE);
+
+    expect(derived).toEqual({
+      kind: "concrete",
+      resources: ["arn:aws:events:eu-west-1:111111111111:rule/dev-karpenter-spot-interruption"],
+      missing: [],
+    });
+  });
+});
+
 describe("actions AWS requires besides the one called", () => {
   it("GIVEN CreateRole with tags WHEN its requests are derived THEN iam:TagRole on the same role, with the request tags", () => {
     const tagging = requestsOf("IAM", "CreateRole").find((request) => request.action === "iam:TagRole");
