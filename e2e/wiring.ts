@@ -147,14 +147,23 @@ export function checkWiring(
   return { checks, unchecked };
 }
 
-/** `dev/network.tfstate` -> `network`: the layer a remote-state read reads, from its own config. */
-export function upstreamLayers(downstream: TerraformJson): Map<string, string> {
-  const reads = new Map<string, string>();
+/**
+ * The folder of the stack a remote-state read reads, by read name, from the read's own config:
+ * `dev/network.tfstate` -> `network-<environment>`; the account layer's `account/<id>.tfstate`
+ * -> `account-<id>` (one stack per account, no environment in its name).
+ */
+export function upstreamStacks(downstream: TerraformJson, environment: string): Map<string, { layer: string; stack: string }> {
+  const reads = new Map<string, { layer: string; stack: string }>();
   for (const [name, read] of Object.entries(downstream.data?.["terraform_remote_state"] ?? {})) {
     const config = (read["config"] ?? {}) as { key?: unknown; path?: unknown };
     const location = typeof config.key === "string" ? config.key : typeof config.path === "string" ? config.path : "";
+    const account = /(?:^|\/)account\/(\d{12})\.tfstate$/.exec(location)?.[1];
+    if (account !== undefined) {
+      reads.set(name, { layer: "account", stack: `account-${account}` });
+      continue;
+    }
     const layer = /([\w-]+)\.tfstate$/.exec(location)?.[1];
-    if (layer !== undefined) reads.set(name, layer);
+    if (layer !== undefined) reads.set(name, { layer, stack: `${layer}-${environment}` });
   }
   return reads;
 }

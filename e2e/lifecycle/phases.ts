@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { planTeardown } from "../../scripts/teardown";
-import { apply, destroy, init, planJson, prepareStack, terraform, type Lifecycle } from "./terraform";
+import { apply, destroy, init, mustTerraform, planJson, prepareStack, terraform, type Lifecycle } from "./terraform";
 import { upgradeVerdict, type UpgradeVerdict } from "./upgrade";
 
 /**
@@ -16,7 +16,7 @@ import { upgradeVerdict, type UpgradeVerdict } from "./upgrade";
  * - re-create: the same stacks applied again after their teardown.
  */
 
-/** Applies an account stack (or a bootstrap synth of it) and checks the plan after apply is empty. */
+/** Applies an account stack (or a bootstrap synth of it), checks the plan after apply is empty and writes its outputs to `dir/outputs.json`. */
 export async function applyAccountLayer(
   lifecycle: Lifecycle,
   source: string,
@@ -36,6 +36,10 @@ export async function applyAccountLayer(
       `account layer: the plan after apply is not empty: ${changed.map((change) => `${change.address} (${change.change.actions.join("/")})`).join(", ")}`,
     );
   }
+  // The environments read the account layer's outputs through remote state: the wiring check
+  // compares them with `<dir>/outputs.json`, as birth writes it for the other layers.
+  const outputs = await mustTerraform(lifecycle, dir, ["output", "-json"], "account layer outputs");
+  writeFileSync(path.join(dir, "outputs.json"), outputs.stdout);
   lifecycle.log(
     `account layer applied, plan after apply empty${importsLeftOut.length > 0 ? `; imports left out with their emulator gaps: ${importsLeftOut.length}` : ""}`,
   );

@@ -30,7 +30,7 @@ import { checkServiceRoles } from "../service-roles";
 import { BASELINES } from "../lifecycle";
 import { applyAccountLayer } from "../lifecycle/phases";
 import { inventory } from "../lifecycle/residue";
-import { checkPlacement, checkWiring, upstreamLayers } from "../wiring";
+import { checkPlacement, checkWiring, upstreamStacks } from "../wiring";
 
 const PHASE = "birth";
 
@@ -185,11 +185,10 @@ async function applyStack(
   });
   if (state !== undefined) {
     await context.verdicts.check(PHASE, stack.name, "wiring", async () => {
-      const reads = upstreamLayers(applied.stack);
+      const reads = upstreamStacks(applied.stack, stack.environment);
       if (reads.size === 0) return;
       const outputsOf = new Map<string, Record<string, { value: unknown }>>();
-      for (const [read, layer] of reads)
-        outputsOf.set(read, readJson(path.join(account.dir, `${layer}-${stack.environment}`, "outputs.json")));
+      for (const [read, upstream] of reads) outputsOf.set(read, readJson(path.join(account.dir, upstream.stack, "outputs.json")));
       const result = checkWiring(applied.stack, state, (read, name) => outputsOf.get(read)?.[name]?.value);
       for (const entry of result.unchecked) log(`  wiring not checked: ${entry}`);
       const wrong = result.checks.filter((check) => !check.ok);
@@ -209,7 +208,7 @@ async function applyStack(
         );
       }
       if (stack.layer === "platform") {
-        const network = outputsOf.get([...reads].find(([, layer]) => layer === "network")?.[0] ?? "");
+        const network = outputsOf.get([...reads].find(([, upstream]) => upstream.layer === "network")?.[0] ?? "");
         const placement = checkPlacement(state, (name) => network?.[name]?.value);
         if (placement.empty.length > 0) throw new Error(`placement rules that selected nothing: ${placement.empty.join("; ")}`);
         if (placement.wrong.length > 0) throw new Error(`placed outside the network's tiers: ${placement.wrong.join("; ")}`);

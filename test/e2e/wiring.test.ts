@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TerraformJson } from "../../e2e/scratch";
-import { checkPlacement, checkWiring, upstreamLayers } from "../../e2e/wiring";
+import { checkPlacement, checkWiring, upstreamStacks } from "../../e2e/wiring";
 
 /** The wiring check derived from the layer contracts (e2e/wiring.ts), on a platform stack's references to the network's outputs. */
 
@@ -88,9 +88,25 @@ describe("checkWiring", () => {
   });
 });
 
-describe("upstreamLayers", () => {
-  it("GIVEN a remote-state read of dev/network.tfstate WHEN read THEN it reads the network layer", () => {
-    expect([...upstreamLayers(platform())]).toEqual([["network-state", "network"]]);
+describe("upstreamStacks", () => {
+  it("GIVEN a remote-state read of dev/network.tfstate WHEN read THEN it reads the network layer of the environment", () => {
+    expect([...upstreamStacks(platform(), "dev")]).toEqual([["network-state", { layer: "network", stack: "network-dev" }]]);
+  });
+
+  it("GIVEN a remote-state read of the account layer's account/<id>.tfstate WHEN read THEN it reads the account-<id> stack, not a folder of the environment", () => {
+    const network = {
+      data: { terraform_remote_state: { "account-state": { backend: "s3", config: { key: "account/111111111111.tfstate" } } } },
+    };
+    expect([...upstreamStacks(network, "dev")]).toEqual([["account-state", { layer: "account", stack: "account-111111111111" }]]);
+  });
+
+  it("GIVEN a local-state read of the account layer WHEN read THEN it reads the account-<id> stack", () => {
+    const network = {
+      data: {
+        terraform_remote_state: { "account-state": { backend: "local", config: { path: "../../../.state/account/222222222222.tfstate" } } },
+      },
+    };
+    expect([...upstreamStacks(network, "qa")]).toEqual([["account-state", { layer: "account", stack: "account-222222222222" }]]);
   });
 });
 
