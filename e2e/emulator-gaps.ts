@@ -328,3 +328,36 @@ export function ignoredAttributesOf(
     .filter((entry) => entry.ignoreAttributes !== undefined && entry.names !== undefined && applies(entry, type, block, name))
     .flatMap((entry) => [...(entry.ignoreAttributes ?? [])]);
 }
+
+/**
+ * What moto 5.2.1 keeps after a delete that AWS removes with it, so the lifecycle's residue check
+ * would name it after every teardown. Each entry selects exactly those objects (never a whole
+ * kind): the residue listing leaves them out and the run prints how many, with the entry's kind.
+ */
+export interface ResidueGap {
+  /** The residue kind (e2e/lifecycle/residue.ts), e.g. `ec2:network-acl`. */
+  readonly kind: string;
+  /** Which objects of the kind: the condition the listing checks through the AWS APIs. */
+  readonly condition: string;
+  readonly wrong: string;
+  readonly evidence: string;
+}
+
+export const RESIDUE_GAPS: readonly ResidueGap[] = [
+  {
+    kind: "ec2:network-interface",
+    condition: "the network interface of a NAT gateway in state deleted (DescribeNatGateways: natGatewayAddressSet.networkInterfaceId)",
+    wrong:
+      "DeleteNatGateway marks the gateway deleted and leaves its network interface: DescribeNetworkInterfaces still lists it after the VPC is gone (AWS deletes it with the gateway).",
+    evidence:
+      "moto/ec2/models/nat_gateways.py (5.2.1) line 31 NatGateway.__init__ `self._eni = self.ec2_backend.create_network_interface(...)`; lines 147-150 delete_nat_gateway only sets `nat_gw.state = \"deleted\"`, nothing calls delete_network_interface. Reproduced with moto's mock_aws: create VPC, subnet, EIP, NAT gateway; delete NAT gateway, release EIP, delete subnet, delete VPC: the NAT gateway's ENI is still listed. Seen as 1 ENI per teardown of dev (natGateways: single).",
+  },
+  {
+    kind: "ec2:network-acl",
+    condition: "a default network ACL (default = true) whose VPC no longer exists (not in DescribeVpcs)",
+    wrong:
+      "DeleteVpc deletes the VPC's main route table and default security group but not its default network ACL: DescribeNetworkAcls still lists it, for a VPC that is gone (AWS deletes it with the VPC).",
+    evidence:
+      "moto/ec2/models/vpcs.py (5.2.1) create_vpc line 810 `self.create_network_acl(vpc_id, default=True)`; delete_vpc (lines 838-883) deletes route tables (delete_route_table), the default security group and the DHCP options, never the network ACL. Reproduced with moto's mock_aws (create VPC, delete VPC: its default ACL is still listed, vpcId the deleted VPC). Seen as 1 network ACL per teardown of dev (one VPC).",
+  },
+];
