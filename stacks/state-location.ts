@@ -1,7 +1,7 @@
 import type { S3BackendConfig } from "cdktf";
 import type { EnvironmentConfig } from "../environments/schema";
 import type { Layer } from "./layers";
-import { environmentStateKeyAlias } from "../modules/ci/ci-guardrails";
+import { bucketStateKeyAlias, environmentStateKeyAlias } from "../modules/ci/ci-guardrails";
 
 /**
  * Where one layer of one environment keeps its state. Computed once here and used both by the
@@ -40,10 +40,16 @@ export function stateLocation(environment: EnvironmentConfig, layer: Layer): Sta
  * environment's read of it come from here, so they cannot disagree.
  */
 export function accountStateLocation(environment: EnvironmentConfig): StateLocation {
-  return locate(environment, accountStateKey(environment.account.id));
+  // Encrypted with the named key or the bucket's own key, not the owner's environment key: the
+  // other environments' roles may not use that one (ciEnvironmentKeyStatements) and all read this state.
+  return locate(environment, accountStateKey(environment.account.id), (bucket) => `alias/${bucketStateKeyAlias(bucket)}`);
 }
 
-function locate(environment: EnvironmentConfig, key: string): StateLocation {
+function locate(
+  environment: EnvironmentConfig,
+  key: string,
+  defaultKey: (bucket: string) => string = (bucket) => `alias/${environmentStateKeyAlias(bucket, environment.name)}`,
+): StateLocation {
   const state = environment.state;
   if (state.backend === "local") {
     return { backend: "local", path: `${REPOSITORY_ROOT_FROM_STACK_DIR}/${state.directory}/${key}` };
@@ -56,7 +62,7 @@ function locate(environment: EnvironmentConfig, key: string): StateLocation {
       region: state.region ?? environment.account.region,
       encrypt: true,
       // The named key, or the environment's own key the bootstrap creates in the bucket's account (by alias).
-      kmsKeyId: state.kmsKeyArn ?? `alias/${environmentStateKeyAlias(state.bucket, environment.name)}`,
+      kmsKeyId: state.kmsKeyArn ?? defaultKey(state.bucket),
       ...(state.roleArn === undefined ? {} : { assumeRole: { roleArn: state.roleArn } }),
     },
   };

@@ -249,17 +249,47 @@ export function ciStatePrefixStatements(
   target: Pick<AwsTarget, "accountId" | "partition">,
   bucketArn: string,
   environments: readonly string[],
+  sharedReadKeys: readonly string[] = [],
 ): DataAwsIamPolicyDocumentStatement[] {
-  return environments.map((environment) => ({
-    sid: `OnlyOwnPrefix${environment.replace(/[^A-Za-z0-9]/g, "")}`,
-    effect: "Deny",
-    principals: [{ type: "*", identifiers: ["*"] }],
-    actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
-    notResources: [`${bucketArn}/${environment}/*`],
-    condition: [
+  return environments.flatMap((environment) => {
+    const sid = environment.replace(/[^A-Za-z0-9]/g, "");
+    const own = `${bucketArn}/${environment}/*`;
+    const roles = [
       { test: "ArnLike", variable: "aws:PrincipalArn", values: [`arn:${target.partition}:iam::${target.accountId}:role/${environment}-*`] },
-    ],
-  }));
+    ];
+    const everyone = [{ type: "*", identifiers: ["*"] }];
+    if (sharedReadKeys.length === 0) {
+      return [
+        {
+          sid: `OnlyOwnPrefix${sid}`,
+          effect: "Deny",
+          principals: everyone,
+          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+          notResources: [own],
+          condition: roles,
+        },
+      ];
+    }
+    // The shared keys (the account layer's state, which every environment's network reads) are read only.
+    return [
+      {
+        sid: `OnlyOwnPrefix${sid}`,
+        effect: "Deny",
+        principals: everyone,
+        actions: ["s3:PutObject", "s3:DeleteObject"],
+        notResources: [own],
+        condition: roles,
+      },
+      {
+        sid: `OnlyOwnPrefixOrShared${sid}`,
+        effect: "Deny",
+        principals: everyone,
+        actions: ["s3:GetObject", "s3:GetObjectVersion"],
+        notResources: [own, ...sharedReadKeys.map((key) => `${bucketArn}/${key}`)],
+        condition: roles,
+      },
+    ];
+  });
 }
 
 /** Statements for a protected key's policy: no CI role changes, disables or deletes it. */
@@ -274,6 +304,11 @@ export function ciKeyDenyStatements(target: Pick<AwsTarget, "accountId" | "parti
       condition: [{ test: "ArnLike", variable: "aws:PrincipalArn", values: ciPrincipalArnPatterns(target) }],
     },
   ];
+}
+
+/** Alias (without `alias/`) of a state bucket's own key (state no environment owns: the account layer's). */
+export function bucketStateKeyAlias(bucket: string): string {
+  return `terraform-state/${bucket.replace(/\./g, "-")}`;
 }
 
 /** Alias (without `alias/`) of an environment's own state key in a shared bucket. */

@@ -114,6 +114,12 @@ export interface StateAccess {
    */
   readonly readOnlyKeys?: readonly string[];
   /**
+   * The key the read-only objects are encrypted with: a key ARN, or `alias/<name>` (granted through
+   * `kms:ResourceAliases`); decrypt only.
+   * @default the bucket's default encryption (no KMS permission needed)
+   */
+  readonly readOnlyKmsKeyArn?: string;
+  /**
    * The state key: a key ARN, or `alias/<name>` (the environment's own key the bootstrap creates,
    * granted through `kms:ResourceAliases`).
    * @default the bucket's default encryption (no KMS permission needed)
@@ -280,6 +286,18 @@ export class GithubCiIdentity extends Construct {
                   actions: ["s3:GetObject"],
                   resources: (state.readOnlyKeys ?? []).map((key) => `arn:${partition}:s3:::${state.bucket}/${key}`),
                 },
+              ]),
+          ...(state.readOnlyKmsKeyArn === undefined || (state.readOnlyKeys ?? []).length === 0
+            ? []
+            : [
+                state.readOnlyKmsKeyArn.startsWith("alias/")
+                  ? {
+                      sid: "ReadUpstreamStateKey",
+                      actions: ["kms:Decrypt"],
+                      resources: [`arn:${partition}:kms:*:${accountId}:key/*`],
+                      condition: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [state.readOnlyKmsKeyArn] }],
+                    }
+                  : { sid: "ReadUpstreamStateKey", actions: ["kms:Decrypt"], resources: [state.readOnlyKmsKeyArn] },
               ]),
           { sid: "ListState", actions: ["s3:ListBucket"], resources: [`arn:${partition}:s3:::${state.bucket}`] },
           { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${objects}*.tflock`] },

@@ -9,6 +9,7 @@ import {
   ciBucketDenyStatements,
   ciEnvironmentKeyStatements,
   ciKeyDenyStatements,
+  bucketStateKeyAlias,
   ciStatePrefixStatements,
   environmentStateKeyAlias,
 } from "../ci/ci-guardrails";
@@ -51,6 +52,12 @@ export interface StateBucketProps {
    */
   readonly environments?: readonly string[];
   /**
+   * Objects every environment's roles may read (never write) besides their own prefix: the
+   * account layer's state, which each environment's network reads through remote state.
+   * @default none
+   */
+  readonly sharedReadKeys?: readonly string[];
+  /**
    * Environments that get their own state key here, alias `terraform-state/<bucket>/<env>`, which
    * other environments' CI roles may not use (those whose file names no key of its own).
    * @default none
@@ -87,7 +94,7 @@ export class StateBucket extends Construct {
       props.kmsKeyArn ??
       new KmsKey(this, "key", {
         target: props.target,
-        alias: `terraform-state/${name.replace(/\./g, "-")}`,
+        alias: bucketStateKeyAlias(name),
         description: `Terraform state in s3://${name}`,
         denyStatements: ciKeyDenyStatements(props.target),
       }).keyArn;
@@ -114,7 +121,7 @@ export class StateBucket extends Construct {
       ...privateBucketDenyStatements(bucketArn),
       // No CI role changes the bucket's controls or deletes a state version; each environment's CI stays in its prefix.
       ...ciBucketDenyStatements(props.target, bucketArn),
-      ...ciStatePrefixStatements(props.target, bucketArn, props.environments ?? []),
+      ...ciStatePrefixStatements(props.target, bucketArn, props.environments ?? [], props.sharedReadKeys ?? []),
     ];
     if (denyNonKmsUploads) {
       // Both conditions must hold: a request without the header gets the bucket's SSE-KMS default,

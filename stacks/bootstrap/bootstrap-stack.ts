@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { partitionOf, type AwsTarget } from "../../modules/core/aws-target";
 import { StateBucket } from "../../modules/storage/state-bucket";
-import { REPOSITORY_ROOT_FROM_STACK_DIR } from "../state-location";
+import { REPOSITORY_ROOT_FROM_STACK_DIR, accountStateKey } from "../state-location";
 
 /** A state bucket the bootstrap creates, with what its writers allow. */
 export interface BootstrapBucket {
@@ -88,6 +88,8 @@ export class BootstrapStack extends TerraformStack {
         denyNonKmsUploads: bucket.denyNonKmsUploads ?? false,
         environments: bucket.environments ?? [],
         environmentKeys: bucket.environmentKeys ?? [],
+        // The account layer keeps its state in the bucket of the account's environments; they all read it.
+        ...((bucket.environments ?? []).length === 0 ? {} : { sharedReadKeys: [accountStateKey(props.accountId)] }),
       });
       buckets.set(bucket.name, stateBucket);
       // Output names must start with a letter; bucket names may start with a digit and hold dots.

@@ -36,7 +36,8 @@ export class NetworkStack extends LayerStack {
     const network = env.network;
     const zones = env.account.availabilityZones.slice(0, network.azCount);
     // The account layer (account-<account id>, applied before any environment of the account).
-    const account = accountContract.readFrom(this, accountStateLocation(env), props);
+    const accountState = accountStateLocation(env);
+    const account = accountContract.readFrom(this, accountState, props);
 
     const logsKey = new KmsKey(this, "logs-key", {
       target,
@@ -172,6 +173,9 @@ export class NetworkStack extends LayerStack {
               bucket: this.state.s3.bucket,
               keyPrefix: `${env.name}/`,
               readOnlyKeys: [accountStateKey(env.account.id)],
+              ...(accountState.backend === "s3" && accountState.s3.kmsKeyId !== undefined
+                ? { readOnlyKmsKeyArn: accountState.s3.kmsKeyId }
+                : {}),
               ...(this.state.s3.kmsKeyId === undefined ? {} : { kmsKeyArn: this.state.s3.kmsKeyId }),
             },
           }

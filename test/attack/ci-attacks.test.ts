@@ -290,6 +290,31 @@ describe.each(ENVIRONMENTS.map((env) => [env.name] as const))("the CI identities
     expect(await decide(`${name}-github-deploy`, attempt)).toBe("Allowed");
   });
 
+  it.each(["plan", "deploy"])(
+    "GIVEN the %s role WHEN it reads the account layer's state (its network's remote state) THEN IAM, the bucket policy and the bucket's key allow it, and it may not write there",
+    async (role) => {
+      if (scene.env.state.backend !== "s3") throw new Error(`${name} keeps local state: the attack scene needs S3 state`);
+      const bucket = scene.env.state.bucket;
+      const onBucket = { kind: "state-bucket", bucket } as const;
+      const object = `arn:aws:s3:::${bucket}/account/${account}.tfstate`;
+      const alias = `alias/terraform-state/${bucket.replace(/\./g, "-")}`;
+      const read = { why: "", action: "s3:GetObject", resource: object, resourcePolicy: onBucket };
+      const decrypt = {
+        why: "",
+        action: "kms:Decrypt",
+        resource: `arn:aws:kms:${region}:${account}:key/state-bucket`,
+        context: { "kms:ResourceAliases": [alias] },
+        resourcePolicy: { kind: "state-key", alias } as const,
+      };
+      const write = { why: "", action: "s3:PutObject", resource: object, resourcePolicy: onBucket };
+      expect(await decide(`${name}-github-${role}`, read)).toBe("Allowed");
+      // A file that names its state key uses it for the account layer's state too (the plan role's StateKey grant);
+      // its policy is not ours to simulate. Otherwise the bucket's own key.
+      if (scene.env.state.kmsKeyArn === undefined) expect(await decide(`${name}-github-${role}`, decrypt)).toBe("Allowed");
+      expect(await decide(`${name}-github-${role}`, write)).not.toBe("Allowed");
+    },
+  );
+
   it("GIVEN the plan role WHEN it reads its own state and writes its lock THEN IAM and the bucket policy allow it", async () => {
     if (scene.env.state.backend !== "s3") throw new Error(`${name} keeps local state: the attack scene needs S3 state`);
     const bucket = scene.env.state.bucket;

@@ -62,7 +62,7 @@ describe("account stack", () => {
       s3: {
         bucket: "acme-nonprod-terraform-state",
         key: "account/111111111111.tfstate",
-        kms_key_id: "alias/terraform-state/acme-nonprod-terraform-state/dev",
+        kms_key_id: "alias/terraform-state/acme-nonprod-terraform-state",
         region: "eu-west-1",
         encrypt: true,
         use_lockfile: true,

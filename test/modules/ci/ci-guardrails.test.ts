@@ -50,6 +50,18 @@ describe("resource statements of a shared state bucket", () => {
     ]);
   });
 
+  it("GIVEN a shared read key (the account layer's state) WHEN built THEN the roles may read it but still write only their own prefix", () => {
+    const statements = ciStatePrefixStatements(TEST_TARGET, "arn:aws:s3:::b", ["dev"], ["account/123456789012.tfstate"]);
+    expect(statements.map((statement) => [statement.sid, statement.actions, statement.notResources])).toEqual([
+      ["OnlyOwnPrefixdev", ["s3:PutObject", "s3:DeleteObject"], ["arn:aws:s3:::b/dev/*"]],
+      [
+        "OnlyOwnPrefixOrShareddev",
+        ["s3:GetObject", "s3:GetObjectVersion"],
+        ["arn:aws:s3:::b/dev/*", "arn:aws:s3:::b/account/123456789012.tfstate"],
+      ],
+    ]);
+  });
+
   it("denies an environment's key to the roles of the other environments of the bucket, and to nobody when it is alone", () => {
     const sharing = ciEnvironmentKeyStatements(TEST_TARGET, "dev", ["dev", "staging"]);
     expect(sharing.find((statement) => statement.sid === "NotOtherEnvironments")?.condition).toEqual([
