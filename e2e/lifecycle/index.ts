@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { planRunnerProjectName, runnerProjectName } from "../../modules/ci/codebuild-github-runner";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { Moto, type Tools } from "../processes";
 import type { Emulator } from "../scratch";
@@ -152,12 +153,14 @@ export async function afterBirth(
           // pops projects by name only (moto/codebuild/models.py delete_project:
           // `self.codebuild_projects.pop(project_name, None)`), so the runner project survives a
           // successful destroy (observed: residue codebuild:project dev-github-runner, then the
-          // re-create failing on it). Deleted here by name, and said so.
-          const project = `${name}-github-runner`;
-          await json(context.emulator.endpoint, context.region, "codebuild", "CodeBuild_20161006.DeleteProject", { name: project });
-          console.log(
-            `[${name}] emulator gap: CodeBuild project ${project} deleted by name after the teardown (moto ignores DeleteProject by ARN)`,
-          );
+          // re-create failing on it). Deleted here by name, and said so: both runner projects
+          // (the deploy runner and, since issue 20, the plan runner).
+          for (const project of [runnerProjectName(name), planRunnerProjectName(name)]) {
+            await json(context.emulator.endpoint, context.region, "codebuild", "CodeBuild_20161006.DeleteProject", { name: project });
+            console.log(
+              `[${name}] emulator gap: CodeBuild project ${project} deleted by name after the teardown (moto ignores DeleteProject by ARN)`,
+            );
+          }
           counts.teardowns += 1;
           return true;
         } catch (error) {
