@@ -287,16 +287,18 @@ export function prepare(
 export async function stateResources(
   terraform: Terraform,
   dir: string,
+  /** Data sources too, at `data.<type>.<name>` (the wiring check reads them). */
+  includeData = false,
 ): Promise<{ address: string; type: string; values: Record<string, unknown> }[]> {
   const pulled = await terraform.must(dir, ["state", "pull"], "state pull");
   const state = JSON.parse(pulled.stdout) as {
     resources?: { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
   };
   return (state.resources ?? [])
-    .filter((resource) => resource.mode === "managed")
+    .filter((resource) => resource.mode === "managed" || (includeData && resource.mode === "data"))
     .flatMap((resource) =>
       resource.instances.map((instance) => ({
-        address: `${resource.type}.${resource.name}`,
+        address: `${resource.mode === "data" ? "data." : ""}${resource.type}.${resource.name}`,
         type: resource.type,
         values: instance.attributes,
       })),

@@ -76,7 +76,8 @@ function pathText(path: readonly (string | number)[]): string {
 }
 
 /**
- * Compares every reference to an upstream output in `downstream`'s resources with the state.
+ * Compares every reference to an upstream output in `downstream`'s resources and data sources
+ * with the state (data sources at `data.<type>.<name>`).
  * `outputs(read, name)` gives the upstream's published value (undefined when it has none).
  */
 export function checkWiring(
@@ -86,7 +87,15 @@ export function checkWiring(
 ): WiringResult {
   const checks: WiringCheck[] = [];
   const unchecked: string[] = [];
-  for (const [type, blocks] of Object.entries(downstream.resource ?? {})) {
+  // Data sources too (`data.<type>.<name>`, as in `state`): the account layer's OIDC provider ARN
+  // reaches network-<env> only through the policy documents of the roles that trust it.
+  const blocksOf = [
+    ...Object.entries(downstream.resource ?? {}).map(([type, blocks]) => [type, blocks] as const),
+    ...Object.entries(downstream.data ?? {})
+      .filter(([type]) => type !== "terraform_remote_state")
+      .map(([type, blocks]) => [`data.${type}`, blocks] as const),
+  ];
+  for (const [type, blocks] of blocksOf) {
     for (const [name, block] of Object.entries(blocks)) {
       const address = `${type}.${name}`;
       const inState = state.find((resource) => resource.address === address);

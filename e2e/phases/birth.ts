@@ -189,7 +189,8 @@ async function applyStack(
       if (reads.size === 0) return;
       const outputsOf = new Map<string, Record<string, { value: unknown }>>();
       for (const [read, upstream] of reads) outputsOf.set(read, readJson(path.join(account.dir, upstream.stack, "outputs.json")));
-      const result = checkWiring(applied.stack, state, (read, name) => outputsOf.get(read)?.[name]?.value);
+      const withData = await stateResources(terraform, dir, true);
+      const result = checkWiring(applied.stack, withData, (read, name) => outputsOf.get(read)?.[name]?.value);
       for (const entry of result.unchecked) log(`  wiring not checked: ${entry}`);
       const wrong = result.checks.filter((check) => !check.ok);
       if (result.checks.length === 0)

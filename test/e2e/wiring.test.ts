@@ -88,6 +88,45 @@ describe("checkWiring", () => {
   });
 });
 
+describe("checkWiring on data sources", () => {
+  const ARN = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+  const network: TerraformJson = {
+    data: {
+      terraform_remote_state: { "account-state": { backend: "s3", config: { key: "account/111111111111.tfstate" } } },
+      aws_iam_policy_document: {
+        trust: {
+          statement: [
+            {
+              principals: [
+                { type: "Federated", identifiers: ["${data.terraform_remote_state.account-state.outputs.github_oidc_provider_arn}"] },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+  const account = (read: string, name: string) => (read === "account-state" && name === "github_oidc_provider_arn" ? ARN : undefined);
+  const trustState = (identifier: string) => [
+    {
+      address: "data.aws_iam_policy_document.trust",
+      values: { statement: [{ principals: [{ type: "Federated", identifiers: [identifier] }] }] },
+    },
+  ];
+
+  it("GIVEN the account layer's ARN read only by a policy document WHEN checked THEN that data source's attribute is compared and equal", () => {
+    const result = checkWiring(network, trustState(ARN), account);
+    expect(result.checks.map((check) => [check.address, check.attribute, check.ok])).toEqual([
+      ["data.aws_iam_policy_document.trust", "statement[0].principals[0].identifiers[0]", true],
+    ]);
+  });
+
+  it("GIVEN a policy document trusting another provider WHEN checked THEN the check fails", () => {
+    const result = checkWiring(network, trustState("arn:aws:iam::111111111111:oidc-provider/other"), account);
+    expect(result.checks.map((check) => check.ok)).toEqual([false]);
+  });
+});
+
 describe("upstreamStacks", () => {
   it("GIVEN a remote-state read of dev/network.tfstate WHEN read THEN it reads the network layer of the environment", () => {
     expect([...upstreamStacks(platform(), "dev")]).toEqual([["network-state", { layer: "network", stack: "network-dev" }]]);
