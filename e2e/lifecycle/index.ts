@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { RESIDUE_GAPS } from "../emulator-gaps";
 import { planRunnerProjectName, runnerProjectName } from "../../modules/ci/codebuild-github-runner";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { Moto, type Tools } from "../processes";
@@ -177,9 +178,9 @@ export async function afterBirth(
     const leftovers: Record<string, string[]> = {};
     const left = residue(baseline, await inventory(context.moto.endpoint, context.region, leftovers));
     const entries = Object.entries(left).map(([kind, ids]) => `${kind} x${ids.length} (${ids.join(", ")})`);
-    const byEmulator = Object.entries(leftovers)
-      .filter(([, ids]) => ids.length > 0)
-      .map(([kind, ids]) => `${kind} x${ids.length}`);
+    const byEmulator = RESIDUE_GAPS.filter((gap) => (leftovers[gap.kind] ?? []).length > 0).map(
+      (gap) => `${gap.kind} x${(leftovers[gap.kind] ?? []).length} (${gap.condition})`,
+    );
     console.log(
       `[${context.account}] residue after teardown ${number}: ${entries.length === 0 ? "none" : entries.join("; ")}. Declared survivors: ${DECLARED_SURVIVORS.join("; ")}. Left out as emulator gaps (e2e/emulator-gaps.ts RESIDUE_GAPS): ${byEmulator.length === 0 ? "none" : byEmulator.join(", ")}`,
     );

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { RESIDUE_GAPS } from "../../e2e/emulator-gaps";
 import { emulatorResidue } from "../../e2e/lifecycle/residue";
 
 /**
@@ -29,5 +30,11 @@ describe("emulatorResidue", () => {
   it("GIVEN the deleted VPC still listed WHEN selected THEN its default ACL is not a leftover (it would be ours to delete)", () => {
     const vpcs = `${answer("DescribeVpcs")}<vpcSet><item><vpcId>vpc-173f4a63534a96d29</vpcId></item></vpcSet>`;
     expect(emulatorResidue({ ...described(), vpcs })["ec2:network-acl"]).toEqual([]);
+  });
+
+  it("GIVEN the gap list WHEN read THEN it names exactly the kinds the selection leaves out, each with moto's source", () => {
+    expect(RESIDUE_GAPS.map((gap) => gap.kind).sort()).toEqual(["ec2:network-acl", "ec2:network-interface"]);
+    expect(Object.keys(emulatorResidue(described())).sort()).toEqual(["ec2:network-acl", "ec2:network-interface"]);
+    for (const gap of RESIDUE_GAPS) expect(gap.evidence).toMatch(/moto\/ec2\/models\/[a-z_]+\.py \(5\.2\.1\)/);
   });
 });
