@@ -273,6 +273,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     names: [
       "endpoints_interface-ecr-api_A66D6989",
       "endpoints_interface-ecr-dkr_69967351",
+      "endpoints_interface-eks-auth_57E9199B",
       "endpoints_interface-kms_0906D5AE",
       "endpoints_interface-logs_9B50F411",
       "endpoints_interface-secretsmanager_1B2B3CA9",

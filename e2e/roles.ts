@@ -63,6 +63,17 @@ export interface Violation {
   readonly result: string;
 }
 
+/**
+ * The resource as iam-simulate is given it. AWS's public SSM parameters (the AMI ids) live in no
+ * account: `arn:aws:ssm:<region>::parameter/aws/service/...`. iam-simulate matches a resource to its
+ * type only with an account segment (an empty one is the error `no.resource.types`), so they are
+ * evaluated as owned by `aws`: like in AWS, a statement scoped to our account's parameters does not
+ * match them, and a policy that allows only our account's parameters does not allow them.
+ */
+function simulatedResource(arn: string): string {
+  return arn.replace(/^(arn:[^:]+:ssm:[^:]*:)(:parameter\/aws\/service\/)/, "$1aws$2");
+}
+
 /** Evaluates each distinct request against the role's policies with iam-simulate. */
 export async function evaluate(
   stack: string,
@@ -82,7 +93,7 @@ export async function evaluate(
       request: {
         principal: role.roleArn,
         action: request.action,
-        resource: { resource: request.resource, accountId: account },
+        resource: { resource: simulatedResource(request.resource), accountId: account },
         contextVariables: Object.fromEntries(
           Object.entries(request.context).map(([key, value]) => [key, typeof value === "string" ? value : [...value]]),
         ),
