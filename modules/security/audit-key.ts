@@ -4,6 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 import { ciKeyDenyStatements } from "../ci/ci-guardrails";
+import { KMS_SERVICE_USE_ACTIONS } from "./kms-key";
 
 /** What the audit key encrypts for. */
 export interface AuditKeyProps {
@@ -81,15 +82,7 @@ export function addAuditKey(scope: Construct, props: AuditKeyProps): string {
       {
         sid: "CloudWatchLogsTrailGroup",
         principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
-        actions: [
-          "kms:Encrypt",
-          "kms:Decrypt",
-          "kms:ReEncryptFrom",
-          "kms:ReEncryptTo",
-          "kms:GenerateDataKey",
-          "kms:GenerateDataKeyWithoutPlaintext",
-          "kms:DescribeKey",
-        ],
+        actions: [...KMS_SERVICE_USE_ACTIONS],
         resources: ["*"],
         condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
       },

@@ -8,6 +8,17 @@ import { KmsKey as AwsKmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { AwsTarget } from "../core/aws-target";
 
+/** What a service that encrypts with a key may do with it (no key management): the key policies' service grants. */
+export const KMS_SERVICE_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+] as const;
+
 /** An AWS service allowed to use the key on the account's behalf. */
 export interface KmsServiceGrant {
   /** Service principal, e.g. `logs.eu-west-1.amazonaws.com`. */
@@ -66,15 +77,7 @@ export class KmsKey extends Construct {
         ...(props.services ?? []).map((service, index) => ({
           sid: `ServiceUse${index}`,
           principals: [{ type: "Service", identifiers: [service.principal] }],
-          actions: [
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncryptFrom",
-            "kms:ReEncryptTo",
-            "kms:GenerateDataKey",
-            "kms:GenerateDataKeyWithoutPlaintext",
-            "kms:DescribeKey",
-          ],
+          actions: [...KMS_SERVICE_USE_ACTIONS],
           resources: ["*"],
           condition: [...(service.conditions ?? [])],
         })),
