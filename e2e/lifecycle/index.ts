@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { RESIDUE_GAPS } from "../emulator-gaps";
 import { planRunnerProjectName, runnerProjectName } from "../../modules/ci/codebuild-github-runner";
@@ -226,7 +227,7 @@ export async function afterBirth(
 export async function upgradeAccount(
   context: Omit<AccountContext, "moto" | "emulator" | "counts" | "region"> & { readonly counts: LifecycleCounts },
   previousSynthDir: string,
-  importingBootstrapDir: string,
+  bootstrapSynth: { readonly today: string; readonly importing: string },
   synthDir: string,
   environments: readonly EnvironmentConfig[],
   bootstrapApply: (emulator: Emulator, dir: string) => Promise<void>,
@@ -250,6 +251,15 @@ export async function upgradeAccount(
     }
     const emulatorOf = (layer: string, environment: string) => (layer === "platform" ? (eks.get(environment) ?? emulator) : emulator);
     const layers = ["network", "platform"];
+    const accountStack = `account-${context.account}`;
+    const previousAccountLayer = existsSync(path.join(previousSynthDir, "stacks", accountStack));
+    if (previousAccountLayer) {
+      await applyAccountLayer(
+        lifecycleFor(scoped, `previous ${accountStack}`),
+        path.join(previousSynthDir, "stacks", accountStack),
+        path.join(dir, accountStack),
+      );
+    }
     // The previous release: networks in promotion order (a later one looks up the owner's OIDC provider), then platforms.
     for (const layer of layers) {
       for (const environment of environments) {
@@ -261,13 +271,21 @@ export async function upgradeAccount(
         );
       }
     }
-    const accountStack = `account-${context.account}`;
-    const adopted = await applyAccountLayer(
-      lifecycleFor(scoped, `${accountStack} (import)`),
-      path.join(importingBootstrapDir, "stacks", accountStack),
-      path.join(dir, accountStack),
-    );
-    console.log(`[${accountStack}] adopted ${adopted.imported} singletons of the previous release with import blocks`);
+    if (previousAccountLayer) {
+      // The previous release has the account layer: today's is planned and applied on top of it, like the environments.
+      const lifecycle = lifecycleFor(scoped, `upgrade ${accountStack}`);
+      const verdict = await planUpgrade(lifecycle, path.join(bootstrapSynth.today, "stacks", accountStack), path.join(dir, accountStack));
+      context.counts.statefulReplacements.push(...verdict.statefulLost.map((address) => `${accountStack}: ${address}`));
+      await applyAccountLayer(lifecycle, path.join(bootstrapSynth.today, "stacks", accountStack), path.join(dir, accountStack));
+      context.counts.upgrades += 1;
+    } else {
+      const adopted = await applyAccountLayer(
+        lifecycleFor(scoped, `${accountStack} (import)`),
+        path.join(bootstrapSynth.importing, "stacks", accountStack),
+        path.join(dir, accountStack),
+      );
+      console.log(`[${accountStack}] adopted ${adopted.imported} singletons of the previous release with import blocks`);
+    }
     for (const layer of layers) {
       for (const environment of environments) {
         const stack = `${layer}-${environment.name}`;

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { run } from "../processes";
 import type { LifecyclePlan } from "./terraform";
@@ -58,23 +58,45 @@ export function upgradeVerdict(plan: LifecyclePlan, expectImported: readonly str
   return { statefulLost, importedButCreated, deleted, imported, changed };
 }
 
-/** The previous release: by default the merge base of HEAD with main (E2E_PREVIOUS_REF overrides; `none` skips the upgrade). */
-export function previousReleaseRef(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** The previous release to upgrade from, or why the upgrade step is skipped (only ever on request). */
+export type PreviousRelease = { readonly ref: string } | { readonly skipped: string };
+
+/**
+ * The previous release: by default the merge base of HEAD with main (`main`, else `origin/main`);
+ * on main itself, where that merge base is HEAD, the commit before it (HEAD's first parent).
+ * `E2E_PREVIOUS_REF=<commit>` names another; `E2E_PREVIOUS_REF=none` skips the step, which the
+ * run then reports as skipped. Nothing else skips it: a checkout with no previous commit throws.
+ */
+export function previousRelease(root: string, env: NodeJS.ProcessEnv = process.env): PreviousRelease {
   const explicit = env["E2E_PREVIOUS_REF"];
-  if (explicit === "none") return undefined;
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-  try {
-    const ref = explicit ?? git("merge-base", "HEAD", "main");
-    const resolved = git("rev-parse", ref);
-    return resolved === git("rev-parse", "HEAD") && explicit === undefined ? undefined : resolved;
-  } catch {
-    return undefined;
+  if (explicit === "none") return { skipped: "E2E_PREVIOUS_REF=none" };
+  const git = (...args: string[]): string | undefined => {
+    try {
+      return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  if (explicit !== undefined) {
+    const ref = git("rev-parse", "--verify", `${explicit}^{commit}`);
+    if (ref === undefined) throw new Error(`E2E_PREVIOUS_REF=${explicit} is not a commit of ${root}`);
+    return { ref };
   }
+  const head = git("rev-parse", "HEAD");
+  const base = git("merge-base", "HEAD", "main") ?? git("merge-base", "HEAD", "origin/main");
+  if (base !== undefined && base !== head) return { ref: base };
+  const parent = git("rev-parse", "--verify", "HEAD^1");
+  if (parent !== undefined) return { ref: parent };
+  throw new Error(
+    `no previous release to upgrade from in ${root}: HEAD is not ahead of main and has no parent (a shallow clone?). ` +
+      "Clone with history, or set E2E_PREVIOUS_REF=<commit>, or E2E_PREVIOUS_REF=none to skip the upgrade step (reported as skipped)",
+  );
 }
 
 /**
  * Synthesizes the previous release: `git archive` of `ref` into `workDir/source`, this checkout's
- * node_modules linked in, built with its own tsconfig.build.json, its app run into `workDir/synth`.
+ * node_modules linked in, built with its own tsconfig.build.json, its app run into `workDir/synth`;
+ * a release whose bootstrap app has account layers (`account-<id>`) adds their stack folders there.
  * @returns the synth folder (its stacks/ holds the release's stack folders)
  */
 export async function synthesizeRelease(root: string, ref: string, workDir: string): Promise<string> {
@@ -97,5 +119,20 @@ export async function synthesizeRelease(root: string, ref: string, workDir: stri
   if (!existsSync(app)) throw new Error(`${ref.slice(0, 12)} has no dist/main.js after its build`);
   const result = await run(process.execPath, [app], { cwd: source, env: { ...env, CDKTF_OUTDIR: synth }, timeoutSeconds: 300 });
   if (result.code !== 0) throw new Error(`synth of ${ref.slice(0, 12)} failed:\n${result.stderr.slice(-2000)}`);
+  // A release with the account layer (the bootstrap app's account-<id> stacks) upgrades it too.
+  const bootstrapApp = path.join(source, "dist", "bootstrap.js");
+  if (existsSync(bootstrapApp)) {
+    const bootstrapSynth = path.join(workDir, "synth-bootstrap");
+    const bootstrap = await run(process.execPath, [bootstrapApp], {
+      cwd: source,
+      env: { ...env, CDKTF_OUTDIR: bootstrapSynth },
+      timeoutSeconds: 300,
+    });
+    if (bootstrap.code !== 0) throw new Error(`bootstrap synth of ${ref.slice(0, 12)} failed:\n${bootstrap.stderr.slice(-2000)}`);
+    const stacks = path.join(bootstrapSynth, "stacks");
+    for (const stack of readdirSync(stacks).filter((name) => name.startsWith("account-"))) {
+      cpSync(path.join(stacks, stack), path.join(synth, "stacks", stack), { recursive: true });
+    }
+  }
   return synth;
 }

@@ -20,7 +20,7 @@ import {
   type LifecycleCounts,
 } from "../lifecycle";
 import { apply, mustTerraform, prepareStack } from "../lifecycle/terraform";
-import { previousReleaseRef, synthesizeRelease } from "../lifecycle/upgrade";
+import { previousRelease, synthesizeRelease } from "../lifecycle/upgrade";
 import { run } from "../processes";
 
 const PHASE = "lifecycle";
@@ -33,10 +33,10 @@ function eksEndpointOf(dir: string): string | undefined {
   return /"eks":\s*"([^"]+)"/.exec(text)?.[1];
 }
 
-let previous: Promise<{ synthDir?: string; importingDir: string }> | undefined;
+let previous: Promise<{ synthDir?: string; skipped?: string; importingDir: string }> | undefined;
 
 /** The previous release's synth and the bootstrap app's synth with import blocks, once per run. */
-function releases(context: RunContext): Promise<{ synthDir?: string; importingDir: string }> {
+function releases(context: RunContext): Promise<{ synthDir?: string; skipped?: string; importingDir: string }> {
   previous ??= (async () => {
     const importingDir = path.join(context.work, "synth-bootstrap-import");
     const synth = await run(process.execPath, [path.join(context.root, "dist", "bootstrap.js"), "--import-existing"], {
@@ -45,21 +45,26 @@ function releases(context: RunContext): Promise<{ synthDir?: string; importingDi
       timeoutSeconds: 300,
     });
     if (synth.code !== 0) throw new Error(`bootstrap synth with --import-existing failed: ${synth.stderr.slice(-500)}`);
-    const ref = previousReleaseRef(context.root);
-    if (ref === undefined) return { importingDir };
-    return { synthDir: await synthesizeRelease(context.root, ref, path.join(context.work, "previous")), importingDir };
+    const release = previousRelease(context.root);
+    if ("skipped" in release) return { skipped: release.skipped, importingDir };
+    console.log(`[lifecycle] upgrading from the previous release ${release.ref.slice(0, 12)}`);
+    return { synthDir: await synthesizeRelease(context.root, release.ref, path.join(context.work, "previous")), importingDir };
   })();
   return previous;
 }
 
-function record(context: RunContext, account: string, counts: LifecycleCounts): void {
+function record(context: RunContext, account: string, counts: LifecycleCounts, upgradeSkipped: string | undefined): void {
   const verdicts = context.verdicts;
   const subject = `account ${account}`;
   const check = (name: string, failures: readonly string[], passed: string) => {
     if (failures.length === 0) verdicts.pass(PHASE, subject, name, passed);
     for (const failure of failures) verdicts.fail(PHASE, subject, name, failure);
   };
-  check("upgrade without stateful replacement", counts.statefulReplacements, `${counts.upgrades} stacks upgraded`);
+  if (upgradeSkipped !== undefined)
+    verdicts.pass(PHASE, subject, "upgrade without stateful replacement", `SKIPPED on request (${upgradeSkipped})`);
+  else if (counts.upgrades === 0)
+    verdicts.fail(PHASE, subject, "upgrade without stateful replacement", "no stack was upgraded from the previous release");
+  else check("upgrade without stateful replacement", counts.statefulReplacements, `${counts.upgrades} stacks upgraded`);
   check("teardown without residue", counts.residue, `${counts.teardowns} teardowns`);
   check("re-create after teardown", counts.failedRecreates, `${counts.recreates} re-created`);
   check("drift reported", counts.missedDrift, `${counts.driftDetections} drift detections`);
@@ -73,14 +78,14 @@ export const lifecycle: AccountPhase = {
     const counts = newCounts();
     const region = account.stacks[0]?.region ?? "eu-west-1";
     const environments = loadEnvironments().filter((environment) => account.stacks.some((stack) => stack.environment === environment.name));
-    const { synthDir: previousSynthDir, importingDir } = await releases(context);
+    const { synthDir: previousSynthDir, skipped: upgradeSkipped, importingDir } = await releases(context);
     const upgrade =
       previousSynthDir === undefined
         ? Promise.resolve()
         : upgradeAccount(
             { tools: context.tools, cliConfig: context.cliConfig, account: account.account, accountDir: account.dir, counts },
             previousSynthDir,
-            importingDir,
+            { today: context.bootstrapDir, importing: importingDir },
             context.synthDir,
             environments,
             async (emulator, dir) => {
@@ -133,6 +138,6 @@ export const lifecycle: AccountPhase = {
             context.synthDir,
           );
     await Promise.all([upgrade, lived]);
-    record(context, account.account, counts);
+    record(context, account.account, counts, upgradeSkipped);
   },
 };

@@ -1,7 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lifecycleFailed, lifecycleLine, newCounts } from "../../e2e/lifecycle";
 import { residue } from "../../e2e/lifecycle/residue";
-import { upgradeVerdict } from "../../e2e/lifecycle/upgrade";
+import { previousRelease, upgradeVerdict } from "../../e2e/lifecycle/upgrade";
 import type { PlannedChange } from "../../e2e/lifecycle/terraform";
 
 /** The verdicts of the end-to-end lifecycle phases, on plans and inventories written here. */
@@ -75,5 +79,56 @@ describe("the lifecycle's last line", () => {
     ["missedDrift", "network-dev: exit 0"],
   ] as const)("GIVEN one entry in %s WHEN judged THEN the run fails", (field, entry) => {
     expect(lifecycleFailed({ ...newCounts(), [field]: [entry] })).toBe(true);
+  });
+});
+
+describe("the previous release an upgrade starts from", () => {
+  const repo = (): { dir: string; commit: (message: string) => string } => {
+    const dir = mkdtempSync(path.join(tmpdir(), "previous-release-"));
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+    git("init", "-q", "-b", "main");
+    git("config", "user.email", "test@example.invalid");
+    git("config", "user.name", "test");
+    return {
+      dir,
+      commit: (message) => {
+        git("commit", "-q", "--allow-empty", "-m", message);
+        return git("rev-parse", "HEAD");
+      },
+    };
+  };
+
+  it("GIVEN a branch two commits ahead of main WHEN asked THEN the release is their merge base", () => {
+    const { dir, commit } = repo();
+    const base = commit("on main");
+    execFileSync("git", ["checkout", "-q", "-b", "feature"], { cwd: dir });
+    commit("feature 1");
+    commit("feature 2");
+    expect(previousRelease(dir, {})).toEqual({ ref: base });
+  });
+
+  it("GIVEN main itself checked out WHEN asked THEN the release is the commit before HEAD, not a skip", () => {
+    const { dir, commit } = repo();
+    const before = commit("release 1");
+    commit("release 2");
+    expect(previousRelease(dir, {})).toEqual({ ref: before });
+  });
+
+  it("GIVEN a single commit and no request to skip WHEN asked THEN it refuses, naming how to proceed", () => {
+    const { dir, commit } = repo();
+    commit("only");
+    expect(() => previousRelease(dir, {})).toThrow(/no previous release.*E2E_PREVIOUS_REF/);
+  });
+
+  it("GIVEN E2E_PREVIOUS_REF=none WHEN asked THEN the step is skipped with that reason", () => {
+    const { dir, commit } = repo();
+    commit("only");
+    expect(previousRelease(dir, { E2E_PREVIOUS_REF: "none" })).toEqual({ skipped: "E2E_PREVIOUS_REF=none" });
+  });
+
+  it("GIVEN E2E_PREVIOUS_REF naming no commit WHEN asked THEN it refuses, naming the ref", () => {
+    const { dir, commit } = repo();
+    commit("only");
+    expect(() => previousRelease(dir, { E2E_PREVIOUS_REF: "v0.0.0-nosuch" })).toThrow(/E2E_PREVIOUS_REF=v0.0.0-nosuch is not a commit/);
   });
 });
