@@ -178,6 +178,27 @@ export function progressReporter(log: (message: string) => void, verb: string, t
   };
 }
 
+/**
+ * The environment every terraform command of the suite runs with: this machine's CLI config (the
+ * provider mirror), no prompts, no checkpoint call, the emulator's dummy credentials, and nothing
+ * of the caller's AWS profile, CA bundle, log settings or provider reattachment.
+ */
+export function terraformEnvironment(cliConfig: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_COLOR: "1",
+  };
+  for (const name of ["AWS_PROFILE", "AWS_CA_BUNDLE", "TF_LOG", "TF_LOG_PATH", "TF_REATTACH_PROVIDERS"]) delete env[name];
+  return env;
+}
+
 export class Terraform {
   constructor(
     private readonly context: RunContext,
@@ -192,24 +213,10 @@ export class Terraform {
     logFile?: string,
     options: { readonly timeoutSeconds?: number; readonly onOutput?: (chunk: string) => void } = {},
   ): Promise<CommandResult> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: this.context.cliConfig,
-      CHECKPOINT_DISABLE: "1",
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_EC2_METADATA_DISABLED: "true",
-      NO_COLOR: "1",
-    };
-    delete env["AWS_PROFILE"];
-    delete env["AWS_CA_BUNDLE"];
+    const env = terraformEnvironment(this.context.cliConfig);
     if (logFile !== undefined) {
       env["TF_LOG"] = "debug";
       env["TF_LOG_PATH"] = logFile;
-    } else {
-      delete env["TF_LOG"];
     }
     const provider = args[0] === "init" ? undefined : this.provider;
     if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;

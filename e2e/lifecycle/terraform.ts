@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { terraformEnvironment } from "../context";
 import { gapOf, ignoredAttributesOf } from "../emulator-gaps";
 import { run, type CommandResult, type Tools } from "../processes";
 import {
@@ -60,21 +61,11 @@ export function prepareStack(source: string, dir: string, lifecycle: Lifecycle):
 }
 
 export function terraform(lifecycle: Lifecycle, dir: string, args: readonly string[]): Promise<CommandResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: lifecycle.cliConfig,
-    CHECKPOINT_DISABLE: "1",
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_EC2_METADATA_DISABLED: "true",
-    NO_COLOR: "1",
-  };
-  delete env["AWS_PROFILE"];
-  delete env["TF_LOG"];
-  delete env["TF_REATTACH_PROVIDERS"];
-  return run(lifecycle.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds: TIMEOUT_SECONDS });
+  return run(lifecycle.tools.terraform, [...args], {
+    cwd: dir,
+    env: terraformEnvironment(lifecycle.cliConfig),
+    timeoutSeconds: TIMEOUT_SECONDS,
+  });
 }
 
 /** Runs terraform and throws with the output's tail when it fails. */
