@@ -46,6 +46,8 @@ export interface Figures {
   calls: { concrete: number; wildcardOnly: number; underived: number };
   /** Underived requests per service prefix. */
   underivedByService: Map<string, number>;
+  /** The lifecycle phase's totals over every account, once it has run. */
+  lifecycle?: import("./verdicts").LifecycleTotals;
 }
 
 /** The state of one run, shared by the phases. */

@@ -110,7 +110,19 @@ export interface CallFigures {
   readonly underived: number;
 }
 
-/** The last line of the run: the verdict first, then the counts per phase, then the figures. */
+/** What the lifecycle phase did across the run's accounts, and how often it failed. */
+export interface LifecycleTotals {
+  readonly upgrades: number;
+  readonly teardowns: number;
+  readonly recreates: number;
+  readonly driftDetections: number;
+  readonly statefulReplacements: number;
+  readonly residue: number;
+  readonly failedRecreates: number;
+  readonly missedDrift: number;
+}
+
+/** The last line of the run: the verdict first, then the counts per phase and the lifecycle's, then the figures. */
 export function summaryLine(
   counts: readonly PhaseCount[],
   calls: CallFigures,
@@ -120,6 +132,8 @@ export function summaryLine(
     readonly perpetualDiffs: number;
     readonly violations: number;
     readonly seconds: number;
+    /** Present when the lifecycle phase ran. */
+    readonly lifecycle?: LifecycleTotals;
   },
   green: boolean,
   /** The least-privilege report's file, named at the end of the line. */
@@ -130,8 +144,14 @@ export function summaryLine(
       ? "nothing attempted"
       : counts.map((count) => `${count.phase} ${count.attempted} attempted, ${count.failed} failed, ${count.passed} passed`).join("; ");
   const checked = calls.concrete + calls.wildcardOnly + calls.underived;
+  const life = figures.lifecycle;
+  const lifecycle =
+    life === undefined
+      ? ""
+      : `lifecycle: ${life.upgrades} upgrades, ${life.teardowns} teardowns, ${life.recreates} re-creates, ${life.driftDetections} drift detections ` +
+        `(${life.statefulReplacements} stateful replacements, ${life.residue} residue, ${life.failedRecreates} failed re-creates, ${life.missedDrift} missed drift); `;
   return (
-    `e2e: ${green ? "PASSED" : "FAILED"}: ${phases}; ` +
+    `e2e: ${green ? "PASSED" : "FAILED"}: ${phases}; ${lifecycle}` +
     `${checked} requests checked: ${calls.concrete} on a concrete ARN, ${calls.wildcardOnly + calls.underived} on * ` +
     `(${calls.wildcardOnly} actions without a resource, ${calls.underived} ARNs not derived); ` +
     `${figures.resourcesCreated} resources created, ${figures.leftOutForGaps} left out for emulator gaps, ` +

@@ -70,6 +70,17 @@ function record(context: RunContext, account: string, counts: LifecycleCounts, u
   check("drift reported", counts.missedDrift, `${counts.driftDetections} drift detections`);
   check("lifecycle steps", counts.failures, "every step ran");
   console.log(`[${account}] ${lifecycleLine(counts)}`);
+  const total = context.figures.lifecycle;
+  context.figures.lifecycle = {
+    upgrades: (total?.upgrades ?? 0) + counts.upgrades,
+    teardowns: (total?.teardowns ?? 0) + counts.teardowns,
+    recreates: (total?.recreates ?? 0) + counts.recreates,
+    driftDetections: (total?.driftDetections ?? 0) + counts.driftDetections,
+    statefulReplacements: (total?.statefulReplacements ?? 0) + counts.statefulReplacements.length,
+    residue: (total?.residue ?? 0) + counts.residue.length,
+    failedRecreates: (total?.failedRecreates ?? 0) + counts.failedRecreates.length,
+    missedDrift: (total?.missedDrift ?? 0) + counts.missedDrift.length,
+  };
 }
 
 export const lifecycle: AccountPhase = {

@@ -67,4 +67,27 @@ describe("summaryLine", () => {
   it("GIVEN nothing attempted WHEN printed THEN it says so", () => {
     expect(summaryLine([], CALLS, FIGURES, false)).toContain("e2e: FAILED: nothing attempted;");
   });
+
+  it("GIVEN the lifecycle ran WHEN printed THEN the last line counts upgrades, teardowns, re-creates and drift detections, and their failures", () => {
+    const lifecycle = {
+      upgrades: 4,
+      teardowns: 2,
+      recreates: 1,
+      driftDetections: 2,
+      statefulReplacements: 1,
+      residue: 0,
+      failedRecreates: 0,
+      missedDrift: 0,
+    };
+
+    const line = summaryLine([{ phase: "lifecycle", attempted: 1, failed: 1, passed: 0 }], CALLS, { ...FIGURES, lifecycle }, false);
+
+    expect(line).toContain(
+      "lifecycle 1 attempted, 1 failed, 0 passed; lifecycle: 4 upgrades, 2 teardowns, 1 re-creates, 2 drift detections (1 stateful replacements, 0 residue, 0 failed re-creates, 0 missed drift); 0 requests checked",
+    );
+  });
+
+  it("GIVEN no lifecycle ran WHEN printed THEN the line claims no lifecycle counts", () => {
+    expect(summaryLine([{ phase: "birth", attempted: 1, failed: 0, passed: 1 }], CALLS, FIGURES, true)).not.toContain("upgrades");
+  });
 });
