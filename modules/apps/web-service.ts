@@ -36,6 +36,14 @@ export interface WebServiceSecretVolume {
   readonly mountPath: string;
 }
 
+/** A ConfigMap mounted read-only as files (certificates, configuration: nothing secret). */
+export interface WebServiceConfigMapVolume {
+  /** Name of the ConfigMap in the service's namespace. */
+  readonly configMapName: string;
+  /** Where its keys appear as files in the container, e.g. `/etc/ssl/rds`. */
+  readonly mountPath: string;
+}
+
 export interface WebServiceProps {
   /** Name of the Deployment, Service, Ingress, HPA and PDB: a DNS label (RFC 1035). */
   readonly name: string;
@@ -73,6 +81,11 @@ export interface WebServiceProps {
    * @default none
    */
   readonly secretVolume?: WebServiceSecretVolume;
+  /**
+   * A ConfigMap mounted read-only, its files mode 0444.
+   * @default none
+   */
+  readonly configMapVolume?: WebServiceConfigMapVolume;
   /**
    * Horizontal pod autoscaling; the Deployment then leaves `replicas` to the HPA.
    * @default none: a fixed number of replicas
@@ -162,6 +175,10 @@ export class WebService extends Construct {
         },
       });
       mounts.push({ name: "secrets", mountPath: props.secretVolume.mountPath, readOnly: true });
+    }
+    if (props.configMapVolume !== undefined) {
+      volumes.push({ name: "config", configMap: { name: props.configMapVolume.configMapName, defaultMode: "0444" } });
+      mounts.push({ name: "config", mountPath: props.configMapVolume.mountPath, readOnly: true });
     }
     const env = Object.entries(props.env ?? {})
       .sort(([a], [b]) => a.localeCompare(b))

@@ -24,6 +24,7 @@ import { resolvedChartVersions } from "../../environments/workloads-schema";
 import { WorkloadNamespace } from "../../modules/kubernetes/workload-namespace";
 import { KUBE_SYSTEM_POD_SECURITY, SystemNamespace } from "../../modules/kubernetes/system-namespace";
 import { DatabaseAppRole } from "../../modules/apps/database-app-role";
+import { DatabaseCaBundle } from "../../modules/apps/database-ca-bundle";
 import { loadBalancerAlarms } from "../../modules/observability/alarm-specs";
 import { MetricAlarms } from "../../modules/observability/metric-alarms";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
@@ -274,6 +275,12 @@ export class WorkloadsStack extends LayerStack {
         ...podIdentityAgentEgress,
       ],
     });
+    // Database clients verify the server: the region's RDS root CAs, mounted read-only.
+    const rolesCa = new DatabaseCaBundle(this, "database-roles-rds-ca", {
+      namespace: rolesNamespace.name,
+      region,
+      dependsOn: [rolesNamespace.namespace],
+    });
     const appDatabaseRole = new DatabaseAppRole(this, "database-app-role", {
       namespace: rolesNamespace.name,
       serviceAccountName: DATABASE_ROLES_SERVICE_ACCOUNT.name,
@@ -284,6 +291,7 @@ export class WorkloadsStack extends LayerStack {
       // Literals from the environment file: the Job's name hashes them, so it changes only when they do.
       database: env.platform.database.databaseName,
       appUser: BACKEND_DATABASE_USER,
+      certificateAuthority: rolesCa.volume,
       dependsOn: [masterSecret.release],
     });
 
@@ -293,6 +301,11 @@ export class WorkloadsStack extends LayerStack {
       name: BACKEND_SERVICE_ACCOUNT.namespace,
       labels: APPLICATION_NAMESPACE_LABELS,
     });
+    const backendCa = new DatabaseCaBundle(this, "backend-rds-ca", {
+      namespace: backendNamespace.name,
+      region,
+      dependsOn: [backendNamespace.namespace],
+    });
     const backend = new WebService(this, "backend-app", {
       ...common("backend"),
       name: "backend",
@@ -301,6 +314,7 @@ export class WorkloadsStack extends LayerStack {
       imageTag: imageTag("backend"),
       serviceAccountName: BACKEND_SERVICE_ACCOUNT.name,
       serviceAccountRoleArn: irsaRole(platform.backendRoleArn),
+      configMapVolume: backendCa.volume,
       env: {
         DATABASE_HOST: platform.databaseEndpoint,
         DATABASE_READER_HOST: platform.databaseReaderEndpoint,
@@ -308,6 +322,10 @@ export class WorkloadsStack extends LayerStack {
         DATABASE_NAME: platform.databaseName,
         DATABASE_USER: platform.databaseAppUser,
         DATABASE_AUTH: "iam",
+        // libpq (and drivers that read its variables): TLS, the certificate chained to the RDS root
+        // CAs of the mounted bundle, and the host name DATABASE_HOST (the cluster endpoint) on it.
+        PGSSLMODE: "verify-full",
+        PGSSLROOTCERT: backendCa.volume.certificatePath,
         CACHE_HOST: platform.cacheEndpoint,
         CACHE_READER_HOST: platform.cacheReaderEndpoint,
         CACHE_PORT: Fn.tostring(platform.cachePort),

@@ -5,6 +5,7 @@ import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
@@ -63,6 +64,7 @@ export const KINDS: Readonly<Record<string, Kind>> = {
   },
   kubernetes_storage_class_v1: { model: StorageClass, module: "kubernetes-models/storage.k8s.io/v1/StorageClass", type: "IStorageClass" },
   kubernetes_job_v1: { model: Job, module: "kubernetes-models/batch/v1/Job", type: "IJob" },
+  kubernetes_config_map_v1: { model: ConfigMap, module: "kubernetes-models/v1/ConfigMap", type: "IConfigMap" },
 };
 
 /**

@@ -13,6 +13,7 @@ const props: DatabaseAppRoleProps = {
   port: "5432",
   database: "app",
   appUser: "backend",
+  certificateAuthority: { configMapName: "rds-ca", mountPath: "/etc/ssl/rds", certificatePath: "/etc/ssl/rds/rds-ca.pem" },
 };
 const synth = (overrides: Partial<DatabaseAppRoleProps> = {}): TerraformJson =>
   JSON.parse(Testing.synthScope((scope) => new DatabaseAppRole(scope, "role", { ...props, ...overrides }))) as TerraformJson;
@@ -66,6 +67,19 @@ describe("DatabaseAppRole", () => {
     expect(sql).toContain('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO :"app_user";');
     expect(sql).toContain('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_user";');
     expect(sql).toContain('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO :"app_user";');
+  });
+
+  it("GIVEN the RDS CA bundle WHEN psql connects THEN it verifies the server (verify-full) against the bundle, mounted read-only", () => {
+    const pod = ((job(synth())["spec"] as Body)["template"] as Body)["spec"] as Body;
+    const container = (pod["container"] as Body[])[0]!;
+    const env = Object.fromEntries((container["env"] as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect([env["PGSSLMODE"], env["PGSSLROOTCERT"], env["PGHOST"]]).toEqual([
+      "verify-full",
+      "/etc/ssl/rds/rds-ca.pem",
+      "db.cluster-x.eu-west-1.rds.amazonaws.com",
+    ]);
+    expect(container["volume_mount"]).toContainEqual({ name: "rds-ca", mount_path: "/etc/ssl/rds", read_only: true });
+    expect(pod["volume"]).toContainEqual({ name: "rds-ca", config_map: { name: "rds-ca", default_mode: "0444" } });
   });
 
   it("refuses a user name that is not one plain PostgreSQL role", () => {
