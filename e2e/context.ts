@@ -15,6 +15,7 @@ import {
   countResources,
   ignoreChangesOverride,
   leaveOutGaps,
+  withoutNewerArguments,
   providerOverride,
   remoteStateOverride,
   type Emulator,
@@ -272,7 +273,9 @@ export function prepare(
     planting.plant(synthesized);
     log(`PLANTED ${options.plant}: ${planting.defect}`);
   }
-  const { stack, leftOut, patched } = leaveOutGaps(synthesized, (type, name, block) => gapOf(type, block, undefined, name));
+  const supported = withoutNewerArguments(synthesized, tools.providerVersion);
+  for (const entry of supported.dropped) log(`  provider ${tools.providerVersion} lacks ${entry}: dropped from the scratch copy`);
+  const { stack, leftOut, patched } = leaveOutGaps(supported.stack, (type, name, block) => gapOf(type, block, undefined, name));
   writeJson(path.join(dir, "cdk.tf.json"), stack);
   writeJson(path.join(dir, "e2e_provider_override.tf.json"), providerOverride(stack, emulator, tools.providerVersion));
   const remote = remoteStateOverride(stack, emulator);

@@ -2,6 +2,7 @@
  * Pure transformations of a synthesized stack for the end-to-end run. The synthesized
  * `cdk.tf.json` is copied to a scratch folder; what the run changes there is:
  * - resources of an emulator gap, and what references them, are left out (counted, never silent);
+ * - arguments the pinned AWS provider has and the mirrored older one lacks are dropped (named);
  * - override files (`*_override.tf.json`, Terraform's own mechanism) pin the mirrored provider
  *   version and point the provider and every remote-state read at the emulator;
  * - the S3 backend gets the emulator's endpoints through a `-backend-config` file.
@@ -315,6 +316,46 @@ export function remoteStateOverride(stack: TerraformJson, emulator: Emulator): T
 /** Resources in a Terraform JSON document, as addresses. */
 export function resourceAddresses(stack: TerraformJson): string[] {
   return Object.entries(stack.resource ?? {}).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`));
+}
+
+/**
+ * Arguments of the AWS provider the stacks pin (6.25.0) that the mirrored provider of these machines
+ * does not have: `terraform validate` would stop at "Unsupported argument". Each is dropped from the
+ * scratch copy when the mirrored major version is older than `since`, and the drop is logged.
+ */
+const NEWER_PROVIDER_ARGUMENTS: readonly {
+  readonly type: string;
+  readonly argument: string;
+  /** The first major version of the provider that has it. */
+  readonly since: number;
+  readonly evidence: string;
+}[] = [
+  {
+    type: "aws_eks_cluster",
+    argument: "deletion_protection",
+    since: 6,
+    evidence:
+      "terraform providers schema -json of hashicorp/aws 5.100.0: aws_eks_cluster has no deletion_protection; @cdktf/provider-aws 21.22.1 (generated from 6.25.0) has EksCluster#deletion_protection",
+  },
+];
+
+/** The stack without the arguments `providerVersion` lacks (see NEWER_PROVIDER_ARGUMENTS), and the `address argument` pairs dropped. */
+export function withoutNewerArguments(
+  stack: TerraformJson,
+  providerVersion: string,
+): { readonly stack: TerraformJson; readonly dropped: string[] } {
+  const major = Number(providerVersion.split(".")[0]);
+  const copy = structuredClone(stack);
+  const dropped: string[] = [];
+  for (const { type, argument, since } of NEWER_PROVIDER_ARGUMENTS) {
+    if (major >= since) continue;
+    for (const [name, block] of Object.entries(copy.resource?.[type] ?? {})) {
+      if (!(argument in block)) continue;
+      delete block[argument];
+      dropped.push(`${type}.${name} ${argument}`);
+    }
+  }
+  return { stack: copy, dropped };
 }
 
 /** Addresses of resources with `deletion_protection = true` (the API refuses to delete them). */

@@ -375,6 +375,12 @@ export const platformSchema = z
           ),
       })
       .default({ publicAccess: false, publicAccessCidrs: [], privateAccessCidrs: [] }),
+    clusterDeletionProtection: z
+      .boolean()
+      .default(true)
+      .describe(
+        "EKS refuses to delete the cluster while true (the provider's deletion_protection); a teardown turns it off first. @default true; cannot be false in production",
+      ),
     authenticationMode: z
       .enum(["API", "API_AND_CONFIG_MAP"])
       .default("API")
@@ -493,6 +499,7 @@ export function productionPlatformProblems(platform: PlatformSettings): { path: 
   }
   if (platform.database.instances < 2)
     problems.push({ path: ["database", "instances"], message: "must be >= 2 in production (a writer and a reader in another AZ)" });
+  if (!platform.clusterDeletionProtection) problems.push({ path: ["clusterDeletionProtection"], message: "must be true in production" });
   if (!platform.database.deletionProtection)
     problems.push({ path: ["database", "deletionProtection"], message: "must be true in production" });
   if (!platform.cache.multiAz) problems.push({ path: ["cache", "multiAz"], message: "must be true in production" });

@@ -1,3 +1,4 @@
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -16,6 +17,7 @@ import type { IConstruct } from "constructs";
 /** Why a resource refuses deletion, or `undefined` when AWS deletes it without objection. */
 function deletionRefusal(resource: TerraformResource): string | undefined {
   if (resource instanceof RdsCluster && resource.deletionProtectionInput === true) return "deletion protection";
+  if (resource instanceof EksCluster && resource.deletionProtectionInput === true) return "deletion protection";
   if (resource instanceof S3Bucket && resource.forceDestroyInput !== true) return "a bucket must be emptied before it is deleted";
   return undefined;
 }
@@ -69,6 +71,10 @@ export class LiftDestroyGuards implements IAspect {
         resource.finalSnapshotIdentifier = snapshot;
         record(`final snapshot ${snapshot}`);
       }
+    }
+    if (resource instanceof EksCluster && resource.deletionProtectionInput === true) {
+      resource.deletionProtection = false;
+      record("deletion_protection = false");
     }
     if (resource instanceof ElasticacheReplicationGroup && (resource.snapshotRetentionLimitInput ?? 0) > 0) {
       const snapshot = `${resource.replicationGroupIdInput}-teardown-${this.stamp}`;

@@ -351,6 +351,11 @@ const BAD_FILES: readonly BadFile[] = [
     problems: [{ line: 29, path: "platform.database.deletionProtection", says: "must be true in production" }],
   },
   {
+    given: "production with the EKS cluster's deletion protection off",
+    fixture: "prod-eks-open.yaml",
+    problems: [{ line: 28, path: "platform.clusterDeletionProtection", says: "must be true in production" }],
+  },
+  {
     given: "production with a cache that is not multi-AZ",
     fixture: "prod-cache-1az.yaml",
     problems: [{ line: 29, path: "platform.cache.multiAz", says: "must be true in production" }],

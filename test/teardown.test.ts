@@ -80,6 +80,15 @@ describe("npm run teardown", () => {
     });
   });
 
+  it("GIVEN staging's deletion-protected EKS cluster WHEN a teardown is planned THEN its prevent_destroy and deletion protection are lifted, by name", () => {
+    expect(planOf("staging").lifted["platform-staging"]).toEqual(
+      expect.arrayContaining([
+        { address: "aws_eks_cluster.eks_cluster_55B0C966", lifted: "prevent_destroy = false" },
+        { address: "aws_eks_cluster.eks_cluster_55B0C966", lifted: "deletion_protection = false" },
+      ]),
+    );
+  });
+
   it("GIVEN dev, whose file keeps no snapshots, WHEN a teardown is planned THEN no final snapshot is named", () => {
     const lifts = Object.values(planOf("dev").lifted)
       .flat()

@@ -7,6 +7,7 @@ import {
   backendConfigFile,
   ignoreChangesOverride,
   leaveOutGaps,
+  withoutNewerArguments,
   providerOverride,
   remoteStateOverride,
   type Emulator,
@@ -41,7 +42,9 @@ export function prepareStack(source: string, dir: string, lifecycle: Lifecycle):
   mkdirSync(dir, { recursive: true });
   cpSync(source, dir, { recursive: true, filter: (file) => !file.includes(`${path.sep}.terraform`) });
   const synthesized = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackJson;
-  const { stack } = leaveOutGaps(synthesized, (type, _name, block) => gapOf(type, block));
+  const { stack } = leaveOutGaps(withoutNewerArguments(synthesized, lifecycle.tools.providerVersion).stack, (type, _name, block) =>
+    gapOf(type, block),
+  );
   const kept = stack as StackJson;
   const present = (address: string) => {
     const [type, name] = address.split(".") as [string, string];

@@ -75,6 +75,11 @@ export interface EksClusterProps {
    * @default false
    */
   readonly oidcProvider?: boolean;
+  /**
+   * EKS refuses to delete the cluster while on (`deletion_protection`, AWS provider 6.x).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -156,6 +161,7 @@ export class EksCluster extends Construct {
         bootstrapClusterCreatorAdminPermissions: false,
       },
       upgradePolicy: { supportType: "STANDARD" },
+      deletionProtection: props.deletionProtection ?? false,
       dependsOn: [logGroup, ...attachments],
     });
 

@@ -110,6 +110,7 @@ export class PlatformStack extends LayerStack {
       access,
       // IRSA needs the cluster's IAM OIDC provider; EKS Pod Identity does not.
       oidcProvider: usesIrsa(settings.identity.mode),
+      deletionProtection: settings.clusterDeletionProtection,
     });
 
     const nodeRole = new EksNodeRole(this, "node-role", { roleName: `${clusterName}-nodes`, partition: target.partition });

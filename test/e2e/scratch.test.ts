@@ -7,6 +7,7 @@ import {
   ignoreChangesOverride,
   leaveOutGaps,
   preventDestroyAddresses,
+  withoutNewerArguments,
   providerOverride,
   remoteStateOverride,
   type TerraformJson,
@@ -201,5 +202,27 @@ describe("leaveOutGaps keeps what only names a left-out resource", () => {
       address: "aws_s3_bucket.b",
       because: "depends_on aws_elasticache_replication_group.cache dropped (emulator gap: aws_elasticache_replication_group)",
     });
+  });
+});
+
+describe("withoutNewerArguments", () => {
+  const cluster = (): TerraformJson => ({
+    resource: {
+      aws_eks_cluster: { eks: { name: "prod", deletion_protection: true } },
+      aws_rds_cluster: { db: { cluster_identifier: "prod-app", deletion_protection: true } },
+    },
+  });
+
+  it("GIVEN the mirrored provider 5.100.0 WHEN a cluster sets deletion_protection (provider 6.x) THEN the scratch copy drops it, named, and nothing else", () => {
+    const { stack: copy, dropped } = withoutNewerArguments(cluster(), "5.100.0");
+    expect(dropped).toEqual(["aws_eks_cluster.eks deletion_protection"]);
+    expect(copy.resource).toEqual({
+      aws_eks_cluster: { eks: { name: "prod" } },
+      aws_rds_cluster: { db: { cluster_identifier: "prod-app", deletion_protection: true } },
+    });
+  });
+
+  it("GIVEN the pinned provider 6.25.0 WHEN the stack is copied THEN the argument stays", () => {
+    expect(withoutNewerArguments(cluster(), "6.25.0")).toEqual({ stack: cluster(), dropped: [] });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ENVIRONMENTS } from "../support/fixtures";
 import { allSynthesizedStacks, eachResource, synthesizedStack } from "../support/synthesized";
 
 /**
@@ -28,6 +29,31 @@ describe("destroy guards", () => {
     );
     expect(buckets.length).toBeGreaterThan(0);
     expect(buckets.filter(([, guarded]) => guarded !== true)).toEqual([]);
+  });
+
+  it.each([
+    ["platform-prod", true, { prevent_destroy: true }],
+    ["platform-staging", true, { prevent_destroy: true }],
+    ["platform-dev", false, undefined],
+  ])(
+    "GIVEN %s's EKS cluster WHEN synthesized THEN deletion protection is %s, and prevent_destroy with it (EKS refuses DeleteCluster while it is on)",
+    (name, protectedCluster, lifecycle) => {
+      const cluster = eachResource(synthesizedStack(name).doc).find(([, type]) => type === "aws_eks_cluster");
+      expect([cluster?.[2]["deletion_protection"], cluster?.[2]["lifecycle"]]).toEqual([protectedCluster, lifecycle]);
+    },
+  );
+
+  it("GIVEN every production environment WHEN synthesized THEN its EKS cluster has deletion protection and prevent_destroy", () => {
+    const production = ENVIRONMENTS.filter((env) => env.stage === "production");
+    expect(production.length).toBeGreaterThan(0);
+    for (const env of production) {
+      const cluster = eachResource(synthesizedStack(`platform-${env.name}`).doc).find(([, type]) => type === "aws_eks_cluster");
+      expect([env.name, cluster?.[2]["deletion_protection"], lifecycleOf(cluster?.[2] ?? {})?.prevent_destroy]).toEqual([
+        env.name,
+        true,
+        true,
+      ]);
+    }
   });
 
   it("GIVEN staging's database, deletion protected outside production, WHEN synthesized THEN it refuses destroy", () => {
