@@ -190,18 +190,24 @@ export function interruptionQueueAlarms(params: { readonly queueName: string }):
 }
 
 /**
- * The public entry's ALB, which the AWS Load Balancer Controller creates at run time (its name and
- * id are unknown at synth): Metrics Insights queries over the ALBs the controller tagged with this
- * cluster's name (`elbv2.k8s.aws/cluster`).
+ * The ALB of a Gateway, which the AWS Load Balancer Controller creates at run time. `loadBalancer`
+ * is its CloudWatch dimension `LoadBalancer` (the ARN's suffix `app/<name>/<id>`, a Terraform
+ * expression: see GatewayLoadBalancers). Plain dimensions, and a Metrics Insights query filtered on
+ * a dimension only: nothing depends on CloudWatch's account setting "resource tags for
+ * telemetry", which a tag filter in a query needs and which no API of the pinned provider sets.
  */
-export function loadBalancerAlarms(params: { readonly clusterName: string }): AlarmSpec[] {
-  const cluster = params.clusterName.replace(/'/g, "");
-  const where = `WHERE tag."elbv2.k8s.aws/cluster" = '${cluster}'`;
+export function loadBalancerAlarms(params: { readonly gateway: string; readonly loadBalancer: string }): AlarmSpec[] {
+  const alb = (name: string) => ({
+    namespace: "AWS/ApplicationELB",
+    name,
+    statistic: "Sum" as const,
+    dimensions: { LoadBalancer: params.loadBalancer },
+  });
   return [
     {
       id: "alb-target-5xx",
-      description: `ALB of ${cluster}: more than 50 responses 5xx from the targets in each of 3 periods of 5 minutes. Look at the frontend's and backend's logs.`,
-      query: `SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) ${where}`,
+      description: `ALB of the Gateway ${params.gateway}: more than 50 responses 5xx from the targets in each of 3 periods of 5 minutes. Look at the frontend's and backend's logs.`,
+      metric: alb("HTTPCode_Target_5XX_Count"),
       comparison: "GreaterThanThreshold",
       threshold: 50,
       period: FIVE_MINUTES,
@@ -209,8 +215,8 @@ export function loadBalancerAlarms(params: { readonly clusterName: string }): Al
     },
     {
       id: "alb-elb-5xx",
-      description: `ALB of ${cluster}: more than 50 responses 5xx from the load balancer itself (no healthy target, timeouts) in each of 3 periods of 5 minutes.`,
-      query: `SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) ${where}`,
+      description: `ALB of the Gateway ${params.gateway}: more than 50 responses 5xx from the load balancer itself (no healthy target, timeouts) in each of 3 periods of 5 minutes.`,
+      metric: alb("HTTPCode_ELB_5XX_Count"),
       comparison: "GreaterThanThreshold",
       threshold: 50,
       period: FIVE_MINUTES,
@@ -218,8 +224,9 @@ export function loadBalancerAlarms(params: { readonly clusterName: string }): Al
     },
     {
       id: "alb-unhealthy-targets",
-      description: `ALB of ${cluster}: unhealthy targets for 15 minutes. Pods fail the readiness path; kubectl -n frontend get pods.`,
-      query: `SELECT MAX(UnHealthyHostCount) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer, TargetGroup) ${where}`,
+      description: `ALB of the Gateway ${params.gateway}: unhealthy targets for 15 minutes. Pods fail the readiness path; kubectl -n frontend get pods.`,
+      // Per target group, the controller's (names unknown at synth): the highest count of any.
+      query: `SELECT MAX(UnHealthyHostCount) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer, TargetGroup) WHERE LoadBalancer = '${params.loadBalancer}'`,
       comparison: "GreaterThanThreshold",
       threshold: 0,
       period: FIVE_MINUTES,

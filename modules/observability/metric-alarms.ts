@@ -1,4 +1,5 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { ITerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 
 /** One CloudWatch alarm: a metric (namespace, name, dimensions, statistic) or a Metrics Insights query. */
@@ -37,6 +38,11 @@ export interface MetricAlarmsProps {
   /** SNS topic every alarm notifies, on ALARM and on OK. */
   readonly topicArn: string;
   readonly alarms: readonly AlarmSpec[];
+  /**
+   * Terraform `for_each` of every alarm: one alarm per element (at most one element: the names are fixed).
+   * @default none: each alarm exists once
+   */
+  readonly forEach?: ITerraformIterator;
 }
 
 /** CloudWatch alarms that notify the alert topic when they fire and when they recover. */
@@ -66,6 +72,7 @@ export class MetricAlarms extends Construct {
         treatMissingData: spec.treatMissingData ?? "notBreaching",
         alarmActions: [props.topicArn],
         okActions: [props.topicArn],
+        ...(props.forEach === undefined ? {} : { forEach: props.forEach }),
       };
       new CloudwatchMetricAlarm(
         this,

@@ -27,6 +27,7 @@ import { DatabaseAppRole } from "../../modules/apps/database-app-role";
 import { DatabaseCaBundle } from "../../modules/apps/database-ca-bundle";
 import { loadBalancerAlarms } from "../../modules/observability/alarm-specs";
 import { MetricAlarms } from "../../modules/observability/metric-alarms";
+import { GatewayLoadBalancers } from "../../modules/observability/gateway-load-balancers";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
 import { DEFAULT_DATA_PORTS } from "../../modules/core/data-ports";
 import type { ReadContractOptions } from "../contract";
@@ -37,6 +38,11 @@ import { platformContract } from "../platform/contract";
 import type { PlatformStack } from "../platform/platform-stack";
 import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
 import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../../modules/core/image-tag";
+
+/** The frontend's namespace, where the public Gateway lives. */
+const FRONTEND_NAMESPACE = "frontend";
+/** The public Gateway's name: with its namespace, the tag the controller puts on its ALB. */
+const PUBLIC_GATEWAY = "public";
 
 export interface WorkloadsStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
@@ -135,12 +141,6 @@ export class WorkloadsStack extends LayerStack {
       target: this.target,
       rateLimitPer5Minutes: settings.entry.waf.rateLimitPer5Minutes,
       logsKmsKeyArn: network.logsKmsKeyArn,
-    });
-    // The ALB exists only once the controller made it: alarms over the ALBs tagged with this cluster.
-    new MetricAlarms(this, "entry-alarms", {
-      prefix: env.name,
-      topicArn: network.alertsTopicArn,
-      alarms: loadBalancerAlarms({ clusterName: env.name }),
     });
     const accessLogs = settings.entry.accessLogs.enabled
       ? new LoadBalancerLogBucket(this, "alb-access-logs", {
@@ -339,7 +339,7 @@ export class WorkloadsStack extends LayerStack {
 
     // Frontend: the only public tier, behind the Gateway's ALB and its web ACL.
     const frontendNamespace = new WorkloadNamespace(this, "frontend-namespace", {
-      name: "frontend",
+      name: FRONTEND_NAMESPACE,
       // With ALB ip targets, a rolling update waits for each new pod to pass the ALB's health check.
       labels: { ...APPLICATION_NAMESPACE_LABELS, ...POD_READINESS_GATE_LABEL },
     });
@@ -360,7 +360,7 @@ export class WorkloadsStack extends LayerStack {
     // a teardown turns it off in the Helm values first.
     const albDeletionProtection = settings.entry.deletionProtection && !this.teardown;
     const gateway = new AlbGateway(this, "public-gateway", {
-      name: "public",
+      name: PUBLIC_GATEWAY,
       namespace: frontendNamespace.name,
       host: settings.frontendHost,
       certificateArn,
@@ -371,6 +371,20 @@ export class WorkloadsStack extends LayerStack {
       ...(accessLogs === undefined ? {} : { accessLogs: { bucketName: accessLogs.bucketName, prefix: accessLogs.prefix } }),
       tags: { environment: env.name },
       dependsOn: [loadBalancerController.release, frontend.service, ...(accessLogs === undefined ? [] : [accessLogs.policy])],
+    });
+    // The Gateway's ALB, made by the controller at run time: found by the controller's own tags
+    // (literals: a reference would defer the lookup to the apply, and for_each cannot wait), and
+    // watched with plain dimensions, from the first plan after the ALB exists.
+    const entryLoadBalancers = new GatewayLoadBalancers(this, "entry-load-balancers", {
+      clusterName: env.name,
+      gatewayNamespace: FRONTEND_NAMESPACE,
+      gatewayName: PUBLIC_GATEWAY,
+    });
+    new MetricAlarms(this, "entry-alarms", {
+      prefix: env.name,
+      topicArn: network.alertsTopicArn,
+      alarms: loadBalancerAlarms({ gateway: `${FRONTEND_NAMESPACE}/${PUBLIC_GATEWAY}`, loadBalancer: entryLoadBalancers.dimension }),
+      forEach: entryLoadBalancers.iterator,
     });
     if (settings.entry.deletionProtection) {
       gateway.release.lifecycle = { ...(gateway.release.lifecycle ?? {}), preventDestroy: true };

@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { alertsSchema } from "../../environments/alerts-schema";
 import { ENVIRONMENTS } from "../support/fixtures";
 import { environmentsDir } from "../../environments/load";
-import { resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
+import { allSynthesizedStacks, resourcesOf, synthesizedStack, type TerraformJson } from "../support/synthesized";
+import { terraformDir, terraformIn } from "../support/terraform";
 
 /**
  * Issue 13, item 7: alerts go somewhere. Per environment an encrypted SNS topic with the
@@ -89,6 +90,35 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     expect(names.sort()).toEqual(expected.sort());
   });
 
+  it("GIVEN the ALB entry WHEN its alarms are synthesized THEN they watch the load balancer the controller tagged for the Gateway frontend/public of this cluster, one set per load balancer found", () => {
+    const lookups = Object.entries(workloads.data?.["aws_lbs"] ?? {});
+    expect(lookups.map(([, lookup]) => lookup["tags"])).toEqual([
+      { "elbv2.k8s.aws/cluster": name, "gateway.k8s.aws.alb/stack": "frontend/public", "gateway.k8s.aws.alb/resource": "LoadBalancer" },
+    ]);
+    const entry = alarms(workloads).filter((alarm) => String(alarm["alarm_name"]).startsWith(`${name}-alb-`));
+    expect(entry).toHaveLength(3);
+    for (const alarm of entry) {
+      expect(alarm["for_each"], String(alarm["alarm_name"])).toBe(`\${toset(tolist(data.aws_lbs.${lookups[0]![0]}.arns))}`);
+    }
+  });
+
+  it("GIVEN a load balancer found WHEN the ALB alarms read it THEN the 5xx alarms use its LoadBalancer dimension and the target alarm a query filtered on that dimension", () => {
+    const byName = (suffix: string) => alarms(workloads).find((alarm) => alarm["alarm_name"] === `${name}-alb-${suffix}`)!;
+    const dimension = '${element(split(":loadbalancer/", each.value), 1)}';
+    expect([byName("target-5xx")["metric_name"], byName("target-5xx")["statistic"], byName("target-5xx")["dimensions"]]).toEqual([
+      "HTTPCode_Target_5XX_Count",
+      "Sum",
+      { LoadBalancer: dimension },
+    ]);
+    expect([byName("elb-5xx")["metric_name"], byName("elb-5xx")["dimensions"]]).toEqual([
+      "HTTPCode_ELB_5XX_Count",
+      { LoadBalancer: dimension },
+    ]);
+    expect((byName("unhealthy-targets")["metric_query"] as Body[])[0]?.["expression"]).toBe(
+      `SELECT MAX(UnHealthyHostCount) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer, TargetGroup) WHERE LoadBalancer = '${dimension}'`,
+    );
+  });
+
   it("the Aurora CPU alarm takes the busiest instance (Maximum), not the average of writer and readers", () => {
     const cpu = alarms(platform).find((alarm) => alarm["alarm_name"] === `${name}-aurora-cpu`)!;
     expect([cpu["metric_name"], cpu["statistic"]]).toEqual(["CPUUtilization", "Maximum"]);
@@ -128,6 +158,36 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
         expect(instance["monitoring_interval"]).toBe(0);
       }
     }
+  });
+});
+
+describe("alarms that need no console setting", () => {
+  it("GIVEN every synthesized stack WHEN an alarm is a Metrics Insights query THEN it filters on dimensions, never on tags (tag filters need CloudWatch's resource tags for telemetry, an account setting no resource of the pinned provider sets), and there is at least one", () => {
+    const queries = allSynthesizedStacks().flatMap((stack) =>
+      Object.values(resourcesOf(stack.doc, "aws_cloudwatch_metric_alarm")).flatMap((alarm) =>
+        ((alarm["metric_query"] as Body[] | undefined) ?? []).map((query) => [
+          `${stack.name} ${String(alarm["alarm_name"])}`,
+          String(query["expression"]),
+        ]),
+      ),
+    );
+    expect(queries.length).toBeGreaterThan(0);
+    expect(queries.filter(([, expression]) => /\btag\s*\./i.test(expression))).toEqual([]);
+  });
+
+  it("GIVEN an ALB's ARN WHEN Terraform evaluates the alarms' dimension expression THEN it is the ARN's suffix app/<name>/<id>, CloudWatch's LoadBalancer", () => {
+    const workloads = synthesizedStack("workloads-prod").doc;
+    const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(
+      (a) => a["alarm_name"] === "prod-alb-target-5xx",
+    )!;
+    const expression = String((alarm["dimensions"] as Body)["LoadBalancer"]).replace(
+      "each.value",
+      '"arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"',
+    );
+    const dir = terraformDir();
+    writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ output: { dimension: { value: expression } } }));
+    const plan = terraformIn(dir, ["plan", "-lock=false"]);
+    expect(plan.output).toContain('+ dimension = "app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"');
   });
 });
 
