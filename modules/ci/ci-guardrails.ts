@@ -83,7 +83,8 @@ const AUDIT_DISABLING_ACTIONS = [
 /**
  * What creates or reconfigures the audit services: denied to every CI role of an environment that
  * does not own the account's singletons. The owner's deploy role applies them (until an
- * administrator applies the account layer); the SCP in docs/operations.md takes them back there.
+ * administrator applies the account layer); the SCP of docs/organization-policies.json holds the
+ * audit denies at the organization's level (test/attack/organization-policies.test.ts).
  */
 const AUDIT_SETUP_ACTIONS = [
   "cloudtrail:CreateTrail",
