@@ -94,7 +94,7 @@ export function sceneOf(name: string): AttackScene {
   return { env, owner: ownerOf(env.account.id), neighbour: sharing?.name ?? `not-${name}`, neighbourSharesBucket: sharing !== undefined };
 }
 
-export function resourcePolicyOf(scene: AttackScene, source: ResourcePolicySource): IamPolicyJson {
+function resourcePolicyOf(scene: AttackScene, source: ResourcePolicySource): IamPolicyJson {
   const bootstrap = () => synthesizedStack(`bootstrap-${scene.env.account.id}`).doc;
   // The audit bucket and key are account singletons: the account layer's stack holds them.
   const account = () => synthesizedStack(`account-${scene.env.account.id}`).doc;

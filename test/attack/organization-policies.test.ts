@@ -79,7 +79,7 @@ describe("the organization policies the docs give", () => {
     const repositories = [...new Set(ENVIRONMENTS.map((env) => env.github.repository))];
     const statement = POLICIES.resourceControlPolicy.Statement.find((s) => s["Sid"] === "GithubTokensOfOurRepositoryOnly");
     expect(repositories).toEqual(["acme/platform"]);
-    expect((statement?.["Condition"] as Record<string, Record<string, string>>)["StringNotLike"]).toEqual({
+    expect((statement?.["Condition"] as Record<string, Record<string, string>> | undefined)?.["StringNotLike"]).toEqual({
       "token.actions.githubusercontent.com:sub": "repo:acme/platform:*",
     });
   });
