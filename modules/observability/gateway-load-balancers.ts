@@ -1,5 +1,5 @@
 import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
-import { Fn, TerraformIterator, Token, type ListTerraformIterator } from "cdktf";
+import { Fn, TerraformCount, Token } from "cdktf";
 import { Construct } from "constructs";
 
 /**
@@ -25,14 +25,16 @@ export interface GatewayLoadBalancersProps {
 /**
  * The load balancer the AWS Load Balancer Controller made for one Gateway, found by the tags the
  * controller puts on it (`aws_lbs`: an empty set, not an error, while it does not exist yet), as a
- * `for_each` iterator and the CloudWatch dimension `LoadBalancer` of the current element (the ARN's
- * suffix `app/<name>/<id>`). At most one: the stack tag names one Gateway. Read at plan time: an
- * ALB the same apply creates is found by the next plan.
+ * `count` (how many were found) and the CloudWatch dimension `LoadBalancer` of the `count.index`th
+ * (the ARN's suffix `app/<name>/<id>`). At most one: the stack tag names one Gateway. Read at plan
+ * time: an ALB the same apply creates is found by the next plan. `count`, not `for_each`: a
+ * resource that had no count moves to index 0 by itself (Terraform), so the alarms of the earlier
+ * release are updated in place, not deleted and created again under the same name.
  */
 export class GatewayLoadBalancers extends Construct {
-  /** One element per load balancer found (its ARN). */
-  readonly iterator: ListTerraformIterator;
-  /** `LoadBalancer` dimension of the iterator's element. */
+  /** One instance per load balancer found. */
+  readonly count: TerraformCount;
+  /** `LoadBalancer` dimension of the load balancer of `count.index`. */
   readonly dimension: string;
 
   constructor(scope: Construct, id: string, props: GatewayLoadBalancersProps) {
@@ -44,7 +46,9 @@ export class GatewayLoadBalancers extends Construct {
         [RESOURCE_TAG]: "LoadBalancer",
       },
     });
-    this.iterator = TerraformIterator.fromList(Token.asList(found.arns));
-    this.dimension = Fn.element(Fn.split(":loadbalancer/", Token.asString(this.iterator.value)), 1);
+    // A set has no order of its own: sorted, the index of each ARN is stable between plans.
+    const arns = Fn.sort(found.arns);
+    this.count = TerraformCount.of(Token.asNumber(Fn.lengthOf(arns)));
+    this.dimension = Fn.element(Fn.split(":loadbalancer/", Token.asString(Fn.element(arns, this.count.index))), 1);
   }
 }

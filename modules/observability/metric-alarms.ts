@@ -1,5 +1,5 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { ITerraformIterator } from "cdktf";
+import type { TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 
 /** One CloudWatch alarm: a metric (namespace, name, dimensions, statistic) or a Metrics Insights query. */
@@ -39,10 +39,10 @@ export interface MetricAlarmsProps {
   readonly topicArn: string;
   readonly alarms: readonly AlarmSpec[];
   /**
-   * Terraform `for_each` of every alarm: one alarm per element (at most one element: the names are fixed).
+   * Terraform `count` of every alarm (at most 1: the names are fixed).
    * @default none: each alarm exists once
    */
-  readonly forEach?: ITerraformIterator;
+  readonly count?: TerraformCount;
 }
 
 /** CloudWatch alarms that notify the alert topic when they fire and when they recover. */
@@ -72,7 +72,7 @@ export class MetricAlarms extends Construct {
         treatMissingData: spec.treatMissingData ?? "notBreaching",
         alarmActions: [props.topicArn],
         okActions: [props.topicArn],
-        ...(props.forEach === undefined ? {} : { forEach: props.forEach }),
+        ...(props.count === undefined ? {} : { count: props.count }),
       };
       new CloudwatchMetricAlarm(
         this,

@@ -373,7 +373,7 @@ export class WorkloadsStack extends LayerStack {
       dependsOn: [loadBalancerController.release, frontend.service, ...(accessLogs === undefined ? [] : [accessLogs.policy])],
     });
     // The Gateway's ALB, made by the controller at run time: found by the controller's own tags
-    // (literals: a reference would defer the lookup to the apply, and for_each cannot wait), and
+    // (literals: a reference would defer the lookup to the apply, and count cannot wait), and
     // watched with plain dimensions, from the first plan after the ALB exists.
     const entryLoadBalancers = new GatewayLoadBalancers(this, "entry-load-balancers", {
       clusterName: env.name,
@@ -384,7 +384,7 @@ export class WorkloadsStack extends LayerStack {
       prefix: env.name,
       topicArn: network.alertsTopicArn,
       alarms: loadBalancerAlarms({ gateway: `${FRONTEND_NAMESPACE}/${PUBLIC_GATEWAY}`, loadBalancer: entryLoadBalancers.dimension }),
-      forEach: entryLoadBalancers.iterator,
+      count: entryLoadBalancers.count,
     });
     if (settings.entry.deletionProtection) {
       gateway.release.lifecycle = { ...(gateway.release.lifecycle ?? {}), preventDestroy: true };

@@ -98,13 +98,14 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     const entry = alarms(workloads).filter((alarm) => String(alarm["alarm_name"]).startsWith(`${name}-alb-`));
     expect(entry).toHaveLength(3);
     for (const alarm of entry) {
-      expect(alarm["for_each"], String(alarm["alarm_name"])).toBe(`\${toset(tolist(data.aws_lbs.${lookups[0]![0]}.arns))}`);
+      expect(alarm["count"], String(alarm["alarm_name"])).toBe(`\${length(sort(tolist(data.aws_lbs.${lookups[0]![0]}.arns)))}`);
     }
   });
 
   it("GIVEN a load balancer found WHEN the ALB alarms read it THEN the 5xx alarms use its LoadBalancer dimension and the target alarm a query filtered on that dimension", () => {
     const byName = (suffix: string) => alarms(workloads).find((alarm) => alarm["alarm_name"] === `${name}-alb-${suffix}`)!;
-    const dimension = '${element(split(":loadbalancer/", each.value), 1)}';
+    const [lookup] = Object.keys(workloads.data?.["aws_lbs"] ?? {});
+    const dimension = `\${element(split(":loadbalancer/", element(sort(tolist(data.aws_lbs.${lookup}.arns)), count.index)), 1)}`;
     expect([byName("target-5xx")["metric_name"], byName("target-5xx")["statistic"], byName("target-5xx")["dimensions"]]).toEqual([
       "HTTPCode_Target_5XX_Count",
       "Sum",
@@ -175,20 +176,33 @@ describe("alarms that need no console setting", () => {
     expect(queries.filter(([, expression]) => /\btag\s*\./i.test(expression))).toEqual([]);
   });
 
-  it("GIVEN an ALB's ARN WHEN Terraform evaluates the alarms' dimension expression THEN it is the ARN's suffix app/<name>/<id>, CloudWatch's LoadBalancer", () => {
-    const workloads = synthesizedStack("workloads-prod").doc;
-    const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(
-      (a) => a["alarm_name"] === "prod-alb-target-5xx",
-    )!;
-    const expression = String((alarm["dimensions"] as Body)["LoadBalancer"]).replace(
-      "each.value",
-      '"arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"',
-    );
-    const dir = terraformDir();
-    writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ output: { dimension: { value: expression } } }));
-    const plan = terraformIn(dir, ["plan", "-lock=false"]);
-    expect(plan.output).toContain('+ dimension = "app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"');
-  });
+  it.each([
+    [
+      ["arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"],
+      "1",
+      '"app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"',
+    ],
+    [[], "0", "(none)"],
+  ])(
+    "GIVEN the load balancers found %j WHEN Terraform evaluates the alarms' count and dimension THEN count is %s and the dimension of instance 0 the ARN's suffix app/<name>/<id> (%s)",
+    (arns, count, dimension) => {
+      const workloads = synthesizedStack("workloads-prod").doc;
+      const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(
+        (a) => a["alarm_name"] === "prod-alb-target-5xx",
+      )!;
+      const withArns = (expression: unknown) =>
+        String(expression)
+          .replace(/data\.aws_lbs\.[A-Za-z0-9_-]+\.arns/g, JSON.stringify(arns))
+          .replace("count.index", "0");
+      const outputs: Record<string, { value: string }> = { count: { value: withArns(alarm["count"]) } };
+      if (arns.length > 0) outputs["dimension"] = { value: withArns((alarm["dimensions"] as Body)["LoadBalancer"]) };
+      const dir = terraformDir();
+      writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
+      const plan = terraformIn(dir, ["plan", "-lock=false"]);
+      expect(plan.output).toMatch(new RegExp(`\\+ count\\s+= ${count}\\n`));
+      if (arns.length > 0) expect(plan.output).toContain(`+ dimension = ${dimension}`);
+    },
+  );
 });
 
 describe("alerts in the environment file", () => {
