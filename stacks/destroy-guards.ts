@@ -2,6 +2,7 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { TerraformResource, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 
@@ -44,7 +45,9 @@ export interface LiftedGuard {
  * For a teardown: lifts `prevent_destroy`, turns deletion protection off, lets Terraform empty the
  * buckets (`force_destroy`), and names the final snapshot a database or a cache with snapshots
  * leaves behind `<name>-teardown-<stamp>` (a fixed name would collide with the previous
- * teardown's). Every change is recorded in `lifted`, which the teardown command prints.
+ * teardown's), and deletes secrets without a recovery window: a secret waiting out its window
+ * keeps its name, so the re-created environment could not create it again (the platform's secrets
+ * hold generated values only; the RDS-managed one goes with its database). Every change is recorded in `lifted`, which the teardown command prints.
  */
 export class LiftDestroyGuards implements IAspect {
   readonly lifted: LiftedGuard[] = [];
@@ -80,6 +83,10 @@ export class LiftDestroyGuards implements IAspect {
       const snapshot = `${resource.replicationGroupIdInput}-teardown-${this.stamp}`;
       resource.finalSnapshotIdentifier = snapshot;
       record(`final snapshot ${snapshot}`);
+    }
+    if (resource instanceof SecretsmanagerSecret && resource.recoveryWindowInDaysInput !== 0) {
+      resource.recoveryWindowInDays = 0;
+      record("recovery_window_in_days = 0 (deleted at once: the re-created environment takes the name again)");
     }
     if (resource instanceof S3Bucket && resource.forceDestroyInput !== true) {
       resource.forceDestroy = true;

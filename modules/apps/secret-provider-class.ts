@@ -32,6 +32,22 @@ export interface SecretObject {
   readonly jmesPath?: readonly SecretJmesPath[];
 }
 
+/** One key of a synced Kubernetes Secret: the content of a file of the mount. */
+export interface SyncedSecretKey {
+  /** The file's alias in the mount (an object's `alias` or a jmesPath `objectAlias`). */
+  readonly objectAlias: string;
+  /** The key in the Kubernetes Secret. */
+  readonly key: string;
+}
+
+/** A Kubernetes Secret (Opaque) the driver creates from files of the mount, while a pod mounts the class. */
+export interface SyncedSecret {
+  /** Name of the Kubernetes Secret, in the class's namespace. */
+  readonly secretName: string;
+  /** Its keys; at least one. */
+  readonly keys: readonly SyncedSecretKey[];
+}
+
 export interface SecretProviderClassProps {
   /** Name of the SecretProviderClass (what pods name in their CSI volume) and of its Helm release. */
   readonly name: string;
@@ -44,6 +60,13 @@ export interface SecretProviderClassProps {
    * @default true
    */
   readonly usePodIdentity?: boolean;
+  /**
+   * Kubernetes Secrets to sync from the mounted files (`secretObjects`), for charts that read a
+   * Secret rather than a file. The driver's `syncSecret` must be on; the Secret exists while at
+   * least one pod mounts the class, and the driver deletes it when the last one goes.
+   * @default none: the secrets stay files in the pods
+   */
+  readonly syncToSecrets?: readonly SyncedSecret[];
   /**
    * What must be installed first: the Secrets Store CSI driver's release (its CRD) and the AWS
    * provider's.
@@ -63,12 +86,21 @@ export interface SecretProviderClassValues {
     readonly objectAlias: string;
     readonly jmesPath?: readonly SecretJmesPath[];
   }[];
+  /** The driver's `secretObjects`: `objectName` is a file's alias in the mount. */
+  readonly secretObjects?: readonly {
+    readonly secretName: string;
+    readonly data: readonly { readonly objectName: string; readonly key: string }[];
+  }[];
 }
 
 /** Helm release names are at most 53 characters; SecretProviderClass names are DNS names. */
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 /** A file name in the mount: no path separators, not `.` or `..`. */
 const FILE_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
+/** A Secret's name: a DNS subdomain (RFC 1123), at most 253 characters. */
+const SECRET_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A key of a Secret's data. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
 /**
  * A SecretProviderClass for the Secrets Store CSI driver's AWS provider: Secrets Manager secrets
@@ -102,6 +134,14 @@ export class SecretProviderClass extends Construct {
           ? {}
           : { jmesPath: object.jmesPath.map(({ path: jmes, objectAlias }) => ({ path: jmes, objectAlias })) }),
       })),
+      ...(props.syncToSecrets === undefined || props.syncToSecrets.length === 0
+        ? {}
+        : {
+            secretObjects: props.syncToSecrets.map((secret) => ({
+              secretName: secret.secretName,
+              data: secret.keys.map(({ objectAlias, key }) => ({ objectName: objectAlias, key })),
+            })),
+          }),
     };
 
     const chart = new TerraformAsset(this, "chart", { path: SECRET_PROVIDER_CLASS_CHART_DIR, type: AssetType.DIRECTORY });
@@ -138,6 +178,21 @@ function validate(props: SecretProviderClassProps): void {
     for (const key of object.jmesPath ?? []) {
       if (key.path.trim() === "") throw new Error(`${what}: a jmesPath of ${object.alias} has an empty path`);
       file(key.objectAlias);
+    }
+  }
+  const secretNames = new Set<string>();
+  for (const secret of props.syncToSecrets ?? []) {
+    const synced = `${what}: synced Secret "${secret.secretName}"`;
+    if (!SECRET_NAME.test(secret.secretName)) throw new Error(`${synced}: the name must be a DNS subdomain (lower case, digits, '-', '.')`);
+    if (secretNames.has(secret.secretName)) throw new Error(`${synced} is listed twice`);
+    secretNames.add(secret.secretName);
+    if (secret.keys.length === 0) throw new Error(`${synced} needs at least one key`);
+    const keys = new Set<string>();
+    for (const { objectAlias, key } of secret.keys) {
+      if (!files.has(objectAlias)) throw new Error(`${synced}: key "${key}" names "${objectAlias}", which is no file of the mount`);
+      if (!SECRET_KEY.test(key)) throw new Error(`${synced}: key "${key}" is not a Secret key (letters, digits, '-', '_', '.')`);
+      if (keys.has(key)) throw new Error(`${synced}: key "${key}" is listed twice`);
+      keys.add(key);
     }
   }
 }

@@ -126,6 +126,12 @@ export class WorkloadsStack extends LayerStack {
         storageGiB: settings.monitoring.prometheusStorageGiB,
         storageClassName: storageClass.name,
         alertmanagerSns: { topicArn: network.alertsTopicArn, region, roleArn: irsaRole(platform.alertmanagerRoleArn) },
+        // Grafana's admin credential: the platform's secret, read with Grafana's role through the CSI driver.
+        grafanaAdmin: {
+          secretArn: platform.grafanaAdminSecretArn,
+          roleArn: irsaRole(platform.grafanaRoleArn),
+          dependsOn: [csi.providerRelease],
+        },
         dependsOn: [storageClass.storageClass],
       });
     }

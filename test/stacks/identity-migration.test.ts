@@ -40,10 +40,10 @@ describe("IRSA to EKS Pod Identity, phase by phase (dev)", () => {
   it("both: the OIDC provider and every association, each workload role trusting both; no annotation, secrets through Pod Identity", () => {
     const { platform, workloads } = phases.both;
     expect(count(platform, "aws_iam_openid_connect_provider")).toBe(1);
-    expect(count(platform, "aws_eks_pod_identity_association")).toBe(8);
+    expect(count(platform, "aws_eks_pod_identity_association")).toBe(9);
     expect(addonNames(platform)).toContain("eks-pod-identity-agent");
     const dual = trustKinds(platform).filter((kinds) => kinds.includes("Federated") && kinds.includes("Service"));
-    expect(dual).toHaveLength(8);
+    expect(dual).toHaveLength(9);
     expect(JSON.stringify(workloads)).not.toContain("eks.amazonaws.com/role-arn");
     expect(JSON.stringify(workloads)).toContain('\\"usePodIdentity\\":true');
   });
@@ -51,7 +51,7 @@ describe("IRSA to EKS Pod Identity, phase by phase (dev)", () => {
   it("podIdentity: no OIDC provider and no web-identity trust left", () => {
     const { platform } = phases.podIdentity;
     expect(count(platform, "aws_iam_openid_connect_provider")).toBe(0);
-    expect(count(platform, "aws_eks_pod_identity_association")).toBe(8);
+    expect(count(platform, "aws_eks_pod_identity_association")).toBe(9);
     expect(trustKinds(platform).flat()).not.toContain("Federated");
   });
 

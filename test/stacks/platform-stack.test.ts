@@ -206,6 +206,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
         "backend/backend",
         "database-roles/database-roles",
         "monitoring/alertmanager",
+        "monitoring/grafana",
         "kube-system/aws-load-balancer-controller",
       ].sort(),
     );
@@ -219,8 +220,8 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("platform-%s"
     if (env.platform.identity.mode === "podIdentity") {
       expect([providers, federated]).toEqual([[], []]);
     } else {
-      // One web-identity statement per workload role (eight), next to its Pod Identity statement.
-      expect([providers.length, federated.length]).toEqual([1, 8]);
+      // One web-identity statement per workload role (nine), next to its Pod Identity statement.
+      expect([providers.length, federated.length]).toEqual([1, 9]);
     }
   });
 

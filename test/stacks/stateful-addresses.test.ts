@@ -69,6 +69,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "aws_kms_key.eks_secrets-key_9F99D609",
     "aws_rds_cluster.database_cluster_FAF2FB92",
     "aws_rds_cluster_instance.database_instance-1_95FDBD23",
+    "aws_secretsmanager_secret.grafana-admin-secret_89236D4D",
   ],
   "platform-staging": [
     "aws_cloudwatch_log_group.cache_engine-log-group_A37ADC1F",
@@ -86,6 +87,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "aws_rds_cluster.database_cluster_FAF2FB92",
     "aws_rds_cluster_instance.database_instance-1_95FDBD23",
     "aws_rds_cluster_instance.database_instance-2_67AB9804",
+    "aws_secretsmanager_secret.grafana-admin-secret_89236D4D",
   ],
   "platform-prod": [
     "aws_cloudwatch_log_group.cache_engine-log-group_A37ADC1F",
@@ -103,6 +105,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "aws_rds_cluster.database_cluster_FAF2FB92",
     "aws_rds_cluster_instance.database_instance-1_95FDBD23",
     "aws_rds_cluster_instance.database_instance-2_67AB9804",
+    "aws_secretsmanager_secret.grafana-admin-secret_89236D4D",
   ],
   "workloads-dev": [
     "aws_cloudwatch_log_group.web-acl_log-group_64640BE7",

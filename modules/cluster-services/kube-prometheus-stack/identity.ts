@@ -6,3 +6,13 @@ import type { ServiceAccountRef } from "../../eks/service-account";
  * has the chart create it with this name: one declaration, so the two layers cannot drift.
  */
 export const ALERTMANAGER_SERVICE_ACCOUNT = { namespace: "monitoring", name: "alertmanager" } as const satisfies ServiceAccountRef;
+
+/**
+ * The Kubernetes service account Grafana runs as. Its platform role reads one secret, Grafana's
+ * admin credential (the Secrets Store CSI driver fetches it with the pod's identity and syncs it to
+ * the Kubernetes Secret the chart's `admin.existingSecret` names); the chart creates it with this name.
+ */
+export const GRAFANA_SERVICE_ACCOUNT = { namespace: "monitoring", name: "grafana" } as const satisfies ServiceAccountRef;
+
+/** The user name of Grafana's admin credential (the secret's `username`). */
+export const GRAFANA_ADMIN_USER = "admin";

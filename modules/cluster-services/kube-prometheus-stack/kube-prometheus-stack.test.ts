@@ -2,6 +2,16 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { describe, expect, it } from "vitest";
 import { KubePrometheusStack, type KubePrometheusStackProps, type KubePrometheusStackValues } from "./kube-prometheus-stack";
 import { releaseOf, valuesOf, NAMESPACE_REFERENCE, synth } from "../../../test/support/helm-release";
+import type { SecretProviderClassValues } from "../../apps/secret-provider-class";
+
+/** The releases of local charts: their chart is an asset path (`assets/...`), the secret provider class the one here. */
+function spcValues(json: string): SecretProviderClassValues {
+  const releases = Object.values(JSON.parse(json).resource.helm_release as Record<string, { chart: string; values: string[] }>).filter(
+    (release) => release.chart.startsWith("assets/"),
+  );
+  if (releases.length !== 1) throw new Error(`expected one local chart release, found ${releases.length}`);
+  return JSON.parse(releases[0]?.values[0] ?? "{}") as SecretProviderClassValues;
+}
 
 describe("KubePrometheusStack", () => {
   const props: KubePrometheusStackProps = {
@@ -10,17 +20,18 @@ describe("KubePrometheusStack", () => {
     retention: "15d",
     storageGiB: 50,
     storageClassName: "gp3",
+    grafanaAdmin: { secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dev/grafana/admin-AbCdEf" },
   };
   const build = (overrides: Partial<KubePrometheusStackProps> = {}) =>
     synth((scope) => new KubePrometheusStack(scope, "monitoring", { ...props, ...overrides }));
   const values = (json: string) => valuesOf<KubePrometheusStackValues>(json, "kube-prometheus-stack");
 
-  /** Every non-empty value under a key that names a password, anywhere in the values. */
+  /** Every non-empty value under a key that names a password, anywhere in the values (`passwordKey` names a Secret's key, no value). */
   const passwords = (node: unknown): string[] => {
     if (Array.isArray(node)) return node.flatMap(passwords);
     if (typeof node !== "object" || node === null) return [];
     return Object.entries(node).flatMap(([key, value]) =>
-      /password/i.test(key) && typeof value === "string" && value !== "" ? [value] : passwords(value),
+      /password/i.test(key) && key !== "passwordKey" && typeof value === "string" && value !== "" ? [value] : passwords(value),
     );
   };
 
@@ -52,14 +63,76 @@ describe("KubePrometheusStack", () => {
     expect(values(build()).kubeProxy).toEqual({ enabled: false });
   });
 
-  it("sets no Grafana admin password (the chart generates one) and keeps Grafana inside the cluster", () => {
+  it("GIVEN the platform's secret WHEN synthesized THEN no admin password is in the values and Grafana stays inside the cluster", () => {
     const json = build();
     const grafana = values(json).grafana;
     expect(passwords(values(json))).toEqual([]);
-    // No adminPassword key at all (Grafana 12 charts do not have it): the Grafana chart generates one.
+    // No adminPassword key at all (Grafana 12 charts do not have it), and not the chart's old default.
     expect(Object.keys(grafana)).not.toContain("adminPassword");
     expect(releaseOf(json, "kube-prometheus-stack").values[0]).not.toContain("prom-operator");
     expect(grafana).toMatchObject({ enabled: true, service: { type: "ClusterIP" } });
+  });
+
+  it("GIVEN the platform's secret WHEN synthesized THEN Grafana reads its admin user and password from the synced Secret grafana-admin", () => {
+    expect(values(build()).grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+  });
+
+  it("GIVEN the platform's secret WHEN synthesized THEN Grafana's pod mounts the grafana-admin class (the mount makes the driver sync the Secret)", () => {
+    expect(values(build()).grafana.extraSecretMounts).toEqual([
+      {
+        name: "admin-credential",
+        mountPath: "/mnt/secrets-store/grafana-admin",
+        readOnly: true,
+        csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "grafana-admin" } },
+      },
+    ]);
+  });
+
+  it("GIVEN the platform's secret WHEN synthesized THEN a SecretProviderClass in monitoring mounts its username and password and syncs them to grafana-admin", () => {
+    const spc = spcValues(build());
+    expect(spc).toEqual({
+      name: "grafana-admin",
+      namespace: NAMESPACE_REFERENCE,
+      usePodIdentity: true,
+      objects: [
+        {
+          objectName: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:dev/grafana/admin-AbCdEf",
+          objectAlias: "credential",
+          jmesPath: [
+            { path: "username", objectAlias: "admin-user" },
+            { path: "password", objectAlias: "admin-password" },
+          ],
+        },
+      ],
+      secretObjects: [
+        {
+          secretName: "grafana-admin",
+          data: [
+            { objectName: "admin-user", key: "admin-user" },
+            { objectName: "admin-password", key: "admin-password" },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("GIVEN Pod Identity (no role ARN) WHEN synthesized THEN Grafana's service account is grafana, without a role annotation", () => {
+    expect(values(build()).grafana.serviceAccount).toEqual({ create: true, name: "grafana", annotations: {} });
+  });
+
+  it("GIVEN IRSA (a role ARN) WHEN synthesized THEN the service account carries the role and the class fetches with IRSA", () => {
+    const role = "arn:aws:iam::111122223333:role/dev-grafana";
+    const json = build({ grafanaAdmin: { ...props.grafanaAdmin, roleArn: role } });
+    expect(values(json).grafana.serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": role });
+    expect(spcValues(json).usePodIdentity).toBe(false);
+  });
+
+  it("GIVEN the class WHEN synthesized THEN the chart's release waits for it (Grafana's pod mounts it)", () => {
+    const json = build();
+    const spcAddress = Object.entries(JSON.parse(json).resource.helm_release as Record<string, { chart: string }>).find(
+      ([, release]) => release.chart.startsWith("assets/"),
+    )?.[0];
+    expect(releaseOf(json, "kube-prometheus-stack").depends_on).toContain(`helm_release.${spcAddress}`);
   });
 
   it("keeps Prometheus data on a gp3 volume of the given size for the given retention, and selects every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and rule", () => {

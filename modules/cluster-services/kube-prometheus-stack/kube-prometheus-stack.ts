@@ -1,12 +1,17 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { irsaAnnotations, PinnedHelmRelease, type HelmAddOnProps } from "../pinned-helm-release";
 import { WorkloadNamespace } from "../../kubernetes/workload-namespace";
-import { ALERTMANAGER_SERVICE_ACCOUNT } from "./identity";
+import { SecretProviderClass } from "../../apps/secret-provider-class";
+import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT } from "./identity";
 
 const RELEASE = "kube-prometheus-stack";
 const NAMESPACE = "monitoring";
+/** The SecretProviderClass of Grafana's admin credential, and the Kubernetes Secret it syncs. */
+const GRAFANA_ADMIN = "grafana-admin";
+/** Where Grafana's pod mounts the credential's files (the mount is what makes the driver sync the Secret). */
+const GRAFANA_ADMIN_MOUNT = "/mnt/secrets-store/grafana-admin";
 
 /** The kube-prometheus-stack chart values this construct sets. */
 export interface KubePrometheusStackValues {
@@ -31,12 +36,29 @@ export interface KubePrometheusStackValues {
     };
   };
   /**
-   * No `adminPassword` (Grafana 12 charts no longer have the key): the chart generates a random one
-   * into its Secret, kept across upgrades.
+   * Grafana's admin credential comes from the platform's Secrets Manager secret, never from chart
+   * defaults: the pod mounts the `grafana-admin` SecretProviderClass (as Grafana's own service
+   * account, whose role alone reads the secret), the driver syncs it to the Secret `grafana-admin`,
+   * and `admin.existingSecret` points Grafana and its sidecars at it (the chart then renders no
+   * admin Secret of its own). No `adminPassword` key: Grafana 12 charts no longer have it.
    */
   readonly grafana: {
     readonly enabled: true;
     readonly service: { readonly type: "ClusterIP" };
+    readonly serviceAccount: { readonly create: true; readonly name: string; readonly annotations: { readonly [key: string]: string } };
+    readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
+    readonly extraSecretMounts: readonly [
+      {
+        readonly name: string;
+        readonly mountPath: string;
+        readonly readOnly: true;
+        readonly csi: {
+          readonly driver: "secrets-store.csi.k8s.io";
+          readonly readOnly: true;
+          readonly volumeAttributes: { readonly secretProviderClass: string };
+        };
+      },
+    ];
   };
   readonly alertmanager: {
     readonly enabled: true;
@@ -124,6 +146,23 @@ export interface AlertmanagerSns {
   readonly roleArn?: string;
 }
 
+/** Grafana's admin credential: the platform's Secrets Manager secret, read with Grafana's own role. */
+export interface GrafanaAdminCredential {
+  /** ARN of the secret, JSON `{"username": ..., "password": ...}` (the platform layer's output). */
+  readonly secretArn: string;
+  /**
+   * IAM role of GRAFANA_SERVICE_ACCOUNT, allowed to read the secret: annotates the service account
+   * and the class fetches with IRSA.
+   * @default none: the role comes through its EKS Pod Identity association (platform layer)
+   */
+  readonly roleArn?: string;
+  /**
+   * What the SecretProviderClass waits for: the Secrets Store CSI driver's AWS provider release.
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
 export interface KubePrometheusStackProps extends HelmAddOnProps {
   /**
    * The cluster's Kubernetes minor (`1.35`): the CRD upgrade job's kubectl is pinned to `v<minor>.0`
@@ -141,6 +180,8 @@ export interface KubePrometheusStackProps extends HelmAddOnProps {
    * @default none: Alertmanager has no receiver (alerts are visible in its UI only)
    */
   readonly alertmanagerSns?: AlertmanagerSns;
+  /** Grafana's admin credential (required: there is no chart-generated admin password). */
+  readonly grafanaAdmin: GrafanaAdminCredential;
 }
 
 /**
@@ -150,17 +191,18 @@ export interface KubePrometheusStackProps extends HelmAddOnProps {
  * Pod Security: `privileged`, because node-exporter needs the host network and PID namespace
  * and hostPath mounts of /proc, /sys and /.
  *
- * Grafana is never exposed (ClusterIP) and its admin password is in no config file and no
- * Terraform state: the chart generates it into the Secret `kube-prometheus-stack-grafana`.
- * Read it with
- * `kubectl -n monitoring get secret kube-prometheus-stack-grafana -o jsonpath='{.data.admin-password}' | base64 -d`
- * and reach Grafana with `kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80`.
+ * Grafana is never exposed (ClusterIP) and its admin credential is the platform's Secrets Manager
+ * secret (generated there, in no config file and no Terraform state), synced by the Secrets Store
+ * CSI driver to the Secret `grafana-admin` (docs/operations.md#grafana: read and rotate it).
+ * Reach Grafana with `kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80`.
  */
 export class KubePrometheusStack extends Construct {
   /** The monitoring namespace. */
   readonly namespace: string;
-  /** Name of the Secret holding Grafana's generated admin user and password. */
-  readonly grafanaAdminSecretName: string = `${RELEASE}-grafana`;
+  /** Name of the Kubernetes Secret holding Grafana's admin user and password (synced from Secrets Manager). */
+  readonly grafanaAdminSecretName: string = GRAFANA_ADMIN;
+  /** The SecretProviderClass of Grafana's admin credential. */
+  readonly grafanaAdminClass: SecretProviderClass;
   /** The Helm release, for `dependsOn` (its CRDs: ServiceMonitor, PodMonitor, PrometheusRule). */
   readonly release: Release;
 
@@ -185,6 +227,31 @@ export class KubePrometheusStack extends Construct {
       justification:
         "node-exporter needs the host network and PID namespace (and hostPath mounts of /proc, /sys and /) to report node metrics",
     });
+    const grafanaAdmin = new SecretProviderClass(this, "grafana-admin", {
+      name: GRAFANA_ADMIN,
+      namespace: namespace.name,
+      usePodIdentity: props.grafanaAdmin.roleArn === undefined,
+      objects: [
+        {
+          objectName: props.grafanaAdmin.secretArn,
+          alias: "credential",
+          jmesPath: [
+            { path: "username", objectAlias: "admin-user" },
+            { path: "password", objectAlias: "admin-password" },
+          ],
+        },
+      ],
+      syncToSecrets: [
+        {
+          secretName: GRAFANA_ADMIN,
+          keys: [
+            { objectAlias: "admin-user", key: "admin-user" },
+            { objectAlias: "admin-password", key: "admin-password" },
+          ],
+        },
+      ],
+      dependsOn: [...(props.grafanaAdmin.dependsOn ?? []), namespace.namespace],
+    });
     const values: KubePrometheusStackValues = {
       prometheus: {
         prometheusSpec: {
@@ -205,7 +272,20 @@ export class KubePrometheusStack extends Construct {
           ruleSelectorNilUsesHelmValues: false,
         },
       },
-      grafana: { enabled: true, service: { type: "ClusterIP" } },
+      grafana: {
+        enabled: true,
+        service: { type: "ClusterIP" },
+        serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT.name, annotations: irsaAnnotations(props.grafanaAdmin.roleArn) },
+        admin: { existingSecret: GRAFANA_ADMIN, userKey: "admin-user", passwordKey: "admin-password" },
+        extraSecretMounts: [
+          {
+            name: "admin-credential",
+            mountPath: GRAFANA_ADMIN_MOUNT,
+            readOnly: true,
+            csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: grafanaAdmin.name } },
+          },
+        ],
+      },
       alertmanager: props.alertmanagerSns === undefined ? { enabled: true } : alertmanagerValues(props.alertmanagerSns),
       crds: {
         enabled: true,
@@ -229,9 +309,11 @@ export class KubePrometheusStack extends Construct {
       chart: "kubePrometheusStack",
       version: props.chartVersion,
       values,
-      dependsOn: props.dependsOn,
+      // The class exists before Grafana's pod mounts it (the mount creates the Secret the pod reads).
+      dependsOn: [...(props.dependsOn ?? []), grafanaAdmin.release],
     });
     this.namespace = namespace.name;
+    this.grafanaAdminClass = grafanaAdmin;
     this.release = release.release;
   }
 }

@@ -12,9 +12,9 @@ describe("SecretsStoreCsi", () => {
         }),
     );
 
-  it("keeps secrets as files: syncing to Kubernetes Secrets is off, rotation on every 2 minutes", () => {
+  it("GIVEN the driver WHEN synthesized THEN it syncs the classes' secretObjects to Kubernetes Secrets (Grafana's admin Secret) and rotates every 2 minutes", () => {
     expect(valuesOf<SecretsStoreCsiDriverValues>(build(), "secrets-store-csi-driver")).toMatchObject({
-      syncSecret: { enabled: false },
+      syncSecret: { enabled: true },
       enableSecretRotation: true,
       rotationPollInterval: "2m",
     });

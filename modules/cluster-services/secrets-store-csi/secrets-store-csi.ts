@@ -13,8 +13,12 @@ export interface SecretsStoreCsiDriverValues {
     readonly tolerations: readonly Toleration[];
     readonly priorityClassName: "system-node-critical";
   };
-  /** Off: secrets stay files in the pod, never copies in Kubernetes Secrets (nor RBAC to write them). */
-  readonly syncSecret: { readonly enabled: false };
+  /**
+   * On: a SecretProviderClass's `secretObjects` become Kubernetes Secrets while a pod mounts it, for
+   * charts that read a Secret, not a file (Grafana's admin credential and its sidecars). The driver
+   * gets RBAC on Secrets for it; a class without `secretObjects` still leaves its secrets files only.
+   */
+  readonly syncSecret: { readonly enabled: true };
   readonly enableSecretRotation: true;
   readonly rotationPollInterval: string;
   /**
@@ -56,7 +60,7 @@ export interface SecretsStoreCsiProps {
 /**
  * The Secrets Store CSI driver and its AWS provider in kube-system: pods mount Secrets Manager
  * secrets and SSM parameters as files through a SecretProviderClass, with rotation on and
- * syncing to Kubernetes Secrets off. Install SecretProviderClasses after `providerRelease`.
+ * syncing to Kubernetes Secrets on for the classes that ask for it (`secretObjects`). Install SecretProviderClasses after `providerRelease`.
  */
 export class SecretsStoreCsi extends Construct {
   /** The driver release (CRDs SecretProviderClass and SecretProviderClassPodStatus). */
@@ -78,7 +82,7 @@ export class SecretsStoreCsi extends Construct {
       version: props.driverChartVersion,
       values: {
         linux: { tolerations: EVERY_NODE, priorityClassName: "system-node-critical" },
-        syncSecret: { enabled: false },
+        syncSecret: { enabled: true },
         enableSecretRotation: true,
         rotationPollInterval,
         tokenRequests: [{ audience: "sts.amazonaws.com" }, { audience: "pods.eks.amazonaws.com" }],

@@ -93,7 +93,7 @@ describe("SecretProviderClass", () => {
     expect(parse(readFileSync(path.join(chartDir, "Chart.yaml"), "utf8"))).toMatchObject({
       apiVersion: "v2",
       name: "secret-provider-class",
-      version: "1.0.0",
+      version: "1.1.0",
     });
     expect(existsSync(path.join(chartDir, "templates", "secretproviderclass.yaml"))).toBe(true);
   });
@@ -128,5 +128,67 @@ describe("SecretProviderClass", () => {
 
   it("refuses an empty list of secrets", () => {
     expect(() => stackWithDriver({ objects: [] })).toThrow('SecretProviderClass "backend-secrets": mount at least one secret');
+  });
+
+  it("GIVEN no synced Secret WHEN synthesized THEN the values carry no secretObjects (the secrets stay files)", () => {
+    const release = spcRelease(JSON.parse(Testing.synth(stackWithDriver().stack)) as TerraformJson);
+    expect(Object.keys(valuesOf(release))).not.toContain("secretObjects");
+  });
+
+  it("GIVEN a Secret synced from two files WHEN synthesized THEN secretObjects name the files as objectName and the Secret's keys", () => {
+    const release = spcRelease(
+      JSON.parse(
+        Testing.synth(
+          stackWithDriver({
+            objects: [
+              {
+                objectName: DB_SECRET,
+                alias: "credential",
+                jmesPath: [
+                  { path: "username", objectAlias: "user" },
+                  { path: "password", objectAlias: "pass" },
+                ],
+              },
+            ],
+            syncToSecrets: [
+              {
+                secretName: "app-login",
+                keys: [
+                  { objectAlias: "user", key: "admin-user" },
+                  { objectAlias: "pass", key: "admin-password" },
+                ],
+              },
+            ],
+          }).stack,
+        ),
+      ) as TerraformJson,
+    );
+    expect(valuesOf(release).secretObjects).toEqual([
+      {
+        secretName: "app-login",
+        data: [
+          { objectName: "user", key: "admin-user" },
+          { objectName: "pass", key: "admin-password" },
+        ],
+      },
+    ]);
+  });
+
+  it("GIVEN a synced key naming a file the mount does not have WHEN built THEN it is refused, naming the key and the file", () => {
+    expect(() => stackWithDriver({ syncToSecrets: [{ secretName: "app-login", keys: [{ objectAlias: "password", key: "pw" }] }] })).toThrow(
+      'SecretProviderClass "backend-secrets": synced Secret "app-login": key "pw" names "password", which is no file of the mount',
+    );
+  });
+
+  it("GIVEN a synced Secret whose name is no DNS subdomain WHEN built THEN it is refused", () => {
+    expect(() => stackWithDriver({ syncToSecrets: [{ secretName: "App_Login", keys: [{ objectAlias: "db", key: "db" }] }] })).toThrow(
+      'SecretProviderClass "backend-secrets": synced Secret "App_Login": the name must be a DNS subdomain',
+    );
+  });
+
+  it("GIVEN a synced Secret without keys WHEN built THEN it is refused", () => {
+    expect(() => stackWithDriver({ syncToSecrets: [{ secretName: "app-login", keys: [] }] })).toThrow(
+      'SecretProviderClass "backend-secrets": synced Secret "app-login" needs at least one key',
+    );
   });
 });
