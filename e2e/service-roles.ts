@@ -3,13 +3,15 @@
  * calls (its `aws-calls.ts`, kept beside the service) evaluated with iam-simulate against the
  * role the stack created for it, its policies and its permissions boundary, read back from the
  * emulator. A boundary or policy that breaks the nodes, the CNI, the EBS driver, the load
- * balancer controller, external-dns or the app fails here, naming the service and the call.
+ * balancer controller, external-dns, Grafana (its admin credential) or the app fails here, naming
+ * the service and the call.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { BACKEND_AWS_CALLS } from "../modules/apps/backend-aws-calls";
 import { LOAD_BALANCER_CONTROLLER_AWS_CALLS } from "../modules/cluster-services/aws-load-balancer-controller/aws-calls";
 import { EXTERNAL_DNS_AWS_CALLS } from "../modules/cluster-services/external-dns/aws-calls";
+import { GRAFANA_AWS_CALLS } from "../modules/cluster-services/kube-prometheus-stack/aws-calls";
 import type { ServiceAwsCalls } from "../modules/core/aws-calls";
 import { EBS_CSI_AWS_CALLS } from "../modules/eks/ebs-csi-aws-calls";
 import { NODE_AWS_CALLS } from "../modules/eks/node-aws-calls";
@@ -31,6 +33,7 @@ export const SERVICE_AWS_CALLS: readonly ServiceAwsCalls[] = [
   LOAD_BALANCER_CONTROLLER_AWS_CALLS,
   EXTERNAL_DNS_AWS_CALLS,
   BACKEND_AWS_CALLS,
+  GRAFANA_AWS_CALLS,
 ];
 
 /**
@@ -66,11 +69,23 @@ export function serviceRequests(service: ServiceAwsCalls, facts: Readonly<Record
   }));
 }
 
-/** The facts the calls' templates use, from the stack entry, its environment file and its state. */
-function factsOf(stack: StackEntry, state: readonly StateResource[], hostedZoneId: string | undefined): Record<string, string | undefined> {
+/**
+ * The facts the calls' templates use, from the stack entry, its environment file and its state.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export function factsOf(
+  stack: Pick<StackEntry, "region" | "accountId" | "environment">,
+  state: readonly StateResource[],
+  hostedZoneId: string | undefined,
+): Record<string, string | undefined> {
   const first = (type: string, attribute: string) => {
     const value = state.find((resource) => resource.address.startsWith(`${type}.`))?.values[attribute];
     return typeof value === "string" ? value : undefined;
+  };
+  /** An attribute of the resource of `type` whose `key` is `value` (a secret by name, an alias by name). */
+  const named = (type: string, key: string, value: string, attribute: string) => {
+    const found = state.find((resource) => resource.address.startsWith(`${type}.`) && resource.values[key] === value)?.values[attribute];
+    return typeof found === "string" ? found : undefined;
   };
   return {
     Partition: "aws",
@@ -80,6 +95,7 @@ function factsOf(stack: StackEntry, state: readonly StateResource[], hostedZoneI
     ClusterName: first("aws_eks_cluster", "name"),
     DatabaseClusterResourceId: first("aws_rds_cluster", "cluster_resource_id"),
     HostedZoneId: hostedZoneId,
+    GrafanaAdminSecretArn: named("aws_secretsmanager_secret", "name", `${stack.environment}/grafana/admin`, "arn"),
   };
 }
 

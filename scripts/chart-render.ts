@@ -51,6 +51,7 @@ const PLACEHOLDERS: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   [/outputs\.container_log_group_name$/, () => "/aws/eks/placeholder-cluster/containers"],
   [/outputs\.alerts_topic_arn$/, () => `arn:aws:sns:${REGION}:${ACCOUNT}:placeholder-alerts`],
   [/outputs\.database_secret_arn$/, () => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:placeholder-master-AbCdEf`],
+  [/outputs\.grafana_admin_secret_arn$/, () => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:placeholder/grafana/admin-AbCdEf`],
   [
     /^aws_wafv2_web_acl\.[^.]+\.arn$/,
     () => `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/placeholder/11111111-2222-3333-4444-555555555555`,

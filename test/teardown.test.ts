@@ -96,6 +96,18 @@ describe("npm run teardown", () => {
     expect(lifts.filter((lift) => lift.startsWith("final snapshot"))).toEqual([]);
   });
 
+  it("GIVEN dev's Grafana admin secret WHEN a teardown is planned THEN it is deleted without a recovery window, so the re-created dev can create it again", () => {
+    expect(planOf("dev").lifted["platform-dev"]).toContainEqual({
+      address: "aws_secretsmanager_secret.grafana-admin-secret_89236D4D",
+      lifted: "recovery_window_in_days = 0 (deleted at once: the re-created environment takes the name again)",
+    });
+    const platform = planOf("dev").steps.find((step) => step.stack === "platform-dev");
+    const doc = JSON.parse(readFileSync(path.join(platform?.kind === "terraform" ? platform.dir : "", "cdk.tf.json"), "utf8")) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(doc.resource["aws_secretsmanager_secret"]?.["grafana-admin-secret_89236D4D"]?.["recovery_window_in_days"]).toBe(0);
+  });
+
   it("GIVEN dev WHEN a teardown is planned THEN no step touches the account layer", () => {
     expect(new Set(planOf("dev").steps.map((step) => step.stack))).toEqual(new Set(["workloads-dev", "platform-dev", "network-dev"]));
   });

@@ -272,6 +272,13 @@ export class GithubCiIdentity extends Construct {
       ],
     });
     new IamRolePolicy(this, "plan-no-data-reads-policy", { name: "no-data-reads", role: planRole.id, policy: planDataReads.json });
+    // A plan opens the stacks' ephemeral resources: Secrets Manager's GetRandomPassword makes a
+    // password for a write-only attribute (Grafana's admin credential) that no plan or state keeps.
+    // It reads no secret and names no resource (IAM takes only `*` for it); ReadOnlyAccess lacks it.
+    const planEphemeral = new DataAwsIamPolicyDocument(this, "plan-ephemeral-values", {
+      statement: [{ sid: "GenerateEphemeralPasswords", effect: "Allow", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] }],
+    });
+    new IamRolePolicy(this, "plan-ephemeral-values-policy", { name: "ephemeral-values", role: planRole.id, policy: planEphemeral.json });
     if (props.stateAccess !== undefined) {
       const state = props.stateAccess;
       const objects = `arn:${partition}:s3:::${state.bucket}/${state.keyPrefix}`;

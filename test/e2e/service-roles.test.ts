@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { withResourceTags } from "../../e2e/role-check";
 import { evaluate, type RolePolicies } from "../../e2e/roles";
-import { fillTemplate, SERVICE_AWS_CALLS, serviceRequests } from "../../e2e/service-roles";
+import { factsOf, fillTemplate, SERVICE_AWS_CALLS, serviceRequests } from "../../e2e/service-roles";
+import { secretReaderStatements } from "../../modules/apps/secret-reader-statements";
+import { GRAFANA_AWS_CALLS } from "../../modules/cluster-services/kube-prometheus-stack/aws-calls";
+import { policyJson } from "../support/iam-simulate";
 import { NODE_AWS_CALLS } from "../../modules/eks/node-aws-calls";
 import { VPC_CNI_AWS_CALLS } from "../../modules/eks/vpc-cni-aws-calls";
 
@@ -15,7 +18,20 @@ const FACTS = {
   ClusterName: "dev",
   DatabaseClusterResourceId: "cluster-ABC",
   HostedZoneId: "Z0123",
+  GrafanaAdminSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev/grafana/admin-AbCdEf",
 };
+
+/** Grafana's role with the statements the platform layer gives it (secretReaderStatements), for a secret and a key. */
+const DATA_KEY = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555";
+const grafanaRole = (secretArn: string, keyArn: string): RolePolicies => ({
+  roleArn: "arn:aws:iam::111111111111:role/dev-grafana",
+  policies: [
+    {
+      name: "permissions",
+      policy: policyJson({ statement: secretReaderStatements({ secretArns: [secretArn], kmsKeyArns: [keyArn], region: "eu-west-1" }) }),
+    },
+  ],
+});
 
 /** What the node role is given: the worker node and CNI managed policies, in short. */
 const NODE_ROLE: RolePolicies = {
@@ -104,7 +120,33 @@ describe("service roles", () => {
       "aws-load-balancer-controller true",
       "external-dns true",
       "backend true",
+      "grafana true",
     ]);
+  });
+
+  it("GIVEN Grafana's role reading its admin secret with the data key WHEN Grafana's calls are evaluated THEN both are allowed", async () => {
+    const role = grafanaRole(FACTS.GrafanaAdminSecretArn, DATA_KEY);
+
+    expect(await evaluate("platform-dev", role, "111111111111", serviceRequests(GRAFANA_AWS_CALLS, FACTS))).toEqual([]);
+  });
+
+  it("GIVEN Grafana's role on another secret WHEN Grafana's calls are evaluated THEN each call on the admin secret is refused", async () => {
+    const role = grafanaRole("arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev/other-AbCdEf", DATA_KEY);
+
+    const violations = await evaluate("platform-dev", role, "111111111111", serviceRequests(GRAFANA_AWS_CALLS, FACTS));
+
+    expect(violations.map((violation) => violation.action)).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+  });
+
+  it("GIVEN a platform state WHEN the facts are read THEN Grafana's secret is found by its name", () => {
+    const facts = factsOf({ region: "eu-west-1", accountId: "111111111111", environment: "dev" }, [
+      { address: "aws_secretsmanager_secret.other", values: { name: "dev/other", arn: "arn:other" } },
+      { address: "aws_secretsmanager_secret.grafana-admin-secret_89236D4D", values: { name: "dev/grafana/admin", arn: "arn:grafana" } },
+      { address: "aws_kms_alias.eks_secrets-key_alias", values: { name: "alias/dev/eks-secrets", target_key_arn: "arn:eks-key" } },
+      { address: "aws_kms_alias.data-key_alias_1", values: { name: "alias/dev/data", target_key_arn: "arn:data-key" } },
+    ], undefined);
+
+    expect(facts["GrafanaAdminSecretArn"]).toBe("arn:grafana");
   });
 });
 

@@ -1,5 +1,6 @@
 import { eachResource, type TerraformJson } from "../support/synthesized";
 import type { ClusterObject } from "./cluster-objects";
+import { podTemplateOf } from "./pod-security";
 import { EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } from "../../modules/eks/ebs-csi-identity";
 
 /** Service accounts an EKS managed add-on creates (not the workloads layer): their associations are the add-on's. */
@@ -105,4 +106,61 @@ export function identityProblems(platform: TerraformJson, objects: readonly Clus
       );
   }
   return { problems, checked: identities.size };
+}
+
+/** The Secrets Store CSI driver's name, as a pod's CSI volume names it. */
+const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
+
+type Obj = { readonly [key: string]: unknown };
+const obj = (value: unknown): Obj => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Obj) : {});
+const list = (value: unknown): Obj[] => (Array.isArray(value) ? value.map(obj) : []);
+
+/**
+ * "A pod that mounts secrets from AWS fetches them with its own identity": every pod template that
+ * mounts a SecretProviderClass (a CSI volume of the Secrets Store driver) runs as a service account
+ * the platform layer made an identity for, and the class exists in the pod's namespace. The driver's
+ * AWS provider fetches with the pod's credentials: a service account without a role mounts nothing
+ * and the pod never starts. Returns the problems and how many mounts were checked.
+ */
+export function secretMountProblems(platform: TerraformJson, objects: readonly ClusterObject[]): { problems: string[]; checked: number } {
+  const identities = platformIdentities(platform);
+  const classes = new Set(
+    objects
+      .filter(({ object }) => object.kind === "SecretProviderClass")
+      .map(({ object, namespace }) => `${namespace}/${object.metadata?.name}`),
+  );
+  const problems: string[] = [];
+  let checked = 0;
+  for (const { object, source, namespace } of objects) {
+    const template = podTemplateOf(object);
+    if (template === undefined) continue;
+    for (const volume of list(template.spec["volumes"])) {
+      const csi = obj(volume["csi"]);
+      if (csi["driver"] !== SECRETS_STORE_DRIVER) continue;
+      checked++;
+      const className = String(obj(csi["volumeAttributes"])["secretProviderClass"]);
+      const account = String(template.spec["serviceAccountName"] ?? "default");
+      const where = `${source}: ${object.kind} ${namespace}/${object.metadata?.name} mounts SecretProviderClass ${className}`;
+      if (!classes.has(`${namespace}/${className}`)) problems.push(`${where}, which no object of the stack creates in ${namespace}`);
+      if (!identities.has(`${namespace}/${account}`)) {
+        problems.push(`${where} as ServiceAccount ${namespace}/${account}, for which the platform layer made no identity (no role reads its secrets)`);
+      }
+    }
+  }
+  return { problems, checked };
+}
+
+/**
+ * "Credentials come from Secrets Manager, not from chart defaults": no Secret the charts or our
+ * resources render carries a password (a chart-generated admin password is one nobody manages).
+ * Returns the problems and how many Secrets were read.
+ */
+export function renderedPasswordProblems(objects: readonly ClusterObject[]): { problems: string[]; checked: number } {
+  const secrets = objects.filter(({ object }) => object.kind === "Secret");
+  const problems = secrets.flatMap(({ object, source, namespace }) =>
+    [...Object.keys(obj(object["data"])), ...Object.keys(obj(object["stringData"]))]
+      .filter((key) => /password|passwd/i.test(key))
+      .map((key) => `${source}: Secret ${namespace}/${object.metadata?.name} carries ${key}, a credential no platform secret manages`),
+  );
+  return { problems, checked: secrets.length };
 }

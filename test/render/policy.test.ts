@@ -3,7 +3,7 @@ import { CLUSTER_SERVICE_FLOWS } from "../../modules/cluster-services/flows";
 import { synthesizedStack } from "../support/synthesized";
 import { type ClusterObject, namespaceLevels, stackObjects, type StackObjects } from "./cluster-objects";
 import { flowProblems } from "./flows";
-import { identityProblems } from "./identity";
+import { identityProblems, renderedPasswordProblems, secretMountProblems } from "./identity";
 import { type Level, podSecurityViolations, podTemplateOf } from "./pod-security";
 import { renderedReleases, workloadsStacks } from "./render";
 
@@ -48,6 +48,46 @@ describe.each(stacks)("%s: what will run", (stack, environment) => {
   it("GIVEN every service account WHEN compared with the platform layer's identities THEN each that needs AWS carries exactly its own", () => {
     const { problems, checked } = identityProblems(synthesizedStack(`platform-${environment}`).doc, objectsOf(stack));
     expect(checked, `${stack}: identities checked`).toBeGreaterThanOrEqual(6);
+    expect(problems.map((problem) => `${stack}: ${problem}`)).toEqual([]);
+  });
+
+  it("GIVEN every pod that mounts a SecretProviderClass WHEN its service account is compared with the platform's identities THEN it has one, and the class exists", () => {
+    const { problems, checked } = secretMountProblems(synthesizedStack(`platform-${environment}`).doc, objectsOf(stack));
+    // The database-roles Job (the master secret) and Grafana (its admin credential).
+    expect(checked, `${stack}: secret mounts checked`).toBeGreaterThanOrEqual(2);
+    expect(problems.map((problem) => `${stack}: ${problem}`)).toEqual([]);
+  });
+
+  it("GIVEN Grafana WHEN rendered THEN its admin user and password come from the Secret grafana-admin that the class its pod mounts syncs", () => {
+    const grafana = objectsOf(stack).find(({ object }) => object.kind === "Deployment" && object.metadata?.name === "kube-prometheus-stack-grafana");
+    const spec = podTemplateOf(grafana?.object ?? { kind: "none" })?.spec ?? {};
+    const refs = (spec["containers"] as { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[])
+      .filter((container) => container.name === "grafana")
+      .flatMap((container) => container.env ?? [])
+      .filter((variable) => variable.valueFrom?.secretKeyRef !== undefined)
+      .map((variable) => [variable.name, variable.valueFrom?.secretKeyRef]);
+    expect(Object.fromEntries(refs)).toMatchObject({
+      GF_SECURITY_ADMIN_USER: { name: "grafana-admin", key: "admin-user" },
+      GF_SECURITY_ADMIN_PASSWORD: { name: "grafana-admin", key: "admin-password" },
+    });
+    const spc = objectsOf(stack).find(({ object }) => object.kind === "SecretProviderClass" && object.metadata?.name === "grafana-admin");
+    expect(spc?.namespace).toBe("monitoring");
+    expect((spc?.object["spec"] as { secretObjects?: unknown }).secretObjects).toEqual([
+      {
+        secretName: "grafana-admin",
+        type: "Opaque",
+        data: [
+          { objectName: "admin-user", key: "admin-user" },
+          { objectName: "admin-password", key: "admin-password" },
+        ],
+      },
+    ]);
+    expect((spec["serviceAccountName"] as string | undefined) ?? "default").toBe("grafana");
+  });
+
+  it("GIVEN every Secret the charts and our resources render WHEN its keys are read THEN none carries a password (credentials come from Secrets Manager)", () => {
+    const { problems, checked } = renderedPasswordProblems(objectsOf(stack));
+    expect(checked, `${stack}: rendered Secrets`).toBeGreaterThan(0);
     expect(problems.map((problem) => `${stack}: ${problem}`)).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
   "cluster-autoscaler": ["extraArgs", "rbac.serviceAccount.annotations"],
   "external-dns": ["serviceAccount.annotations"],
   "fluent-bit": ["serviceAccount.annotations"],
-  "kube-prometheus-stack": ["alertmanager.serviceAccount.annotations", "alertmanager.config"],
+  "kube-prometheus-stack": ["alertmanager.serviceAccount.annotations", "alertmanager.config", "grafana.serviceAccount.annotations"],
 };
 
 /**

@@ -231,6 +231,17 @@ describe("GithubCiIdentity, evaluated", () => {
     const denied = statements(shared).find((statement) => statement.sid === "NoParameterValues");
     expect(denied?.resources).toEqual(["arn:aws:ssm:*:123456789012:parameter/*"]);
   });
+  it("GIVEN a plan that opens an ephemeral random password WHEN evaluated THEN the plan role may generate one (ReadOnlyAccess lacks it) and still reads no secret value", async () => {
+    const planPolicies = [documentNamed(shared, "plan-ephemeral-values"), documentNamed(shared, "plan-no-secret-values")];
+    const plan = (action: string, resource: string) => decide(planPolicies, { action, resource }, `${ACCOUNT}:role/dev-github-plan`);
+    expect(await plan("secretsmanager:GetRandomPassword", "*")).toBe("Allowed");
+    expect(await plan("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev/grafana/admin-AbCdEf")).toBe(
+      "ExplicitlyDenied",
+    );
+    expect(statements(shared).find((statement) => statement.sid === "GenerateEphemeralPasswords")?.actions).toEqual([
+      "secretsmanager:GetRandomPassword",
+    ]);
+  });
 });
 
 describe("GithubCiIdentity, upstream state", () => {
