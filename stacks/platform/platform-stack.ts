@@ -342,6 +342,8 @@ export class PlatformStack extends LayerStack {
       description: `Grafana's admin user and password in the ${env.name} cluster (generated; read by Grafana's role only)`,
       kmsKeyArn: dataKey.keyArn,
       username: GRAFANA_ADMIN_USER,
+      // Raise to rotate: the next apply writes a new random password (docs/operations.md#grafana).
+      passwordVersion: 1,
     });
     const grafana = irsa("role-grafana", {
       roleName: `${clusterName}-grafana`,
