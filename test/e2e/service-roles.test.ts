@@ -139,12 +139,16 @@ describe("service roles", () => {
   });
 
   it("GIVEN a platform state WHEN the facts are read THEN Grafana's secret is found by its name", () => {
-    const facts = factsOf({ region: "eu-west-1", accountId: "111111111111", environment: "dev" }, [
-      { address: "aws_secretsmanager_secret.other", values: { name: "dev/other", arn: "arn:other" } },
-      { address: "aws_secretsmanager_secret.grafana-admin-secret_89236D4D", values: { name: "dev/grafana/admin", arn: "arn:grafana" } },
-      { address: "aws_kms_alias.eks_secrets-key_alias", values: { name: "alias/dev/eks-secrets", target_key_arn: "arn:eks-key" } },
-      { address: "aws_kms_alias.data-key_alias_1", values: { name: "alias/dev/data", target_key_arn: "arn:data-key" } },
-    ], undefined);
+    const facts = factsOf(
+      { region: "eu-west-1", accountId: "111111111111", environment: "dev" },
+      [
+        { address: "aws_secretsmanager_secret.other", values: { name: "dev/other", arn: "arn:other" } },
+        { address: "aws_secretsmanager_secret.grafana-admin-secret_89236D4D", values: { name: "dev/grafana/admin", arn: "arn:grafana" } },
+        { address: "aws_kms_alias.eks_secrets-key_alias", values: { name: "alias/dev/eks-secrets", target_key_arn: "arn:eks-key" } },
+        { address: "aws_kms_alias.data-key_alias_1", values: { name: "alias/dev/data", target_key_arn: "arn:data-key" } },
+      ],
+      undefined,
+    );
 
     expect(facts["GrafanaAdminSecretArn"]).toBe("arn:grafana");
   });

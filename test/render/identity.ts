@@ -143,7 +143,9 @@ export function secretMountProblems(platform: TerraformJson, objects: readonly C
       const where = `${source}: ${object.kind} ${namespace}/${object.metadata?.name} mounts SecretProviderClass ${className}`;
       if (!classes.has(`${namespace}/${className}`)) problems.push(`${where}, which no object of the stack creates in ${namespace}`);
       if (!identities.has(`${namespace}/${account}`)) {
-        problems.push(`${where} as ServiceAccount ${namespace}/${account}, for which the platform layer made no identity (no role reads its secrets)`);
+        problems.push(
+          `${where} as ServiceAccount ${namespace}/${account}, for which the platform layer made no identity (no role reads its secrets)`,
+        );
       }
     }
   }

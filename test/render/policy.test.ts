@@ -59,9 +59,13 @@ describe.each(stacks)("%s: what will run", (stack, environment) => {
   });
 
   it("GIVEN Grafana WHEN rendered THEN its admin user and password come from the Secret grafana-admin that the class its pod mounts syncs", () => {
-    const grafana = objectsOf(stack).find(({ object }) => object.kind === "Deployment" && object.metadata?.name === "kube-prometheus-stack-grafana");
+    const grafana = objectsOf(stack).find(
+      ({ object }) => object.kind === "Deployment" && object.metadata?.name === "kube-prometheus-stack-grafana",
+    );
     const spec = podTemplateOf(grafana?.object ?? { kind: "none" })?.spec ?? {};
-    const refs = (spec["containers"] as { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[])
+    const refs = (
+      spec["containers"] as { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[]
+    )
       .filter((container) => container.name === "grafana")
       .flatMap((container) => container.env ?? [])
       .filter((variable) => variable.valueFrom?.secretKeyRef !== undefined)
@@ -72,7 +76,7 @@ describe.each(stacks)("%s: what will run", (stack, environment) => {
     });
     const spc = objectsOf(stack).find(({ object }) => object.kind === "SecretProviderClass" && object.metadata?.name === "grafana-admin");
     expect(spc?.namespace).toBe("monitoring");
-    expect((spc?.object["spec"] as { secretObjects?: unknown }).secretObjects).toEqual([
+    expect(((spc?.object["spec"] ?? {}) as { secretObjects?: unknown }).secretObjects).toEqual([
       {
         secretName: "grafana-admin",
         type: "Opaque",

@@ -52,7 +52,11 @@ describe.each(ENVIRONMENTS.map((config) => config.name))("platform-%s: Grafana's
   });
 
   it("GIVEN the environment WHEN synthesized THEN the password is written only through the write-only attribute, from an ephemeral Secrets Manager password", () => {
-    const [, version] = one(doc(), "aws_secretsmanager_secret_version", (body) => body["secret_id"] === `\${aws_secretsmanager_secret.${secret()[0]}.id}`);
+    const [, version] = one(
+      doc(),
+      "aws_secretsmanager_secret_version",
+      (body) => body["secret_id"] === `\${aws_secretsmanager_secret.${secret()[0]}.id}`,
+    );
     expect(version["secret_string"]).toBeUndefined();
     expect(version["secret_string_wo_version"]).toBe(1);
     const passwords = ephemeralOf(doc())["aws_secretsmanager_random_password"] ?? {};

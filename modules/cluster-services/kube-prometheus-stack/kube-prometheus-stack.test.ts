@@ -74,7 +74,11 @@ describe("KubePrometheusStack", () => {
   });
 
   it("GIVEN the platform's secret WHEN synthesized THEN Grafana reads its admin user and password from the synced Secret grafana-admin", () => {
-    expect(values(build()).grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    expect(values(build()).grafana.admin).toEqual({
+      existingSecret: "grafana-admin",
+      userKey: "admin-user",
+      passwordKey: "admin-password",
+    });
   });
 
   it("GIVEN the platform's secret WHEN synthesized THEN Grafana's pod mounts the grafana-admin class (the mount makes the driver sync the Secret)", () => {
@@ -129,8 +133,8 @@ describe("KubePrometheusStack", () => {
 
   it("GIVEN the class WHEN synthesized THEN the chart's release waits for it (Grafana's pod mounts it)", () => {
     const json = build();
-    const spcAddress = Object.entries(JSON.parse(json).resource.helm_release as Record<string, { chart: string }>).find(
-      ([, release]) => release.chart.startsWith("assets/"),
+    const spcAddress = Object.entries(JSON.parse(json).resource.helm_release as Record<string, { chart: string }>).find(([, release]) =>
+      release.chart.startsWith("assets/"),
     )?.[0];
     expect(releaseOf(json, "kube-prometheus-stack").depends_on).toContain(`helm_release.${spcAddress}`);
   });

@@ -235,9 +235,9 @@ describe("GithubCiIdentity, evaluated", () => {
     const planPolicies = [documentNamed(shared, "plan-ephemeral-values"), documentNamed(shared, "plan-no-secret-values")];
     const plan = (action: string, resource: string) => decide(planPolicies, { action, resource }, `${ACCOUNT}:role/dev-github-plan`);
     expect(await plan("secretsmanager:GetRandomPassword", "*")).toBe("Allowed");
-    expect(await plan("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev/grafana/admin-AbCdEf")).toBe(
-      "ExplicitlyDenied",
-    );
+    expect(
+      await plan("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev/grafana/admin-AbCdEf"),
+    ).toBe("ExplicitlyDenied");
     expect(statements(shared).find((statement) => statement.sid === "GenerateEphemeralPasswords")?.actions).toEqual([
       "secretsmanager:GetRandomPassword",
     ]);

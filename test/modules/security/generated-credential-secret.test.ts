@@ -5,7 +5,12 @@ import { GeneratedCredentialSecret, type GeneratedCredentialSecretProps } from "
 import type { TerraformJson } from "../../support/synthesized";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555";
-const props: GeneratedCredentialSecretProps = { name: "dev/grafana/admin", description: "Grafana admin", kmsKeyArn: KEY, username: "admin" };
+const props: GeneratedCredentialSecretProps = {
+  name: "dev/grafana/admin",
+  description: "Grafana admin",
+  kmsKeyArn: KEY,
+  username: "admin",
+};
 type Doc = TerraformJson & { ephemeral?: Record<string, Record<string, Record<string, unknown>>> };
 const synth = (overrides: Partial<GeneratedCredentialSecretProps> = {}): Doc =>
   JSON.parse(Testing.synthScope((scope) => new GeneratedCredentialSecret(scope, "grafana-admin", { ...props, ...overrides }))) as Doc;
@@ -17,12 +22,20 @@ const only = (doc: Doc, type: string) => {
 
 describe("GeneratedCredentialSecret", () => {
   it("GIVEN a KMS key WHEN synthesized THEN the secret is encrypted with it and recoverable for 30 days by default", () => {
-    expect(only(synth(), "aws_secretsmanager_secret")).toMatchObject({ name: "dev/grafana/admin", kms_key_id: KEY, recovery_window_in_days: 30 });
+    expect(only(synth(), "aws_secretsmanager_secret")).toMatchObject({
+      name: "dev/grafana/admin",
+      kms_key_id: KEY,
+      recovery_window_in_days: 30,
+    });
   });
 
   it("GIVEN no password anywhere in the props WHEN synthesized THEN the version has no secret_string, only the write-only attribute and its version", () => {
     const version = only(synth(), "aws_secretsmanager_secret_version");
-    expect(Object.keys(version).filter((key) => key.startsWith("secret_string")).sort()).toEqual(["secret_string_wo", "secret_string_wo_version"]);
+    expect(
+      Object.keys(version)
+        .filter((key) => key.startsWith("secret_string"))
+        .sort(),
+    ).toEqual(["secret_string_wo", "secret_string_wo_version"]);
     expect(version["secret_string_wo"]).toMatch(
       /^\$\{jsonencode\(\{"username" = "admin", "password" = ephemeral\.aws_secretsmanager_random_password\.[^.]+\.random_password\}\)\}$/,
     );
