@@ -254,6 +254,23 @@ describe("policy rules catch what they exist for", () => {
     ).toEqual(["private endpoint off", "public endpoint open to the internet"]);
   });
 
+  it("secrets-customer-key: a secret without a KMS key, and a version with its value in the configuration", () => {
+    const doc = resources({
+      aws_secretsmanager_secret: { plain: { name: "dev/x" }, keyed: { name: "dev/y", kms_key_id: "${aws_kms_key.k.arn}" } },
+      aws_secretsmanager_secret_version: {
+        literal: { secret_id: "x", secret_string: "hunter2" },
+        wo: { secret_id: "y", secret_string_wo: "${x}" },
+      },
+    });
+    expect(rule("secrets-customer-key").check(doc, NON_PRODUCTION)).toEqual([
+      { address: "aws_secretsmanager_secret.plain", message: "no kms_key_id: encrypted with the AWS managed key aws/secretsmanager" },
+      {
+        address: "aws_secretsmanager_secret_version.literal",
+        message: "a value in the configuration (secret_string or secret_binary): write it with secret_string_wo",
+      },
+    ]);
+  });
+
   it("no-plaintext-secrets: a master password in the configuration", () => {
     expect(
       rule("no-plaintext-secrets").check(resources({ aws_rds_cluster: { db: { master_password: "hunter2" } } }), NON_PRODUCTION),

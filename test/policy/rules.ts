@@ -639,6 +639,23 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     ],
   },
   {
+    id: "secrets-customer-key",
+    rationale:
+      "Secrets Manager secrets are encrypted with a customer-managed key of the environment, never the AWS managed `aws/secretsmanager` key that any principal of the account allowed GetSecretValue can decrypt with; no secret version holds its value in the configuration: Secrets Manager generates it and Terraform writes it write-only (`secret_string_wo`), so it is in no state.",
+    subjects: (doc) => addressesOf(doc, "aws_secretsmanager_secret", "aws_secretsmanager_secret_version"),
+    check: (doc) => [
+      ...ofType(doc, "aws_secretsmanager_secret")
+        .filter(([, , body]) => body["kms_key_id"] === undefined)
+        .map(([address]) => ({ address, message: "no kms_key_id: encrypted with the AWS managed key aws/secretsmanager" })),
+      ...ofType(doc, "aws_secretsmanager_secret_version")
+        .filter(([, , body]) => body["secret_string"] !== undefined || body["secret_binary"] !== undefined)
+        .map(([address]) => ({
+          address,
+          message: "a value in the configuration (secret_string or secret_binary): write it with secret_string_wo",
+        })),
+    ],
+  },
+  {
     id: "data-stores-not-reachable-from-cidrs",
     rationale: "Databases and caches admit only security groups, never address ranges (FSBP RDS.2, EC2.19).",
     subjects: (doc) => addressesOf(doc, "aws_rds_cluster", "aws_elasticache_replication_group"),

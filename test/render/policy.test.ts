@@ -89,6 +89,23 @@ describe.each(stacks)("%s: what will run", (stack, environment) => {
     expect((spec["serviceAccountName"] as string | undefined) ?? "default").toBe("grafana");
   });
 
+  it("GIVEN a SecretProviderClass that syncs Secrets WHEN the driver is rendered THEN the driver may create Secrets (syncSecret on), or the class would sync nothing", () => {
+    const syncing = objectsOf(stack).filter(
+      ({ object }) =>
+        object.kind === "SecretProviderClass" && ((object["spec"] ?? {}) as { secretObjects?: unknown[] }).secretObjects !== undefined,
+    );
+    expect(syncing.map(({ object }) => object.metadata?.name)).toEqual(["grafana-admin"]);
+    const writesSecrets = objectsOf(stack).some(
+      ({ object, source }) =>
+        object.kind === "ClusterRole" &&
+        source === "release secrets-store-csi-driver" &&
+        ((object["rules"] ?? []) as { resources?: string[]; verbs?: string[] }[]).some(
+          (rule) => (rule.resources ?? []).includes("secrets") && (rule.verbs ?? []).includes("create"),
+        ),
+    );
+    expect(writesSecrets, `${stack}: the driver's ClusterRole on Secrets`).toBe(true);
+  });
+
   it("GIVEN every Secret the charts and our resources render WHEN its keys are read THEN none carries a password (credentials come from Secrets Manager)", () => {
     const { problems, checked } = renderedPasswordProblems(objectsOf(stack));
     expect(checked, `${stack}: rendered Secrets`).toBeGreaterThan(0);
