@@ -154,6 +154,15 @@ export interface GithubCiIdentityProps {
    * @default false
    */
   readonly ownsAccountSingletons?: boolean;
+  /**
+   * Secrets (names, e.g. `dev/grafana/admin`) whose value the plan role may read: those a stack
+   * writes through a write-only attribute, whose `aws_secretsmanager_secret_version` a plan must
+   * refresh (the provider reads it with GetSecretValue), and which the plan role can read anyway as
+   * the Kubernetes Secret they are synced to (its cluster access includes Secrets). Each is
+   * decryptable by the plan role only through Secrets Manager, for that secret.
+   * @default none: the plan role reads no secret value
+   */
+  readonly planRefreshedSecretNames?: readonly string[];
 }
 
 /**
@@ -188,6 +197,11 @@ export class GithubCiIdentity extends Construct {
     if (props.ecrRepositoryArns.length === 0) throw new Error("GitHub CI identity: the push policy needs at least one ECR repository");
     const { accountId, partition } = props.target;
     const iamArn = (resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
+    // A secret's ARN ends in "-" and six random characters.
+    const refreshed = (props.planRefreshedSecretNames ?? []).map((name) => {
+      if (!/^[A-Za-z0-9/_+=.@-]+$/.test(name)) throw new Error(`GitHub CI identity: "${name}" is not a secret name`);
+      return `arn:${partition}:secretsmanager:${props.target.region}:${accountId}:secret:${name}-??????`;
+    });
 
     this.oidcProviderArn = props.oidcProviderArn;
 
@@ -224,12 +238,29 @@ export class GithubCiIdentity extends Construct {
     // Secret values are never a plan's business: an explicit deny whatever a managed policy grants.
     const noSecrets = new DataAwsIamPolicyDocument(this, "plan-no-secret-values", {
       statement: [
-        {
-          sid: "NoSecretValues",
-          effect: "Deny",
-          actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
-          resources: ["*"],
-        },
+        refreshed.length === 0
+          ? {
+              sid: "NoSecretValues",
+              effect: "Deny",
+              actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+              resources: ["*"],
+            }
+          : {
+              sid: "NoSecretValues",
+              effect: "Deny",
+              actions: ["secretsmanager:GetSecretValue"],
+              notResources: [...refreshed],
+            },
+        ...(refreshed.length === 0
+          ? []
+          : [
+              {
+                sid: "NoBatchSecretValues",
+                effect: "Deny",
+                actions: ["secretsmanager:BatchGetSecretValue"],
+                resources: ["*"],
+              },
+            ]),
         {
           // The account's own parameters (SecureString values); AWS's public parameters (AMI ids) stay readable.
           sid: "NoParameterValues",
@@ -240,6 +271,26 @@ export class GithubCiIdentity extends Construct {
       ],
     });
     new IamRolePolicy(this, "plan-no-secrets-policy", { name: "no-secret-values", role: planRole.id, policy: noSecrets.json });
+    if (refreshed.length > 0) {
+      // The write-only secrets' versions: a plan refreshes each with GetSecretValue, which Secrets
+      // Manager decrypts with the caller's permissions (kms:ViaService, that secret's ARN as context).
+      const refresh = new DataAwsIamPolicyDocument(this, "plan-refreshed-secrets", {
+        statement: [
+          { sid: "RefreshWriteOnlySecrets", effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: [...refreshed] },
+          {
+            sid: "DecryptThemThroughSecretsManager",
+            effect: "Allow",
+            actions: ["kms:Decrypt"],
+            resources: [`arn:${partition}:kms:${props.target.region}:${accountId}:key/*`],
+            condition: [
+              { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.target.region}.amazonaws.com`] },
+              { test: "ArnLike", variable: "kms:EncryptionContext:SecretARN", values: [...refreshed] },
+            ],
+          },
+        ],
+      });
+      new IamRolePolicy(this, "plan-refreshed-secrets-policy", { name: "refreshed-secrets", role: planRole.id, policy: refresh.json });
+    }
     // What no CI role may do (state, audit, trust, other environments' resources), as explicit denies.
     const guardrailStatements = ciGuardrailStatements({
       name: props.name,

@@ -1,3 +1,4 @@
+import { grafanaAdminSecretName } from "../../modules/cluster-services/kube-prometheus-stack/identity";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { CodebuildGithubRunner } from "../../modules/ci/codebuild-github-runner";
@@ -167,6 +168,8 @@ export class NetworkStack extends LayerStack {
       deployBranch: env.github.deployBranch,
       oidcProviderArn: account.githubOidcProviderArn,
       ecrRepositoryArns: repositories.map(([, repo]) => repo.repositoryArn),
+      // Grafana's admin secret is written write-only: a plan refreshes its version (ADR 0011).
+      planRefreshedSecretNames: [grafanaAdminSecretName(env.name)],
       ...(this.state.backend === "s3"
         ? {
             stateAccess: {

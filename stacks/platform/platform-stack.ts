@@ -37,6 +37,7 @@ import {
   ALERTMANAGER_SERVICE_ACCOUNT,
   GRAFANA_ADMIN_USER,
   GRAFANA_SERVICE_ACCOUNT,
+  grafanaAdminSecretName,
 } from "../../modules/cluster-services/kube-prometheus-stack/identity";
 import { GeneratedCredentialSecret } from "../../modules/security/generated-credential-secret";
 import { auroraAlarms, cacheAlarms, interruptionQueueAlarms, nodeCapacityAlarms } from "../../modules/observability/alarm-specs";
@@ -338,7 +339,7 @@ export class PlatformStack extends LayerStack {
     // attribute (never in the plan or the state), encrypted with the data key; only Grafana's role
     // reads it, through the Secrets Store CSI driver (ADR 0011).
     const grafanaAdmin = new GeneratedCredentialSecret(this, "grafana-admin-secret", {
-      name: `${env.name}/grafana/admin`,
+      name: grafanaAdminSecretName(env.name),
       description: `Grafana's admin user and password in the ${env.name} cluster (generated; read by Grafana's role only)`,
       kmsKeyArn: dataKey.keyArn,
       username: GRAFANA_ADMIN_USER,

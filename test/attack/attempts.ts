@@ -371,6 +371,13 @@ export function planOnlyAttempts(scene: AttackScene): Attempt[] {
       context: { "aws:ResourceTag/environment": env.name },
     },
     {
+      // The plan role refreshes Grafana's write-only admin secret (`<env>/grafana/admin-??????`), no other.
+      why: "read a secret whose name extends the one the plan refreshes",
+      action: "secretsmanager:GetSecretValue",
+      resource: `arn:aws:secretsmanager:${region}:${account}:secret:${env.name}/grafana/admin-extra-AbCdEf`,
+      context: { "aws:ResourceTag/environment": env.name },
+    },
+    {
       why: "read a SecureString parameter",
       action: "ssm:GetParameter",
       resource: `arn:aws:ssm:${region}:${account}:parameter/${env.name}/token`,

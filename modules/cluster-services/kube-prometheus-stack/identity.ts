@@ -16,3 +16,9 @@ export const GRAFANA_SERVICE_ACCOUNT = { namespace: "monitoring", name: "grafana
 
 /** The user name of Grafana's admin credential (the secret's `username`). */
 export const GRAFANA_ADMIN_USER = "admin";
+
+/**
+ * Name of the Secrets Manager secret of Grafana's admin credential in an environment: the platform
+ * layer creates it, the CI identity lets the plan role refresh its write-only version.
+ */
+export const grafanaAdminSecretName = (environment: string): string => `${environment}/grafana/admin`;

@@ -244,6 +244,55 @@ describe("GithubCiIdentity, evaluated", () => {
   });
 });
 
+describe("GithubCiIdentity, a secret the plan refreshes", () => {
+  const ACCOUNT = "arn:aws:iam::123456789012";
+  const json = synth({ planRefreshedSecretNames: ["dev/grafana/admin"] });
+  const documentNamed = (id: string) => {
+    const found = Object.entries((JSON.parse(json) as TerraformJson).data?.["aws_iam_policy_document"] ?? {}).find(([name]) =>
+      name.startsWith(`ci_${id}_`),
+    );
+    if (found === undefined) throw new Error(`no policy document ci/${id}`);
+    return policyJson(found[1]);
+  };
+  const plan = (action: string, resource: string) =>
+    decide(
+      [READ_ONLY_ACCESS, documentNamed("plan-no-secret-values"), documentNamed("plan-refreshed-secrets")],
+      { action, resource },
+      `${ACCOUNT}:role/dev-github-plan`,
+    );
+  const secret = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`;
+
+  it("GIVEN dev/grafana/admin WHEN the plan role reads its value (the version's refresh) THEN it may", async () => {
+    expect(await plan("secretsmanager:GetSecretValue", secret("dev/grafana/admin-AbCdEf"))).toBe("Allowed");
+  });
+
+  it("GIVEN dev/grafana/admin WHEN the plan role reads any other secret, or a batch THEN it is explicitly denied", async () => {
+    expect(await plan("secretsmanager:GetSecretValue", secret("dev/grafana/admin-extra-AbCdEf"))).toBe("ExplicitlyDenied");
+    expect(await plan("secretsmanager:GetSecretValue", secret("dev/database-AbCdEf"))).toBe("ExplicitlyDenied");
+    expect(await plan("secretsmanager:BatchGetSecretValue", "*")).toBe("ExplicitlyDenied");
+  });
+
+  it("GIVEN dev/grafana/admin WHEN synthesized THEN the plan role decrypts only through Secrets Manager in its region, for that secret", () => {
+    const decrypt = statements(json).find((statement) => statement.sid === "DecryptThemThroughSecretsManager");
+    expect(decrypt).toMatchObject({
+      actions: ["kms:Decrypt"],
+      resources: ["arn:aws:kms:eu-west-1:123456789012:key/*"],
+      condition: [
+        { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] },
+        {
+          test: "ArnLike",
+          variable: "kms:EncryptionContext:SecretARN",
+          values: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev/grafana/admin-??????"],
+        },
+      ],
+    });
+  });
+
+  it("GIVEN no refreshed secret WHEN synthesized THEN the plan role has no such policy", () => {
+    expect(statements(synth()).map((statement) => statement.sid)).not.toContain("RefreshWriteOnlySecrets");
+  });
+});
+
 describe("GithubCiIdentity, upstream state", () => {
   it("GIVEN a read-only state key WHEN synthesized THEN the plan role may read exactly that object and lock nothing there", () => {
     const json = synth({ stateAccess: { bucket: "acme-state", keyPrefix: "dev/", readOnlyKeys: ["account/123456789012.tfstate"] } });
