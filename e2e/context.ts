@@ -84,6 +84,8 @@ export interface AccountRun {
   readonly applied: Applied[];
   /** What the states applied so far say about each resource ARN: its tags and (KMS keys) its resource policy. */
   readonly resources: Map<string, ResourceFacts>;
+  /** Environments the lifecycle phase has already torn down with the teardown command (the teardown phase leaves them). */
+  readonly tornDown: Set<string>;
 }
 
 /** What IAM sees of an existing resource: its tags (`aws:ResourceTag/...`) and its resource policy. */

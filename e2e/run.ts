@@ -66,6 +66,7 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
     emulator: { endpoint: moto.endpoint, accessKey: "test", secretKey: "test" },
     applied: [],
     resources: new Map(),
+    tornDown: new Set(),
   };
   try {
     for (const phase of ACCOUNT_PHASES) {

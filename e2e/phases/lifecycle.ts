@@ -21,6 +21,7 @@ import {
 } from "../lifecycle";
 import { apply, mustTerraform, prepareStack } from "../lifecycle/terraform";
 import { previousRelease, synthesizeRelease } from "../lifecycle/upgrade";
+import { refuseDestroy } from "./teardown";
 import { run } from "../processes";
 
 const PHASE = "lifecycle";
@@ -130,25 +131,32 @@ export const lifecycle: AccountPhase = {
           eksEndpoint: eksEndpointOf(path.join(account.dir, `platform-${environment.name}`)) ?? account.emulator.endpoint,
         },
       }));
-    const lived =
-      baseline === undefined || living.length === 0
-        ? Promise.resolve()
-        : afterBirth(
-            {
-              tools: context.tools,
-              cliConfig: context.cliConfig,
-              account: account.account,
-              accountDir: account.dir,
-              emulator: account.emulator,
-              moto: account.moto,
-              region,
-              counts,
-            },
-            living,
-            baseline,
-            context.synthDir,
-          );
+    const tearsDown = baseline !== undefined && living.length > 0;
+    // The guards must refuse a plain destroy before the teardown command lifts them (the teardown
+    // phase would find these environments gone).
+    if (tearsDown) {
+      const names = new Set(living.map((entry) => entry.environment.name));
+      for (const applied of account.applied.filter((entry) => names.has(entry.stack.environment))) await refuseDestroy(context, applied);
+    }
+    const lived = !tearsDown
+      ? Promise.resolve()
+      : afterBirth(
+          {
+            tools: context.tools,
+            cliConfig: context.cliConfig,
+            account: account.account,
+            accountDir: account.dir,
+            emulator: account.emulator,
+            moto: account.moto,
+            region,
+            counts,
+          },
+          living,
+          baseline,
+          context.synthDir,
+        );
     await Promise.all([upgrade, lived]);
+    if (tearsDown) for (const entry of living) account.tornDown.add(entry.environment.name);
     record(context, account.account, counts, upgradeSkipped);
   },
 };

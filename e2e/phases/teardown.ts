@@ -22,31 +22,41 @@ import { deletionProtectedAddresses, type TerraformJson } from "../scratch";
 
 const PHASE = "teardown";
 
+/**
+ * A destroy with the guards in place must be refused, naming every prevent_destroy resource of
+ * the stack. Nothing is destroyed: Terraform refuses while planning.
+ */
+export async function refuseDestroy(context: RunContext, applied: Applied): Promise<void> {
+  const { dir, preventDestroy } = applied;
+  if (preventDestroy.length === 0) return;
+  const log = logger(applied.stack.name);
+  const terraform = new Terraform(context, log, applied.provider);
+  await context.verdicts.check(PHASE, applied.stack.name, "prevent_destroy refuses", async () => {
+    const refused = await terraform.exec(dir, [
+      "destroy",
+      "-auto-approve",
+      "-input=false",
+      "-no-color",
+      "-refresh=false",
+      `-parallelism=${PARALLELISM}`,
+    ]);
+    const text = `${refused.stdout}\n${refused.stderr}`;
+    const notNamed = preventDestroy.filter((address) => !text.includes(address));
+    if (refused.code === 0 || !text.includes("Instance cannot be destroyed") || notNamed.length > 0) {
+      throw new Error(
+        `destroy was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code} ${tail(refused, 3).replace(/\n/g, " ")}`,
+      );
+    }
+    log(`destroy refused as it must: prevent_destroy on ${preventDestroy.join(", ")}`);
+    context.verdicts.pass(PHASE, applied.stack.name, "prevent_destroy refuses", preventDestroy.join(", "));
+  });
+}
+
 async function destroyStack(context: RunContext, applied: Applied): Promise<void> {
   const { dir, preventDestroy } = applied;
   const log = logger(applied.stack.name);
   const terraform = new Terraform(context, log, applied.provider);
-  if (preventDestroy.length > 0) {
-    await context.verdicts.check(PHASE, applied.stack.name, "prevent_destroy refuses", async () => {
-      const refused = await terraform.exec(dir, [
-        "destroy",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-refresh=false",
-        `-parallelism=${PARALLELISM}`,
-      ]);
-      const text = `${refused.stdout}\n${refused.stderr}`;
-      const notNamed = preventDestroy.filter((address) => !text.includes(address));
-      if (refused.code === 0 || !text.includes("Instance cannot be destroyed") || notNamed.length > 0) {
-        throw new Error(
-          `destroy was not refused for its prevent_destroy resources (${preventDestroy.join(", ")}): exit ${refused.code} ${tail(refused, 3).replace(/\n/g, " ")}`,
-        );
-      }
-      log(`destroy refused as it must: prevent_destroy on ${preventDestroy.join(", ")}`);
-      context.verdicts.pass(PHASE, applied.stack.name, "prevent_destroy refuses", preventDestroy.join(", "));
-    });
-  }
+  await refuseDestroy(context, applied);
   await context.verdicts.check(PHASE, applied.stack.name, "destroy", async () => {
     // Lift the guards in an override file (scratch only): prevent_destroy, and deletion protection,
     // which the API enforces (staging's database has it without prevent_destroy).
@@ -110,12 +120,18 @@ export const teardown: AccountPhase = {
     }
     // Each environment's platform, then its network; the networks in reverse promotion order (a
     // later network looks up the earlier one's OIDC provider).
+    // An environment the lifecycle already tore down (teardown command, residue checked) is gone:
+    // destroying its stale scratch state again would pass on nothing.
+    const standing = account.applied.filter((entry) => {
+      if (!account.tornDown.has(entry.stack.environment)) return true;
+      context.verdicts.pass(PHASE, entry.stack.name, "destroy", "torn down by the lifecycle's teardown command (residue checked there)");
+      entry.provider.stop();
+      return false;
+    });
     const platforms = new Map(
-      account.applied
-        .filter((entry) => entry.stack.layer === "platform")
-        .map((entry) => [entry.stack.environment, destroyStack(context, entry)]),
+      standing.filter((entry) => entry.stack.layer === "platform").map((entry) => [entry.stack.environment, destroyStack(context, entry)]),
     );
-    const networks = account.applied.filter((entry) => entry.stack.layer === "network");
+    const networks = standing.filter((entry) => entry.stack.layer === "network");
     let later: Promise<void> = Promise.resolve();
     for (const network of [...networks].reverse()) {
       const after = [platforms.get(network.stack.environment) ?? Promise.resolve(), later];
