@@ -12,7 +12,7 @@ export interface RolePolicies {
   readonly permissionsBoundary?: PolicyDocument;
 }
 
-function xmlValues(xml: string, tag: string): string[] {
+export function xmlValues(xml: string, tag: string): string[] {
   return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((match) => match[1] ?? "");
 }
 
@@ -25,7 +25,7 @@ function decodeXml(text: string): string {
     .replace(/&amp;/g, "&");
 }
 
-function parseDocument(text: string): PolicyDocument {
+export function parseDocument(text: string): PolicyDocument {
   const decoded = decodeXml(text.trim());
   return JSON.parse(decoded.startsWith("%7B") || decoded.startsWith("%7b") ? decodeURIComponent(decoded) : decoded) as PolicyDocument;
 }

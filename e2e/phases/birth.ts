@@ -27,6 +27,7 @@ import { changedAddresses, type PlanJson } from "../report";
 import { checkStackCalls } from "../role-check";
 import { ciIdentityAddresses, preventDestroyAddresses, resourceAddresses, type Emulator, type TerraformJson } from "../scratch";
 import { checkServiceRoles } from "../service-roles";
+import { quotaViolations, readQuotaFacts } from "../iam-quotas";
 import { BASELINES } from "../lifecycle";
 import { applyAccountLayer } from "../lifecycle/phases";
 import { inventory } from "../lifecycle/residue";
@@ -335,5 +336,22 @@ export const birth: AccountPhase = {
       done.set(stack.name, one(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
     }
     await Promise.all([bootstrapped, accountLayer, ...done.values()]);
+    await context.verdicts.check(PHASE, `account ${account.account}`, "IAM quotas", async () => {
+      const roles = await readQuotaFacts(account.moto);
+      // Every account holds CI roles after its birth: none read means the listing was not understood.
+      const violations = roles.length === 0 ? ["no role read from the account (ListRoles answered none)"] : quotaViolations(roles);
+      for (const violation of violations) context.verdicts.fail(PHASE, `account ${account.account}`, "IAM quotas", violation);
+      if (violations.length === 0) {
+        context.verdicts.pass(
+          PHASE,
+          `account ${account.account}`,
+          "IAM quotas",
+          `${roles.length} roles within AWS's policy size and count quotas`,
+        );
+      }
+      logger(account.account)(
+        `IAM quotas: ${roles.length} roles read, ${violations.length} over a quota${violations.map((line) => `\n  ${line}`).join("")}`,
+      );
+    });
   },
 };
