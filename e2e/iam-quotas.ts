@@ -8,7 +8,7 @@ import type { Moto } from "./processes";
 import { parseDocument, readRolePolicies, xmlValues, type PolicyDocument } from "./roles";
 
 /** AWS's default IAM quotas (IAM User Guide, "IAM and AWS STS quotas"): policy sizes in characters, whitespace not counted. */
-export const IAM_QUOTAS = {
+const IAM_QUOTAS = {
   /** The aggregate of a role's inline policies. */
   inlinePoliciesPerRole: 10_240,
   /** One customer managed policy. */
@@ -19,7 +19,11 @@ export const IAM_QUOTAS = {
   managedPoliciesPerRole: 10,
 } as const;
 
-/** A policy's size as IAM counts it: its JSON without whitespace. */
+/**
+ * A policy's size as IAM counts it: its JSON without whitespace.
+ *
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function iamSize(policy: PolicyDocument): number {
   return JSON.stringify(policy).replace(/\s/g, "").length;
 }
