@@ -12,8 +12,8 @@ export interface E2eRequest {
   /** Environments to run (empty: every one). */
   readonly only: readonly string[];
   readonly recheckGaps: boolean;
-  /** A defect to plant (plantings.ts). */
-  readonly plant?: string;
+  /** Defects to plant (plantings.ts), in the order given. */
+  readonly plant: readonly string[];
 }
 
 /** The request, `help`, or a refusal: the line to print and the exit code. */
@@ -37,9 +37,10 @@ export function parseE2eCommandLine(
       exitCode: 2,
     };
   }
-  const plant = parsed.value("plant");
-  if (plant !== undefined && PLANTINGS[plant] === undefined) {
-    return { refusal: `e2e: no planting named ${plant}; known: ${Object.keys(PLANTINGS).join(", ")}`, exitCode: 2 };
+  const plant = parsed.values("plant");
+  const unknownPlantings = [...new Set(plant.filter((name) => PLANTINGS[name] === undefined))];
+  if (unknownPlantings.length > 0) {
+    return { refusal: `e2e: no planting named ${unknownPlantings.join(", ")}; known: ${Object.keys(PLANTINGS).join(", ")}`, exitCode: 2 };
   }
-  return { only, recheckGaps: parsed.flag("recheck-gaps"), ...(plant === undefined ? {} : { plant }) };
+  return { only, recheckGaps: parsed.flag("recheck-gaps"), plant };
 }

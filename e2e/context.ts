@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { IamRequest } from "./calls";
 import { gapOf, ignoredAttributesOf } from "./emulator-gaps";
 import { run, type CommandResult, type Moto, type ProviderServer, type Tools } from "./processes";
-import { PLANTINGS } from "./plantings";
+import { plantingsNamed } from "./plantings";
 import { summariseLeftOut } from "./report";
 import type { PolicyDocument, RolePolicies } from "./roles";
 import {
@@ -69,8 +69,8 @@ export interface RunContext {
   readonly running: { stop(): void }[];
   /** `--recheck-gaps`: also plan without the attribute gaps' ignore_changes. */
   readonly recheckGaps: boolean;
-  /** `--plant <defect>`: a known defect planted in the scratch copy (plantings.ts). */
-  readonly plant?: string;
+  /** `--plant <defect>` (repeatable): known defects planted in what the run works on (plantings.ts). */
+  readonly plant: readonly string[];
 }
 
 /** One account's stacks and emulator, passed from phase to phase. */
@@ -264,16 +264,17 @@ export function prepare(
   emulator: Emulator,
   tools: Tools,
   log: (message: string) => void,
-  options: { readonly plant?: string; readonly layer?: string } = {},
+  options: { readonly plant?: readonly string[]; readonly layer?: string } = {},
 ): Prepared {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(source, dir, { recursive: true, filter: (file) => !file.includes(`${path.sep}.terraform`) });
   const synthesized = readJson<TerraformJson>(path.join(dir, "cdk.tf.json"));
-  const planting = options.plant === undefined ? undefined : PLANTINGS[options.plant];
-  if (planting !== undefined && planting.layer === options.layer) {
-    planting.plant(synthesized);
-    log(`PLANTED ${options.plant}: ${planting.defect}`);
+  for (const [index, planting] of plantingsNamed(options.plant ?? []).entries()) {
+    const plant = options.layer === "network" || options.layer === "platform" ? planting.stacks?.[options.layer] : undefined;
+    if (plant === undefined) continue;
+    plant(synthesized);
+    log(`PLANTED ${options.plant?.[index]}: ${planting.defect}`);
   }
   const supported = withoutNewerArguments(synthesized, tools.providerVersion);
   for (const entry of supported.dropped) log(`  provider ${tools.providerVersion} lacks ${entry}: dropped from the scratch copy`);

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { loadActionModels } from "./arns";
 import { iamActionOf, iamRequestsOf, parseApiLog, type IamRequest, type ParsedLog } from "./calls";
 import type { ResourceFacts, RunContext, StackEntry } from "./context";
+import { plantingsNamed } from "./plantings";
 import type { Moto } from "./processes";
 import { evaluate, readRolePolicies, withResourceContext } from "./roles";
 
@@ -101,9 +102,9 @@ export async function checkStackCalls(
     await context.verdicts.check(phase, stack.name, `role check (${step})`, async () => {
       const role = await readRolePolicies(moto, roleName(roleArn));
       const providerLog = path.join(dir, logFile.replace(/\.log$/, ".provider.log"));
-      const parsed = [readFileSync(path.join(dir, logFile), "utf8"), existsSync(providerLog) ? readFileSync(providerLog, "utf8") : ""].map(
-        parseApiLog,
-      );
+      const parsed = [readFileSync(path.join(dir, logFile), "utf8"), existsSync(providerLog) ? readFileSync(providerLog, "utf8") : ""]
+        .map((text) => plantingsNamed(context.plant).reduce((planted, planting) => planting.log?.(planted) ?? planted, text))
+        .map(parseApiLog);
       const calls = parsed.flatMap((entry) => entry.calls);
       const problems = judgeLogs(step, parsed);
       for (const problem of problems) context.verdicts.fail(phase, stack.name, problem.check, problem.message);

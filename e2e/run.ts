@@ -21,6 +21,7 @@ import { lifecycle } from "./phases/lifecycle";
 import { teardown } from "./phases/teardown";
 import { validateWorkloads } from "./phases/workloads";
 import { findTools, Moto, run, SetupError, type Tools } from "./processes";
+import { plantingsNamed } from "./plantings";
 import { leastPrivilegeReport } from "./report";
 import { UNDERIVED_THRESHOLD } from "./role-check";
 import { summaryLine, Verdicts } from "./verdicts";
@@ -126,7 +127,13 @@ async function main(argv: readonly string[]): Promise<number> {
     env: process.env,
     timeoutSeconds: 120,
   });
-  const stacks = (JSON.parse(listed.stdout) as StackEntry[]).filter((stack) => only.length === 0 || only.includes(stack.environment));
+  let listedStacks = JSON.parse(listed.stdout) as StackEntry[];
+  for (const [index, planting] of plantingsNamed(request.plant).entries()) {
+    if (planting.selection === undefined) continue;
+    listedStacks = planting.selection(listedStacks);
+    console.log(`e2e: PLANTED ${request.plant[index]}: ${planting.defect}`);
+  }
+  const stacks = listedStacks.filter((stack) => only.length === 0 || only.includes(stack.environment));
 
   const cliConfig = path.join(WORK, "terraformrc");
   mkdirSync(path.join(WORK, "plugin-cache"), { recursive: true });
@@ -155,7 +162,7 @@ async function main(argv: readonly string[]): Promise<number> {
     usage: new Map(),
     running,
     recheckGaps: request.recheckGaps,
-    ...(request.plant === undefined ? {} : { plant: request.plant }),
+    plant: request.plant,
   };
   if (stacks.filter((stack) => stack.layer !== "workloads").length === 0) {
     context.verdicts.fail(

@@ -224,9 +224,10 @@ export const E2E_COMMAND: CommandSpec = {
     },
     plant: {
       type: "value",
+      multiple: true,
       placeholder: "<defect>",
       description:
-        "Plant a known defect in the scratch copy (the suite's live mutation test, e2e/mutations.sh): deploy-role-without-tag-role, boundary-denies-ec2, node-group-on-public-subnets. The run must fail.",
+        "Plant a known defect of e2e/plantings.ts (one per item of issue 23; `e2e/mutations.sh --list` names them) in what the run works on: the suite's live mutation test, e2e/mutations.sh. The run must fail, naming it.",
     },
     "recheck-gaps": {
       type: "flag",

@@ -104,7 +104,7 @@ async function applyStack(
   const applied = await context.verdicts.check(PHASE, stack.name, "apply", async () => {
     const prepared = prepare(path.join(context.synthDir, "stacks", stack.name), dir, emulator, context.tools, log, {
       layer: stack.layer,
-      ...(context.plant === undefined ? {} : { plant: context.plant }),
+      plant: context.plant,
     });
     await terraform.must(dir, ["init", "-input=false", "-no-color", `-backend-config=${path.join(dir, "e2e.s3.tfbackend")}`], "init");
     const identity = ciIdentityAddresses(prepared.stack, stack.name);

@@ -18,15 +18,25 @@ describe("parseE2eCommandLine", () => {
     [["--env=dev"], ["dev"]],
     [[], []],
   ])("GIVEN %j WHEN parsed THEN the environments %j, as synth takes them", (argv, only) => {
-    expect(parseE2eCommandLine(argv, KNOWN)).toEqual({ only, recheckGaps: false });
+    expect(parseE2eCommandLine(argv, KNOWN)).toEqual({ only, recheckGaps: false, plant: [] });
   });
 
   it.each([
     [["--env", "nosuch"], "e2e: no environment named nosuch; known: dev, prod, staging (environments/<name>.yaml)"],
     [["--env", "dev,staging"], "e2e: no environment named dev,staging; known: dev, prod, staging (environments/<name>.yaml)"],
     [["--bogus"], "e2e: unknown option --bogus (see npm run e2e -- --help)"],
+    [
+      ["--plant", "no-such-defect"],
+      "e2e: no planting named no-such-defect; known: deny-scoped-to-cluster, deploy-role-without-tag-role, boundary-denies-ec2, node-group-on-public-subnets, wiring-and-role-defects-together, stacks-listed-under-another-environment, log-format-changed, backend-policy-wrong-database-user, unnamed-key-loses-rotation-period",
+    ],
   ])("GIVEN %j WHEN parsed THEN refused in one line with exit 2: %s", (argv, refusal) => {
     expect(parseE2eCommandLine(argv, KNOWN)).toEqual({ refusal, exitCode: 2 });
+  });
+
+  it("GIVEN --plant twice WHEN parsed THEN both plantings, in order", () => {
+    expect(parseE2eCommandLine(["--plant", "log-format-changed", "--plant", "boundary-denies-ec2"], KNOWN)).toMatchObject({
+      plant: ["log-format-changed", "boundary-denies-ec2"],
+    });
   });
 
   it("GIVEN --help WHEN parsed THEN help, before anything runs", () => {
@@ -34,7 +44,7 @@ describe("parseE2eCommandLine", () => {
   });
 
   it("GIVEN --recheck-gaps WHEN parsed THEN the recheck is asked", () => {
-    expect(parseE2eCommandLine(["--recheck-gaps"], KNOWN)).toEqual({ only: [], recheckGaps: true });
+    expect(parseE2eCommandLine(["--recheck-gaps"], KNOWN)).toEqual({ only: [], recheckGaps: true, plant: [] });
   });
 });
 
