@@ -19,6 +19,7 @@ import {
   providerOverride,
   remoteStateOverride,
   type Emulator,
+  type LeftOut,
   type TerraformJson,
 } from "./scratch";
 import type { Verdicts } from "./verdicts";
@@ -254,7 +255,12 @@ export class Terraform {
 export interface Prepared {
   readonly dir: string;
   readonly stack: TerraformJson;
+  /** Resources left out (count). */
   readonly leftOut: number;
+  /** Every block left out, with its reason (the resource gaps `--recheck-gaps` applies). */
+  readonly leftOutBlocks: readonly LeftOut[];
+  /** The stack as synthesized (and planted), before the gaps were left out. */
+  readonly synthesized: TerraformJson;
 }
 
 /** Copies a synthesized stack to the scratch folder, leaves out the emulator gaps, writes the overrides. */
@@ -295,7 +301,7 @@ export function prepare(
     for (const entry of leftOut) log(`  dropped ${entry.address}: ${entry.because}`);
   }
   for (const entry of patched) log(`  kept ${entry.address}: ${entry.because}`);
-  return { dir, stack, leftOut: resources };
+  return { dir, stack, leftOut: resources, leftOutBlocks: leftOut, synthesized };
 }
 
 /** Managed resources in the stack's state (`terraform state pull`: no provider schemas to load). */

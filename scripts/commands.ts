@@ -232,7 +232,7 @@ export const E2E_COMMAND: CommandSpec = {
     "recheck-gaps": {
       type: "flag",
       description:
-        "Also plan each attribute gap of e2e/emulator-gaps.ts without its ignore_changes and report the gaps moto has since closed.",
+        "Also recheck the gaps of e2e/emulator-gaps.ts: plan each attribute gap without its ignore_changes, and apply each resource gap's left-out blocks as written (a copy of the stack's state; then plan and destroy them); fails naming every gap moto has since closed.",
     },
   },
   notes: ["Examples:", "  npm run e2e -- --env dev", "  npm run e2e -- --env dev --env staging", "More: docs/testing.md"],

@@ -35,6 +35,7 @@ interface Job {
     readonly "max-parallel"?: number;
   };
   readonly environment?: unknown;
+  readonly env?: Readonly<Record<string, unknown>>;
   readonly concurrency?: { readonly group?: string; readonly "cancel-in-progress"?: boolean } | string;
   readonly permissions?: Readonly<Record<string, string>>;
   readonly outputs?: Readonly<Record<string, string>>;

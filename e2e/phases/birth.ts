@@ -26,6 +26,7 @@ import { Moto, ProviderServer, providerBinary } from "../processes";
 import { changedAddresses, type PlanJson } from "../report";
 import { checkStackCalls } from "../role-check";
 import { ciIdentityAddresses, preventDestroyAddresses, resourceAddresses, type Emulator, type TerraformJson } from "../scratch";
+import { recheckResourceGaps } from "../gap-recheck";
 import { checkServiceRoles } from "../service-roles";
 import { quotaViolations, readQuotaFacts } from "../iam-quotas";
 import { BASELINES } from "../lifecycle";
@@ -225,6 +226,8 @@ async function applyStack(
     await checkServiceRoles(context, account.moto, stack, state, PHASE, log);
   }
   await checkStackCalls(context, account.moto, stack, dir, PHASE, log, account.resources);
+  // Last, so that nothing it makes and destroys in the emulator is seen by the checks above.
+  if (context.recheckGaps) await recheckResourceGaps(context, PHASE, stack.name, dir, applied.synthesized, applied.leftOutBlocks, log);
   return true;
 }
 
