@@ -47,6 +47,7 @@ function blockAt(stack: TerraformJson, address: string): Record<string, unknown>
  * blocks left out for the gap itself), in the order the gaps first appear, each with the left-out
  * blocks its blocks need. Attribute gaps and blocks left out only because they refer to a gap's are
  * not gaps of their own.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function resourceGapRechecks(synthesized: TerraformJson, leftOut: readonly LeftOut[]): GapRecheck[] {
   const reasonOf = new Map(leftOut.map((entry) => [entry.address, entry.because]));
@@ -74,20 +75,21 @@ export function resourceGapRechecks(synthesized: TerraformJson, leftOut: readonl
   });
 }
 
-/** The prepared stack with these blocks of the synthesized one put back (the input is not modified). */
+/**
+ * The prepared stack with these blocks of the synthesized one put back (the input is not modified).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function withBlocksRestored(prepared: TerraformJson, synthesized: TerraformJson, addresses: readonly string[]): TerraformJson {
   const copy = structuredClone(prepared);
   for (const address of addresses) {
     const block = blockAt(synthesized, address);
     if (block === undefined) throw new Error(`${address} is not in the synthesized stack`);
-    const parts = address.split(".");
-    if (address.startsWith("data.")) {
-      const data = (copy.data ??= {});
-      data[parts[1] ?? ""] = { ...(data[parts[1] ?? ""] ?? {}), [parts[2] ?? ""]: structuredClone(block) };
-    } else {
-      const resource = (copy.resource ??= {});
-      resource[parts[0] ?? ""] = { ...(resource[parts[0] ?? ""] ?? {}), [parts[1] ?? ""]: structuredClone(block) };
-    }
+    const isData = address.startsWith("data.");
+    const [type = "", name = ""] = address.split(".").slice(isData ? 1 : 0);
+    const section = { ...((isData ? copy.data : copy.resource) ?? {}) };
+    section[type] = { ...(section[type] ?? {}), [name]: structuredClone(block) };
+    if (isData) copy.data = section;
+    else copy.resource = section;
   }
   return copy;
 }
@@ -101,7 +103,10 @@ export interface GapRecheckResult {
   readonly detail?: string;
 }
 
-/** One line per gap, and the gaps moto has closed (apply, empty plan and destroy all passed). */
+/**
+ * One line per gap, and the gaps moto has closed (apply, empty plan and destroy all passed).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function recheckReport(results: readonly GapRecheckResult[]): {
   readonly lines: readonly string[];
   readonly closed: readonly string[];
