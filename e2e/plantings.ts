@@ -64,8 +64,12 @@ function inlineDocumentsOf(stack: TerraformJson, suffix: string): Record<string,
 
 /** Item 1: a Deny scoped to cluster ARNs in the deploy role (a resource-scoped Deny never fires when calls are checked on `*`). */
 function denyDescribeClusterToDeployRole(stack: TerraformJson): void {
-  const document = inlineDocumentsOf(stack, "-github-deploy")[0];
-  if (document === undefined) throw new Error("no inline policy of the deploy role (<env>-github-deploy)");
+  // A document of the deploy role's alone (the guardrails document is the plan role's too).
+  const others = [
+    ...new Set(["-github-plan", "-github-runner", "-github-plan-runner"].flatMap((suffix) => inlineDocumentsOf(stack, suffix))),
+  ];
+  const document = inlineDocumentsOf(stack, "-github-deploy").find((candidate) => !others.includes(candidate));
+  if (document === undefined) throw new Error("no inline policy of the deploy role (<env>-github-deploy) alone");
   document["statement"] = [
     ...statementsOf(document),
     { sid: "PlantedDenyDescribeCluster", effect: "Deny", actions: ["eks:DescribeCluster"], resources: ["arn:aws:eks:*:*:cluster/*"] },

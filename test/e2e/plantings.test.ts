@@ -74,6 +74,21 @@ describe("what each planting plants", () => {
     ]);
   });
 
+  it("1b. GIVEN deny-scoped-to-cluster WHEN planted THEN the deny is in a document of the deploy role alone, not the plan role's", () => {
+    const stack = planted("deny-scoped-to-cluster", "network");
+    const documentOf = (role: string) =>
+      Object.values(stack.resource?.["aws_iam_role_policy"] ?? {})
+        .filter((policy) => String(policy["role"]).includes(role))
+        .map((policy) => /aws_iam_policy_document\.([\w-]+)\.json/.exec(String(policy["policy"]))?.[1] ?? "");
+    const denying = Object.entries(stack.data?.["aws_iam_policy_document"] ?? {})
+      .filter(([, document]) => JSON.stringify(document).includes("PlantedDenyDescribeCluster"))
+      .map(([name]) => name);
+
+    expect(denying).toHaveLength(1);
+    expect(documentOf("ci_deploy-role")).toContain(denying[0]);
+    expect(documentOf("ci_plan-role")).not.toContain(denying[0]);
+  });
+
   it("2. GIVEN deploy-role-without-tag-role WHEN planted THEN no statement grants iam:TagRole", () => {
     expect(
       statements(planted("deploy-role-without-tag-role", "network")).filter((statement) => statement.actions?.includes("iam:TagRole")),
