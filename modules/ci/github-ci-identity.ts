@@ -72,6 +72,14 @@ export function ciRoleNames(environment: string): { readonly plan: string; reado
   return { plan: `${environment}-github-plan`, deploy: `${environment}-github-deploy` };
 }
 
+/**
+ * Name of the customer-managed policy with the deploy role's IAM allows: `<env>-github-deploy-iam`.
+ * Part of the CI identity (the deploy role may not change it, nor detach it).
+ */
+export function deployIamPolicyName(environment: string): string {
+  return `${environment}-github-deploy-iam`;
+}
+
 /** Name of the push policy and of the group of people and tools that push images: `<env>-ecr-push`. */
 function ecrPushName(environment: string): string {
   return `${environment}-ecr-push`;
@@ -424,12 +432,18 @@ export class GithubCiIdentity extends Construct {
       assumeRolePolicy: trust("deploy", [`repo:${props.repository}:environment:${props.name}`]).json,
       maxSessionDuration: DEPLOY_SESSION_SECONDS,
     });
+    const guardrailsPolicy = new IamRolePolicy(this, "deploy-guardrails-policy", {
+      name: "ci-guardrails",
+      role: deployRole.id,
+      policy: guardrails.json,
+    });
+    // PowerUserAccess goes on only once the guardrails are there (a first apply).
     new IamRolePolicyAttachment(this, "deploy-power-user", {
       role: deployRole.name,
       policyArn: `arn:${partition}:iam::aws:policy/PowerUserAccess`,
+      dependsOn: [guardrailsPolicy],
     });
     new IamRolePolicy(this, "deploy-push", { name: "ecr-push", role: deployRole.id, policy: push.json });
-    new IamRolePolicy(this, "deploy-guardrails-policy", { name: "ci-guardrails", role: deployRole.id, policy: guardrails.json });
     const prefix = `${props.name}-`;
     const boundaryArn = permissionsBoundaryArn(props.target, props.name);
     // The CI identity: these roles, the boundary, the push policy and its group (an administrator's);
@@ -439,6 +453,7 @@ export class GithubCiIdentity extends Construct {
       iamArn(`role/${ciRoleNames(props.name).deploy}`),
       iamArn(`policy/${ecrPushName(props.name)}`),
       iamArn(`group/${ecrPushName(props.name)}`),
+      iamArn(`policy/${deployIamPolicyName(props.name)}`),
     ];
     const runnerNames = [runnerProjectName(props.name), planRunnerProjectName(props.name)];
     const runnerRoles = runnerNames.map((runner) => iamArn(`role/${runner}`));
@@ -450,6 +465,9 @@ export class GithubCiIdentity extends Construct {
       values: [props.name],
     });
     const eksOidcProviders = iamArn(`oidc-provider/oidc.eks.${props.target.region}.amazonaws.com/id/*`);
+    // What the deploy role may do in IAM (a customer-managed policy: IAM allows a role 10,240
+    // characters of inline policies in all, and this and the guardrails together are more; see
+    // docs/operations.md, "IAM quotas of the CI roles").
     const iamScope = new DataAwsIamPolicyDocument(this, "deploy-iam", {
       statement: [
         {
@@ -577,8 +595,14 @@ export class GithubCiIdentity extends Construct {
           resources: [eksOidcProviders],
           condition: [environmentTag("aws:ResourceTag/environment")],
         },
+      ],
+    });
+    // What it may never do in IAM, whatever an allow says: inline, where no IAM call of its own reaches.
+    const iamGuardrails = new DataAwsIamPolicyDocument(this, "deploy-iam-guardrails", {
+      statement: [
         {
-          // The CI identity itself (these roles, their boundary) changes only by an administrator's apply.
+          // The CI identity itself (these roles, their boundary, the deploy role's IAM policy)
+          // changes only by an administrator's apply.
           sid: "NeverTheCiIdentity",
           effect: "Deny",
           actions: [
@@ -615,13 +639,14 @@ export class GithubCiIdentity extends Construct {
           ],
           resources: runnerRoles,
         },
-        {
-          sid: "RunnersOnlyTheirOwnPolicy",
+        // Each runner's role takes its own policy only (the plan runner, which pull requests reach, never the deploy runner's).
+        ...runnerNames.map((runner, index) => ({
+          sid: index === 0 ? "RunnerOnlyItsOwnPolicy" : "PlanRunnerOnlyItsOwnPolicy",
           effect: "Deny",
           actions: ["iam:AttachRolePolicy"],
-          resources: runnerRoles,
-          condition: [{ test: "ArnNotEquals", variable: "iam:PolicyARN", values: runnerPolicies }],
-        },
+          resources: [iamArn(`role/${runner}`)],
+          condition: [{ test: "ArnNotEquals", variable: "iam:PolicyARN", values: [iamArn(`policy/${runner}`)] }],
+        })),
         {
           sid: "RunnerPoliciesOnlyAsCreated",
           effect: "Deny",
@@ -636,7 +661,24 @@ export class GithubCiIdentity extends Construct {
         },
       ],
     });
-    new IamRolePolicy(this, "deploy-iam-policy", { name: "environment-iam", role: deployRole.id, policy: iamScope.json });
+    // Same address and name as when it also held the allows: an in-place PutRolePolicy, so the denies
+    // never leave the role (a new name would add one, past the 10,240 characters, before the old went).
+    const iamGuardrailsPolicy = new IamRolePolicy(this, "deploy-iam-policy", {
+      name: "environment-iam",
+      role: deployRole.id,
+      policy: iamGuardrails.json,
+    });
+    const iamPolicy = new IamPolicy(this, "deploy-iam-managed-policy", {
+      name: deployIamPolicyName(props.name),
+      description: `What the ${props.name} deploy role may do in IAM (its denies are inline: environment-iam, ci-guardrails)`,
+      policy: iamScope.json,
+    });
+    // The allows go on only once the denies are there: on a first apply, and when an upgrade moves them here.
+    new IamRolePolicyAttachment(this, "deploy-iam-attachment", {
+      role: deployRole.name,
+      policyArn: iamPolicy.arn,
+      dependsOn: [iamGuardrailsPolicy, guardrailsPolicy],
+    });
 
     this.planRoleArn = planRole.arn;
     this.deployRoleArn = deployRole.arn;

@@ -251,6 +251,31 @@ export function attempts(scene: AttackScene): Attempt[] {
     list.push({ why: "rewrite the boundary", action, resource: boundary });
     list.push({ why: "rewrite the push policy that people hold (no boundary on users)", action, resource: iam(`policy/${name}-ecr-push`) });
   }
+  // The deploy role's IAM allows are a managed policy (IAM's 10,240-character quota on a role's inline
+  // policies): as out of reach as the inline ones, for every CI identity.
+  const deployIamPolicy = iam(`policy/${name}-github-deploy-iam`);
+  for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"]) {
+    list.push({ why: "rewrite or delete the deploy role's managed IAM policy", action, resource: deployIamPolicy });
+  }
+  list.push({
+    why: "tag the deploy role's managed IAM policy (then match it by tag)",
+    action: "iam:TagPolicy",
+    resource: deployIamPolicy,
+  });
+  for (const role of Object.values(ci)) {
+    // A runner's role may be given its own policy (once, as created); any other runner's policy is another's.
+    const otherRunnerPolicy = iam(`policy/${role === ci.runner ? ci["plan runner"] : ci.runner}`);
+    for (const action of ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]) {
+      for (const policy of [deployIamPolicy, iam(`policy/${name}-anything`), otherRunnerPolicy]) {
+        list.push({
+          why: "attach a policy to a CI role, or detach the deploy role's managed IAM policy",
+          action,
+          resource: iam(`role/${role}`),
+          context: { "iam:PermissionsBoundary": boundary, "iam:PolicyARN": policy },
+        });
+      }
+    }
+  }
   for (const runner of [ci.runner, ci["plan runner"]]) {
     for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"]) {
       list.push({ why: "widen a runner's policy (runners take pull requests' jobs)", action, resource: iam(`policy/${runner}`) });

@@ -24,7 +24,10 @@ async function allowed(scene: AttackScene, role: Identity, list: readonly Attemp
   const found: string[] = [];
   for (const attempt of list) {
     const outcome = await decideAttempt(scene, role, attempt);
-    if (outcome === "Allowed") found.push(`${role.name} may ${attempt.action} on ${attempt.resource} (${attempt.why})`);
+    if (outcome === "Allowed")
+      found.push(
+        `${role.name} may ${attempt.action} on ${attempt.resource}${attempt.context?.["iam:PolicyARN"] === undefined ? "" : ` with ${String(attempt.context["iam:PolicyARN"])}`} (${attempt.why})`,
+      );
   }
   return found;
 }

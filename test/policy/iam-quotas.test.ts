@@ -49,7 +49,9 @@ describe.each([
 
   it("GIVEN every customer-managed policy WHEN measured THEN it fits the 6,144 characters of a managed policy", () => {
     expect(policies.length).toBeGreaterThan(0);
-    const over = policies.filter((policy) => policy.size > MANAGED_POLICY).map((p) => `${p.stack} ${p.name}: ${p.size} > ${MANAGED_POLICY}`);
+    const over = policies
+      .filter((policy) => policy.size > MANAGED_POLICY)
+      .map((p) => `${p.stack} ${p.name}: ${p.size} > ${MANAGED_POLICY}`);
     expect(over).toEqual([]);
   });
 
@@ -116,7 +118,11 @@ describe("the measure", () => {
           b: { name: "b", role: "${aws_iam_role.r.name}", policy: "${data.aws_iam_policy_document.b.json}" },
         },
       },
-      { a: big("A"), b: big("B"), t: { statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["x"] }] }] } },
+      {
+        a: big("A"),
+        b: big("B"),
+        t: { statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["x"] }] }] },
+      },
     );
     const [role] = roleQuotaUses("s", doc, { resolver: new ReferenceResolver(() => ({})) });
     expect(role?.inline.map((policy) => policy.name)).toEqual(["a", "b"]);

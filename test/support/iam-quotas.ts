@@ -138,7 +138,8 @@ export class ReferenceResolver {
       case "aws_security_group.id":
         return "sg-0123456789abcdef0";
       case "aws_iam_openid_connect_provider.arn": {
-        const url = typeof body["url"] === "string" ? this.resolve(place.stack, doc, body["url"]) : `oidc.eks.${r}.amazonaws.com/id/${HEX32}`;
+        const url =
+          typeof body["url"] === "string" ? this.resolve(place.stack, doc, body["url"]) : `oidc.eks.${r}.amazonaws.com/id/${HEX32}`;
         return `arn:${p}:iam::${a}:oidc-provider/${url.replace(/^https:\/\//, "")}`;
       }
       default:
@@ -174,7 +175,8 @@ function single(values: readonly unknown[]): unknown {
 /** The IAM JSON the provider renders for a synthesized policy attribute, as IAM counts it (no whitespace). */
 export function renderedPolicy(doc: TerraformJson, value: unknown, what: string): string {
   const statements = statementsOfPolicy(doc, value);
-  if (statements === undefined) throw new Error(`${what}: the policy is neither a policy document reference nor literal JSON: ${String(value)}`);
+  if (statements === undefined)
+    throw new Error(`${what}: the policy is neither a policy document reference nor literal JSON: ${String(value)}`);
   const json = policyJson({ statement: statements });
   const rendered = {
     Version: json.Version,
@@ -190,7 +192,9 @@ export function renderedPolicy(doc: TerraformJson, value: unknown, what: string)
               Object.fromEntries(
                 Object.entries(content).map(([test, variables]) => [
                   test,
-                  Object.fromEntries(Object.entries(variables as Body).map(([variable, values]) => [variable, single(values as unknown[])])),
+                  Object.fromEntries(
+                    Object.entries(variables as Body).map(([variable, values]) => [variable, single(values as unknown[])]),
+                  ),
                 ]),
               ),
             ];
@@ -250,7 +254,10 @@ function sizeOf(measure: Measure, stack: string, doc: TerraformJson, value: unkn
   const json = JSON.stringify(resolved).replace(/[<>&]/g, "\\u00XX");
   if (measure.widened !== true) return json.length;
   const region = String(doc.provider?.["aws"]?.[0]?.["region"] ?? LONGEST_REGION);
-  return json.replace(/arn:aws(-[a-z-]+)?:/g, `arn:${LONGEST_PARTITION}:`).split(region).join(LONGEST_REGION).length;
+  return json
+    .replace(/arn:aws(-[a-z-]+)?:/g, `arn:${LONGEST_PARTITION}:`)
+    .split(region)
+    .join(LONGEST_REGION).length;
 }
 
 /** Every role of a stack, with its inline policies, attachments and trust as IAM counts them. */
@@ -264,7 +271,10 @@ export function roleQuotaUses(stack: string, doc: TerraformJson, measure: Measur
         .filter((policy) => isThisRole(policy["role"]))
         .map((policy) => ({ name: String(policy["name"]), value: policy["policy"] })),
       ...((role["inline_policy"] as Body[] | undefined) ?? []).map((policy) => ({ name: String(policy["name"]), value: policy["policy"] })),
-    ].map((policy) => ({ name: policy.name, size: sizeOf(measure, stack, doc, policy.value, `${stack} role ${name} policy ${policy.name}`) }));
+    ].map((policy) => ({
+      name: policy.name,
+      size: sizeOf(measure, stack, doc, policy.value, `${stack} role ${name} policy ${policy.name}`),
+    }));
     const attached = [
       ...Object.values(resourcesOf(doc, "aws_iam_role_policy_attachment"))
         .filter((attachment) => isThisRole(attachment["role"]))

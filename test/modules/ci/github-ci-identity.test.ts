@@ -137,7 +137,12 @@ describe("GithubCiIdentity, evaluated", () => {
     return policyJson(found[1]);
   };
   const shared = synth();
-  const deployPolicies = [POWER_USER_ACCESS, documentNamed(shared, "deploy-iam"), documentNamed(shared, "push")];
+  const deployPolicies = [
+    POWER_USER_ACCESS,
+    documentNamed(shared, "deploy-iam"),
+    documentNamed(shared, "deploy-iam-guardrails"),
+    documentNamed(shared, "push"),
+  ];
   const deploy = (action: string, resource: string, context?: Record<string, string>) =>
     decide(deployPolicies, { action, resource, ...(context === undefined ? {} : { context }) });
 
@@ -175,9 +180,30 @@ describe("GithubCiIdentity, evaluated", () => {
     expect(await deploy("iam:CreatePolicyVersion", `${ACCOUNT}:policy/dev-app-policy`)).toBe("Allowed");
   });
 
-  it("does not attach to the deploy role a managed policy the deploy role may rewrite", () => {
-    const attachments = Object.values((JSON.parse(shared) as TerraformJson).resource?.["aws_iam_role_policy_attachment"] ?? {});
-    for (const attachment of attachments) expect(String(attachment["policy_arn"])).toMatch(/^arn:aws:iam::aws:policy\//);
+  it("attaches to the CI roles AWS-managed policies and one of its own: the deploy role's IAM allows, dev-github-deploy-iam", () => {
+    const doc = JSON.parse(shared) as TerraformJson;
+    const attachments = Object.values(doc.resource?.["aws_iam_role_policy_attachment"] ?? {}).map((attachment) =>
+      String(attachment["policy_arn"]),
+    );
+    const own = attachments.filter((arn) => !arn.startsWith("arn:aws:iam::aws:policy/"));
+    expect(own).toHaveLength(1);
+    const key = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(own[0]!)?.[1];
+    expect(doc.resource?.["aws_iam_policy"]?.[key ?? ""]?.["name"]).toBe("dev-github-deploy-iam");
+  });
+
+  it("never lets the deploy role rewrite, delete or detach its own IAM policy, nor attach another to itself", async () => {
+    const policy = `${ACCOUNT}:policy/dev-github-deploy-iam`;
+    for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"]) {
+      expect(await deploy(action, policy), action).toBe("ExplicitlyDenied");
+    }
+    for (const action of ["iam:DetachRolePolicy", "iam:AttachRolePolicy"]) {
+      for (const attached of [policy, `${ACCOUNT}:policy/dev-anything`]) {
+        expect(
+          await deploy(action, `${ACCOUNT}:role/dev-github-deploy`, { "iam:PermissionsBoundary": BOUNDARY, "iam:PolicyARN": attached }),
+          `${action} ${attached}`,
+        ).toBe("ExplicitlyDenied");
+      }
+    }
   });
 
   it("passes roles only to the services the stacks hand roles to", async () => {
