@@ -182,6 +182,8 @@ export interface GithubCiIdentityProps {
  *   (so its protection rules gate every apply); IAM limited to names starting `<env>-`, every role
  *   it creates or changes under the boundary `<env>-permissions-boundary`, roles passed only to
  *   the services of {@link PASS_ROLE_SERVICES}, and never its own identity (these roles, the boundary);
+ *   its IAM allows are the managed policy `<env>-github-deploy-iam`, its denies inline (IAM allows a
+ *   role 10,240 characters of inline policies in all; test/policy/iam-quotas.test.ts);
  * - `<env>-ecr-push`: a policy with GetAuthorizationToken and push on these repositories only,
  *   attached to the IAM group `<env>-ecr-push` for people and tools (inline on the deploy role).
  *
