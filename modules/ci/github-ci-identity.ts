@@ -76,7 +76,7 @@ export function ciRoleNames(environment: string): { readonly plan: string; reado
  * Name of the customer-managed policy with the deploy role's IAM allows: `<env>-github-deploy-iam`.
  * Part of the CI identity (the deploy role may not change it, nor detach it).
  */
-export function deployIamPolicyName(environment: string): string {
+function deployIamPolicyName(environment: string): string {
   return `${environment}-github-deploy-iam`;
 }
 
