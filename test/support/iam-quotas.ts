@@ -41,6 +41,7 @@ const MAX_NAME: Readonly<Record<string, number>> = {
   aws_eks_cluster: 100,
   aws_elasticache_replication_group: 40,
   aws_elasticache_user: 40,
+  aws_secretsmanager_secret: 512,
 };
 
 /** The name attribute of each type whose ARN embeds its name. */
@@ -54,6 +55,7 @@ const NAME_ATTRIBUTE: Readonly<Record<string, string>> = {
   aws_eks_cluster: "name",
   aws_elasticache_replication_group: "replication_group_id",
   aws_elasticache_user: "user_id",
+  aws_secretsmanager_secret: "name",
 };
 
 const HEX32 = "0123456789ABCDEF0123456789ABCDEF";
@@ -127,6 +129,9 @@ export class ReferenceResolver {
         return `arn:${p}:elasticache:${r}:${a}:replicationgroup:${name()}`;
       case "aws_elasticache_user.arn":
         return `arn:${p}:elasticache:${r}:${a}:user:${name()}`;
+      case "aws_secretsmanager_secret.arn":
+        // Secrets Manager appends a hyphen and six random characters to the name.
+        return `arn:${p}:secretsmanager:${r}:${a}:secret:${name()}-AbCdEf`;
       case "aws_kms_key.arn":
         return `arn:${p}:kms:${r}:${a}:key/${KEY_ID}`;
       case "aws_rds_cluster.cluster_resource_id":
