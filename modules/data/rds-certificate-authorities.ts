@@ -36,7 +36,20 @@ const commonName = (certificate: X509Certificate): string | undefined =>
     .find((line) => line.startsWith("CN="))
     ?.slice(3);
 
-let vendored: string | undefined;
+/** The vendored bundle's certificates by common name, parsed once per process (every environment's synth reads it). */
+let byCommonName: ReadonlyMap<string, string> | undefined;
+
+function vendoredByCommonName(): ReadonlyMap<string, string> {
+  if (byCommonName === undefined) {
+    const found = new Map<string, string>();
+    for (const pem of pemCertificates(readFileSync(findRepositoryPath(__dirname, RDS_CA_SOURCE.file), "utf8"))) {
+      const name = commonName(new X509Certificate(pem));
+      if (name !== undefined) found.set(name, pem);
+    }
+    byCommonName = found;
+  }
+  return byCommonName;
+}
 
 /**
  * The PEM of the three RDS root CAs of `region` (RSA2048, ECC384 and RSA4096, generation G1),
@@ -45,13 +58,8 @@ let vendored: string | undefined;
  * Throws when the bundle lacks one of them (a region newer than the pinned package).
  */
 export function rdsRootCertificates(region: string): string {
-  vendored ??= readFileSync(findRepositoryPath(__dirname, RDS_CA_SOURCE.file), "utf8");
+  const found = vendoredByCommonName();
   const wanted = G1_ROOTS.map((kind) => `Amazon RDS ${region} Root CA ${kind} G1`);
-  const found = new Map<string, string>();
-  for (const pem of pemCertificates(vendored)) {
-    const name = commonName(new X509Certificate(pem));
-    if (name !== undefined && wanted.includes(name)) found.set(name, pem);
-  }
   const missing = wanted.filter((name) => !found.has(name));
   if (missing.length > 0) {
     throw new Error(
