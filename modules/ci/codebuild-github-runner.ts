@@ -72,6 +72,13 @@ export interface CodebuildGithubRunnerProps {
   readonly vpcId: string;
   /** Private subnets the builds run in (the private-app tier: a route to the cluster API, internet only through NAT). */
   readonly subnetIds: readonly string[];
+  /**
+   * Prefix list of the public internet (PublicInternetPrefixList): the group's only egress besides
+   * the VPC endpoints (and the cluster API, which the platform layer opens when it admits this group).
+   */
+  readonly publicInternetPrefixListId: string;
+  /** Security group of the VPC's interface endpoints (AWS APIs without the NAT), reached on 443. */
+  readonly endpointSecurityGroupId: string;
   /** KMS key of the build log group. */
   readonly logsKmsKeyArn: string;
   /** Days the build logs are kept. */
@@ -103,8 +110,10 @@ export interface CodebuildGithubRunnerProps {
  * a private EKS API. Each queued job of the repository that asks for
  * `runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}` starts one
  * ephemeral build (the webhook filters `WORKFLOW_JOB_QUEUED`), in the given subnets, behind a
- * security group with no ingress and HTTPS egress only (GitHub, registries and AWS APIs through
- * NAT or the VPC endpoints; the cluster API admits this group).
+ * security group with no ingress and HTTPS egress to three places only: the public internet
+ * through NAT (GitHub, registries, public AWS endpoints; a prefix list that leaves out every private
+ * range), the VPC's interface endpoints, and the cluster API (the rule the platform layer adds
+ * when it admits the group). Nothing else in the VPC or a peered network is reachable from a job.
  *
  * The project's role can do nothing but run the build: write its log group, create its network
  * interface in those subnets and use the GitHub connection. What a job changes in AWS comes from
@@ -146,17 +155,25 @@ export class CodebuildGithubRunner extends Construct {
 
     const group = new SecurityGroup(this, "sg", {
       name,
-      description: `GitHub Actions runner ${name}: no ingress, HTTPS out (GitHub, registries, AWS APIs, the cluster API)`,
+      description: `GitHub Actions runner ${name}: no ingress; HTTPS out to the internet, the VPC endpoints and the cluster API`,
       vpcId: props.vpcId,
       tags: { Name: name },
     });
-    new VpcSecurityGroupEgressRule(this, "https-out", {
+    new VpcSecurityGroupEgressRule(this, "https-internet", {
       securityGroupId: group.id,
-      description: "HTTPS: GitHub and registries through NAT, AWS APIs, the EKS API",
+      description: "HTTPS to the public internet through NAT: GitHub, registries, public AWS endpoints",
       ipProtocol: "tcp",
       fromPort: 443,
       toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
+      prefixListId: props.publicInternetPrefixListId,
+    });
+    new VpcSecurityGroupEgressRule(this, "https-endpoints", {
+      securityGroupId: group.id,
+      description: "HTTPS to the VPC's interface endpoints (AWS APIs)",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      referencedSecurityGroupId: props.endpointSecurityGroupId,
     });
 
     const logs = new CloudwatchLogGroup(this, "logs", {

@@ -18,8 +18,9 @@ export interface EksSecurityGroupsProps {
    */
   readonly apiAccessCidrs?: readonly string[];
   /**
-   * Security groups in the VPC admitted to the API server on 443 (the CI runner), by name: the
-   * construct id of each rule is `cluster-from-<key>`.
+   * Security groups in the VPC admitted to the API server on 443 (the CI runners), by name: the
+   * construct id of each rule is `cluster-from-<key>`. Each group also gets the matching egress
+   * rule, `<key>-to-cluster` (the runners' groups open no egress inside the VPC themselves).
    * @default none
    */
   readonly apiAccessSecurityGroups?: { readonly [key: string]: string };
@@ -86,6 +87,14 @@ export class EksSecurityGroups extends Construct {
         fromPort: 443,
         toPort: 443,
         referencedSecurityGroupId: groupId,
+      });
+      new VpcSecurityGroupEgressRule(this, `${key}-to-cluster`, {
+        securityGroupId: groupId,
+        description: `${key} to the ${props.clusterName} API server`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        referencedSecurityGroupId: cluster.id,
       });
     }
     for (const port of CONTROL_PLANE_TO_NODE_PORTS) {

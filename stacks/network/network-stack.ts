@@ -9,6 +9,7 @@ import { EcrRepository } from "../../modules/ci/ecr-repository";
 import { GithubCiIdentity } from "../../modules/ci/github-ci-identity";
 import { KmsKey } from "../../modules/security/kms-key";
 import { ManagementNetwork } from "../../modules/network/management-network";
+import { PublicInternetPrefixList } from "../../modules/network/public-internet-prefix-list";
 import { TierNetworkAcls } from "../../modules/network/tier-network-acls";
 import { karpenterDiscoveryTags } from "../../modules/cluster-services/karpenter/identity";
 import { TieredVpc } from "../../modules/network/tiered-vpc";
@@ -188,6 +189,11 @@ export class NetworkStack extends LayerStack {
     // CI's way to the private cluster API: GitHub Actions jobs run by CodeBuild in the private-app
     // subnets. Two runners: the deploy runner takes only the deploy workflows' jobs on the deploy
     // branch; the plan runner (no Docker) takes pull requests' plans. Both admit only the named people.
+    const internet = new PublicInternetPrefixList(this, "public-internet", {
+      name: `${env.name}-public-internet`,
+      // The VPC and the peered management network, in case either uses public addresses.
+      alsoExcluded: [network.vpcCidr, ...(network.management === undefined ? [] : [network.management.vpcCidr])],
+    });
     const runnerProps = {
       name: env.name,
       target,
@@ -197,6 +203,8 @@ export class NetworkStack extends LayerStack {
       deployBranch: env.github.deployBranch,
       vpcId: vpc.vpcId,
       subnetIds: vpc.privateAppSubnetIds,
+      publicInternetPrefixListId: internet.prefixListId,
+      endpointSecurityGroupId: endpoints.securityGroupId,
       logsKmsKeyArn: logsKey.keyArn,
       logRetentionDays: network.flowLogs.retentionDays,
     };

@@ -94,6 +94,62 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
     },
   );
 
+  it.each(["ci_runner_security_group_id", "ci_plan_runner_security_group_id"])(
+    "platform: %s may send to the cluster security group on 443 (the runner's only egress inside the VPC besides the endpoints)",
+    (output) => {
+      const cluster = Object.entries(resourcesOf(platform, "aws_security_group")).find(([, sg]) => sg["name"] === `${name}-cluster`)![0];
+      const toCluster = Object.values(resourcesOf(platform, "aws_vpc_security_group_egress_rule")).filter(
+        (rule) => rule["security_group_id"] === fromNetwork(output),
+      );
+      expect(
+        toCluster.map((rule) => [rule["referenced_security_group_id"], rule["ip_protocol"], rule["from_port"], rule["to_port"]]),
+      ).toEqual([[`\${aws_security_group.${cluster}.id}`, "tcp", 443, 443]]);
+    },
+  );
+
+  it("network: each runner's group sends HTTPS to the public-internet prefix list and the endpoints' group only, and the list leaves out the VPC and every private range", () => {
+    const [listKey, list] = Object.entries(resourcesOf(network, "aws_ec2_managed_prefix_list")).find(
+      ([, l]) => l["name"] === `${name}-public-internet`,
+    )!;
+    const entries = (list["entry"] as { cidr: string }[]).map((entry) => entry.cidr);
+    expect(list["max_entries"]).toBe(entries.length);
+    const inside = (cidr: string, address: string) => {
+      const [base, bits] = cidr.split("/");
+      const value = (ip: string) => ip.split(".").reduce((sum, part) => sum * 256 + Number(part), 0);
+      const span = 2 ** (32 - Number(bits));
+      return Math.floor(value(address) / span) === Math.floor(value(base!) / span);
+    };
+    for (const address of [hostIn(env.network.vpcCidr), "10.0.0.1", "172.16.0.1", "192.168.0.1", "100.64.0.1"])
+      expect(
+        entries.filter((cidr) => inside(cidr, address)),
+        address,
+      ).toEqual([]);
+    for (const address of ["140.82.112.3", "52.94.0.1"])
+      expect(
+        entries.filter((cidr) => inside(cidr, address)),
+        address,
+      ).toHaveLength(1);
+    const endpoints = Object.entries(resourcesOf(network, "aws_security_group")).find(([, sg]) =>
+      String(sg["name"] ?? "").includes("endpoints"),
+    )![0];
+    for (const [, project] of projects) {
+      const group = ((project["vpc_config"] as Record<string, unknown>)["security_group_ids"] as string[])[0];
+      const egress = Object.values(resourcesOf(network, "aws_vpc_security_group_egress_rule")).filter(
+        (rule) => rule["security_group_id"] === group,
+      );
+      expect(
+        egress
+          .map((rule) => [rule["prefix_list_id"] ?? rule["referenced_security_group_id"] ?? rule["cidr_ipv4"], rule["from_port"]])
+          .sort(),
+      ).toEqual(
+        [
+          [`\${aws_ec2_managed_prefix_list.${listKey}.id}`, 443],
+          [`\${aws_security_group.${endpoints}.id}`, 443],
+        ].sort(),
+      );
+    }
+  });
+
   it("NACL: the private-app tier lets a runner in one AZ reach the API server's interfaces in every AZ on 443, and the replies back", () => {
     const acl = Object.values(resourcesOf(network, "aws_network_acl")).find(
       (a) => (a["tags"] as Record<string, string>)["tier"] === "private-app",

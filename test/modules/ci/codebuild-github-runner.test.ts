@@ -14,6 +14,8 @@ const props: CodebuildGithubRunnerProps = {
   deployBranch: "main",
   vpcId: "vpc-1",
   subnetIds: ["subnet-a", "subnet-b"],
+  publicInternetPrefixListId: "pl-internet",
+  endpointSecurityGroupId: "sg-endpoints",
   logsKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/logs",
   logRetentionDays: 30,
 };
@@ -40,8 +42,21 @@ describe("CodebuildGithubRunner", () => {
     expect(project["name"]).toBe("test-github-runner");
     expect(project["vpc_config"]).toMatchObject({ vpc_id: "vpc-1", subnets: ["subnet-a", "subnet-b"] });
     expect(Object.keys(resourcesOf(doc, "aws_vpc_security_group_ingress_rule"))).toEqual([]);
-    expect(only(doc, "aws_vpc_security_group_egress_rule")).toMatchObject({ ip_protocol: "tcp", from_port: 443, to_port: 443 });
+    for (const rule of Object.values(resourcesOf(doc, "aws_vpc_security_group_egress_rule")))
+      expect(rule).toMatchObject({ ip_protocol: "tcp", from_port: 443, to_port: 443 });
   });
+
+  it.each(["deploy", "plan"] as const)(
+    "GIVEN a %s runner WHEN its egress is read THEN it reaches the public-internet prefix list and the VPC endpoints only, never a CIDR (0.0.0.0/0 would reach every service in the VPC)",
+    (purpose) => {
+      const rules = Object.values(resourcesOf(synth({ purpose }), "aws_vpc_security_group_egress_rule"));
+      expect(rules.map((rule) => rule["prefix_list_id"] ?? rule["referenced_security_group_id"] ?? rule["cidr_ipv4"]).sort()).toEqual([
+        "pl-internet",
+        "sg-endpoints",
+      ]);
+      expect(rules.filter((rule) => rule["cidr_ipv4"] !== undefined || rule["cidr_ipv6"] !== undefined)).toEqual([]);
+    },
+  );
 
   it("reads the repository through the named connection", () => {
     const doc = synth();

@@ -54,6 +54,31 @@ describe("EksSecurityGroups", () => {
     ).toThrow("EKS dev: the API server must not admit 0.0.0.0/0");
   });
 
+  it("GIVEN a runner's group admitted to the API server WHEN synthesized THEN that group also gets egress to the API server on 443 only", () => {
+    const withRunner = JSON.parse(
+      Testing.synthScope(
+        (scope) =>
+          new EksSecurityGroups(scope, "sgs", {
+            clusterName: "dev",
+            vpcId: "vpc-1",
+            apiAccessSecurityGroups: { "ci-runner": "sg-runner" },
+          }),
+      ),
+    ) as TerraformJson;
+    const [clusterLogical] = Object.entries(resourcesOf(withRunner, "aws_security_group")).find(([, sg]) => sg["name"] === "dev-cluster")!;
+    const fromRunner = Object.values(resourcesOf(withRunner, "aws_vpc_security_group_egress_rule")).filter(
+      (rule) => rule["security_group_id"] === "sg-runner",
+    );
+    expect(fromRunner).toEqual([
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        referenced_security_group_id: `\${aws_security_group.${clusterLogical}.id}`,
+      }),
+    ]);
+  });
+
   it("tags the nodes' group as the cluster's, for Kubernetes-managed load balancer rules", () => {
     expect(json).toHaveResourceWithProperties(SecurityGroup, { name: "dev-nodes", tags: { "kubernetes.io/cluster/dev": "owned" } });
   });
