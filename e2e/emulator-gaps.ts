@@ -64,7 +64,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       type,
       when: (block) => typeof block["prefix_list_id"] === "string",
       condition: "with prefix_list_id",
-      names: ["management_operator_egress-s3_447BE0E3"],
+      names: ["management_operator_egress-s3_447BE0E3", "ci-runner_https-internet_163727B3", "ci-plan-runner_https-internet_7AD5D37A"],
       ignoreAttributes: ["description"],
       wrong:
         "A rule to a prefix list loses its description: DescribeSecurityGroupRules returns it without one, and the next plan sets it again.",
@@ -96,6 +96,22 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     wrong: "A rule from another security group loses its description in DescribeSecurityGroupRules, and the next plan sets it again.",
     evidence:
       'moto/ec2/models/security_groups.py keeps the description in source_group["Description"], which the DescribeSecurityGroupRules response does not emit; observed: plan after apply of platform-dev: every group-to-group ingress rule (update: description null -> ...).',
+  },
+  {
+    type: "aws_vpc_security_group_egress_rule",
+    when: (block) => typeof block["referenced_security_group_id"] === "string",
+    condition: "with referenced_security_group_id",
+    names: [
+      "ci-runner_https-endpoints_115D2201",
+      "ci-plan-runner_https-endpoints_9B024836",
+      "eks-security-groups_ci-runner-to-cluster_9F81AED9",
+      "eks-security-groups_ci-plan-runner-to-cluster_BD7054D2",
+    ],
+    ignoreAttributes: ["description"],
+    wrong:
+      "A rule to another security group loses its description in DescribeSecurityGroupRules, and the next plan sets it again (as for ingress).",
+    evidence:
+      'moto/ec2/models/security_groups.py SecurityGroupRule.description reads ip_range["Description"] only, and a group rule keeps its description in source_group; observed on moto 5.2.1 with the AWS provider 5.100.0: an egress rule with referenced_security_group_id and a description, applied, then planned: `+ description = ...`.',
   },
   {
     type: "aws_eks_cluster",
