@@ -187,6 +187,59 @@ describe("what iam-simulate cannot check of the RCP", () => {
   });
 });
 
+/**
+ * What the simulator cannot show (above), proven on the policies' text instead: IAM's StringLike
+ * matches `*` to any run of characters and `?` to one, case-sensitively. The RCP's statement
+ * denies a GitHub token whose `sub` matches none of its patterns; a trust condition admits the
+ * `sub` values its StringEquals values or StringLike patterns match. Every value a trust admits
+ * matches an RCP pattern `P*` when the trust's value, up to its first wildcard, starts with P.
+ */
+describe("our own repository's tokens pass the RCP (on the policies' text)", () => {
+  const SUB = "token.actions.githubusercontent.com:sub";
+  const rcpStatement = POLICIES.resourceControlPolicy.Statement.find((statement) => statement.Sid === "GithubTokensOfOurRepositoryOnly") as
+    | { Condition: Record<string, Record<string, string | string[]>> }
+    | undefined;
+  const rcpPatterns = [rcpStatement?.Condition["StringNotLike"]?.[SUB] ?? []].flat();
+  /** The literal prefixes P of the RCP's `P*` patterns (a pattern with a wildcard before its end proves nothing here). */
+  const rcpPrefixes = rcpPatterns.filter((pattern) => /^[^*?]*\*$/.test(pattern)).map((pattern) => pattern.slice(0, -1));
+  /** The `sub` values or patterns a trust policy admits, by condition operator. */
+  const admittedSubs = (trust: IamPolicyJson): string[] =>
+    trust.Statement.filter((statement) => statement.Effect === "Allow").flatMap((statement) => {
+      const condition = (statement as { Condition?: Record<string, Record<string, string | string[]>> }).Condition ?? {};
+      return ["StringEquals", "StringLike", "ForAnyValue:StringLike", "ForAnyValue:StringEquals"]
+        .flatMap((operator) => [condition[operator]?.[SUB] ?? []])
+        .flat();
+    });
+
+  it("GIVEN the RCP WHEN read THEN its GitHub statement denies tokens outside patterns of the form repo:<owner>/<name>:*", () => {
+    expect(rcpPatterns.length).toBeGreaterThan(0);
+    expect(rcpPrefixes).toEqual(rcpPatterns.map((pattern) => pattern.slice(0, -1)));
+    for (const prefix of rcpPrefixes) expect(prefix).toMatch(/^repo:[^:*?]+\/[^:*?]+:$/);
+  });
+
+  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))(
+    "GIVEN %s's GitHub roles WHEN every sub their trust admits is compared with the RCP THEN each falls under an RCP pattern (the RCP never locks our own CI out)",
+    (name, env) => {
+      const network = synthesizedStack(`network-${name}`).doc;
+      for (const role of [`${name}-github-plan`, `${name}-github-deploy`]) {
+        const subs = admittedSubs(synthesizedRole(network, role).trust);
+        expect(subs.length, role).toBeGreaterThan(0);
+        for (const sub of subs) {
+          const literal = sub.split(/[*?]/)[0]!;
+          expect(
+            rcpPrefixes.some((prefix) => literal.startsWith(prefix)),
+            `${role} admits sub ${sub}, which the RCP's patterns ${rcpPatterns.join(", ")} deny`,
+          ).toBe(true);
+        }
+        expect(
+          subs.every((sub) => sub.startsWith(`repo:${env.github.repository}:`)),
+          role,
+        ).toBe(true);
+      }
+    },
+  );
+});
+
 /** The calls the SCP denies, with the resource each acts on in `account` (the owner's names). */
 function auditCalls(region: string, account: string, owner: string): Attempt[] {
   const trail = `arn:aws:cloudtrail:${region}:${account}:trail/${owner}-audit`;
