@@ -31,8 +31,13 @@ describe("PinnedHelmRelease", () => {
     });
   });
 
-  it("serializes the typed values once, as one JSON document", () => {
-    expect(valuesOf(build(), "metrics-server")).toEqual({ replicaCount: 2, labels: { team: "platform" } });
+  it("serializes the typed values once, as one JSON document, with the image table's digest of the chart version merged in", () => {
+    // metrics-server 3.13.1 runs registry.k8s.io/metrics-server/metrics-server:v0.8.1; its chart takes the digest in the tag.
+    expect(valuesOf(build(), "metrics-server")).toEqual({
+      replicaCount: 2,
+      labels: { team: "platform" },
+      image: { tag: "v0.8.1@sha256:b2d2efaf5ac3b366ed0f839d2412a2c4279d4fc2a2a733f12c52133faed36c41" },
+    });
   });
 
   it.each(["^1.2.3", "1.2", "latest", "1.2.3-rc.1", "~1.2.3"])("refuses the chart version %s", (version) => {

@@ -2,6 +2,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CHART_VERSIONS, type ChartName, chartRelease } from "../core/chart-versions";
+import { withImageDigests } from "../core/image-digests";
 import { helmReleaseBasics } from "../kubernetes/helm-release-basics";
 
 /*
@@ -143,7 +144,9 @@ export interface PinnedHelmReleaseProps<T extends object> {
  * and never creating its namespace (namespaces carry Pod Security labels; see WorkloadNamespace).
  * Values are a typed object serialized once; Terraform tokens inside strings (ARNs, names, ids from
  * other resources or remote state) become interpolations inside that JSON string, so they must
- * resolve to text without quotes, backslashes or newlines, as such identifiers do.
+ * resolve to text without quotes, backslashes or newlines, as such identifiers do. The image
+ * digests the image table pins for the chart version (modules/core/image-digests.ts) are merged
+ * into the values at the keys the table names.
  */
 export class PinnedHelmRelease<T extends object> extends Construct {
   /** The `helm_release` resource, for `dependsOn`. */
@@ -174,7 +177,7 @@ export class PinnedHelmRelease<T extends object> extends Construct {
       repository: entry.repository,
       chart: entry.chart,
       version: props.version,
-      values: [JSON.stringify(props.values)],
+      values: [JSON.stringify(withImageDigests(props.chart, props.version, props.values))],
       wait: true,
       timeout,
       ...(props.skipCrds === true ? { skipCrds: true } : {}),

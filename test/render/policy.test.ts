@@ -118,26 +118,6 @@ describe.each(stacks)("%s: what will run", (stack, environment) => {
     expect(problems.map((problem) => `${stack}: ${problem}`)).toEqual([]);
   });
 
-  it("GIVEN every container image the charts and our resources run WHEN read THEN each is pinned by version or digest (no latest, no bare name)", () => {
-    const images = objectsOf(stack).flatMap(({ object, source }) => {
-      const template = podTemplateOf(object);
-      if (template === undefined) return [];
-      const containers = ["initContainers", "containers"].flatMap((key) =>
-        Array.isArray(template.spec[key]) ? (template.spec[key] as { name: string; image: string }[]) : [],
-      );
-      return containers.map(
-        (c) => [`${stack}: ${source}: ${object.kind} ${object.metadata?.name} container ${c.name}`, String(c.image)] as const,
-      );
-    });
-    expect(images.length).toBeGreaterThan(15);
-    const unpinned = images.filter(([, image]) => {
-      if (image.includes("@sha256:")) return false;
-      const tag = /:([^/:]+)$/.exec(image)?.[1];
-      return tag === undefined || tag === "latest";
-    });
-    expect(unpinned.map(([where, image]) => `${where}: ${image} is not pinned`)).toEqual([]);
-  });
-
   it("GIVEN the monitoring stack WHEN rendered THEN nothing scrapes or alerts on kube-proxy, whose metrics the EKS add-on serves on 127.0.0.1 only", () => {
     const kubeProxy = objectsOf(stack).filter(
       ({ object }) =>

@@ -24,7 +24,8 @@ export interface KarpenterValues {
   /** The system node group's taint (platform.nodeGroups): Karpenter runs there, never on its own nodes. */
   readonly tolerations: readonly Toleration[];
   readonly controller: {
-    readonly image: { readonly tag: string; readonly digest: "" };
+    /** The chart version's controller tag; its digest comes from the image table (PinnedHelmRelease). */
+    readonly image: { readonly tag: string };
     readonly resources: ResourceRequirements;
   };
   readonly serviceMonitor: { readonly enabled: boolean };
@@ -84,10 +85,10 @@ export class Karpenter extends Construct {
       serviceAccount: { create: true, name: account.name, annotations: irsaAnnotations(props.roleArn) },
       replicas,
       tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
-      // The image of the chart's version (the vendored chart's values carry it, without the digest
-      // that only the release job knows).
+      // The image of the chart's version; its index digest (which Karpenter's release job writes
+      // into the published chart, not into the source) comes from modules/core/image-digests.ts.
       controller: {
-        image: { tag: props.chartVersion, digest: "" },
+        image: { tag: props.chartVersion },
         resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
       },
       serviceMonitor: { enabled: props.serviceMonitor ?? false },

@@ -152,8 +152,13 @@ describe("KubePrometheusStack", () => {
       probeSelectorNilUsesHelmValues: false,
       scrapeConfigSelectorNilUsesHelmValues: false,
       ruleSelectorNilUsesHelmValues: false,
+      // The index digest of quay.io/prometheus/prometheus:v3.14.0-distroless (modules/core/image-digests.ts).
+      image: { sha: "50c707e96da5ade383cb1707790576480485e93de06aa60ad8802cb5f744bd0a" },
     });
-    expect(values(build()).alertmanager).toEqual({ enabled: true });
+    expect(values(build()).alertmanager).toEqual({
+      enabled: true,
+      alertmanagerSpec: { image: { sha: "690c7b525f4367aa91f73e2f91c632206d32e97c6384bdbf2fb7a861b420340d" } },
+    });
   });
 
   it("runs in a privileged monitoring namespace that says why", () => {
