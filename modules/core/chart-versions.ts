@@ -125,7 +125,7 @@ export const CHART_VERSIONS = {
     repository: "oci://public.ecr.aws/karpenter",
     chart: "karpenter",
     source:
-      "github.com/aws/karpenter-provider-aws charts/karpenter (tag v1.14.1, 2026-08-20), vendored as charts/vendor/karpenter-1.14.1.tgz: helm package --version 1.14.1 as hack/release/common.sh does, the controller image tag set to 1.14.1 (the release job writes tag and digest; the digest is not in the source)",
+      "github.com/aws/karpenter-provider-aws charts/karpenter (tag v1.14.1, 2026-08-20), vendored as charts/vendor/karpenter-1.14.1.tgz: helm package --version 1.14.1 as hack/release/common.sh does, the controller image tag set to 1.14.1 (the release job writes tag and digest; the digest is not in the source: modules/core/image-digests.ts pins it)",
     default: "1.14.1",
     versions: {
       "1.14.1": {

@@ -57,7 +57,10 @@ export interface ImageRow {
   readonly pin: PinnedImage | VersionOnlyImage;
 }
 
-/** `sha256:` and 64 lowercase hex digits: the shape of every digest in this table and in a render. */
+/**
+ * `sha256:` and 64 lowercase hex digits: the shape of every digest in this table and in a render.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 const KPS = { chart: "kubePrometheusStack", version: "88.5.3" } as const;
@@ -75,9 +78,13 @@ const unproven = (image: string, why: string): VersionOnlyImage => ({
 /** Stuhlmuller/homelab and max-vie/shell resolved the kube-prometheus-stack 88.x images the same way. */
 const PROMETHEUS_STACK_SOURCES =
   "Stuhlmuller/homelab docs/knowledge-base/operations/monitoring-upgrade-candidates.md at c56ac31df32940b655816afed0f9a3541e1a2e73 " +
-  "(\"Immutable index references\", each with its separate linux/amd64 child) and max-vie/shell tar/manifests/watch-supply.json " +
+  '("Immutable index references", each with its separate linux/amd64 child) and max-vie/shell tar/manifests/watch-supply.json ' +
   "at 7bbe5fb5b167e86e2fd7a5949d0c6092486da290 (runtime_image_digests): two independent repositories, the same digest";
 
+/**
+ * The rows, pinned first.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export const IMAGE_ROWS: readonly ImageRow[] = [
   {
     image: "public.ecr.aws/karpenter/controller:1.14.1",
@@ -174,7 +181,10 @@ export const IMAGE_ROWS: readonly ImageRow[] = [
   {
     image: "cr.fluentbit.io/fluent/fluent-bit:5.1.1",
     runBy: { chart: "fluentBit", version: "0.58.1" },
-    pin: noSource("cr.fluentbit.io/fluent/fluent-bit:5.1.1", "the chart's image.digest is empty at 0.58.1; no repository readable here pins it"),
+    pin: noSource(
+      "cr.fluentbit.io/fluent/fluent-bit:5.1.1",
+      "the chart's image.digest is empty at 0.58.1; no repository readable here pins it",
+    ),
   },
   {
     image: "quay.io/prometheus/node-exporter:v1.12.1-distroless",
@@ -199,7 +209,10 @@ export const IMAGE_ROWS: readonly ImageRow[] = [
   {
     image: "quay.io/kiwigrid/k8s-sidecar:2.10.1",
     runBy: KPS,
-    pin: noSource("quay.io/kiwigrid/k8s-sidecar:2.10.1", "the grafana subchart's sidecar.image.sha is empty; no repository readable here pins it"),
+    pin: noSource(
+      "quay.io/kiwigrid/k8s-sidecar:2.10.1",
+      "the grafana subchart's sidecar.image.sha is empty; no repository readable here pins it",
+    ),
   },
   {
     image: "ghcr.io/jkroepke/kube-webhook-certgen:1.8.7",
@@ -287,11 +300,12 @@ export const IMAGE_ROWS: readonly ImageRow[] = [
  * Our applications' images: the environment's own ECR repository `<env>/<app>`, at the tag a
  * release sets (`var.<app>_image_tag`). Version only: the repositories refuse to overwrite a tag
  * (IMMUTABLE, modules/ci/ecr-repository.ts), so the tag names one image.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export const RELEASE_IMAGES: readonly string[] = ["frontend", "backend"];
 
 /** The rows of the images a chart version runs that carry a digest. */
-export function pinnedImagesOf(chart: ChartName, version: string): (ImageRow & { readonly pin: PinnedImage })[] {
+function pinnedImagesOf(chart: ChartName, version: string): (ImageRow & { readonly pin: PinnedImage })[] {
   return IMAGE_ROWS.filter(
     (row): row is ImageRow & { readonly pin: PinnedImage } =>
       row.runBy !== "own" && row.runBy.chart === chart && row.runBy.version === version && "digest" in row.pin,

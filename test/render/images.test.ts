@@ -29,7 +29,8 @@ const PINNED = {
   "quay.io/prometheus-operator/prometheus-operator:v0.93.1": "sha256:e52bb28fd41c98dd407c7a8cba8bdcfe7eabd7447e250afaf1fe7bb816dedbff",
   "quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1":
     "sha256:428f088fe6fe07ab138bda92113664b04848a1dc408e4d3680a60ecdb55d1a65",
-  "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0": "sha256:42cfe3723a5f058171c627537fb57a3ea0f26e4380fa18555a95cb1a1b4cfc5b",
+  "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0":
+    "sha256:42cfe3723a5f058171c627537fb57a3ea0f26e4380fa18555a95cb1a1b4cfc5b",
 };
 
 describe.each(stacks)("%s: the images it runs", (stack) => {
@@ -70,7 +71,8 @@ describe("the image table", () => {
       if (IMAGE_ROWS.filter((other) => other.image === row.image).length > 1) out.push(`${row.image}: listed twice`);
       if (row.runBy !== "own" && chartRelease(row.runBy.chart, row.runBy.version) === undefined)
         out.push(`${row.image}: ${row.runBy.chart} ${row.runBy.version} is not in the chart table`);
-      if ("versionOnly" in row.pin && !row.pin.versionOnly.includes(row.image)) out.push(`${row.image}: the reason does not name the image`);
+      if ("versionOnly" in row.pin && !row.pin.versionOnly.includes(row.image))
+        out.push(`${row.image}: the reason does not name the image`);
       return out;
     });
     expect(problems).toEqual([]);
@@ -108,7 +110,11 @@ describe("checking one image against the table", () => {
         value: { path: "image.sha", form: "hex" },
       },
     },
-    { image: "example.io/team/tool:1.0", runBy: "own", pin: { versionOnly: "no public source carries the index digest of example.io/team/tool:1.0" } },
+    {
+      image: "example.io/team/tool:1.0",
+      runBy: "own",
+      pin: { versionOnly: "no public source carries the index digest of example.io/team/tool:1.0" },
+    },
   ];
   const check = (image: string) => imageProblems({ where: "release x: Deployment ns/x container x", image }, rows, ["web"]);
 
@@ -164,7 +170,9 @@ describe("writing the table's digests into a chart's values", () => {
   it("GIVEN kube-prometheus-stack 88.5.3 values WHEN the digests are merged THEN each key takes its chart's form and the other values stay", () => {
     const merged = withImageDigests("kubePrometheusStack", "88.5.3", { prometheus: { prometheusSpec: { retention: "15d" } } });
     expect(merged).toEqual({
-      prometheus: { prometheusSpec: { retention: "15d", image: { sha: "50c707e96da5ade383cb1707790576480485e93de06aa60ad8802cb5f744bd0a" } } },
+      prometheus: {
+        prometheusSpec: { retention: "15d", image: { sha: "50c707e96da5ade383cb1707790576480485e93de06aa60ad8802cb5f744bd0a" } },
+      },
       alertmanager: { alertmanagerSpec: { image: { sha: "690c7b525f4367aa91f73e2f91c632206d32e97c6384bdbf2fb7a861b420340d" } } },
       prometheusOperator: {
         image: { sha: "e52bb28fd41c98dd407c7a8cba8bdcfe7eabd7447e250afaf1fe7bb816dedbff" },

@@ -45,9 +45,7 @@ export function imagesOf(objects: readonly ClusterObject[], placeholders: Readon
   for (const { object, source, namespace } of objects) {
     const at = `${source}: ${object.kind} ${namespace === undefined ? "" : `${namespace}/`}${object.metadata?.name ?? "?"}`;
     const containers = (spec: Obj) =>
-      ["initContainers", "containers", "ephemeralContainers"].flatMap((key) =>
-        list(spec[key]).map((container) => ({ key, container })),
-      );
+      ["initContainers", "containers", "ephemeralContainers"].flatMap((key) => list(spec[key]).map((container) => ({ key, container })));
     const template = podTemplateOf(object);
     if (template !== undefined) {
       for (const { key, container } of containers(template.spec)) {
@@ -71,7 +69,11 @@ export function imagesOf(objects: readonly ClusterObject[], placeholders: Readon
 }
 
 /** An image reference split: `name:tag` (what the table lists) and the digest after `@`, if any. */
-export function splitImage(image: string): { readonly reference: string; readonly tag: string | undefined; readonly digest: string | undefined } {
+export function splitImage(image: string): {
+  readonly reference: string;
+  readonly tag: string | undefined;
+  readonly digest: string | undefined;
+} {
   const at = image.indexOf("@");
   const reference = at === -1 ? image : image.slice(0, at);
   const digest = at === -1 ? undefined : image.slice(at + 1);
@@ -89,7 +91,8 @@ export function imageProblems(run: RunImage, rows: readonly ImageRow[], releases
   const problems: string[] = [];
   const at = `${run.where}: ${run.image}`;
   if (tag === undefined || tag === "latest") problems.push(`${at}: not pinned by version (no tag, or latest)`);
-  if (digest !== undefined && !DIGEST_PATTERN.test(digest)) problems.push(`${at}: digest ${digest} is not sha256: and 64 lowercase hex digits`);
+  if (digest !== undefined && !DIGEST_PATTERN.test(digest))
+    problems.push(`${at}: digest ${digest} is not sha256: and 64 lowercase hex digits`);
   if (run.release !== undefined) {
     // Our application: its own ECR repository, the tag a release sets (immutable there), no digest.
     if (!releases.includes(run.release)) problems.push(`${at}: ${run.release} is not an application of the image table (RELEASE_IMAGES)`);

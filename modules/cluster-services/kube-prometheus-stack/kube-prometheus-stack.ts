@@ -102,7 +102,8 @@ export interface CrdUpgradeJobImages {
 
 /**
  * busybox from the Amazon ECR Public mirror of the Docker official images (the cluster already pulls
- * from public.ecr.aws), pinned by version instead of docker.io `latest`.
+ * from public.ecr.aws), pinned by version instead of docker.io `latest`; by version only: why, in
+ * modules/core/image-digests.ts.
  */
 const CRD_UPGRADE_BUSYBOX: PinnedImage = { registry: "public.ecr.aws", repository: "docker/library/busybox", tag: "1.37.0" };
 
