@@ -40,6 +40,12 @@ export interface AlbGatewayProps {
   readonly name: string;
   /** Namespace of the Gateway and its routes: the application's namespace. */
   readonly namespace: string;
+  /**
+   * Namespace of the Helm release (its release records, which the plan identity reads): a
+   * namespace without application Secrets (ADR 0012). The chart names `namespace` on every object.
+   * @default namespace
+   */
+  readonly releaseNamespace?: string;
   /** Public host name; both listeners and the routes serve only it. */
   readonly host: string;
   /** ACM certificate of the HTTPS listener (in the cluster's region). */
@@ -145,7 +151,7 @@ export class AlbGateway extends Construct {
     const release = new LocalChartRelease(this, "gateway", {
       chart: "alb-gateway",
       releaseName: `${props.name}-gateway`,
-      namespace: props.namespace,
+      namespace: props.releaseNamespace ?? props.namespace,
       values,
       dependsOn: props.dependsOn,
       // The ALB takes minutes; readiness of custom kinds is not something Helm can wait for.

@@ -53,6 +53,12 @@ export interface SecretProviderClassProps {
   readonly name: string;
   /** Namespace of the pods that mount it (created elsewhere). */
   readonly namespace: string;
+  /**
+   * Namespace of the Helm release (its release records, Secrets the plan identity may read): never
+   * one where credentials are synced or mounted (ADR 0012). The class itself stays in `namespace`.
+   * @default namespace
+   */
+  readonly releaseNamespace?: string;
   /** The secrets to mount; at least one. */
   readonly objects: readonly SecretObject[];
   /**
@@ -147,7 +153,7 @@ export class SecretProviderClass extends Construct {
     const chart = new TerraformAsset(this, "chart", { path: SECRET_PROVIDER_CLASS_CHART_DIR, type: AssetType.DIRECTORY });
     this.release = new Release(this, "release", {
       name: props.name,
-      namespace: props.namespace,
+      namespace: props.releaseNamespace ?? props.namespace,
       chart: chart.path,
       values: [JSON.stringify(values)],
       atomic: true,

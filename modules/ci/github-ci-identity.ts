@@ -34,7 +34,7 @@ export function githubOidcProviderArn(target: Pick<AwsTarget, "accountId" | "par
 /**
  * The GitHub environment whose jobs may assume the plan role: `<env>-plan`. A pull request's job
  * runs in it to plan; in production it has required reviewers, so no pull request reaches the
- * plan role (which reads everything, Kubernetes Secrets included) before a reviewer approves.
+ * plan role (which reads production's state and Helm's release records) before a reviewer approves.
  */
 function planEnvironmentName(environment: string): string {
   return `${environment}-plan`;

@@ -14,26 +14,52 @@ import { KmsKey } from "../security/kms-key";
 export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
 
 /**
- * What an IAM principal may do in the cluster, as an EKS access policy: `admin` everything,
- * `viewer` read without Secrets, `planner` read including Secrets (Helm keeps its release records
- * in Secrets, so `terraform plan` of Helm releases needs them).
+ * What an IAM principal may do in the cluster: `admin` everything and `viewer` read without
+ * Secrets, each through an EKS access policy; `planner` nothing through EKS: only what the RBAC of
+ * its `kubernetesGroups` grants (the workloads layer binds them; ADR 0012), so the plan role reads
+ * the kinds Terraform refreshes and Helm's release records, never a synced credential.
  */
 export type ClusterAccessLevel = "admin" | "viewer" | "planner";
 
-/** An IAM principal mapped to an EKS access policy through an access entry. */
+/** An IAM principal mapped to the cluster through an access entry. */
 export interface ClusterAccessGrant {
   /** Stable construct id of the grant (principal ARNs may be tokens). */
   readonly id: string;
   readonly principalArn: string;
   readonly level: ClusterAccessLevel;
+  /**
+   * Kubernetes groups of the access entry, which RBAC bindings name. Required (at least one) for
+   * `planner`, which gets no access policy; never `system:`, `eks:`, `aws:`, `amazon:` or `iam:`
+   * prefixed (EKS refuses them).
+   * @default none
+   */
+  readonly kubernetesGroups?: readonly string[];
 }
 
-/** EKS access policies by level. */
-const ACCESS_POLICIES: { readonly [L in ClusterAccessLevel]: string } = {
+/** EKS access policies by level; `planner` has none (RBAC only). */
+const ACCESS_POLICIES: { readonly [L in ClusterAccessLevel]: string | undefined } = {
   admin: "AmazonEKSClusterAdminPolicy",
   viewer: "AmazonEKSViewPolicy",
-  planner: "AmazonEKSAdminViewPolicy",
+  planner: undefined,
 };
+
+/** Group prefixes EKS reserves (CreateAccessEntry refuses them in kubernetesGroups). */
+const RESERVED_GROUP_PREFIXES = ["system:", "eks:", "aws:", "amazon:", "iam:"] as const;
+/** A Kubernetes group name as RBAC subjects take it: printable, no spaces. */
+const GROUP_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.:@]{0,62}$/;
+
+function validateGrant(cluster: string, grant: ClusterAccessGrant): void {
+  const groups = grant.kubernetesGroups ?? [];
+  if (grant.level === "planner" && groups.length === 0) {
+    throw new Error(`EKS ${cluster}: access ${grant.id} is a planner, which has no access policy: name its kubernetesGroups (bound by RBAC)`);
+  }
+  for (const group of groups) {
+    const reserved = RESERVED_GROUP_PREFIXES.find((prefix) => group.startsWith(prefix));
+    if (reserved !== undefined) throw new Error(`EKS ${cluster}: access ${grant.id}: group "${group}" uses the reserved prefix "${reserved}"`);
+    if (!GROUP_NAME.test(group)) throw new Error(`EKS ${cluster}: access ${grant.id}: group "${group}" is not a group name (letters, digits, -_.:@)`);
+  }
+  if (new Set(groups).size !== groups.length) throw new Error(`EKS ${cluster}: access ${grant.id} lists a group twice`);
+}
 
 export interface EksClusterProps {
   readonly name: string;
@@ -166,15 +192,20 @@ export class EksCluster extends Construct {
     });
 
     for (const grant of props.access ?? []) {
+      validateGrant(props.name, grant);
+      const groups = grant.kubernetesGroups ?? [];
       const entry = new EksAccessEntry(this, `access-${grant.id}`, {
         clusterName: cluster.name,
         principalArn: grant.principalArn,
         type: "STANDARD",
+        ...(groups.length === 0 ? {} : { kubernetesGroups: [...groups] }),
       });
+      const policy = ACCESS_POLICIES[grant.level];
+      if (policy === undefined) continue;
       new EksAccessPolicyAssociation(this, `access-${grant.id}-policy`, {
         clusterName: cluster.name,
         principalArn: entry.principalArn,
-        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[grant.level]}`,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${policy}`,
         accessScope: { type: "cluster" },
       });
     }

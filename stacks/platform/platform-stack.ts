@@ -13,6 +13,7 @@ import { CacheReplicationGroup } from "../../modules/data/elasticache-replicatio
 import { annotatesServiceAccounts, usesIrsa, usesPodIdentity } from "../../modules/core/identity-modes";
 import { WorkloadRole, type WorkloadRoleProps } from "../../modules/eks/workload-role";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { planReaderGroup } from "../../modules/kubernetes/plan-reader-group";
 import { karpenterControllerStatements } from "../../modules/cluster-services/karpenter/iam-policy";
 import { KARPENTER_SERVICE_ACCOUNT, karpenterDiscoveryTags } from "../../modules/cluster-services/karpenter/identity";
 import { InterruptionQueue } from "../../modules/cluster-services/karpenter/interruption-queue";
@@ -94,7 +95,8 @@ export class PlatformStack extends LayerStack {
 
     const access: ClusterAccessGrant[] = [
       { id: "ci-deploy", principalArn: network.ciDeployRoleArn, level: "admin" },
-      { id: "ci-plan", principalArn: network.ciPlanRoleArn, level: "planner" },
+      // No access policy: the group's RBAC, which workloads-<env> creates, is all it reads (ADR 0012).
+      { id: "ci-plan", principalArn: network.ciPlanRoleArn, level: "planner", kubernetesGroups: [planReaderGroup(env.name)] },
       // Keyed by the principal, not its position: removing one admin leaves the others' entries alone.
       ...settings.access.admins.map((arn): ClusterAccessGrant => ({ id: `admin-${principalKey(arn)}`, principalArn: arn, level: "admin" })),
       ...settings.access.viewers.map(

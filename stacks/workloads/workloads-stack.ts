@@ -38,11 +38,20 @@ import { platformContract } from "../platform/contract";
 import type { PlatformStack } from "../platform/platform-stack";
 import { BACKEND_SERVICE_ACCOUNT } from "../../modules/apps/backend-identity";
 import { IMAGE_TAG_PATTERN, MOVING_IMAGE_TAG } from "../../modules/core/image-tag";
+import { PlanReaderRbac, refreshedResources } from "../../modules/kubernetes/plan-reader-rbac";
+import { planReaderGroup } from "../../modules/kubernetes/plan-reader-group";
+import { EXTERNAL_DNS_SERVICE_ACCOUNT } from "../../modules/cluster-services/external-dns/identity";
+import { FLUENT_BIT_SERVICE_ACCOUNT } from "../../modules/cluster-services/fluent-bit/identity";
 
 /** The frontend's namespace, where the public Gateway lives. */
 const FRONTEND_NAMESPACE = "frontend";
 /** The public Gateway's name: with its namespace, the tag the controller puts on its ALB. */
 const PUBLIC_GATEWAY = "public";
+/**
+ * Where the Helm releases of namespaces that hold credentials keep their release records (ADR 0012):
+ * a namespace with no workload and no Secret but those records, which the plan identity may read.
+ */
+const HELM_RELEASES_NAMESPACE = "helm-releases";
 
 export interface WorkloadsStackProps extends ReadContractOptions {
   readonly environment: EnvironmentConfig;
@@ -113,6 +122,9 @@ export class WorkloadsStack extends LayerStack {
           },
         ]
       : [];
+    // Release records of the charts whose objects live beside credentials (monitoring, database-roles)
+    // or in an application namespace: the plan identity reads Secrets here, never there.
+    const releaseRecords = new WorkloadNamespace(this, "helm-releases-namespace", { name: HELM_RELEASES_NAMESPACE });
     const storageClass = new Gp3StorageClass(this, "gp3");
     const csi = new SecretsStoreCsi(this, "secrets-store-csi", {
       driverChartVersion: charts.secretsStoreCsiDriver,
@@ -132,6 +144,7 @@ export class WorkloadsStack extends LayerStack {
           roleArn: irsaRole(platform.grafanaRoleArn),
           dependsOn: [csi.providerRelease],
         },
+        releaseNamespace: releaseRecords.name,
         dependsOn: [storageClass.storageClass],
       });
     }
@@ -174,7 +187,7 @@ export class WorkloadsStack extends LayerStack {
       vpcId: network.vpcId,
       dependsOn: [gatewayCrds.release],
     });
-    new ExternalDns(this, "external-dns", {
+    const externalDns = new ExternalDns(this, "external-dns", {
       chartVersion: charts.externalDns,
       roleArn: irsaRole(platform.externalDnsRoleArn),
       domain: env.dns.domain,
@@ -200,15 +213,15 @@ export class WorkloadsStack extends LayerStack {
       dependsOn: [karpenter.release],
     });
     new MetricsServer(this, "metrics-server", { chartVersion: charts.metricsServer });
-    if (settings.monitoring.fluentBit) {
-      new FluentBit(this, "fluent-bit", {
-        chartVersion: charts.fluentBit,
-        roleArn: irsaRole(platform.fluentBitRoleArn),
-        logGroupName: platform.containerLogGroupName,
-        region,
-        clusterName: platform.clusterName,
-      });
-    }
+    const fluentBit = settings.monitoring.fluentBit
+      ? new FluentBit(this, "fluent-bit", {
+          chartVersion: charts.fluentBit,
+          roleArn: irsaRole(platform.fluentBitRoleArn),
+          logGroupName: platform.containerLogGroupName,
+          region,
+          clusterName: platform.clusterName,
+        })
+      : undefined;
 
     const imageTag = (app: "frontend" | "backend") =>
       new TerraformVariable(this, imageTagVariableName(app), {
@@ -256,6 +269,8 @@ export class WorkloadsStack extends LayerStack {
     const masterSecret = new SecretProviderClass(this, "database-master-secret", {
       name: "database-master",
       namespace: rolesNamespace.name,
+      // The release's records elsewhere: the plan identity never reads Secrets in database-roles.
+      releaseNamespace: releaseRecords.name,
       usePodIdentity: !irsa,
       objects: [
         {
@@ -368,6 +383,8 @@ export class WorkloadsStack extends LayerStack {
     const gateway = new AlbGateway(this, "public-gateway", {
       name: PUBLIC_GATEWAY,
       namespace: frontendNamespace.name,
+      // An application namespace holds the application's Secrets: the release records go elsewhere.
+      releaseNamespace: releaseRecords.name,
       host: settings.frontendHost,
       certificateArn,
       subnetIds: publicSubnetIds,
@@ -449,6 +466,21 @@ export class WorkloadsStack extends LayerStack {
         },
         ...podIdentityAgentEgress.map((rule) => ({ ...rule, podSelector: backend.podLabels })),
       ],
+    });
+
+    // What `terraform plan` reads in the cluster as the plan role (ADR 0012): every kind this stack
+    // manages (found in the stack, so a new kind cannot be forgotten), and Secrets only where Helm
+    // keeps release records. Last, so that it sees every resource above.
+    new PlanReaderRbac(this, "plan-reader", {
+      group: planReaderGroup(env.name),
+      resources: refreshedResources(this),
+      // Every namespace a helm_release of this stack names (test/stacks/plan-reader-rbac.test.ts holds it to that).
+      releaseRecordNamespaces: {
+        [HELM_RELEASES_NAMESPACE]: releaseRecords.name,
+        [KUBE_SYSTEM_POD_SECURITY.name]: KUBE_SYSTEM_POD_SECURITY.name,
+        [EXTERNAL_DNS_SERVICE_ACCOUNT.namespace]: externalDns.namespace,
+        ...(fluentBit === undefined ? {} : { [FLUENT_BIT_SERVICE_ACCOUNT.namespace]: fluentBit.namespace }),
+      },
     });
 
     new TerraformOutput(this, "frontend-url", {

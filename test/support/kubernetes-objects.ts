@@ -7,6 +7,10 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 
@@ -65,6 +69,14 @@ export const KINDS: Readonly<Record<string, Kind>> = {
   kubernetes_storage_class_v1: { model: StorageClass, module: "kubernetes-models/storage.k8s.io/v1/StorageClass", type: "IStorageClass" },
   kubernetes_job_v1: { model: Job, module: "kubernetes-models/batch/v1/Job", type: "IJob" },
   kubernetes_config_map_v1: { model: ConfigMap, module: "kubernetes-models/v1/ConfigMap", type: "IConfigMap" },
+  kubernetes_cluster_role_v1: { model: ClusterRole, module: "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole", type: "IClusterRole" },
+  kubernetes_cluster_role_binding_v1: {
+    model: ClusterRoleBinding,
+    module: "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+    type: "IClusterRoleBinding",
+  },
+  kubernetes_role_v1: { model: Role, module: "kubernetes-models/rbac.authorization.k8s.io/v1/Role", type: "IRole" },
+  kubernetes_role_binding_v1: { model: RoleBinding, module: "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding", type: "IRoleBinding" },
 };
 
 /**
@@ -145,6 +157,11 @@ const RENAMES: Readonly<Record<string, Rename>> = {
   "StorageClass:(root)/storage_provisioner": { to: "provisioner" },
   "StorageClass:(root)/allowed_topologies": { to: "allowedTopologies", shape: "list" },
   "StorageClass:allowedTopologies/match_label_expressions": { to: "matchLabelExpressions", shape: "list" },
+  // RBAC: rule and subject blocks are lists, the role reference one object.
+  "(root)/rule": { to: "rules", shape: "list" },
+  "(root)/subject": { to: "subjects", shape: "list" },
+  "(root)/role_ref": { to: "roleRef", shape: "object" },
+  non_resource_urls: { to: "nonResourceURLs" },
   // Acronyms Kubernetes writes in capitals, which camelCase would not.
   cluster_ip: { to: "clusterIP" },
   cluster_ips: { to: "clusterIPs" },

@@ -15,6 +15,14 @@ const GRAFANA_ADMIN_MOUNT = "/mnt/secrets-store/grafana-admin";
 
 /** The kube-prometheus-stack chart values this construct sets. */
 export interface KubePrometheusStackValues {
+  /**
+   * Every object in `monitoring`, whatever the release's namespace: the chart's own objects and
+   * its Alertmanager's, Grafana's, kube-state-metrics' and node-exporter's (each subchart has its
+   * own override). The release's records live elsewhere (ADR 0012).
+   */
+  readonly namespaceOverride: string;
+  readonly "kube-state-metrics": { readonly namespaceOverride: string };
+  readonly "prometheus-node-exporter": { readonly namespaceOverride: string };
   readonly prometheus: {
     readonly prometheusSpec: {
       readonly retention: string;
@@ -44,6 +52,7 @@ export interface KubePrometheusStackValues {
    */
   readonly grafana: {
     readonly enabled: true;
+    readonly namespaceOverride: string;
     readonly service: { readonly type: "ClusterIP" };
     readonly serviceAccount: { readonly create: true; readonly name: string; readonly annotations: { readonly [key: string]: string } };
     readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
@@ -62,6 +71,7 @@ export interface KubePrometheusStackValues {
   };
   readonly alertmanager: {
     readonly enabled: true;
+    readonly namespaceOverride: string;
     /** With an alert topic: the service account of ALERTMANAGER_SERVICE_ACCOUNT, annotated with its IAM role. */
     readonly serviceAccount?: { readonly create: true; readonly name: string; readonly annotations: { readonly [key: string]: string } };
     /** With an alert topic: every alert but the heartbeat to SNS (SigV4 with the pod's role). */
@@ -183,6 +193,13 @@ export interface KubePrometheusStackProps extends HelmAddOnProps {
   readonly alertmanagerSns?: AlertmanagerSns;
   /** Grafana's admin credential (required: there is no chart-generated admin password). */
   readonly grafanaAdmin: GrafanaAdminCredential;
+  /**
+   * Namespace of the two Helm releases' records (kube-prometheus-stack and the `grafana-admin`
+   * class), Secrets the plan identity may read: never `monitoring`, where the credential is synced
+   * (ADR 0012). Every object stays in `monitoring`.
+   * @default "monitoring" (the records beside the credential: only for a cluster no plan identity reads)
+   */
+  readonly releaseNamespace?: string;
 }
 
 /**
@@ -228,9 +245,11 @@ export class KubePrometheusStack extends Construct {
       justification:
         "node-exporter needs the host network and PID namespace (and hostPath mounts of /proc, /sys and /) to report node metrics",
     });
+    const releaseNamespace = props.releaseNamespace ?? namespace.name;
     const grafanaAdmin = new SecretProviderClass(this, "grafana-admin", {
       name: GRAFANA_ADMIN,
-      namespace: namespace.name,
+      namespace: NAMESPACE,
+      releaseNamespace,
       usePodIdentity: props.grafanaAdmin.roleArn === undefined,
       objects: [
         {
@@ -254,6 +273,9 @@ export class KubePrometheusStack extends Construct {
       dependsOn: [...(props.grafanaAdmin.dependsOn ?? []), namespace.namespace],
     });
     const values: KubePrometheusStackValues = {
+      namespaceOverride: NAMESPACE,
+      "kube-state-metrics": { namespaceOverride: NAMESPACE },
+      "prometheus-node-exporter": { namespaceOverride: NAMESPACE },
       prometheus: {
         prometheusSpec: {
           retention: props.retention,
@@ -275,6 +297,7 @@ export class KubePrometheusStack extends Construct {
       },
       grafana: {
         enabled: true,
+        namespaceOverride: NAMESPACE,
         service: { type: "ClusterIP" },
         serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT.name, annotations: irsaAnnotations(props.grafanaAdmin.roleArn) },
         admin: { existingSecret: GRAFANA_ADMIN, userKey: "admin-user", passwordKey: "admin-password" },
@@ -287,7 +310,8 @@ export class KubePrometheusStack extends Construct {
           },
         ],
       },
-      alertmanager: props.alertmanagerSns === undefined ? { enabled: true } : alertmanagerValues(props.alertmanagerSns),
+      alertmanager:
+        props.alertmanagerSns === undefined ? { enabled: true, namespaceOverride: NAMESPACE } : alertmanagerValues(props.alertmanagerSns),
       crds: {
         enabled: true,
         upgradeJob: {
@@ -306,12 +330,12 @@ export class KubePrometheusStack extends Construct {
     };
     const release = new PinnedHelmRelease(this, "release", {
       releaseName: RELEASE,
-      namespace: namespace.name,
+      namespace: releaseNamespace,
       chart: "kubePrometheusStack",
       version: props.chartVersion,
       values,
       // The class exists before Grafana's pod mounts it (the mount creates the Secret the pod reads).
-      dependsOn: [...(props.dependsOn ?? []), grafanaAdmin.release],
+      dependsOn: [...(props.dependsOn ?? []), grafanaAdmin.release, namespace.namespace],
     });
     this.namespace = namespace.name;
     this.grafanaAdminClass = grafanaAdmin;
@@ -323,6 +347,7 @@ export class KubePrometheusStack extends Construct {
 function alertmanagerValues(sns: AlertmanagerSns): KubePrometheusStackValues["alertmanager"] {
   return {
     enabled: true,
+    namespaceOverride: NAMESPACE,
     serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT.name, annotations: irsaAnnotations(sns.roleArn) },
     config: {
       route: {

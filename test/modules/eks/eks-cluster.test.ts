@@ -86,12 +86,11 @@ describe("EksCluster", () => {
     });
   });
 
-  it("maps admins to cluster-admin, viewers to the view policy and planners to admin-view, cluster-wide", () => {
+  it("GIVEN an admin and a viewer WHEN synthesized THEN each entry gets its EKS access policy, cluster-wide", () => {
     const json = synth({
       access: [
         { id: "ops", principalArn: "arn:aws:iam::123456789012:role/ops", level: "admin" },
         { id: "audit", principalArn: "arn:aws:iam::123456789012:role/audit", level: "viewer" },
-        { id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner" },
       ],
     });
     expect(json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: "arn:aws:iam::123456789012:role/ops", type: "STANDARD" });
@@ -102,10 +101,34 @@ describe("EksCluster", () => {
     expect(json).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
       policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
     });
-    expect(json).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
-      policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
-    });
   });
+
+  it("GIVEN a planner with a group WHEN synthesized THEN its STANDARD entry carries the group and no access policy is associated with it", () => {
+    const doc = JSON.parse(
+      synth({
+        access: [{ id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner", kubernetesGroups: ["dev:terraform-plan"] }],
+      }),
+    ) as TerraformJson;
+    expect(Object.values(doc.resource?.["aws_eks_access_entry"] ?? {})).toEqual([
+      expect.objectContaining({ principal_arn: "arn:aws:iam::123456789012:role/plan", type: "STANDARD", kubernetes_groups: ["dev:terraform-plan"] }),
+    ]);
+    expect(Object.keys(doc.resource?.["aws_eks_access_policy_association"] ?? {})).toEqual([]);
+  });
+
+  it("GIVEN a planner without a group WHEN synthesized THEN it is refused: it would have an entry and no access at all", () => {
+    expect(() => synth({ access: [{ id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner" }] })).toThrow(
+      "EKS dev: access plan is a planner, which has no access policy: name its kubernetesGroups (bound by RBAC)",
+    );
+  });
+
+  it.each(["system:masters", "eks:admins", "aws:x", "amazon:x", "iam:x"])(
+    "GIVEN the reserved group %s WHEN synthesized THEN it is refused before EKS refuses it",
+    (group) => {
+      expect(() =>
+        synth({ access: [{ id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner", kubernetesGroups: [group] }] }),
+      ).toThrow(`EKS dev: access plan: group "${group}" uses the reserved prefix "${group.slice(0, group.indexOf(":") + 1)}"`);
+    },
+  );
 
   it("creates no IAM OIDC provider by default (workloads use EKS Pod Identity)", () => {
     expect(Object.keys((JSON.parse(synth()) as TerraformJson).resource?.["aws_iam_openid_connect_provider"] ?? {})).toHaveLength(0);
