@@ -183,7 +183,7 @@ describe("plan identity in the cluster: the RBAC of workloads-<env>", () => {
     expect(resolveName(doc, values("public-gateway")["namespace"])).toBe("frontend");
     const prometheus = values("kube-prometheus-stack");
     expect(prometheus["namespaceOverride"]).toBe("monitoring");
-    for (const subchart of ["grafana", "alertmanager", "kube-state-metrics", "prometheus-node-exporter"]) {
+    for (const subchart of ["grafana", "alertmanager", "crds", "kube-state-metrics", "prometheus-node-exporter"]) {
       expect((prometheus[subchart] as Body)["namespaceOverride"], subchart).toBe("monitoring");
     }
   });

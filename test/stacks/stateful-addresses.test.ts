@@ -115,6 +115,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "kubernetes_namespace_v1.external-dns_namespace_54DE43FE",
     "kubernetes_namespace_v1.fluent-bit_namespace_3A4A621D",
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",
+    "kubernetes_namespace_v1.helm-releases-namespace_1394BB66",
     "kubernetes_namespace_v1.kube-prometheus-stack_namespace_35DA366B",
   ],
   "workloads-staging": [
@@ -125,6 +126,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "kubernetes_namespace_v1.external-dns_namespace_54DE43FE",
     "kubernetes_namespace_v1.fluent-bit_namespace_3A4A621D",
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",
+    "kubernetes_namespace_v1.helm-releases-namespace_1394BB66",
     "kubernetes_namespace_v1.kube-prometheus-stack_namespace_35DA366B",
   ],
   "workloads-prod": [
@@ -135,6 +137,7 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
     "kubernetes_namespace_v1.external-dns_namespace_54DE43FE",
     "kubernetes_namespace_v1.fluent-bit_namespace_3A4A621D",
     "kubernetes_namespace_v1.frontend-namespace_629CDE3E",
+    "kubernetes_namespace_v1.helm-releases-namespace_1394BB66",
     "kubernetes_namespace_v1.kube-prometheus-stack_namespace_35DA366B",
   ],
   // The account layer (built by the bootstrap app): the singletons the owner's network stack held

@@ -38,6 +38,7 @@ describe("KubePrometheusStack", () => {
   it("upgrades the Prometheus Operator CRDs with the chart's pre-upgrade job (Helm never upgrades crds/)", () => {
     expect(values(build()).crds).toEqual({
       enabled: true,
+      namespaceOverride: "monitoring",
       upgradeJob: {
         enabled: true,
         forceConflicts: true,
@@ -96,7 +97,7 @@ describe("KubePrometheusStack", () => {
     const spc = spcValues(build());
     expect(spc).toEqual({
       name: "grafana-admin",
-      namespace: NAMESPACE_REFERENCE,
+      namespace: "monitoring",
       usePodIdentity: true,
       objects: [
         {
@@ -157,8 +158,26 @@ describe("KubePrometheusStack", () => {
     });
     expect(values(build()).alertmanager).toEqual({
       enabled: true,
+      namespaceOverride: "monitoring",
       alertmanagerSpec: { image: { sha: "690c7b525f4367aa91f73e2f91c632206d32e97c6384bdbf2fb7a861b420340d" } },
     });
+  });
+
+  it("GIVEN no release namespace WHEN synthesized THEN both releases keep their records in monitoring, as before", () => {
+    const json = build();
+    expect(releaseOf(json, "kube-prometheus-stack").namespace).toEqual(NAMESPACE_REFERENCE);
+  });
+
+  it("GIVEN a release namespace WHEN synthesized THEN both releases keep their records there and every object of the chart and its subcharts stays in monitoring", () => {
+    const json = build({ releaseNamespace: "helm-releases" });
+    const releases = Object.values(JSON.parse(json).resource.helm_release as Record<string, { namespace: string }>);
+    expect(releases.map((release) => release.namespace)).toEqual(["helm-releases", "helm-releases"]);
+    const chart = values(json) as unknown as Record<string, { namespaceOverride?: string } | string>;
+    expect(chart["namespaceOverride"]).toBe("monitoring");
+    for (const subchart of ["alertmanager", "crds", "grafana", "kube-state-metrics", "prometheus-node-exporter"]) {
+      expect((chart[subchart] as { namespaceOverride?: string }).namespaceOverride, subchart).toBe("monitoring");
+    }
+    expect(spcValues(json).namespace).toBe("monitoring");
   });
 
   it("runs in a privileged monitoring namespace that says why", () => {

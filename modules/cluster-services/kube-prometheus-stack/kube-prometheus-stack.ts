@@ -84,6 +84,8 @@ export interface KubePrometheusStackValues {
    */
   readonly crds: {
     readonly enabled: true;
+    /** The CRD upgrade job (a hook) and its service account and config map, in `monitoring` too. */
+    readonly namespaceOverride: string;
     readonly upgradeJob: { readonly enabled: true; readonly forceConflicts: true; readonly image: CrdUpgradeJobImages };
   };
   /**
@@ -314,6 +316,7 @@ export class KubePrometheusStack extends Construct {
         props.alertmanagerSns === undefined ? { enabled: true, namespaceOverride: NAMESPACE } : alertmanagerValues(props.alertmanagerSns),
       crds: {
         enabled: true,
+        namespaceOverride: NAMESPACE,
         upgradeJob: {
           enabled: true,
           forceConflicts: true,
