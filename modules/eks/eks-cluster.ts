@@ -51,12 +51,16 @@ const GROUP_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.:@]{0,62}$/;
 function validateGrant(cluster: string, grant: ClusterAccessGrant): void {
   const groups = grant.kubernetesGroups ?? [];
   if (grant.level === "planner" && groups.length === 0) {
-    throw new Error(`EKS ${cluster}: access ${grant.id} is a planner, which has no access policy: name its kubernetesGroups (bound by RBAC)`);
+    throw new Error(
+      `EKS ${cluster}: access ${grant.id} is a planner, which has no access policy: name its kubernetesGroups (bound by RBAC)`,
+    );
   }
   for (const group of groups) {
     const reserved = RESERVED_GROUP_PREFIXES.find((prefix) => group.startsWith(prefix));
-    if (reserved !== undefined) throw new Error(`EKS ${cluster}: access ${grant.id}: group "${group}" uses the reserved prefix "${reserved}"`);
-    if (!GROUP_NAME.test(group)) throw new Error(`EKS ${cluster}: access ${grant.id}: group "${group}" is not a group name (letters, digits, -_.:@)`);
+    if (reserved !== undefined)
+      throw new Error(`EKS ${cluster}: access ${grant.id}: group "${group}" uses the reserved prefix "${reserved}"`);
+    if (!GROUP_NAME.test(group))
+      throw new Error(`EKS ${cluster}: access ${grant.id}: group "${group}" is not a group name (letters, digits, -_.:@)`);
   }
   if (new Set(groups).size !== groups.length) throw new Error(`EKS ${cluster}: access ${grant.id} lists a group twice`);
 }

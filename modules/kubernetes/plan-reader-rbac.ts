@@ -7,9 +7,9 @@ import { TerraformDataSource, TerraformResource, Token } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 
 /** The ClusterRole (and ClusterRoleBinding) that lets the plan identity read what Terraform refreshes. */
-export const PLAN_READER_CLUSTER_ROLE = "terraform-plan-reader";
+const PLAN_READER_CLUSTER_ROLE = "terraform-plan-reader";
 /** The Role (and RoleBinding), in each namespace holding Helm release records, that lets it read those records. */
-export const PLAN_RELEASE_RECORDS_ROLE = "terraform-plan-release-records";
+const PLAN_RELEASE_RECORDS_ROLE = "terraform-plan-release-records";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 
@@ -67,7 +67,9 @@ export function refreshedResources(scope: IConstruct): ApiResource[] {
       const labelled = labelledKind(child);
       const resource = LABELLED_KINDS[labelled];
       if (resource === undefined) {
-        throw new Error(`${child.node.path}: the plan reader has no read rule for ${labelled}, which ${type} labels (add it to LABELLED_KINDS)`);
+        throw new Error(
+          `${child.node.path}: the plan reader has no read rule for ${labelled}, which ${type} labels (add it to LABELLED_KINDS)`,
+        );
       }
       add(resource);
       continue;
@@ -125,7 +127,8 @@ export class PlanReaderRbac extends Construct {
         throw new Error(`Plan reader: ${never.resource} are never readable cluster-wide (release records: releaseRecordNamespaces)`);
       }
     }
-    if (props.resources.some((r) => r.apiGroup === "*" || r.resource === "*")) throw new Error("Plan reader: no wildcard group or resource");
+    if (props.resources.some((r) => r.apiGroup === "*" || r.resource === "*"))
+      throw new Error("Plan reader: no wildcard group or resource");
     const namespaces = Object.entries(props.releaseRecordNamespaces).sort(([a], [b]) => a.localeCompare(b));
     for (const [name, reference] of namespaces) {
       if (!Token.isUnresolved(reference) && reference !== name) {

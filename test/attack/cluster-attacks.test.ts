@@ -23,7 +23,12 @@ interface ClusterAttempt {
 /** Written here, not derived from the code: the credentials and footholds a pull request must not reach. */
 const ATTEMPTS: readonly ClusterAttempt[] = [
   { why: "read Grafana's admin credential, synced from Secrets Manager", verb: "get", resource: "/secrets", namespace: "monitoring" },
-  { why: "list the Secrets of monitoring (Alertmanager's configuration, webhook keys)", verb: "list", resource: "/secrets", namespace: "monitoring" },
+  {
+    why: "list the Secrets of monitoring (Alertmanager's configuration, webhook keys)",
+    verb: "list",
+    resource: "/secrets",
+    namespace: "monitoring",
+  },
   { why: "read the database credentials' namespace", verb: "list", resource: "/secrets", namespace: "database-roles" },
   { why: "read the backend's Secrets", verb: "list", resource: "/secrets", namespace: "backend" },
   { why: "read the frontend's Secrets", verb: "get", resource: "/secrets", namespace: "frontend" },
@@ -32,7 +37,12 @@ const ATTEMPTS: readonly ClusterAttempt[] = [
   { why: "read the database roles Job's logs", verb: "get", resource: "/pods/log", namespace: "database-roles" },
   { why: "exec into the backend (its Pod Identity credentials)", verb: "create", resource: "/pods/exec", namespace: "backend" },
   { why: "run a pod as Grafana's service account", verb: "create", resource: "/pods", namespace: "monitoring" },
-  { why: "mint a token of Grafana's service account (its AWS role)", verb: "create", resource: "/serviceaccounts/token", namespace: "monitoring" },
+  {
+    why: "mint a token of Grafana's service account (its AWS role)",
+    verb: "create",
+    resource: "/serviceaccounts/token",
+    namespace: "monitoring",
+  },
   { why: "impersonate system:masters", verb: "impersonate", resource: "/groups" },
   { why: "impersonate a user", verb: "impersonate", resource: "/users" },
   { why: "bind itself to cluster-admin", verb: "create", resource: "rbac.authorization.k8s.io/clusterrolebindings" },
@@ -41,7 +51,11 @@ const ATTEMPTS: readonly ClusterAttempt[] = [
   { why: "change the backend's image", verb: "patch", resource: "apps/deployments", namespace: "backend" },
   { why: "open the network policies", verb: "delete", resource: "networking.k8s.io/networkpolicies", namespace: "backend" },
   { why: "delete a namespace", verb: "delete", resource: "/namespaces" },
-  { why: "read a SecretProviderClass's mounted secrets through the CSI driver's status", verb: "list", resource: "secrets-store.csi.x-k8s.io/secretproviderclasspodstatuses" },
+  {
+    why: "read a SecretProviderClass's mounted secrets through the CSI driver's status",
+    verb: "list",
+    resource: "secrets-store.csi.x-k8s.io/secretproviderclasspodstatuses",
+  },
 ];
 
 /** Whether the group may `verb` the resource in the namespace (cluster rules apply everywhere). */

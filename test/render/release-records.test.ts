@@ -41,8 +41,14 @@ describe.each(workloadsStacks().map(({ stack }) => [stack] as const))("%s: relea
       expect(release.error, release.spec.name).toBeUndefined();
       expect(release.objects.length, release.spec.name).toBeGreaterThan(0);
       return release.objects
-        .filter((object) => !CLUSTER_SCOPED.has(object.kind) && !(OBJECTS_IN[release.spec.name] ?? []).includes(object.metadata?.namespace ?? RECORDS))
-        .map((object) => `${release.spec.name}: ${object.kind} ${object.metadata?.name} in ${object.metadata?.namespace ?? "(the release's namespace)"}`);
+        .filter(
+          (object) =>
+            !CLUSTER_SCOPED.has(object.kind) && !(OBJECTS_IN[release.spec.name] ?? []).includes(object.metadata?.namespace ?? RECORDS),
+        )
+        .map(
+          (object) =>
+            `${release.spec.name}: ${object.kind} ${object.metadata?.name} in ${object.metadata?.namespace ?? "(the release's namespace)"}`,
+        );
     });
     expect(misplaced).toEqual([]);
   });

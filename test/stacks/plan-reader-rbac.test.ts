@@ -50,7 +50,8 @@ function credentialNamespaces(doc: TerraformJson): Set<string> {
   for (const release of Object.values(resourcesOf(doc, "helm_release"))) {
     for (const text of list<string>(release["values"])) {
       const values = JSON.parse(text) as Body;
-      if (Array.isArray(values["secretObjects"]) && values["secretObjects"].length > 0) namespaces.add(resolveName(doc, values["namespace"]));
+      if (Array.isArray(values["secretObjects"]) && values["secretObjects"].length > 0)
+        namespaces.add(resolveName(doc, values["namespace"]));
     }
   }
   for (const namespace of Object.values(resourcesOf(doc, "kubernetes_namespace_v1"))) {
@@ -136,7 +137,9 @@ describe("plan identity in the cluster: the RBAC of workloads-<env>", () => {
       const doc = synthesizedStack(stack).doc;
       const credentials = credentialNamespaces(doc);
       expect(credentials.has(DATABASE_CREDENTIALS_NAMESPACE)).toBe(true);
-      expect(credentials.has("monitoring")).toBe(ENVIRONMENTS.find((env) => env.name === environmentOf(stack))!.workloads.monitoring.prometheus);
+      expect(credentials.has("monitoring")).toBe(
+        ENVIRONMENTS.find((env) => env.name === environmentOf(stack))!.workloads.monitoring.prometheus,
+      );
       const reading = [...namespacedRules(doc, groupOf(environmentOf(stack)))]
         .filter(([, rules]) => grants(rules, "/secrets", "get") || grants(rules, "/secrets", "list"))
         .map(([namespace]) => namespace);
@@ -163,7 +166,9 @@ describe("plan identity in the cluster: the RBAC of workloads-<env>", () => {
     "GIVEN %s WHEN its Roles are read THEN they read Secrets and nothing else, only where a helm_release keeps its records",
     (stack) => {
       const doc = synthesizedStack(stack).doc;
-      const releaseNamespaces = new Set(Object.values(resourcesOf(doc, "helm_release")).map((release) => resolveName(doc, release["namespace"])));
+      const releaseNamespaces = new Set(
+        Object.values(resourcesOf(doc, "helm_release")).map((release) => resolveName(doc, release["namespace"])),
+      );
       for (const [namespace, rules] of namespacedRules(doc, groupOf(environmentOf(stack)))) {
         expect(releaseNamespaces.has(namespace), `${namespace} holds no release record`).toBe(true);
         expect(rules).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }]);

@@ -69,14 +69,22 @@ export const KINDS: Readonly<Record<string, Kind>> = {
   kubernetes_storage_class_v1: { model: StorageClass, module: "kubernetes-models/storage.k8s.io/v1/StorageClass", type: "IStorageClass" },
   kubernetes_job_v1: { model: Job, module: "kubernetes-models/batch/v1/Job", type: "IJob" },
   kubernetes_config_map_v1: { model: ConfigMap, module: "kubernetes-models/v1/ConfigMap", type: "IConfigMap" },
-  kubernetes_cluster_role_v1: { model: ClusterRole, module: "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole", type: "IClusterRole" },
+  kubernetes_cluster_role_v1: {
+    model: ClusterRole,
+    module: "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole",
+    type: "IClusterRole",
+  },
   kubernetes_cluster_role_binding_v1: {
     model: ClusterRoleBinding,
     module: "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding",
     type: "IClusterRoleBinding",
   },
   kubernetes_role_v1: { model: Role, module: "kubernetes-models/rbac.authorization.k8s.io/v1/Role", type: "IRole" },
-  kubernetes_role_binding_v1: { model: RoleBinding, module: "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding", type: "IRoleBinding" },
+  kubernetes_role_binding_v1: {
+    model: RoleBinding,
+    module: "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding",
+    type: "IRoleBinding",
+  },
 };
 
 /**

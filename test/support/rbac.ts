@@ -35,7 +35,9 @@ const rulesOf = (body: Body): Rule[] =>
 const bindsGroup = (binding: Body, group: string) =>
   list<Body>(binding["subject"]).some((subject) => subject["kind"] === "Group" && subject["name"] === group);
 const clusterRolesNamed = (doc: TerraformJson, name: string) =>
-  Object.values(resourcesOf(doc, "kubernetes_cluster_role_v1")).filter((role) => resolveName(doc, first(role["metadata"])["name"]) === name);
+  Object.values(resourcesOf(doc, "kubernetes_cluster_role_v1")).filter(
+    (role) => resolveName(doc, first(role["metadata"])["name"]) === name,
+  );
 
 /** The rules the group gets cluster-wide: every ClusterRole a ClusterRoleBinding of the group names. */
 export function clusterRules(doc: TerraformJson, group: string): Rule[] {
@@ -56,7 +58,8 @@ export function namespacedRules(doc: TerraformJson, group: string): Map<string, 
         ? clusterRolesNamed(doc, name)
         : Object.values(resourcesOf(doc, "kubernetes_role_v1")).filter(
             (role) =>
-              resolveName(doc, first(role["metadata"])["name"]) === name && resolveName(doc, first(role["metadata"])["namespace"]) === namespace,
+              resolveName(doc, first(role["metadata"])["name"]) === name &&
+              resolveName(doc, first(role["metadata"])["namespace"]) === namespace,
           );
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), ...roles.flatMap(rulesOf)]);
   }

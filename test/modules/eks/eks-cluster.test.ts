@@ -106,11 +106,17 @@ describe("EksCluster", () => {
   it("GIVEN a planner with a group WHEN synthesized THEN its STANDARD entry carries the group and no access policy is associated with it", () => {
     const doc = JSON.parse(
       synth({
-        access: [{ id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner", kubernetesGroups: ["dev:terraform-plan"] }],
+        access: [
+          { id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner", kubernetesGroups: ["dev:terraform-plan"] },
+        ],
       }),
     ) as TerraformJson;
     expect(Object.values(doc.resource?.["aws_eks_access_entry"] ?? {})).toEqual([
-      expect.objectContaining({ principal_arn: "arn:aws:iam::123456789012:role/plan", type: "STANDARD", kubernetes_groups: ["dev:terraform-plan"] }),
+      expect.objectContaining({
+        principal_arn: "arn:aws:iam::123456789012:role/plan",
+        type: "STANDARD",
+        kubernetes_groups: ["dev:terraform-plan"],
+      }),
     ]);
     expect(Object.keys(doc.resource?.["aws_eks_access_policy_association"] ?? {})).toEqual([]);
   });
@@ -125,7 +131,9 @@ describe("EksCluster", () => {
     "GIVEN the reserved group %s WHEN synthesized THEN it is refused before EKS refuses it",
     (group) => {
       expect(() =>
-        synth({ access: [{ id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner", kubernetesGroups: [group] }] }),
+        synth({
+          access: [{ id: "plan", principalArn: "arn:aws:iam::123456789012:role/plan", level: "planner", kubernetesGroups: [group] }],
+        }),
       ).toThrow(`EKS dev: access plan: group "${group}" uses the reserved prefix "${group.slice(0, group.indexOf(":") + 1)}"`);
     },
   );

@@ -11,7 +11,10 @@ import { synth } from "../../support/helm-release";
 const deployment = (scope: Construct) =>
   new DeploymentV1(scope, "app", {
     metadata: { name: "app", namespace: "apps" },
-    spec: { selector: { matchLabels: { app: "app" } }, template: { metadata: { labels: { app: "app" } }, spec: { container: [{ name: "app" }] } } },
+    spec: {
+      selector: { matchLabels: { app: "app" } },
+      template: { metadata: { labels: { app: "app" } }, spec: { container: [{ name: "app" }] } },
+    },
   });
 
 describe("PlanReaderRbac", () => {
