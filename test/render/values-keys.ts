@@ -18,6 +18,17 @@ const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Per chart: values paths a template reads though no values.yaml or schema declares them, each
+ * with the template that reads it (what test/render/release-records.test.ts proves by rendering).
+ */
+const READ_UNDECLARED: Readonly<Record<string, readonly string[]>> = {
+  // The crds subchart's upgrade job, service account and config map name their namespace through
+  // the parent's helper "kube-prometheus-stack.namespace" (charts/crds/templates/upgrade/*.yaml),
+  // evaluated in the subchart's scope: it reads crds.namespaceOverride, which crds/values.yaml lacks.
+  "kube-prometheus-stack": ["crds.namespaceOverride"],
+};
+
+/**
  * Values keys that hold a Kubernetes type the chart passes through whole (`toYaml`), in every
  * chart: their fields are Kubernetes', checked on the rendered objects (schema, Pod Security), not
  * against the chart's example defaults.
@@ -56,7 +67,7 @@ function merge(a: Tree, b: Tree): Tree {
 /** Every supplied values path the chart (and its subcharts) does not read, as `path: why`. */
 export function unreadValues(chart: ChartPackage, supplied: Tree): string[] {
   const problems: string[] = [];
-  const freeForm = new Set(FREE_FORM_VALUES[chart.name] ?? []);
+  const freeForm = new Set([...(FREE_FORM_VALUES[chart.name] ?? []), ...(READ_UNDECLARED[chart.name] ?? [])]);
   const walk = (values: Tree, defaults: Tree, schema: Json | undefined, at: string, owner: ChartPackage, root: boolean) => {
     const properties = schemaProperties(schema);
     for (const [key, value] of Object.entries(values)) {
