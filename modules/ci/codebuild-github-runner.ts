@@ -155,7 +155,9 @@ export class CodebuildGithubRunner extends Construct {
 
     const group = new SecurityGroup(this, "sg", {
       name,
-      description: `GitHub Actions runner ${name}: no ingress; HTTPS out to the internet, the VPC endpoints and the cluster API`,
+      // The description forces a new group when it changes, and the platform's cluster group refers
+      // to this one: a new group would wait on that reference (DependencyViolation) mid-apply. Kept as first written.
+      description: `GitHub Actions runner ${name}: no ingress, HTTPS out (GitHub, registries, AWS APIs, the cluster API)`,
       vpcId: props.vpcId,
       tags: { Name: name },
     });

@@ -58,6 +58,12 @@ describe("CodebuildGithubRunner", () => {
     },
   );
 
+  it("GIVEN a runner deployed by an earlier release WHEN synthesized THEN its group's description is the one it was created with (a changed description replaces the group, which the platform's cluster group refers to: found by the e2e's upgrade, DependencyViolation until timeout)", () => {
+    expect(only(synth(), "aws_security_group")["description"]).toBe(
+      "GitHub Actions runner test-github-runner: no ingress, HTTPS out (GitHub, registries, AWS APIs, the cluster API)",
+    );
+  });
+
   it("reads the repository through the named connection", () => {
     const doc = synth();
     expect(only(doc, "aws_codebuild_project")["source"]).toMatchObject({
