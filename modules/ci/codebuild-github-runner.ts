@@ -155,8 +155,8 @@ export class CodebuildGithubRunner extends Construct {
 
     const group = new SecurityGroup(this, "sg", {
       name,
-      // The description forces a new group when it changes, and the platform's cluster group refers
-      // to this one: a new group would wait on that reference (DependencyViolation) mid-apply. Kept as first written.
+      // A changed description replaces the group, and the platform's cluster group refers to this
+      // one: AWS refuses the old group's delete (DependencyViolation) mid-apply. Kept as first written.
       description: `GitHub Actions runner ${name}: no ingress, HTTPS out (GitHub, registries, AWS APIs, the cluster API)`,
       vpcId: props.vpcId,
       tags: { Name: name },

@@ -58,7 +58,7 @@ describe("CodebuildGithubRunner", () => {
     },
   );
 
-  it("GIVEN a runner deployed by an earlier release WHEN synthesized THEN its group's description is the one it was created with (a changed description replaces the group, which the platform's cluster group refers to: found by the e2e's upgrade, DependencyViolation until timeout)", () => {
+  it("GIVEN a runner deployed by an earlier release WHEN synthesized THEN its group's description is the one it was created with (a changed description replaces the group: on AWS its delete fails with DependencyViolation, the platform's cluster group refers to it; found by the e2e's upgrade, where the replacement also updated both runner projects and moto, which has no UpdateProject, kept the apply waiting until the step's timeout)", () => {
     expect(only(synth(), "aws_security_group")["description"]).toBe(
       "GitHub Actions runner test-github-runner: no ingress, HTTPS out (GitHub, registries, AWS APIs, the cluster API)",
     );
