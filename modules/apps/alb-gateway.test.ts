@@ -14,6 +14,7 @@ const props: AlbGatewayProps = {
   subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
   webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/prod-frontend/0000",
   backend: { serviceName: "frontend", servicePort: 80, healthCheckPath: "/ready" },
+  kubernetesVersion: "1.35",
   dependsOn: [],
 };
 const synth = (overrides: Partial<AlbGatewayProps> = {}) =>
@@ -74,6 +75,28 @@ describe("AlbGateway", () => {
     expect(onHttp).toHaveLength(1);
     expect(onHttp[0]).toMatch(/type: RequestRedirect\s+requestRedirect:\s+scheme: https\s+port: 443\s+statusCode: 301/);
     expect(onHttp[0]).not.toContain("backendRefs");
+  });
+
+  it("GIVEN the defaults WHEN synthesized THEN the hook waits 600 s with the cluster minor's kubectl, and the release's timeout outlasts the hook Job's deadline", () => {
+    const doc = synth();
+    expect(valuesOf(doc)["programmedWait"]).toEqual({ image: "registry.k8s.io/kubectl:v1.35.0", timeoutSeconds: 600 });
+    const release = Object.values(resourcesOf(doc, "helm_release"))[0]!;
+    // The Job's deadline is the wait and 60 s (charts/alb-gateway/templates/programmed-wait.yaml).
+    expect(release["timeout"]).toBe(720);
+    expect(Number(release["timeout"])).toBeGreaterThan(600 + 60);
+  });
+
+  it("GIVEN a 1.34 cluster and a 900 s wait WHEN synthesized THEN the hook runs kubectl v1.34.0 and the release waits 1020 s", () => {
+    const doc = synth({ kubernetesVersion: "1.34", programmedTimeoutSeconds: 900 });
+    expect(valuesOf(doc)["programmedWait"]).toEqual({ image: "registry.k8s.io/kubectl:v1.34.0", timeoutSeconds: 900 });
+    expect(Object.values(resourcesOf(doc, "helm_release"))[0]!["timeout"]).toBe(1020);
+  });
+
+  it("GIVEN a wait shorter than a minute or a version that is not a minor WHEN synthesized THEN each is refused, naming the gateway", () => {
+    expect(() => synth({ programmedTimeoutSeconds: 30 })).toThrow("ALB gateway public: programmedTimeoutSeconds must be 60 to 1800 (got 30)");
+    expect(() => synth({ kubernetesVersion: "v1.35.2" })).toThrow(
+      'ALB gateway public: kubernetesVersion must be a minor version such as 1.35 (got "v1.35.2")',
+    );
   });
 
   it("refuses a single subnet, a bad host, a log prefix S3 log delivery rejects", () => {

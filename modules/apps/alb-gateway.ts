@@ -1,10 +1,26 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { type ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import type { ServiceFlow } from "../cluster-services/flow";
 import { LocalChartRelease } from "../kubernetes/local-chart-release";
 
 /** TLS 1.3 and 1.2 only, forward secrecy (the HTTPS listener). */
 const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** The pods of the hook Job that waits until the controller has programmed the Gateway `name` in `namespace`. */
+function programmedWaitPods(namespace: string, name: string) {
+  return { namespace, labels: { "app.kubernetes.io/name": `${name}-gateway-wait` } };
+}
+
+/**
+ * The flows the Gateway's release needs in its namespace: its hook Job (kubectl wait) calls the
+ * API server on 443. The render policy (test/render/flows.ts) checks the namespace admits them.
+ */
+export function albGatewayFlows(namespace: string, name: string): readonly ServiceFlow[] {
+  return [
+    { name: "programmed-wait-to-api-server", from: { pods: programmedWaitPods(namespace, name) }, to: { controlPlane: true }, protocol: "TCP", port: 443 },
+  ];
+}
 
 /** One ALB attribute (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html). */
 export interface LoadBalancerAttribute {
@@ -26,6 +42,8 @@ export interface AlbGatewayValues {
   readonly loadBalancerAttributes: readonly LoadBalancerAttribute[];
   readonly tags: { readonly [key: string]: string };
   readonly backend: { readonly serviceName: string; readonly servicePort: number; readonly healthCheckPath: string };
+  /** The hook Job that waits until the controller has programmed the Gateway: its kubectl image and timeout. */
+  readonly programmedWait: { readonly image: string; readonly timeoutSeconds: number };
 }
 
 export interface AlbGatewayAccessLogs {
@@ -76,6 +94,17 @@ export interface AlbGatewayProps {
    * @default none
    */
   readonly tags?: { readonly [key: string]: string };
+  /**
+   * The cluster's Kubernetes minor (`1.35`): the hook that waits for the Gateway runs kubectl
+   * `v<minor>.0` (registry.k8s.io/kubectl, a row of the image table, as the monitoring CRD job's).
+   */
+  readonly kubernetesVersion: string;
+  /**
+   * Seconds the release's apply waits for the controller to program the Gateway (its ALB made or
+   * updated) before it fails.
+   * @default 600
+   */
+  readonly programmedTimeoutSeconds?: number;
   /** The Gateway API CRDs and the controller's release: the objects' kinds and their controller. */
   readonly dependsOn: readonly ITerraformDependable[];
 }
@@ -92,6 +121,8 @@ export class AlbGateway extends Construct {
   readonly gatewayName: string;
   readonly gatewayClassName: string;
   readonly release: Release;
+  /** The pods of the hook Job that waits for the Gateway (they call the API server). */
+  readonly programmedWaitPods: { readonly namespace: string; readonly labels: { readonly [key: string]: string } };
   /** The ALB attributes set, for review and tests. */
   readonly loadBalancerAttributes: readonly LoadBalancerAttribute[];
 
@@ -113,6 +144,11 @@ export class AlbGateway extends Construct {
     }
     const idle = props.idleTimeoutSeconds ?? 60;
     if (!Number.isInteger(idle) || idle < 1 || idle > 4000) throw new Error(`${what}: idleTimeoutSeconds must be 1 to 4000 (got ${idle})`);
+    const programmedTimeout = props.programmedTimeoutSeconds ?? 600;
+    if (!Number.isInteger(programmedTimeout) || programmedTimeout < 60 || programmedTimeout > 1800)
+      throw new Error(`${what}: programmedTimeoutSeconds must be 60 to 1800 (got ${programmedTimeout})`);
+    if (!/^1\.\d+$/.test(props.kubernetesVersion))
+      throw new Error(`${what}: kubernetesVersion must be a minor version such as 1.35 (got "${props.kubernetesVersion}")`);
     const logs = props.accessLogs;
     if (
       logs !== undefined &&
@@ -147,6 +183,7 @@ export class AlbGateway extends Construct {
       loadBalancerAttributes: attributes,
       tags: props.tags ?? {},
       backend: props.backend,
+      programmedWait: { image: `registry.k8s.io/kubectl:v${props.kubernetesVersion}.0`, timeoutSeconds: programmedTimeout },
     };
     const release = new LocalChartRelease(this, "gateway", {
       chart: "alb-gateway",
@@ -154,10 +191,15 @@ export class AlbGateway extends Construct {
       namespace: props.releaseNamespace ?? props.namespace,
       values,
       dependsOn: props.dependsOn,
-      // The ALB takes minutes; readiness of custom kinds is not something Helm can wait for.
+      // Helm cannot judge the readiness of custom kinds: the chart's post-install and post-upgrade
+      // hook Job waits for the Gateway's Programmed condition instead. Helm waits for a hook Job
+      // whatever `wait` says (and wait_for_jobs concerns non-hook Jobs under `wait` only), within
+      // the release's timeout: the Job's deadline (the wait and a minute to start) and a minute more.
       wait: false,
+      timeout: programmedTimeout + 120,
     });
     this.gatewayName = props.name;
+    this.programmedWaitPods = programmedWaitPods(props.namespace, props.name);
     this.gatewayClassName = gatewayClassName;
     this.loadBalancerAttributes = attributes;
     this.release = release.release;

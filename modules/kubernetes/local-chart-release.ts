@@ -32,6 +32,11 @@ export interface LocalChartReleaseProps<T extends object> {
    * @default true
    */
   readonly wait?: boolean;
+  /**
+   * Seconds Helm waits for any one operation (the objects under `wait`, each hook Job).
+   * @default 300 (the helm provider's)
+   */
+  readonly timeout?: number;
 }
 
 /**
@@ -52,6 +57,7 @@ export class LocalChartRelease<T extends object> extends Construct {
       chart: chart.path,
       values: [JSON.stringify(props.values)],
       wait: props.wait ?? true,
+      ...(props.timeout === undefined ? {} : { timeout: props.timeout }),
       ...(props.dependsOn === undefined ? {} : { dependsOn: [...props.dependsOn] }),
     });
   }

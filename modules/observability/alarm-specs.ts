@@ -192,7 +192,7 @@ export function interruptionQueueAlarms(params: { readonly queueName: string }):
 /**
  * The ALB of a Gateway, which the AWS Load Balancer Controller creates at run time. `loadBalancer`
  * is its CloudWatch dimension `LoadBalancer` (the ARN's suffix `app/<name>/<id>`, a Terraform
- * expression: see GatewayLoadBalancers). Plain dimensions, and a Metrics Insights query filtered on
+ * expression: see GatewayLoadBalancer). Plain dimensions, and a Metrics Insights query filtered on
  * a dimension only: nothing depends on CloudWatch's account setting "resource tags for
  * telemetry", which a tag filter in a query needs and which no API of the pinned provider sets.
  */

@@ -1,5 +1,4 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 
 /** One CloudWatch alarm: a metric (namespace, name, dimensions, statistic) or a Metrics Insights query. */
@@ -38,11 +37,6 @@ export interface MetricAlarmsProps {
   /** SNS topic every alarm notifies, on ALARM and on OK. */
   readonly topicArn: string;
   readonly alarms: readonly AlarmSpec[];
-  /**
-   * Terraform `count` of every alarm (at most 1: the names are fixed).
-   * @default none: each alarm exists once
-   */
-  readonly count?: TerraformCount;
 }
 
 /** CloudWatch alarms that notify the alert topic when they fire and when they recover. */
@@ -72,7 +66,6 @@ export class MetricAlarms extends Construct {
         treatMissingData: spec.treatMissingData ?? "notBreaching",
         alarmActions: [props.topicArn],
         okActions: [props.topicArn],
-        ...(props.count === undefined ? {} : { count: props.count }),
       };
       new CloudwatchMetricAlarm(
         this,

@@ -12,6 +12,7 @@ import { FluentBit } from "../../modules/cluster-services/fluent-bit/fluent-bit"
 import { Gp3StorageClass } from "../../modules/kubernetes/gp3-storage-class";
 import { KubePrometheusStack } from "../../modules/cluster-services/kube-prometheus-stack/kube-prometheus-stack";
 import { MetricsServer } from "../../modules/cluster-services/metrics-server/metrics-server";
+import { DataKubernetesServiceV1 } from "@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1";
 import { NamespaceNetworkPolicies } from "../../modules/kubernetes/namespace-network-policies";
 import { SecretProviderClass } from "../../modules/apps/secret-provider-class";
 import { SecretsStoreCsi } from "../../modules/cluster-services/secrets-store-csi/secrets-store-csi";
@@ -27,7 +28,7 @@ import { DatabaseAppRole } from "../../modules/apps/database-app-role";
 import { DatabaseCaBundle } from "../../modules/apps/database-ca-bundle";
 import { loadBalancerAlarms } from "../../modules/observability/alarm-specs";
 import { MetricAlarms } from "../../modules/observability/metric-alarms";
-import { GatewayLoadBalancers } from "../../modules/observability/gateway-load-balancers";
+import { GatewayLoadBalancer } from "../../modules/observability/gateway-load-balancer";
 import { BACKEND_DATABASE_USER, DATABASE_ROLES_SERVICE_ACCOUNT } from "../../modules/apps/database-roles-identity";
 import { DEFAULT_DATA_PORTS } from "../../modules/core/data-ports";
 import type { ReadContractOptions } from "../contract";
@@ -393,21 +394,24 @@ export class WorkloadsStack extends LayerStack {
       deletionProtection: albDeletionProtection,
       ...(accessLogs === undefined ? {} : { accessLogs: { bucketName: accessLogs.bucketName, prefix: accessLogs.prefix } }),
       tags: { environment: env.name },
+      kubernetesVersion: env.platform.kubernetesVersion,
       dependsOn: [loadBalancerController.release, frontend.service, ...(accessLogs === undefined ? [] : [accessLogs.policy])],
     });
-    // The Gateway's ALB, made by the controller at run time: found by the controller's own tags
-    // (literals: a reference would defer the lookup to the apply, and count cannot wait), and
-    // watched with plain dimensions, from the first plan after the ALB exists.
-    const entryLoadBalancers = new GatewayLoadBalancers(this, "entry-load-balancers", {
+    // The Gateway's ALB, made by the controller at run time: found by the controller's own tags,
+    // read after the Gateway's release (whose hook waits until the controller has programmed the
+    // Gateway), so the apply that creates the ALB also creates its alarms. One set, no count: a
+    // lookup deferred to the apply cannot decide a count.
+    const entryLoadBalancer = new GatewayLoadBalancer(this, "entry-load-balancers", {
       clusterName: env.name,
       gatewayNamespace: FRONTEND_NAMESPACE,
       gatewayName: PUBLIC_GATEWAY,
+      gatewayRelease: gateway.release,
+      requireOne: !this.teardown,
     });
     new MetricAlarms(this, "entry-alarms", {
       prefix: env.name,
       topicArn: network.alertsTopicArn,
-      alarms: loadBalancerAlarms({ gateway: `${FRONTEND_NAMESPACE}/${PUBLIC_GATEWAY}`, loadBalancer: entryLoadBalancers.dimension }),
-      count: entryLoadBalancers.count,
+      alarms: loadBalancerAlarms({ gateway: `${FRONTEND_NAMESPACE}/${PUBLIC_GATEWAY}`, loadBalancer: entryLoadBalancer.dimension }),
     });
     if (settings.entry.deletionProtection) {
       gateway.release.lifecycle = { ...(gateway.release.lifecycle ?? {}), preventDestroy: true };
@@ -418,6 +422,9 @@ export class WorkloadsStack extends LayerStack {
     const namespaceSelector = (name: string) => ({ "kubernetes.io/metadata.name": name });
     // With ip targets the ALB connects (and health-checks) from its ENIs in the public subnets.
     const publicCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.publicSubnetCidrs, i));
+    const privateAppCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.privateAppSubnetCidrs, i));
+    // The API server's in-cluster Service (default/kubernetes): its ClusterIP, read from the cluster.
+    const apiServerService = new DataKubernetesServiceV1(this, "api-server-service", { metadata: { name: "kubernetes", namespace: "default" } });
     new NamespaceNetworkPolicies(this, "frontend-policies", {
       namespace: frontendNamespace.name,
       ingressRules: [
@@ -431,6 +438,16 @@ export class WorkloadsStack extends LayerStack {
         },
       ],
       egressRules: [
+        {
+          // The Gateway release's hook Job (kubectl wait) calls the API server: the `kubernetes`
+          // Service's address, which the pod dials, and the control plane's interfaces in the
+          // cluster's subnets (private-app), where the Service leads (EKS replaces them on upgrades:
+          // no fixed address). Only that Job's pods, only 443.
+          name: "to-api-server",
+          podSelector: gateway.programmedWaitPods.labels,
+          peers: [{ cidrs: [`${apiServerService.spec.get(0).clusterIp}/32`, ...privateAppCidrs] }],
+          ports: [{ port: 443, protocol: "TCP" }],
+        },
         {
           name: "to-backend",
           podSelector: frontend.podLabels,
