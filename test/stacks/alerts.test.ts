@@ -90,22 +90,33 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     expect(names.sort()).toEqual(expected.sort());
   });
 
-  it("GIVEN the ALB entry WHEN its alarms are synthesized THEN they watch the load balancer the controller tagged for the Gateway frontend/public of this cluster, one set per load balancer found", () => {
-    const lookups = Object.entries(workloads.data?.["aws_lbs"] ?? {});
-    expect(lookups.map(([, lookup]) => lookup["tags"])).toEqual([
+  it("GIVEN the ALB entry WHEN its lookup is synthesized THEN it finds the load balancer the controller tagged for the Gateway frontend/public of this cluster, read after the Gateway's release", () => {
+    const lookups = Object.values(workloads.data?.["aws_lbs"] ?? {});
+    expect(lookups.map((lookup) => lookup["tags"])).toEqual([
       { "elbv2.k8s.aws/cluster": name, "gateway.k8s.aws.alb/stack": "frontend/public", "gateway.k8s.aws.alb/resource": "LoadBalancer" },
     ]);
-    const entry = alarms(workloads).filter((alarm) => String(alarm["alarm_name"]).startsWith(`${name}-alb-`));
-    expect(entry).toHaveLength(3);
-    for (const alarm of entry) {
-      expect(alarm["count"], String(alarm["alarm_name"])).toBe(`\${length(sort(tolist(data.aws_lbs.${lookups[0]![0]}.arns)))}`);
-    }
+    const [gatewayRelease] = Object.entries(resourcesOf(workloads, "helm_release")).find(([, release]) => release["name"] === "public-gateway")!;
+    expect(lookups[0]!["depends_on"]).toEqual([`helm_release.${gatewayRelease}`]);
   });
 
-  it("GIVEN a load balancer found WHEN the ALB alarms read it THEN the 5xx alarms use its LoadBalancer dimension and the target alarm a query filtered on that dimension", () => {
+  it("GIVEN the ALB entry WHEN its alarms are synthesized THEN each of the three exists once, without count (a lookup read at apply cannot decide one)", () => {
+    const entry = alarms(workloads).filter((alarm) => String(alarm["alarm_name"]).startsWith(`${name}-alb-`));
+    expect(entry.map((alarm) => alarm["alarm_name"]).sort()).toEqual([`${name}-alb-elb-5xx`, `${name}-alb-target-5xx`, `${name}-alb-unhealthy-targets`]);
+    expect(entry.filter((alarm) => "count" in alarm || "for_each" in alarm).map((alarm) => alarm["alarm_name"])).toEqual([]);
+  });
+
+  it("GIVEN the ALB entry WHEN its lookup finds no load balancer or more than one THEN the read fails, saying what to check", () => {
+    const [lookup] = Object.values(workloads.data?.["aws_lbs"] ?? {});
+    const postconditions = (lookup!["lifecycle"] as { postcondition: { condition: string; error_message: string }[] }).postcondition;
+    expect(postconditions.map((p) => p.condition)).toEqual(["${length(self.arns) == 1}"]);
+    expect(postconditions[0]!.error_message).toContain("Gateway frontend/public: expected exactly one load balancer tagged");
+    expect(postconditions[0]!.error_message).toContain("kubectl -n frontend describe gateway public");
+  });
+
+  it("GIVEN the load balancer found WHEN the ALB alarms read it THEN the 5xx alarms use its LoadBalancer dimension and the target alarm a query filtered on that dimension", () => {
     const byName = (suffix: string) => alarms(workloads).find((alarm) => alarm["alarm_name"] === `${name}-alb-${suffix}`)!;
     const [lookup] = Object.keys(workloads.data?.["aws_lbs"] ?? {});
-    const dimension = `\${element(split(":loadbalancer/", element(sort(tolist(data.aws_lbs.${lookup}.arns)), count.index)), 1)}`;
+    const dimension = `\${element(split(":loadbalancer/", one(tolist(data.aws_lbs.${lookup}.arns))), 1)}`;
     expect([byName("target-5xx")["metric_name"], byName("target-5xx")["statistic"], byName("target-5xx")["dimensions"]]).toEqual([
       "HTTPCode_Target_5XX_Count",
       "Sum",
@@ -176,33 +187,66 @@ describe("alarms that need no console setting", () => {
     expect(queries.filter(([, expression]) => /\btag\s*\./i.test(expression))).toEqual([]);
   });
 
+  const albArn = "arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188";
+  /**
+   * The prod lookup's postcondition and the alarm's dimension, evaluated by terraform itself: a
+   * built-in `terraform_data` stands in for the data source (its `input` for `arns`), with the
+   * synthesized condition, message and expression.
+   */
+  function planLookup(arns: readonly string[]) {
+    const workloads = synthesizedStack("workloads-prod").doc;
+    const [lookup] = Object.values(workloads.data?.["aws_lbs"] ?? {});
+    const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find((a) => a["alarm_name"] === "prod-alb-target-5xx")!;
+    const postcondition = (lookup!["lifecycle"] as { postcondition: { condition: string; error_message: string }[] }).postcondition[0]!;
+    const dimension = String((alarm["dimensions"] as Body)["LoadBalancer"]).replace(/data\.aws_lbs\.[A-Za-z0-9_-]+\.arns/g, "terraform_data.lbs.input");
+    const dir = terraformDir();
+    writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({
+        resource: {
+          terraform_data: {
+            lbs: {
+              input: arns,
+              lifecycle: { postcondition: [{ condition: postcondition.condition.replace("self.arns", "self.input"), error_message: postcondition.error_message }] },
+            },
+          },
+        },
+        output: { dimension: { value: dimension } },
+      }),
+    );
+    return terraformIn(dir, ["plan", "-lock=false"]);
+  }
+
+  it("GIVEN one load balancer found WHEN Terraform evaluates the lookup and the alarms' dimension THEN the read passes and the dimension is the ARN's suffix app/<name>/<id>", () => {
+    const plan = planLookup([albArn]);
+    expect(plan.ok, plan.output).toBe(true);
+    expect(plan.output).toContain('+ dimension = "app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"');
+  });
+
   it.each([
-    [
-      ["arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"],
-      "1",
-      '"app/k8s-frontend-public-1a2b3c4d5e/50dc6c495c0c9188"',
-    ],
-    [[], "0", "(none)"],
-  ])(
-    "GIVEN the load balancers found %j WHEN Terraform evaluates the alarms' count and dimension THEN count is %s and the dimension of instance 0 the ARN's suffix app/<name>/<id> (%s)",
-    (arns, count, dimension) => {
-      const workloads = synthesizedStack("workloads-prod").doc;
-      const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(
-        (a) => a["alarm_name"] === "prod-alb-target-5xx",
-      )!;
-      const withArns = (expression: unknown) =>
-        String(expression)
-          .replace(/data\.aws_lbs\.[A-Za-z0-9_-]+\.arns/g, JSON.stringify(arns))
-          .replace("count.index", "0");
-      const outputs: Record<string, { value: string }> = { count: { value: withArns(alarm["count"]) } };
-      if (arns.length > 0) outputs["dimension"] = { value: withArns((alarm["dimensions"] as Body)["LoadBalancer"]) };
-      const dir = terraformDir();
-      writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
-      const plan = terraformIn(dir, ["plan", "-lock=false"]);
-      expect(plan.output).toMatch(new RegExp(`\\+ count\\s+= ${count}\\n`));
-      if (arns.length > 0) expect(plan.output).toContain(`+ dimension = ${dimension}`);
-    },
-  );
+    ["none", [] as string[]],
+    ["two", [albArn, albArn.replace("50dc6c495c0c9188", "60dc6c495c0c9188")]],
+  ])("GIVEN %s found WHEN Terraform evaluates the lookup THEN it fails with the message naming the Gateway and what to check", (_, arns) => {
+    const plan = planLookup(arns);
+    expect(plan.ok).toBe(false);
+    expect(plan.output.replace(/\s+/g, " ")).toContain("Gateway frontend/public: expected exactly one load balancer tagged elbv2.k8s.aws/cluster=prod");
+  });
+});
+
+describe("upgrading from the counted ALB alarms", () => {
+  it("GIVEN an alarm applied at instance [0] (the release that counted them) WHEN planned at its address without count THEN Terraform moves it by itself: nothing destroyed or created", () => {
+    const workloads = synthesizedStack("workloads-prod").doc;
+    const [address] = Object.entries(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(([, a]) => a["alarm_name"] === "prod-alb-target-5xx")!;
+    // The built-in terraform_data stands in for the alarm: the move is decided by the address alone.
+    const dir = terraformDir();
+    const write = (block: Body) => writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ resource: { terraform_data: { [address]: block } } }));
+    write({ count: 1, input: "prod-alb-target-5xx" });
+    expect(terraformIn(dir, ["apply", "-auto-approve", "-lock=false"]).ok).toBe(true);
+    write({ input: "prod-alb-target-5xx" });
+    const plan = terraformIn(dir, ["plan", "-lock=false"]);
+    expect(plan.output).toContain(`terraform_data.${address}[0] has moved to terraform_data.${address}`);
+    expect(plan.output).toContain("Plan: 0 to add, 0 to change, 0 to destroy.");
+  });
 });
 
 describe("alerts in the environment file", () => {
