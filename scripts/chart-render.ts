@@ -62,6 +62,8 @@ const PLACEHOLDERS: readonly [RegExp, (match: RegExpExecArray) => string][] = [
   // A subnet range of the network layer: a distinct /24 per output and index, so a placeholder names one expression.
   [/outputs\.([a-z_]+_cidrs), (\d+)$/, (m) => `10.${cidrOutputIndex(m[1] ?? "")}.${m[2]}.0/24`],
   [/^aws_s3_bucket\.[^.]+\.bucket$/, () => "placeholder-access-logs-bucket"],
+  // The `kubernetes` Service's ClusterIP as a /32 (EKS's first address of the service range).
+  [/^format\("%s\/32", data\.kubernetes_service_v1\.[^.]+\.spec\[0\]\.cluster_ip\)$/, () => "172.20.0.1/32"],
 ];
 
 const cidrOutputs: string[] = [];

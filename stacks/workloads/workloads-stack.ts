@@ -445,7 +445,7 @@ export class WorkloadsStack extends LayerStack {
           // no fixed address). Only that Job's pods, only 443.
           name: "to-api-server",
           podSelector: gateway.programmedWaitPods.labels,
-          peers: [{ cidrs: [`${apiServerService.spec.get(0).clusterIp}/32`, ...privateAppCidrs] }],
+          peers: [{ cidrs: [Fn.format("%s/32", [apiServerService.spec.get(0).clusterIp]), ...privateAppCidrs] }],
           ports: [{ port: 443, protocol: "TCP" }],
         },
         {

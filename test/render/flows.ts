@@ -84,7 +84,12 @@ function peerAdmits(peer: Obj, end: FlowEnd, placeholders: ReadonlyMap<string, s
     const cidr = String(ipBlock["cidr"] ?? "");
     return cidr === "0.0.0.0/0" || (placeholders.get(cidr) ?? "").includes("vpc_endpoint_cidrs");
   }
-  if ("controlPlane" in end) return ipBlock["cidr"] !== undefined;
+  if ("controlPlane" in end) {
+    // The control plane's interfaces live in the cluster's subnets (private-app); pods dial the
+    // API server at the `kubernetes` Service's address.
+    const expression = placeholders.get(String(ipBlock["cidr"] ?? "")) ?? "";
+    return expression.includes("outputs.private_app_subnet_cidrs") || expression.includes("data.kubernetes_service_v1.");
+  }
   if ("pods" in end) {
     const namespaceMatches =
       peer["namespaceSelector"] === undefined
