@@ -212,7 +212,7 @@ describe("alarms that need no console setting", () => {
           },
         },
         output: { dimension: { value: dimension } },
-      }),
+      }, null, 2), // one argument a line: terraform quotes only the failing line, never the message's
     );
     return terraformIn(dir, ["plan", "-lock=false"]);
   }
@@ -229,7 +229,9 @@ describe("alarms that need no console setting", () => {
   ])("GIVEN %s found WHEN Terraform evaluates the lookup THEN it fails with the message naming the Gateway and what to check", (_, arns) => {
     const plan = planLookup(arns);
     expect(plan.ok).toBe(false);
-    expect(plan.output.replace(/\s+/g, " ")).toContain("Gateway frontend/public: expected exactly one load balancer tagged elbv2.k8s.aws/cluster=prod");
+    const failed = plan.output.replace(/[│\s]+/g, " ");
+    expect(failed).toContain("Error: Resource postcondition failed");
+    expect(failed).toContain("Gateway frontend/public: expected exactly one load balancer tagged elbv2.k8s.aws/cluster=prod");
   });
 });
 
