@@ -75,9 +75,17 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     }
   });
 
-  it("workloads: only the kubectl of the monitoring CRD upgrade job moves, to the new minor (Karpenter 1.14.1 supports both)", () => {
+  it("workloads: only the kubectl of the monitoring CRD upgrade job and of the Gateway's wait hook move, to the new minor (Karpenter 1.14.1 supports both)", () => {
     const changed = changedResources(before.workloads, after.workloads);
-    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["helm_release.kube-prometheus-stack_release"]);
+    expect(changed.map((address) => address.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([
+      "helm_release.kube-prometheus-stack_release",
+      "helm_release.public-gateway_release",
+    ]);
+    const waitImage = (doc: TerraformJson) => {
+      const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["name"] === "public-gateway");
+      return (JSON.parse((release?.["values"] as string[] | undefined)?.[0] ?? "{}") as { programmedWait: { image: string } }).programmedWait.image;
+    };
+    expect([waitImage(before.workloads), waitImage(after.workloads)]).toEqual(["registry.k8s.io/kubectl:v1.34.0", "registry.k8s.io/kubectl:v1.35.0"]);
     const kubectl = (doc: TerraformJson) => {
       const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack");
       return (
