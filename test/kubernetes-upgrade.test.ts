@@ -83,9 +83,13 @@ describe("upgrading dev from Kubernetes 1.34 to 1.35", () => {
     ]);
     const waitImage = (doc: TerraformJson) => {
       const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["name"] === "public-gateway");
-      return (JSON.parse((release?.["values"] as string[] | undefined)?.[0] ?? "{}") as { programmedWait: { image: string } }).programmedWait.image;
+      return (JSON.parse((release?.["values"] as string[] | undefined)?.[0] ?? "{}") as { programmedWait: { image: string } })
+        .programmedWait.image;
     };
-    expect([waitImage(before.workloads), waitImage(after.workloads)]).toEqual(["registry.k8s.io/kubectl:v1.34.0", "registry.k8s.io/kubectl:v1.35.0"]);
+    expect([waitImage(before.workloads), waitImage(after.workloads)]).toEqual([
+      "registry.k8s.io/kubectl:v1.34.0",
+      "registry.k8s.io/kubectl:v1.35.0",
+    ]);
     const kubectl = (doc: TerraformJson) => {
       const release = Object.values(resourcesOf(doc, "helm_release")).find((r) => r["chart"] === "kube-prometheus-stack");
       return (

@@ -93,7 +93,9 @@ describe("AlbGateway", () => {
   });
 
   it("GIVEN a wait shorter than a minute or a version that is not a minor WHEN synthesized THEN each is refused, naming the gateway", () => {
-    expect(() => synth({ programmedTimeoutSeconds: 30 })).toThrow("ALB gateway public: programmedTimeoutSeconds must be 60 to 1800 (got 30)");
+    expect(() => synth({ programmedTimeoutSeconds: 30 })).toThrow(
+      "ALB gateway public: programmedTimeoutSeconds must be 60 to 1800 (got 30)",
+    );
     expect(() => synth({ kubernetesVersion: "v1.35.2" })).toThrow(
       'ALB gateway public: kubernetesVersion must be a minor version such as 1.35 (got "v1.35.2")',
     );

@@ -18,7 +18,13 @@ function programmedWaitPods(namespace: string, name: string) {
  */
 export function albGatewayFlows(namespace: string, name: string): readonly ServiceFlow[] {
   return [
-    { name: "programmed-wait-to-api-server", from: { pods: programmedWaitPods(namespace, name) }, to: { controlPlane: true }, protocol: "TCP", port: 443 },
+    {
+      name: "programmed-wait-to-api-server",
+      from: { pods: programmedWaitPods(namespace, name) },
+      to: { controlPlane: true },
+      protocol: "TCP",
+      port: 443,
+    },
   ];
 }
 

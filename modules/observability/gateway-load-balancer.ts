@@ -61,19 +61,21 @@ export class GatewayLoadBalancer extends Construct {
     this.lookup = new DataAwsLbs(this, "lbs", {
       tags,
       dependsOn: [props.gatewayRelease],
-      lifecycle: !requireOne ? undefined : {
-        postcondition: [
-          {
-            condition: "${length(self.arns) == 1}",
-            errorMessage:
-              `Gateway ${stack}: expected exactly one load balancer tagged ${tagText}, the ALB the AWS Load Balancer Controller ` +
-              `makes for it, after its release waited for the Gateway to be Programmed; none (or more than one) was found, so its ` +
-              `alarms cannot watch it. Check kubectl -n ${props.gatewayNamespace} describe gateway ${props.gatewayName} (conditions, ` +
-              `events) and the controller's log (kubectl -n kube-system logs deploy/aws-load-balancer-controller), and ` +
-              `aws elbv2 describe-load-balancers for a load balancer that lost its tags.`,
+      lifecycle: !requireOne
+        ? undefined
+        : {
+            postcondition: [
+              {
+                condition: "${length(self.arns) == 1}",
+                errorMessage:
+                  `Gateway ${stack}: expected exactly one load balancer tagged ${tagText}, the ALB the AWS Load Balancer Controller ` +
+                  `makes for it, after its release waited for the Gateway to be Programmed; none (or more than one) was found, so its ` +
+                  `alarms cannot watch it. Check kubectl -n ${props.gatewayNamespace} describe gateway ${props.gatewayName} (conditions, ` +
+                  `events) and the controller's log (kubectl -n kube-system logs deploy/aws-load-balancer-controller), and ` +
+                  `aws elbv2 describe-load-balancers for a load balancer that lost its tags.`,
+              },
+            ],
           },
-        ],
-      },
     });
     const dimension = Fn.element(Fn.split(":loadbalancer/", Token.asString(Fn.one(this.lookup.arns))), 1);
     // A teardown's destroy may read the lookup with the ALB gone: no value to split there.

@@ -424,7 +424,9 @@ export class WorkloadsStack extends LayerStack {
     const publicCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.publicSubnetCidrs, i));
     const privateAppCidrs = Array.from({ length: env.network.azCount }, (_, i) => Fn.element(network.privateAppSubnetCidrs, i));
     // The API server's in-cluster Service (default/kubernetes): its ClusterIP, read from the cluster.
-    const apiServerService = new DataKubernetesServiceV1(this, "api-server-service", { metadata: { name: "kubernetes", namespace: "default" } });
+    const apiServerService = new DataKubernetesServiceV1(this, "api-server-service", {
+      metadata: { name: "kubernetes", namespace: "default" },
+    });
     new NamespaceNetworkPolicies(this, "frontend-policies", {
       namespace: frontendNamespace.name,
       ingressRules: [

@@ -84,7 +84,11 @@ describe.each(stacks)("%s: the Gateway release waits until the Gateway is progra
     expect(spec.egress.flatMap((rule) => rule.ports)).toEqual([{ port: 443, protocol: "TCP" }]);
     const peers = spec.egress.flatMap((rule) => rule.to.map((peer) => placeholders.get(peer.ipBlock.cidr) ?? peer.ipBlock.cidr));
     expect(peers[0]).toMatch(/^format\("%s\/32", data\.kubernetes_service_v1\.[^.]+\.spec\[0\]\.cluster_ip\)$/);
-    expect(peers.slice(1).every((peer) => /^element\(data\.terraform_remote_state\.network-state\.outputs\.private_app_subnet_cidrs, \d\)$/.test(peer))).toBe(true);
+    expect(
+      peers
+        .slice(1)
+        .every((peer) => /^element\(data\.terraform_remote_state\.network-state\.outputs\.private_app_subnet_cidrs, \d\)$/.test(peer)),
+    ).toBe(true);
     expect(peers.length).toBeGreaterThanOrEqual(3);
   });
 });

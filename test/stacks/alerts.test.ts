@@ -95,13 +95,19 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("alerts of %s
     expect(lookups.map((lookup) => lookup["tags"])).toEqual([
       { "elbv2.k8s.aws/cluster": name, "gateway.k8s.aws.alb/stack": "frontend/public", "gateway.k8s.aws.alb/resource": "LoadBalancer" },
     ]);
-    const [gatewayRelease] = Object.entries(resourcesOf(workloads, "helm_release")).find(([, release]) => release["name"] === "public-gateway")!;
+    const [gatewayRelease] = Object.entries(resourcesOf(workloads, "helm_release")).find(
+      ([, release]) => release["name"] === "public-gateway",
+    )!;
     expect(lookups[0]!["depends_on"]).toEqual([`helm_release.${gatewayRelease}`]);
   });
 
   it("GIVEN the ALB entry WHEN its alarms are synthesized THEN each of the three exists once, without count (a lookup read at apply cannot decide one)", () => {
     const entry = alarms(workloads).filter((alarm) => String(alarm["alarm_name"]).startsWith(`${name}-alb-`));
-    expect(entry.map((alarm) => alarm["alarm_name"]).sort()).toEqual([`${name}-alb-elb-5xx`, `${name}-alb-target-5xx`, `${name}-alb-unhealthy-targets`]);
+    expect(entry.map((alarm) => alarm["alarm_name"]).sort()).toEqual([
+      `${name}-alb-elb-5xx`,
+      `${name}-alb-target-5xx`,
+      `${name}-alb-unhealthy-targets`,
+    ]);
     expect(entry.filter((alarm) => "count" in alarm || "for_each" in alarm).map((alarm) => alarm["alarm_name"])).toEqual([]);
   });
 
@@ -196,23 +202,36 @@ describe("alarms that need no console setting", () => {
   function planLookup(arns: readonly string[]) {
     const workloads = synthesizedStack("workloads-prod").doc;
     const [lookup] = Object.values(workloads.data?.["aws_lbs"] ?? {});
-    const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find((a) => a["alarm_name"] === "prod-alb-target-5xx")!;
+    const alarm = Object.values(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(
+      (a) => a["alarm_name"] === "prod-alb-target-5xx",
+    )!;
     const postcondition = (lookup!["lifecycle"] as { postcondition: { condition: string; error_message: string }[] }).postcondition[0]!;
-    const dimension = String((alarm["dimensions"] as Body)["LoadBalancer"]).replace(/data\.aws_lbs\.[A-Za-z0-9_-]+\.arns/g, "terraform_data.lbs.input");
+    const dimension = String((alarm["dimensions"] as Body)["LoadBalancer"]).replace(
+      /data\.aws_lbs\.[A-Za-z0-9_-]+\.arns/g,
+      "terraform_data.lbs.input",
+    );
     const dir = terraformDir();
     writeFileSync(
       path.join(dir, "main.tf.json"),
-      JSON.stringify({
-        resource: {
-          terraform_data: {
-            lbs: {
-              input: arns,
-              lifecycle: { postcondition: [{ condition: postcondition.condition.replace("self.arns", "self.input"), error_message: postcondition.error_message }] },
+      JSON.stringify(
+        {
+          resource: {
+            terraform_data: {
+              lbs: {
+                input: arns,
+                lifecycle: {
+                  postcondition: [
+                    { condition: postcondition.condition.replace("self.arns", "self.input"), error_message: postcondition.error_message },
+                  ],
+                },
+              },
             },
           },
+          output: { dimension: { value: dimension } },
         },
-        output: { dimension: { value: dimension } },
-      }, null, 2), // one argument a line: terraform quotes only the failing line, never the message's
+        null,
+        2,
+      ), // one argument a line: terraform quotes only the failing line, never the message's
     );
     return terraformIn(dir, ["plan", "-lock=false"]);
   }
@@ -226,22 +245,28 @@ describe("alarms that need no console setting", () => {
   it.each([
     ["none", [] as string[]],
     ["two", [albArn, albArn.replace("50dc6c495c0c9188", "60dc6c495c0c9188")]],
-  ])("GIVEN %s found WHEN Terraform evaluates the lookup THEN it fails with the message naming the Gateway and what to check", (_, arns) => {
-    const plan = planLookup(arns);
-    expect(plan.ok).toBe(false);
-    const failed = plan.output.replace(/[│\s]+/g, " ");
-    expect(failed).toContain("Error: Resource postcondition failed");
-    expect(failed).toContain("Gateway frontend/public: expected exactly one load balancer tagged elbv2.k8s.aws/cluster=prod");
-  });
+  ])(
+    "GIVEN %s found WHEN Terraform evaluates the lookup THEN it fails with the message naming the Gateway and what to check",
+    (_, arns) => {
+      const plan = planLookup(arns);
+      expect(plan.ok).toBe(false);
+      const failed = plan.output.replace(/[│\s]+/g, " ");
+      expect(failed).toContain("Error: Resource postcondition failed");
+      expect(failed).toContain("Gateway frontend/public: expected exactly one load balancer tagged elbv2.k8s.aws/cluster=prod");
+    },
+  );
 });
 
 describe("upgrading from the counted ALB alarms", () => {
   it("GIVEN an alarm applied at instance [0] (the release that counted them) WHEN planned at its address without count THEN Terraform moves it by itself: nothing destroyed or created", () => {
     const workloads = synthesizedStack("workloads-prod").doc;
-    const [address] = Object.entries(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(([, a]) => a["alarm_name"] === "prod-alb-target-5xx")!;
+    const [address] = Object.entries(resourcesOf(workloads, "aws_cloudwatch_metric_alarm")).find(
+      ([, a]) => a["alarm_name"] === "prod-alb-target-5xx",
+    )!;
     // The built-in terraform_data stands in for the alarm: the move is decided by the address alone.
     const dir = terraformDir();
-    const write = (block: Body) => writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ resource: { terraform_data: { [address]: block } } }));
+    const write = (block: Body) =>
+      writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ resource: { terraform_data: { [address]: block } } }));
     write({ count: 1, input: "prod-alb-target-5xx" });
     expect(terraformIn(dir, ["apply", "-auto-approve", "-lock=false"]).ok).toBe(true);
     write({ input: "prod-alb-target-5xx" });
