@@ -118,7 +118,7 @@ describe("npm run teardown", () => {
     expect(lookups).toHaveLength(1);
     expect(lookups[0]!["lifecycle"]).toBeUndefined();
     const alarm = Object.values(doc.resource["aws_cloudwatch_metric_alarm"] ?? {}).find((a) => a["alarm_name"] === "staging-alb-elb-5xx");
-    expect(String((alarm?.["dimensions"] as Record<string, string>)["LoadBalancer"])).toMatch(
+    expect(String(((alarm?.["dimensions"] ?? {}) as Record<string, string>)["LoadBalancer"])).toMatch(
       /^\$\{try\(element\(split\(.*\), "none"\)\}$/,
     );
   });

@@ -15,6 +15,7 @@ function programmedWaitPods(namespace: string, name: string) {
 /**
  * The flows the Gateway's release needs in its namespace: its hook Job (kubectl wait) calls the
  * API server on 443. The render policy (test/render/flows.ts) checks the namespace admits them.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function albGatewayFlows(namespace: string, name: string): readonly ServiceFlow[] {
   return [
