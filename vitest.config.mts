@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -21,6 +22,9 @@ export default defineConfig({
     env: { TMPDIR: runTmp, CHECKPOINT_DISABLE: "1" },
     // One module graph per worker: cdktf and the providers load once, not once per test file.
     isolate: false,
+    // One worker per core: vitest's default for `run` leaves a core to its main process (one worker
+    // on a 2-core machine), which after global setup is nearly idle (docs/performance.md, issue 22).
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

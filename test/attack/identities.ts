@@ -1,5 +1,4 @@
-import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { POWER_USER_ACCESS, type IamPolicyJson } from "../support/iam-simulate";
+import { POWER_USER_ACCESS, simulatedDecision, type IamPolicyJson } from "../support/iam-simulate";
 import { ENVIRONMENTS } from "../support/fixtures";
 import {
   boundaryOf,
@@ -145,7 +144,7 @@ export async function decideAttempt(
 ): Promise<string> {
   const account = scene.env.account.id;
   const principal = `arn:aws:iam::${account}:role/${role.name}`;
-  const result = await runSimulation(
+  const result = await simulatedDecision(
     {
       request: {
         principal,
@@ -183,7 +182,6 @@ export async function decideAttempt(
             ],
       ...(attempt.resourcePolicy === undefined ? {} : { resourcePolicy: resourcePolicyOf(scene, attempt.resourcePolicy) }),
     },
-    {},
   );
   if (result.resultType === "error")
     throw new Error(`simulation error for ${attempt.action} on ${attempt.resource}: ${JSON.stringify(result.errors)}`);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import type { IamPolicyJson } from "../support/iam-simulate";
+import { simulatedDecision, type IamPolicyJson } from "../support/iam-simulate";
 import { ENVIRONMENTS } from "../support/fixtures";
 import { synthesizedRole } from "../support/policy-documents";
 import { synthesizedStack } from "../support/synthesized";
@@ -33,7 +33,7 @@ async function decideFor(
   request: { principal: string; action: string; resource: string; context: Record<string, string | string[]>; trust: IamPolicyJson },
   resourceControlPolicies: readonly IamPolicyJson[],
 ): Promise<string> {
-  const result = await runSimulation(
+  const result = await simulatedDecision(
     {
       request: {
         principal: request.principal,
@@ -51,7 +51,6 @@ async function decideFor(
           : [{ orgIdentifier: ORG_ID, policies: resourceControlPolicies.map((policy, i) => ({ name: `rcp-${i}`, policy })) }],
       resourcePolicy: request.trust,
     },
-    {},
   );
   if (result.resultType === "error") throw new Error(`simulation error for ${request.action}: ${JSON.stringify(result.errors)}`);
   return result.overallResult;

@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { ROOT } from "./paths";
 
 /**
  * Evaluating synthesized IAM policy documents (`data.aws_iam_policy_document` statements) with
@@ -97,11 +101,10 @@ export async function decide(
   request: { action: string; resource: string; context?: Record<string, string | string[]>; boundary?: IamPolicyJson },
   principal = "arn:aws:iam::123456789012:role/dev-github-deploy",
 ): Promise<string> {
-  const result = await runSimulation(
-    {
-      request: {
-        principal,
-        action: request.action,
+  const result = await simulatedDecision({
+    request: {
+      principal,
+      action: request.action,
         resource: { resource: request.resource, accountId: "123456789012" },
         contextVariables: request.context ?? {},
       },
@@ -109,9 +112,52 @@ export async function decide(
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(request.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: request.boundary }] }),
-    },
-    {},
-  );
+  });
   if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
   return result.overallResult;
+}
+
+/** What the suites read of a simulation: the simulator's errors, or IAM's overall decision. */
+export type Decision =
+  | { readonly resultType: "error"; readonly errors: unknown }
+  | { readonly resultType: "single" | "wildcard"; readonly overallResult: string };
+
+/** The simulation of one request, as `runSimulation` takes it. */
+export type Simulation = Parameters<typeof runSimulation>[0];
+
+/** Decisions already simulated, by the hash of the simulator's version and the simulation (git-ignored, gone with node_modules). */
+const DECISION_CACHE = path.join(ROOT, "node_modules", ".cache", "iam-simulate");
+
+let simulator: string | undefined;
+/** Every installed @cloud-copilot package (the simulator, its policy parser, utilities and IAM data) with its version. */
+function simulatorVersions(): string {
+  if (simulator !== undefined) return simulator;
+  const scope = path.join(ROOT, "node_modules", "@cloud-copilot");
+  simulator = readdirSync(scope)
+    .sort()
+    .map((name) => `${name}@${(JSON.parse(readFileSync(path.join(scope, name, "package.json"), "utf8")) as { version: string }).version}`)
+    .join(",");
+  return simulator;
+}
+
+/**
+ * IAM's decision on one simulation by iam-simulate, a pure function of the simulation and the
+ * simulator's code and data: kept on disk under the SHA-256 of both, so a run decides again only
+ * what changed (a policy, an attempt, a simulator version) and the attack suites cost a fraction of
+ * a second instead of seconds.
+ */
+export async function simulatedDecision(simulation: Simulation): Promise<Decision> {
+  const key = createHash("sha256").update(simulatorVersions()).update("\0").update(JSON.stringify(simulation)).digest("hex");
+  const file = path.join(DECISION_CACHE, `${key}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Decision;
+  const result = await runSimulation(simulation, {});
+  const decision: Decision =
+    result.resultType === "error"
+      ? { resultType: "error", errors: result.errors }
+      : { resultType: result.resultType, overallResult: result.overallResult };
+  mkdirSync(DECISION_CACHE, { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(decision));
+  renameSync(temporary, file);
+  return decision;
 }
