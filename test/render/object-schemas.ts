@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import { ROOT } from "../support/paths";
 import type { RenderedObject } from "./render";
 
 /*
@@ -61,8 +64,7 @@ const regExp = Object.assign(goRegExp, { code: "goRegExp" });
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp } });
 const compiled = new Map<string, ValidateFunction>();
 /** One compiled validator per distinct schema (the same CRDs in every environment compile once). */
-function compiledSchema(schema: object): ValidateFunction {
-  const key = createHash("sha256").update(JSON.stringify(schema)).digest("hex");
+function compiledSchema(key: string, schema: object): ValidateFunction {
   let validator = compiled.get(key);
   if (validator === undefined) {
     validator = ajv.compile(stripMetadata(schema));
@@ -71,8 +73,13 @@ function compiledSchema(schema: object): ValidateFunction {
   return validator;
 }
 
-/** A CRD version's validator, compiled on first use. */
-export type CrdValidator = () => ValidateFunction;
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** A CRD version's schema: its hash, and its validator compiled on first use. */
+export interface CrdValidator {
+  readonly schemaHash: string;
+  readonly validate: () => ValidateFunction;
+}
 
 /** Validators of every served version of a stack's CRDs, by `group/version/Kind`. */
 export function crdValidators(crds: readonly RenderedObject[]): Map<string, CrdValidator> {
@@ -88,10 +95,42 @@ export function crdValidators(crds: readonly RenderedObject[]): Map<string, CrdV
       if (version.served === false || schema === undefined) continue;
       const key = `${spec.group}/${version.name}/${spec.names.kind}`;
       if (validators.has(key)) continue;
-      validators.set(key, () => compiledSchema(schema));
+      const schemaHash = sha256(JSON.stringify(schema));
+      validators.set(key, { schemaHash, validate: () => compiledSchema(schemaHash, schema) });
     }
   }
   return validators;
+}
+
+/**
+ * Problems of objects checked against a CRD schema, kept on disk by the hash of the checker (this
+ * file and ajv's version), the schema and the object: compiling the large CRD schemas (the
+ * Prometheus operator's) was most of the render test's time, and neither input changes between runs.
+ */
+const CRD_RESULTS = path.join(ROOT, "node_modules", ".cache", "crd-validation");
+let checker: string | undefined;
+function checkerHash(): string {
+  checker ??= sha256(
+    [
+      readFileSync(path.join(__dirname, "object-schemas.ts"), "utf8"),
+      (JSON.parse(readFileSync(path.join(ROOT, "node_modules", "ajv", "package.json"), "utf8")) as { version: string }).version,
+    ].join("\0"),
+  );
+  return checker;
+}
+
+function crdProblems(crd: CrdValidator, object: RenderedObject): string[] {
+  const file = path.join(CRD_RESULTS, `${sha256(`${checkerHash()}\0${crd.schemaHash}\0${JSON.stringify(object)}`)}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as string[];
+  const validate = crd.validate();
+  const problems = validate(object)
+    ? []
+    : (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`.trim());
+  mkdirSync(CRD_RESULTS, { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(problems));
+  renameSync(temporary, file);
+  return problems;
 }
 
 /** A CRD schema without `metadata` constraints (the API server validates ObjectMeta itself; CRDs rarely restate it). */
@@ -109,11 +148,8 @@ function stripMetadata(schema: object): object {
 export function schemaProblems(object: RenderedObject, crds: ReadonlyMap<string, CrdValidator>): string[] {
   const { apiVersion, kind } = object;
   if (typeof apiVersion !== "string" || typeof kind !== "string") return ["no apiVersion or kind"];
-  const crd = crds.get(`${apiVersion}/${kind}`)?.();
-  if (crd !== undefined) {
-    if (crd(object)) return [];
-    return (crd.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`.trim());
-  }
+  const crd = crds.get(`${apiVersion}/${kind}`);
+  if (crd !== undefined) return crdProblems(crd, object);
   const model = modelOf(apiVersion, kind);
   if (model === null)
     return [`${apiVersion} ${kind}: no Kubernetes schema and no CRD installed by this stack (a removed API, or a missing CRD)`];
