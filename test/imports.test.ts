@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import ts from "typescript-5";
 import { describe, expect, it } from "vitest";
-import { moduleReferences, typeScriptFiles } from "./support/source-files";
+import { type LocatedReference, locateModuleReferences, repositoryModuleReferences, typeScriptFiles } from "./support/source-files";
 
 /**
  * Deep imports only (docs/design "Construct style"): the provider barrels load ~1,500 modules, so
@@ -24,16 +23,16 @@ interface BarrelImport {
   readonly specifier: string;
 }
 
+/** Barrel imports among a file's module references; `file` names it in the result. */
+function barrelImportsOf(references: readonly LocatedReference[], file: string): BarrelImport[] {
+  return references
+    .filter((reference) => PROVIDER_BARREL.test(reference.specifier))
+    .map((reference) => ({ file, line: reference.line, specifier: reference.specifier }));
+}
+
 /** Barrel imports of the provider packages in one file's text; `file` names it in the result. */
 function findBarrelImports(text: string, file: string): BarrelImport[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  return moduleReferences(source)
-    .filter((reference) => PROVIDER_BARREL.test(reference.specifier))
-    .map((reference) => ({
-      file,
-      line: source.getLineAndCharacterOfPosition(reference.node.getStart(source)).line + 1,
-      specifier: reference.specifier,
-    }));
+  return barrelImportsOf(locateModuleReferences(text, file), file);
 }
 
 /** `stacks/network/network-stack.ts:3 "@cdktf/provider-aws"` */
@@ -57,7 +56,7 @@ function scanRepository(): RepositoryScan {
 
 function readRepository(): RepositoryScan {
   const files = SCANNED.flatMap((entry) => typeScriptFiles(ROOT, entry)).map((file) => file.split(path.sep).join("/"));
-  const findings = files.flatMap((file) => findBarrelImports(readFileSync(path.join(ROOT, file), "utf8"), file));
+  const findings = files.flatMap((file) => barrelImportsOf(repositoryModuleReferences(ROOT, file), file));
   return { files, findings };
 }
 
@@ -170,18 +169,11 @@ describe("the app never loads the AWS SDK", () => {
       .flatMap((entry) => typeScriptFiles(ROOT, entry))
       .map((file) => file.split(path.sep).join("/"))
       .filter((file) => !file.endsWith(".test.ts"));
-    const sdk = appFiles.flatMap((file) => {
-      const source = ts.createSourceFile(
-        file,
-        readFileSync(path.join(ROOT, file), "utf8"),
-        ts.ScriptTarget.Latest,
-        false,
-        ts.ScriptKind.TS,
-      );
-      return moduleReferences(source)
+    const sdk = appFiles.flatMap((file) =>
+      repositoryModuleReferences(ROOT, file)
         .filter((reference) => reference.specifier.startsWith("@aws-sdk/"))
-        .map((reference) => `${file} ${reference.specifier}`);
-    });
+        .map((reference) => `${file} ${reference.specifier}`),
+    );
     expect(appFiles).toContain("modules/core/instance-types.ts");
     expect(sdk).toEqual([]);
   });

@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import ts from "typescript-5";
 import { describe, expect, it } from "vitest";
 import { LAYERS } from "../stacks/layers";
-import { moduleReferences, typeScriptFiles } from "./support/source-files";
+import { repositoryModuleReferences, typeScriptFiles } from "./support/source-files";
 
 /**
  * The arrows of the house run one way (design.md "Layout"):
@@ -47,15 +45,13 @@ function readRepository(): { files: SourceFile[]; edges: Edge[] } {
   const files: SourceFile[] = [];
   const edges: Edge[] = [];
   for (const file of names) {
-    const source = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
     const packages: string[] = [];
-    for (const reference of moduleReferences(source)) {
+    for (const reference of repositoryModuleReferences(ROOT, file)) {
       if (!reference.specifier.startsWith(".")) {
         packages.push(reference.specifier);
         continue;
       }
-      const line = source.getLineAndCharacterOfPosition(reference.node.getStart(source)).line + 1;
-      edges.push({ from: file, line, to: resolveRelative(file, reference.specifier), typeOnly: reference.typeOnly });
+      edges.push({ from: file, line: reference.line, to: resolveRelative(file, reference.specifier), typeOnly: reference.typeOnly });
     }
     files.push({ file, packages });
   }
