@@ -144,45 +144,43 @@ export async function decideAttempt(
 ): Promise<string> {
   const account = scene.env.account.id;
   const principal = `arn:aws:iam::${account}:role/${role.name}`;
-  const result = await simulatedDecision(
-    {
-      request: {
-        principal,
-        action: attempt.action,
-        resource: { resource: attempt.resource, accountId: account },
-        contextVariables: {
-          "aws:PrincipalArn": principal,
-          "aws:PrincipalAccount": account,
-          ...(organization.orgId === undefined ? {} : { "aws:PrincipalOrgID": organization.orgId }),
-          ...attempt.context,
-        },
+  const result = await simulatedDecision({
+    request: {
+      principal,
+      action: attempt.action,
+      resource: { resource: attempt.resource, accountId: account },
+      contextVariables: {
+        "aws:PrincipalArn": principal,
+        "aws:PrincipalAccount": account,
+        ...(organization.orgId === undefined ? {} : { "aws:PrincipalOrgID": organization.orgId }),
+        ...attempt.context,
       },
-      identityPolicies: [...role.policies],
-      ...(role.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.boundary }] }),
-      serviceControlPolicies:
-        organization.serviceControlPolicies === undefined
-          ? []
-          : [
-              {
-                orgIdentifier: organization.orgId ?? "o-organization",
-                policies: [
-                  { name: "FullAWSAccess", policy: FULL_AWS_ACCESS },
-                  ...organization.serviceControlPolicies.map((policy, index) => ({ name: `scp-${index}`, policy })),
-                ],
-              },
-            ],
-      resourceControlPolicies:
-        organization.resourceControlPolicies === undefined
-          ? []
-          : [
-              {
-                orgIdentifier: organization.orgId ?? "o-organization",
-                policies: organization.resourceControlPolicies.map((policy, index) => ({ name: `rcp-${index}`, policy })),
-              },
-            ],
-      ...(attempt.resourcePolicy === undefined ? {} : { resourcePolicy: resourcePolicyOf(scene, attempt.resourcePolicy) }),
     },
-  );
+    identityPolicies: [...role.policies],
+    ...(role.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: role.boundary }] }),
+    serviceControlPolicies:
+      organization.serviceControlPolicies === undefined
+        ? []
+        : [
+            {
+              orgIdentifier: organization.orgId ?? "o-organization",
+              policies: [
+                { name: "FullAWSAccess", policy: FULL_AWS_ACCESS },
+                ...organization.serviceControlPolicies.map((policy, index) => ({ name: `scp-${index}`, policy })),
+              ],
+            },
+          ],
+    resourceControlPolicies:
+      organization.resourceControlPolicies === undefined
+        ? []
+        : [
+            {
+              orgIdentifier: organization.orgId ?? "o-organization",
+              policies: organization.resourceControlPolicies.map((policy, index) => ({ name: `rcp-${index}`, policy })),
+            },
+          ],
+    ...(attempt.resourcePolicy === undefined ? {} : { resourcePolicy: resourcePolicyOf(scene, attempt.resourcePolicy) }),
+  });
   if (result.resultType === "error")
     throw new Error(`simulation error for ${attempt.action} on ${attempt.resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult;

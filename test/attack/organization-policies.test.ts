@@ -33,25 +33,21 @@ async function decideFor(
   request: { principal: string; action: string; resource: string; context: Record<string, string | string[]>; trust: IamPolicyJson },
   resourceControlPolicies: readonly IamPolicyJson[],
 ): Promise<string> {
-  const result = await simulatedDecision(
-    {
-      request: {
-        principal: request.principal,
-        action: request.action,
-        resource: { resource: request.resource, accountId: request.resource.split(":")[4] ?? "" },
-        contextVariables: request.context,
-      },
-      identityPolicies: request.principal.includes(":oidc-provider/")
-        ? []
-        : [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }],
-      serviceControlPolicies: [],
-      resourceControlPolicies:
-        resourceControlPolicies.length === 0
-          ? []
-          : [{ orgIdentifier: ORG_ID, policies: resourceControlPolicies.map((policy, i) => ({ name: `rcp-${i}`, policy })) }],
-      resourcePolicy: request.trust,
+  const result = await simulatedDecision({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resource.split(":")[4] ?? "" },
+      contextVariables: request.context,
     },
-  );
+    identityPolicies: request.principal.includes(":oidc-provider/") ? [] : [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }],
+    serviceControlPolicies: [],
+    resourceControlPolicies:
+      resourceControlPolicies.length === 0
+        ? []
+        : [{ orgIdentifier: ORG_ID, policies: resourceControlPolicies.map((policy, i) => ({ name: `rcp-${i}`, policy })) }],
+    resourcePolicy: request.trust,
+  });
   if (result.resultType === "error") throw new Error(`simulation error for ${request.action}: ${JSON.stringify(result.errors)}`);
   return result.overallResult;
 }

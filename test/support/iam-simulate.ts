@@ -105,13 +105,13 @@ export async function decide(
     request: {
       principal,
       action: request.action,
-        resource: { resource: request.resource, accountId: "123456789012" },
-        contextVariables: request.context ?? {},
-      },
-      identityPolicies: policies.map((policy, index) => ({ name: `policy-${index}`, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(request.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: request.boundary }] }),
+      resource: { resource: request.resource, accountId: "123456789012" },
+      contextVariables: request.context ?? {},
+    },
+    identityPolicies: policies.map((policy, index) => ({ name: `policy-${index}`, policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(request.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: request.boundary }] }),
   });
   if (result.resultType === "error") throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
   return result.overallResult;

@@ -109,7 +109,10 @@ let reader: string | undefined;
 export function repositoryModuleReferences(root: string, file: string): LocatedReference[] {
   reader ??= createHash("sha256").update(readFileSync(__filename, "utf8")).update("\0").update(ts.version).digest("hex");
   const text = readFileSync(path.join(root, file), "utf8");
-  const cached = path.join(REFERENCES_CACHE, `${createHash("sha256").update(reader).update("\0").update(file).update("\0").update(text).digest("hex")}.json`);
+  const cached = path.join(
+    REFERENCES_CACHE,
+    `${createHash("sha256").update(reader).update("\0").update(file).update("\0").update(text).digest("hex")}.json`,
+  );
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as LocatedReference[];
   const references = locateModuleReferences(text, file);
   mkdirSync(REFERENCES_CACHE, { recursive: true });
