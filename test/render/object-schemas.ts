@@ -76,7 +76,7 @@ function compiledSchema(key: string, schema: object): ValidateFunction {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** A CRD version's schema: its hash, and its validator compiled on first use. */
-export interface CrdValidator {
+interface CrdValidator {
   readonly schemaHash: string;
   readonly validate: () => ValidateFunction;
 }

@@ -118,12 +118,12 @@ export async function decide(
 }
 
 /** What the suites read of a simulation: the simulator's errors, or IAM's overall decision. */
-export type Decision =
+type Decision =
   | { readonly resultType: "error"; readonly errors: unknown }
   | { readonly resultType: "single" | "wildcard"; readonly overallResult: string };
 
 /** The simulation of one request, as `runSimulation` takes it. */
-export type Simulation = Parameters<typeof runSimulation>[0];
+type Simulation = Parameters<typeof runSimulation>[0];
 
 /** Decisions already simulated, by the hash of the simulator's version and the simulation (git-ignored, gone with node_modules). */
 const DECISION_CACHE = path.join(ROOT, "node_modules", ".cache", "iam-simulate");

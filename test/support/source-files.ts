@@ -11,7 +11,7 @@ import ts from "typescript-5";
 const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", "cdktf.out", ".tmp", ".git"]);
 
 /** A module name in the code and the node that names it. */
-export interface ModuleReference {
+interface ModuleReference {
   readonly specifier: string;
   readonly node: ts.Node;
   /** Loads types only (`import type`, every named import `type`, `import("...")` in a type): nothing at run time. */
@@ -19,7 +19,7 @@ export interface ModuleReference {
 }
 
 /** Every module a file loads: import/export `from`, `import x = require()`, `require()`, `import()`, `import("...")` types. */
-export function moduleReferences(source: ts.SourceFile): ModuleReference[] {
+function moduleReferences(source: ts.SourceFile): ModuleReference[] {
   const found: ModuleReference[] = [];
   const visit = (node: ts.Node): void => {
     const specifier = specifierOf(node);
