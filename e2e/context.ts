@@ -132,6 +132,12 @@ export interface Applied {
 /** A phase of the suite (one file of e2e/phases/): birth, teardown, ... run in order per account. */
 export interface AccountPhase {
   readonly name: string;
+  /**
+   * The part of the phase that needs nothing the phases before it make (the lifecycle's upgrade,
+   * in an emulator of its own): started with the account, beside the phases before it; `run`
+   * awaits it. An error escaping it is the phase's.
+   */
+  start?(context: RunContext, account: AccountRun): Promise<void>;
   run(context: RunContext, account: AccountRun): Promise<void>;
 }
 
@@ -147,9 +153,20 @@ export function tail(result: CommandResult, lines = 40): string {
   return `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-lines).join("\n");
 }
 
-/** A line of progress, prefixed with what it is about. */
+/**
+ * A line of progress, prefixed with what it is about; every line of a longer message (a failed
+ * command's output) carries the prefix too, since stacks and accounts print at the same time.
+ */
 export function logger(subject: string): (message: string) => void {
-  return (message: string) => console.log(`[${subject}] ${message}`);
+  return (message: string) => console.log(prefixed(subject, message));
+}
+
+/** `message` with `[subject] ` before each of its lines. @internal Exported for its tests (knip --production ignores the tag). */
+export function prefixed(subject: string, message: string): string {
+  return message
+    .split("\n")
+    .map((line) => `[${subject}] ${line}`)
+    .join("\n");
 }
 
 /**

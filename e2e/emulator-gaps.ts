@@ -378,3 +378,46 @@ export const RESIDUE_GAPS: readonly ResidueGap[] = [
       "moto/ec2/models/vpcs.py (5.2.1) create_vpc line 810 `self.create_network_acl(vpc_id, default=True)`; delete_vpc (lines 838-883) deletes route tables (delete_route_table), the default security group and the DHCP options, never the network ACL. Reproduced with moto's mock_aws (create VPC, delete VPC: its default ACL is still listed, vpcId the deleted VPC). Seen as 1 network ACL per teardown of dev (one VPC).",
   },
 ];
+
+/**
+ * A default moto gets wrong where AWS documents another, and where the wrong one makes the
+ * provider take a path AWS would not (a modify, a wait, a reboot). moto_server starts with the
+ * AWS default set (e2e/moto-defaults/sitecustomize.py, loaded by the Python that runs it; the
+ * run's header names each entry and a moto_server that does not confirm it is refused).
+ */
+export interface EmulatorDefault {
+  /** The Python module of the class, e.g. `moto.rds.models`. */
+  readonly module: string;
+  readonly className: string;
+  /** The keyword parameter of `__init__` whose default is replaced. */
+  readonly parameter: string;
+  /** moto's own default: the entry is refused when moto has another (its source changed: read it again). */
+  readonly moto: string;
+  /** What AWS gives a new object when the request names none. */
+  readonly aws: string;
+  /** What the emulator does wrong, and what it costs. */
+  readonly wrong: string;
+  /** How we know: moto's source line, AWS's documentation, the provider's code path. */
+  readonly evidence: string;
+}
+
+export const EMULATOR_DEFAULTS: readonly EmulatorDefault[] = [
+  {
+    module: "moto.rds.models",
+    className: "DBInstance",
+    parameter: "ca_certificate_identifier",
+    moto: "rds-ca-default",
+    aws: "rds-ca-rsa2048-g1",
+    wrong:
+      "A DB instance created without CACertificateIdentifier gets rds-ca-default, an identifier AWS never had; AWS gives a new instance the account's default CA, rds-ca-rsa2048-g1 unless the account overrides it (ModifyCertificates, which moto does not implement). Our instances pin rds-ca-rsa2048-g1 (modules/data/aurora-postgres.ts), so the provider modifies, waits, reboots and waits again after every create: about 150 s per platform apply that AWS does not spend.",
+    evidence:
+      'moto/rds/models.py (5.2.1) line 1134, DBInstance.__init__ `ca_certificate_identifier: str = "rds-ca-default"`, and moto/rds/responses.py create_db_instance passes the request\'s parameters only; AWS RDS User Guide, "Using SSL/TLS to encrypt a connection to a DB instance or cluster", Certificate authorities: rds-ca-rsa2048-g1 is the default for new instances; terraform-provider-aws internal/service/rds/cluster_instance.go resourceClusterInstanceCreate: when ca_cert_identifier differs from the created instance\'s CACertificateIdentifier, ModifyDBInstance, waitDBInstanceAvailable (Delay 30 s), RebootDBInstance, waitDBInstanceAvailable; observed: about 190 s of every platform apply in aws_rds_cluster_instance.',
+  },
+];
+
+/** One line per emulator default, for the run's header. */
+export function describeDefaults(defaults: readonly EmulatorDefault[] = EMULATOR_DEFAULTS): string[] {
+  return defaults.map(
+    (entry) => `${entry.module} ${entry.className} ${entry.parameter}: ${entry.moto} -> ${entry.aws} (AWS's default for a new object)`,
+  );
+}

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, createWriteStream, existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
+import { EMULATOR_DEFAULTS, type EmulatorDefault } from "./emulator-gaps";
 
 /** A setup problem: printed as one line, exit code 2. */
 export class SetupError extends Error {}
@@ -149,6 +150,52 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
   return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] || (found.at(-1) ?? ""), moto };
 }
 
+/** The folder of e2e/moto-defaults/sitecustomize.py (from the sources, or from the build in dist/e2e). */
+export function motoDefaultsDirectory(): string {
+  const candidates = [path.resolve(__dirname, "moto-defaults"), path.resolve(__dirname, "..", "..", "e2e", "moto-defaults")];
+  const found = candidates.find((dir) => existsSync(path.join(dir, "sitecustomize.py")));
+  if (found === undefined) throw new SetupError(`e2e: no moto-defaults/sitecustomize.py (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+/**
+ * The environment of a moto_server: the account, AWS's managed policies, and the emulator
+ * defaults (e2e/emulator-gaps.ts EMULATOR_DEFAULTS) set by e2e/moto-defaults/sitecustomize.py,
+ * which Python loads from the front of PYTHONPATH whatever runs it (a script's shebang, a pyenv
+ * shim, a virtualenv).
+ */
+export function motoEnvironment(
+  base: NodeJS.ProcessEnv,
+  account: string,
+  defaultsDirectory: string,
+  defaults: readonly EmulatorDefault[] = EMULATOR_DEFAULTS,
+): NodeJS.ProcessEnv {
+  const pythonPath = base["PYTHONPATH"];
+  return {
+    ...base,
+    MOTO_ACCOUNT_ID: account,
+    MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
+    AWS_DEFAULT_REGION: "eu-west-1",
+    PYTHONPATH: pythonPath === undefined || pythonPath === "" ? defaultsDirectory : `${defaultsDirectory}${path.delimiter}${pythonPath}`,
+    E2E_MOTO_DEFAULTS: JSON.stringify(
+      defaults.map(({ module, className, parameter, moto, aws }) => ({ module, className, parameter, moto, aws })),
+    ),
+  };
+}
+
+/**
+ * The emulator defaults a moto_server's output does not confirm as set (the line
+ * sitecustomize.py prints per entry, read back from moto's patched signature): each a reason.
+ */
+export function unconfirmedDefaults(output: string, defaults: readonly EmulatorDefault[] = EMULATOR_DEFAULTS): string[] {
+  return defaults.flatMap((entry) => {
+    const where = `${entry.module}.${entry.className}.__init__ ${entry.parameter}`;
+    const refused = output.split("\n").find((line) => line.startsWith(`e2e moto default: NOT SET ${where}:`));
+    if (refused !== undefined) return [refused.slice("e2e moto default: ".length)];
+    return output.includes(`e2e moto default: ${where} = ${entry.aws} (`) ? [] : [`${where}: not confirmed (sitecustomize.py not loaded?)`];
+  });
+}
+
 /** One moto_server for one account, on a free port of 127.0.0.1. */
 export class Moto {
   private constructor(
@@ -161,11 +208,15 @@ export class Moto {
     const port = await freePort();
     const log = createWriteStream(logFile);
     const child = spawn(tools.moto, ["-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, MOTO_ACCOUNT_ID: account, MOTO_IAM_LOAD_MANAGED_POLICIES: "true", AWS_DEFAULT_REGION: "eu-west-1" },
+      env: motoEnvironment(process.env, account, motoDefaultsDirectory()),
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    let output = "";
+    const keep = (chunk: Buffer) => (output += chunk.toString());
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
     const endpoint = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -181,6 +232,15 @@ export class Moto {
         throw new SetupError(`e2e: moto_server did not answer on ${endpoint} within 60 s; see ${logFile}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    child.stdout?.off("data", keep);
+    child.stderr?.off("data", keep);
+    const unconfirmed = unconfirmedDefaults(output);
+    if (unconfirmed.length > 0) {
+      child.kill();
+      throw new SetupError(
+        `e2e: moto_server did not set the emulator defaults of e2e/emulator-gaps.ts: ${unconfirmed.join("; ")}; see ${logFile}`,
+      );
     }
     return new Moto(endpoint, account, child);
   }

@@ -15,7 +15,7 @@ import { helpText } from "../scripts/command-line";
 import { parseE2eCommandLine } from "./command";
 import { E2E_COMMAND } from "../scripts/commands";
 import { logger, type AccountPhase, type AccountRun, type Figures, type RunContext, type StackEntry } from "./context";
-import { EMULATOR_GAPS } from "./emulator-gaps";
+import { describeDefaults, EMULATOR_DEFAULTS, EMULATOR_GAPS } from "./emulator-gaps";
 import { birth } from "./phases/birth";
 import { lifecycle } from "./phases/lifecycle";
 import { teardown } from "./phases/teardown";
@@ -69,14 +69,18 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
     resources: new Map(),
     tornDown: new Set(),
   };
+  const failed = (phase: AccountPhase) => (error: unknown) => {
+    context.verdicts.fail(phase.name, `account ${account}`, phase.name, (error as Error).message.split("\n")[0] ?? String(error));
+  };
+  // What a phase can do before the phases ahead of it (the upgrade, in its own emulator) starts now.
+  const started = ACCOUNT_PHASES.map((phase) => phase.start?.(context, accountRun).catch(failed(phase)));
   try {
     for (const phase of ACCOUNT_PHASES) {
       // A phase records its own verdicts per stack; only an error escaping it is the account's.
-      await phase.run(context, accountRun).catch((error: unknown) => {
-        context.verdicts.fail(phase.name, `account ${account}`, phase.name, (error as Error).message.split("\n")[0] ?? String(error));
-      });
+      await phase.run(context, accountRun).catch(failed(phase));
     }
   } finally {
+    await Promise.all(started);
     moto.stop();
   }
 }
@@ -101,6 +105,9 @@ async function main(argv: readonly string[]): Promise<number> {
     `e2e: terraform ${tools.terraformVersion}, AWS provider ${tools.providerVersion} from ${tools.mirror} (the stacks pin their own version; this run overrides the constraint to the mirrored one), moto ${motoVersion}`,
   );
   console.log(`e2e: ${EMULATOR_GAPS.length} emulator gaps listed in e2e/emulator-gaps.ts; each block they drop or patch is named below`);
+  console.log(
+    `e2e: ${EMULATOR_DEFAULTS.length} emulator default${EMULATOR_DEFAULTS.length === 1 ? "" : "s"} set to AWS's in every moto_server (e2e/emulator-gaps.ts EMULATOR_DEFAULTS): ${describeDefaults().join("; ")}`,
+  );
 
   const synthDir = path.join(WORK, "synth");
   const bootstrapDir = path.join(WORK, "synth-bootstrap");

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { logger } from "../context";
 import { RESIDUE_GAPS } from "../emulator-gaps";
 import { planRunnerProjectName, runnerProjectName } from "../../modules/ci/codebuild-github-runner";
 import type { EnvironmentConfig } from "../../environments/schema";
@@ -82,7 +83,7 @@ const lifecycleFor = (context: AccountContext, name: string, emulator: Emulator 
   tools: context.tools,
   cliConfig: context.cliConfig,
   emulator,
-  log: (message: string) => console.log(`[${name}] ${message}`),
+  log: logger(name),
 });
 
 /** One applied non-production environment, as run.ts applied it. */
@@ -150,7 +151,7 @@ export async function afterBirth(
             path.join(context.accountDir, `lifecycle-${name}-${number}`),
             stamp(number),
           );
-          console.log(`[${name}] teardown ${number}: ${done.steps} steps, ${done.lifted} guards lifted by name`);
+          logger(name)(`teardown ${number}: ${done.steps} steps, ${done.lifted} guards lifted by name`);
           // Emulator gap: the provider deletes a CodeBuild project by its ARN (its id), and moto
           // pops projects by name only (moto/codebuild/models.py delete_project:
           // `self.codebuild_projects.pop(project_name, None)`), so the runner project survives a
@@ -167,7 +168,7 @@ export async function afterBirth(
           return true;
         } catch (error) {
           counts.failures.push(`${name} teardown ${number}: ${(error as Error).message.split("\n")[0]}`);
-          console.log(`[${name}] teardown ${number} FAILED: ${(error as Error).message}`);
+          logger(name)(`teardown ${number} FAILED: ${(error as Error).message}`);
           return false;
         }
       }),
@@ -208,7 +209,7 @@ export async function afterBirth(
         return true;
       } catch (error) {
         counts.failedRecreates.push(`${name}: ${(error as Error).message.split("\n")[0]}`);
-        console.log(`[${name}] re-create FAILED: ${(error as Error).message}`);
+        logger(name)(`re-create FAILED: ${(error as Error).message}`);
         return false;
       }
     }),
@@ -223,6 +224,14 @@ export async function afterBirth(
  * network and platform of every environment of the account, the account layer adopting their
  * singletons (import blocks), then today's stacks planned (no stateful deletion or replacement, no
  * creation of an imported singleton) and applied on top.
+ *
+ * What is independent runs at the same time: the EKS emulators start with the bootstrap; the
+ * previous account layer needs only the state bucket (`bootstrapApply` says when it is up); each
+ * environment's platform follows its own network. With the account layer in the previous release
+ * the networks of different environments are independent too (each reads the account layer); a
+ * release without it applies them in promotion order (a later one looks up the owner's OIDC
+ * provider), and adopts the singletons once every environment is up. Today's stacks are then
+ * planned and applied per environment, network before platform, the environments at the same time.
  */
 export async function upgradeAccount(
   context: Omit<AccountContext, "moto" | "emulator" | "counts" | "region"> & { readonly counts: LifecycleCounts },
@@ -230,27 +239,31 @@ export async function upgradeAccount(
   bootstrapSynth: { readonly today: string; readonly importing: string },
   synthDir: string,
   environments: readonly EnvironmentConfig[],
-  bootstrapApply: (emulator: Emulator, dir: string) => Promise<void>,
+  bootstrapApply: (emulator: Emulator, dir: string, onBucketReady: () => void) => Promise<void>,
 ): Promise<void> {
   const dir = path.join(context.accountDir, "upgrade");
-  const moto = await Moto.start(context.tools, context.account, path.join(context.accountDir, "moto-upgrade.log"));
-  const started: Moto[] = [moto];
+  const startMoto = (log: string) => Moto.start(context.tools, context.account, path.join(context.accountDir, log));
+  // Every emulator at once (each takes seconds to answer); a failed start is reported when awaited.
+  const motos = [
+    startMoto("moto-upgrade.log"),
+    ...environments.map((environment) => startMoto(`moto-upgrade-eks-${environment.name}.log`)),
+  ];
+  for (const moto of motos) moto.catch(() => undefined);
+  let bootstrapped: Promise<void> = Promise.resolve();
   try {
+    const moto = await (motos[0] as Promise<Moto>);
     const emulator: Emulator = { endpoint: moto.endpoint, accessKey: "test", secretKey: "test" };
     const scoped = { ...context, moto, emulator, region: environments[0]?.account.region ?? "eu-west-1" };
-    await bootstrapApply(emulator, path.join(dir, `bootstrap-${context.account}`));
+    let bucketReady: () => void = () => undefined;
+    const bucket = new Promise<void>((resolve) => (bucketReady = resolve));
+    bootstrapped = bootstrapApply(emulator, path.join(dir, `bootstrap-${context.account}`), () => bucketReady());
+    await Promise.race([bucket, bootstrapped]);
     const eks = new Map<string, Emulator>();
-    for (const environment of environments) {
-      const eksMoto = await Moto.start(
-        context.tools,
-        context.account,
-        path.join(context.accountDir, `moto-upgrade-eks-${environment.name}.log`),
-      );
-      started.push(eksMoto);
+    for (const [index, environment] of environments.entries()) {
+      const eksMoto = await (motos[index + 1] as Promise<Moto>);
       eks.set(environment.name, { ...emulator, eksEndpoint: eksMoto.endpoint });
     }
     const emulatorOf = (layer: string, environment: string) => (layer === "platform" ? (eks.get(environment) ?? emulator) : emulator);
-    const layers = ["network", "platform"];
     const accountStack = `account-${context.account}`;
     const previousAccountLayer = existsSync(path.join(previousSynthDir, "stacks", accountStack));
     if (previousAccountLayer) {
@@ -260,17 +273,19 @@ export async function upgradeAccount(
         path.join(dir, accountStack),
       );
     }
-    // The previous release: networks in promotion order (a later one looks up the owner's OIDC provider), then platforms.
-    for (const layer of layers) {
-      for (const environment of environments) {
-        const stack = `${layer}-${environment.name}`;
-        await applyStack(
-          lifecycleFor(scoped, `previous ${stack}`, emulatorOf(layer, environment.name)),
-          path.join(previousSynthDir, "stacks", stack),
-          path.join(dir, stack),
-        );
-      }
-    }
+    const applyPrevious = (layer: string, environment: string): Promise<void> =>
+      applyStack(
+        lifecycleFor(scoped, `previous ${layer}-${environment}`, emulatorOf(layer, environment)),
+        path.join(previousSynthDir, "stacks", `${layer}-${environment}`),
+        path.join(dir, `${layer}-${environment}`),
+      );
+    // The previous release: each environment's network, then its platform. Without the account
+    // layer the networks go in promotion order (a later one looks up the owner's OIDC provider).
+    await perEnvironment(
+      environments.map((environment) => environment.name),
+      previousAccountLayer,
+      applyPrevious,
+    );
     if (previousAccountLayer) {
       // The previous release has the account layer: today's is planned and applied on top of it, like the environments.
       const lifecycle = lifecycleFor(scoped, `upgrade ${accountStack}`);
@@ -284,25 +299,55 @@ export async function upgradeAccount(
         path.join(bootstrapSynth.importing, "stacks", accountStack),
         path.join(dir, accountStack),
       );
-      console.log(`[${accountStack}] adopted ${adopted.imported} singletons of the previous release with import blocks`);
+      logger(accountStack)(`adopted ${adopted.imported} singletons of the previous release with import blocks`);
     }
-    for (const layer of layers) {
-      for (const environment of environments) {
-        const stack = `${layer}-${environment.name}`;
-        const lifecycle = lifecycleFor(scoped, `upgrade ${stack}`, emulatorOf(layer, environment.name));
-        const verdict = await planUpgrade(lifecycle, path.join(synthDir, "stacks", stack), path.join(dir, stack));
-        context.counts.statefulReplacements.push(...verdict.statefulLost.map((address) => `${stack}: ${address}`));
-        context.counts.statefulReplacements.push(
-          ...verdict.importedButCreated.map((address) => `${stack}: ${address} created, not imported`),
-        );
-        await applyStack(lifecycle, path.join(synthDir, "stacks", stack), path.join(dir, stack));
-        context.counts.upgrades += 1;
-      }
-    }
+    const upgrade = async (layer: string, environment: string): Promise<void> => {
+      const stack = `${layer}-${environment}`;
+      const lifecycle = lifecycleFor(scoped, `upgrade ${stack}`, emulatorOf(layer, environment));
+      const verdict = await planUpgrade(lifecycle, path.join(synthDir, "stacks", stack), path.join(dir, stack));
+      context.counts.statefulReplacements.push(...verdict.statefulLost.map((address) => `${stack}: ${address}`));
+      context.counts.statefulReplacements.push(
+        ...verdict.importedButCreated.map((address) => `${stack}: ${address} created, not imported`),
+      );
+      await applyStack(lifecycle, path.join(synthDir, "stacks", stack), path.join(dir, stack));
+      context.counts.upgrades += 1;
+    };
+    // Today's stacks on top, in the same order.
+    await perEnvironment(
+      environments.map((environment) => environment.name),
+      previousAccountLayer,
+      upgrade,
+    );
+    await bootstrapped;
   } catch (error) {
     context.counts.failures.push(`upgrade of account ${context.account}: ${(error as Error).message.split("\n")[0]}`);
-    console.log(`[${context.account}] upgrade FAILED: ${(error as Error).message}`);
+    logger(`upgrade ${context.account}`)(`FAILED: ${(error as Error).message}`);
   } finally {
-    for (const process of started) process.stop();
+    await bootstrapped.catch(() => undefined);
+    await Promise.all(motos.map((moto) => moto.then((started) => started.stop()).catch(() => undefined)));
   }
+}
+
+/**
+ * Runs `step` for the network then the platform of each environment, the environments at the
+ * same time; when `networksIndependent` is false (a release without the account layer), each
+ * network waits for the one before it in the list (promotion order). Waits until nothing runs,
+ * then throws the first failure in the list's order; a network that failed stops its platform,
+ * and in promotion order the later networks.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export async function perEnvironment(
+  environments: readonly string[],
+  networksIndependent: boolean,
+  step: (layer: "network" | "platform", environment: string) => Promise<void>,
+): Promise<void> {
+  let previousNetwork: Promise<void> = Promise.resolve();
+  const chains = environments.map((environment) => {
+    const network = networksIndependent ? step("network", environment) : previousNetwork.then(() => step("network", environment));
+    previousNetwork = network;
+    return network.then(() => step("platform", environment));
+  });
+  const results = await Promise.allSettled(chains);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
 }

@@ -9,7 +9,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments/load";
-import type { AccountPhase, AccountRun, RunContext } from "../context";
+import { logger, type AccountPhase, type AccountRun, type RunContext } from "../context";
+import { resourceAddresses, type Emulator } from "../scratch";
 import {
   afterBirth,
   BASELINES,
@@ -84,39 +85,84 @@ function record(context: RunContext, account: string, counts: LifecycleCounts, u
   };
 }
 
+/** Per account: the lifecycle's counts and its upgrade, started with the account (`start`). */
+const upgrades = new WeakMap<AccountRun, { counts: LifecycleCounts; upgrade: Promise<{ skipped?: string }> }>();
+
+function environmentsOf(account: AccountRun) {
+  return loadEnvironments().filter((environment) => account.stacks.some((stack) => stack.environment === environment.name));
+}
+
+/**
+ * The upgrade from the previous release needs nothing birth makes (an emulator of its own, the
+ * previous release's synth): it runs beside birth, from the start of the account's run.
+ */
+function startUpgrade(context: RunContext, account: AccountRun): { counts: LifecycleCounts; upgrade: Promise<{ skipped?: string }> } {
+  const existing = upgrades.get(account);
+  if (existing !== undefined) return existing;
+  const counts = newCounts();
+  const upgrade = (async () => {
+    const { synthDir: previousSynthDir, skipped, importingDir } = await releases(context);
+    if (previousSynthDir === undefined) return { ...(skipped === undefined ? {} : { skipped }) };
+    await upgradeAccount(
+      { tools: context.tools, cliConfig: context.cliConfig, account: account.account, accountDir: account.dir, counts },
+      previousSynthDir,
+      { today: context.bootstrapDir, importing: importingDir },
+      context.synthDir,
+      environmentsOf(account),
+      (emulator, dir, onBucketReady) => applyUpgradeBootstrap(context, account.account, emulator, dir, onBucketReady),
+    );
+    return {};
+  })().catch((error: unknown) => {
+    counts.failures.push(`upgrade of account ${account.account}: ${(error as Error).message.split("\n")[0]}`);
+    logger(`upgrade ${account.account}`)(`FAILED: ${(error as Error).message}`);
+    return {};
+  });
+  const started = { counts, upgrade };
+  upgrades.set(account, started);
+  return started;
+}
+
+/**
+ * The upgrade emulator's bootstrap stack, as birth applies it: the state bucket first
+ * (`onBucketReady`: the previous account layer needs only the bucket), then the rest (the
+ * lifecycle rules, the provider's slowest wait) beside what follows.
+ */
+async function applyUpgradeBootstrap(
+  context: RunContext,
+  accountId: string,
+  emulator: Emulator,
+  dir: string,
+  onBucketReady: () => void,
+): Promise<void> {
+  const name = `bootstrap-${accountId}`;
+  const lifecycle = { tools: context.tools, cliConfig: context.cliConfig, emulator, log: logger(`upgrade ${name}`) };
+  const { stack } = prepareStack(path.join(context.bootstrapDir, "stacks", name), dir, lifecycle);
+  await mustTerraform(
+    lifecycle,
+    dir,
+    ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`],
+    "init",
+  );
+  const first = resourceAddresses(stack).filter((address) => !address.startsWith("aws_s3_bucket_lifecycle_configuration."));
+  await apply(
+    lifecycle,
+    dir,
+    first.map((address) => `-target=${address}`),
+    `apply of the state bucket (${first.length} resources, the lifecycle rules next)`,
+  );
+  onBucketReady();
+  await apply(lifecycle, dir);
+}
+
 export const lifecycle: AccountPhase = {
   name: PHASE,
+  async start(context: RunContext, account: AccountRun): Promise<void> {
+    await startUpgrade(context, account).upgrade;
+  },
   async run(context: RunContext, account: AccountRun): Promise<void> {
-    const counts = newCounts();
+    const { counts, upgrade } = startUpgrade(context, account);
     const region = account.stacks[0]?.region ?? "eu-west-1";
-    const environments = loadEnvironments().filter((environment) => account.stacks.some((stack) => stack.environment === environment.name));
-    const { synthDir: previousSynthDir, skipped: upgradeSkipped, importingDir } = await releases(context);
-    const upgrade =
-      previousSynthDir === undefined
-        ? Promise.resolve()
-        : upgradeAccount(
-            { tools: context.tools, cliConfig: context.cliConfig, account: account.account, accountDir: account.dir, counts },
-            previousSynthDir,
-            { today: context.bootstrapDir, importing: importingDir },
-            context.synthDir,
-            environments,
-            async (emulator, dir) => {
-              const lifecycle = {
-                tools: context.tools,
-                cliConfig: context.cliConfig,
-                emulator,
-                log: (m: string) => console.log(`[upgrade bootstrap-${account.account}] ${m}`),
-              };
-              prepareStack(path.join(context.bootstrapDir, "stacks", `bootstrap-${account.account}`), dir, lifecycle);
-              await mustTerraform(
-                lifecycle,
-                dir,
-                ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`],
-                "init",
-              );
-              await apply(lifecycle, dir);
-            },
-          );
+    const environments = environmentsOf(account);
     const baseline = BASELINES.get(account.account);
     const living: AppliedEnvironment[] = environments
       .filter((environment) => environment.stage !== "production")
@@ -155,7 +201,7 @@ export const lifecycle: AccountPhase = {
           baseline,
           context.synthDir,
         );
-    await Promise.all([upgrade, lived]);
+    const [{ skipped: upgradeSkipped }] = await Promise.all([upgrade, lived]);
     if (tearsDown) for (const entry of living) account.tornDown.add(entry.environment.name);
     record(context, account.account, counts, upgradeSkipped);
   },

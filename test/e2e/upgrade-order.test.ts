@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { prefixed } from "../../e2e/context";
+import { perEnvironment } from "../../e2e/lifecycle";
+
+/**
+ * The order of the upgrade chain's stacks (e2e/lifecycle/index.ts perEnvironment): what may run
+ * at the same time, over steps that only record when they start and end.
+ */
+
+function recorder(failing: readonly string[] = []) {
+  const events: string[] = [];
+  const step = async (layer: string, environment: string) => {
+    events.push(`start ${layer}-${environment}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    events.push(`end ${layer}-${environment}`);
+    if (failing.includes(`${layer}-${environment}`)) throw new Error(`${layer}-${environment} failed`);
+  };
+  return { events, step };
+}
+
+describe("the upgrade chain's order", () => {
+  it("GIVEN a release with the account layer WHEN its stacks run THEN staging's network starts before dev's ends", async () => {
+    const { events, step } = recorder();
+
+    await perEnvironment(["dev", "staging"], true, step);
+
+    expect(events.indexOf("start network-staging")).toBeLessThan(events.indexOf("end network-dev"));
+  });
+
+  it("GIVEN a release without the account layer WHEN its stacks run THEN staging's network starts after dev's ends (promotion order)", async () => {
+    const { events, step } = recorder();
+
+    await perEnvironment(["dev", "staging"], false, step);
+
+    expect(events.indexOf("start network-staging")).toBeGreaterThan(events.indexOf("end network-dev"));
+  });
+
+  it("GIVEN either release WHEN its stacks run THEN each platform starts after its own network ends", async () => {
+    for (const independent of [true, false]) {
+      const { events, step } = recorder();
+
+      await perEnvironment(["dev", "staging"], independent, step);
+
+      expect(events.indexOf("start platform-dev")).toBeGreaterThan(events.indexOf("end network-dev"));
+      expect(events.indexOf("start platform-staging")).toBeGreaterThan(events.indexOf("end network-staging"));
+    }
+  });
+
+  it("GIVEN dev's network fails WHEN the stacks run THEN dev's platform is not applied, staging's stacks end, and dev's failure is thrown", async () => {
+    const { events, step } = recorder(["network-dev"]);
+
+    await expect(perEnvironment(["dev", "staging"], true, step)).rejects.toThrow("network-dev failed");
+
+    expect(events).not.toContain("start platform-dev");
+    expect(events).toContain("end platform-staging");
+  });
+
+  it("GIVEN dev's network fails in promotion order WHEN the stacks run THEN no later network is applied", async () => {
+    const { events, step } = recorder(["network-dev"]);
+
+    await expect(perEnvironment(["dev", "staging"], false, step)).rejects.toThrow("network-dev failed");
+
+    expect(events).toEqual(["start network-dev", "end network-dev"]);
+  });
+});
+
+describe("progress lines of stacks that run at the same time", () => {
+  it("GIVEN a message of several lines (a failed command's output) WHEN printed THEN every line carries the stack's prefix", () => {
+    expect(prefixed("upgrade platform-dev", "apply failed (exit 1):\nError: x\n  on cdk.tf.json")).toBe(
+      "[upgrade platform-dev] apply failed (exit 1):\n[upgrade platform-dev] Error: x\n[upgrade platform-dev]   on cdk.tf.json",
+    );
+  });
+});
