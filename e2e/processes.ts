@@ -176,6 +176,8 @@ export function motoEnvironment(
     MOTO_ACCOUNT_ID: account,
     MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
     AWS_DEFAULT_REGION: "eu-west-1",
+    // No __pycache__ written into the sources.
+    PYTHONDONTWRITEBYTECODE: "1",
     PYTHONPATH: pythonPath === undefined || pythonPath === "" ? defaultsDirectory : `${defaultsDirectory}${path.delimiter}${pythonPath}`,
     E2E_MOTO_DEFAULTS: JSON.stringify(
       defaults.map(({ module, className, parameter, moto, aws }) => ({ module, className, parameter, moto, aws })),
