@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, constants, createWriteStream, existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
@@ -6,6 +6,20 @@ import { EMULATOR_DEFAULTS, type EmulatorDefault } from "./emulator-gaps";
 
 /** A setup problem: printed as one line, exit code 2. */
 export class SetupError extends Error {}
+
+/** Every process the suite started that has not exited (commands, emulators, providers). */
+const live = new Set<ChildProcess>();
+
+function track<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  child.on("exit", () => live.delete(child));
+  return child;
+}
+
+/** Stops every process the suite started that still runs (on a signal: nothing is left behind). */
+export function stopEverything(): void {
+  for (const child of live) child.kill("SIGTERM");
+}
 
 export interface CommandResult {
   readonly code: number;
@@ -28,7 +42,7 @@ export function run(
 ): Promise<CommandResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = track(spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -209,10 +223,12 @@ export class Moto {
   static async start(tools: Tools, account: string, logFile: string): Promise<Moto> {
     const port = await freePort();
     const log = createWriteStream(logFile);
-    const child = spawn(tools.moto, ["-H", "127.0.0.1", "-p", String(port)], {
-      env: motoEnvironment(process.env, account, motoDefaultsDirectory()),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = track(
+      spawn(tools.moto, ["-H", "127.0.0.1", "-p", String(port)], {
+        env: motoEnvironment(process.env, account, motoDefaultsDirectory()),
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     let output = "";
@@ -288,7 +304,7 @@ export class ProviderServer {
     const env: NodeJS.ProcessEnv = { ...process.env, TF_LOG: "debug", TF_LOG_PROVIDER: "debug", AWS_EC2_METADATA_DISABLED: "true" };
     delete env["AWS_CA_BUNDLE"];
     delete env["AWS_PROFILE"];
-    const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = track(spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] }));
     let text = "";
     const reattach = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(

@@ -14,13 +14,21 @@ import * as path from "node:path";
 import { helpText } from "../scripts/command-line";
 import { parseE2eCommandLine } from "./command";
 import { E2E_COMMAND } from "../scripts/commands";
-import { logger, type AccountPhase, type AccountRun, type Figures, type RunContext, type StackEntry } from "./context";
+import {
+  logger,
+  terraformEnvironment,
+  type AccountPhase,
+  type AccountRun,
+  type Figures,
+  type RunContext,
+  type StackEntry,
+} from "./context";
 import { describeDefaults, EMULATOR_DEFAULTS, EMULATOR_GAPS } from "./emulator-gaps";
 import { birth } from "./phases/birth";
 import { lifecycle } from "./phases/lifecycle";
 import { teardown } from "./phases/teardown";
 import { validateWorkloads } from "./phases/workloads";
-import { findTools, Moto, run, SetupError, type Tools } from "./processes";
+import { findTools, Moto, run, SetupError, stopEverything, type Tools } from "./processes";
 import { plantingsNamed } from "./plantings";
 import { leastPrivilegeReport } from "./report";
 import { UNDERIVED_THRESHOLD } from "./role-check";
@@ -51,6 +59,22 @@ async function motoVersionOf(): Promise<string> {
     }
   }
   return "(version unknown)";
+}
+
+/** `terraform init` of a configuration that needs only the mirrored AWS provider: it lands in the plugin cache. */
+async function warmPluginCache(tools: Tools, cliConfig: string): Promise<void> {
+  const dir = path.join(WORK, "plugin-cache-warm-up");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, "main.tf.json"),
+    JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: tools.providerVersion } } } }),
+  );
+  const result = await run(tools.terraform, ["init", "-input=false", "-no-color", "-backend=false"], {
+    cwd: dir,
+    env: terraformEnvironment(cliConfig),
+    timeoutSeconds: 300,
+  });
+  if (result.code !== 0) throw new Error(`terraform init of the plugin cache failed:\n${`${result.stdout}\n${result.stderr}`.trim()}`);
 }
 
 async function runAccount(context: RunContext, account: string, stacks: readonly StackEntry[]): Promise<void> {
@@ -109,6 +133,15 @@ async function main(argv: readonly string[]): Promise<number> {
     `e2e: ${EMULATOR_DEFAULTS.length} emulator default${EMULATOR_DEFAULTS.length === 1 ? "" : "s"} set to AWS's in every moto_server (e2e/emulator-gaps.ts EMULATOR_DEFAULTS): ${describeDefaults().join("; ")}`,
   );
 
+  const cliConfig = path.join(WORK, "terraformrc");
+  mkdirSync(path.join(WORK, "plugin-cache"), { recursive: true });
+  writeFileSync(
+    cliConfig,
+    `plugin_cache_dir = "${path.join(WORK, "plugin-cache")}"\nprovider_installation {\n  filesystem_mirror {\n    path    = "${tools.mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+  );
+  // The plugin cache filled once, beside the synths: terraform's plugin cache is not safe for
+  // concurrent installs, and the accounts' first inits (birth's and the upgrade's) start together.
+  const warmed = warmPluginCache(tools, cliConfig);
   const synthDir = path.join(WORK, "synth");
   const bootstrapDir = path.join(WORK, "synth-bootstrap");
   const synths = await Promise.all(
@@ -125,6 +158,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }).then((result) => ({ script, result })),
     ),
   );
+  await warmed;
   for (const { script, result } of synths) {
     if (result.code !== 0)
       throw new Error(`synth (dist/${script}) failed:\n${`${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-20).join("\n")}`);
@@ -141,12 +175,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const stacks = listedStacks.filter((stack) => only.length === 0 || only.includes(stack.environment));
 
-  const cliConfig = path.join(WORK, "terraformrc");
-  mkdirSync(path.join(WORK, "plugin-cache"), { recursive: true });
-  writeFileSync(
-    cliConfig,
-    `plugin_cache_dir = "${path.join(WORK, "plugin-cache")}"\nprovider_installation {\n  filesystem_mirror {\n    path    = "${tools.mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-  );
   const figures: Figures = {
     resourcesCreated: 0,
     leftOutForGaps: 0,
@@ -236,6 +264,7 @@ const running: { stop(): void }[] = [];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     for (const process_ of running) process_.stop();
+    stopEverything();
     process.exit(130);
   });
 }
