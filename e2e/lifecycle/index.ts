@@ -9,7 +9,7 @@ import type { Emulator } from "../scratch";
 import { detectDrift } from "./drift";
 import { applyAccountLayer, applyStack, planUpgrade, stateIds, teardownEnvironment, type LifecycleOf } from "./phases";
 import { DECLARED_SURVIVORS, inventory, json, residue, type Inventory } from "./residue";
-import type { Lifecycle } from "./terraform";
+import { ProviderSlots, type Lifecycle } from "./terraform";
 
 /**
  * The lifecycle of an account's environments on the emulator, for e2e/run.ts: the account layer
@@ -79,11 +79,18 @@ export interface AccountContext {
   readonly counts: LifecycleCounts;
 }
 
-const lifecycleFor = (context: AccountContext, name: string, emulator: Emulator = context.emulator): Lifecycle => ({
+const lifecycleFor = (
+  context: Pick<AccountContext, "tools" | "cliConfig" | "emulator">,
+  name: string,
+  emulator: Emulator = context.emulator,
+  providers?: ProviderSlots,
+): Lifecycle => ({
   tools: context.tools,
   cliConfig: context.cliConfig,
   emulator,
   log: logger(name),
+  // One provider process per stack and emulator, for the commands of the chain, one after the other.
+  ...(providers === undefined ? {} : { provider: providers.for(`${name}@${emulator.endpoint} ${emulator.eksEndpoint ?? ""}`) }),
 });
 
 /** One applied non-production environment, as run.ts applied it. */
@@ -104,18 +111,38 @@ export async function afterBirth(
   baseline: Inventory,
   synthDir: string,
 ): Promise<void> {
+  const providers = new ProviderSlots(context.tools);
+  try {
+    await lifeOf(context, environments, baseline, synthDir, providers);
+  } finally {
+    providers.stopAll();
+  }
+}
+
+async function lifeOf(
+  context: AccountContext,
+  environments: readonly AppliedEnvironment[],
+  baseline: Inventory,
+  synthDir: string,
+  providers: ProviderSlots,
+): Promise<void> {
   const { counts } = context;
   const stamp = (round: number) => `e2e-${round}`;
   const lifecycleOf =
     (applied: AppliedEnvironment): LifecycleOf =>
     (layer) =>
-      lifecycleFor(context, `${layer}-${applied.environment.name}`, layer === "platform" ? applied.platformEmulator : context.emulator);
+      lifecycleFor(
+        context,
+        `${layer}-${applied.environment.name}`,
+        layer === "platform" ? applied.platformEmulator : context.emulator,
+        providers,
+      );
 
   // Drift: behind Terraform's back, a tag on the VPC and an ingress rule on the endpoints' group.
   await Promise.all(
     environments.map(async (applied) => {
       const name = `network-${applied.environment.name}`;
-      const lifecycle = lifecycleFor(context, name);
+      const lifecycle = lifecycleFor(context, name, context.emulator, providers);
       try {
         const ids = await stateIds(lifecycle, applied.networkDir);
         const find = (type: string, match: (address: string) => boolean) => {
@@ -235,13 +262,15 @@ export async function afterBirth(
  */
 export async function upgradeAccount(
   context: Omit<AccountContext, "moto" | "emulator" | "counts" | "region"> & { readonly counts: LifecycleCounts },
-  previousSynthDir: string,
-  bootstrapSynth: { readonly today: string; readonly importing: string },
+  /** The previous release's synth folder: a promise, since its build and synth run while the bootstrap applies. */
+  previous: Promise<string>,
+  bootstrapSynth: { readonly today: string; readonly importing: Promise<string> },
   synthDir: string,
   environments: readonly EnvironmentConfig[],
   bootstrapApply: (emulator: Emulator, dir: string, onBucketReady: () => void) => Promise<void>,
 ): Promise<void> {
   const dir = path.join(context.accountDir, "upgrade");
+  const providers = new ProviderSlots(context.tools);
   const startMoto = (log: string) => Moto.start(context.tools, context.account, path.join(context.accountDir, log));
   // Every emulator at once (each takes seconds to answer); a failed start is reported when awaited.
   const motos = [
@@ -265,17 +294,18 @@ export async function upgradeAccount(
     }
     const emulatorOf = (layer: string, environment: string) => (layer === "platform" ? (eks.get(environment) ?? emulator) : emulator);
     const accountStack = `account-${context.account}`;
+    const previousSynthDir = await previous;
     const previousAccountLayer = existsSync(path.join(previousSynthDir, "stacks", accountStack));
     if (previousAccountLayer) {
       await applyAccountLayer(
-        lifecycleFor(scoped, `previous ${accountStack}`),
+        lifecycleFor(scoped, `previous ${accountStack}`, emulator, providers),
         path.join(previousSynthDir, "stacks", accountStack),
         path.join(dir, accountStack),
       );
     }
     const applyPrevious = (layer: string, environment: string): Promise<void> =>
       applyStack(
-        lifecycleFor(scoped, `previous ${layer}-${environment}`, emulatorOf(layer, environment)),
+        lifecycleFor(scoped, `previous ${layer}-${environment}`, emulatorOf(layer, environment), providers),
         path.join(previousSynthDir, "stacks", `${layer}-${environment}`),
         path.join(dir, `${layer}-${environment}`),
       );
@@ -288,22 +318,22 @@ export async function upgradeAccount(
     );
     if (previousAccountLayer) {
       // The previous release has the account layer: today's is planned and applied on top of it, like the environments.
-      const lifecycle = lifecycleFor(scoped, `upgrade ${accountStack}`);
+      const lifecycle = lifecycleFor(scoped, `upgrade ${accountStack}`, emulator, providers);
       const verdict = await planUpgrade(lifecycle, path.join(bootstrapSynth.today, "stacks", accountStack), path.join(dir, accountStack));
       context.counts.statefulReplacements.push(...verdict.statefulLost.map((address) => `${accountStack}: ${address}`));
       await applyAccountLayer(lifecycle, path.join(bootstrapSynth.today, "stacks", accountStack), path.join(dir, accountStack));
       context.counts.upgrades += 1;
     } else {
       const adopted = await applyAccountLayer(
-        lifecycleFor(scoped, `${accountStack} (import)`),
-        path.join(bootstrapSynth.importing, "stacks", accountStack),
+        lifecycleFor(scoped, `${accountStack} (import)`, emulator, providers),
+        path.join(await bootstrapSynth.importing, "stacks", accountStack),
         path.join(dir, accountStack),
       );
       logger(accountStack)(`adopted ${adopted.imported} singletons of the previous release with import blocks`);
     }
     const upgrade = async (layer: string, environment: string): Promise<void> => {
       const stack = `${layer}-${environment}`;
-      const lifecycle = lifecycleFor(scoped, `upgrade ${stack}`, emulatorOf(layer, environment));
+      const lifecycle = lifecycleFor(scoped, `upgrade ${stack}`, emulatorOf(layer, environment), providers);
       const verdict = await planUpgrade(lifecycle, path.join(synthDir, "stacks", stack), path.join(dir, stack));
       context.counts.statefulReplacements.push(...verdict.statefulLost.map((address) => `${stack}: ${address}`));
       context.counts.statefulReplacements.push(
@@ -324,6 +354,7 @@ export async function upgradeAccount(
     logger(`upgrade ${context.account}`)(`FAILED: ${(error as Error).message}`);
   } finally {
     await bootstrapped.catch(() => undefined);
+    providers.stopAll();
     await Promise.all(motos.map((moto) => moto.then((started) => started.stop()).catch(() => undefined)));
   }
 }

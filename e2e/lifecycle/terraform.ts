@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as path from "node:path";
 import { terraformEnvironment } from "../context";
 import { gapOf, ignoredAttributesOf } from "../emulator-gaps";
-import { run, type CommandResult, type Tools } from "../processes";
+import { ProviderServer, providerBinary, run, type CommandResult, type Tools } from "../processes";
 import {
   backendConfigFile,
   ignoreChangesOverride,
@@ -25,6 +25,54 @@ export interface Lifecycle {
   readonly cliConfig: string;
   readonly emulator: Emulator;
   readonly log: (message: string) => void;
+  /**
+   * One provider process for the stack's commands (TF_REATTACH_PROVIDERS), as birth runs its
+   * stacks: terraform otherwise starts the large provider binary several times per command.
+   * @default none: terraform starts its own
+   */
+  readonly provider?: ProviderSlot;
+}
+
+/**
+ * A provider process for the commands of one stack, one after the other (never two at once: each
+ * command configures it), started at the first command that needs it; its owner stops it.
+ */
+export class ProviderSlot {
+  private server: Promise<ProviderServer> | undefined;
+
+  constructor(private readonly tools: Tools) {}
+
+  get(): Promise<ProviderServer> {
+    this.server ??= ProviderServer.start(providerBinary(this.tools));
+    return this.server;
+  }
+
+  stop(): void {
+    void this.server?.then(
+      (server) => server.stop(),
+      () => undefined,
+    );
+  }
+}
+
+/** Provider slots by stack (and emulator), stopped together when their chain of steps ends. */
+export class ProviderSlots {
+  private readonly slots = new Map<string, ProviderSlot>();
+
+  constructor(private readonly tools: Tools) {}
+
+  for(key: string): ProviderSlot {
+    const existing = this.slots.get(key);
+    if (existing !== undefined) return existing;
+    const slot = new ProviderSlot(this.tools);
+    this.slots.set(key, slot);
+    return slot;
+  }
+
+  stopAll(): void {
+    for (const slot of this.slots.values()) slot.stop();
+    this.slots.clear();
+  }
 }
 
 const TIMEOUT_SECONDS = 8 * 60;
@@ -63,12 +111,16 @@ export function prepareStack(source: string, dir: string, lifecycle: Lifecycle):
   return { stack: kept, importsLeftOut };
 }
 
-export function terraform(lifecycle: Lifecycle, dir: string, args: readonly string[]): Promise<CommandResult> {
-  return run(lifecycle.tools.terraform, [...args], {
-    cwd: dir,
-    env: terraformEnvironment(lifecycle.cliConfig),
-    timeoutSeconds: TIMEOUT_SECONDS,
-  });
+export async function terraform(lifecycle: Lifecycle, dir: string, args: readonly string[]): Promise<CommandResult> {
+  const env = terraformEnvironment(lifecycle.cliConfig);
+  // init installs and never starts the provider; every other command attaches to the stack's.
+  const provider = args[0] === "init" ? undefined : await lifecycle.provider?.get();
+  if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;
+  try {
+    return await run(lifecycle.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds: TIMEOUT_SECONDS });
+  } finally {
+    provider?.clear();
+  }
 }
 
 /** Runs terraform and throws with the output's tail when it fails. */

@@ -1,6 +1,6 @@
 /**
  * Birth: an environment applied from nothing, per account: the account's bootstrap stack (the
- * state bucket), then each network in promotion order (its CI identity first, as an
+ * state bucket), the account layer, then every network at once (each its CI identity first, as an
  * administrator), each platform as soon as its network is up. After each apply: an empty plan,
  * the outputs, every API call checked against the CI role (role-check.ts), the wiring to the
  * upstream layer (wiring.ts) and the roles the stack created exercised (service-roles.ts).
@@ -31,6 +31,7 @@ import { checkServiceRoles } from "../service-roles";
 import { quotaViolations, readQuotaFacts } from "../iam-quotas";
 import { BASELINES } from "../lifecycle";
 import { applyAccountLayer } from "../lifecycle/phases";
+import { ProviderSlot } from "../lifecycle/terraform";
 import { inventory } from "../lifecycle/residue";
 import { checkPlacement, checkWiring, upstreamStacks } from "../wiring";
 
@@ -90,13 +91,7 @@ async function applyBootstrap(context: RunContext, account: AccountRun, onBucket
   return ok === true;
 }
 
-async function applyStack(
-  context: RunContext,
-  account: AccountRun,
-  stack: StackEntry,
-  emulator: Emulator,
-  onIdentityApplied: () => void,
-): Promise<boolean> {
+async function applyStack(context: RunContext, account: AccountRun, stack: StackEntry, emulator: Emulator): Promise<boolean> {
   const log = logger(stack.name);
   const dir = path.join(account.dir, stack.name);
   const provider = await ProviderServer.start(providerBinary(context.tools));
@@ -126,7 +121,6 @@ async function applyStack(
         path.join(dir, "apply-admin.log"),
       );
     }
-    onIdentityApplied();
     const total = resourceAddresses(prepared.stack).length - identity.length;
     log(`apply: ${total} resources to create as ${stack.deployRoleArn.split("/").pop()}`);
     await terraform.must(
@@ -148,7 +142,6 @@ async function applyStack(
     return prepared;
   });
   if (applied === undefined) {
-    onIdentityApplied();
     provider.stop();
     return false;
   }
@@ -289,8 +282,19 @@ export const birth: AccountPhase = {
     const accountLayer = bucket.then(async (ok) => {
       if (!ok) return false;
       const applied = await context.verdicts.check(PHASE, accountName, "apply", async () => {
-        const lifecycle = { tools: context.tools, cliConfig: context.cliConfig, emulator: account.emulator, log: logger(accountName) };
-        await applyAccountLayer(lifecycle, path.join(context.bootstrapDir, "stacks", accountName), path.join(account.dir, accountName));
+        const provider = new ProviderSlot(context.tools);
+        const lifecycle = {
+          tools: context.tools,
+          cliConfig: context.cliConfig,
+          emulator: account.emulator,
+          log: logger(accountName),
+          provider,
+        };
+        try {
+          await applyAccountLayer(lifecycle, path.join(context.bootstrapDir, "stacks", accountName), path.join(account.dir, accountName));
+        } finally {
+          provider.stop();
+        }
         // What the account holds before any environment: the residue baseline of the lifecycle phase.
         BASELINES.set(account.account, await inventory(account.emulator.endpoint, account.stacks[0]?.region ?? "eu-west-1"));
         context.verdicts.pass(PHASE, accountName, "apply", "applied, plan after apply empty");
@@ -298,16 +302,14 @@ export const birth: AccountPhase = {
       });
       return applied === true;
     });
-    // network then platform of each environment of the account: the networks in promotion order (a
-    // later environment looks up the singletons of the one that owns the account), each platform as
-    // soon as its own network is up. A later network needs only the earlier one's CI identity.
+    // network then platform of each environment of the account: every network as soon as the
+    // account layer is up (the account's singletons are there: a network reads only its outputs,
+    // through remote state), each platform as soon as its own network is up.
     const done = new Map<string, Promise<boolean>>();
-    let previousIdentity: Promise<boolean> = accountLayer;
     const eksMotos = new Map<string, Promise<Moto>>();
-    const one = async (stack: StackEntry, after: readonly Promise<boolean>[], onIdentityApplied: () => void = () => undefined) => {
+    const one = async (stack: StackEntry, after: readonly Promise<boolean>[]) => {
       const upstreamOk = (await Promise.all(after)).every(Boolean);
       if (!upstreamOk) {
-        onIdentityApplied();
         context.verdicts.fail(PHASE, stack.name, "apply", "not applied: an upstream stack failed");
         return false;
       }
@@ -318,7 +320,7 @@ export const birth: AccountPhase = {
         const eks = await (eksMotos.get(stack.environment) ?? Promise.reject(new Error("no EKS emulator")));
         emulator = { ...emulator, eksEndpoint: eks.endpoint };
       }
-      return applyStack(context, account, stack, emulator, onIdentityApplied);
+      return applyStack(context, account, stack, emulator);
     };
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
       // Started early: a moto_server takes seconds to answer.
@@ -326,15 +328,7 @@ export const birth: AccountPhase = {
       void started.then((moto) => context.running.push(moto)).catch(() => undefined);
       eksMotos.set(stack.environment, started);
     }
-    for (const stack of account.stacks.filter((entry) => entry.layer === "network")) {
-      let identityApplied: (ok: boolean) => void = () => undefined;
-      const identity = new Promise<boolean>((resolve) => (identityApplied = resolve));
-      done.set(
-        stack.name,
-        one(stack, [previousIdentity], () => identityApplied(true)),
-      );
-      previousIdentity = identity;
-    }
+    for (const stack of account.stacks.filter((entry) => entry.layer === "network")) done.set(stack.name, one(stack, [accountLayer]));
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
       done.set(stack.name, one(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
     }

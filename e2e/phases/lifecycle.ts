@@ -20,7 +20,7 @@ import {
   type AppliedEnvironment,
   type LifecycleCounts,
 } from "../lifecycle";
-import { apply, mustTerraform, prepareStack } from "../lifecycle/terraform";
+import { apply, mustTerraform, prepareStack, ProviderSlot } from "../lifecycle/terraform";
 import { previousRelease, synthesizeRelease } from "../lifecycle/upgrade";
 import { refuseDestroy } from "./teardown";
 import { run } from "../processes";
@@ -35,24 +35,36 @@ function eksEndpointOf(dir: string): string | undefined {
   return /"eks":\s*"([^"]+)"/.exec(text)?.[1];
 }
 
-let previous: Promise<{ synthDir?: string; skipped?: string; importingDir: string }> | undefined;
+/** The releases the upgrade needs, once per run: the previous release's synth and the bootstrap app's synth with import blocks, both still running when returned. */
+interface Releases {
+  /** Why the upgrade is skipped (only on request), or the two synths. */
+  readonly skipped?: string;
+  readonly previousSynthDir: Promise<string>;
+  readonly importingDir: Promise<string>;
+}
 
-/** The previous release's synth and the bootstrap app's synth with import blocks, once per run. */
-function releases(context: RunContext): Promise<{ synthDir?: string; skipped?: string; importingDir: string }> {
-  previous ??= (async () => {
-    const importingDir = path.join(context.work, "synth-bootstrap-import");
-    const synth = await run(process.execPath, [path.join(context.root, "dist", "bootstrap.js"), "--import-existing"], {
-      cwd: context.root,
-      env: { ...process.env, CDKTF_OUTDIR: importingDir },
-      timeoutSeconds: 300,
-    });
+let releasesOfRun: Releases | undefined;
+
+function releases(context: RunContext): Releases {
+  if (releasesOfRun !== undefined) return releasesOfRun;
+  const importingDir = path.join(context.work, "synth-bootstrap-import");
+  const importing = run(process.execPath, [path.join(context.root, "dist", "bootstrap.js"), "--import-existing"], {
+    cwd: context.root,
+    env: { ...process.env, CDKTF_OUTDIR: importingDir },
+    timeoutSeconds: 300,
+  }).then((synth) => {
     if (synth.code !== 0) throw new Error(`bootstrap synth with --import-existing failed: ${synth.stderr.slice(-500)}`);
-    const release = previousRelease(context.root);
-    if ("skipped" in release) return { skipped: release.skipped, importingDir };
-    console.log(`[lifecycle] upgrading from the previous release ${release.ref.slice(0, 12)}`);
-    return { synthDir: await synthesizeRelease(context.root, release.ref, path.join(context.work, "previous")), importingDir };
-  })();
-  return previous;
+    return importingDir;
+  });
+  const release = previousRelease(context.root);
+  const previousSynthDir =
+    "skipped" in release
+      ? Promise.reject(new Error(`upgrade skipped: ${release.skipped}`))
+      : synthesizeRelease(context.root, release.ref, path.join(context.work, "previous"));
+  if (!("skipped" in release)) console.log(`[lifecycle] upgrading from the previous release ${release.ref.slice(0, 12)}`);
+  for (const pending of [importing, previousSynthDir]) pending.catch(() => undefined);
+  releasesOfRun = { ...("skipped" in release ? { skipped: release.skipped } : {}), previousSynthDir, importingDir: importing };
+  return releasesOfRun;
 }
 
 function record(context: RunContext, account: string, counts: LifecycleCounts, upgradeSkipped: string | undefined): void {
@@ -101,8 +113,8 @@ function startUpgrade(context: RunContext, account: AccountRun): { counts: Lifec
   if (existing !== undefined) return existing;
   const counts = newCounts();
   const upgrade = (async () => {
-    const { synthDir: previousSynthDir, skipped, importingDir } = await releases(context);
-    if (previousSynthDir === undefined) return { ...(skipped === undefined ? {} : { skipped }) };
+    const { skipped, previousSynthDir, importingDir } = releases(context);
+    if (skipped !== undefined) return { skipped };
     await upgradeAccount(
       { tools: context.tools, cliConfig: context.cliConfig, account: account.account, accountDir: account.dir, counts },
       previousSynthDir,
@@ -135,23 +147,28 @@ async function applyUpgradeBootstrap(
   onBucketReady: () => void,
 ): Promise<void> {
   const name = `bootstrap-${accountId}`;
-  const lifecycle = { tools: context.tools, cliConfig: context.cliConfig, emulator, log: logger(`upgrade ${name}`) };
-  const { stack } = prepareStack(path.join(context.bootstrapDir, "stacks", name), dir, lifecycle);
-  await mustTerraform(
-    lifecycle,
-    dir,
-    ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`],
-    "init",
-  );
-  const first = resourceAddresses(stack).filter((address) => !address.startsWith("aws_s3_bucket_lifecycle_configuration."));
-  await apply(
-    lifecycle,
-    dir,
-    first.map((address) => `-target=${address}`),
-    `apply of the state bucket (${first.length} resources, the lifecycle rules next)`,
-  );
-  onBucketReady();
-  await apply(lifecycle, dir);
+  const provider = new ProviderSlot(context.tools);
+  const lifecycle = { tools: context.tools, cliConfig: context.cliConfig, emulator, log: logger(`upgrade ${name}`), provider };
+  try {
+    const { stack } = prepareStack(path.join(context.bootstrapDir, "stacks", name), dir, lifecycle);
+    await mustTerraform(
+      lifecycle,
+      dir,
+      ["init", "-input=false", "-no-color", `-backend-config=path=${path.join(dir, "bootstrap.tfstate")}`],
+      "init",
+    );
+    const first = resourceAddresses(stack).filter((address) => !address.startsWith("aws_s3_bucket_lifecycle_configuration."));
+    await apply(
+      lifecycle,
+      dir,
+      first.map((address) => `-target=${address}`),
+      `apply of the state bucket (${first.length} resources, the lifecycle rules next)`,
+    );
+    onBucketReady();
+    await apply(lifecycle, dir);
+  } finally {
+    provider.stop();
+  }
 }
 
 export const lifecycle: AccountPhase = {

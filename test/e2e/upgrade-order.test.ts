@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prefixed } from "../../e2e/context";
 import { perEnvironment } from "../../e2e/lifecycle";
+import { importedBy } from "../../e2e/lifecycle/phases";
 
 /**
  * The order of the upgrade chain's stacks (e2e/lifecycle/index.ts perEnvironment): what may run
@@ -69,5 +70,18 @@ describe("progress lines of stacks that run at the same time", () => {
     expect(prefixed("upgrade platform-dev", "apply failed (exit 1):\nError: x\n  on cdk.tf.json")).toBe(
       "[upgrade platform-dev] apply failed (exit 1):\n[upgrade platform-dev] Error: x\n[upgrade platform-dev]   on cdk.tf.json",
     );
+  });
+});
+
+describe("the account layer's imports, counted from its apply", () => {
+  it("GIVEN an apply that adopted singletons WHEN its output is read THEN the count is terraform's", () => {
+    const output =
+      "aws_iam_openid_connect_provider.x: Import complete\n\nApply complete! Resources: 21 imported, 3 added, 1 changed, 0 destroyed.\n";
+
+    expect(importedBy(output)).toBe(21);
+  });
+
+  it("GIVEN an apply without imports (terraform leaves the count out) WHEN its output is read THEN none", () => {
+    expect(importedBy("Apply complete! Resources: 24 added, 0 changed, 0 destroyed.\n")).toBe(0);
   });
 });
