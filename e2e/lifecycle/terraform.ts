@@ -116,9 +116,13 @@ export async function terraform(lifecycle: Lifecycle, dir: string, args: readonl
   // init installs and never starts the provider; every other command attaches to the stack's.
   const provider = args[0] === "init" ? undefined : await lifecycle.provider?.get();
   if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;
+  const mark = provider?.mark() ?? 0;
   try {
     return await run(lifecycle.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds: TIMEOUT_SECONDS });
   } finally {
+    // The provider's log of each apply and destroy (its requests, with times), as birth keeps its stacks'.
+    if (provider !== undefined && (args[0] === "apply" || args[0] === "destroy"))
+      writeFileSync(path.join(dir, `${args[0]}.provider.log`), provider.since(mark));
     provider?.clear();
   }
 }

@@ -70,9 +70,15 @@ async function applyBootstrap(context: RunContext, account: AccountRun, onBucket
           ...first.map((address) => `-target=${address}`),
         ],
         `apply of the state bucket (${first.length} resources, the lifecycle rules next)`,
+        path.join(dir, "apply-bucket.log"),
       );
       onBucketReady(true);
-      await terraform.must(dir, ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`], "apply");
+      await terraform.must(
+        dir,
+        ["apply", "-auto-approve", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`],
+        "apply",
+        path.join(dir, "apply.log"),
+      );
       context.verdicts.pass(PHASE, name, "apply", "applied");
       const plan = await terraform.exec(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
       if (plan.code === 0) context.verdicts.pass(PHASE, name, "empty plan after apply", "empty");

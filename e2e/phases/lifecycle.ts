@@ -199,7 +199,10 @@ export const lifecycle: AccountPhase = {
     // phase would find these environments gone).
     if (tearsDown) {
       const names = new Set(living.map((entry) => entry.environment.name));
-      for (const applied of account.applied.filter((entry) => names.has(entry.stack.environment))) await refuseDestroy(context, applied);
+      // Each stack with its own provider process: the refusals run at the same time.
+      await Promise.all(
+        account.applied.filter((entry) => names.has(entry.stack.environment)).map((applied) => refuseDestroy(context, applied)),
+      );
     }
     const lived = !tearsDown
       ? Promise.resolve()
