@@ -97,7 +97,13 @@ async function applyBootstrap(context: RunContext, account: AccountRun, onBucket
   return ok === true;
 }
 
-async function applyStack(context: RunContext, account: AccountRun, stack: StackEntry, emulator: Emulator): Promise<boolean> {
+async function applyStack(
+  context: RunContext,
+  account: AccountRun,
+  stack: StackEntry,
+  emulator: Emulator,
+  onApplied: (ok: boolean) => void = () => undefined,
+): Promise<boolean> {
   const log = logger(stack.name);
   const dir = path.join(account.dir, stack.name);
   const provider = await ProviderServer.start(providerBinary(context.tools));
@@ -148,6 +154,7 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
     return prepared;
   });
   if (applied === undefined) {
+    onApplied(false);
     provider.stop();
     return false;
   }
@@ -184,6 +191,9 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
     log(`applied: ${resources.length} resources in state`);
     return resources;
   });
+  // What a downstream stack needs is there (applied, planned, outputs written): it starts beside the
+  // checks below. With --recheck-gaps it waits for every check (the recheck makes and destroys in the emulator).
+  if (!context.recheckGaps) onApplied(true);
   if (state !== undefined) {
     await context.verdicts.check(PHASE, stack.name, "wiring", async () => {
       const reads = upstreamStacks(applied.stack, stack.environment);
@@ -226,7 +236,10 @@ async function applyStack(context: RunContext, account: AccountRun, stack: Stack
   }
   await checkStackCalls(context, account.moto, stack, dir, PHASE, log, account.resources);
   // Last, so that nothing it makes and destroys in the emulator is seen by the checks above.
-  if (context.recheckGaps) await recheckResourceGaps(context, PHASE, stack.name, dir, applied.synthesized, applied.leftOutBlocks, log);
+  if (context.recheckGaps) {
+    await recheckResourceGaps(context, PHASE, stack.name, dir, applied.synthesized, applied.leftOutBlocks, log);
+    onApplied(true);
+  }
   return true;
 }
 
@@ -313,9 +326,12 @@ export const birth: AccountPhase = {
     // through remote state), each platform as soon as its own network is up.
     const done = new Map<string, Promise<boolean>>();
     const eksMotos = new Map<string, Promise<Moto>>();
-    const one = async (stack: StackEntry, after: readonly Promise<boolean>[]) => {
+    // Per network: applied and its outputs written (what its platform waits for); its checks go on beside the platform.
+    const ready = new Map<string, Promise<boolean>>();
+    const one = async (stack: StackEntry, after: readonly Promise<boolean>[], onApplied: (ok: boolean) => void = () => undefined) => {
       const upstreamOk = (await Promise.all(after)).every(Boolean);
       if (!upstreamOk) {
+        onApplied(false);
         context.verdicts.fail(PHASE, stack.name, "apply", "not applied: an upstream stack failed");
         return false;
       }
@@ -326,7 +342,7 @@ export const birth: AccountPhase = {
         const eks = await (eksMotos.get(stack.environment) ?? Promise.reject(new Error("no EKS emulator")));
         emulator = { ...emulator, eksEndpoint: eks.endpoint };
       }
-      return applyStack(context, account, stack, emulator);
+      return applyStack(context, account, stack, emulator, onApplied);
     };
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
       // Started early: a moto_server takes seconds to answer.
@@ -334,9 +350,16 @@ export const birth: AccountPhase = {
       void started.then((moto) => context.running.push(moto)).catch(() => undefined);
       eksMotos.set(stack.environment, started);
     }
-    for (const stack of account.stacks.filter((entry) => entry.layer === "network")) done.set(stack.name, one(stack, [accountLayer]));
+    for (const stack of account.stacks.filter((entry) => entry.layer === "network")) {
+      let applied: (ok: boolean) => void = () => undefined;
+      ready.set(stack.name, new Promise<boolean>((resolve) => (applied = resolve)));
+      done.set(
+        stack.name,
+        one(stack, [accountLayer], (ok) => applied(ok)),
+      );
+    }
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
-      done.set(stack.name, one(stack, [done.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
+      done.set(stack.name, one(stack, [ready.get(`network-${stack.environment}`) ?? Promise.resolve(false)]));
     }
     await Promise.all([bootstrapped, accountLayer, ...done.values()]);
     await context.verdicts.check(PHASE, `account ${account.account}`, "IAM quotas", async () => {
