@@ -139,6 +139,11 @@ export interface AccountPhase {
    */
   start?(context: RunContext, account: AccountRun): Promise<void>;
   run(context: RunContext, account: AccountRun): Promise<void>;
+  /**
+   * Awaited once every phase of the account has run: what `run` left going beside the phases
+   * after it (the upgrade, when `run` needs nothing more from it) ends and records its verdicts.
+   */
+  finish?(context: RunContext, account: AccountRun): Promise<void>;
 }
 
 export function readJson<T>(file: string): T {

@@ -104,6 +104,7 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
       await phase.run(context, accountRun).catch(failed(phase));
     }
   } finally {
+    for (const phase of ACCOUNT_PHASES) await phase.finish?.(context, accountRun).catch(failed(phase));
     await Promise.all(started);
     moto.stop();
   }

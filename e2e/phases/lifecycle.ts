@@ -97,6 +97,9 @@ function record(context: RunContext, account: string, counts: LifecycleCounts, u
   };
 }
 
+/** Per account: the lifecycle's verdicts, recorded once its upgrade has ended too (`finish` awaits it). */
+const recorded = new WeakMap<AccountRun, Promise<void>>();
+
 /** Per account: the lifecycle's counts and its upgrade, started with the account (`start`). */
 const upgrades = new WeakMap<AccountRun, { counts: LifecycleCounts; upgrade: Promise<{ skipped?: string }> }>();
 
@@ -221,8 +224,16 @@ export const lifecycle: AccountPhase = {
           baseline,
           context.synthDir,
         );
-    const [{ skipped: upgradeSkipped }] = await Promise.all([upgrade, lived]);
+    await lived;
     if (tearsDown) for (const entry of living) account.tornDown.add(entry.environment.name);
-    record(context, account.account, counts, upgradeSkipped);
+    // The teardown phase needs nothing from the upgrade (its own emulators): the upgrade goes on
+    // beside it, and the lifecycle's verdicts are recorded when both have ended (finish).
+    recorded.set(
+      account,
+      upgrade.then(({ skipped }) => record(context, account.account, counts, skipped)),
+    );
+  },
+  async finish(_context: RunContext, account: AccountRun): Promise<void> {
+    await recorded.get(account);
   },
 };
