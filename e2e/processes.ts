@@ -164,7 +164,10 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): Tools {
   return { terraform, terraformVersion, mirror, providerVersion: env["E2E_PROVIDER_VERSION"] || (found.at(-1) ?? ""), moto };
 }
 
-/** The folder of e2e/moto-defaults/sitecustomize.py (from the sources, or from the build in dist/e2e). */
+/**
+ * The folder of e2e/moto-defaults/sitecustomize.py (from the sources, or from the build in dist/e2e).
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
 export function motoDefaultsDirectory(): string {
   const candidates = [path.resolve(__dirname, "moto-defaults"), path.resolve(__dirname, "..", "..", "e2e", "moto-defaults")];
   const found = candidates.find((dir) => existsSync(path.join(dir, "sitecustomize.py")));
@@ -177,6 +180,7 @@ export function motoDefaultsDirectory(): string {
  * defaults (e2e/emulator-gaps.ts EMULATOR_DEFAULTS) set by e2e/moto-defaults/sitecustomize.py,
  * which Python loads from the front of PYTHONPATH whatever runs it (a script's shebang, a pyenv
  * shim, a virtualenv).
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function motoEnvironment(
   base: NodeJS.ProcessEnv,
@@ -202,6 +206,7 @@ export function motoEnvironment(
 /**
  * The emulator defaults a moto_server's output does not confirm as set (the line
  * sitecustomize.py prints per entry, read back from moto's patched signature): each a reason.
+ * @internal Exported for its tests (knip --production ignores the tag).
  */
 export function unconfirmedDefaults(output: string, defaults: readonly EmulatorDefault[] = EMULATOR_DEFAULTS): string[] {
   return defaults.flatMap((entry) => {
