@@ -1,3 +1,4 @@
+import { IPv4CidrRange } from "ip-num";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
@@ -113,12 +114,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("CI's path to
     )!;
     const entries = (list["entry"] as { cidr: string }[]).map((entry) => entry.cidr);
     expect(list["max_entries"]).toBe(entries.length);
-    const inside = (cidr: string, address: string) => {
-      const [base, bits] = cidr.split("/");
-      const value = (ip: string) => ip.split(".").reduce((sum, part) => sum * 256 + Number(part), 0);
-      const span = 2 ** (32 - Number(bits));
-      return Math.floor(value(address) / span) === Math.floor(value(base!) / span);
-    };
+    const inside = (cidr: string, address: string) => IPv4CidrRange.fromCidr(cidr).contains(IPv4CidrRange.fromCidr(`${address}/32`));
     for (const address of [hostIn(env.network.vpcCidr), "10.0.0.1", "172.16.0.1", "192.168.0.1", "100.64.0.1"])
       expect(
         entries.filter((cidr) => inside(cidr, address)),
