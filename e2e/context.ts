@@ -207,6 +207,31 @@ export function progressReporter(log: (message: string) => void, verb: string, t
 }
 
 /**
+ * The suite's terraform CLI configuration: the AWS provider from this machine's mirror only, and one
+ * plugin cache for every init. Without a lock file (the suite's configurations have none) terraform
+ * 1.4+ would not read the cache: each init would copy the provider (about 700 MB) from the mirror
+ * and rewrite the cache entry, and two inits at once race on it ("failed to create directory ...
+ * file exists"). `plugin_cache_may_break_dependency_lock_file` makes every init after the warm-up
+ * link the cached provider instead, which only reads the cache.
+ */
+export function terraformCliConfig(mirror: string, pluginCache: string): string {
+  return [
+    `plugin_cache_dir = ${JSON.stringify(pluginCache)}`,
+    "plugin_cache_may_break_dependency_lock_file = true",
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/hashicorp/aws"]',
+    "  }",
+    "  direct {",
+    '    exclude = ["registry.terraform.io/*/*"]',
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
  * The environment every terraform command of the suite runs with: this machine's CLI config (the
  * provider mirror), no prompts, no checkpoint call, the emulator's dummy credentials, and nothing
  * of the caller's AWS profile, CA bundle, log settings or provider reattachment.

@@ -16,6 +16,7 @@ import { parseE2eCommandLine } from "./command";
 import { E2E_COMMAND } from "../scripts/commands";
 import {
   logger,
+  terraformCliConfig,
   terraformEnvironment,
   type AccountPhase,
   type AccountRun,
@@ -136,10 +137,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const cliConfig = path.join(WORK, "terraformrc");
   mkdirSync(path.join(WORK, "plugin-cache"), { recursive: true });
-  writeFileSync(
-    cliConfig,
-    `plugin_cache_dir = "${path.join(WORK, "plugin-cache")}"\nprovider_installation {\n  filesystem_mirror {\n    path    = "${tools.mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-  );
+  writeFileSync(cliConfig, terraformCliConfig(tools.mirror, path.join(WORK, "plugin-cache")));
   // The plugin cache filled once, beside the synths: terraform's plugin cache is not safe for
   // concurrent installs, and the accounts' first inits (birth's and the upgrade's) start together.
   const warmed = warmPluginCache(tools, cliConfig);
