@@ -159,18 +159,23 @@ export function tail(result: CommandResult, lines = 40): string {
 }
 
 /**
- * A line of progress, prefixed with what it is about; every line of a longer message (a failed
- * command's output) carries the prefix too, since stacks and accounts print at the same time.
+ * A line of progress, prefixed with the seconds since the run started and what it is about; every
+ * line of a longer message (a failed command's output) carries the prefix too, since stacks and
+ * accounts print at the same time. The seconds make the log a timeline (docs/performance.md).
  */
 export function logger(subject: string): (message: string) => void {
-  return (message: string) => console.log(prefixed(subject, message));
+  return (message: string) => console.log(prefixed(subject, message, process.uptime()));
 }
 
-/** `message` with `[subject] ` before each of its lines. @internal Exported for its tests (knip --production ignores the tag). */
-export function prefixed(subject: string, message: string): string {
+/**
+ * `message` with `[subject] ` before each of its lines, and `<seconds> s ` before that when given.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export function prefixed(subject: string, message: string, seconds?: number): string {
+  const stamp = seconds === undefined ? "" : `${Math.floor(seconds).toString().padStart(4)} s `;
   return message
     .split("\n")
-    .map((line) => `[${subject}] ${line}`)
+    .map((line) => `${stamp}[${subject}] ${line}`)
     .join("\n");
 }
 

@@ -71,6 +71,12 @@ describe("progress lines of stacks that run at the same time", () => {
       "[upgrade platform-dev] apply failed (exit 1):\n[upgrade platform-dev] Error: x\n[upgrade platform-dev]   on cdk.tf.json",
     );
   });
+
+  it("GIVEN the seconds since the run started WHEN printed THEN every line starts with them, so the log reads as a timeline", () => {
+    expect(prefixed("network-dev", "apply: 31.6 s\nsecond line", 123.9)).toBe(
+      " 123 s [network-dev] apply: 31.6 s\n 123 s [network-dev] second line",
+    );
+  });
 });
 
 describe("the account layer's imports, counted from its apply", () => {
