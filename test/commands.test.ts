@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UsageError, helpText, parseCommandLine, type CommandLine } from "../scripts/command-line";
 import { BOOTSTRAP_COMMAND, BOOTSTRAP_DEPLOY_COMMAND, COMMANDS, SYNTH_COMMAND, SYNTH_COMPARE_COMMAND } from "../scripts/commands";
+import { synthApp } from "../scripts/synth-app";
 import { bootstrapSummary, planPlaceholderWarning, removeStaleStackOutput, synthSummary } from "../scripts/synth-output";
 import { ENVIRONMENTS } from "./support/fixtures";
 import { testTmp } from "./support/paths";
@@ -199,8 +200,8 @@ describe("what synth prints", () => {
 });
 
 /**
- * main.ts itself, as `node dist/launch.js main <args>` runs it (imported with its arguments set;
- * process.exit becomes an exception).
+ * The app's command (scripts/synth-app.ts, all that main.ts runs), called in-process with its
+ * arguments (process.exit becomes an exception). Imported once: no re-import of the module graph per run.
  */
 describe("npm run synth", () => {
   class ExitCalled extends Error {
@@ -208,20 +209,16 @@ describe("npm run synth", () => {
       super(`process.exit(${String(code)})`);
     }
   }
-  const saved = { argv: process.argv, outdir: process.env["CDKTF_OUTDIR"] };
+  const saved = process.env["CDKTF_OUTDIR"];
 
   afterEach(() => {
-    process.argv = saved.argv;
-    if (saved.outdir === undefined) delete process.env["CDKTF_OUTDIR"];
-    else process.env["CDKTF_OUTDIR"] = saved.outdir;
+    if (saved === undefined) delete process.env["CDKTF_OUTDIR"];
+    else process.env["CDKTF_OUTDIR"] = saved;
     vi.restoreAllMocks();
-    vi.resetModules();
   });
 
-  /** Runs main.ts with these arguments; returns what it printed and its exit code (0 when it returned). */
+  /** Runs the app with these arguments; returns what it printed and its exit code (0 when it returned). */
   async function runMain(args: readonly string[], outdir: string): Promise<{ code: unknown; stdout: string; stderr: string }> {
-    vi.resetModules();
-    process.argv = [process.execPath, "main.js", ...args];
     process.env["CDKTF_OUTDIR"] = outdir;
     const out: string[] = [];
     const err: string[] = [];
@@ -232,7 +229,7 @@ describe("npm run synth", () => {
     });
     let code: unknown = 0;
     try {
-      await import("../main.js");
+      synthApp(args);
     } catch (error) {
       if (!(error instanceof ExitCalled)) throw error;
       code = error.code;
