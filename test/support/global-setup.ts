@@ -3,7 +3,11 @@ import * as path from "node:path";
 import { EnvironmentConfigError, environmentsDir, loadEnvironments } from "../../environments/load";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { writeWithAddedEnvironment } from "./added-environment";
-import { sharedSynthDir, testTmp } from "./paths";
+import { ROOT, sharedSynthDir, testTmp } from "./paths";
+import { cachedSynth, sharedSynthKey } from "./shared-synth-cache";
+
+/** Earlier runs' shared synths, by the hash of their inputs (git-ignored, gone with node_modules). */
+const SHARED_SYNTH_CACHE = path.join(ROOT, "node_modules", ".cache", "shared-synth");
 
 /**
  * Every environment file, validated alone and across files, before any test runs. A bad file is
@@ -28,29 +32,9 @@ function environmentsOrStop(
   }
 }
 
-/**
- * Runs once per test run: validates the environment files (environmentsOrStop), adds one made by
- * the README's recipe (./added-environment.ts) in a folder of the run, then synthesizes
- * every stack of every environment exactly as `npm run synth` does (plus the bootstrap app's
- * stacks), so stack, contract and policy tests share one synth instead of re-synthesizing per
- * file; removes the run's scratch folder at the end. cdktf and the stacks load only once the
- * files are valid, so a bad file stops the run within a second or two.
- */
-export default async function setup(): Promise<() => void> {
-  const tmp = testTmp();
-  mkdirSync(tmp, { recursive: true });
-  const real = environmentsOrStop(tmp);
-  // Every test runs on the environment files plus one added by the README's recipe (./added-environment.ts):
-  // the workers, started after this, read ENVIRONMENTS_DIR.
-  const withAdded = path.join(tmp, "environments");
-  const added = writeWithAddedEnvironment(environmentsDir(), withAdded, real);
-  process.env["ENVIRONMENTS_DIR"] = withAdded;
-  if (added !== undefined) process.env["ADDED_ENVIRONMENT"] = added;
-  const environments = environmentsOrStop(
-    tmp,
-    withAdded,
-    `The environment this run adds with the README's recipe (a copy of staging.yaml: test/support/added-environment.ts) is refused; the recipe needs updating:`,
-  );
+/** Every stack of every environment, the bootstrap app's and the account layer's, into sharedSynthDir(). */
+async function synthesizeEverything(environments: readonly EnvironmentConfig[]): Promise<void> {
+  // Imported here, not at the top: a run whose synth is cached never loads them.
   const [{ App }, { addAccountStacks }, { addBootstrapStacks }, { addEnvironmentStacks }, { withoutTokenCreationStacks }] =
     await Promise.all([
       import("cdktf"),
@@ -68,5 +52,35 @@ export default async function setup(): Promise<() => void> {
     addAccountStacks(app, environments);
     app.synth();
   });
+}
+
+/**
+ * Runs once per test run: validates the environment files (environmentsOrStop), adds one made by
+ * the README's recipe (./added-environment.ts) in a folder of the run, then synthesizes
+ * every stack of every environment exactly as `npm run synth` does (plus the bootstrap app's
+ * stacks), so stack, contract and policy tests share one synth instead of re-synthesizing per
+ * file (or copies an earlier run's synth of the same inputs); removes the run's scratch folder at the end. cdktf and the stacks load only once the
+ * files are valid, so a bad file stops the run within a second or two.
+ */
+export default async function setup(): Promise<() => void> {
+  const tmp = testTmp();
+  mkdirSync(tmp, { recursive: true });
+  const real = environmentsOrStop(tmp);
+  // Every test runs on the environment files plus one added by the README's recipe (./added-environment.ts):
+  // the workers, started after this, read ENVIRONMENTS_DIR.
+  const withAdded = path.join(tmp, "environments");
+  const added = writeWithAddedEnvironment(environmentsDir(), withAdded, real);
+  process.env["ENVIRONMENTS_DIR"] = withAdded;
+  if (added !== undefined) process.env["ADDED_ENVIRONMENT"] = added;
+  const environments = environmentsOrStop(
+    tmp,
+    withAdded,
+    `The environment this run adds with the README's recipe (a copy of staging.yaml: test/support/added-environment.ts) is refused; the recipe needs updating:`,
+  );
+  // The synth is a pure function of the sources and the environment files: an earlier run's output
+  // for the same inputs is copied instead (./shared-synth-cache.ts); cdktf and the stacks then do
+  // not load in this process at all.
+  const key = sharedSynthKey(ROOT, withAdded);
+  await cachedSynth(SHARED_SYNTH_CACHE, key, sharedSynthDir(), () => synthesizeEverything(environments));
   return () => rmSync(tmp, { recursive: true, force: true });
 }
