@@ -9,7 +9,7 @@ import * as path from "node:path";
  * runs the synth. A change to any of them is another key, so a cached synth is never stale; an edit
  * to a test or a doc keeps the key.
  */
-export const SYNTH_INPUTS: readonly string[] = [
+const SYNTH_INPUTS: readonly string[] = [
   "stacks",
   "modules",
   "environments",
