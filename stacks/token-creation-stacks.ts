@@ -13,6 +13,10 @@
  * objects that are not errors (cdktf's token traces) format to nothing, so cdktf records an empty
  * creation stack; errors are formatted as before: by the formatter that was installed, if any
  * (a test runner's source-map support, say), else as V8 does (`Name: message`, then `at` lines).
+ * Since such a capture could only format to nothing, it is not taken either: `Error.captureStackTrace`
+ * on an object that is not an error gives it an empty `stack` without walking the call stack (the
+ * walk, every frame with the depth limit lifted, cost more than the formatting), unless another
+ * formatter was installed over this one (that formatter may want the frames).
  */
 
 /** Marks the formatter installed here, so installing twice chains nothing. */
@@ -38,9 +42,16 @@ export function suppressTokenCreationStacks(): () => void {
     return previous === undefined ? v8Format(error, frames) : String(previous(error, frames));
   };
   Object.defineProperty(suppressing, SUPPRESSING, { value: true });
+  const capture = Error.captureStackTrace;
+  const capturing: typeof Error.captureStackTrace = (target, below) => {
+    if (target instanceof Error || Error.prepareStackTrace !== suppressing) capture(target, below);
+    else (target as { stack?: string }).stack = "";
+  };
   Error.prepareStackTrace = suppressing;
+  Error.captureStackTrace = capturing;
   return () => {
     Error.prepareStackTrace = previous;
+    if (Error.captureStackTrace === capturing) Error.captureStackTrace = capture;
   };
 }
 

@@ -57,6 +57,56 @@ describe("synthesis without token creation stacks", () => {
     expect(creationStackOfNewToken().length).toBeGreaterThan(0);
   });
 
+  it("GIVEN an object that is not an error WHEN its stack is captured inside the wrapper THEN V8 walks no frame: the object keeps a plain empty stack", () => {
+    // V8's capture replaces `stack` with a non-enumerable property of the formatted frames; the
+    // object cdktf passes ({ stack: "" }) keeps its own enumerable one only if no capture was taken.
+    const target = { stack: "" };
+
+    withoutTokenCreationStacks(() => Error.captureStackTrace(target));
+
+    expect(Object.getOwnPropertyDescriptor(target, "stack")).toEqual({ value: "", writable: true, enumerable: true, configurable: true });
+  });
+
+  it("GIVEN an error WHEN its stack is captured inside the wrapper THEN it gets its frames as before", () => {
+    const error = new Error("queue missing");
+
+    const stack = withoutTokenCreationStacks(() => {
+      Error.captureStackTrace(error);
+      return error.stack ?? "";
+    });
+
+    expect(stack.split("\n")[0]).toBe("Error: queue missing");
+    expect(stack).toContain("token-creation-stacks.test.ts");
+  });
+
+  it("GIVEN a formatter installed over the wrapper's WHEN an object that is not an error is captured THEN that formatter gets its frames", () => {
+    const target: { stack?: unknown } = {};
+
+    const frames = withoutTokenCreationStacks(() => {
+      const suppressing = Error.prepareStackTrace;
+      setFormatter((_, callSites) => callSites.length);
+      try {
+        Error.captureStackTrace(target);
+        return target.stack;
+      } finally {
+        setFormatter(suppressing);
+      }
+    });
+
+    expect(frames).toBeGreaterThan(0);
+  });
+
+  it("restores Error.captureStackTrace afterwards: a capture outside the wrapper walks the frames again", () => {
+    const original = Error.captureStackTrace;
+    withoutTokenCreationStacks(() => undefined);
+    const target = { stack: "" };
+
+    Error.captureStackTrace(target);
+
+    expect(Error.captureStackTrace).toBe(original);
+    expect(target.stack).toContain("token-creation-stacks.test.ts");
+  });
+
   it("installs once: suppressing while suppressed chains no second formatter, and its restore changes nothing", () => {
     const restore = suppressTokenCreationStacks();
     const formatter = Error.prepareStackTrace;
