@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { requireCommonJs } from "./test/support/require-commonjs.mts";
 
 /**
  * Testing.app() leaves a temp folder per call, and global setup synthesizes every stack once per
@@ -13,6 +14,9 @@ mkdirSync(runTmp, { recursive: true });
 process.env["TMPDIR"] = runTmp;
 
 export default defineConfig({
+  // cdktf, constructs, the providers and typescript-5 load with require, not import(): Node's ES module
+  // loader reads a CommonJS file twice more before running it (test/support/require-commonjs.ts).
+  plugins: [requireCommonJs()],
   test: {
     include: ["test/**/*.test.ts", "modules/**/*.test.ts"],
     // Needs terraform with downloadable providers: `npm run test:integration` (CI only).
