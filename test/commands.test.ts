@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { UsageError, helpText, parseCommandLine, type CommandLine } from "../scripts/command-line";
 import { BOOTSTRAP_COMMAND, BOOTSTRAP_DEPLOY_COMMAND, COMMANDS, SYNTH_COMMAND, SYNTH_COMPARE_COMMAND } from "../scripts/commands";
 import { synthApp } from "../scripts/synth-app";
@@ -259,34 +259,6 @@ describe("npm run synth", () => {
     expect(readdirSync(outdir)).toEqual([]);
   });
 
-  it("GIVEN --env <one> and the output of another environment and of a deleted one WHEN run THEN it writes that environment's stacks, keeps the other's, removes the deleted one's and says so", async () => {
-    const [one, other] = ENVIRONMENTS;
-    if (one === undefined || other === undefined) throw new Error("this test needs two environment files");
-    const outdir = scratch("synth-");
-    for (const name of [`network-${other.name}`, "network-deleted-env"]) {
-      mkdirSync(path.join(outdir, "stacks", name), { recursive: true });
-      writeFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "{}");
-    }
-
-    const result = await runMain(["--env", one.name], outdir);
-
-    expect(result.code).toBe(0);
-    const written = readdirSync(path.join(outdir, "stacks")).sort();
-    expect(written).toEqual([`network-${one.name}`, `network-${other.name}`, `platform-${one.name}`, `workloads-${one.name}`].sort());
-    expect(existsSync(path.join(outdir, "stacks", `platform-${one.name}`, "cdk.tf.json"))).toBe(true);
-    const lines = result.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe(`synth: ${one.name}  network-${one.name}, platform-${one.name}, workloads-${one.name}`);
-    expect(lines[1]).toBe(
-      `synth: removed ${path.relative(process.cwd(), path.join(outdir, "stacks"))}/network-deleted-env: no environment file or layer makes it any more`,
-    );
-    expect(lines[2]).toMatch(
-      new RegExp(
-        `^synth: wrote 3 stacks of 1 environment to .+ in \\d+\\.\\d s \\(only --env ${one.name}: the output of the ${ENVIRONMENTS.length - 1} other environments? was left as it was\\)$`,
-      ),
-    );
-    expect(result.stderr).toBe("");
-  });
-
   /** The stacks cdktf's manifest.json lists, by name, with their dependencies. */
   const manifestStacks = (outdir: string) => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
@@ -295,51 +267,81 @@ describe("npm run synth", () => {
     return Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]));
   };
 
-  it("GIVEN the output of another environment's synth WHEN --env <one> runs THEN manifest.json lists the stacks of both (cdktf diff --skip-synth finds them)", async () => {
+  /** The first two environment files: the one synthesized, and the other whose output is already there. */
+  const twoEnvironments = () => {
     const [one, other] = ENVIRONMENTS;
-    if (one === undefined || other === undefined) throw new Error("this test needs two environment files");
-    const outdir = scratch("synth-manifest-");
-    expect((await runMain(["--env", other.name], outdir)).code).toBe(0);
+    if (one === undefined || other === undefined) throw new Error("these tests need two environment files");
+    return { one: one.name, other: other.name };
+  };
 
-    const result = await runMain(["--env", one.name], outdir);
+  // One synth per scenario, shared by the tests of what it does (each synth of an environment costs ~0.4 s).
+  describe("GIVEN the stack folders of another environment (no manifest entry) and of a deleted one WHEN --env <one> runs", () => {
+    const { one, other } = twoEnvironments();
+    let outdir = "";
+    let result: { code: unknown; stdout: string; stderr: string } = { code: undefined, stdout: "", stderr: "" };
+    beforeAll(async () => {
+      outdir = scratch("synth-");
+      for (const name of [`network-${other}`, `workloads-${other}`, "network-deleted-env"]) {
+        mkdirSync(path.join(outdir, "stacks", name), { recursive: true });
+        writeFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "{}");
+      }
+      result = await runMain(["--env", one], outdir);
+    });
 
-    expect(result.code).toBe(0);
-    expect(manifestStacks(outdir)).toEqual({
-      [`network-${one.name}`]: [],
-      [`platform-${one.name}`]: [`network-${one.name}`],
-      [`workloads-${one.name}`]: [`network-${one.name}`, `platform-${one.name}`],
-      [`network-${other.name}`]: [],
-      [`platform-${other.name}`]: [`network-${other.name}`],
-      [`workloads-${other.name}`]: [`network-${other.name}`, `platform-${other.name}`],
+    it("THEN it writes that environment's stacks, keeps the other's, removes the deleted one's and says so", () => {
+      expect(result.code).toBe(0);
+      const written = readdirSync(path.join(outdir, "stacks")).sort();
+      expect(written).toEqual([`network-${one}`, `network-${other}`, `platform-${one}`, `workloads-${one}`, `workloads-${other}`].sort());
+      expect(existsSync(path.join(outdir, "stacks", `platform-${one}`, "cdk.tf.json"))).toBe(true);
+      const lines = result.stdout.trimEnd().split("\n");
+      expect(lines[0]).toBe(`synth: ${one}  network-${one}, platform-${one}, workloads-${one}`);
+      expect(lines[1]).toBe(
+        `synth: removed ${path.relative(process.cwd(), path.join(outdir, "stacks"))}/network-deleted-env: no environment file or layer makes it any more`,
+      );
+      expect(lines[2]).toMatch(
+        new RegExp(
+          `^synth: wrote 3 stacks of 1 environment to .+ in \\d+\\.\\d s \\(only --env ${one}: the output of the ${ENVIRONMENTS.length - 1} other environments? was left as it was\\)$`,
+        ),
+      );
+      expect(result.stderr).toBe("");
+    });
+
+    it("THEN manifest.json lists the other's stacks with their upstream stacks, and not the deleted environment's", () => {
+      const stacks = manifestStacks(outdir);
+      expect(stacks[`workloads-${other}`]).toEqual([`network-${other}`, `platform-${other}`]);
+      expect(Object.keys(stacks).sort()).toEqual(
+        [`network-${one}`, `platform-${one}`, `workloads-${one}`, `network-${other}`, `workloads-${other}`].sort(),
+      );
     });
   });
 
-  it("GIVEN another environment's stack output but no manifest entry for it WHEN --env <one> runs THEN manifest.json lists it with its upstream stacks, and not a deleted environment's", async () => {
-    const [one, other] = ENVIRONMENTS;
-    if (one === undefined || other === undefined) throw new Error("this test needs two environment files");
-    const outdir = scratch("synth-manifest-");
-    for (const name of [`workloads-${other.name}`, "network-deleted-env"]) {
-      mkdirSync(path.join(outdir, "stacks", name), { recursive: true });
-      writeFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "{}");
-    }
+  describe("GIVEN --env <other> --plan-placeholders", () => {
+    const { one, other } = twoEnvironments();
+    let outdir = "";
+    let first: { code: unknown; stdout: string; stderr: string } = { code: undefined, stdout: "", stderr: "" };
+    beforeAll(async () => {
+      outdir = scratch("synth-manifest-");
+      first = await runMain(["--env", other, "--plan-placeholders"], outdir);
+    });
 
-    expect((await runMain(["--env", one.name], outdir)).code).toBe(0);
+    it("WHEN run THEN the warning comes first, on stderr, and the last line repeats it", () => {
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain("PLAN PLACEHOLDERS ARE ON");
+      expect(first.stdout.trimEnd().split("\n").at(-1)).toContain("PLAN PLACEHOLDERS ARE ON");
+    });
 
-    const stacks = manifestStacks(outdir);
-    expect(stacks[`workloads-${other.name}`]).toEqual([`network-${other.name}`, `platform-${other.name}`]);
-    expect(Object.keys(stacks).sort()).toEqual(
-      [`network-${one.name}`, `platform-${one.name}`, `workloads-${one.name}`, `workloads-${other.name}`].sort(),
-    );
-  });
+    it("WHEN --env <one> runs after it THEN manifest.json lists the stacks of both (cdktf diff --skip-synth finds them)", async () => {
+      const result = await runMain(["--env", one], outdir);
 
-  it("GIVEN --plan-placeholders WHEN run THEN the warning comes first, on stderr", async () => {
-    const [one] = ENVIRONMENTS;
-    if (one === undefined) throw new Error("no environment file");
-
-    const result = await runMain(["--env", one.name, "--plan-placeholders"], scratch("synth-"));
-
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain("PLAN PLACEHOLDERS ARE ON");
-    expect(result.stdout.trimEnd().split("\n").at(-1)).toContain("PLAN PLACEHOLDERS ARE ON");
+      expect(result.code).toBe(0);
+      expect(manifestStacks(outdir)).toEqual({
+        [`network-${one}`]: [],
+        [`platform-${one}`]: [`network-${one}`],
+        [`workloads-${one}`]: [`network-${one}`, `platform-${one}`],
+        [`network-${other}`]: [],
+        [`platform-${other}`]: [`network-${other}`],
+        [`workloads-${other}`]: [`network-${other}`, `platform-${other}`],
+      });
+    });
   });
 });
