@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { listStacks } from "../scripts/stacks";
 import { deploymentOrder } from "../stacks/deployment-order";
 import { ENVIRONMENTS } from "./support/fixtures";
+import { allListedStacks } from "./support/listed-stacks";
 
 describe("deploymentOrder", () => {
   it("places every stack after the stacks it depends on, keeping the given order otherwise", () => {
@@ -29,8 +30,8 @@ describe("deploymentOrder", () => {
 });
 
 describe("the stack-order command", () => {
-  // Listing constructs every stack: list all environments once and share the result.
-  const all = listStacks();
+  // Listing constructs every stack: list all environments once and share the result (with layers.test.ts in the same worker).
+  const all = allListedStacks();
 
   it("lists each environment's stacks network, platform, workloads, from the recorded dependencies", () => {
     for (const env of ENVIRONMENTS) {
