@@ -1,6 +1,4 @@
-import * as path from "node:path";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
-import ts from "typescript-5";
 import {
   isObject,
   type Json,
@@ -14,7 +12,7 @@ import {
   validate,
 } from "../support/kubernetes-objects";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../support/paths";
+import { unknownFields } from "../support/kubernetes-fields";
 import { allSynthesizedStacks, eachResource, type TerraformJson } from "../support/synthesized";
 
 /*
@@ -43,7 +41,8 @@ import { allSynthesizedStacks, eachResource, type TerraformJson } from "../suppo
  * additionalProperties open), so a wrong rename (`volumeMount` for `volumeMounts`) would pass
  * silently. A second, independent check closes that gap: every key of a converted object must be a
  * field of the matching upstream type, read from the `kubernetes-models` TypeScript declarations
- * (generated from the same spec) with the TypeScript compiler API.
+ * (generated from the same spec) with the TypeScript compiler API (test/support/kubernetes-fields.ts,
+ * which keeps each object's answer on disk).
  */
 
 /** Validates with the upstream schema; every schema error, or none. */
@@ -55,72 +54,6 @@ function schemaErrors(model: ModelClass, object: JsonObject): string[] {
     const details = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
     return details?.map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim()) ?? [String(error)];
   }
-}
-
-/*
- * The field check: the upstream TypeScript declarations, loaded once with the compiler API (about
- * a second). A virtual module imports each kind's interface; the walk follows the converted
- * object's keys through the declared types.
- */
-let checker: { readonly checker: ts.TypeChecker; readonly roots: ts.Type } | undefined;
-function upstreamTypes() {
-  if (checker !== undefined) return checker;
-  const file = path.join(ROOT, "test/policy/__kubernetes-models-roots__.ts");
-  const kinds = Object.values(KINDS);
-  const text = [
-    ...kinds.map((k, i) => `import type { ${k.type} as T${i} } from "${k.module}";`),
-    `export interface Roots { ${kinds.map((k, i) => `"${k.model.kind}": T${i};`).join(" ")} }`,
-  ].join("\n");
-  const options: ts.CompilerOptions = {
-    noEmit: true,
-    strict: true,
-    skipLibCheck: true,
-    types: [],
-    lib: ["lib.es5.d.ts"],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-  };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  const fileExists = host.fileExists.bind(host);
-  host.getSourceFile = (name, language, ...rest) =>
-    name === file ? ts.createSourceFile(name, text, language) : getSourceFile(name, language, ...rest);
-  host.fileExists = (name) => name === file || fileExists(name);
-  const program = ts.createProgram([file], options, host);
-  const typeChecker = program.getTypeChecker();
-  const module = typeChecker.getSymbolAtLocation(program.getSourceFile(file)!)!;
-  const roots = typeChecker.getExportsOfModule(module).find((symbol) => symbol.name === "Roots")!;
-  checker = { checker: typeChecker, roots: typeChecker.getDeclaredTypeOfSymbol(roots) };
-  return checker;
-}
-
-/** Every key of `object` that the upstream declarations do not know (or cannot type), as `/path: problem`. */
-function unknownFields(kindName: string, object: JsonObject): string[] {
-  const { checker: c, roots } = upstreamTypes();
-  const problems: string[] = [];
-  const walk = (value: Json, declared: ts.Type, at: string) => {
-    const type = c.getNonNullableType(declared);
-    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
-      problems.push(`${at || "/"}: upstream type not resolved`);
-      return;
-    }
-    if (Array.isArray(value)) {
-      const element = c.getIndexTypeOfType(type, ts.IndexKind.Number);
-      if (element === undefined) problems.push(`${at}: a list where the schema has ${c.typeToString(type)}`);
-      else for (const [index, item] of value.entries()) walk(item, element, `${at}/${index}`);
-      return;
-    }
-    if (!isObject(value) || c.getIndexTypeOfType(type, ts.IndexKind.String) !== undefined) return; // scalars and maps: the schema checks them
-    for (const [key, child] of Object.entries(value)) {
-      const property = c.getPropertyOfType(type, key);
-      if (property === undefined) problems.push(`${at}/${key}: no such field in ${c.typeToString(type)}`);
-      else walk(child, c.getTypeOfSymbol(property), `${at}/${key}`);
-    }
-  };
-  const root = c.getPropertyOfType(roots, kindName);
-  if (root === undefined) return [`no upstream type for ${kindName}`];
-  walk(object, c.getTypeOfSymbol(root), "");
-  return problems;
 }
 
 /** Every problem of a synthesized resource: unknown fields first, then schema errors. */
