@@ -279,12 +279,15 @@ export class Terraform {
     const provider = args[0] === "init" ? undefined : this.provider;
     if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;
     const mark = this.provider?.mark() ?? 0;
+    const cpuBefore = provider?.cpuSeconds();
     const result = await run(this.context.tools.terraform, [...args], {
       cwd: dir,
       env,
       timeoutSeconds: options.timeoutSeconds ?? APPLY_TIMEOUT_SECONDS,
       ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
     });
+    const cpuAfter = provider?.cpuSeconds();
+    if (cpuBefore !== undefined && cpuAfter !== undefined) this.log(`${args[0]}: provider CPU ${(cpuAfter - cpuBefore).toFixed(1)} s`);
     if (provider !== undefined && logFile !== undefined) writeFileSync(logFile.replace(/\.log$/, ".provider.log"), provider.since(mark));
     if (provider !== undefined && logFile === undefined) provider.clear();
     return result;

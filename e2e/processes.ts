@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { accessSync, constants, createWriteStream, existsSync, readdirSync } from "node:fs";
+import { accessSync, constants, createWriteStream, existsSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { EMULATOR_DEFAULTS, type EmulatorDefault } from "./emulator-gaps";
@@ -341,6 +341,20 @@ export class ProviderServer {
     return this.output.length;
   }
 
+  /**
+   * CPU seconds (user + system) the provider process has used so far, from /proc (Linux); undefined
+   * elsewhere. The difference around a command is what that command cost the provider.
+   */
+  cpuSeconds(): number | undefined {
+    const pid = this.child.pid;
+    if (pid === undefined) return undefined;
+    try {
+      return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+      return undefined;
+    }
+  }
+
   since(mark: number): string {
     return this.output.slice(mark);
   }
@@ -353,6 +367,17 @@ export class ProviderServer {
   stop(): void {
     this.child.kill("SIGTERM");
   }
+}
+
+/**
+ * utime + stime of a `/proc/<pid>/stat` line, in seconds (clock ticks of 1/100 s, Linux's USER_HZ).
+ * The command name (field 2) is in parentheses and may hold spaces: fields are counted after it.
+ * @internal Exported for its tests (knip --production ignores the tag).
+ */
+export function cpuSecondsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The provider binary of the mirror, for {@link ProviderServer}. */

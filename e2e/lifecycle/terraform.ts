@@ -117,9 +117,12 @@ export async function terraform(lifecycle: Lifecycle, dir: string, args: readonl
   const provider = args[0] === "init" ? undefined : await lifecycle.provider?.get();
   if (provider !== undefined) env["TF_REATTACH_PROVIDERS"] = provider.reattach;
   const mark = provider?.mark() ?? 0;
+  const cpuBefore = provider?.cpuSeconds();
   try {
     return await run(lifecycle.tools.terraform, [...args], { cwd: dir, env, timeoutSeconds: TIMEOUT_SECONDS });
   } finally {
+    const cpuAfter = provider?.cpuSeconds();
+    if (cpuBefore !== undefined && cpuAfter !== undefined) lifecycle.log(`${args[0]}: provider CPU ${(cpuAfter - cpuBefore).toFixed(1)} s`);
     // The provider's log of each apply and destroy (its requests, with times), as birth keeps its stacks'.
     if (provider !== undefined && (args[0] === "apply" || args[0] === "destroy"))
       writeFileSync(path.join(dir, `${args[0]}.provider.log`), provider.since(mark));

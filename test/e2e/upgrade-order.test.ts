@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prefixed } from "../../e2e/context";
+import { cpuSecondsOfStat } from "../../e2e/processes";
 import { perEnvironment } from "../../e2e/lifecycle";
 import { importedBy } from "../../e2e/lifecycle/phases";
 
@@ -89,5 +90,13 @@ describe("the account layer's imports, counted from its apply", () => {
 
   it("GIVEN an apply without imports (terraform leaves the count out) WHEN its output is read THEN none", () => {
     expect(importedBy("Apply complete! Resources: 24 added, 0 changed, 0 destroyed.\n")).toBe(0);
+  });
+});
+
+describe("the provider's CPU time, read from /proc", () => {
+  it("GIVEN a stat line whose command name holds spaces and parentheses WHEN read THEN utime + stime are taken after the name, in seconds", () => {
+    const stat = "4242 (terraform-prov (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 56 0 0 20 0 12 0 100 0 0";
+
+    expect(cpuSecondsOfStat(stat)).toBe(12.9);
   });
 });
