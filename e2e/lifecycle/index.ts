@@ -9,7 +9,7 @@ import type { Emulator } from "../scratch";
 import { detectDrift } from "./drift";
 import { applyAccountLayer, applyStack, planUpgrade, stateIds, teardownEnvironment, type LifecycleOf } from "./phases";
 import { DECLARED_SURVIVORS, inventory, json, residue, type Inventory } from "./residue";
-import { ProviderSlots, type Lifecycle } from "./terraform";
+import { applySaved, ProviderSlots, type Lifecycle } from "./terraform";
 
 /**
  * The lifecycle of an account's environments on the emulator, for e2e/run.ts: the account layer
@@ -339,7 +339,8 @@ export async function upgradeAccount(
       context.counts.statefulReplacements.push(
         ...verdict.importedButCreated.map((address) => `${stack}: ${address} created, not imported`),
       );
-      await applyStack(lifecycle, path.join(synthDir, "stacks", stack), path.join(dir, stack));
+      // The plan the verdict was made on, as CI applies the plan it showed (no second validation and plan).
+      await applySaved(lifecycle, path.join(dir, stack), "apply of the upgrade plan");
       context.counts.upgrades += 1;
     };
     // Today's stacks on top, in the same order.

@@ -76,6 +76,8 @@ export class ProviderSlots {
 }
 
 const TIMEOUT_SECONDS = 8 * 60;
+/** The plan file planJson writes in a stack's folder, and applySaved applies. */
+const SAVED_PLAN = "lifecycle.tfplan";
 const PARALLELISM = 30;
 
 export type StackJson = TerraformJson & { import?: { to: string; id: string }[]; removed?: unknown[] };
@@ -161,6 +163,14 @@ export function apply(lifecycle: Lifecycle, dir: string, extra: readonly string[
   );
 }
 
+/**
+ * Applies the plan `planJson` saved in `dir` (lifecycle.tfplan): exactly the changes a verdict was
+ * made on, as CI applies the plan it showed, without a second init, validation and plan.
+ */
+export function applySaved(lifecycle: Lifecycle, dir: string, what = "apply of the saved plan"): Promise<CommandResult> {
+  return mustTerraform(lifecycle, dir, ["apply", "-input=false", "-no-color", `-parallelism=${PARALLELISM}`, SAVED_PLAN], what);
+}
+
 export function destroy(lifecycle: Lifecycle, dir: string, extra: readonly string[] = [], what = "destroy"): Promise<CommandResult> {
   return mustTerraform(
     lifecycle,
@@ -182,7 +192,7 @@ export async function planJson(
     "-input=false",
     "-no-color",
     `-parallelism=${PARALLELISM}`,
-    "-out=lifecycle.tfplan",
+    `-out=${SAVED_PLAN}`,
     ...extra,
   ]);
   if (planned.code !== 0 && planned.code !== 2) {
@@ -190,7 +200,7 @@ export async function planJson(
       `plan failed (exit ${planned.code}):\n${`${planned.stdout}\n${planned.stderr}`.trim().split("\n").slice(-25).join("\n")}`,
     );
   }
-  const shown = await mustTerraform(lifecycle, dir, ["show", "-json", "lifecycle.tfplan"], "show plan");
+  const shown = await mustTerraform(lifecycle, dir, ["show", "-json", SAVED_PLAN], "show plan");
   return { code: planned.code, plan: JSON.parse(shown.stdout) as LifecyclePlan };
 }
 
