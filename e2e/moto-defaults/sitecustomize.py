@@ -66,7 +66,34 @@ def _chain():
         return
 
 
+def _snapshot_response_transformers():
+    """
+    moto 5.2's EC2 CreateVpcPeeringConnection handler writes into the class-level dict
+    RESPONSE_KEY_PATH_TO_TRANSFORMER that every EC2 response shares
+    (moto/ec2/responses/vpc_peering_connections.py), while another thread's response iterates it
+    (moto/core/serialize.py, AttributePicker.__call__): `RuntimeError: dictionary changed size
+    during iteration`, a 500 for a request moto had already carried out, and the provider's retry
+    made a second object (seen in a CI run: network-prod's destroy then retried a
+    DependencyViolation until its timeout). Each picker takes its own copy at construction instead:
+    dict(d) of a dict runs in C under the GIL, so it never sees the dict half-changed.
+    """
+    try:
+        from moto.core import serialize
+
+        original = serialize.AttributePicker.__init__
+
+        def __init__(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            self.response_transformers = dict(self.response_transformers)
+
+        serialize.AttributePicker.__init__ = __init__
+        return f"{MARK} moto.core.serialize.AttributePicker copies the response transformers it is given (a thread-safety fix)"
+    except Exception as error:  # noqa: BLE001 - reported on stderr like the defaults
+        return f"{MARK} NOT SET moto.core.serialize.AttributePicker copy: {type(error).__name__}: {error}"
+
+
 _chain()
 if os.environ.get("E2E_MOTO_DEFAULTS"):
+    print(_snapshot_response_transformers(), file=sys.stderr, flush=True)
     for _entry in json.loads(os.environ["E2E_MOTO_DEFAULTS"]):
         print(_apply(_entry), file=sys.stderr, flush=True)
