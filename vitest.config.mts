@@ -26,7 +26,8 @@ export default defineConfig({
     env: { TMPDIR: runTmp, CHECKPOINT_DISABLE: "1" },
     // Worker threads, not child processes: they start faster and answer vitest's main process
     // without a pipe (npm test 16.4 s against 17.3 s, four interleaved pairs, docs/performance.md).
-    // No test changes directory; a test's process.env is its thread's copy.
+    // No test changes directory; a test's process.env is its thread's copy; the caches write through a
+    // temporary file named by process and thread (two threads share a pid).
     pool: "threads",
     // One module graph per worker: cdktf and the providers load once, not once per test file.
     isolate: false,

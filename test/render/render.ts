@@ -1,3 +1,4 @@
+import { threadId } from "node:worker_threads";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -185,7 +186,7 @@ function chartHash(chartPath: string): string {
 }
 
 function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, text);
   renameSync(temporary, file);
 }

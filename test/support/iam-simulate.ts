@@ -1,3 +1,4 @@
+import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -156,7 +157,7 @@ export async function simulatedDecision(simulation: Simulation): Promise<Decisio
       ? { resultType: "error", errors: result.errors }
       : { resultType: result.resultType, overallResult: result.overallResult };
   mkdirSync(DECISION_CACHE, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, JSON.stringify(decision));
   renameSync(temporary, file);
   return decision;

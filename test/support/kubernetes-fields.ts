@@ -1,3 +1,4 @@
+import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -112,7 +113,7 @@ export function unknownFields(kindName: string, object: JsonObject): string[] {
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as string[];
   const problems = checkFields(kindName, object);
   mkdirSync(CACHE, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, JSON.stringify(problems));
   renameSync(temporary, file);
   return problems;

@@ -1,3 +1,4 @@
+import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -116,7 +117,7 @@ export function repositoryModuleReferences(root: string, file: string): LocatedR
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as LocatedReference[];
   const references = locateModuleReferences(text, file);
   mkdirSync(REFERENCES_CACHE, { recursive: true });
-  const temporary = `${cached}.${process.pid}.tmp`;
+  const temporary = `${cached}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, JSON.stringify(references));
   renameSync(temporary, cached);
   return references;
