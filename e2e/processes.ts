@@ -3,6 +3,7 @@ import { accessSync, constants, createWriteStream, existsSync, readFileSync, rea
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { EMULATOR_DEFAULTS, type EmulatorDefault } from "./emulator-gaps";
+import { ProviderAnswers, type AnswerCounts } from "./provider-answers";
 
 /** A setup problem: printed as one line, exit code 2. */
 export class SetupError extends Error {}
@@ -293,14 +294,19 @@ export class Moto {
  * One AWS provider process serving every terraform command of one stack (TF_REATTACH_PROVIDERS):
  * terraform otherwise starts the provider (a 700 MB binary) three or four times per command,
  * which dominates the run on a small machine. Its debug log (JSON lines, the API requests
- * included) is kept in memory; `since(mark)` gives what one command logged.
+ * included) is kept in memory; `since(mark)` gives what one command logged. Terraform reaches it
+ * through {@link ProviderAnswers}, which answers the repeated schema and validation calls.
  */
 export class ProviderServer {
+  /** The cached calls of every provider process of the run, answered from the cache or by a provider. */
+  static readonly answered: AnswerCounts = { fromCache: 0, fromProvider: 0 };
   private output = "";
+  private stopped = false;
 
   private constructor(
     readonly reattach: string,
     private readonly child: ReturnType<typeof spawn>,
+    private readonly answers: ProviderAnswers,
   ) {}
 
   static async start(binary: string): Promise<ProviderServer> {
@@ -328,7 +334,16 @@ export class ProviderServer {
       child.stderr?.on("data", onData);
       child.on("exit", (code) => reject(new SetupError(`e2e: ${binary} -debug exited (${code})`)));
     });
-    const server = new ProviderServer(reattach, child);
+    // Terraform talks to the relay; the relay to the provider's own socket.
+    const config = JSON.parse(reattach) as Record<string, { Addr: { Network: string; String: string } }>;
+    const entry = Object.values(config)[0];
+    if (entry === undefined || entry.Addr.Network !== "unix") {
+      child.kill("SIGTERM");
+      throw new SetupError(`e2e: ${binary} -debug printed a TF_REATTACH_PROVIDERS without a unix socket: ${reattach}`);
+    }
+    const answers = await ProviderAnswers.start(entry.Addr.String, `${entry.Addr.String}.answers`);
+    entry.Addr.String = answers.socket;
+    const server = new ProviderServer(JSON.stringify(config), child, answers);
     const keep = (chunk: Buffer) => (server.output += chunk.toString());
     child.stdout?.removeAllListeners("data");
     child.stderr?.removeAllListeners("data");
@@ -365,6 +380,11 @@ export class ProviderServer {
   }
 
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    ProviderServer.answered.fromCache += this.answers.counts.fromCache;
+    ProviderServer.answered.fromProvider += this.answers.counts.fromProvider;
+    this.answers.stop();
     this.child.kill("SIGTERM");
   }
 }

@@ -29,7 +29,7 @@ import { birth } from "./phases/birth";
 import { lifecycle } from "./phases/lifecycle";
 import { teardown } from "./phases/teardown";
 import { validateWorkloads } from "./phases/workloads";
-import { findTools, Moto, run, SetupError, stopEverything, type Tools } from "./processes";
+import { findTools, Moto, ProviderServer, run, SetupError, stopEverything, type Tools } from "./processes";
 import { plantingsNamed } from "./plantings";
 import { leastPrivilegeReport } from "./report";
 import { UNDERIVED_THRESHOLD } from "./role-check";
@@ -231,6 +231,10 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log("");
   console.log(
     `Least-privilege report (actions granted and never used, per CI role): ${path.relative(process.cwd(), reportFile) || reportFile}`,
+  );
+  const answered = ProviderServer.answered;
+  console.log(
+    `Provider schema and validation calls (e2e/provider-answers.ts): ${answered.fromCache} answered from the relay's cache, ${answered.fromProvider} by a provider`,
   );
   if (figures.underivedByService.size > 0) {
     console.log(
