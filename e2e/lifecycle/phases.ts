@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { planTeardown } from "../../scripts/teardown";
+import { resourceAddresses } from "../scratch";
 import { apply, destroy, init, mustTerraform, planJson, prepareStack, terraform, type Lifecycle } from "./terraform";
 import { upgradeVerdict, type UpgradeVerdict } from "./upgrade";
 
@@ -16,16 +17,39 @@ import { upgradeVerdict, type UpgradeVerdict } from "./upgrade";
  * - re-create: the same stacks applied again after their teardown.
  */
 
-/** Applies an account stack (or a bootstrap synth of it), checks the plan after apply is empty and writes its outputs to `dir/outputs.json`. */
+/**
+ * Applies an account stack (or a bootstrap synth of it), checks the plan after apply is empty and writes its outputs to `dir/outputs.json`.
+ * With `onOutputs`, everything but the S3 lifecycle rules is applied first (their apply is the
+ * provider's slowest wait, about a minute of reading the rules back until steady, and no output
+ * depends on them), the outputs are written and `onOutputs` is called, so the environments can
+ * start while the rules are applied; the outputs after the whole apply must be the same.
+ */
 export async function applyAccountLayer(
   lifecycle: Lifecycle,
   source: string,
   dir: string,
+  onOutputs?: () => void,
 ): Promise<{ imported: number; leftOut: string[] }> {
   const { stack, importsLeftOut } = prepareStack(source, dir, lifecycle);
   await init(lifecycle, dir, stack);
+  const outputsFile = path.join(dir, "outputs.json");
+  let early: string | undefined;
+  let imported = 0;
+  if (onOutputs !== undefined) {
+    const first = resourceAddresses(stack).filter((address) => !address.startsWith("aws_s3_bucket_lifecycle_configuration."));
+    const applied = await apply(
+      lifecycle,
+      dir,
+      first.map((address) => `-target=${address}`),
+      `apply of the account layer but its lifecycle rules (${first.length} resources)`,
+    );
+    imported += importedBy(applied.stdout);
+    early = (await mustTerraform(lifecycle, dir, ["output", "-json"], "account layer outputs")).stdout;
+    writeFileSync(outputsFile, early);
+    onOutputs();
+  }
   const applied = await apply(lifecycle, dir, [], "apply of the account layer");
-  const imported = importedBy(applied.stdout);
+  imported += importedBy(applied.stdout);
   lifecycle.log(`account layer: ${imported} imported`);
   const after = await planJson(lifecycle, dir);
   if (after.code !== 0) {
@@ -38,8 +62,10 @@ export async function applyAccountLayer(
   }
   // The environments read the account layer's outputs through remote state: the wiring check
   // compares them with `<dir>/outputs.json`, as birth writes it for the other layers.
-  const outputs = await mustTerraform(lifecycle, dir, ["output", "-json"], "account layer outputs");
-  writeFileSync(path.join(dir, "outputs.json"), outputs.stdout);
+  const outputs = (await mustTerraform(lifecycle, dir, ["output", "-json"], "account layer outputs")).stdout;
+  if (early !== undefined && JSON.stringify(JSON.parse(outputs)) !== JSON.stringify(JSON.parse(early)))
+    throw new Error(`account layer: its outputs changed when its lifecycle rules were applied, after the environments had read them`);
+  writeFileSync(outputsFile, outputs);
   lifecycle.log(
     `account layer applied, plan after apply empty${importsLeftOut.length > 0 ? `; imports left out with their emulator gaps: ${importsLeftOut.length}` : ""}`,
   );

@@ -297,9 +297,17 @@ export const birth: AccountPhase = {
     const bootstrapped = applyBootstrap(context, account, (ok) => bucketReady(ok));
     // The account layer (account-<account>, e2e/lifecycle): the account's singletons, in the state
     // bucket, before any environment of the account (every network reads its OIDC provider's ARN).
+    // The environments start once its outputs are written and the residue baseline is taken
+    // (`outputsReady`), while its S3 lifecycle rules are applied and its plan after apply runs.
     const accountName = `account-${account.account}`;
+    let outputsReady: (ok: boolean) => void = () => undefined;
+    const accountReady = new Promise<boolean>((resolve) => (outputsReady = resolve));
     const accountLayer = bucket.then(async (ok) => {
-      if (!ok) return false;
+      if (!ok) {
+        outputsReady(false);
+        return false;
+      }
+      let baseline: Promise<void> | undefined;
       const applied = await context.verdicts.check(PHASE, accountName, "apply", async () => {
         const provider = new ProviderSlot(context.tools);
         const lifecycle = {
@@ -310,20 +318,32 @@ export const birth: AccountPhase = {
           provider,
         };
         try {
-          await applyAccountLayer(lifecycle, path.join(context.bootstrapDir, "stacks", accountName), path.join(account.dir, accountName));
+          await applyAccountLayer(
+            lifecycle,
+            path.join(context.bootstrapDir, "stacks", accountName),
+            path.join(account.dir, accountName),
+            () => {
+              // What the account holds before any environment: the residue baseline of the lifecycle phase.
+              baseline = inventory(account.emulator.endpoint, account.stacks[0]?.region ?? "eu-west-1").then((found) => {
+                BASELINES.set(account.account, found);
+                outputsReady(true);
+              });
+              baseline.catch(() => outputsReady(false));
+            },
+          );
         } finally {
           provider.stop();
         }
-        // What the account holds before any environment: the residue baseline of the lifecycle phase.
-        BASELINES.set(account.account, await inventory(account.emulator.endpoint, account.stacks[0]?.region ?? "eu-west-1"));
+        await baseline;
         context.verdicts.pass(PHASE, accountName, "apply", "applied, plan after apply empty");
         return true;
       });
+      outputsReady(applied === true);
       return applied === true;
     });
     // network then platform of each environment of the account: every network as soon as the
-    // account layer is up (the account's singletons are there: a network reads only its outputs,
-    // through remote state), each platform as soon as its own network is up.
+    // account layer's outputs are there (a network reads only them, through remote state), each
+    // platform as soon as its own network is up.
     const done = new Map<string, Promise<boolean>>();
     const eksMotos = new Map<string, Promise<Moto>>();
     // Per network: applied and its outputs written (what its platform waits for); its checks go on beside the platform.
@@ -355,7 +375,7 @@ export const birth: AccountPhase = {
       ready.set(stack.name, new Promise<boolean>((resolve) => (applied = resolve)));
       done.set(
         stack.name,
-        one(stack, [accountLayer], (ok) => applied(ok)),
+        one(stack, [accountReady], (ok) => applied(ok)),
       );
     }
     for (const stack of account.stacks.filter((entry) => entry.layer === "platform")) {
