@@ -3,7 +3,7 @@ import { accessSync, constants, createWriteStream, existsSync, readFileSync, rea
 import { createServer } from "node:net";
 import * as path from "node:path";
 import { EMULATOR_DEFAULTS, type EmulatorDefault } from "./emulator-gaps";
-import { ProviderAnswers, type AnswerCounts } from "./provider-answers";
+import { ProviderAnswers, type AnswerCache, type AnswerCounts } from "./provider-answers";
 
 /** A setup problem: printed as one line, exit code 2. */
 export class SetupError extends Error {}
@@ -300,6 +300,8 @@ export class Moto {
 export class ProviderServer {
   /** The cached calls of every provider process of the run, answered from the cache or by a provider. */
   static readonly answered: AnswerCounts = { fromCache: 0, fromProvider: 0 };
+  /** The schema and validation answers, shared by the processes of one binary (all started with the same environment). */
+  private static readonly answerCaches = new Map<string, AnswerCache>();
   private output = "";
   private stopped = false;
 
@@ -341,7 +343,12 @@ export class ProviderServer {
       child.kill("SIGTERM");
       throw new SetupError(`e2e: ${binary} -debug printed a TF_REATTACH_PROVIDERS without a unix socket: ${reattach}`);
     }
-    const answers = await ProviderAnswers.start(entry.Addr.String, `${entry.Addr.String}.answers`);
+    let cache = ProviderServer.answerCaches.get(binary);
+    if (cache === undefined) {
+      cache = new Map();
+      ProviderServer.answerCaches.set(binary, cache);
+    }
+    const answers = await ProviderAnswers.start(entry.Addr.String, `${entry.Addr.String}.answers`, cache);
     entry.Addr.String = answers.socket;
     const server = new ProviderServer(JSON.stringify(config), child, answers);
     const keep = (chunk: Buffer) => (server.output += chunk.toString());

@@ -11,6 +11,10 @@
  *   bytes and the process's environment, which does not change.
  * - `GetSchema`: the whole provider schema, the same for the life of the process.
  *
+ * The answers can be shared by the relays of every process started from one provider binary with
+ * one environment (an {@link AnswerCache} per binary): a new process's first validation of a
+ * configuration another process of the run has validated is answered too.
+ *
  * Nothing else is cached: ConfigureProvider (credentials, the assumed role), every read, plan,
  * apply and import reach the provider as terraform sent them. Only answers with grpc-status 0 are
  * kept. docs/testing.md, "Provider answers", says what it saves.
@@ -32,6 +36,12 @@ interface Answer {
   readonly body: Buffer;
   readonly trailers: http2.OutgoingHttpHeaders;
 }
+
+/**
+ * Answers by method and request digest. Share one only between relays of processes started from
+ * the same provider binary with the same environment.
+ */
+export type AnswerCache = Map<string, Answer>;
 
 /** Counts of the cached methods' calls, answered from the cache or by the provider. */
 export interface AnswerCounts {
@@ -57,20 +67,22 @@ function requestHeaders(headers: http2.IncomingHttpHeaders): http2.OutgoingHttpH
 export class ProviderAnswers {
   /** What the cached methods cost: answered here, or asked of the provider. */
   readonly counts: AnswerCounts = { fromCache: 0, fromProvider: 0 };
-  private readonly answers = new Map<string, Answer>();
 
   private constructor(
     /** The socket terraform connects to (put into TF_REATTACH_PROVIDERS' Addr.String). */
     readonly socket: string,
     private readonly server: http2.Http2Server,
     private readonly upstream: http2.ClientHttp2Session,
+    private readonly answers: AnswerCache,
   ) {}
 
   /**
    * Listens on `socket` (a unix socket path, removed first) and relays to the provider's socket.
    * @param providerSocket the Addr.String the provider printed in its TF_REATTACH_PROVIDERS
+   * @param answers the cache to read and fill
+   * @default answers: a cache of this relay's own
    */
-  static async start(providerSocket: string, socket: string): Promise<ProviderAnswers> {
+  static async start(providerSocket: string, socket: string, answers: AnswerCache = new Map()): Promise<ProviderAnswers> {
     rmSync(socket, { force: true });
     const upstream = http2.connect("http://localhost", {
       createConnection: () => net.connect(providerSocket),
@@ -82,7 +94,7 @@ export class ProviderAnswers {
       upstream.once("error", reject);
     });
     const server = http2.createServer({ settings: SETTINGS, maxSessionMemory: SESSION_MEMORY_MB });
-    const relay = new ProviderAnswers(socket, server, upstream);
+    const relay = new ProviderAnswers(socket, server, upstream, answers);
     // A provider that went away fails the calls in flight (terraform reports them); nothing to add here.
     upstream.on("error", () => undefined);
     server.on("stream", (stream, headers) => relay.onStream(stream, headers));

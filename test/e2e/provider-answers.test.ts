@@ -151,6 +151,41 @@ describe("the provider relay of the end-to-end suite", () => {
     expect((await trailers)["grpc-status"]).toBe("0");
   });
 
+  it("answers a second relay's first validation from a cache the two share, and never from a cache it does not share", async () => {
+    const shared = new Map();
+    const first = await ProviderAnswers.start(providerSocket, path.join(dir, "first.sock"), shared);
+    const second = await ProviderAnswers.start(providerSocket, path.join(dir, "second.sock"), shared);
+    const own = await ProviderAnswers.start(providerSocket, path.join(dir, "own.sock"));
+    const through = (relay: ProviderAnswers) => http2.connect("http://localhost", { createConnection: () => net.connect(relay.socket) });
+    const clients = [through(first), through(second), through(own)];
+    try {
+      const ask = (session: http2.ClientHttp2Session) =>
+        new Promise<string>((resolve, reject) => {
+          const stream = session.request({ ":method": "POST", ":path": "/tfplugin5.Provider/PrepareProviderConfig" });
+          const parts: Buffer[] = [];
+          stream.on("data", (chunk: Buffer) => parts.push(chunk));
+          stream.on("end", () => resolve(Buffer.concat(parts).toString()));
+          stream.on("error", reject);
+          stream.end("config shared");
+        });
+      const before = reached.length;
+      const [a, b, c] = clients as [http2.ClientHttp2Session, http2.ClientHttp2Session, http2.ClientHttp2Session];
+      const answerA = await ask(a);
+      const answerB = await ask(b);
+      await ask(c);
+      expect(answerB).toBe(answerA);
+      expect(reached.length - before).toBe(2);
+      expect([first.counts, second.counts, own.counts]).toEqual([
+        { fromCache: 0, fromProvider: 1 },
+        { fromCache: 1, fromProvider: 0 },
+        { fromCache: 0, fromProvider: 1 },
+      ]);
+    } finally {
+      for (const session of clients) session.destroy();
+      for (const relay of [first, second, own]) relay.stop();
+    }
+  });
+
   it("counts the cached calls answered from the cache and by the provider", () => {
     // Above: validations A, A (cache), B, C; schema failed, answered, again (cache).
     expect(relay.counts).toEqual({ fromCache: 2, fromProvider: 5 });
