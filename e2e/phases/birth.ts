@@ -159,6 +159,20 @@ async function applyStack(
     return false;
   }
   account.applied.push({ stack, dir, preventDestroy: preventDestroyAddresses(applied.stack), provider });
+  const state = await context.verdicts.check(PHASE, stack.name, "state", async () => {
+    const outputs = await terraform.must(dir, ["output", "-json"], "output");
+    writeFileSync(path.join(dir, "outputs.json"), outputs.stdout);
+    const resources = await stateResources(terraform, dir);
+    recordResourceFacts(account.resources, resources);
+    context.figures.resourcesCreated += resources.length;
+    log(`applied: ${resources.length} resources in state`);
+    return resources;
+  });
+  // What a downstream stack needs is there (applied, outputs written): it starts beside the checks
+  // below, the plan after apply included (a downstream apply leaves it empty: the lifecycle's drift
+  // check plans each network again once its platform is up, and must find it empty). With
+  // --recheck-gaps it waits for every check (the recheck makes and destroys in the emulator).
+  if (!context.recheckGaps) onApplied(true);
   await context.verdicts.check(PHASE, stack.name, "empty plan after apply", async () => {
     const plan = await terraform.exec(
       dir,
@@ -182,18 +196,6 @@ async function applyStack(
     }
   });
   if (context.recheckGaps) await recheckAttributeGaps(context, terraform, stack, dir, log);
-  const state = await context.verdicts.check(PHASE, stack.name, "state", async () => {
-    const outputs = await terraform.must(dir, ["output", "-json"], "output");
-    writeFileSync(path.join(dir, "outputs.json"), outputs.stdout);
-    const resources = await stateResources(terraform, dir);
-    recordResourceFacts(account.resources, resources);
-    context.figures.resourcesCreated += resources.length;
-    log(`applied: ${resources.length} resources in state`);
-    return resources;
-  });
-  // What a downstream stack needs is there (applied, planned, outputs written): it starts beside the
-  // checks below. With --recheck-gaps it waits for every check (the recheck makes and destroys in the emulator).
-  if (!context.recheckGaps) onApplied(true);
   if (state !== undefined) {
     await context.verdicts.check(PHASE, stack.name, "wiring", async () => {
       const reads = upstreamStacks(applied.stack, stack.environment);
