@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, constants, createWriteStream, existsSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { setPriority } from "node:os";
 import * as path from "node:path";
 import { EMULATOR_DEFAULTS, type EmulatorDefault } from "./emulator-gaps";
 import { ProviderAnswers, type AnswerCache, type AnswerCounts } from "./provider-answers";
@@ -30,6 +32,31 @@ export interface CommandResult {
 }
 
 /** Runs a command to completion, capturing output; kills it after `timeoutSeconds`. */
+/** The niceness of the processes started by work off the run's critical path. */
+const BACKGROUND_NICENESS = 10;
+
+const offPath = new AsyncLocalStorage<true>();
+
+/**
+ * Runs work that is not on the run's critical path (the upgrade chain, in emulators of its own
+ * beside birth and the lifecycle; an account whose environments the lifecycle does not tear down):
+ * every process it starts (terraform, providers, emulators, builds) runs at niceness 10, so on
+ * 2 cores it gets the CPU the critical path leaves and never delays it.
+ */
+export function offCriticalPath<T>(work: () => Promise<T>): Promise<T> {
+  return offPath.run(true, work);
+}
+
+/** Lowers a child's scheduling priority when it was started off the critical path (best effort: a process that has exited already is left). */
+function placed(child: ChildProcess): void {
+  if (offPath.getStore() !== true || child.pid === undefined) return;
+  try {
+    setPriority(child.pid, BACKGROUND_NICENESS);
+  } catch {
+    // exited already
+  }
+}
+
 export function run(
   command: string,
   args: readonly string[],
@@ -44,6 +71,7 @@ export function run(
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = track(spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] }));
+    placed(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -235,6 +263,7 @@ export class Moto {
         stdio: ["ignore", "pipe", "pipe"],
       }),
     );
+    placed(child);
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     let output = "";
@@ -318,6 +347,7 @@ export class ProviderServer {
     delete env["AWS_CA_BUNDLE"];
     delete env["AWS_PROFILE"];
     const child = track(spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] }));
+    placed(child);
     let text = "";
     const reattach = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(

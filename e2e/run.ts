@@ -29,7 +29,7 @@ import { birth } from "./phases/birth";
 import { lifecycle } from "./phases/lifecycle";
 import { teardown } from "./phases/teardown";
 import { validateWorkloads } from "./phases/workloads";
-import { findTools, Moto, ProviderServer, run, SetupError, stopEverything, type Tools } from "./processes";
+import { findTools, Moto, offCriticalPath, ProviderServer, run, SetupError, stopEverything, type Tools } from "./processes";
 import { plantingsNamed } from "./plantings";
 import { leastPrivilegeReport } from "./report";
 import { UNDERIVED_THRESHOLD } from "./role-check";
@@ -206,20 +206,27 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   const accounts = [...new Set(stacks.map((stack) => stack.accountId))];
+  // The lifecycle tears down and re-creates non-production environments: an account holding only
+  // production ones (birth, the upgrade, the guards and one destroy) ends well before, and runs off
+  // the critical path when another account has that chain.
+  const lifecycleAccounts = new Set(stacks.filter((stack) => stack.stage !== "production").map((stack) => stack.accountId));
   // The workloads validation needs nothing the applies make: it runs beside them.
   await Promise.all([
     validateWorkloads(context, stacks).catch((error: unknown) =>
       context.verdicts.fail("workloads", "workloads", "validate", (error as Error).message.split("\n")[0] ?? ""),
     ),
-    ...accounts.map((account) =>
-      runAccount(
-        context,
-        account,
-        stacks.filter((stack) => stack.accountId === account),
-      ).catch((error: unknown) =>
+    ...accounts.map((account) => {
+      const work = () =>
+        runAccount(
+          context,
+          account,
+          stacks.filter((stack) => stack.accountId === account),
+        );
+      const offPath = !lifecycleAccounts.has(account) && lifecycleAccounts.size > 0;
+      return (offPath ? offCriticalPath(work) : work()).catch((error: unknown) =>
         context.verdicts.fail("birth", `account ${account}`, "emulator", (error as Error).message.split("\n")[0] ?? ""),
-      ),
-    ),
+      );
+    }),
   ]);
   for (const process_ of running) process_.stop();
 

@@ -23,7 +23,7 @@ import {
 import { apply, mustTerraform, prepareStack, ProviderSlot } from "../lifecycle/terraform";
 import { previousRelease, synthesizeRelease } from "../lifecycle/upgrade";
 import { refuseDestroy } from "./teardown";
-import { run } from "../processes";
+import { offCriticalPath, run } from "../processes";
 
 const PHASE = "lifecycle";
 
@@ -115,7 +115,7 @@ function startUpgrade(context: RunContext, account: AccountRun): { counts: Lifec
   const existing = upgrades.get(account);
   if (existing !== undefined) return existing;
   const counts = newCounts();
-  const upgrade = (async () => {
+  const upgrade = offCriticalPath(async () => {
     const { skipped, previousSynthDir, importingDir } = releases(context);
     if (skipped !== undefined) return { skipped };
     await upgradeAccount(
@@ -127,7 +127,7 @@ function startUpgrade(context: RunContext, account: AccountRun): { counts: Lifec
       (emulator, dir, onBucketReady) => applyUpgradeBootstrap(context, account.account, emulator, dir, onBucketReady),
     );
     return {};
-  })().catch((error: unknown) => {
+  }).catch((error: unknown) => {
     counts.failures.push(`upgrade of account ${account.account}: ${(error as Error).message.split("\n")[0]}`);
     logger(`upgrade ${account.account}`)(`FAILED: ${(error as Error).message}`);
     return {};
