@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EMULATOR_DEFAULTS, type EmulatorDefault } from "../../e2e/emulator-gaps";
-import { motoDefaultsDirectory, motoEnvironment, unconfirmedDefaults } from "../../e2e/processes";
+import { motoDefaultsDirectory, motoEnvironment, unconfirmedDefaults, unconfirmedFixes } from "../../e2e/processes";
 
 /**
  * The defaults every moto_server of the end-to-end run starts with (e2e/emulator-gaps.ts
@@ -91,5 +91,29 @@ describe("a moto_server's confirmation of its defaults", () => {
       "e2e moto default: moto.rds.models.DBInstance.__init__ ca_certificate_identifier = rds-ca-default (moto's own: rds-ca-default)\n";
 
     expect(unconfirmedDefaults(output, [RDS_CA])).toHaveLength(1);
+  });
+});
+
+describe("a moto_server's confirmation of its thread-safety fix", () => {
+  it("GIVEN the line sitecustomize.py prints once the response pickers copy their transformers WHEN read THEN it is confirmed", () => {
+    const output =
+      " * Running on http://127.0.0.1:5000\ne2e moto default: moto.core.serialize.AttributePicker copies the response transformers it is given (a thread-safety fix)\n";
+
+    expect(unconfirmedFixes(output)).toEqual([]);
+  });
+
+  it("GIVEN a moto_server that printed nothing of it WHEN read THEN the fix is named as not confirmed", () => {
+    expect(unconfirmedFixes(" * Running on http://127.0.0.1:5000\n")).toEqual([
+      "moto.core.serialize.AttributePicker thread-safety fix: not confirmed (sitecustomize.py not loaded?)",
+    ]);
+  });
+
+  it("GIVEN a moto whose serializer changed WHEN sitecustomize.py could not patch it THEN its reason is given", () => {
+    const output =
+      "e2e moto default: NOT SET moto.core.serialize.AttributePicker copy: AttributeError: module has no attribute 'AttributePicker'\n";
+
+    expect(unconfirmedFixes(output)).toEqual([
+      "NOT SET moto.core.serialize.AttributePicker copy: AttributeError: module has no attribute 'AttributePicker'",
+    ]);
   });
 });
