@@ -11,6 +11,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { helpText } from "../scripts/command-line";
 import { parseE2eCommandLine } from "./command";
 import { E2E_COMMAND } from "../scripts/commands";
@@ -113,6 +114,10 @@ async function runAccount(context: RunContext, account: string, stacks: readonly
 
 async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
+  // The provider relays run on this event loop: a long synchronous check (a role check parsing a
+  // provider log) holds every terraform command's calls meanwhile. Reported at the end.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const request = parseE2eCommandLine(argv, environmentNames());
   if (request === "help") {
     process.stdout.write(helpText(E2E_COMMAND));
@@ -242,6 +247,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const answered = ProviderServer.answered;
   console.log(
     `Provider schema and validation calls (e2e/provider-answers.ts): ${answered.fromCache} answered from the relay's cache, ${answered.fromProvider} by a provider`,
+  );
+  loopDelay.disable();
+  console.log(
+    `The runner's event loop (it relays every provider call): held up to ${(loopDelay.max / 1e6).toFixed(0)} ms at once, ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms at the 99th percentile`,
   );
   if (figures.underivedByService.size > 0) {
     console.log(
