@@ -8,8 +8,8 @@
  *   looks at the configuration (terraform-plugin-sdk v2, helper/schema/provider.go, `Validate`),
  *   about 2.8 s of CPU, and terraform asks two or three times per command (validate walk,
  *   ConfigureProvider of the plan walk, of the apply walk). The answer is a function of the request's
- *   bytes and the process's environment, which does not change.
- * - `GetSchema`: the whole provider schema, the same for the life of the process.
+ *   bytes, the binary and the process's environment, none of which changes during a run.
+ * - `GetSchema`: the whole provider schema, the same for every process of one binary.
  *
  * The answers can be shared by the relays of every process started from one provider binary with
  * one environment (an {@link AnswerCache} per binary): a new process's first validation of a
