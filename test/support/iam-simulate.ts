@@ -1,9 +1,9 @@
-import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { ROOT } from "./paths";
+import { writeFileAtomically } from "../../scripts/atomic-file";
 
 /**
  * Evaluating synthesized IAM policy documents (`data.aws_iam_policy_document` statements) with
@@ -156,9 +156,6 @@ export async function simulatedDecision(simulation: Simulation): Promise<Decisio
     result.resultType === "error"
       ? { resultType: "error", errors: result.errors }
       : { resultType: result.resultType, overallResult: result.overallResult };
-  mkdirSync(DECISION_CACHE, { recursive: true });
-  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
-  writeFileSync(temporary, JSON.stringify(decision));
-  renameSync(temporary, file);
+  writeFileAtomically(file, JSON.stringify(decision));
   return decision;
 }

@@ -1,10 +1,10 @@
-import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type ts from "typescript-5";
 import { isObject, type Json, type JsonObject, KINDS } from "./kubernetes-objects";
 import { ROOT } from "./paths";
+import { writeFileAtomically } from "../../scripts/atomic-file";
 
 /*
  * The field check of test/policy/kubernetes-models.test.ts: every key of a converted object must
@@ -112,9 +112,6 @@ export function unknownFields(kindName: string, object: JsonObject): string[] {
   const file = path.join(CACHE, `${sha256(`${checkerHash()}\0${kindName}\0${JSON.stringify(object)}`)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as string[];
   const problems = checkFields(kindName, object);
-  mkdirSync(CACHE, { recursive: true });
-  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
-  writeFileSync(temporary, JSON.stringify(problems));
-  renameSync(temporary, file);
+  writeFileAtomically(file, JSON.stringify(problems));
   return problems;
 }

@@ -1,8 +1,8 @@
-import { threadId } from "node:worker_threads";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import ts from "typescript-5";
+import { writeFileAtomically } from "../../scripts/atomic-file";
 
 /*
  * Reading the repository's TypeScript as the compiler does: which files there are and which
@@ -116,9 +116,6 @@ export function repositoryModuleReferences(root: string, file: string): LocatedR
   );
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as LocatedReference[];
   const references = locateModuleReferences(text, file);
-  mkdirSync(REFERENCES_CACHE, { recursive: true });
-  const temporary = `${cached}.${process.pid}-${threadId}.tmp`;
-  writeFileSync(temporary, JSON.stringify(references));
-  renameSync(temporary, cached);
+  writeFileAtomically(cached, JSON.stringify(references));
   return references;
 }
