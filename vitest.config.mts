@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import { requireCommonJs } from "./test/support/require-commonjs.mts";
+import { requireCommonJs } from "./test/support/require-commonjs.mjs";
 
 /**
  * Testing.app() leaves a temp folder per call, and global setup synthesizes every stack once per
@@ -18,6 +18,10 @@ export default defineConfig({
   // loader reads a CommonJS file twice more before running it (test/support/require-commonjs.ts).
   plugins: [requireCommonJs()],
   test: {
+    // Transformed modules kept on disk between runs (node_modules/.experimental-vitest-cache, keyed by
+    // each file's content, this config and the lockfile): a run transforms only what changed. Global
+    // setup tolerates what this does to vite's stack mapping there (test/support/tolerant-stack-formatting.ts).
+    experimental: { fsModuleCache: true },
     include: ["test/**/*.test.ts", "modules/**/*.test.ts"],
     // Needs terraform with downloadable providers: `npm run test:integration` (CI only).
     exclude: ["test/integration/**", "node_modules/**"],

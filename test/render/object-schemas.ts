@@ -29,7 +29,8 @@ export async function loadModels(objects: readonly RenderedObject[]): Promise<vo
       .map(async (key) => {
         const kind = key.slice(key.lastIndexOf("/") + 1);
         try {
-          const module = (await import(`kubernetes-models/${key}`)) as Record<string, Model>;
+          // Named at run time (vite would warn that it cannot resolve the template at build time).
+          const module = (await import(/* @vite-ignore */ `kubernetes-models/${key}`)) as Record<string, Model>;
           models.set(key, module[kind] ?? null);
         } catch {
           models.set(key, null);

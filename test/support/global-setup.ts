@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { writeWithAddedEnvironment } from "./added-environment";
 import { ROOT, sharedSynthDir, testTmp } from "./paths";
 import { cachedSynth, sharedSynthKey } from "./shared-synth-cache";
+import { tolerateFailingStackFormatter } from "./tolerant-stack-formatting";
 
 /** Earlier runs' shared synths, by the hash of their inputs (git-ignored, gone with node_modules). */
 const SHARED_SYNTH_CACHE = path.join(ROOT, "node_modules", ".cache", "shared-synth");
@@ -63,6 +64,8 @@ async function synthesizeEverything(environments: readonly EnvironmentConfig[]):
  * files are valid, so a bad file stops the run within a second or two.
  */
 export default async function setup(): Promise<() => void> {
+  // Vite's source maps of modules from vitest's module cache fail in this process (./tolerant-stack-formatting.ts).
+  tolerateFailingStackFormatter();
   const tmp = testTmp();
   mkdirSync(tmp, { recursive: true });
   const real = environmentsOrStop(tmp);

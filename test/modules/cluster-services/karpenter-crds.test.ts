@@ -41,7 +41,16 @@ function closed(schema: unknown): unknown {
   return copy;
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true });
+/**
+ * The formats of Kubernetes' OpenAPI schemas that these CRDs use, checked as the API server reads
+ * them (ajv knows none of them and would print a warning for each, then ignore it).
+ */
+const KUBERNETES_FORMATS = {
+  int32: { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
+  int64: { type: "number", validate: (n: number) => Number.isSafeInteger(n) },
+  "date-time": { type: "string", validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) },
+} as const;
+const ajv = new Ajv({ strict: false, allErrors: true, formats: KUBERNETES_FORMATS });
 function validator(kind: string, apiVersion: string): ValidateFunction {
   const crd = crds.find((candidate) => candidate.spec.names.kind === kind);
   const served = crd?.spec.versions.find((v) => v.name === apiVersion.split("/")[1] && v.served);
@@ -95,5 +104,14 @@ describe(`Karpenter ${version} CRD schemas (vendored chart)`, () => {
     );
     const unknown = { ...CLASS, spec: { ...CLASS.spec, amiFamily: "AL2", imdsv2: true } };
     expect(errors(validator("EC2NodeClass", CLASS.apiVersion), unknown)).toContain("/spec must NOT have additional properties");
+  });
+
+  it("GIVEN an integer field beyond int32 WHEN validated THEN the schema's format refuses it", () => {
+    const pool = nodePool(POOL);
+    const tooLarge = { ...CLASS, spec: { ...CLASS.spec, kubelet: { maxPods: 2 ** 31 } } };
+    expect(errors(validator("EC2NodeClass", CLASS.apiVersion), tooLarge)).toContain('/spec/kubelet/maxPods must match format "int32"');
+    expect(errors(validator("NodePool", pool.apiVersion), { ...pool, spec: { ...pool.spec, weight: 1.5 } })).toContain(
+      '/spec/weight must match format "int32"',
+    );
   });
 });
