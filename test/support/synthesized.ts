@@ -41,9 +41,22 @@ export function resourcesOf(doc: TerraformJson, type: string): Record<string, Re
   return doc.resource?.[type] ?? {};
 }
 
-/** Every resource of a document as `[address, type, body]`, e.g. `aws_vpc.vpc_vpc_1A2B3C`. */
-export function eachResource(doc: TerraformJson): [string, string, Record<string, unknown>][] {
-  return Object.entries(doc.resource ?? {}).flatMap(([type, byName]) =>
-    Object.entries(byName).map(([name, body]) => [`${type}.${name}`, type, body] as [string, string, Record<string, unknown>]),
-  );
+/** A resource of a synthesized document: `[address, type, body]`. */
+export type SynthesizedResource = readonly [address: string, type: string, body: Record<string, unknown>];
+
+const resourceLists = new WeakMap<TerraformJson, readonly SynthesizedResource[]>();
+
+/**
+ * Every resource of a document as `[address, type, body]`, e.g. `aws_vpc.vpc_vpc_1A2B3C`. Listed
+ * once per document: the policy rules ask for the same stacks' resources hundreds of times.
+ */
+export function eachResource(doc: TerraformJson): readonly SynthesizedResource[] {
+  let resources = resourceLists.get(doc);
+  if (resources === undefined) {
+    resources = Object.entries(doc.resource ?? {}).flatMap(([type, byName]) =>
+      Object.entries(byName).map(([name, body]): SynthesizedResource => [`${type}.${name}`, type, body]),
+    );
+    resourceLists.set(doc, resources);
+  }
+  return resources;
 }
