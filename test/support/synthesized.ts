@@ -48,14 +48,20 @@ const resourceLists = new WeakMap<TerraformJson, readonly SynthesizedResource[]>
 
 /**
  * Every resource of a document as `[address, type, body]`, e.g. `aws_vpc.vpc_vpc_1A2B3C`. Listed
- * once per document: the policy rules ask for the same stacks' resources hundreds of times.
+ * once per document: the policy rules ask for the same stacks' resources hundreds of times. Once
+ * listed, the document's set of resources is frozen, so that a test adding or removing one
+ * afterwards fails at once instead of reading a stale list (a resource's body can still change:
+ * the list holds the same objects).
  */
 export function eachResource(doc: TerraformJson): readonly SynthesizedResource[] {
   let resources = resourceLists.get(doc);
   if (resources === undefined) {
-    resources = Object.entries(doc.resource ?? {}).flatMap(([type, byName]) =>
-      Object.entries(byName).map(([name, body]): SynthesizedResource => [`${type}.${name}`, type, body]),
-    );
+    const byType = doc.resource ?? {};
+    resources = Object.entries(byType).flatMap(([type, byName]) => {
+      Object.freeze(byName);
+      return Object.entries(byName).map(([name, body]): SynthesizedResource => [`${type}.${name}`, type, body]);
+    });
+    Object.freeze(byType);
     resourceLists.set(doc, resources);
   }
   return resources;
