@@ -6,7 +6,7 @@ import { ROOT } from "./support/paths";
 
 /*
  * What makes `npm test` fast is configuration, which no behaviour test notices when it is lost
- * (docs/performance.md, "npm test"): these hold it.
+ * (docs/performance.md, "The test suite"): these hold it.
  */
 
 /** V8's default interrupt budget (node --v8-options, Node 20 to 24): the bytecode a function runs before it is considered for optimization. */
