@@ -108,7 +108,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function onPath(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * The first file named `binary` in the folders of PATH, as a shell would find it; undefined when none is.
+ * @internal Exported for the tests' terraform helper too (knip --production ignores the tag).
+ */
+export function onPath(binary: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, binary);
     if (dir !== "" && existsSync(candidate)) return candidate;
