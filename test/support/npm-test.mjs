@@ -10,7 +10,7 @@
  * - `--interrupt-budget` (V8 11, Node 20): bytecode a function runs before it is considered,
  *   67,584 by default;
  * - `--invocation-count-for-turbofan` (V8 12 and later, Node 22 and 24): 3,000 calls by default.
- * Each is raised to 8 times its default (4 and 16 times measured slower on Node 20). Neither listed:
+ * Each is raised to 8 times its default (4 and 16 times were slower than 8 on Node 20). Neither listed:
  * no flag. V8 flags cannot go through NODE_OPTIONS, hence a second process.
  */
 import { spawnSync } from "node:child_process";
