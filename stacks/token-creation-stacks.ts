@@ -24,8 +24,11 @@ const SUPPRESSING = Symbol.for("aws-platform-cdktf.suppressTokenCreationStacks")
 
 type StackFormatter = NonNullable<typeof Error.prepareStackTrace>;
 
-/** V8's own format of an error's stack, for when no other formatter was installed. */
-function v8Format(error: Error, frames: readonly NodeJS.CallSite[]): string {
+/**
+ * V8's own format of an error's stack, for when no other formatter was installed.
+ * @internal Exported for the tests' tolerant formatter too (knip --production ignores the tag).
+ */
+export function v8Format(error: Error, frames: readonly NodeJS.CallSite[]): string {
   return [String(error), ...frames.map((frame) => `    at ${String(frame)}`)].join("\n");
 }
 

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -167,7 +167,6 @@ function chartApiVersions(chartPath: string): string[] {
     }
   }
   const list = [...versions].sort();
-  mkdirSync(CACHE_DIR, { recursive: true });
   writeFileAtomically(cacheFile, JSON.stringify(list));
   return list;
 }
@@ -254,7 +253,6 @@ async function renderOne(spec: ReleaseSpec, apiVersions: readonly string[]): Pro
     } catch (error) {
       result = { error: String((error as { stderr?: string }).stderr ?? error).trim() };
     }
-    mkdirSync(CACHE_DIR, { recursive: true });
     writeFileAtomically(cacheFile, JSON.stringify(result));
   }
   if (result.error !== undefined) return { spec, objects: [], error: result.error };

@@ -15,15 +15,12 @@
  * transformed file's positions).
  */
 
+import { v8Format } from "../../stacks/token-creation-stacks";
+
 type StackFormatter = NonNullable<typeof Error.prepareStackTrace>;
 
 /** Marks the wrapper installed here, so installing twice wraps nothing twice. */
 const TOLERANT = Symbol.for("aws-platform-cdktf.tolerantStackFormatting");
-
-/** V8's own format of a stack: the error's string, then one `at` line per frame. */
-function v8Format(error: unknown, frames: readonly NodeJS.CallSite[]): string {
-  return [String(error), ...frames.map((frame) => `    at ${String(frame)}`)].join("\n");
-}
 
 /**
  * Wraps the installed `Error.prepareStackTrace` (when there is one) so that a formatter that throws
